@@ -1,0 +1,38 @@
+/**
+ * Every error the API can answer with. The code is stable (clients switch on it);
+ * the HTTP status for each code lives in one table so it cannot drift per route.
+ */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  validation_failed: 422,
+  unauthorized: 401,
+  not_found: 404,
+  secret_gone: 410,
+  wrong_link_key: 403,
+  wrong_passphrase: 403,
+  passphrase_required: 403,
+  too_many_attempts: 429,
+  rate_limited: 429,
+  not_ready: 503,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorIssue {
+  path: string;
+  message: string;
+}
+
+/** The body of every non-2xx answer. `requestId` lets support find the server log line. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    requestId?: string;
+    issues?: ErrorIssue[];
+    retryAfterSeconds?: number;
+  };
+}

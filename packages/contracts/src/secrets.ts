@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** base64url without padding, the only binary encoding on the wire. */
+export const Base64UrlSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url without padding');
+
+/** 22 base64url characters = 128 bits from a CSPRNG (S4). */
+export const SecretIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{22}$/, 'is not a secret id');
+
+export const LIMITS = {
+  textBytes: 64 * 1024,
+  fileBytesDefault: 10 * 1024 * 1024,
+  /** version byte + IV + GCM tag + payload header (kind, file name, media type). */
+  envelopeOverheadBytes: 1 + 12 + 16 + 4 + 1024,
+  ttlMinSeconds: 5 * 60,
+  ttlMaxSeconds: 30 * 24 * 60 * 60,
+  ttlDefaultSeconds: 24 * 60 * 60,
+  viewsMin: 1,
+  viewsMax: 10,
+  labelMaxChars: 120,
+} as const;
+
+const check32 = Base64UrlSchema.length(43, 'must be 32 bytes in base64url');
+const salt16 = Base64UrlSchema.length(22, 'must be 16 bytes in base64url');
+
+export const CreateSecretRequestSchema = z
+  .object({
+    kind: z.enum(['text', 'file']),
+    /** Client-side ciphertext (packages/crypto format), base64url. */
+    ciphertext: Base64UrlSchema.min(1, 'must not be empty'),
+    /** Proof of the link key: lets the server refuse a wrong link before consuming. */
+    keyCheck: check32,
+    passphraseSalt: salt16.optional(),
+    passphraseCheck: check32.optional(),
+    ttlSeconds: z
+      .number()
+      .int('must be a whole number of seconds')
+      .min(LIMITS.ttlMinSeconds, 'must be at least 5 minutes')
+      .max(LIMITS.ttlMaxSeconds, 'must be at most 30 days')
+      .default(LIMITS.ttlDefaultSeconds),
+    views: z
+      .number()
+      .int('must be a whole number')
+      .min(LIMITS.viewsMin, 'must be at least 1')
+      .max(LIMITS.viewsMax, 'must be at most 10')
+      .default(1),
+    label: z.string().trim().min(1).max(LIMITS.labelMaxChars).optional(),
+  })
+  .strict()
+  .refine((v) => (v.passphraseSalt === undefined) === (v.passphraseCheck === undefined), {
+    message: 'passphraseSalt and passphraseCheck go together',
+    path: ['passphraseCheck'],
+  });
+export type CreateSecretRequest = z.input<typeof CreateSecretRequestSchema>;
+
+export const CreateSecretResponseSchema = z.object({
+  id: SecretIdSchema,
+  expiresAt: z.string(),
+  views: z.number().int(),
+  path: z.string(),
+  revokeToken: z.string(),
+});
+export type CreateSecretResponse = z.infer<typeof CreateSecretResponseSchema>;
+
+export const SecretMetadataSchema = z.object({
+  id: SecretIdSchema,
+  status: z.literal('available'),
+  kind: z.enum(['text', 'file']),
+  expiresAt: z.string(),
+  viewsLeft: z.number().int(),
+  needsPassphrase: z.boolean(),
+  passphraseSalt: z.string().optional(),
+});
+export type SecretMetadata = z.infer<typeof SecretMetadataSchema>;
+
+export const RevealRequestSchema = z
+  .object({
+    keyCheck: check32,
+    passphraseCheck: check32.optional(),
+  })
+  .strict();
+export type RevealRequest = z.infer<typeof RevealRequestSchema>;
+
+export const RevealResponseSchema = z.object({
+  id: SecretIdSchema,
+  kind: z.enum(['text', 'file']),
+  ciphertext: z.string(),
+  viewsLeft: z.number().int(),
+});
+export type RevealResponse = z.infer<typeof RevealResponseSchema>;
+
+export const RevokeRequestSchema = z.object({ revokeToken: z.string().min(1).max(200) }).strict();
+export type RevokeRequest = z.infer<typeof RevokeRequestSchema>;
