@@ -9,7 +9,7 @@ export const ERROR_STATUS = {
   validation_failed: 422,
   unauthorized: 401,
   not_found: 404,
-  secret_gone: 410,
+  secret_gone: 404,
   wrong_link_key: 403,
   wrong_passphrase: 403,
   passphrase_required: 403,

@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { sql } from 'kysely';
+import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
+import type { Config } from './config';
+import { isMigrated, type Db } from './db/database';
+import { AppError } from './errors';
+import { errorHandler, noStore, requestContext } from './http/middleware';
+import type { Logger } from './logger';
+import type { Keyring } from './modules/keys/keyring';
+import { secretsRoutes } from './modules/secrets/secrets.routes';
+import { createSecretsService } from './modules/secrets/secrets.service';
+
+export interface AppDeps {
+  config: Pick<Config, 'apiTokens' | 'maxFileBytes' | 'rateLimitPerMinute' | 'trustProxy' | 'portalDir'>;
+  db: Db;
+  keyring: Keyring;
+  logger: Logger;
+}
+
+function trustProxyValue(v: string): boolean | number | string {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, db, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxyValue(config.trustProxy));
+  app.set('etag', false);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // styled-components (Zendesk Garden) injects <style> elements at run time.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(requestContext(logger, DEFAULT_TENANT_ID));
+
+  app.get('/healthz', noStore, (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', noStore, async (_req, res) => {
+    try {
+      await sql`SELECT 1`.execute(db);
+      if (!(await isMigrated(db))) {
+        res.status(503).json({ status: 'migrating' });
+        return;
+      }
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'database unreachable' });
+    }
+  });
+
+  const secrets = createSecretsService({ db, keyring: deps.keyring, maxFileBytes: config.maxFileBytes });
+  app.use('/api/v1', secretsRoutes(secrets, config));
+  app.use('/api', (_req, _res, next) => next(new AppError('not_found', 'There is no such API endpoint.')));
+
+  if (config.portalDir && existsSync(path.join(config.portalDir, 'index.html'))) {
+    const portalDir = config.portalDir;
+    const index = path.join(portalDir, 'index.html');
+    app.use('/assets', express.static(path.join(portalDir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
+    // Opening a link only ever serves this static page: GET and HEAD never consume (S2).
+    app.get(['/', '/s/:id'], noStore, (_req, res) => res.sendFile(index));
+    app.use(express.static(portalDir, { index: false }));
+  }
+
+  app.use((_req, _res, next) => next(new AppError('not_found', 'There is nothing at this address.')));
+  app.use(errorHandler);
+  return app;
+}

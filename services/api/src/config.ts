@@ -1,0 +1,152 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env (enforced by lint). Validated once, frozen, fail fast.
+ * Secrets have no defaults: embedded local mode (no DATABASE_URL) generates and stores them
+ * under the data directory instead (see local/embedded.ts).
+ */
+
+const KEY_ENTRY = /^([A-Za-z0-9_.-]{1,32}):([A-Za-z0-9+/]{43}=)$/;
+
+export interface KeyEntry {
+  kid: string;
+  key: Buffer;
+}
+
+export function parseKeyring(value: string): KeyEntry[] {
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (entries.length === 0) throw new Error('VOUCHSAFE_KEYS is empty');
+  const seen = new Set<string>();
+  return entries.map((entry, i) => {
+    const m = KEY_ENTRY.exec(entry);
+    if (!m) {
+      throw new Error(`VOUCHSAFE_KEYS entry ${i + 1} is not "kid:base64(32 bytes)"`);
+    }
+    const kid = m[1]!;
+    const key = Buffer.from(m[2]!, 'base64');
+    if (key.length !== 32) throw new Error(`VOUCHSAFE_KEYS entry ${kid} is not 32 bytes`);
+    if (seen.has(kid)) throw new Error(`VOUCHSAFE_KEYS lists kid ${kid} twice`);
+    seen.add(kid);
+    return { kid, key };
+  });
+}
+
+const boolish = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  VOUCHSAFE_KEYS: z.string().optional(),
+  VOUCHSAFE_API_TOKENS: z.string().optional(),
+  VOUCHSAFE_DATA_DIR: z.string().optional(),
+  VOUCHSAFE_PUBLIC_URL: z.string().url().optional(),
+  VOUCHSAFE_PORTAL_DIR: z.string().optional(),
+  VOUCHSAFE_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  VOUCHSAFE_PURGE_INTERVAL_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  VOUCHSAFE_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  VOUCHSAFE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  VOUCHSAFE_TRUST_PROXY: z.string().default('loopback'),
+  VOUCHSAFE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VOUCHSAFE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  VOUCHSAFE_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  VOUCHSAFE_JOBS: boolish.default(true),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  /** Unset in embedded mode until the embedded server has started. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  keyring: KeyEntry[] | undefined;
+  apiTokens: string[];
+  dataDir: string | undefined;
+  publicUrl: string | undefined;
+  portalDir: string | undefined;
+  maxFileBytes: number;
+  purgeIntervalMs: number;
+  sealIntervalMs: number;
+  rateLimitPerMinute: number;
+  trustProxy: string;
+  logLevel: Env['VOUCHSAFE_LOG_LEVEL'];
+  shutdownGraceMs: number;
+  embeddedPgPort: number;
+  runJobs: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  let keyring: KeyEntry[] | undefined;
+  if (e.VOUCHSAFE_KEYS !== undefined) {
+    try {
+      keyring = parseKeyring(e.VOUCHSAFE_KEYS);
+    } catch (err) {
+      throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
+    }
+  }
+  if (e.DATABASE_URL && !keyring) {
+    throw new ConfigError(
+      'VOUCHSAFE_KEYS is required when DATABASE_URL is set. Generate one with `pnpm vouchsafe keys generate` and keep it in your secret store.',
+    );
+  }
+  const apiTokens = (e.VOUCHSAFE_API_TOKENS ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const shortToken = apiTokens.find((t) => t.length < 8);
+  if (shortToken !== undefined) {
+    throw new ConfigError('Invalid configuration: every VOUCHSAFE_API_TOKENS entry must be at least 8 characters');
+  }
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    keyring,
+    apiTokens,
+    dataDir: e.VOUCHSAFE_DATA_DIR,
+    publicUrl: e.VOUCHSAFE_PUBLIC_URL?.replace(/\/+$/, ''),
+    portalDir: e.VOUCHSAFE_PORTAL_DIR,
+    maxFileBytes: e.VOUCHSAFE_MAX_FILE_BYTES,
+    purgeIntervalMs: e.VOUCHSAFE_PURGE_INTERVAL_MS,
+    sealIntervalMs: e.VOUCHSAFE_SEAL_INTERVAL_MS,
+    rateLimitPerMinute: e.VOUCHSAFE_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.VOUCHSAFE_TRUST_PROXY,
+    logLevel: e.VOUCHSAFE_LOG_LEVEL,
+    shutdownGraceMs: e.VOUCHSAFE_SHUTDOWN_GRACE_MS,
+    embeddedPgPort: e.VOUCHSAFE_EMBEDDED_PG_PORT,
+    runJobs: e.VOUCHSAFE_JOBS,
+  });
+}
+
+const CliEnvSchema = z.object({
+  VOUCHSAFE_API_URL: z.string().url().optional(),
+  VOUCHSAFE_TOKEN: z.string().optional(),
+  INIT_CWD: z.string().optional(),
+});
+
+/** What the CLI may read from the environment (it shares this module so env access stays in one place). */
+export function loadCliEnv(source: Record<string, string | undefined> = process.env) {
+  return Object.freeze(CliEnvSchema.parse(source));
+}

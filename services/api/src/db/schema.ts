@@ -1,0 +1,77 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface TenantsTable {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: DefaultedTimestamp;
+}
+
+export interface SecretsTable {
+  tenant_id: string;
+  id: string;
+  kind: 'text' | 'file';
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  views_total: number;
+  views_left: number;
+  size_bytes: number;
+  label_masked: string | null;
+  key_check_hash: Buffer;
+  passphrase_salt: Buffer | null;
+  passphrase_check_hash: Buffer | null;
+  revoke_token_hash: Buffer;
+  revoked_at: Timestamp | null;
+  last_viewed_at: Timestamp | null;
+}
+
+export interface SecretPayloadsTable {
+  tenant_id: string;
+  secret_id: string;
+  format: number;
+  kid: string;
+  wrapped_key: Buffer;
+  ciphertext: Buffer;
+}
+
+export interface RevealAttemptsTable {
+  tenant_id: string;
+  secret_id: string;
+  client_key: Buffer;
+  failures: number;
+  next_allowed_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  seq: ColumnType<string, never, never>;
+  id: Generated<string>;
+  tenant_id: string;
+  type: string;
+  secret_id: string | null;
+  occurred_at: DefaultedTimestamp;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  chain_index: ColumnType<string | null, never, string>;
+  prev_hash: Buffer | null;
+  hash: Buffer | null;
+}
+
+export interface AuditHeadsTable {
+  tenant_id: string;
+  chain_index: ColumnType<string, string, string>;
+  hash: Buffer;
+  sealed_at: Timestamp;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  secrets: SecretsTable;
+  secret_payloads: SecretPayloadsTable;
+  reveal_attempts: RevealAttemptsTable;
+  audit_events: AuditEventsTable;
+  audit_heads: AuditHeadsTable;
+}
+
+export type AuditEventRow = Selectable<AuditEventsTable>;

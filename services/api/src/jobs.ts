@@ -1,0 +1,57 @@
+import type { Db } from './db/database';
+import type { Logger } from './logger';
+import { sealAll } from './modules/audit/seal-chain';
+import { purgeExpired } from './modules/secrets/secrets.repository';
+
+const PURGE_BATCH = 500;
+
+export interface Jobs {
+  stop(): Promise<void>;
+}
+
+/**
+ * Background loops that every API process runs; they cooperate through the database
+ * (SKIP LOCKED for purge, the chain head row lock for sealing), so any number of replicas is fine.
+ */
+export function startJobs(db: Db, logger: Logger, opts: { purgeIntervalMs: number; sealIntervalMs: number }): Jobs {
+  let stopped = false;
+  const running = new Set<Promise<unknown>>();
+  const log = logger.child({ component: 'jobs' });
+
+  function loop(name: string, intervalMs: number, run: () => Promise<void>) {
+    let timer: NodeJS.Timeout | undefined;
+    const tick = async () => {
+      if (stopped) return;
+      const p = run().catch((err: unknown) => log.warn({ err, job: name }, 'job failed; will retry'));
+      running.add(p);
+      await p;
+      running.delete(p);
+      if (!stopped) timer = setTimeout(tick, intervalMs);
+    };
+    timer = setTimeout(tick, Math.min(intervalMs, 250));
+    return () => clearTimeout(timer);
+  }
+
+  const cancels = [
+    loop('purge', opts.purgeIntervalMs, async () => {
+      let total = 0;
+      for (;;) {
+        const n = await purgeExpired(db, PURGE_BATCH);
+        total += n;
+        if (n < PURGE_BATCH || stopped) break;
+      }
+      if (total > 0) log.info({ purged: total }, 'expired secrets purged');
+    }),
+    loop('seal', opts.sealIntervalMs, async () => {
+      await sealAll(db);
+    }),
+  ];
+
+  return {
+    async stop() {
+      stopped = true;
+      cancels.forEach((c) => c());
+      await Promise.allSettled([...running]);
+    },
+  };
+}

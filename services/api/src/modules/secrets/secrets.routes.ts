@@ -1,0 +1,68 @@
+import express, { Router } from 'express';
+import { CreateSecretRequestSchema, LIMITS, RevealRequestSchema, SecretIdSchema } from '@vouchsafe/contracts';
+import { secretGone } from '../../errors';
+import { bearerAuth, clientIpOf, noStore, rateLimit, requireJson } from '../../http/middleware';
+import type { Request } from 'express';
+import type { RequestContext, SecretsService } from './secrets.service';
+
+export interface SecretsRoutesOptions {
+  apiTokens: readonly string[];
+  maxFileBytes: number;
+  rateLimitPerMinute: number;
+}
+
+const ctxOf = (req: Request): RequestContext => ({
+  tenantId: req.tenantId,
+  clientAddress: req.ip,
+  clientIp: clientIpOf(req),
+});
+
+/** A malformed id cannot exist: answer exactly like an unknown one. */
+function parseId(raw: unknown): string {
+  const parsed = SecretIdSchema.safeParse(raw);
+  if (!parsed.success) throw secretGone();
+  return parsed.data;
+}
+
+export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOptions): Router {
+  const router = Router();
+  // base64 inflates by 4/3; allow for the JSON around it.
+  const createLimit = Math.ceil(((opts.maxFileBytes + LIMITS.envelopeOverheadBytes) * 4) / 3) + 16 * 1024;
+  const smallJson = express.json({ limit: '8kb', strict: true });
+  const publicLimit = rateLimit(opts.rateLimitPerMinute);
+
+  router.use(noStore);
+
+  router.post(
+    '/secrets',
+    bearerAuth(opts.apiTokens),
+    requireJson,
+    express.json({ limit: createLimit, strict: true }),
+    async (req, res) => {
+      const body = CreateSecretRequestSchema.parse(req.body);
+      const created = await service.create(ctxOf(req), body);
+      req.log.info({ secret: created.id.slice(0, 6), kind: body.kind, views: body.views }, 'secret created');
+      res.status(201).location(`/api/v1/secrets/${created.id}`).json(created);
+    },
+  );
+
+  router.get('/secrets/:id', publicLimit, async (req, res) => {
+    res.json(await service.getMetadata(ctxOf(req), parseId(req.params.id)));
+  });
+
+  router.post('/secrets/:id/reveal', publicLimit, requireJson, smallJson, async (req, res) => {
+    const id = parseId(req.params.id);
+    const body = RevealRequestSchema.parse(req.body);
+    res.json(await service.reveal(ctxOf(req), id, body));
+  });
+
+  router.delete('/secrets/:id', publicLimit, async (req, res) => {
+    const id = parseId(req.params.id);
+    const token = req.get('x-revoke-token');
+    if (!token || token.length > 200) throw secretGone();
+    await service.revoke(ctxOf(req), id, token);
+    res.status(204).end();
+  });
+
+  return router;
+}

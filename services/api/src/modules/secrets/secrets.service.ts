@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import {
+  LIMITS,
+  type CreateSecretRequest,
+  type CreateSecretResponse,
+  type RevealRequest,
+  type RevealResponse,
+  type SecretMetadata,
+} from '@vouchsafe/contracts';
+import type { Db } from '../../db/database';
+import { AppError, secretGone } from '../../errors';
+import { maskIdentifiers } from '../../lib/mask';
+import { newRevokeToken, newSecretId, sha256 } from '../../lib/ids';
+import type { Keyring } from '../keys/keyring';
+import * as repo from './secrets.repository';
+
+export interface SecretsDeps {
+  db: Db;
+  keyring: Keyring;
+  maxFileBytes: number;
+}
+
+export interface RequestContext {
+  tenantId: string;
+  /** Full client address: hashed for throttling only, never stored. */
+  clientAddress: string | undefined;
+  /** Truncated address for the audit row. */
+  clientIp: string | null;
+}
+
+const fromB64u = (s: string) => Buffer.from(s, 'base64url');
+
+function maxCiphertextBytes(kind: 'text' | 'file', maxFileBytes: number): number {
+  return (kind === 'text' ? LIMITS.textBytes : maxFileBytes) + LIMITS.envelopeOverheadBytes;
+}
+
+export function createSecretsService(deps: SecretsDeps) {
+  const { db, keyring } = deps;
+
+  async function create(ctx: RequestContext, req: Required<Pick<CreateSecretRequest, 'ttlSeconds' | 'views'>> & CreateSecretRequest): Promise<CreateSecretResponse> {
+    const ciphertext = fromB64u(req.ciphertext);
+    const limit = maxCiphertextBytes(req.kind, deps.maxFileBytes);
+    if (ciphertext.length > limit) {
+      const what = req.kind === 'text' ? 'Text secrets are limited to 64 KiB' : `Files are limited to ${Math.floor(deps.maxFileBytes / 1024 / 1024)} MiB`;
+      throw new AppError('payload_too_large', `${what}; this one is larger.`);
+    }
+    if (ciphertext.length < 1 + 12 + 16) {
+      throw new AppError('validation_failed', 'ciphertext is too short to be a Vouchsafe envelope', {
+        issues: [{ path: 'ciphertext', message: 'is too short to be a Vouchsafe envelope' }],
+      });
+    }
+    const id = newSecretId();
+    const revokeToken = newRevokeToken();
+    const expiresAt = new Date(Date.now() + req.ttlSeconds * 1000);
+    const payload = keyring.seal(ciphertext, { tenantId: ctx.tenantId, secretId: id });
+    await repo.insertSecret(db, {
+      tenantId: ctx.tenantId,
+      id,
+      kind: req.kind,
+      expiresAt,
+      views: req.views,
+      sizeBytes: ciphertext.length,
+      labelMasked: req.label ? maskIdentifiers(req.label) : null,
+      keyCheckHash: sha256(fromB64u(req.keyCheck)),
+      passphraseSalt: req.passphraseSalt ? fromB64u(req.passphraseSalt) : null,
+      passphraseCheckHash: req.passphraseCheck ? sha256(fromB64u(req.passphraseCheck)) : null,
+      revokeTokenHash: sha256(revokeToken),
+      payload,
+      clientIp: ctx.clientIp,
+    });
+    return { id, expiresAt: expiresAt.toISOString(), views: req.views, path: `/s/${id}`, revokeToken };
+  }
+
+  async function getMetadata(ctx: RequestContext, id: string): Promise<SecretMetadata> {
+    const meta = await repo.findAvailable(db, ctx.tenantId, id);
+    if (!meta) throw secretGone();
+    return {
+      id,
+      status: 'available',
+      kind: meta.kind,
+      expiresAt: meta.expiresAt.toISOString(),
+      viewsLeft: meta.viewsLeft,
+      needsPassphrase: meta.passphraseSalt !== null,
+      ...(meta.passphraseSalt ? { passphraseSalt: meta.passphraseSalt.toString('base64url') } : {}),
+    };
+  }
+
+  function clientKey(ctx: RequestContext, id: string): Buffer {
+    return createHash('sha256')
+      .update(`vouchsafe:reveal-client:${ctx.tenantId}:${id}:${ctx.clientAddress ?? 'unknown'}`)
+      .digest();
+  }
+
+  async function reveal(ctx: RequestContext, id: string, req: RevealRequest): Promise<RevealResponse> {
+    const input: repo.RevealInput = {
+      tenantId: ctx.tenantId,
+      id,
+      keyCheckHash: sha256(fromB64u(req.keyCheck)),
+      passphraseCheckHash: req.passphraseCheck ? sha256(fromB64u(req.passphraseCheck)) : null,
+      clientKey: clientKey(ctx, id),
+      clientIp: ctx.clientIp,
+    };
+    const revealed = await repo.consumeView(db, input);
+    if (revealed) {
+      // The view is already consumed; a payload that fails to open is a server fault (wrong
+      // keyring or tampered row) and must fail closed, never hand out unauthenticated bytes.
+      const clientCiphertext = keyring.open(revealed.payload, { tenantId: ctx.tenantId, secretId: id });
+      return { id, kind: revealed.kind, ciphertext: clientCiphertext.toString('base64url'), viewsLeft: revealed.viewsLeft };
+    }
+    return explainRefusal(input);
+  }
+
+  async function explainRefusal(input: repo.RevealInput): Promise<never> {
+    const why = await repo.diagnoseReveal(db, input);
+    if (!why) throw secretGone();
+    if (!why.isAvailable) {
+      await repo.recordGoneAttempt(db, input);
+      throw secretGone();
+    }
+    if (why.retryAfterSeconds !== null) {
+      throw new AppError('too_many_attempts', `Too many wrong attempts for this secret. Try again in ${why.retryAfterSeconds} seconds.`, {
+        retryAfterSeconds: why.retryAfterSeconds,
+      });
+    }
+    if (!why.isKeyOk) {
+      await recordFailureOrGone(input, 'wrong_link_key');
+      throw new AppError('wrong_link_key', 'This link is not complete or not correct: its key does not match the secret. Nothing was revealed.');
+    }
+    if (why.needsPassphrase && input.passphraseCheckHash === null) {
+      throw new AppError('passphrase_required', 'This secret is protected by a passphrase. Enter it to reveal the secret.');
+    }
+    if (!why.isPassphraseOk) {
+      await recordFailureOrGone(input, 'wrong_passphrase');
+      throw new AppError('wrong_passphrase', 'The passphrase is not correct. Nothing was revealed; you can try again.');
+    }
+    // Everything matched, yet nothing was consumed: another request took the last view first.
+    throw secretGone();
+  }
+
+  async function recordFailureOrGone(input: repo.RevealInput, outcome: 'wrong_link_key' | 'wrong_passphrase') {
+    try {
+      await repo.recordFailure(db, input, outcome);
+    } catch (err) {
+      // The secret was purged between the diagnosis and this write (foreign key gone).
+      if ((err as { code?: string }).code === '23503') throw secretGone();
+      throw err;
+    }
+  }
+
+  async function revoke(ctx: RequestContext, id: string, revokeToken: string): Promise<void> {
+    const ok = await repo.revoke(db, { tenantId: ctx.tenantId, id, revokeTokenHash: sha256(revokeToken), clientIp: ctx.clientIp });
+    // A wrong token and an unknown id look the same from outside.
+    if (!ok) throw secretGone();
+  }
+
+  return { create, getMetadata, reveal, revoke };
+}
+
+export type SecretsService = ReturnType<typeof createSecretsService>;

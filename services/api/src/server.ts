@@ -1,0 +1,80 @@
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app';
+import { ConfigError, parseKeyring, type Config } from './config';
+import { createDb, migrateToLatest } from './db/database';
+import { startJobs } from './jobs';
+import type { Logger } from './logger';
+import { Keyring } from './modules/keys/keyring';
+import { startEmbedded, type Embedded } from './local/embedded';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export interface Running {
+  url: string;
+  apiTokenHint: string | undefined;
+  shutdown(reason: string): Promise<void>;
+}
+
+/** Starts everything in order: database (embedded or given), migrations, HTTP, background jobs. */
+export async function start(config: Readonly<Config>, logger: Logger): Promise<Running> {
+  let embedded: Embedded | undefined;
+  let databaseUrl = config.databaseUrl;
+  let keyEntries = config.keyring;
+  let apiTokens = config.apiTokens;
+  let apiTokenHint: string | undefined;
+  if (!databaseUrl) {
+    const dataDir = config.dataDir ?? path.join(REPO_ROOT, '.data');
+    embedded = await startEmbedded(dataDir, logger, config.embeddedPgPort);
+    databaseUrl = embedded.databaseUrl;
+    keyEntries ??= parseKeyring(embedded.keys);
+    if (apiTokens.length === 0) {
+      apiTokens = [embedded.apiToken];
+      apiTokenHint = `the CLI reads the local API token from ${path.join(dataDir, 'local.json')}`;
+    }
+  }
+  if (!keyEntries) throw new ConfigError('VOUCHSAFE_KEYS is required');
+
+  const { db } = createDb(databaseUrl, config.databasePoolSize);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+
+  const app = createApp({
+    config: { ...config, apiTokens, portalDir: config.portalDir ?? path.join(REPO_ROOT, 'apps/portal/dist') },
+    db,
+    keyring: new Keyring(keyEntries),
+    logger,
+  });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  const url = config.publicUrl ?? `http://localhost:${port}`;
+  const jobs = config.runJobs
+    ? startJobs(db, logger, { purgeIntervalMs: config.purgeIntervalMs, sealIntervalMs: config.sealIntervalMs })
+    : undefined;
+  logger.info({ port, url, embedded: embedded !== undefined, activeKid: keyEntries[0]!.kid }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (reason: string) =>
+    (closing ??= (async () => {
+      logger.info({ reason }, 'shutting down: no new connections, draining requests');
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+      await drained;
+      clearTimeout(timer);
+      await jobs?.stop();
+      await db.destroy();
+      await embedded?.stop();
+      logger.info('stopped');
+    })());
+
+  return { url, apiTokenHint, shutdown };
+}
