@@ -1,6 +1,5 @@
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createApp } from './app';
 import { ConfigError, parseKeyring, type Config } from './config';
 import { createDb, migrateToLatest } from './db/database';
@@ -8,8 +7,8 @@ import { startJobs } from './jobs';
 import type { Logger } from './logger';
 import { Keyring } from './modules/keys/keyring';
 import { startEmbedded, type Embedded } from './local/embedded';
+import { REPO_ROOT } from './paths';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export interface Running {
   url: string;

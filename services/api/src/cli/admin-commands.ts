@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { loadConfig, parseKeyring } from '../config';
+import { createDb } from '../db/database';
+import { embeddedDatabaseUrl, readLocalState } from '../local/embedded';
+import { Keyring, generateKeyEntry } from '../modules/keys/keyring';
+import { rotateKeys } from '../modules/keys/rotate-keys';
+import { sealAll } from '../modules/audit/seal-chain';
+import { verifyAuditChain } from '../modules/audit/verify-chain';
+import { CliError, type Out } from './cli-support';
+
+/**
+ * Admin commands talk to the database directly, with the same DATABASE_URL and VOUCHSAFE_KEYS
+ * as the service. Without DATABASE_URL they use the embedded local instance (which must be running).
+ */
+async function adminDatabase(repoRoot: string) {
+  const config = loadConfig();
+  if (config.databaseUrl) return { config, databaseUrl: config.databaseUrl, keys: config.keyring! };
+  const dataDir = config.dataDir ?? path.join(repoRoot, '.data');
+  const state = await readLocalState(dataDir);
+  if (!state) throw new CliError('No DATABASE_URL is set and there is no local instance: start Vouchsafe first.');
+  return { config, databaseUrl: embeddedDatabaseUrl(state), keys: config.keyring ?? parseKeyring(state.keys) };
+}
+
+export function keysGenerateCommand(kid: string | undefined, out: Out): void {
+  const name = kid ?? `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}`;
+  if (!/^[A-Za-z0-9_.-]{1,32}$/.test(name)) throw new CliError('--kid may use letters, digits, "_", "." and "-" (up to 32).');
+  out.info('Put this entry FIRST in VOUCHSAFE_KEYS on every API process, keep the old entries after it,');
+  out.info('then run `vouchsafe keys rotate`; remove old entries only once it reports nothing remaining.');
+  out.result(generateKeyEntry(name));
+}
+
+export async function keysRotateCommand(repoRoot: string, out: Out): Promise<void> {
+  const { databaseUrl, keys } = await adminDatabase(repoRoot);
+  const keyring = new Keyring(keys);
+  const { db } = createDb(databaseUrl, 2);
+  try {
+    const result = await rotateKeys(db, keyring, (n) => out.info(`re-wrapped ${n} data keys…`));
+    if (result.remaining > 0) {
+      throw new CliError(`${result.remaining} data keys are still under an old key (locked by a reveal in flight?): run rotate again.`);
+    }
+    out.result(`Rotation complete: ${result.rewrapped} data keys re-wrapped; every secret is now under key ${keyring.activeKid}.`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+export async function auditVerifyCommand(repoRoot: string, out: Out, opts: { seal: boolean }): Promise<void> {
+  const { databaseUrl } = await adminDatabase(repoRoot);
+  const { db } = createDb(databaseUrl, 2);
+  try {
+    if (opts.seal) await sealAll(db);
+    const r = await verifyAuditChain(db);
+    if (!r.ok && r.firstBreak) {
+      const b = r.firstBreak;
+      const what =
+        b.reason === 'head_mismatch'
+          ? `the chain of tenant ${b.tenantId} ends before its recorded head (index ${b.chainIndex}): events at the end were deleted`
+          : `event ${b.eventId} (tenant ${b.tenantId}, chain index ${b.chainIndex}) does not verify: ${
+              b.reason === 'hash_mismatch'
+                ? 'its content was changed'
+                : b.reason === 'index_gap'
+                  ? 'an event before it is missing or out of order'
+                  : 'it does not follow the event before it'
+            }`;
+      throw new CliError(`Audit chain BROKEN after ${r.events} good events: ${what}.`);
+    }
+    out.result(`Audit chain intact: ${r.events} events across ${r.tenants} tenant(s) verified${r.unsealed ? `, ${r.unsealed} not yet sealed` : ''}.`);
+  } finally {
+    await db.destroy();
+  }
+}

@@ -1,0 +1,14 @@
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** Output: `info` lines come first; `result` is the last line of stdout (scripts read it). */
+export interface Out {
+  info(line: string): void;
+  result(line: string): void;
+}
+
+export const stdoutOut: Out = {
+  info: (line) => process.stdout.write(`${line}\n`),
+  result: (line) => process.stdout.write(`${line}\n`),
+};

@@ -1,0 +1,54 @@
+import type { CreateSecretRequest, CreateSecretResponse, ErrorBody, RevealResponse, SecretMetadata } from '@vouchsafe/contracts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A thin typed client for the vault endpoints (used by the CLI, the e2e suite and the benchmark). */
+export function vaultClient(apiUrl: string, token?: string) {
+  const base = apiUrl.replace(/\/+$/, '');
+  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, {
+        method,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000),
+      });
+    } catch (err) {
+      throw new ApiError(0, 'unreachable', `Cannot reach the Vouchsafe API at ${base} (${(err as Error).message}).`);
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ApiError(res.status, 'bad_response', `The API answered ${res.status} with something that is not JSON.`);
+    }
+    if (!res.ok) {
+      const e = (json as ErrorBody).error;
+      throw new ApiError(res.status, e?.code ?? 'unknown', e?.message ?? `The API answered ${res.status}.`);
+    }
+    return json as T;
+  }
+  const auth = (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+  return {
+    create: (req: CreateSecretRequest) => call<CreateSecretResponse>('POST', '/api/v1/secrets', req, auth()),
+    metadata: (id: string) => call<SecretMetadata>('GET', `/api/v1/secrets/${encodeURIComponent(id)}`),
+    reveal: (id: string, keyCheck: string, passphraseCheck?: string) =>
+      call<RevealResponse>('POST', `/api/v1/secrets/${encodeURIComponent(id)}/reveal`, {
+        keyCheck,
+        ...(passphraseCheck ? { passphraseCheck } : {}),
+      }),
+    revoke: (id: string, revokeToken: string) =>
+      call<void>('DELETE', `/api/v1/secrets/${encodeURIComponent(id)}`, undefined, { 'x-revoke-token': revokeToken }),
+  };
+}

@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isCryptoError } from '@vouchsafe/crypto';
+import { ConfigError, loadCliEnv } from '../config';
+import { readLocalState } from '../local/embedded';
+import { REPO_ROOT } from '../paths';
+import { auditVerifyCommand, keysGenerateCommand, keysRotateCommand } from './admin-commands';
+import { CliError, stdoutOut } from './cli-support';
+import { ApiError } from './http-client';
+import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from './secret-commands';
+
+const USAGE = `Usage: vouchsafe <command> [options]
+
+  secret create (--text T | --file F) [--ttl 1h] [--views N] [--passphrase P] [--label L]
+                                      encrypt locally, store, print the link (last line)
+  secret reveal LINK [--passphrase P] [--out F]
+                                      reveal (consumes a view), print text or write the file
+  secret revoke LINK --revoke-token R delete the secret now
+  keys generate [--kid K]             print a new VOUCHSAFE_KEYS entry (last line)
+  keys rotate                         re-wrap every data key under the first VOUCHSAFE_KEYS entry
+  audit verify                        check the audit hash chain; non-zero exit on a break
+
+Every command accepts --api URL (env VOUCHSAFE_API_URL, default http://localhost:8080)
+and --token T (env VOUCHSAFE_TOKEN; the local instance's token when running embedded).`;
+
+async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      api: { type: 'string' },
+      token: { type: 'string' },
+      text: { type: 'string' },
+      file: { type: 'string' },
+      ttl: { type: 'string' },
+      views: { type: 'string' },
+      passphrase: { type: 'string' },
+      label: { type: 'string' },
+      out: { type: 'string' },
+      'revoke-token': { type: 'string' },
+      kid: { type: 'string' },
+      'no-seal': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [group, command, arg] = positionals;
+  if (values.help || !group) {
+    stdoutOut.info(USAGE);
+    return;
+  }
+  const env = loadCliEnv();
+  const cwd = env.INIT_CWD ?? process.cwd();
+  const api = (values.api ?? env.VOUCHSAFE_API_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
+  const token = values.token ?? env.VOUCHSAFE_TOKEN ?? (await readLocalState(path.join(REPO_ROOT, '.data')))?.apiToken;
+  const explicitApi = values.api ?? env.VOUCHSAFE_API_URL;
+  const key = `${group} ${command ?? ''}`.trim();
+  switch (key) {
+    case 'secret create':
+      return createSecretCommand({ ...values, api, token, cwd }, stdoutOut);
+    case 'secret reveal':
+      if (!arg) throw new CliError('Give the link to reveal: vouchsafe secret reveal LINK.');
+      return revealSecretCommand({ link: arg, cwd, ...values, ...(explicitApi ? { api: explicitApi } : {}) }, stdoutOut);
+    case 'secret revoke':
+      if (!arg) throw new CliError('Give the link to revoke: vouchsafe secret revoke LINK --revoke-token R.');
+      return revokeSecretCommand(
+        { link: arg, revokeToken: values['revoke-token'], ...(explicitApi ? { api: explicitApi } : {}) },
+        stdoutOut,
+      );
+    case 'keys generate':
+      return keysGenerateCommand(values.kid, stdoutOut);
+    case 'keys rotate':
+      return keysRotateCommand(REPO_ROOT, stdoutOut);
+    case 'audit verify':
+      return auditVerifyCommand(REPO_ROOT, stdoutOut, { seal: !values['no-seal'] });
+    default:
+      throw new CliError(`Unknown command "${key}". Run vouchsafe --help.`);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    if (err instanceof CliError || err instanceof ConfigError) {
+      process.stderr.write(`vouchsafe: ${err.message}\n`);
+      process.exit(err instanceof ConfigError ? 78 : 1);
+    }
+    if (err instanceof ApiError) {
+      const sentence =
+        err.code === 'secret_gone'
+          ? 'This secret is gone: it expired, was already viewed, or was revoked.'
+          : err.message;
+      process.stderr.write(`vouchsafe: ${sentence}\n`);
+      process.exit(err.code === 'secret_gone' ? 3 : 1);
+    }
+    if (isCryptoError(err)) {
+      process.stderr.write(`vouchsafe: ${err.message}\n`);
+      process.exit(1);
+    }
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`vouchsafe: ${(err as Error).message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`vouchsafe: unexpected failure: ${(err as Error).message}\n`);
+    process.exit(1);
+  },
+);

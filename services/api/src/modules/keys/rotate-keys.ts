@@ -1,0 +1,63 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database';
+import type { Keyring } from './keyring';
+
+const BATCH = 200;
+
+export interface RotationResult {
+  rewrapped: number;
+  remaining: number;
+}
+
+/**
+ * Re-wraps every data key that is not under the active KEK. Runs while the service serves
+ * traffic: each batch is its own short transaction holding row locks only on the rows it
+ * re-wraps (SKIP LOCKED, so a reveal in flight is never blocked for long and two rotations can
+ * run side by side). Payload ciphertext is untouched; only the small wrapped key changes.
+ * Old kids must stay in VOUCHSAFE_KEYS until this reports remaining = 0.
+ */
+export async function rotateKeys(db: Db, keyring: Keyring, onProgress?: (done: number) => void): Promise<RotationResult> {
+  let rewrapped = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('secret_payloads')
+        .select(['tenant_id', 'secret_id', 'format', 'kid', 'wrapped_key'])
+        .where('kid', '<>', keyring.activeKid)
+        .limit(BATCH)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (rows.length === 0) return 0;
+      const tenants: string[] = [];
+      const ids: string[] = [];
+      const kids: string[] = [];
+      const wrapped: Buffer[] = [];
+      for (const r of rows) {
+        const next = keyring.rewrap(
+          { format: r.format, kid: r.kid, wrappedKey: r.wrapped_key },
+          { tenantId: r.tenant_id, secretId: r.secret_id },
+        );
+        tenants.push(r.tenant_id);
+        ids.push(r.secret_id);
+        kids.push(next.kid);
+        wrapped.push(next.wrappedKey);
+      }
+      await sql`
+        UPDATE secret_payloads p SET kid = v.kid, wrapped_key = v.wrapped_key
+          FROM unnest(${tenants}::uuid[], ${ids}::text[], ${kids}::text[], ${wrapped}::bytea[])
+               AS v(tenant_id, secret_id, kid, wrapped_key)
+         WHERE p.tenant_id = v.tenant_id AND p.secret_id = v.secret_id`.execute(trx);
+      return rows.length;
+    });
+    rewrapped += n;
+    if (n > 0) onProgress?.(rewrapped);
+    if (n < BATCH) break;
+  }
+  const left = await db
+    .selectFrom('secret_payloads')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('kid', '<>', keyring.activeKid)
+    .executeTakeFirstOrThrow();
+  return { rewrapped, remaining: Number(left.n) };
+}
