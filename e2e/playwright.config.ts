@@ -1,0 +1,25 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS } from '@vouchsafe/test-support';
+
+// globalSetup resolves (and if need be installs) Chromium and starts Postgres + the API, then publishes both
+// through the environment. This file is evaluated again in each worker, after globalSetup, so the workers see them.
+export default defineConfig({
+  testDir: 'tests',
+  globalSetup: './global-setup.ts',
+  workers: 1, // CI machines have 2 cores, and the API and Postgres need one.
+  retries: process.env.CI ? 1 : 0,
+  forbidOnly: !!process.env.CI,
+  reporter: 'list',
+  timeout: 60_000,
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    baseURL: process.env.VOUCHSAFE_E2E_URL,
+    // The Debian package, never a downloaded build: do not run `playwright install`.
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [...CHROMIUM_ARGS],
+    },
+    trace: 'retain-on-failure',
+  },
+});

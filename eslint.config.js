@@ -1,0 +1,61 @@
+// One lint setup for the whole workspace. Besides the usual TypeScript rules it makes the
+// dependency direction from STYLE.md mechanical:
+//   apps -> ui, host, contracts, crypto;  services/api -> contracts, crypto, migrations;
+//   nothing imports apps; migrations import only kysely; contracts import nothing internal;
+//   only tests import test-support; only services/api/src/config.ts reads process.env.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/*.spec.ts', '**/*.spec.tsx', '**/test/**', '**/bench/**', 'e2e/**', 'packages/test-support/**'];
+
+const restrict = (patterns) => ['error', { patterns }];
+const apps = { group: ['@vouchsafe/portal', '@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira', '**/apps/**'], message: 'Nothing imports from apps/.' };
+const services = { group: ['@vouchsafe/api', '**/services/**'], message: 'Only apps talk to services, over HTTP.' };
+const testSupport = { group: ['@vouchsafe/test-support', '@vouchsafe/test-support/*'], message: 'Only tests may import test-support.' };
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.turbo/**', '**/playwright-report/**', '**/test-results/**', '.data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser }, ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'No TypeScript enums: use a union of string literals.' },
+      ],
+    },
+  },
+  { files: ['packages/**', 'services/**', 'migrations/**', 'e2e/**'], rules: { 'no-restricted-imports': restrict([apps]) } },
+  { files: ['packages/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, services, testSupport]) } },
+  {
+    files: ['packages/contracts/**'],
+    rules: { 'no-restricted-imports': restrict([{ group: ['@vouchsafe/*', '../../*'], message: 'contracts imports nothing internal.' }]) },
+  },
+  {
+    files: ['packages/crypto/src/**'],
+    ignores: TEST_FILES,
+    rules: { 'no-restricted-imports': restrict([apps, services, testSupport, { group: ['node:*'], message: 'crypto runs in browsers too: WebCrypto only.' }]) },
+  },
+  {
+    files: ['migrations/**'],
+    rules: {
+      'no-restricted-imports': restrict([{ group: ['@vouchsafe/*', '../*', '!./*'], message: 'Migrations are frozen in time: import only kysely.' }]),
+    },
+  },
+  { files: ['services/**', 'apps/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, testSupport]) } },
+  {
+    files: ['services/api/src/**'],
+    ignores: ['services/api/src/config.ts', ...TEST_FILES],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through config.ts only.' },
+        { selector: 'TSEnumDeclaration', message: 'No TypeScript enums: use a union of string literals.' },
+      ],
+    },
+  },
+);

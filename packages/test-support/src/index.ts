@@ -1,0 +1,13 @@
+export { startApi, TEST_API_TOKEN, TEST_KEYS, type ApiProcess, type StartApiOptions } from './api';
+export { CHROMIUM_ARGS, ensureChromium } from './chromium';
+export { freePort, isPortOpen } from './ports';
+export {
+  createTestDatabase,
+  databaseUrl,
+  dropTestDatabase,
+  randomDatabaseName,
+  startPostgres,
+  type StartPostgresOptions,
+  type TestPostgres,
+} from './postgres';
+export { API_DIR, REPO_ROOT } from './repo';

