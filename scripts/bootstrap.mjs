@@ -25,6 +25,9 @@ function pnpmCommand() {
 
 const [PNPM_BIN, PNPM_PREFIX] = pnpmCommand();
 
+process.env.TURBO_TELEMETRY_DISABLED = '1';
+process.env.DO_NOT_TRACK = '1';
+
 export function pnpm(args, opts = {}) {
   const r = spawnSync(PNPM_BIN, [...PNPM_PREFIX, ...args], { cwd: ROOT, stdio: 'inherit', ...opts });
   if (r.status !== 0) {

@@ -1,0 +1,73 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createRevealApi } from './reveal-api';
+
+const ID = 'AbCdEfGhIjKlMnOpQrStUv';
+const metadata = {
+  id: ID,
+  status: 'available',
+  kind: 'text',
+  expiresAt: '2030-01-01T00:00:00.000Z',
+  viewsLeft: 1,
+  needsPassphrase: false,
+};
+
+function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+}
+const errorBody = (code: string, extra: object = {}) => ({ error: { code, message: 'x', ...extra } });
+
+describe('createRevealApi', () => {
+  it('GETs metadata same-origin with no-store, no credentials and a JSON content type', async () => {
+    const fetchImpl = vi.fn(async () => jsonResponse(200, metadata));
+    const result = await createRevealApi(fetchImpl).getMetadata(ID);
+    expect(result).toEqual({ ok: true, value: metadata });
+    const [url, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe(`/api/v1/secrets/${ID}`);
+    expect(init).toMatchObject({ method: 'GET', cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' });
+    expect(init.headers).toMatchObject({ 'Content-Type': 'application/json' });
+  });
+
+  it('POSTs the checks (and nothing else) to /reveal', async () => {
+    const fetchImpl = vi.fn(async () => jsonResponse(200, { id: ID, kind: 'text', ciphertext: 'AQ', viewsLeft: 0 }));
+    const result = await createRevealApi(fetchImpl).reveal(ID, { keyCheck: 'k', passphraseCheck: 'p' });
+    expect(result.ok).toBe(true);
+    const [url, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe(`/api/v1/secrets/${ID}/reveal`);
+    expect(init).toMatchObject({ method: 'POST', cache: 'no-store', credentials: 'omit' });
+    expect(JSON.parse(init.body as string)).toEqual({ keyCheck: 'k', passphraseCheck: 'p' });
+  });
+
+  it.each([
+    [404, errorBody('not_found'), { kind: 'gone' }],
+    [410, errorBody('secret_gone'), { kind: 'gone' }],
+    [404, 'not json', { kind: 'gone' }],
+    [403, errorBody('wrong_link_key'), { kind: 'wrong-key' }],
+    [403, errorBody('wrong_passphrase'), { kind: 'wrong-passphrase' }],
+    [403, errorBody('passphrase_required'), { kind: 'passphrase-required' }],
+    [403, errorBody('unauthorized'), { kind: 'unexpected', status: 403 }],
+    [429, errorBody('too_many_attempts', { retryAfterSeconds: 90 }), { kind: 'throttled', retryAfterSeconds: 90 }],
+    [429, errorBody('too_many_attempts'), { kind: 'throttled' }],
+    [503, errorBody('not_ready'), { kind: 'unreachable' }],
+    [500, errorBody('internal'), { kind: 'unexpected', status: 500 }],
+  ])('maps %i %j to %j', async (status, body, failure) => {
+    const api = createRevealApi(async () => jsonResponse(status, body));
+    expect(await api.reveal(ID, { keyCheck: 'k' })).toEqual({ ok: false, failure });
+  });
+
+  it('reads Retry-After when the body has no retry time', async () => {
+    const api = createRevealApi(async () => jsonResponse(429, errorBody('rate_limited'), { 'Retry-After': '30' }));
+    expect(await api.reveal(ID, { keyCheck: 'k' })).toEqual({
+      ok: false,
+      failure: { kind: 'throttled', retryAfterSeconds: 30 },
+    });
+  });
+
+  it('treats a network error as unreachable and a malformed 200 as unexpected', async () => {
+    const down = createRevealApi(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    expect(await down.getMetadata(ID)).toEqual({ ok: false, failure: { kind: 'unreachable' } });
+    const odd = createRevealApi(async () => jsonResponse(200, { id: ID }));
+    expect(await odd.getMetadata(ID)).toEqual({ ok: false, failure: { kind: 'unexpected', status: 200 } });
+  });
+});
