@@ -108,6 +108,8 @@ export async function createSecret(
   base: string,
   payload: SecretPayload = { kind: 'text', text: 'correct horse battery staple' },
   extra: Partial<CreateSecretRequest> & { passphrase?: string } = {},
+  /** Bearer token; the in-process app accepts TOKEN, processes from `startApi` accept TEST_API_TOKEN. */
+  token: string = TOKEN,
 ): Promise<Created> {
   const { passphrase, ...rest } = extra;
   const sealed = await sealSecret(payload, passphrase ? { passphrase, iterations: TEST_ITERATIONS } : {});
@@ -124,7 +126,7 @@ export async function createSecret(
         : {}),
       ...rest,
     },
-    { authorization: `Bearer ${TOKEN}` },
+    { authorization: `Bearer ${token}` },
   );
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.json)}`);
   return { ...res.json, linkKey: sealed.linkKey, ...(sealed.passphraseSalt ? { passphraseSalt: sealed.passphraseSalt } : {}) };

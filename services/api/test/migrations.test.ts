@@ -1,0 +1,34 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
+import { createDb, isMigrated, migrateDownAll, migrateToLatest, type Db } from '../src/db/database';
+
+let database: FreshDatabase;
+let db: Db;
+beforeAll(async () => {
+  database = await freshDatabase();
+  db = createDb(database.url, 8).db;
+});
+afterAll(async () => {
+  await db.destroy();
+  await database.drop();
+});
+
+const tables = async () =>
+  (await sql<{ t: string }>`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`.execute(db)).rows.map((r) => r.t);
+
+it('runs up, down, up; concurrent starters apply each migration once', async () => {
+  expect(await isMigrated(db)).toBe(false);
+  const results = await Promise.all([migrateToLatest(db), migrateToLatest(db), migrateToLatest(db)]);
+  expect(results.flat()).toHaveLength(1);
+  expect(await isMigrated(db)).toBe(true);
+  expect(await tables()).toEqual(
+    expect.arrayContaining(['tenants', 'secrets', 'secret_payloads', 'reveal_attempts', 'audit_events', 'audit_heads']),
+  );
+  await migrateDownAll(db);
+  expect((await tables()).filter((t) => !t.startsWith('kysely_'))).toEqual([]);
+  expect(await isMigrated(db)).toBe(false);
+  expect(await migrateToLatest(db)).toHaveLength(1);
+  const tenant = await sql<{ slug: string }>`SELECT slug FROM tenants`.execute(db);
+  expect(tenant.rows).toEqual([{ slug: 'default' }]);
+});
