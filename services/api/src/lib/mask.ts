@@ -5,7 +5,7 @@
  */
 
 // The local part allows everything RFC 5322 allows unquoted (!#$%&'*+/=?^_`{|}~ included).
-const EMAIL = /([^\s@<>()\[\]",;:])[^\s@<>()\[\]",;:]*@([A-Za-z0-9])[A-Za-z0-9-]*((?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})/g;
+const EMAIL = /([^\s@<>()[\]",;:])[^\s@<>()[\]",;:]*@([A-Za-z0-9])[A-Za-z0-9-]*((?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})/g;
 // A phone number: optional +, then digits with spaces, dots, dashes or parentheses, 7..15 digits.
 const PHONE = /\+?\(?\d[\d ().-]{5,}\d/g;
 const DIGITS = /\d{5,}/g;
