@@ -31,6 +31,8 @@ export interface TestPostgres {
 export interface StartPostgresOptions {
   /** Listen on this port instead of a random free one. */
   port?: number;
+  /** Keep Postgres's default durability (fsync, synchronous commit): for benchmarks. */
+  durable?: boolean;
 }
 
 const SUPERUSER = 'postgres';
@@ -124,9 +126,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Te
         '-c', 'unix_socket_directories=',
         // Durability is pointless for a cluster that is deleted after the run, and fsync dominates test time.
         // Never copy these three settings anywhere near a real deployment.
-        '-c', 'fsync=off',
-        '-c', 'synchronous_commit=off',
-        '-c', 'full_page_writes=off',
+        ...(opts.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
         '-c', 'max_connections=300',
       ],
       onLog: log,
