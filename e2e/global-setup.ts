@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
@@ -13,6 +13,7 @@ import {
 } from '@vouchsafe/test-support';
 
 const PORTAL_DIST = path.join(REPO_ROOT, 'apps', 'portal', 'dist');
+const LOG_MIRROR_MS = 200;
 
 function ensurePortalBuilt(): void {
   if (existsSync(path.join(PORTAL_DIST, 'index.html'))) return;
@@ -45,11 +46,35 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   process.env.VOUCHSAFE_E2E_URL = api.url;
   process.env.VOUCHSAFE_E2E_TOKEN = TEST_API_TOKEN;
 
+  // The API's log, mirrored to a file while the run lasts so tests (in worker processes) can read it:
+  // see readApiLog() in tests/support/vault.ts. Playwright clears outputDir before globalSetup, not after.
+  const outputDir = config.projects[0]?.outputDir ?? path.join(import.meta.dirname, 'test-results');
+  const logPath = path.join(outputDir, 'api.log');
+  process.env.VOUCHSAFE_E2E_API_LOG = logPath;
+  let mirrored = -1;
+  const mirrorLog = () => {
+    const text = api.logs();
+    if (text.length === mirrored) return;
+    // Write then rename, so a reader never sees a half-written file.
+    mkdirSync(outputDir, { recursive: true });
+    writeFileSync(`${logPath}.tmp`, `${text}\n`);
+    renameSync(`${logPath}.tmp`, logPath);
+    mirrored = text.length;
+  };
+  mirrorLog();
+  const mirror = setInterval(() => {
+    try {
+      mirrorLog();
+    } catch (error) {
+      console.warn(`e2e: could not mirror the API log to ${logPath}: ${String(error)}`);
+    }
+  }, LOG_MIRROR_MS);
+  mirror.unref();
+
   return async () => {
+    clearInterval(mirror);
     const code = await api.stop();
     // Keep the API's log with the other artifacts: failed tests usually need it.
-    const outputDir = config.projects[0]?.outputDir ?? path.join(import.meta.dirname, 'test-results');
-    const logPath = path.join(outputDir, 'api.log');
     await mkdir(outputDir, { recursive: true });
     await writeFile(logPath, `${api.logs()}\n`);
     if (code !== 0) console.warn(`e2e: the API exited with ${code} after SIGTERM; its log is in ${logPath}`);

@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   base: '/',
   plugins: [react()],
+  // `pnpm --filter @vouchsafe/portal dev`: forward API calls to a locally running API (`npm start`).
+  server: { proxy: { '/api': 'http://localhost:8080' } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

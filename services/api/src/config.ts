@@ -18,7 +18,11 @@ export function parseKeyring(value: string): KeyEntry[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (entries.length === 0) throw new Error('VOUCHSAFE_KEYS is empty');
+  if (entries.length === 0) {
+    throw new Error(
+      'VOUCHSAFE_KEYS is set but empty: it must list at least one "kid:base64(32 bytes)" key. Generate one with `pnpm vouchsafe keys generate` and keep it in your secret store.',
+    );
+  }
   const seen = new Set<string>();
   return entries.map((entry, i) => {
     const m = KEY_ENTRY.exec(entry);
