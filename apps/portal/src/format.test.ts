@@ -12,6 +12,9 @@ describe('format', () => {
     [25 * 3600, 'in 25 hours'],
     [3 * 86_400 + 5, 'in 3 days'],
     [-120, '2 minutes ago'],
+    // Never promise more time than is left: 59 min 59.6 s is still "59 minutes".
+    [3599.6, 'in 59 minutes'],
+    [86_399.6, 'in 23 hours'],
   ])('relative %i s -> %s', (seconds, text) => {
     expect(formatRelative(after(seconds), now, 'en')).toBe(text);
   });

@@ -8,7 +8,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 
 /** "in 23 hours", "in 5 minutes": the largest unit that fits, rounded down so we never promise more time. */
 export function formatRelative(target: Date, now: Date, locale?: string): string {
-  const seconds = Math.round((target.getTime() - now.getTime()) / 1000);
+  const seconds = Math.trunc((target.getTime() - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
   const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
   for (const [unit, size] of UNITS) {
