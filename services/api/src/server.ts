@@ -66,8 +66,12 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       logger.info({ reason }, 'shutting down: no new connections, draining requests');
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // A keep-alive connection that was busy just now turns idle once its response is sent; close it
+      // then, rather than holding the drain open until its keep-alive timeout.
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await drained;
+      clearInterval(sweep);
       clearTimeout(timer);
       await jobs?.stop();
       await db.destroy();

