@@ -9,7 +9,8 @@ export default defineConfig({
   workers: 1, // CI machines have 2 cores, and the API and Postgres need one.
   retries: process.env.CI ? 1 : 0,
   forbidOnly: !!process.env.CI,
-  reporter: 'list',
+  // The JSON report lets `npm test` print one closing count for every suite.
+  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   timeout: 60_000,
   use: {
     browserName: 'chromium',

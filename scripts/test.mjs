@@ -2,7 +2,40 @@
 // `npm test` / `pnpm test`: every suite on a fresh machine. Installs dependencies, then runs
 // typecheck, lint, unit + integration tests (each suite starts its own throwaway Postgres) and the
 // Playwright e2e suite in Debian's Chromium (installed with apt when missing and running as root).
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { ROOT, install, pnpm } from './bootstrap.mjs';
+
+// Each suite writes a JSON report; they are summed into one closing line at the end.
+const REPORTS = [
+  'packages/contracts/test-results/vitest.json',
+  'packages/crypto/test-results/vitest.json',
+  'packages/test-support/test-results/vitest.json',
+  'services/api/test-results/vitest.json',
+  'apps/portal/test-results/vitest.json',
+  'e2e/test-results/playwright.json',
+].map((p) => path.join(ROOT, p));
+for (const report of REPORTS) rmSync(report, { force: true });
+
+function countReports() {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const report of REPORTS) {
+    if (!existsSync(report)) throw new Error(`missing test report ${path.relative(ROOT, report)}: did that suite run?`);
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    if (r.stats) {
+      passed += r.stats.expected + r.stats.flaky;
+      failed += r.stats.unexpected;
+      skipped += r.stats.skipped;
+    } else {
+      passed += r.numPassedTests;
+      failed += r.numFailedTests;
+      skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    }
+  }
+  return { passed, failed, skipped };
+}
 
 const started = Date.now();
 install();
@@ -10,10 +43,13 @@ const stages = [
   ['Type-checking', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']],
   ['Linting', ['exec', 'turbo', 'run', 'lint', '--output-logs=errors-only']],
   // One package at a time: each suite starts its own Postgres, and the machine has 2 cores.
-  ['Testing (unit, integration, e2e)', ['exec', 'turbo', 'run', 'test', '--concurrency=1']],
+  ['Testing (unit, integration, e2e)', ['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue']],
 ];
 for (const [title, args] of stages) {
   console.log(`\n• ${title}…`);
   pnpm(args, { cwd: ROOT });
 }
+const { passed, failed, skipped } = countReports();
 console.log(`\n✔ All suites passed in ${Math.round((Date.now() - started) / 1000)} s.`);
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+if (failed > 0 || passed === 0) process.exit(1);

@@ -92,5 +92,5 @@ export const RevealResponseSchema = z.object({
 });
 export type RevealResponse = z.infer<typeof RevealResponseSchema>;
 
-export const RevokeRequestSchema = z.object({ revokeToken: z.string().min(1).max(200) }).strict();
-export type RevokeRequest = z.infer<typeof RevokeRequestSchema>;
+/** Revocation sends the revoke token in this header (DELETE has no body). */
+export const REVOKE_TOKEN_HEADER = 'x-revoke-token';

@@ -1,4 +1,4 @@
-import type { CreateSecretRequest, CreateSecretResponse, ErrorBody, RevealResponse, SecretMetadata } from '@vouchsafe/contracts';
+import { REVOKE_TOKEN_HEADER, type CreateSecretRequest, type CreateSecretResponse, type ErrorBody, type RevealResponse, type SecretMetadata } from '@vouchsafe/contracts';
 
 export class ApiError extends Error {
   constructor(
@@ -49,6 +49,6 @@ export function vaultClient(apiUrl: string, token?: string) {
         ...(passphraseCheck ? { passphraseCheck } : {}),
       }),
     revoke: (id: string, revokeToken: string) =>
-      call<void>('DELETE', `/api/v1/secrets/${encodeURIComponent(id)}`, undefined, { 'x-revoke-token': revokeToken }),
+      call<void>('DELETE', `/api/v1/secrets/${encodeURIComponent(id)}`, undefined, { [REVOKE_TOKEN_HEADER]: revokeToken }),
   };
 }

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { CreateSecretRequestSchema, LIMITS, RevealRequestSchema, SecretIdSchema } from '@vouchsafe/contracts';
+import { CreateSecretRequestSchema, LIMITS, REVOKE_TOKEN_HEADER, RevealRequestSchema, SecretIdSchema } from '@vouchsafe/contracts';
 import { secretGone } from '../../errors';
 import { bearerAuth, clientIpOf, noStore, rateLimit, requireJson } from '../../http/middleware';
 import type { Request } from 'express';
@@ -58,7 +58,7 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
 
   router.delete('/secrets/:id', publicLimit, async (req, res) => {
     const id = parseId(req.params.id);
-    const token = req.get('x-revoke-token');
+    const token = req.get(REVOKE_TOKEN_HEADER);
     if (!token || token.length > 200) throw secretGone();
     await service.revoke(ctxOf(req), id, token);
     res.status(204).end();
