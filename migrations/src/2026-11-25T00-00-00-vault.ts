@@ -50,7 +50,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       fk.onDelete('cascade'),
     )
     .execute();
-  await db.schema.createIndex('secret_payloads_kid_idx').on('secret_payloads').column('kid').execute();
+  // No index on kid: only key rotation filters on it, rarely, and every index costs each create.
 
   // Failed reveal attempts per (secret, client). The client key is a hash, never an address.
   await db.schema
@@ -82,7 +82,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('hash', 'bytea')
     .addUniqueConstraint('audit_events_chain_uq', ['tenant_id', 'chain_index'])
     .execute();
-  await sql`CREATE INDEX audit_events_unsealed_idx ON audit_events (tenant_id, seq) WHERE chain_index IS NULL`.execute(db);
+  // The sealer finds unsealed rows through audit_events_chain_uq (btree indexes NULLs: tenant_id = ? AND chain_index IS NULL).
 
   await db.schema
     .createTable('audit_heads')
