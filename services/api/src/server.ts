@@ -36,7 +36,19 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   if (!keyEntries) throw new ConfigError('VOUCHSAFE_KEYS is required');
 
   const { db } = createDb(databaseUrl, config.databasePoolSize);
-  const applied = await migrateToLatest(db);
+  let applied: string[];
+  try {
+    applied = await migrateToLatest(db);
+  } catch (err) {
+    await db.destroy();
+    // Name the server (never the URL: it carries the password) and the cause in one sentence.
+    const { hostname, port } = new URL(databaseUrl);
+    const code = (err as { code?: string }).code;
+    throw new Error(
+      `Cannot migrate the database at ${hostname}:${port || 5432}${code ? ` (${code})` : ''}: is it reachable, and may this role create tables?`,
+      { cause: err },
+    );
+  }
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
   const app = createApp({

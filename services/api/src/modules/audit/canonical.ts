@@ -32,6 +32,29 @@ export interface ChainedEvent {
   data: Record<string, unknown>;
 }
 
+/** The hashed fields of an audit_events row, as sealer and verifier both read them. */
+export interface AuditRowFields {
+  id: string;
+  tenant_id: string;
+  type: string;
+  secret_id: string | null;
+  occurred_at: Date;
+  data: Record<string, unknown>;
+}
+
+/** Hash of a stored row placed at `chainIndex` after `prevHash`. */
+export function rowHash(prevHash: Buffer, chainIndex: bigint, row: AuditRowFields): Buffer {
+  return eventHash(prevHash, {
+    chainIndex: chainIndex.toString(),
+    id: row.id,
+    tenantId: row.tenant_id,
+    type: row.type,
+    secretId: row.secret_id,
+    occurredAt: row.occurred_at,
+    data: row.data,
+  });
+}
+
 export function eventHash(prevHash: Buffer, e: ChainedEvent): Buffer {
   const body = canonicalJson({
     chainIndex: e.chainIndex,

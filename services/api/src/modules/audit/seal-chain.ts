@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/database';
-import { GENESIS_HASH, eventHash } from './canonical';
+import { GENESIS_HASH, rowHash } from './canonical';
 
 const BATCH = 1000;
 
@@ -38,15 +38,7 @@ export async function sealTenantBatch(trx: Tx, tenantId: string): Promise<number
   const hashes: Buffer[] = [];
   for (const e of events) {
     index += 1n;
-    const hash = eventHash(prev, {
-      chainIndex: index.toString(),
-      id: e.id,
-      tenantId: e.tenant_id,
-      type: e.type,
-      secretId: e.secret_id,
-      occurredAt: e.occurred_at,
-      data: e.data,
-    });
+    const hash = rowHash(prev, index, e);
     seqs.push(e.seq);
     indexes.push(index.toString());
     prevs.push(prev);

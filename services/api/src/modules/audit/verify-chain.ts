@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database';
-import { GENESIS_HASH, eventHash } from './canonical';
+import { GENESIS_HASH, rowHash } from './canonical';
 
 export interface ChainBreak {
   tenantId: string;
@@ -56,15 +56,7 @@ export async function verifyAuditChain(db: Db): Promise<VerifyResult> {
         });
         if (index !== expectIndex) return brk('index_gap');
         if (!e.prev_hash || !prev.equals(e.prev_hash)) return brk('prev_hash_mismatch');
-        const hash = eventHash(prev, {
-          chainIndex: index.toString(),
-          id: e.id,
-          tenantId: e.tenant_id,
-          type: e.type,
-          secretId: e.secret_id,
-          occurredAt: e.occurred_at,
-          data: e.data,
-        });
+        const hash = rowHash(prev, index, e);
         if (!e.hash || !hash.equals(e.hash)) return brk('hash_mismatch');
         prev = hash;
         expectIndex += 1n;
