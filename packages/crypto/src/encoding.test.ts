@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CryptoError,
+  type CryptoError,
   decodeLinkKey,
   decodePayload,
   encodeLinkKey,
@@ -11,16 +11,8 @@ import {
   toBase64Url,
   type SecretPayload,
 } from './index';
+import { codeOfSync } from './error-codes.testing';
 
-function codeOfSync(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CryptoError);
-    return (err as CryptoError).code;
-  }
-  throw new Error('expected a CryptoError, got success');
-}
 
 describe('base64url', () => {
   it('matches node Buffer base64url and round-trips', () => {

@@ -1,19 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildSecretLink, CryptoError, generateLinkKey, parseSecretLink, toBase64Url } from './index';
+import { buildSecretLink, generateLinkKey, parseSecretLink, toBase64Url } from './index';
+import { codeOfSync } from './error-codes.testing';
 
 const ID = 'AbCdEfGhIjKlMnOpQrStUv';
 
-function codeOfSync(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CryptoError);
-    return (err as CryptoError).code;
-  }
-  throw new Error('expected a CryptoError, got success');
-}
 
 describe('secret links', () => {
   it('builds base/s/id#key and parses it back', () => {

@@ -1,7 +1,8 @@
 import { createCipheriv, hkdfSync, pbkdf2Sync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CryptoError, deriveChecks, encodePayload, openSecret, sealSecret, type SecretPayload } from './index';
+import { deriveChecks, encodePayload, openSecret, sealSecret, type SecretPayload } from './index';
 import { sealWithIv } from './seal';
+import { codeOf } from './error-codes.testing';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const LINK_KEY = Uint8Array.from({ length: 32 }, (_, i) => i);
@@ -29,15 +30,6 @@ function referencePlaintext(text: string): Buffer {
   return Buffer.concat([len, header, Buffer.from(text, 'utf8')]);
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CryptoError);
-    return (err as CryptoError).code;
-  }
-  throw new Error('expected a CryptoError, got success');
-}
 
 describe('known-answer vectors (checked against node:crypto)', () => {
   const text = 'Temporary password: Zq7!pL-4 ✓';
