@@ -44,7 +44,12 @@ describe('audit hash chain', () => {
   it('is append-only for ordinary writers', async () => {
     await expect(sql`UPDATE audit_events SET type = 'x' WHERE chain_index = 1`.execute(t.db)).rejects.toThrow(/append-only/);
     await expect(sql`DELETE FROM audit_events WHERE chain_index = 1`.execute(t.db)).rejects.toThrow(/append-only/);
-    await expect(sql`UPDATE audit_events SET data = '{}'::jsonb WHERE chain_index IS NULL`.execute(t.db)).resolves.toBeDefined();
+    // Not yet sealed is not editable either: the only allowed change is the seal itself.
+    const fresh = await createSecret(t.url);
+    await expect(sql`UPDATE audit_events SET data = '{}'::jsonb WHERE secret_id = ${fresh.id}`.execute(t.db)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM audit_events WHERE secret_id = ${fresh.id}`.execute(t.db)).rejects.toThrow(/append-only/);
+    expect(await sealAll(t.db)).toBe(1);
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 
   it('names an edited event', async () => {
