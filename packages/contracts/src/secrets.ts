@@ -55,6 +55,8 @@ export const CreateSecretRequestSchema = z
     path: ['passphraseCheck'],
   });
 export type CreateSecretRequest = z.input<typeof CreateSecretRequestSchema>;
+/** The request after parsing: defaults (TTL, views) filled in. */
+export type CreateSecretInput = z.output<typeof CreateSecretRequestSchema>;
 
 export const CreateSecretResponseSchema = z.object({
   id: SecretIdSchema,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   LIMITS,
-  type CreateSecretRequest,
+  type CreateSecretInput,
   type CreateSecretResponse,
   type RevealRequest,
   type RevealResponse,
@@ -37,7 +37,7 @@ function maxCiphertextBytes(kind: 'text' | 'file', maxFileBytes: number): number
 export function createSecretsService(deps: SecretsDeps) {
   const { db, keyring } = deps;
 
-  async function create(ctx: RequestContext, req: Required<Pick<CreateSecretRequest, 'ttlSeconds' | 'views'>> & CreateSecretRequest): Promise<CreateSecretResponse> {
+  async function create(ctx: RequestContext, req: CreateSecretInput): Promise<CreateSecretResponse> {
     const ciphertext = fromB64u(req.ciphertext);
     const limit = maxCiphertextBytes(req.kind, deps.maxFileBytes);
     if (ciphertext.length > limit) {
