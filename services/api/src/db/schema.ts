@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -74,4 +74,3 @@ export interface Database {
   audit_heads: AuditHeadsTable;
 }
 
-export type AuditEventRow = Selectable<AuditEventsTable>;

@@ -13,5 +13,5 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
 }
 
-/** A short, non-reversible fingerprint for logs and notes: first 8 chars of the id + '…'. */
+/** A short prefix of an id for logs (never the whole id): first 6 characters + '…'. */
 export const shortId = (id: string): string => `${id.slice(0, 6)}…`;

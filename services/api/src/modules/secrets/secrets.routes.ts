@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { CreateSecretRequestSchema, LIMITS, REVOKE_TOKEN_HEADER, RevealRequestSchema, SecretIdSchema } from '@vouchsafe/contracts';
 import { secretGone } from '../../errors';
+import { shortId } from '../../lib/ids';
 import { bearerAuth, clientIpOf, noStore, rateLimit, requireJson } from '../../http/middleware';
 import type { Request } from 'express';
 import type { RequestContext, SecretsService } from './secrets.service';
@@ -41,7 +42,7 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
     async (req, res) => {
       const body = CreateSecretRequestSchema.parse(req.body);
       const created = await service.create(ctxOf(req), body);
-      req.log.info({ secret: created.id.slice(0, 6), kind: body.kind, views: body.views }, 'secret created');
+      req.log.info({ secret: shortId(created.id), kind: body.kind, views: body.views }, 'secret created');
       res.status(201).location(`/api/v1/secrets/${created.id}`).json(created);
     },
   );
