@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as vault from './2026-11-25T00-00-00-vault';
+import * as helpdesks from './2026-11-25T01-00-00-helpdesks';
 
 export { DEFAULT_TENANT_ID } from './2026-11-25T00-00-00-vault';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
   '2026-11-25T00-00-00-vault': vault,
+  '2026-11-25T01-00-00-helpdesks': helpdesks,
 };

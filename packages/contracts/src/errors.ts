@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   validation_failed: 422,
   unauthorized: 401,
+  session_rejected: 401,
+  conflict: 409,
   not_found: 404,
   secret_gone: 404,
   wrong_link_key: 403,
@@ -16,6 +18,7 @@ export const ERROR_STATUS = {
   too_many_attempts: 429,
   rate_limited: 429,
   not_ready: 503,
+  helpdesk_unavailable: 502,
   internal: 500,
 } as const;
 

@@ -8,6 +8,49 @@ export interface TenantsTable {
   slug: string;
   name: string;
   created_at: DefaultedTimestamp;
+  desk: 'zendesk' | 'servicenow' | 'jira' | null;
+  desk_account: string | null;
+  verification: ColumnType<Record<string, unknown>, string | undefined, string>;
+  api_base_url: string | null;
+  credentials_format: number | null;
+  credentials_kid: string | null;
+  credentials_wrapped_key: Buffer | null;
+  credentials_ciphertext: Buffer | null;
+  deleted_at: Timestamp | null;
+}
+
+export interface TicketSecretsTable {
+  tenant_id: string;
+  secret_id: string;
+  ticket_id: string;
+  agent_id: string;
+  agent_label: string;
+  fingerprint: string;
+  kind: 'text' | 'file';
+  views_total: number;
+  views_used: ColumnType<number, number | undefined, number>;
+  expires_at: Timestamp;
+  status: ColumnType<'waiting' | 'viewed' | 'expired' | 'revoked', 'waiting' | 'viewed' | 'expired' | 'revoked' | undefined, 'waiting' | 'viewed' | 'expired' | 'revoked'>;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface NoteOutboxTable {
+  id: Generated<string>;
+  tenant_id: string;
+  ticket_id: string;
+  secret_id: string | null;
+  audit_event_id: string;
+  action: string;
+  note: ColumnType<Record<string, unknown>, string, string>;
+  status: ColumnType<'pending' | 'delivered' | 'failed', 'pending' | 'delivered' | 'failed' | undefined, 'pending' | 'delivered' | 'failed'>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: DefaultedTimestamp;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  remote_id: string | null;
+  created_at: DefaultedTimestamp;
+  delivered_at: Timestamp | null;
 }
 
 export interface SecretsTable {
@@ -72,5 +115,7 @@ export interface Database {
   reveal_attempts: RevealAttemptsTable;
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;
+  ticket_secrets: TicketSecretsTable;
+  note_outbox: NoteOutboxTable;
 }
 

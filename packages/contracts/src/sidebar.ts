@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { SecretIdSchema, type CreateSecretRequest } from './secrets';
+
+/**
+ * Sidebar (agent-facing) API: sessions exchanged from host-signed tokens, and the ticket's secrets.
+ * Every sidebar call carries the Vouchsafe session in SESSION_HEADER (never in Authorization:
+ * Forge Remote puts its own Forge Invocation Token there).
+ */
+
+export const DESKS = ['zendesk', 'servicenow', 'jira'] as const;
+export const DeskSchema = z.enum(DESKS);
+export type Desk = z.infer<typeof DeskSchema>;
+
+export const SESSION_HEADER = 'x-vouchsafe-session';
+
+/** Host tokens are JWTs; anything longer than this is not one we issue or accept. */
+const HostTokenSchema = z.string().min(16, 'is not a token').max(8192, 'is too long to be a token');
+
+/** Zendesk ticket ids are positive integers. */
+export const ZendeskTicketIdSchema = z.string().regex(/^[1-9]\d{0,19}$/, 'is not a Zendesk ticket id');
+/** ServiceNow sys_id: 32 lowercase hex characters. */
+export const ServiceNowSysIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'is not a ServiceNow sys_id');
+export const ServiceNowTableSchema = z.string().regex(/^[a-z][a-z0-9_]{0,79}$/, 'is not a ServiceNow table name');
+/** Jira issue key, e.g. HELP-42. */
+export const JiraIssueKeySchema = z.string().regex(/^[A-Z][A-Z0-9_]{0,49}-[1-9]\d{0,11}$/, 'is not a Jira issue key');
+
+/** The signed-URL JWT Zendesk POSTed to the sidebar page, plus the ticket ZAF reports. */
+export const ZendeskSessionRequestSchema = z.object({ token: HostTokenSchema, ticketId: ZendeskTicketIdSchema }).strict();
+/** The instance-minted JWT from the iframe URL fragment, plus the record the workspace shows. */
+export const ServiceNowSessionRequestSchema = z
+  .object({ token: HostTokenSchema, table: ServiceNowTableSchema, sysId: ServiceNowSysIdSchema })
+  .strict();
+/** The Forge Invocation Token arrives in Authorization (added by Forge Remote); the body names the issue. */
+export const JiraSessionRequestSchema = z.object({ issueKey: JiraIssueKeySchema }).strict();
+export type ZendeskSessionRequest = z.infer<typeof ZendeskSessionRequestSchema>;
+export type ServiceNowSessionRequest = z.infer<typeof ServiceNowSessionRequestSchema>;
+export type JiraSessionRequest = z.infer<typeof JiraSessionRequestSchema>;
+
+/** What the sidebar may show about the ticket. Looked up server-side; identifiers masked. */
+export const SidebarContextSchema = z.object({
+  desk: DeskSchema,
+  tenantName: z.string(),
+  ticket: z.object({
+    /** The desk's id for the ticket (Zendesk id, ServiceNow sys_id, Jira key). */
+    id: z.string(),
+    /** What agents call it (Zendesk #42, ServiceNow INC0010001, Jira HELP-42). */
+    displayId: z.string(),
+  }),
+  /** Masked, e.g. `j***@e***.com`. */
+  requester: z.object({ label: z.string() }),
+  agent: z.object({ label: z.string() }),
+});
+export type SidebarContext = z.infer<typeof SidebarContextSchema>;
+
+export const SessionResponseSchema = z.object({
+  /** Opaque to the browser (a JWS). Send it back in SESSION_HEADER. */
+  session: z.string(),
+  expiresAt: z.string(),
+  context: SidebarContextSchema,
+});
+export type SessionResponse = z.infer<typeof SessionResponseSchema>;
+
+export const TICKET_SECRET_STATUSES = ['waiting', 'viewed', 'expired', 'revoked'] as const;
+export type TicketSecretStatus = (typeof TICKET_SECRET_STATUSES)[number];
+export const NOTE_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type NoteStatus = (typeof NOTE_STATUSES)[number];
+
+/** Expiry presets the sidebar offers (seconds): 15 min, 1 h, 24 h, 7 days. */
+export const EXPIRY_PRESETS = [
+  { label: '15 minutes', seconds: 15 * 60 },
+  { label: '1 hour', seconds: 60 * 60 },
+  { label: '24 hours', seconds: 24 * 60 * 60 },
+  { label: '7 days', seconds: 7 * 24 * 60 * 60 },
+] as const;
+
+export const TicketSecretSchema = z.object({
+  id: SecretIdSchema,
+  /** Short, non-reversible fingerprint shown in notes and the sidebar. */
+  fingerprint: z.string(),
+  kind: z.enum(['text', 'file']),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  viewsTotal: z.number().int(),
+  viewsUsed: z.number().int(),
+  status: z.enum(TICKET_SECRET_STATUSES),
+  agentLabel: z.string(),
+  /** The worst state among this secret's notes: failed > pending > delivered. */
+  noteStatus: z.enum(NOTE_STATUSES),
+});
+export type TicketSecret = z.infer<typeof TicketSecretSchema>;
+
+export const TicketSecretListSchema = z.object({ secrets: z.array(TicketSecretSchema) });
+export type TicketSecretList = z.infer<typeof TicketSecretListSchema>;
+
+/** POST /api/v1/sidebar/secrets takes CreateSecretRequestSchema and answers this. */
+export const CreateTicketSecretResponseSchema = z.object({
+  id: SecretIdSchema,
+  fingerprint: z.string(),
+  expiresAt: z.string(),
+  views: z.number().int(),
+  /** Pass to buildSecretLink(linkBase, id, key): the tenant is part of the path, the key goes in the fragment. */
+  linkBase: z.string(),
+});
+export type CreateTicketSecretResponse = z.infer<typeof CreateTicketSecretResponseSchema>;
+
+/**
+ * What a sidebar needs from the API, whatever the transport (fetch for Zendesk and ServiceNow,
+ * Forge Remote for Jira). packages/ui receives one of these; packages/host implements it.
+ * Failures reject with SidebarApiError.
+ */
+export interface SidebarApi {
+  /** Exchanges the host token (once) and returns the server-side view of the ticket. */
+  start(): Promise<SidebarContext>;
+  createSecret(request: CreateSecretRequest): Promise<CreateTicketSecretResponse>;
+  listSecrets(): Promise<TicketSecretList>;
+  revokeSecret(id: string): Promise<void>;
+}
+
+/** Why a sidebar call failed, in the terms the sidebar shows. */
+export type SidebarFailure =
+  | 'session_rejected' // 401: the host token or session could not be verified
+  | 'not_found' // 404
+  | 'unreachable' // network error, 5xx, timeout
+  | 'rejected'; // any other 4xx: message says why
+
+export class SidebarApiError extends Error {
+  override name = 'SidebarApiError';
+  constructor(
+    readonly failure: SidebarFailure,
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Tenant administration (API token auth): one tenant per help-desk account. */
+const SlugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be 2–40 lowercase letters, digits or dashes');
+const PemSchema = z.string().max(16 * 1024).regex(/-----BEGIN [A-Z ]+-----/, 'must be PEM');
+const BaseUrlSchema = z.string().url().max(300);
+
+export const TenantCreateRequestSchema = z.discriminatedUnion('desk', [
+  z
+    .object({
+      desk: z.literal('zendesk'),
+      slug: SlugSchema,
+      name: z.string().trim().min(1).max(120),
+      /** `acme` for acme.zendesk.com. */
+      subdomain: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a Zendesk subdomain'),
+      /** Public key of the app's signed URLs (GET /api/v2/apps/{app_id}/public_key.pem). */
+      publicKeyPem: PemSchema,
+      /** The installation id: the signed-URL JWT's aud must be …/api/v2/apps/installations/{id}.json. */
+      installationId: z.string().regex(/^\d{1,20}$/),
+      credentials: z.union([
+        z.object({ email: z.string().email().max(254), apiToken: z.string().min(8).max(200) }).strict(),
+        z.object({ oauthToken: z.string().min(8).max(2000) }).strict(),
+      ]),
+      /** Development and tests only: refused unless the API allows insecure help desks. */
+      apiBaseUrl: BaseUrlSchema.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      desk: z.literal('servicenow'),
+      slug: SlugSchema,
+      name: z.string().trim().min(1).max(120),
+      /** `acme` for acme.service-now.com. */
+      instance: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a ServiceNow instance name'),
+      /** The certificate of the keystore the instance's JWT provider signs with. */
+      certificatePem: PemSchema,
+      /** The aud claim the instance's JWT provider puts in tokens for Vouchsafe. */
+      audience: z.string().min(1).max(300),
+      credentials: z.union([
+        z.object({ username: z.string().min(1).max(200), password: z.string().min(8).max(500) }).strict(),
+        z.object({ oauthToken: z.string().min(8).max(4000) }).strict(),
+      ]),
+      apiBaseUrl: BaseUrlSchema.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      desk: z.literal('jira'),
+      slug: SlugSchema,
+      name: z.string().trim().min(1).max(120),
+      /** Atlassian site cloudId (stable across reinstalls). */
+      cloudId: z.string().uuid(),
+      /** `https://acme.atlassian.net` */
+      siteUrl: BaseUrlSchema,
+      /** The Forge app id: FIT aud, `ari:cloud:ecosystem::app/<uuid>`. */
+      appId: z.string().regex(/^ari:cloud:ecosystem::app\/[0-9a-f-]{36}$/, 'is not a Forge app id'),
+      credentials: z.object({ email: z.string().email().max(254), apiToken: z.string().min(8).max(500) }).strict(),
+      /** Development and tests only (the production JWKS is Atlassian's). */
+      jwksUrl: BaseUrlSchema.optional(),
+      apiBaseUrl: BaseUrlSchema.optional(),
+    })
+    .strict(),
+]);
+export type TenantCreateRequest = z.infer<typeof TenantCreateRequestSchema>;
+
+export const TenantSummarySchema = z.object({
+  id: z.string().uuid(),
+  slug: z.string(),
+  name: z.string(),
+  desk: DeskSchema.nullable(),
+  /** Subdomain, instance or cloudId. */
+  account: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type TenantSummary = z.infer<typeof TenantSummarySchema>;
