@@ -208,3 +208,16 @@ export const TenantSummarySchema = z.object({
   createdAt: z.string(),
 });
 export type TenantSummary = z.infer<typeof TenantSummarySchema>;
+
+/**
+ * What packages/ui needs from the help desk hosting it. packages/host's adapters implement it;
+ * the UI never imports a host SDK.
+ */
+export interface SidebarHost {
+  readonly desk: Desk;
+  /** False where the desk offers no way to put text into the reply (the UI then offers copy). */
+  readonly canInsertIntoReply: boolean;
+  insertIntoReply(text: string): Promise<void>;
+  /** Ask the desk to give the iframe this height (px). A no-op where the desk sizes it. */
+  resize(heightPx: number): void;
+}

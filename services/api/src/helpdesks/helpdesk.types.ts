@@ -1,0 +1,64 @@
+import type { Desk } from '@vouchsafe/contracts';
+
+/** A tenant row with what a connector needs, credentials already opened. Never log it. */
+export interface DeskTenant {
+  id: string;
+  slug: string;
+  name: string;
+  desk: Desk;
+  /** Zendesk subdomain, ServiceNow instance or Atlassian cloudId. */
+  account: string;
+  /** Base URL of the desk's REST API, no trailing slash (https://acme.zendesk.com, …). */
+  apiBaseUrl: string;
+  /** Public verification material from tenants.verification (PEM keys, audience, app id, JWKS URL). */
+  verification: Record<string, string>;
+  credentials:
+    | { email: string; apiToken: string }
+    | { oauthToken: string }
+    | { username: string; password: string };
+}
+
+export interface HelpdeskPerson {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface HelpdeskTicket {
+  /** The connector's ticket id (Zendesk id, `table:sys_id`, Jira key). */
+  id: string;
+  displayId: string;
+  requesterId: string | null;
+}
+
+/** Why a desk call failed; `retryable` drives the outbox backoff. Messages carry no credentials or note text. */
+export class HelpdeskError extends Error {
+  override name = 'HelpdeskError';
+  constructor(
+    readonly kind: 'unavailable' | 'rejected' | 'not_found' | 'unauthorized',
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+  get retryable(): boolean {
+    return this.kind === 'unavailable';
+  }
+}
+
+/**
+ * One interface per help desk (helpdesks/<desk>/). Ticket and requester are always looked up
+ * here, server-side, never taken from the browser (S6).
+ */
+export interface HelpdeskConnector {
+  readonly desk: Desk;
+  /** undefined when the desk says the ticket does not exist (or this account cannot see it). */
+  getTicket(ticketId: string): Promise<HelpdeskTicket | undefined>;
+  getRequester(ticket: HelpdeskTicket): Promise<HelpdeskPerson | undefined>;
+  getAgent(agentId: string): Promise<HelpdeskPerson | undefined>;
+  /** Adds an internal (non-public) note. `receipt` appears in the body so findNote can dedupe. */
+  addInternalNote(ticketId: string, body: string): Promise<{ remoteId: string | null }>;
+  /** True when a note containing `receipt` is already on the ticket (used before a retry). */
+  findNote(ticketId: string, receipt: string): Promise<boolean>;
+}
