@@ -2,19 +2,24 @@
 // `npm test` / `pnpm test`: every suite on a fresh machine. Installs dependencies, then runs
 // typecheck, lint, unit + integration tests (each suite starts its own throwaway Postgres) and the
 // Playwright e2e suite in Debian's Chromium (installed with apt when missing and running as root).
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, install, pnpm } from './bootstrap.mjs';
 
-// Each suite writes a JSON report; they are summed into one closing line at the end.
-const REPORTS = [
-  'packages/contracts/test-results/vitest.json',
-  'packages/crypto/test-results/vitest.json',
-  'packages/test-support/test-results/vitest.json',
-  'services/api/test-results/vitest.json',
-  'apps/portal/test-results/vitest.json',
-  'e2e/test-results/playwright.json',
-].map((p) => path.join(ROOT, p));
+// Each suite writes a JSON report; they are summed into one closing line at the end. Every
+// workspace package with a `test` script must leave its report behind, so a suite that silently
+// did not run fails the command instead of shrinking the count.
+const WORKSPACE_DIRS = ['packages', 'apps', 'services'].flatMap((group) =>
+  readdirSync(path.join(ROOT, group), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(group, d.name)),
+);
+const REPORTS = [...WORKSPACE_DIRS, 'migrations', 'e2e']
+  .filter((dir) => {
+    const manifest = path.join(ROOT, dir, 'package.json');
+    return existsSync(manifest) && Boolean(JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test);
+  })
+  .map((dir) => path.join(ROOT, dir, 'test-results', dir === 'e2e' ? 'playwright.json' : 'vitest.json'));
 for (const report of REPORTS) rmSync(report, { force: true });
 
 function countReports() {
