@@ -31,4 +31,44 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ VOUCHSAFE_API_TOKENS: 'short' })).toThrow(/at least 8/);
     expect(() => loadConfig({ VOUCHSAFE_KEYS: 'nope' })).toThrow(/VOUCHSAFE_KEYS entry 1/);
   });
+
+  it('has help-desk sidebar defaults: sessions of 15 minutes, an 8 hour chain, vendor URLs, apps under the repo', () => {
+    const c = loadConfig({});
+    expect(c.allowInsecureHelpdesks).toBe(false);
+    expect(c.sessionTtlSeconds).toBe(900);
+    expect(c.sessionChainMaxSeconds).toBe(8 * 3600);
+    expect(c.zafSdkUrl).toBe('https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js');
+    expect(c.forgeJwksUrl).toBe('https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json');
+    expect(c.frameAncestors).toEqual(['https://*.zendesk.com', 'https://*.service-now.com', 'https://*.servicenowservices.com']);
+    expect(c.appsDir).toMatch(/[/\\]apps$/);
+    expect([c.outboxIntervalMs, c.noteMaxAttempts, c.noteBackoffMs, c.helpdeskTimeoutMs]).toEqual([1000, 8, 1000, 10_000]);
+  });
+
+  it('refuses insecure help desks in production and allows them elsewhere', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'true' })).toThrow(
+      /VOUCHSAFE_ALLOW_INSECURE_HELPDESKS.*production/,
+    );
+    expect(loadConfig({ NODE_ENV: 'test', VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: '1' }).allowInsecureHelpdesks).toBe(true);
+  });
+
+  it('caps the session lifetime at 15 minutes', () => {
+    expect(loadConfig({ VOUCHSAFE_SESSION_TTL_SECONDS: '300' }).sessionTtlSeconds).toBe(300);
+    expect(() => loadConfig({ VOUCHSAFE_SESSION_TTL_SECONDS: '901' })).toThrow(/VOUCHSAFE_SESSION_TTL_SECONDS/);
+  });
+
+  it('accepts only origins in VOUCHSAFE_FRAME_ANCESTORS (nothing that could end the CSP directive)', () => {
+    expect(loadConfig({ VOUCHSAFE_FRAME_ANCESTORS: "'self' http://localhost:5173" }).frameAncestors).toEqual([
+      "'self'",
+      'http://localhost:5173',
+    ]);
+    for (const bad of ['https://a.zendesk.com; script-src *', "'unsafe-inline'", '*', '  ']) {
+      expect(() => loadConfig({ VOUCHSAFE_FRAME_ANCESTORS: bad })).toThrow(/VOUCHSAFE_FRAME_ANCESTORS/);
+    }
+  });
+
+  it('accepts an https or same-server ZAF SDK URL only', () => {
+    expect(loadConfig({ VOUCHSAFE_ZAF_SDK_URL: '/apps/zendesk/vendor/zaf_sdk.js' }).zafSdkUrl).toBe('/apps/zendesk/vendor/zaf_sdk.js');
+    expect(() => loadConfig({ VOUCHSAFE_ZAF_SDK_URL: 'http://cdn.example/zaf.js' })).toThrow(/VOUCHSAFE_ZAF_SDK_URL/);
+    expect(() => loadConfig({ VOUCHSAFE_ZAF_SDK_URL: 'https://x/"><script>' })).toThrow(/VOUCHSAFE_ZAF_SDK_URL/);
+  });
 });

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { z } from 'zod';
+import { REPO_ROOT } from './paths';
 
 /**
  * The only reader of process.env (enforced by lint). Validated once, frozen, fail fast.
@@ -38,6 +40,23 @@ export function parseKeyring(value: string): KeyEntry[] {
   });
 }
 
+export const DEFAULT_ZAF_SDK_URL = 'https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js';
+export const DEFAULT_FRAME_ANCESTORS = 'https://*.zendesk.com https://*.service-now.com https://*.servicenowservices.com';
+export const DEFAULT_FORGE_JWKS_URL = 'https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json';
+
+/** One CSP source: a scheme+host pattern (wildcard subdomain, optional port) or 'self'. Nothing that could end the directive. */
+const FRAME_SOURCE = /^(?:'self'|https?:\/\/(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::(?:\d{1,5}|\*))?)$/;
+
+export function parseFrameAncestors(value: string): string[] {
+  const sources = value.split(/\s+/).filter(Boolean);
+  if (sources.length === 0) throw new Error('VOUCHSAFE_FRAME_ANCESTORS is empty: list the help-desk origins allowed to frame the sidebar');
+  const bad = sources.find((s) => !FRAME_SOURCE.test(s));
+  if (bad !== undefined) {
+    throw new Error(`VOUCHSAFE_FRAME_ANCESTORS entry "${bad.slice(0, 80)}" is not an origin like https://*.zendesk.com`);
+  }
+  return sources;
+}
+
 const boolish = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
@@ -62,6 +81,18 @@ const EnvSchema = z.object({
   VOUCHSAFE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   VOUCHSAFE_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   VOUCHSAFE_JOBS: boolish.default(true),
+  // Help-desk sidebars (issue 3).
+  VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: boolish.default(false),
+  VOUCHSAFE_ZAF_SDK_URL: z.string().min(1).max(500).default(DEFAULT_ZAF_SDK_URL),
+  VOUCHSAFE_FRAME_ANCESTORS: z.string().max(2000).default(DEFAULT_FRAME_ANCESTORS),
+  VOUCHSAFE_APPS_DIR: z.string().optional(),
+  VOUCHSAFE_SESSION_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(900),
+  VOUCHSAFE_SESSION_CHAIN_MAX_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
+  VOUCHSAFE_FORGE_JWKS_URL: z.string().url().default(DEFAULT_FORGE_JWKS_URL),
+  VOUCHSAFE_OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  VOUCHSAFE_NOTE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  VOUCHSAFE_NOTE_BACKOFF_MS: z.coerce.number().int().min(10).max(300_000).default(1_000),
+  VOUCHSAFE_HELPDESK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -87,6 +118,23 @@ export interface Config {
   shutdownGraceMs: number;
   embeddedPgPort: number;
   runJobs: boolean;
+  /** Tenants may point at non-vendor API/JWKS URLs (stand-ins). Never true in production. */
+  allowInsecureHelpdesks: boolean;
+  /** Substituted for %VOUCHSAFE_ZAF_SDK_URL% in the Zendesk sidebar page. */
+  zafSdkUrl: string;
+  /** CSP frame-ancestors sources for the sidebar pages. */
+  frameAncestors: string[];
+  /** Holds apps/<desk>/dist (sidebar pages). */
+  appsDir: string;
+  sessionTtlSeconds: number;
+  /** A session chain ends this long after the first host token was issued. */
+  sessionChainMaxSeconds: number;
+  forgeJwksUrl: string;
+  outboxIntervalMs: number;
+  noteMaxAttempts: number;
+  /** First retry delay of a note; doubles per attempt, capped at 5 minutes. */
+  noteBackoffMs: number;
+  helpdeskTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +169,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (shortToken !== undefined) {
     throw new ConfigError('Invalid configuration: every VOUCHSAFE_API_TOKENS entry must be at least 8 characters');
   }
+  if (e.VOUCHSAFE_ALLOW_INSECURE_HELPDESKS && e.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'Invalid configuration: VOUCHSAFE_ALLOW_INSECURE_HELPDESKS=true is for development and tests; it is refused with NODE_ENV=production.',
+    );
+  }
+  let frameAncestors: string[];
+  try {
+    frameAncestors = parseFrameAncestors(e.VOUCHSAFE_FRAME_ANCESTORS);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
+  }
+  if (/["'<>\s]/.test(e.VOUCHSAFE_ZAF_SDK_URL) || !/^(https:\/\/|http:\/\/localhost[:/]|http:\/\/127\.0\.0\.1[:/]|\/)/.test(e.VOUCHSAFE_ZAF_SDK_URL)) {
+    throw new ConfigError('Invalid configuration: VOUCHSAFE_ZAF_SDK_URL must be an https URL (or a path on this server, like /apps/zendesk/vendor/zaf_sdk.js)');
+  }
   return Object.freeze({
     env: e.NODE_ENV,
     port: e.PORT,
@@ -141,6 +203,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     shutdownGraceMs: e.VOUCHSAFE_SHUTDOWN_GRACE_MS,
     embeddedPgPort: e.VOUCHSAFE_EMBEDDED_PG_PORT,
     runJobs: e.VOUCHSAFE_JOBS,
+    allowInsecureHelpdesks: e.VOUCHSAFE_ALLOW_INSECURE_HELPDESKS,
+    zafSdkUrl: e.VOUCHSAFE_ZAF_SDK_URL,
+    frameAncestors,
+    appsDir: e.VOUCHSAFE_APPS_DIR ?? path.join(REPO_ROOT, 'apps'),
+    sessionTtlSeconds: e.VOUCHSAFE_SESSION_TTL_SECONDS,
+    sessionChainMaxSeconds: e.VOUCHSAFE_SESSION_CHAIN_MAX_SECONDS,
+    forgeJwksUrl: e.VOUCHSAFE_FORGE_JWKS_URL,
+    outboxIntervalMs: e.VOUCHSAFE_OUTBOX_INTERVAL_MS,
+    noteMaxAttempts: e.VOUCHSAFE_NOTE_MAX_ATTEMPTS,
+    noteBackoffMs: e.VOUCHSAFE_NOTE_BACKOFF_MS,
+    helpdeskTimeoutMs: e.VOUCHSAFE_HELPDESK_TIMEOUT_MS,
   });
 }
 
