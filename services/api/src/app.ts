@@ -7,17 +7,20 @@ import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
 import type { Config } from './config';
 import { isMigrated, type Db } from './db/database';
 import { AppError } from './errors';
-import { errorHandler, noStore, requestContext } from './http/middleware';
+import { bearerAuth, errorHandler, noStore, requestContext } from './http/middleware';
 import type { Logger } from './logger';
 import type { Keyring } from './modules/keys/keyring';
 import { secretsRoutes } from './modules/secrets/secrets.routes';
 import { createSecretsService } from './modules/secrets/secrets.service';
+import { createMetrics, httpMetrics, type Metrics } from './metrics';
 
 export interface AppDeps {
   config: Pick<Config, 'apiTokens' | 'maxFileBytes' | 'rateLimitPerMinute' | 'trustProxy' | 'portalDir'>;
   db: Db;
   keyring: Keyring;
   logger: Logger;
+  /** Shared with the background jobs when the server starts both; created here otherwise. */
+  metrics?: Metrics;
 }
 
 function trustProxyValue(v: string): boolean | number | string {
@@ -57,6 +60,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(requestContext(logger, DEFAULT_TENANT_ID));
+  const metrics = deps.metrics ?? createMetrics(db);
+  app.use(httpMetrics(metrics));
 
   app.get('/healthz', noStore, (_req, res) => {
     res.json({ status: 'ok' });
@@ -74,9 +79,13 @@ export function createApp(deps: AppDeps): Express {
     }
   });
 
-  const secrets = createSecretsService({ db, keyring: deps.keyring, maxFileBytes: config.maxFileBytes });
+  const secrets = createSecretsService({ db, keyring: deps.keyring, maxFileBytes: config.maxFileBytes, metrics });
   app.use('/api/v1', secretsRoutes(secrets, config));
   app.use('/api', (_req, _res, next) => next(new AppError('not_found', 'There is no such API endpoint.')));
+
+  app.get('/metrics', noStore, bearerAuth(config.apiTokens), async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
 
   if (config.portalDir && existsSync(path.join(config.portalDir, 'index.html'))) {
     const portalDir = config.portalDir;

@@ -11,6 +11,7 @@ import type { Db } from '../../db/database';
 import { AppError, secretGone } from '../../errors';
 import { maskIdentifiers } from '../../lib/mask';
 import { newRevokeToken, newSecretId, sha256 } from '../../lib/ids';
+import type { Metrics } from '../../metrics';
 import type { Keyring } from '../keys/keyring';
 import * as repo from './secrets.repository';
 
@@ -18,6 +19,7 @@ export interface SecretsDeps {
   db: Db;
   keyring: Keyring;
   maxFileBytes: number;
+  metrics: Pick<Metrics, 'secretsCreated' | 'secretsRevealed'>;
 }
 
 export interface RequestContext {
@@ -68,6 +70,7 @@ export function createSecretsService(deps: SecretsDeps) {
       payload,
       clientIp: ctx.clientIp,
     });
+    deps.metrics.secretsCreated.inc();
     return { id, expiresAt: expiresAt.toISOString(), views: req.views, path: `/s/${id}`, revokeToken };
   }
 
@@ -102,6 +105,7 @@ export function createSecretsService(deps: SecretsDeps) {
     };
     const revealed = await repo.consumeView(db, input);
     if (revealed) {
+      deps.metrics.secretsRevealed.inc();
       // The view is already consumed; a payload that fails to open is a server fault (wrong
       // keyring or tampered row) and must fail closed, never hand out unauthenticated bytes.
       const clientCiphertext = keyring.open(revealed.payload, { tenantId: ctx.tenantId, secretId: id });

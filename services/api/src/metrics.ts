@@ -1,0 +1,97 @@
+import type { NextFunction, Request, Response } from 'express';
+import { sql } from 'kysely';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Db } from './db/database';
+
+/**
+ * Prometheus metrics on a registry of our own (never prom-client's global one, so several apps in
+ * one process, as in tests, never share or double-register counters). Labels never carry ids,
+ * URLs or tokens: the HTTP route label is the route pattern.
+ */
+export function createMetrics(db: Db) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const httpRequests = new Counter({
+    name: 'vouchsafe_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers,
+  });
+  const secretsCreated = new Counter({ name: 'vouchsafe_secrets_created_total', help: 'Secrets created.', registers });
+  const secretsRevealed = new Counter({ name: 'vouchsafe_secrets_revealed_total', help: 'Views consumed (successful reveals).', registers });
+  const secretsExpired = new Counter({
+    name: 'vouchsafe_secrets_expired_total',
+    help: 'Expired secrets purged by this process.',
+    registers,
+  });
+  const notesDelivered = new Counter({ name: 'vouchsafe_notes_delivered_total', help: 'Internal notes delivered to a help desk.', registers });
+  const notesFailed = new Counter({
+    name: 'vouchsafe_notes_failed_total',
+    help: 'Internal notes given up on after their last attempt.',
+    registers,
+  });
+  const sessionRejections = new Counter({
+    name: 'vouchsafe_session_rejections_total',
+    help: 'Sidebar session exchanges or sessions refused, by desk and reason.',
+    labelNames: ['desk', 'reason'] as const,
+    registers,
+  });
+  new Gauge({
+    name: 'vouchsafe_notes_outbox',
+    help: 'Rows in the internal-note outbox, by status (read from the database on scrape).',
+    labelNames: ['status'] as const,
+    registers,
+    async collect() {
+      const { rows } = await sql<{ status: string; n: string }>`
+        SELECT status, count(*)::text AS n FROM note_outbox GROUP BY status`.execute(db);
+      const counts = new Map(rows.map((r) => [r.status, Number(r.n)]));
+      for (const status of ['pending', 'delivered', 'failed']) this.set({ status }, counts.get(status) ?? 0);
+    },
+  });
+
+  return {
+    registry,
+    httpRequests,
+    secretsCreated,
+    secretsRevealed,
+    secretsExpired,
+    notesDelivered,
+    notesFailed,
+    sessionRejections,
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** `/api/v1/t/acme` → `/api/v1/t/:tenant`: tenant slugs stay out of labels. */
+const normaliseBase = (base: string) => base.replace(/\/t\/[^/]+/, '/t/:tenant');
+
+/**
+ * Counts every answered request under its route pattern. Express restores `req.baseUrl` when an
+ * error leaves a router, so the pattern is captured at the moment a route matches (Express assigns
+ * `req.route` then), not at `finish`.
+ */
+export function httpMetrics(metrics: Pick<Metrics, 'httpRequests'>) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    let route: Request['route'];
+    let label: string | undefined;
+    Object.defineProperty(req, 'route', {
+      configurable: true,
+      enumerable: true,
+      get: () => route,
+      set: (value: Request['route']) => {
+        route = value;
+        const path: unknown = value?.path;
+        const pattern = Array.isArray(path) ? path.join('|') : String(path);
+        label = `${normaliseBase(req.baseUrl)}${pattern === '/' && req.baseUrl ? '' : pattern}`;
+      },
+    });
+    res.on('finish', () => {
+      const fallback = req.originalUrl.startsWith('/api/') ? 'unmatched' : 'static';
+      metrics.httpRequests.inc({ method: req.method, route: label ?? fallback, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
