@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatExpiry } from './format';
+
+describe('formatExpiry', () => {
+  it('writes the instant in UTC, whatever the local zone', () => {
+    expect(formatExpiry('2026-11-25T17:20:59.000Z')).toBe('25 Nov 2026, 17:20 UTC');
+    expect(formatExpiry('2026-01-05T03:04:00+02:00')).toBe('5 Jan 2026, 01:04 UTC');
+  });
+  it('passes through what it cannot parse rather than printing "Invalid Date"', () => {
+    expect(formatExpiry('soon')).toBe('soon');
+  });
+});
+
+describe('formatBytes', () => {
+  it('uses binary units', () => {
+    expect(formatBytes(1)).toBe('1 byte');
+    expect(formatBytes(1023)).toBe('1023 bytes');
+    expect(formatBytes(64 * 1024)).toBe('64 KB');
+    expect(formatBytes(10 * 1024 * 1024 + 1)).toBe('10 MB');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+  });
+});

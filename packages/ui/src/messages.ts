@@ -1,0 +1,90 @@
+/**
+ * Every sentence the agent can see in the sidebar, in one place so the component specs and the
+ * e2e suites assert on the same text the sidebar renders. No sentence here ever contains a link,
+ * secret content, key or passphrase.
+ */
+export const messages = {
+  loading: 'Loading Vouchsafe…',
+  hostNotReady: (deskName: string): string => `${deskName} did not finish loading this app. Reload the ticket.`,
+  sessionRejected: 'This sidebar session could not be verified. Reopen the ticket to start a new one.',
+  unreachable: 'Vouchsafe cannot be reached right now. Check your connection and try again.',
+  retry: 'Retry',
+
+  ticketContext: 'Ticket',
+  ticketLabel: 'Ticket',
+  requesterLabel: 'Requester',
+  agentLabel: 'Agent',
+
+  sendHeading: 'Send secret',
+  sendFormName: 'Send a secret',
+  kindLegend: 'What to send',
+  kindText: 'Text',
+  kindFile: 'File',
+  textLabel: 'Secret text',
+  textHint: 'Up to 64 KB. Only the recipient can read it, through the link.',
+  textMissing: 'Type the secret to send.',
+  textTooLarge: 'This text is larger than 64 KB. Send it as a file instead.',
+  fileLabel: 'File',
+  fileHint: 'Up to 10 MB.',
+  fileMissing: 'Choose a file to send.',
+  fileTooLarge: (size: string): string => `This file is ${size}. Files can be at most 10 MB.`,
+  fileChosen: (name: string, size: string): string => `${name} (${size})`,
+  expiryLabel: 'Expires after',
+  viewsLabel: 'Views allowed',
+  viewsHint: 'How many times the link can be opened, 1 to 10.',
+  viewsInvalid: 'Enter a whole number of views from 1 to 10.',
+  passphraseLabel: 'Passphrase (optional)',
+  passphraseHint:
+    'The recipient will need it to open the secret. Share it another way, for example by phone, never in this ticket.',
+  sendButton: 'Send secret',
+  sending: 'Encrypting and sending…',
+
+  insertedIntoReply: 'Link added to your reply draft',
+  copyIntoReply: 'Copy the link into your reply',
+  insertFailed: 'The link could not be added to your reply draft. Copy the link into your reply',
+  linkLabel: 'Secret link',
+  copyButton: 'Copy link',
+  copied: 'Link copied',
+  copyFailed: 'Could not copy. The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.',
+  dismissConfirmation: 'Done',
+  sentSummary: (fingerprint: string, expiry: string, views: number): string =>
+    `Fingerprint ${fingerprint} · expires ${expiry} · ${viewsText(views)}`,
+  replyText: (link: string, expiry: string, views: number, hasPassphrase: boolean): string =>
+    [
+      views === 1
+        ? `Here is a one-time link (expires ${expiry}): ${link}`
+        : `Here is a secure link you can open ${views} times (expires ${expiry}): ${link}`,
+      hasPassphrase ? 'You will also need the passphrase, which I will send you separately.' : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+
+  activityHeading: 'Activity',
+  activityListName: 'Secrets sent from this ticket',
+  activityLoading: 'Loading activity…',
+  activityEmpty: 'No secrets have been sent from this ticket yet.',
+  activityStale: 'Activity could not be refreshed. Vouchsafe will keep trying.',
+  status: { waiting: 'Waiting', viewed: 'Viewed', expired: 'Expired', revoked: 'Revoked' },
+  kind: { text: 'Text', file: 'File' },
+  fingerprint: (fingerprint: string): string => `Fingerprint ${fingerprint}`,
+  viewsUsed: (used: number, total: number): string => `${used} of ${total} ${total === 1 ? 'view' : 'views'} used`,
+  expires: (expiry: string): string => `Expires ${expiry}`,
+  expired: (expiry: string): string => `Expired ${expiry}`,
+  sentBy: (agent: string): string => `Sent by ${agent}`,
+  notePending: 'Note pending: the internal note is on its way to this ticket.',
+  noteFailed: 'Note failed: the internal note could not be added to this ticket.',
+  revokeButton: 'Revoke',
+  revokeName: (fingerprint: string): string => `Revoke secret ${fingerprint}`,
+  revokeQuestion: 'Revoke this secret? Its link stops working at once.',
+  revokeConfirm: 'Yes, revoke',
+  revokeCancel: 'Cancel',
+  revoked: (fingerprint: string): string => `Secret ${fingerprint} revoked.`,
+  statusChanged: (fingerprint: string, status: string): string => `Secret ${fingerprint}: ${status.toLowerCase()}.`,
+
+  errorTitle: 'That did not work',
+  dismissError: 'Dismiss',
+} as const;
+
+export function viewsText(views: number): string {
+  return `${views} ${views === 1 ? 'view' : 'views'}`;
+}

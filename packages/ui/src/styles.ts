@@ -1,0 +1,29 @@
+import type { CSSProperties } from 'react';
+import { DEFAULT_THEME } from '@zendeskgarden/react-theming';
+
+/**
+ * Layout only (Garden styles the controls). Plain style objects built from Garden's theme tokens:
+ * the workspace has no styled-components type declarations, and a handful of flex rows does not
+ * justify adding them.
+ */
+const { space, fontSizes, fontWeights, borders, palette, fonts } = DEFAULT_THEME;
+
+export const frame: CSSProperties = { boxSizing: 'border-box', padding: space.sm, fontFamily: fonts.system };
+export const column: CSSProperties = { display: 'flex', flexDirection: 'column', alignItems: 'stretch', gap: space.sm };
+export const notice: CSSProperties = { ...column, alignItems: 'flex-start', padding: `${space.sm} 0` };
+export const row: CSSProperties = { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: space.xs, marginTop: space.xs };
+export const section: CSSProperties = { marginTop: space.md };
+export const heading: CSSProperties = { margin: `0 0 ${space.xs}` };
+export const block: CSSProperties = { marginBottom: space.sm };
+export const summaryList: CSSProperties = {
+  display: 'grid',
+  gridTemplateColumns: 'max-content 1fr',
+  gap: `${space.xxs} ${space.sm}`,
+  margin: 0,
+  fontSize: fontSizes.sm,
+};
+export const summaryTerm: CSSProperties = { fontWeight: fontWeights.semibold };
+export const summaryValue: CSSProperties = { margin: 0, overflowWrap: 'anywhere' };
+export const plainList: CSSProperties = { listStyle: 'none', margin: 0, padding: 0 };
+export const listItem: CSSProperties = { padding: `${space.xs} 0`, borderBottom: `${borders.sm} ${palette.grey?.[300] ?? '#d8dcde'}` };
+export const danger: CSSProperties = { color: palette.red?.[700] ?? '#cc3340' };
