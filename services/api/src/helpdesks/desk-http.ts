@@ -1,0 +1,91 @@
+import type { Desk } from '@vouchsafe/contracts';
+import { HelpdeskError, type DeskTenant } from './helpdesk.types';
+
+/**
+ * The one way connectors talk to a desk: global fetch with a timeout, credentials in a header,
+ * answers mapped to HelpdeskError kinds. Error messages name the desk and the operation only:
+ * never the URL (it carries ticket ids), credentials, or what was sent.
+ */
+
+const DESK_NAMES: Record<Desk, string> = { zendesk: 'Zendesk', servicenow: 'ServiceNow', jira: 'Jira Service Management' };
+
+export interface DeskHttp {
+  /** JSON answer of a 2xx; undefined on 404 when `isMissingOk`. Throws HelpdeskError otherwise. */
+  json(op: string, method: string, path: string, opts?: { body?: unknown; isMissingOk?: boolean }): Promise<unknown>;
+}
+
+function authorization(tenant: DeskTenant): string {
+  const c = tenant.credentials;
+  if ('oauthToken' in c) return `Bearer ${c.oauthToken}`;
+  const basic = (s: string) => `Basic ${Buffer.from(s, 'utf8').toString('base64')}`;
+  if ('username' in c) return basic(`${c.username}:${c.password}`);
+  // Zendesk API tokens authenticate as `{email}/token:{token}`; Atlassian's as `{email}:{token}`.
+  return tenant.desk === 'zendesk' ? basic(`${c.email}/token:${c.apiToken}`) : basic(`${c.email}:${c.apiToken}`);
+}
+
+export function kindForStatus(status: number): HelpdeskError['kind'] {
+  if (status === 404) return 'not_found';
+  if (status === 401 || status === 403) return 'unauthorized';
+  // Rate limits and edit conflicts clear up by themselves: retry them like an outage.
+  if (status === 429 || status === 409 || status >= 500) return 'unavailable';
+  return 'rejected';
+}
+
+export function createDeskHttp(tenant: DeskTenant, opts: { timeoutMs: number }): DeskHttp {
+  const desk = DESK_NAMES[tenant.desk];
+  const base = tenant.apiBaseUrl.replace(/\/+$/, '');
+  const auth = authorization(tenant);
+
+  return {
+    async json(op, method, path, { body, isMissingOk = false } = {}) {
+      let res: Response;
+      try {
+        res = await fetch(`${base}${path}`, {
+          method,
+          headers: {
+            authorization: auth,
+            accept: 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          redirect: 'error',
+          signal: AbortSignal.timeout(opts.timeoutMs),
+        });
+      } catch (err) {
+        const isTimeout = (err as { name?: string }).name === 'TimeoutError';
+        throw new HelpdeskError('unavailable', `${desk} did not answer (${op}): ${isTimeout ? 'timed out' : 'network error'}`);
+      }
+      if (res.status === 404 && isMissingOk) {
+        await res.body?.cancel();
+        return undefined;
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new HelpdeskError(kindForStatus(res.status), `${desk} answered ${res.status} (${op})`, res.status);
+      }
+      const text = await res.text().catch(() => {
+        throw new HelpdeskError('unavailable', `${desk} broke off its answer (${op})`, res.status);
+      });
+      if (!text) return {};
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new HelpdeskError('unavailable', `${desk} answered with something that is not JSON (${op})`, res.status);
+      }
+    },
+  };
+}
+
+/** Narrowing helpers for desk answers (they are untrusted input). */
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const field = (v: unknown, key: string): unknown => (isRecord(v) ? v[key] : undefined);
+export function idString(v: unknown): string | null {
+  if (typeof v === 'string' && v.length > 0) return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return null;
+}
+export const textOrNull = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+export function malformed(tenant: DeskTenant, op: string): HelpdeskError {
+  return new HelpdeskError('unavailable', `${DESK_NAMES[tenant.desk]} answered in an unexpected shape (${op})`);
+}

@@ -1,0 +1,72 @@
+import { createDeskHttp, field, idString, isRecord, malformed, textOrNull } from '../desk-http';
+import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
+
+/**
+ * Jira Service Management: requests read from the servicedesk API, internal comments posted with
+ * `public: false` (docs/research 2.5). Ticket ids are issue keys (HELP-42).
+ */
+
+const ISSUE_KEY = /^[A-Z][A-Z0-9_]{0,49}-[1-9]\d{0,11}$/;
+const ACCOUNT_ID = /^[A-Za-z0-9:_-]{1,128}$/;
+const PAGE = 100;
+const MAX_PAGES = 20;
+
+export function createJiraConnector(tenant: DeskTenant, opts: { timeoutMs: number }): HelpdeskConnector {
+  const http = createDeskHttp(tenant, opts);
+
+  function checkKey(ticketId: string): string {
+    if (!ISSUE_KEY.test(ticketId)) throw new HelpdeskError('rejected', 'Jira ticket ids are issue keys');
+    return ticketId;
+  }
+
+  async function getPerson(op: string, accountId: string): Promise<HelpdeskPerson | undefined> {
+    if (!ACCOUNT_ID.test(accountId)) return undefined;
+    const body = await http.json(op, 'GET', `/rest/api/3/user?accountId=${encodeURIComponent(accountId)}`, { isMissingOk: true });
+    if (body === undefined) return undefined;
+    const id = idString(field(body, 'accountId'));
+    if (!id) throw malformed(tenant, op);
+    return { id, name: textOrNull(field(body, 'displayName')), email: textOrNull(field(body, 'emailAddress')), phone: null };
+  }
+
+  return {
+    desk: 'jira',
+
+    async getTicket(ticketId): Promise<HelpdeskTicket | undefined> {
+      if (!ISSUE_KEY.test(ticketId)) return undefined;
+      const body = await http.json('read request', 'GET', `/rest/servicedeskapi/request/${ticketId}`, { isMissingOk: true });
+      if (body === undefined) return undefined;
+      const key = idString(field(body, 'issueKey'));
+      if (!key) throw malformed(tenant, 'read request');
+      return { id: key, displayId: key, requesterId: idString(field(field(body, 'reporter'), 'accountId')) };
+    },
+
+    getRequester: (ticket) => (ticket.requesterId ? getPerson('read reporter', ticket.requesterId) : Promise.resolve(undefined)),
+
+    getAgent: (agentId) => getPerson('read agent', agentId),
+
+    async addInternalNote(ticketId, text) {
+      const body = await http.json('add internal comment', 'POST', `/rest/servicedeskapi/request/${checkKey(ticketId)}/comment`, {
+        body: { body: text, public: false },
+      });
+      return { remoteId: idString(field(body, 'id')) };
+    },
+
+    async findNote(ticketId, receipt) {
+      const key = checkKey(ticketId);
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const body = await http.json(
+          'list internal comments',
+          'GET',
+          `/rest/servicedeskapi/request/${key}/comment?public=false&internal=true&start=${page * PAGE}&limit=${PAGE}`,
+          { isMissingOk: true },
+        );
+        if (body === undefined) return false;
+        const values = field(body, 'values');
+        if (!Array.isArray(values)) throw malformed(tenant, 'list internal comments');
+        if (values.some((c) => isRecord(c) && typeof c.body === 'string' && c.body.includes(receipt))) return true;
+        if (field(body, 'isLastPage') !== false || values.length === 0) return false;
+      }
+      return false;
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { createDeskHttp, field, idString, malformed, textOrNull } from '../desk-http';
+import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
+
+/**
+ * ServiceNow Table API: records read with sysparm_fields, internal notes written to the
+ * `work_notes` journal field with PATCH (docs/research 3.3). Journal fields read back empty in the
+ * PATCH answer, so findNote searches sys_journal_field instead.
+ * Ticket ids are `table:sys_id` (e.g. `incident:<32 hex>`).
+ */
+
+const TABLE = /^[a-z][a-z0-9_]{0,79}$/;
+const SYS_ID = /^[0-9a-f]{32}$/;
+const RECEIPT = /^[0-9a-f-]{36}$/;
+
+function parseTicketId(ticketId: string): { table: string; sysId: string } | undefined {
+  const i = ticketId.indexOf(':');
+  const table = ticketId.slice(0, i);
+  const sysId = ticketId.slice(i + 1);
+  return i > 0 && TABLE.test(table) && SYS_ID.test(sysId) ? { table, sysId } : undefined;
+}
+
+/** A reference field is a plain sys_id with sysparm_exclude_reference_link=true, `{value, link}` without. */
+const referenceId = (v: unknown): string | null => idString(v) ?? idString(field(v, 'value'));
+
+export function createServiceNowConnector(tenant: DeskTenant, opts: { timeoutMs: number }): HelpdeskConnector {
+  const http = createDeskHttp(tenant, opts);
+
+  function record(ticketId: string) {
+    const parsed = parseTicketId(ticketId);
+    if (!parsed) throw new HelpdeskError('rejected', 'ServiceNow ticket ids are table:sys_id');
+    return parsed;
+  }
+
+  async function getPerson(op: string, sysId: string): Promise<HelpdeskPerson | undefined> {
+    if (!SYS_ID.test(sysId)) return undefined;
+    const q = 'sysparm_fields=sys_id,name,email,mobile_phone,phone&sysparm_exclude_reference_link=true';
+    const body = await http.json(op, 'GET', `/api/now/table/sys_user/${sysId}?${q}`, { isMissingOk: true });
+    if (body === undefined) return undefined;
+    const user = field(body, 'result');
+    const id = idString(field(user, 'sys_id'));
+    if (!id) throw malformed(tenant, op);
+    return {
+      id,
+      name: textOrNull(field(user, 'name')),
+      email: textOrNull(field(user, 'email')),
+      phone: textOrNull(field(user, 'mobile_phone')) ?? textOrNull(field(user, 'phone')),
+    };
+  }
+
+  return {
+    desk: 'servicenow',
+
+    async getTicket(ticketId): Promise<HelpdeskTicket | undefined> {
+      const parsed = parseTicketId(ticketId);
+      if (!parsed) return undefined;
+      const q = 'sysparm_fields=sys_id,number,caller_id&sysparm_exclude_reference_link=true';
+      const body = await http.json('read record', 'GET', `/api/now/table/${parsed.table}/${parsed.sysId}?${q}`, { isMissingOk: true });
+      if (body === undefined) return undefined;
+      const result = field(body, 'result');
+      const sysId = idString(field(result, 'sys_id'));
+      if (!sysId) throw malformed(tenant, 'read record');
+      return {
+        id: `${parsed.table}:${sysId}`,
+        displayId: textOrNull(field(result, 'number')) ?? sysId,
+        requesterId: referenceId(field(result, 'caller_id')),
+      };
+    },
+
+    getRequester: (ticket) => (ticket.requesterId ? getPerson('read caller', ticket.requesterId) : Promise.resolve(undefined)),
+
+    getAgent: (agentId) => getPerson('read agent', agentId),
+
+    async addInternalNote(ticketId, text) {
+      const { table, sysId } = record(ticketId);
+      await http.json('add work note', 'PATCH', `/api/now/table/${table}/${sysId}?sysparm_fields=sys_id`, { body: { work_notes: text } });
+      // The journal entry's own sys_id is not in the answer.
+      return { remoteId: null };
+    },
+
+    async findNote(ticketId, receipt) {
+      const { sysId } = record(ticketId);
+      // The receipt goes into an encoded query: only a UUID may, so nothing can widen it.
+      if (!RECEIPT.test(receipt)) throw new HelpdeskError('rejected', 'A note receipt is a UUID');
+      const query = encodeURIComponent(`element_id=${sysId}^element=work_notes^valueLIKE${receipt}`);
+      const body = await http.json(
+        'search work notes',
+        'GET',
+        `/api/now/table/sys_journal_field?sysparm_query=${query}&sysparm_fields=sys_id&sysparm_limit=1`,
+      );
+      const result = field(body, 'result');
+      if (!Array.isArray(result)) throw malformed(tenant, 'search work notes');
+      return result.length > 0;
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { createDeskHttp, field, idString, isRecord, malformed, textOrNull } from '../desk-http';
+import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
+
+/**
+ * Zendesk Support REST API: tickets and users read with the Tickets/Users APIs, internal notes
+ * written as a ticket update with `comment.public: false` (docs/research 1.8).
+ */
+
+const TICKET_ID = /^[1-9]\d{0,19}$/;
+/** Newest first is where a receipt we wrote recently sits; a few pages are plenty. */
+const MAX_COMMENT_PAGES = 10;
+
+export function createZendeskConnector(tenant: DeskTenant, opts: { timeoutMs: number }): HelpdeskConnector {
+  const http = createDeskHttp(tenant, opts);
+
+  function checkId(ticketId: string): string {
+    if (!TICKET_ID.test(ticketId)) throw new HelpdeskError('rejected', 'Zendesk ticket ids are numbers');
+    return ticketId;
+  }
+
+  async function getPerson(op: string, userId: string): Promise<HelpdeskPerson | undefined> {
+    if (!TICKET_ID.test(userId)) return undefined;
+    const body = await http.json(op, 'GET', `/api/v2/users/${userId}.json`, { isMissingOk: true });
+    if (body === undefined) return undefined;
+    const user = field(body, 'user');
+    const id = idString(field(user, 'id'));
+    if (!id) throw malformed(tenant, op);
+    return { id, name: textOrNull(field(user, 'name')), email: textOrNull(field(user, 'email')), phone: textOrNull(field(user, 'phone')) };
+  }
+
+  return {
+    desk: 'zendesk',
+
+    async getTicket(ticketId): Promise<HelpdeskTicket | undefined> {
+      if (!TICKET_ID.test(ticketId)) return undefined;
+      const body = await http.json('read ticket', 'GET', `/api/v2/tickets/${ticketId}.json`, { isMissingOk: true });
+      if (body === undefined) return undefined;
+      const ticket = field(body, 'ticket');
+      const id = idString(field(ticket, 'id'));
+      if (!id) throw malformed(tenant, 'read ticket');
+      return { id, displayId: `#${id}`, requesterId: idString(field(ticket, 'requester_id')) };
+    },
+
+    getRequester: (ticket) => (ticket.requesterId ? getPerson('read requester', ticket.requesterId) : Promise.resolve(undefined)),
+
+    getAgent: (agentId) => getPerson('read agent', agentId),
+
+    async addInternalNote(ticketId, text) {
+      const body = await http.json('add internal note', 'PUT', `/api/v2/tickets/${checkId(ticketId)}.json`, {
+        body: { ticket: { comment: { body: text, public: false } } },
+      });
+      const audit = field(body, 'audit');
+      const events = field(audit, 'events');
+      const comment = Array.isArray(events) ? events.find((e) => field(e, 'type') === 'Comment') : undefined;
+      return { remoteId: idString(field(comment, 'id')) ?? idString(field(audit, 'id')) };
+    },
+
+    async findNote(ticketId, receipt) {
+      let path: string | null = `/api/v2/tickets/${checkId(ticketId)}/comments.json?sort_order=desc`;
+      for (let page = 0; path && page < MAX_COMMENT_PAGES; page++) {
+        const body = await http.json('list comments', 'GET', path, { isMissingOk: true });
+        if (body === undefined) return false;
+        const comments = field(body, 'comments');
+        if (!Array.isArray(comments)) throw malformed(tenant, 'list comments');
+        if (comments.some((c) => isRecord(c) && typeof c.body === 'string' && c.body.includes(receipt))) return true;
+        path = nextPagePath(field(body, 'next_page'), tenant.apiBaseUrl);
+      }
+      return false;
+    },
+  };
+}
+
+/** Follows `next_page` only on the desk's own origin, as a path (never a URL the answer chose). */
+function nextPagePath(next: unknown, apiBaseUrl: string): string | null {
+  if (typeof next !== 'string') return null;
+  try {
+    const url = new URL(next);
+    const base = new URL(apiBaseUrl);
+    if (url.origin !== base.origin) return null;
+    const prefix = base.pathname.replace(/\/+$/, '');
+    return url.pathname.startsWith(prefix) ? `${url.pathname.slice(prefix.length)}${url.search}` : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { maskIdentifiers } from '../../lib/mask';
+
+/**
+ * The text of an internal note. Outbox rows hold structured, already-masked facts (written by SQL
+ * in the same statement as the audit event); this renders them at delivery, masking again on the
+ * way out. A note never carries content, keys, passphrases or revoke tokens: they are not facts
+ * the outbox has.
+ */
+
+export const NOTE_ACTIONS = ['sent', 'viewed', 'expired', 'revoked'] as const;
+export type NoteAction = (typeof NOTE_ACTIONS)[number];
+
+const Iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'is not a time');
+
+export const NoteFactsSchema = z.object({
+  /** Display name of who acted: the sender (sent, viewed, expired) or the revoker. */
+  agent: z.string(),
+  /** When it happened (the audit event's time). */
+  at: Iso,
+  fingerprint: z.string().regex(/^[0-9a-f]{8}$/),
+  kind: z.enum(['text', 'file']),
+  viewsTotal: z.number().int().min(1),
+  viewsUsed: z.number().int().min(0),
+  expiresAt: Iso,
+  label: z.string().nullish(),
+});
+export type NoteFacts = z.infer<typeof NoteFactsSchema>;
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * Free text from agents (names, labels): one line, bounded, identifiers masked, and no UUIDs, so
+ * text can never imitate another note's receipt (findNote matches receipts).
+ */
+export function cleanText(value: string, max = 80): string {
+  const oneLine = value
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const masked = maskIdentifiers(oneLine.replace(UUID, '[id]'));
+  return masked.length > max ? `${masked.slice(0, max - 1)}…` : masked;
+}
+
+/** `2026-11-25 16:20 UTC` */
+export function formatUtc(iso: string): string {
+  return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function headline(action: NoteAction, f: NoteFacts): string {
+  switch (action) {
+    case 'sent':
+      return 'Secret sent';
+    case 'viewed':
+      return f.viewsUsed >= f.viewsTotal ? 'Secret viewed and purged' : `Secret viewed ${f.viewsUsed} of ${f.viewsTotal}`;
+    case 'expired':
+      return f.viewsUsed === 0 ? 'Secret expired (purged unread)' : `Secret expired (purged after ${f.viewsUsed} of ${f.viewsTotal} views)`;
+    case 'revoked':
+      return 'Secret revoked';
+  }
+}
+
+export function renderNote(action: NoteAction, facts: NoteFacts, receipt: string): string {
+  const who = action === 'viewed' || action === 'expired' ? 'Sent by' : 'Agent';
+  const lines = [
+    `Vouchsafe · ${headline(action, facts)}`,
+    `${who}: ${cleanText(facts.agent) || 'unknown'}`,
+    `Time: ${formatUtc(facts.at)}`,
+    `Secret: fingerprint ${facts.fingerprint} (${facts.kind}, ${plural(facts.viewsTotal, 'view')}, expires ${formatUtc(facts.expiresAt)})`,
+  ];
+  if (facts.label) lines.push(`Label: ${cleanText(facts.label)}`);
+  lines.push(`Receipt: ${receipt}`);
+  return lines.join('\n');
+}
+
+/** Parses a stored row; undefined when it cannot be rendered (the row is then marked failed). */
+export function parseNote(action: string, note: unknown): { action: NoteAction; facts: NoteFacts } | undefined {
+  const a = NOTE_ACTIONS.find((x) => x === action);
+  const facts = NoteFactsSchema.safeParse(note);
+  return a && facts.success ? { action: a, facts: facts.data } : undefined;
+}
