@@ -1,0 +1,27 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fetchTransport } from './fetch.transport';
+
+describe('fetchTransport', () => {
+  it('sends JSON to a same-origin relative path without cookies or referrer', async () => {
+    const fetchImpl = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response('{"ok":true}', { status: 201 }));
+    const transport = fetchTransport('', fetchImpl);
+    const answer = await transport({ method: 'POST', path: '/api/v1/sidebar/secrets', headers: { 'x-vouchsafe-session': 's' }, body: { a: 1 } });
+    expect(answer).toEqual({ status: 201, body: { ok: true } });
+    const [url, init] = fetchImpl.mock.calls[0] ?? [];
+    expect(url).toBe('/api/v1/sidebar/secrets');
+    expect(init).toMatchObject({
+      method: 'POST',
+      body: '{"a":1}',
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+      headers: { 'x-vouchsafe-session': 's', 'content-type': 'application/json', accept: 'application/json' },
+    });
+  });
+
+  it('answers an empty or non-JSON body as undefined', async () => {
+    const empty = fetchTransport('https://api.example', async () => new Response(null, { status: 204 }));
+    await expect(empty({ method: 'DELETE', path: '/x', headers: {} })).resolves.toEqual({ status: 204, body: undefined });
+    const html = fetchTransport('', async () => new Response('<html>bad gateway</html>', { status: 502 }));
+    await expect(html({ method: 'GET', path: '/x', headers: {} })).resolves.toEqual({ status: 502, body: undefined });
+  });
+});

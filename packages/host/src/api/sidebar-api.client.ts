@@ -1,0 +1,179 @@
+import {
+  CreateTicketSecretResponseSchema,
+  SESSION_HEADER,
+  SessionResponseSchema,
+  SidebarApiError,
+  TicketSecretListSchema,
+  type CreateSecretRequest,
+  type CreateTicketSecretResponse,
+  type SessionResponse,
+  type SidebarApi,
+  type SidebarContext,
+  type TicketSecretList,
+} from '@vouchsafe/contracts';
+import { SESSION_REJECTED_MESSAGE, toSidebarApiError, unreachable } from './sidebar-api.errors';
+import type { Transport, TransportRequest, TransportResponse } from './transport.types';
+
+/** The desk-specific session request: which path, which body (the host token travels in it or in the transport). */
+export interface SessionExchange {
+  path: string;
+  body: unknown;
+}
+
+export interface SidebarApiOptions {
+  transport: Transport;
+  /** Called once, by the first start(): builds the desk's session request from the host token. */
+  exchange: () => Promise<SessionExchange>;
+  /** Per-call timeout. Forge Remote gives UI calls 25 s, so stay below it. */
+  timeoutMs?: number;
+  /** Renew this long before the session expires. */
+  renewBeforeMs?: number;
+}
+
+export interface SidebarApiClient extends SidebarApi {
+  /** Stops background renewal and forgets the session (the sidebar is going away). */
+  stop(): void;
+}
+
+interface HeldSession {
+  token: string;
+  renewAtMs: number;
+}
+
+const RENEW_PATH = '/api/v1/sessions/renew';
+const SIDEBAR_SECRETS_PATH = '/api/v1/sidebar/secrets';
+
+/**
+ * The sidebar's API client. The session lives in memory only (never storage): losing it on reload
+ * is intended, the desk gives the page a new host token when the ticket is reopened.
+ */
+export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
+  const { transport, exchange } = options;
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const renewBeforeMs = options.renewBeforeMs ?? 60_000;
+  let session: HeldSession | null = null;
+  let starting: Promise<SessionResponse> | null = null;
+  let renewing: Promise<SessionResponse> | null = null;
+  let renewTimer: ReturnType<typeof setTimeout> | undefined;
+  let isStopped = false;
+
+  async function send(request: Omit<TransportRequest, 'signal'>): Promise<TransportResponse> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(unreachable());
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([transport({ ...request, signal: controller.signal }), timeout]);
+    } catch (error) {
+      throw error instanceof SidebarApiError ? error : unreachable();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function parseSession(response: TransportResponse): SessionResponse {
+    if (response.status !== 200 && response.status !== 201) throw toSidebarApiError(response);
+    const parsed = SessionResponseSchema.safeParse(response.body);
+    if (!parsed.success) throw unreachable(response.status);
+    hold(parsed.data);
+    return parsed.data;
+  }
+
+  /** Keeps the session and plans its renewal ~renewBeforeMs before expiry (half-way for short sessions). */
+  function hold(response: SessionResponse): void {
+    const now = Date.now();
+    const lifetimeMs = Math.max(Date.parse(response.expiresAt) - now, 0);
+    const delayMs = lifetimeMs > 2 * renewBeforeMs ? lifetimeMs - renewBeforeMs : lifetimeMs / 2;
+    session = { token: response.session, renewAtMs: now + delayMs };
+    clearTimeout(renewTimer);
+    if (isStopped) return;
+    renewTimer = setTimeout(() => {
+      // A failed background renewal surfaces on the next call (renew again, then session_rejected).
+      renew().catch(() => undefined);
+    }, delayMs);
+  }
+
+  function renew(): Promise<SessionResponse> {
+    renewing ??= (async () => {
+      const current = session;
+      if (!current) throw new SidebarApiError('session_rejected', SESSION_REJECTED_MESSAGE);
+      const response = await send({ method: 'POST', path: RENEW_PATH, headers: { [SESSION_HEADER]: current.token } });
+      if (response.status === 401) forget();
+      return parseSession(response);
+    })().finally(() => {
+      renewing = null;
+    });
+    return renewing;
+  }
+
+  function forget(): void {
+    session = null;
+    clearTimeout(renewTimer);
+  }
+
+  /** A sidebar call with the session header; renews first when due, and once after a 401. */
+  async function authed(method: TransportRequest['method'], path: string, body?: unknown): Promise<TransportResponse> {
+    if (starting) await starting.catch(() => undefined);
+    if (session && Date.now() >= session.renewAtMs) await renew().catch(() => undefined);
+    const attempt = async (): Promise<TransportResponse> => {
+      if (!session) throw new SidebarApiError('session_rejected', SESSION_REJECTED_MESSAGE);
+      return send({ method, path, headers: { [SESSION_HEADER]: session.token }, body });
+    };
+    const first = await attempt();
+    if (first.status !== 401 || !session) return first;
+    try {
+      await renew();
+    } catch {
+      return first;
+    }
+    return attempt();
+  }
+
+  function expect<T>(response: TransportResponse, status: number, parse: (body: unknown) => T | undefined): T {
+    if (response.status !== status) throw toSidebarApiError(response);
+    const value = parse(response.body);
+    if (value === undefined) throw unreachable(response.status);
+    return value;
+  }
+
+  return {
+    async start(): Promise<SidebarContext> {
+      if (isStopped) throw new SidebarApiError('session_rejected', SESSION_REJECTED_MESSAGE);
+      // Later calls refresh the server-side view (requester, labels) without spending the host token again.
+      if (session) return (await renew()).context;
+      starting ??= (async () => {
+        const request = await exchange();
+        return parseSession(await send({ method: 'POST', path: request.path, headers: {}, body: request.body }));
+      })();
+      try {
+        return (await starting).context;
+      } finally {
+        starting = null;
+      }
+    },
+
+    async createSecret(request: CreateSecretRequest): Promise<CreateTicketSecretResponse> {
+      const response = await authed('POST', SIDEBAR_SECRETS_PATH, request);
+      return expect(response, 201, (body) => CreateTicketSecretResponseSchema.safeParse(body).data);
+    },
+
+    async listSecrets(): Promise<TicketSecretList> {
+      const response = await authed('GET', SIDEBAR_SECRETS_PATH);
+      return expect(response, 200, (body) => TicketSecretListSchema.safeParse(body).data);
+    },
+
+    async revokeSecret(id: string): Promise<void> {
+      const response = await authed('DELETE', `${SIDEBAR_SECRETS_PATH}/${encodeURIComponent(id)}`);
+      expect(response, 204, () => true);
+    },
+
+    stop(): void {
+      isStopped = true;
+      forget();
+    },
+  };
+}

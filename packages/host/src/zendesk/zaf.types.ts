@@ -1,0 +1,25 @@
+/**
+ * The slice of the ZAF SDK client the sidebar uses. Production loads the SDK from Zendesk's CDN
+ * (a plain script that defines the global `ZAFClient`); tests and the demo load a bundle of the npm
+ * `zendesk_app_framework_sdk` from the API. Both speak the postMessage protocol in research §1.6.
+ */
+export interface ZafContext {
+  location?: string;
+  account?: { subdomain?: string };
+  ticketId?: number | string;
+}
+
+export interface ZafClient {
+  /** Array form: answers `{ [path]: value, errors: { [path]: {...} } }` and never throws for a path. */
+  get(paths: string[]): Promise<Record<string, unknown>>;
+  invoke(name: string, ...args: unknown[]): Promise<unknown>;
+  on(name: string, handler: (data?: unknown) => void): void;
+  off(name: string, handler: (data?: unknown) => void): void;
+  /** Resolves once the desk registered the app (`app.registered`), with its context. */
+  context(): Promise<ZafContext>;
+}
+
+export interface ZafClientStatic {
+  /** False when the page URL has no `origin`/`app_guid`: not running inside Zendesk. */
+  init(): ZafClient | false;
+}

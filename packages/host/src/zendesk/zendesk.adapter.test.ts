@@ -1,0 +1,124 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HostNotReadyError } from '../host-adapter.types';
+import { connectZendesk, connectZendeskSidebar, zendeskExchange } from './index';
+import type { ZafClient, ZafClientStatic } from './zaf.types';
+
+/** A minimal stand-in for the SDK client: records calls and lets the test fire desk events. */
+function fakeZaf(options: { isRegistered?: boolean; data?: Record<string, unknown> } = {}) {
+  const handlers = new Map<string, Set<(data?: unknown) => void>>();
+  const invokes: unknown[][] = [];
+  const data = options.data ?? {
+    'ticket.id': 42,
+    'ticket.requester': { id: 901, name: 'Rita Requester', email: 'rita@example.com' },
+    currentUser: { id: 7, name: 'Jane Agent' },
+    errors: {},
+  };
+  const client: ZafClient = {
+    get: vi.fn(async (paths: string[]) => Object.fromEntries(paths.map((p) => [p, data[p]]).concat([['errors', {}]]))),
+    invoke: vi.fn(async (...args: unknown[]) => {
+      invokes.push(args);
+      return { errors: {} };
+    }),
+    on: (name, handler) => handlers.set(name, (handlers.get(name) ?? new Set()).add(handler)),
+    off: (name, handler) => handlers.get(name)?.delete(handler),
+    context: () => (options.isRegistered === false ? new Promise(() => undefined) : Promise.resolve({ account: { subdomain: 'acme' }, location: 'ticket_sidebar', ticketId: 42 })),
+  };
+  const zaf: ZafClientStatic = { init: () => client };
+  const fire = (name: string) => handlers.get(name)?.forEach((h) => h());
+  return { zaf, client, invokes, fire, handlers };
+}
+
+function putToken(token: string): void {
+  const meta = document.createElement('meta');
+  meta.name = 'vouchsafe-host-token';
+  meta.content = token;
+  document.head.append(meta);
+}
+
+afterEach(() => {
+  document.head.innerHTML = '';
+  delete (globalThis as { ZAFClient?: unknown }).ZAFClient;
+});
+
+describe('connectZendesk', () => {
+  it('is not ready without the SDK, or when ZAFClient.init() finds no origin/app_guid', async () => {
+    await expect(connectZendesk()).rejects.toBeInstanceOf(HostNotReadyError);
+    await expect(connectZendesk({ zaf: { init: () => false } })).rejects.toBeInstanceOf(HostNotReadyError);
+  });
+
+  it('is not ready when the desk never registers the app', async () => {
+    const { zaf } = fakeZaf({ isRegistered: false });
+    await expect(connectZendesk({ zaf, readyTimeoutMs: 20 })).rejects.toMatchObject({ name: 'HostNotReadyError', detail: expect.stringContaining('app.registered') });
+  });
+
+  it('uses the global ZAFClient the SDK script defines', async () => {
+    (globalThis as { ZAFClient?: ZafClientStatic }).ZAFClient = fakeZaf().zaf;
+    await expect(connectZendesk()).resolves.toMatchObject({ desk: 'zendesk', canInsertIntoReply: true });
+  });
+
+  it('takes the signed-URL token out of the page once', async () => {
+    putToken('eyJhbGciOiJSUzI1NiJ9.e30.sig');
+    const host = await connectZendesk({ zaf: fakeZaf().zaf });
+    expect(host.getHostToken()).toBe('eyJhbGciOiJSUzI1NiJ9.e30.sig');
+    expect(document.querySelector('meta[name="vouchsafe-host-token"]')).toBeNull();
+  });
+
+  it('reads ticket, requester reference and agent from ZAF, with the account subdomain as tenant key', async () => {
+    const { zaf, client } = fakeZaf();
+    const host = await connectZendesk({ zaf });
+    await expect(host.getContext()).resolves.toEqual({
+      desk: 'zendesk',
+      tenantKey: 'acme',
+      ticketId: '42',
+      agent: { id: '7', name: 'Jane Agent' },
+      requester: { ref: '901' },
+    });
+    expect(client.get).toHaveBeenCalledWith(['ticket.id', 'ticket.requester', 'currentUser']);
+  });
+
+  it('is not ready outside a ticket (no ticket.id)', async () => {
+    const host = await connectZendesk({ zaf: fakeZaf({ data: { currentUser: { id: 7, name: 'Jane' } } }).zaf });
+    await expect(host.getContext()).rejects.toBeInstanceOf(HostNotReadyError);
+  });
+
+  it('appends to the reply and resizes through invoke', async () => {
+    const { zaf, invokes } = fakeZaf();
+    const host = await connectZendesk({ zaf });
+    await host.insertIntoReply('https://vouchsafe.example/t/acme/s/abc#key');
+    host.resize(311.4);
+    expect(invokes).toEqual([
+      ['ticket.comment.appendText', 'https://vouchsafe.example/t/acme/s/abc#key'],
+      ['resize', { width: '100%', height: '312px' }],
+    ]);
+  });
+
+  it('re-reads the context when the requester changes, until unsubscribed', async () => {
+    const { zaf, fire, handlers } = fakeZaf();
+    const host = await connectZendesk({ zaf });
+    const seen: string[] = [];
+    const off = host.onContextChange((context) => seen.push(context.ticketId));
+    fire('ticket.requester.changed');
+    await vi.waitFor(() => expect(seen).toEqual(['42']));
+    off();
+    expect(handlers.get('ticket.requester.changed')?.size).toBe(0);
+  });
+});
+
+describe('zendesk session exchange', () => {
+  it('posts the signed-URL token with the ZAF ticket id', async () => {
+    putToken('eyJhbGciOiJSUzI1NiJ9.e30.sig');
+    const host = await connectZendesk({ zaf: fakeZaf().zaf });
+    await expect(zendeskExchange(host)()).resolves.toEqual({
+      path: '/api/v1/sessions/zendesk',
+      body: { token: 'eyJhbGciOiJSUzI1NiJ9.e30.sig', ticketId: '42' },
+    });
+  });
+
+  it('reports session_rejected without a token (page reloaded without the signed POST)', async () => {
+    const transport = vi.fn();
+    const { api } = await connectZendeskSidebar({ zaf: fakeZaf().zaf, transport });
+    await expect(api.start()).rejects.toMatchObject({ failure: 'session_rejected' });
+    expect(transport).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,101 @@
+import { HostNotReadyError, withHostTimeout, type HostAdapter, type HostContext } from '../host-adapter.types';
+import type { ZafClient, ZafClientStatic } from './zaf.types';
+
+export const HOST_TOKEN_META = 'vouchsafe-host-token';
+
+/** Events after which the sidebar re-reads the ticket (the sidebar instance itself is per ticket). */
+const CONTEXT_EVENTS = ['ticket.requester.changed', 'context.updated'] as const;
+
+export interface ZendeskAdapter extends HostAdapter {
+  readonly desk: 'zendesk';
+  /** The signed-URL JWT the API injected into the page (read once, then removed from the DOM). */
+  getHostToken(): string | null;
+}
+
+export interface ConnectZendeskOptions {
+  /** Defaults to the global `ZAFClient` defined by the SDK script. */
+  zaf?: ZafClientStatic;
+  document?: Document;
+  /** How long to wait for the desk's `app.registered`. */
+  readyTimeoutMs?: number;
+}
+
+const NOT_IN_ZENDESK = 'Open this sidebar from a ticket in Zendesk.';
+
+/** Takes the host token out of the page so nothing later (extensions, error reporters) reads it from the DOM. */
+export function takeHostToken(doc: Document): string | null {
+  const meta = doc.querySelector<HTMLMetaElement>(`meta[name="${HOST_TOKEN_META}"]`);
+  if (!meta) return null;
+  const token = meta.content;
+  meta.remove();
+  return token === '' ? null : token;
+}
+
+function globalZaf(): ZafClientStatic | undefined {
+  return (globalThis as { ZAFClient?: ZafClientStatic }).ZAFClient;
+}
+
+function idOf(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const id = (value as { id?: unknown }).id;
+  return typeof id === 'number' || (typeof id === 'string' && id !== '') ? String(id) : null;
+}
+
+function nameOf(value: unknown): string {
+  const name = typeof value === 'object' && value !== null ? (value as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? name : '';
+}
+
+async function readContext(client: ZafClient, subdomain: string): Promise<HostContext> {
+  const data = await client.get(['ticket.id', 'ticket.requester', 'currentUser']);
+  const ticketId = data['ticket.id'];
+  if (typeof ticketId !== 'number' && typeof ticketId !== 'string') {
+    throw new HostNotReadyError(NOT_IN_ZENDESK, 'ZAF answered no ticket.id (not a ticket_sidebar location?)');
+  }
+  const requesterId = idOf(data['ticket.requester']);
+  return {
+    desk: 'zendesk',
+    tenantKey: subdomain,
+    ticketId: String(ticketId),
+    agent: { id: idOf(data.currentUser) ?? '', name: nameOf(data.currentUser) },
+    requester: requesterId ? { ref: requesterId } : null,
+  };
+}
+
+/**
+ * Connects to the Zendesk agent workspace through ZAF. Rejects with HostNotReadyError when the
+ * SDK is missing, the URL lacks ZAF's origin/app_guid, or the desk never registers the app.
+ */
+export async function connectZendesk(options: ConnectZendeskOptions = {}): Promise<ZendeskAdapter> {
+  const doc = options.document ?? document;
+  const hostToken = takeHostToken(doc);
+  const zaf = options.zaf ?? globalZaf();
+  if (!zaf) throw new HostNotReadyError(NOT_IN_ZENDESK, 'the ZAF SDK script did not define ZAFClient');
+  const client = zaf.init();
+  if (!client) throw new HostNotReadyError(NOT_IN_ZENDESK, 'ZAFClient.init() returned false: no origin/app_guid in the URL');
+  const registered = await withHostTimeout(client.context(), options.readyTimeoutMs ?? 10_000, 'ZAF app.registered');
+  const subdomain = registered.account?.subdomain ?? '';
+
+  return {
+    desk: 'zendesk',
+    canInsertIntoReply: true,
+    getHostToken: () => hostToken,
+    getContext: () => readContext(client, subdomain),
+    async insertIntoReply(text: string): Promise<void> {
+      await client.invoke('ticket.comment.appendText', text);
+    },
+    resize(heightPx: number): void {
+      const height = Math.max(1, Math.ceil(heightPx));
+      void client.invoke('resize', { width: '100%', height: `${height}px` }).catch(() => undefined);
+    },
+    onContextChange(callback) {
+      const handler = (): void => {
+        readContext(client, subdomain).then(callback, () => undefined);
+      };
+      for (const event of CONTEXT_EVENTS) client.on(event, handler);
+      return () => {
+        for (const event of CONTEXT_EVENTS) client.off(event, handler);
+      };
+    },
+  };
+}
