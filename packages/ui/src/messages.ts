@@ -10,7 +10,7 @@ export const messages = {
   unreachable: 'Vouchsafe cannot be reached right now. Check your connection and try again.',
   retry: 'Retry',
 
-  ticketContext: 'Ticket',
+  ticketContext: 'This ticket',
   ticketLabel: 'Ticket',
   requesterLabel: 'Requester',
   agentLabel: 'Agent',
@@ -24,7 +24,7 @@ export const messages = {
   textHint: 'Up to 64 KB. Only the recipient can read it, through the link.',
   textMissing: 'Type the secret to send.',
   textTooLarge: 'This text is larger than 64 KB. Send it as a file instead.',
-  fileLabel: 'File',
+  fileLabel: 'File to send',
   fileHint: 'Up to 10 MB.',
   fileMissing: 'Choose a file to send.',
   fileTooLarge: (size: string): string => `This file is ${size}. Files can be at most 10 MB.`,

@@ -19,7 +19,7 @@ export const summaryList: CSSProperties = {
   display: 'grid',
   gridTemplateColumns: 'max-content 1fr',
   gap: `${space.xxs} ${space.sm}`,
-  margin: 0,
+  margin: `0 0 ${space.sm}`,
   fontSize: fontSizes.sm,
 };
 export const summaryTerm: CSSProperties = { fontWeight: fontWeights.semibold };

@@ -110,13 +110,16 @@ function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadyS
 
   const revoke = async (secret: TicketSecret): Promise<void> => {
     setError(undefined);
+    let isRevoked = false;
     try {
       await api.revokeSecret(secret.id);
-      setAnnouncement(messages.revoked(secret.fingerprint));
+      isRevoked = true;
     } catch (err) {
       fail(err);
     }
     await activity.refresh();
+    // After the refresh, so this (rather than the generic status change) is what gets announced.
+    if (isRevoked) setAnnouncement(messages.revoked(secret.fingerprint));
   };
 
   return (

@@ -9,13 +9,15 @@ export interface TicketSummaryProps {
 /** What the server says this session is about: the agent can check it is the right ticket. */
 export function TicketSummary({ context }: TicketSummaryProps) {
   return (
-    <dl style={styles.summaryList} aria-label={messages.ticketContext}>
-      <dt style={styles.summaryTerm}>{messages.ticketLabel}</dt>
-      <dd style={styles.summaryValue}>{context.ticket.displayId}</dd>
-      <dt style={styles.summaryTerm}>{messages.requesterLabel}</dt>
-      <dd style={styles.summaryValue}>{context.requester.label}</dd>
-      <dt style={styles.summaryTerm}>{messages.agentLabel}</dt>
-      <dd style={styles.summaryValue}>{context.agent.label}</dd>
-    </dl>
+    <div role="group" aria-label={messages.ticketContext}>
+      <dl style={styles.summaryList}>
+        <dt style={styles.summaryTerm}>{messages.ticketLabel}</dt>
+        <dd style={styles.summaryValue}>{context.ticket.displayId}</dd>
+        <dt style={styles.summaryTerm}>{messages.requesterLabel}</dt>
+        <dd style={styles.summaryValue}>{context.requester.label}</dd>
+        <dt style={styles.summaryTerm}>{messages.agentLabel}</dt>
+        <dd style={styles.summaryValue}>{context.agent.label}</dd>
+      </dl>
+    </div>
   );
 }
