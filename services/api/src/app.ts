@@ -13,9 +13,31 @@ import type { Keyring } from './modules/keys/keyring';
 import { secretsRoutes } from './modules/secrets/secrets.routes';
 import { createSecretsService } from './modules/secrets/secrets.service';
 import { createMetrics, httpMetrics, type Metrics } from './metrics';
+import { createConnector } from './helpdesks';
+import { sessionRoutes } from './modules/sessions/sessions.routes';
+import { createSessionsService } from './modules/sessions/sessions.service';
+import { createSessionTokens } from './modules/sessions/session-token';
+import { sidebarPagesRoutes } from './modules/sidebar-pages/sidebar-pages.routes';
+import { tenantAdminRoutes, tenantFromPath } from './modules/tenants/tenants.routes';
+import { createTenantsService } from './modules/tenants/tenants.service';
 
 export interface AppDeps {
-  config: Pick<Config, 'apiTokens' | 'maxFileBytes' | 'rateLimitPerMinute' | 'trustProxy' | 'portalDir'>;
+  config: Pick<
+    Config,
+    | 'apiTokens'
+    | 'maxFileBytes'
+    | 'rateLimitPerMinute'
+    | 'trustProxy'
+    | 'portalDir'
+    | 'allowInsecureHelpdesks'
+    | 'appsDir'
+    | 'zafSdkUrl'
+    | 'frameAncestors'
+    | 'sessionTtlSeconds'
+    | 'sessionChainMaxSeconds'
+    | 'forgeJwksUrl'
+    | 'helpdeskTimeoutMs'
+  >;
   db: Db;
   keyring: Keyring;
   logger: Logger;
@@ -80,19 +102,35 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const secrets = createSecretsService({ db, keyring: deps.keyring, maxFileBytes: config.maxFileBytes, metrics });
-  app.use('/api/v1', secretsRoutes(secrets, config));
+  const tenants = createTenantsService({ db, keyring: deps.keyring, allowInsecureHelpdesks: config.allowInsecureHelpdesks });
+  const sessions = createSessionsService({
+    tenants,
+    connectorFor: (tenant) => createConnector(tenant, { timeoutMs: config.helpdeskTimeoutMs }),
+    tokens: createSessionTokens(deps.keyring, { ttlSeconds: config.sessionTtlSeconds }),
+    chainMaxSeconds: config.sessionChainMaxSeconds,
+    forgeJwksUrl: config.forgeJwksUrl,
+  });
+  // One router instance at both prefixes, so the per-address limit is shared.
+  const publicSecrets = secretsRoutes(secrets, config);
+  app.use('/api/v1/t/:tenant', tenantFromPath(tenants), publicSecrets);
+  app.use('/api/v1', publicSecrets);
+  app.use('/api/v1/admin/tenants', tenantAdminRoutes(tenants, config));
+  app.use('/api/v1/sessions', sessionRoutes({ sessions, metrics }));
   app.use('/api', (_req, _res, next) => next(new AppError('not_found', 'There is no such API endpoint.')));
 
   app.get('/metrics', noStore, bearerAuth(config.apiTokens), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  app.use('/apps', sidebarPagesRoutes(config));
+
   if (config.portalDir && existsSync(path.join(config.portalDir, 'index.html'))) {
     const portalDir = config.portalDir;
     const index = path.join(portalDir, 'index.html');
     app.use('/assets', express.static(path.join(portalDir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
     // Opening a link only ever serves this static page: GET and HEAD never consume (S2).
-    app.get(['/', '/s/:id'], noStore, (_req, res) => res.sendFile(index));
+    // `/t/:tenant/s/:id`: a help-desk tenant's link; the portal derives its API prefix from this path.
+    app.get(['/', '/s/:id', '/t/:tenant/s/:id'], noStore, (_req, res) => res.sendFile(index));
     app.use(express.static(portalDir, { index: false }));
   }
 

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
 import { fromBase64Url, openSecret, sealSecret, toBase64Url, deriveChecks, type SecretPayload } from '@vouchsafe/crypto';
 import type { CreateSecretRequest, CreateSecretResponse } from '@vouchsafe/contracts';
-import { createApp } from '../src/app';
+import { createApp, type AppDeps } from '../src/app';
 import { parseKeyring, type KeyEntry } from '../src/config';
 import { createDb, migrateToLatest, type Db } from '../src/db/database';
 import { createLogger } from '../src/logger';
@@ -25,7 +25,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts: { rateLimitPerMinute?: number } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  rateLimitPerMinute?: number;
+  /** Overrides of the app config (help-desk settings default to what tests against stand-ins need). */
+  config?: Partial<AppDeps['config']>;
+}
+
+async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts: TestAppOptions = {}): Promise<TestApp> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -41,6 +47,15 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
       rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
       trustProxy: 'loopback',
       portalDir: undefined,
+      allowInsecureHelpdesks: true,
+      appsDir: '/nonexistent-vouchsafe-apps',
+      zafSdkUrl: '/apps/zendesk/vendor/zaf_sdk.js',
+      frameAncestors: ["'self'"],
+      sessionTtlSeconds: 900,
+      sessionChainMaxSeconds: 8 * 3600,
+      forgeJwksUrl: 'https://forge.invalid/.well-known/jwks.json',
+      helpdeskTimeoutMs: 5_000,
+      ...opts.config,
     },
     db,
     keyring,
@@ -70,7 +85,7 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
 }
 
 /** The real app over HTTP on a fresh, migrated database of the run's Postgres cluster. */
-export async function startTestApp(opts: { keys?: string; rateLimitPerMinute?: number } = {}): Promise<TestApp> {
+export async function startTestApp(opts: TestAppOptions & { keys?: string } = {}): Promise<TestApp> {
   const database = await freshDatabase();
   const { db } = createDb(database.url, 10);
   await migrateToLatest(db);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { KeyEntry } from '../../config';
 
 /**
@@ -115,6 +115,18 @@ export class Keyring {
     } finally {
       dataKey.fill(0);
     }
+  }
+
+  /**
+   * A purpose-bound subkey per KEK (HKDF-SHA256, `info` names the purpose), keyed by kid, active
+   * first. The KEKs themselves never leave this class; a subkey cannot be turned back into one.
+   */
+  deriveSubkeys(info: string): Map<string, Uint8Array> {
+    const out = new Map<string, Uint8Array>();
+    for (const [kid, kek] of this.byKid) {
+      out.set(kid, new Uint8Array(hkdfSync('sha256', kek, Buffer.from('vouchsafe:subkey', 'utf8'), Buffer.from(info, 'utf8'), 32)));
+    }
+    return out;
   }
 
   /** Re-wraps a data key under the active KEK without touching the payload (key rotation). */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database';
+import { credentialsBinding } from '../tenants/tenant-credentials';
 import type { Keyring } from './keyring';
 
 const BATCH = 200;
@@ -14,7 +15,8 @@ export interface RotationResult {
  * traffic: each batch is its own short transaction holding row locks only on the rows it
  * re-wraps (SKIP LOCKED, so a reveal in flight is never blocked for long and two rotations can
  * run side by side). Payload ciphertext is untouched; only the small wrapped key changes.
- * Old kids must stay in VOUCHSAFE_KEYS until this reports remaining = 0.
+ * Old kids must stay in VOUCHSAFE_KEYS until this reports remaining = 0. Help-desk tenant
+ * credentials are envelopes too (AAD: tenant + 'tenant-credentials') and are re-wrapped the same way.
  */
 export async function rotateKeys(db: Db, keyring: Keyring, onProgress?: (done: number) => void): Promise<RotationResult> {
   let rewrapped = 0;
@@ -54,10 +56,49 @@ export async function rotateKeys(db: Db, keyring: Keyring, onProgress?: (done: n
     if (n > 0) onProgress?.(rewrapped);
     if (n < BATCH) break;
   }
+  rewrapped += await rotateTenantCredentials(db, keyring, (n) => onProgress?.(rewrapped + n));
   const left = await db
     .selectFrom('secret_payloads')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('kid', '<>', keyring.activeKid)
     .executeTakeFirstOrThrow();
-  return { rewrapped, remaining: Number(left.n) };
+  const tenantsLeft = await db
+    .selectFrom('tenants')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('credentials_kid', '<>', keyring.activeKid)
+    .executeTakeFirstOrThrow();
+  return { rewrapped, remaining: Number(left.n) + Number(tenantsLeft.n) };
+}
+
+async function rotateTenantCredentials(db: Db, keyring: Keyring, onProgress: (done: number) => void): Promise<number> {
+  let rewrapped = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('tenants')
+        .select(['id', 'credentials_format', 'credentials_kid', 'credentials_wrapped_key'])
+        .where('credentials_kid', '<>', keyring.activeKid)
+        .limit(BATCH)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      for (const r of rows) {
+        if (r.credentials_format === null || r.credentials_kid === null || r.credentials_wrapped_key === null) continue;
+        const next = keyring.rewrap(
+          { format: r.credentials_format, kid: r.credentials_kid, wrappedKey: r.credentials_wrapped_key },
+          credentialsBinding(r.id),
+        );
+        await trx
+          .updateTable('tenants')
+          .set({ credentials_kid: next.kid, credentials_wrapped_key: next.wrappedKey })
+          .where('id', '=', r.id)
+          .execute();
+      }
+      return rows.length;
+    });
+    rewrapped += n;
+    if (n > 0) onProgress(rewrapped);
+    if (n < BATCH) break;
+  }
+  return rewrapped;
 }

@@ -1,0 +1,167 @@
+import { sql } from 'kysely';
+import type { Desk } from '@vouchsafe/contracts';
+import type { Db } from '../../db/database';
+import type { SealedPayload } from '../keys/keyring';
+
+/**
+ * Tenant rows. A tenant and its audit event are written by ONE statement, like secrets. Removal
+ * is soft (deleted_at) so audit rows and ticket secrets keep their tenant; the credentials are
+ * dropped on removal since nothing may call the desk for that tenant any more.
+ */
+
+export interface TenantRow {
+  id: string;
+  slug: string;
+  name: string;
+  desk: Desk | null;
+  account: string | null;
+  verification: Record<string, unknown>;
+  apiBaseUrl: string | null;
+  credentials: SealedPayload | null;
+  createdAt: Date;
+}
+
+const COLUMNS = [
+  'id',
+  'slug',
+  'name',
+  'desk',
+  'desk_account',
+  'verification',
+  'api_base_url',
+  'credentials_format',
+  'credentials_kid',
+  'credentials_wrapped_key',
+  'credentials_ciphertext',
+  'created_at',
+] as const;
+
+interface RawRow {
+  id: string;
+  slug: string;
+  name: string;
+  desk: Desk | null;
+  desk_account: string | null;
+  verification: Record<string, unknown>;
+  api_base_url: string | null;
+  credentials_format: number | null;
+  credentials_kid: string | null;
+  credentials_wrapped_key: Buffer | null;
+  credentials_ciphertext: Buffer | null;
+  created_at: Date;
+}
+
+function toRow(r: RawRow): TenantRow {
+  const hasCredentials =
+    r.credentials_format !== null && r.credentials_kid !== null && r.credentials_wrapped_key !== null && r.credentials_ciphertext !== null;
+  return {
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    desk: r.desk,
+    account: r.desk_account,
+    verification: r.verification,
+    apiBaseUrl: r.api_base_url,
+    credentials: hasCredentials
+      ? { format: r.credentials_format!, kid: r.credentials_kid!, wrappedKey: r.credentials_wrapped_key!, ciphertext: r.credentials_ciphertext! }
+      : null,
+    createdAt: r.created_at,
+  };
+}
+
+export interface NewTenant {
+  id: string;
+  slug: string;
+  name: string;
+  desk: Desk;
+  account: string;
+  verification: Record<string, string>;
+  apiBaseUrl: string | null;
+  credentials: SealedPayload;
+}
+
+export class TenantConflictError extends Error {
+  override name = 'TenantConflictError';
+  constructor(readonly on: 'slug' | 'account') {
+    super(`tenant ${on} already taken`);
+  }
+}
+
+/** Inserts the tenant and its `tenant.added` event together. The event names no credentials. */
+export async function insertTenant(db: Db, t: NewTenant, eventData: Record<string, unknown>): Promise<Date> {
+  try {
+    const { rows } = await sql<{ created_at: Date }>`
+      WITH tenant AS (
+        INSERT INTO tenants (id, slug, name, desk, desk_account, verification, api_base_url,
+                             credentials_format, credentials_kid, credentials_wrapped_key, credentials_ciphertext)
+        VALUES (${t.id}, ${t.slug}, ${t.name}, ${t.desk}, ${t.account}, ${JSON.stringify(t.verification)}::jsonb, ${t.apiBaseUrl},
+                ${t.credentials.format}, ${t.credentials.kid}, ${t.credentials.wrappedKey}, ${t.credentials.ciphertext})
+        RETURNING id, created_at
+      ), event AS (
+        INSERT INTO audit_events (tenant_id, type, data)
+        SELECT id, 'tenant.added', ${JSON.stringify(eventData)}::jsonb FROM tenant
+      )
+      SELECT created_at FROM tenant`.execute(db);
+    return rows[0]!.created_at;
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string };
+    if (e.code === '23505') throw new TenantConflictError(e.constraint === 'tenants_desk_account_uq' ? 'account' : 'slug');
+    throw err;
+  }
+}
+
+export async function listActive(db: Db): Promise<TenantRow[]> {
+  const rows = await db.selectFrom('tenants').select(COLUMNS).where('deleted_at', 'is', null).orderBy('created_at').orderBy('slug').execute();
+  return rows.map(toRow);
+}
+
+export async function findActiveById(db: Db, id: string): Promise<TenantRow | undefined> {
+  const row = await db.selectFrom('tenants').select(COLUMNS).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  return row && toRow(row);
+}
+
+export async function findActiveBySlug(db: Db, slug: string): Promise<TenantRow | undefined> {
+  const row = await db.selectFrom('tenants').select(COLUMNS).where('slug', '=', slug).where('deleted_at', 'is', null).executeTakeFirst();
+  return row && toRow(row);
+}
+
+export async function findActiveByAccount(db: Db, desk: Desk, account: string): Promise<TenantRow | undefined> {
+  const row = await db
+    .selectFrom('tenants')
+    .select(COLUMNS)
+    .where('desk', '=', desk)
+    .where('desk_account', '=', account)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return row && toRow(row);
+}
+
+/** Active tenants of a desk whose verification record has `key` = `value` (e.g. a Zendesk installation id). */
+export async function findActiveByVerification(db: Db, desk: Desk, key: string, value: string): Promise<TenantRow[]> {
+  const rows = await db
+    .selectFrom('tenants')
+    .select(COLUMNS)
+    .where('desk', '=', desk)
+    .where(sql<boolean>`verification ->> ${key} = ${value}`)
+    .where('deleted_at', 'is', null)
+    .limit(20)
+    .execute();
+  return rows.map(toRow);
+}
+
+/** Soft-deletes a help-desk tenant (never the default tenant), drops its credentials, writes `tenant.removed`. */
+export async function softDelete(db: Db, slug: string): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    WITH removed AS (
+      UPDATE tenants
+         SET deleted_at = now(), credentials_format = NULL, credentials_kid = NULL,
+             credentials_wrapped_key = NULL, credentials_ciphertext = NULL
+       WHERE slug = ${slug} AND desk IS NOT NULL AND deleted_at IS NULL
+      RETURNING id, slug, desk, desk_account
+    ), event AS (
+      INSERT INTO audit_events (tenant_id, type, data)
+      SELECT id, 'tenant.removed', jsonb_build_object('slug', slug, 'desk', desk, 'account', desk_account) FROM removed
+    )
+    SELECT id FROM removed`.execute(db);
+  return rows.length > 0;
+}

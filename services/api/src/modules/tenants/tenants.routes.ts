@@ -1,0 +1,49 @@
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { TenantCreateRequestSchema } from '@vouchsafe/contracts';
+import { AppError, secretGone } from '../../errors';
+import { bearerAuth, noStore, requireJson } from '../../http/middleware';
+import type { TenantsService } from './tenants.service';
+
+/** `/api/v1/admin/tenants`: API-token administration of help-desk tenants. */
+export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' | 'remove'>, opts: { apiTokens: readonly string[] }): Router {
+  const router = Router();
+  router.use(noStore, bearerAuth(opts.apiTokens));
+
+  router.post('/', requireJson, express.json({ limit: '64kb', strict: true }), async (req, res) => {
+    const body = TenantCreateRequestSchema.parse(req.body);
+    const created = await service.add(body);
+    req.log.info({ tenant: created.slug, desk: created.desk }, 'tenant added');
+    res.status(201).location(`/api/v1/admin/tenants/${created.slug}`).json(created);
+  });
+
+  router.get('/', async (_req, res) => {
+    res.json({ tenants: await service.list() });
+  });
+
+  router.delete('/:slug', async (req, res) => {
+    const slug = String(req.params.slug);
+    if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(slug)) throw new AppError('not_found', 'There is no help-desk tenant with that slug.');
+    await service.remove(slug);
+    req.log.info({ tenant: slug }, 'tenant removed');
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+/**
+ * Mounted at `/api/v1/t/:tenant`: the public secret routes act on that tenant. An unknown slug
+ * answers exactly like a gone secret, so the path is no tenant oracle.
+ */
+export function tenantFromPath(service: Pick<TenantsService, 'resolveSlug'>) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const tenant = await service.resolveSlug(String(req.params.tenant ?? ''));
+    if (!tenant) {
+      next(secretGone());
+      return;
+    }
+    req.tenantId = tenant.id;
+    req.log = req.log.child({ tenant: tenant.slug });
+    next();
+  };
+}

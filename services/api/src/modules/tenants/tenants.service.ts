@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import type { Desk, TenantCreateRequest, TenantSummary } from '@vouchsafe/contracts';
+import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
+import type { Db } from '../../db/database';
+import { AppError } from '../../errors';
+import type { DeskTenant } from '../../helpdesks/helpdesk.types';
+import type { Keyring } from '../keys/keyring';
+import { openCredentials, sealCredentials } from './tenant-credentials';
+import * as repo from './tenants.repository';
+
+export interface TenantsDeps {
+  db: Db;
+  keyring: Keyring;
+  /** Tenants may point apiBaseUrl / jwksUrl at non-vendor hosts (development and tests only). */
+  allowInsecureHelpdesks: boolean;
+}
+
+const stripSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** Where the connector calls the desk when the tenant has no override. */
+export function defaultApiBaseUrl(desk: Desk, account: string, verification: Record<string, unknown>): string {
+  if (desk === 'zendesk') return `https://${account}.zendesk.com`;
+  if (desk === 'servicenow') return `https://${account}.service-now.com`;
+  return stripSlash(String(verification.siteUrl ?? ''));
+}
+
+function accountOf(req: TenantCreateRequest): string {
+  if (req.desk === 'zendesk') return req.subdomain;
+  if (req.desk === 'servicenow') return req.instance;
+  return req.cloudId;
+}
+
+/** Public verification material only: keys, audiences, ids. Never credentials. */
+function verificationOf(req: TenantCreateRequest): Record<string, string> {
+  if (req.desk === 'zendesk') return { subdomain: req.subdomain, installationId: req.installationId, publicKeyPem: req.publicKeyPem };
+  if (req.desk === 'servicenow') return { instance: req.instance, certificatePem: req.certificatePem, audience: req.audience };
+  return { cloudId: req.cloudId, siteUrl: stripSlash(req.siteUrl), appId: req.appId, ...(req.jwksUrl ? { jwksUrl: req.jwksUrl } : {}) };
+}
+
+function refuseInsecure(req: TenantCreateRequest, allowInsecure: boolean): void {
+  if (allowInsecure) return;
+  const issues: { path: string; message: string }[] = [];
+  if (req.apiBaseUrl !== undefined) issues.push({ path: 'apiBaseUrl', message: 'is only accepted when VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on' });
+  if (req.desk === 'jira' && req.jwksUrl !== undefined) {
+    issues.push({ path: 'jwksUrl', message: 'is only accepted when VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on' });
+  }
+  if (req.desk === 'jira' && !req.siteUrl.startsWith('https://')) issues.push({ path: 'siteUrl', message: 'must be an https URL' });
+  if (issues.length > 0) {
+    throw new AppError('validation_failed', `The request is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, { issues });
+  }
+}
+
+export function toSummary(row: repo.TenantRow): TenantSummary {
+  return { id: row.id, slug: row.slug, name: row.name, desk: row.desk, account: row.account, createdAt: row.createdAt.toISOString() };
+}
+
+const DESK_NAMES: Record<Desk, string> = { zendesk: 'Zendesk', servicenow: 'ServiceNow', jira: 'Jira' };
+
+export function createTenantsService(deps: TenantsDeps) {
+  const { db, keyring } = deps;
+
+  async function add(req: TenantCreateRequest): Promise<TenantSummary> {
+    refuseInsecure(req, deps.allowInsecureHelpdesks);
+    const id = randomUUID();
+    const account = accountOf(req);
+    const apiBaseUrl = req.apiBaseUrl ? stripSlash(req.apiBaseUrl) : null;
+    try {
+      const createdAt = await repo.insertTenant(
+        db,
+        {
+          id,
+          slug: req.slug,
+          name: req.name,
+          desk: req.desk,
+          account,
+          verification: verificationOf(req),
+          apiBaseUrl,
+          credentials: sealCredentials(keyring, id, req.credentials),
+        },
+        { slug: req.slug, desk: req.desk, account, apiBaseUrlOverride: apiBaseUrl !== null, outcome: 'ok' },
+      );
+      return { id, slug: req.slug, name: req.name, desk: req.desk, account, createdAt: createdAt.toISOString() };
+    } catch (err) {
+      if (err instanceof repo.TenantConflictError) {
+        throw new AppError(
+          'conflict',
+          err.on === 'slug'
+            ? `The slug "${req.slug}" is already used by another tenant (removed tenants keep theirs).`
+            : `This ${DESK_NAMES[req.desk]} account already has a tenant.`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  async function list(): Promise<TenantSummary[]> {
+    return (await repo.listActive(db)).map(toSummary);
+  }
+
+  async function remove(slug: string): Promise<void> {
+    if (!(await repo.softDelete(db, slug))) throw new AppError('not_found', `There is no help-desk tenant "${slug}".`);
+  }
+
+  function toDeskTenant(row: repo.TenantRow): DeskTenant | undefined {
+    if (!row.desk || !row.account || !row.credentials) return undefined;
+    const verification: Record<string, string> = {};
+    for (const [k, v] of Object.entries(row.verification)) if (typeof v === 'string') verification[k] = v;
+    return {
+      id: row.id,
+      slug: row.slug,
+      name: row.name,
+      desk: row.desk,
+      account: row.account,
+      apiBaseUrl: row.apiBaseUrl ?? defaultApiBaseUrl(row.desk, row.account, row.verification),
+      verification,
+      credentials: openCredentials(keyring, row.id, row.credentials),
+    };
+  }
+
+  /** An active help-desk tenant with its credentials opened; undefined if unknown, removed or not a desk tenant. */
+  async function loadDeskTenant(by: { id: string } | { desk: Desk; account: string }): Promise<DeskTenant | undefined> {
+    const row = 'id' in by ? await repo.findActiveById(db, by.id) : await repo.findActiveByAccount(db, by.desk, by.account);
+    if (!row || ('desk' in by && row.desk !== by.desk)) return undefined;
+    return toDeskTenant(row);
+  }
+
+  /** Zendesk tenants whose installation id matches (the session code then checks the full aud). */
+  async function zendeskByInstallation(installationId: string): Promise<DeskTenant[]> {
+    const rows = await repo.findActiveByVerification(db, 'zendesk', 'installationId', installationId);
+    return rows.map(toDeskTenant).filter((t): t is DeskTenant => t !== undefined);
+  }
+
+  /** Public routing: the tenant a `/t/:slug` path names, or undefined. */
+  async function resolveSlug(slug: string): Promise<{ id: string; slug: string; isDefault: boolean } | undefined> {
+    if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(slug)) return undefined;
+    const row = await repo.findActiveBySlug(db, slug);
+    return row && { id: row.id, slug: row.slug, isDefault: row.id === DEFAULT_TENANT_ID };
+  }
+
+  async function isActive(id: string): Promise<boolean> {
+    return (await repo.findActiveById(db, id)) !== undefined;
+  }
+
+  return { add, list, remove, loadDeskTenant, zendeskByInstallation, resolveSlug, isActive };
+}
+
+export type TenantsService = ReturnType<typeof createTenantsService>;
