@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DESK_ACCOUNTS } from './desk.accounts';
+import { startDeskStandIns, type StartedDeskStandIns } from './stand-ins';
+
+const { email, apiToken, oauthToken } = DESK_ACCOUNTS.zendesk;
+const BASIC = `Basic ${Buffer.from(`${email}/token:${apiToken}`).toString('base64')}`;
+
+let desks: StartedDeskStandIns;
+const call = async (method: string, path: string, body?: unknown, authorization = BASIC): Promise<{ status: number; json: any }> => {
+  const res = await fetch(`${desks.url}/zendesk${path}`, {
+    method,
+    headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+};
+
+beforeAll(async () => {
+  desks = await startDeskStandIns();
+});
+beforeEach(() => desks.reset());
+afterAll(() => desks.close());
+
+describe('zendesk stand-in', () => {
+  it('serves seeded tickets and their requester', async () => {
+    const seeded = desks.state.zendesk.tickets[0]!;
+    const ticket = await call('GET', `/api/v2/tickets/${seeded.id}.json`);
+    expect(ticket.status).toBe(200);
+    expect(ticket.json.ticket).toMatchObject({ id: 101, subject: seeded.subject, requester_id: Number(seeded.requesterId) });
+    const user = await call('GET', `/api/v2/users/${ticket.json.ticket.requester_id}.json`);
+    expect(user.json.user).toMatchObject({ name: 'Priya Natarajan', email: 'priya.natarajan@customer.test', phone: expect.any(String) });
+  });
+
+  it('refuses wrong credentials with Zendesk\'s body and accepts the oauth token', async () => {
+    const wrong = `Basic ${Buffer.from(`${email}/token:not-the-token`).toString('base64')}`;
+    for (const authorization of [wrong, '', `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`, 'Bearer nope']) {
+      const res = await call('GET', '/api/v2/tickets/101.json', undefined, authorization);
+      expect(res).toEqual({ status: 401, json: { error: "Couldn't authenticate you" } });
+    }
+    expect((await call('GET', '/api/v2/tickets/101.json', undefined, `Bearer ${oauthToken}`)).status).toBe(200);
+  });
+
+  it('answers 404 for unknown tickets and users', async () => {
+    expect(await call('GET', '/api/v2/tickets/999.json')).toEqual({ status: 404, json: { error: 'RecordNotFound', description: 'Not found' } });
+    expect((await call('GET', '/api/v2/users/1.json')).status).toBe(404);
+    expect((await call('PUT', '/api/v2/tickets/999.json', { ticket: { comment: { body: 'x', public: false } } })).status).toBe(404);
+  });
+
+  it('stores an internal note from PUT and lists it among the comments', async () => {
+    const res = await call('PUT', '/api/v2/tickets/102.json', { ticket: { comment: { body: 'Vouchsafe · Secret sent', public: false } } });
+    expect(res.status).toBe(200);
+    expect(res.json.audit.events).toEqual([expect.objectContaining({ type: 'Comment', body: 'Vouchsafe · Secret sent', public: false })]);
+    const notes = desks.state.notes('zendesk', '102');
+    expect(notes.map((n) => [n.body, n.isPublic, n.authorId])).toEqual([['Vouchsafe · Secret sent', false, '9000']]);
+    const listed = await call('GET', '/api/v2/tickets/102/comments.json');
+    expect(listed.json.comments.map((c: any) => c.public)).toEqual([true, false]);
+    expect(listed.json.comments[1]).toMatchObject({ id: Number(notes[0]!.id), body: 'Vouchsafe · Secret sent', created_at: expect.any(String) });
+  });
+
+  it('makes a comment public when the body does not say otherwise', async () => {
+    await call('PUT', '/api/v2/tickets/101.json', { ticket: { comment: { body: 'hello' } } });
+    expect(desks.state.notes('zendesk', 101)).toEqual([]);
+    expect(desks.state.comments('zendesk', 101).at(-1)).toMatchObject({ body: 'hello', isPublic: true });
+  });
+
+  it('answers 400 to bad JSON and 422 to a blank comment', async () => {
+    expect((await call('PUT', '/api/v2/tickets/101.json', '{"ticket":')).status).toBe(400);
+    expect((await call('PUT', '/api/v2/tickets/101.json', { nope: 1 })).status).toBe(400);
+    expect((await call('PUT', '/api/v2/tickets/101.json', { ticket: { comment: { body: ' ' } } })).status).toBe(422);
+    expect(desks.state.comments('zendesk', 101)).toHaveLength(1);
+  });
+
+  it('serves added tickets', async () => {
+    const added = desks.state.addTicket('zendesk', { subject: 'Extra', requester: { name: 'Zoe Extra', email: 'zoe@customer.test' } });
+    expect(added.id).toBe('104');
+    const res = await call('GET', `/api/v2/tickets/${added.id}.json`);
+    expect(res.json.ticket.subject).toBe('Extra');
+    expect((await call('GET', `/api/v2/users/${added.requesterId}.json`)).json.user.email).toBe('zoe@customer.test');
+  });
+});

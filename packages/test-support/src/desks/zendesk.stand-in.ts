@@ -1,0 +1,119 @@
+import type { Request, Response, Router } from 'express';
+import { DESK_ACCOUNTS } from './desk.accounts';
+import { createDeskRouter, createReply, isAuthorized, isPlainObject, type DeskContext, type DeskErrorBodies } from './desk.http';
+import type { DeskComment, DeskPerson, DeskTicket } from './desk.types';
+
+/** Zendesk's error bodies (Support API). */
+const ERRORS: DeskErrorBodies = {
+  unauthorized: { error: "Couldn't authenticate you" },
+  notFound: { error: 'RecordNotFound', description: 'Not found' },
+  badRequest: (detail) => ({ error: 'InvalidValue', description: detail }),
+  unavailable: { error: 'ServiceUnavailable', description: 'Zendesk is temporarily unavailable. Try again later.' },
+};
+
+/** Zendesk timestamps: ISO 8601 without milliseconds. */
+const iso = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** Zendesk REST API v2 stand-in: tickets, users, ticket comments (notes via PUT /tickets/{id}.json). */
+export function createZendeskRouter(ctx: DeskContext): Router {
+  const account = DESK_ACCOUNTS.zendesk;
+  const reply = createReply('zendesk', ctx, ERRORS);
+  const self = (path: string): string => `${ctx.baseUrl() ?? ''}/zendesk/api/v2${path}`;
+
+  const renderTicket = (t: DeskTicket): Record<string, unknown> => ({
+    url: self(`/tickets/${t.id}.json`),
+    id: Number(t.id),
+    subject: t.subject,
+    raw_subject: t.subject,
+    description: t.comments[0]?.body ?? '',
+    status: 'open',
+    requester_id: Number(t.requesterId),
+    submitter_id: Number(t.requesterId),
+    assignee_id: null,
+    created_at: iso(t.createdAt),
+    updated_at: iso(t.comments.at(-1)?.createdAt ?? t.createdAt),
+  });
+  const renderUser = (p: DeskPerson): Record<string, unknown> => ({
+    url: self(`/users/${p.id}.json`),
+    id: Number(p.id),
+    name: p.name,
+    email: p.email,
+    phone: p.phone,
+    role: ctx.state.zendesk.requesters.includes(p) ? 'end-user' : 'agent',
+    active: true,
+  });
+  const renderComment = (c: DeskComment): Record<string, unknown> => ({
+    id: Number(c.id),
+    type: 'Comment',
+    author_id: Number(c.authorId),
+    body: c.body,
+    html_body: `<div class="zd-comment"><p>${c.body.replace(/[<>&]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</p></div>`,
+    plain_body: c.body,
+    public: c.isPublic,
+    attachments: [],
+    created_at: iso(c.createdAt),
+  });
+  const findTicket = (req: Request, res: Response): DeskTicket | undefined => {
+    const ticket = /^\d+$/.test(String(req.params.id)) ? ctx.state.ticket('zendesk', String(req.params.id)) : undefined;
+    if (!ticket) res.status(404).json(ERRORS.notFound);
+    return ticket;
+  };
+
+  return createDeskRouter('zendesk', ctx, ERRORS, {
+    authorized: (req) => isAuthorized(req, [`${account.email}/token:${account.apiToken}`], [account.oauthToken]),
+    mount(router) {
+      router.get('/api/v2/tickets/:id.json', (req, res) => {
+        const ticket = findTicket(req, res);
+        if (ticket) reply(req, res, 200, { ticket: renderTicket(ticket) });
+      });
+      router.get('/api/v2/tickets/:id/comments.json', (req, res) => {
+        const ticket = findTicket(req, res);
+        if (!ticket) return;
+        const comments = ticket.comments.map(renderComment);
+        reply(req, res, 200, { comments, next_page: null, previous_page: null, count: comments.length });
+      });
+      router.put('/api/v2/tickets/:id.json', (req, res) => {
+        const ticket = findTicket(req, res);
+        if (!ticket) return;
+        const body: unknown = req.body;
+        if (!isPlainObject(body) || !isPlainObject(body.ticket)) {
+          res.status(400).json({ error: 'ParameterMissing', description: 'param is missing or the value is empty: ticket' });
+          return;
+        }
+        const comment = body.ticket.comment;
+        if (comment === undefined) {
+          reply(req, res, 200, { ticket: renderTicket(ticket), audit: { id: 0, ticket_id: Number(ticket.id), events: [] } });
+          return;
+        }
+        const text = isPlainObject(comment) ? (comment.body ?? comment.html_body) : undefined;
+        if (typeof text !== 'string' || text.trim() === '') {
+          res.status(422).json({
+            error: 'RecordInvalid',
+            description: 'Record validation errors',
+            details: { base: [{ description: 'Comment: cannot be blank', error: 'BlankValue' }] },
+          });
+          return;
+        }
+        // Zendesk makes a comment public unless told otherwise.
+        const isPublic = isPlainObject(comment) && comment.public === false ? false : true;
+        const stored = ctx.state.addComment(ticket, text, isPublic, ctx.state.zendesk.apiUser.id);
+        const auditId = Number(stored.id) + 1_000_000_000;
+        reply(req, res, 200, {
+          ticket: renderTicket(ticket),
+          audit: {
+            id: auditId,
+            ticket_id: Number(ticket.id),
+            created_at: iso(stored.createdAt),
+            author_id: Number(stored.authorId),
+            events: [{ ...renderComment(stored), audit_id: auditId }],
+          },
+        });
+      });
+      router.get('/api/v2/users/:id.json', (req, res) => {
+        const person = /^\d+$/.test(String(req.params.id)) ? ctx.state.person('zendesk', String(req.params.id)) : undefined;
+        if (!person) res.status(404).json(ERRORS.notFound);
+        else reply(req, res, 200, { user: renderUser(person) });
+      });
+    },
+  });
+}
