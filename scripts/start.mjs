@@ -1,17 +1,82 @@
 #!/usr/bin/env node
 // `npm start` / `pnpm start`: install, build the portal, run the API (embedded Postgres unless
-// DATABASE_URL is set). Ctrl-C or SIGTERM stops it gracefully.
+// DATABASE_URL is set). In local mode (no DATABASE_URL) it also builds the three help-desk sidebars and
+// serves the demo desk (e2e/hosts: local Zendesk, ServiceNow and Jira stand-ins with seeded tickets) on
+// VOUCHSAFE_DEMO_PORT (default 8090); VOUCHSAFE_DEMO=false turns that off. A real deployment (DATABASE_URL
+// set) never starts the demo desk. Ctrl-C or SIGTERM stops everything gracefully.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, install, pnpm } from './bootstrap.mjs';
 
+const env = process.env;
+const demo =
+  !env.DATABASE_URL && env.NODE_ENV !== 'production' && !/^(false|0|no|off)$/i.test(env.VOUCHSAFE_DEMO ?? '');
+const apiPort = env.PORT ?? '8080';
+const demoPort = env.VOUCHSAFE_DEMO_PORT ?? '8090';
+
 install();
-console.log('• Building the portal…');
-pnpm(['exec', 'turbo', 'run', 'build', '--filter=@vouchsafe/portal', '--output-logs=errors-only']);
+const apps = ['@vouchsafe/portal', ...(demo ? ['@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira'] : [])];
+console.log(demo ? '• Building the portal and the help-desk sidebars…' : '• Building the portal…');
+pnpm(['exec', 'turbo', 'run', 'build', ...apps.map((a) => `--filter=${a}`), '--output-logs=errors-only']);
+
+// The demo desk frames the sidebars from http://localhost:<demoPort> and registers tenants whose desk APIs are
+// the local stand-ins, which only an API that allows insecure help desks accepts (refused in production).
+const demoEnv = demo
+  ? {
+      NODE_ENV: env.NODE_ENV ?? 'development',
+      VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'true',
+      VOUCHSAFE_ZAF_SDK_URL: env.VOUCHSAFE_ZAF_SDK_URL ?? '/apps/zendesk/vendor/zaf_sdk.js',
+      VOUCHSAFE_FRAME_ANCESTORS: [
+        env.VOUCHSAFE_FRAME_ANCESTORS ?? '',
+        `http://localhost:${demoPort}`,
+        `http://127.0.0.1:${demoPort}`,
+      ]
+        .join(' ')
+        .trim(),
+    }
+  : {};
+
 console.log('• Starting Vouchsafe…');
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'services/api/src/main.ts')], {
+const children = new Set();
+let stopping = false;
+const api = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'services/api/src/main.ts')], {
   cwd: path.join(ROOT, 'services/api'),
   stdio: 'inherit',
+  env: { ...env, ...demoEnv },
 });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+children.add(api);
+
+let desk;
+if (demo) {
+  // cwd e2e/ so `--import tsx` resolves the e2e package's own tsx.
+  desk = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'e2e/hosts/src/demo.ts')], {
+    cwd: path.join(ROOT, 'e2e'),
+    stdio: 'inherit',
+    env: { ...env, VOUCHSAFE_DEMO_PORT: demoPort, VOUCHSAFE_DEMO_API_URL: `http://localhost:${apiPort}` },
+  });
+  children.add(desk);
+  desk.on('exit', (code, signal) => {
+    children.delete(desk);
+    if (!stopping && code !== 0) {
+      console.error(`✖ The demo desk stopped (${code ?? signal}); the API keeps running at http://localhost:${apiPort}/`);
+    }
+  });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopping = true;
+    for (const child of children) child.kill(signal);
+  });
+}
+api.on('exit', (code, signal) => {
+  children.delete(api);
+  stopping = true;
+  const done = () => process.exit(code ?? (signal ? 1 : 0));
+  if (desk && desk.exitCode === null && desk.signalCode === null) {
+    desk.once('exit', done);
+    desk.kill('SIGTERM');
+  } else {
+    done();
+  }
+});

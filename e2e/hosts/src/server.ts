@@ -1,0 +1,407 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express, { type Request, type Response } from 'express';
+import type { TenantCreateRequest } from '@vouchsafe/contracts';
+import { REPO_ROOT } from '@vouchsafe/test-support';
+import {
+  DESK_ACCOUNTS,
+  createDeskStandIns,
+  type DeskKeySet,
+  type DeskStandIns,
+  type DeskTicket,
+  type TokenOverrides,
+} from '@vouchsafe/test-support/desks';
+import { registerTenants, type RegisteredTenant } from './register';
+
+const PUBLIC_DIR = path.join(import.meta.dirname, '..', 'public');
+/** The built Forge Custom UI (apps/jira's Vite output; Forge hosts it in production). */
+export const JIRA_APP_DIR = path.join(REPO_ROOT, 'apps', 'jira', 'static', 'sidebar', 'build');
+const JSON_LIMIT = '64kb';
+
+export interface HostStandInsOptions {
+  /** The Vouchsafe API the sidebars talk to, e.g. http://127.0.0.1:41234 */
+  apiUrl: string;
+  /** Admin API token, for `register()`. */
+  apiToken: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Host name in the URLs handed out (default `host`); the demo uses `localhost`. */
+  publicHost?: string;
+  /** Private keys from an earlier run (`desks.keys.export()`), so registered tenants keep verifying. */
+  keys?: DeskKeySet;
+  /** Where the built Jira Custom UI lives (default apps/jira/static/sidebar/build). */
+  jiraAppDir?: string;
+}
+
+export interface HostStandIns {
+  /** `http://<publicHost>:<port>`: the demo desk's home page, and the base of every stand-in. */
+  readonly url: string;
+  readonly port: number;
+  /** The REST stand-ins (state, fault injection, token minting) behind the agent pages. */
+  readonly desks: DeskStandIns;
+  /** The three tenant bodies for the API (desk URLs pointing at this server). */
+  tenants(): TenantCreateRequest[];
+  /** POSTs `tenants()` to the API's admin endpoint. */
+  register(onConflict?: 'keep' | 'replace'): Promise<RegisteredTenant[]>;
+  /** Agent page URLs, for tests and the index page. */
+  pages: {
+    zendesk(ticketId: string): string;
+    servicenow(sysId: string): string;
+    jira(issueKey: string): string;
+  };
+  close(): Promise<void>;
+}
+
+/** `?token=` on an agent page: mint a valid host token, or one the API must refuse. */
+type TokenVariant = 'valid' | 'forged' | 'expired';
+
+function variantOf(value: unknown): TokenVariant {
+  return value === 'forged' || value === 'expired' ? value : 'valid';
+}
+
+/** Spoils a host token the way the rejection tests need: a stranger's signature, or minted an hour ago. */
+function spoil(variant: TokenVariant): { overrides?: TokenOverrides; now?: number } {
+  if (variant === 'forged') return { overrides: { signWith: 'stranger' } };
+  if (variant === 'expired') return { now: Math.floor(Date.now() / 1000) - 3600 };
+  return {};
+}
+
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function pageCsp(apiOrigin: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    `frame-src 'self' ${apiOrigin}`,
+    `form-action ${apiOrigin}`,
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The Custom UI is a React + Garden bundle: styled-components adds <style> elements at run time. */
+const JIRA_APP_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "base-uri 'none'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+function noStore(res: Response): void {
+  res.set('Cache-Control', 'no-store');
+}
+
+/**
+ * The local help desks: REST stand-ins (from @vouchsafe/test-support/desks) plus an agent page per desk that
+ * hosts the real, built sidebar and plays the desk's side of its protocol. One express server on loopback.
+ * Test and demo tooling only: nothing in services/ imports it, and the API refuses its tenants in production.
+ */
+export async function startHostStandIns(opts: HostStandInsOptions): Promise<HostStandIns> {
+  const apiUrl = opts.apiUrl.replace(/\/+$/, '');
+  const apiOrigin = new URL(apiUrl).origin;
+  const host = opts.host ?? '127.0.0.1';
+  const jiraAppDir = opts.jiraAppDir ?? JIRA_APP_DIR;
+  const desks = await createDeskStandIns(opts.keys ? { keys: opts.keys } : {});
+  const { state } = desks;
+  let baseUrl = '';
+
+  const agentOf = (desk: 'zendesk' | 'servicenow' | 'jira') => {
+    const agent = state.data(desk).agents[0];
+    if (!agent) throw new Error(`the ${desk} stand-in has no agent`);
+    return agent;
+  };
+  const personView = (desk: 'zendesk' | 'servicenow' | 'jira', id: string) => {
+    const p = state.person(desk, id);
+    return { id, name: p?.name ?? 'Unknown', email: p?.email ?? '' };
+  };
+  const commentsView = (ticket: DeskTicket) => ({
+    comments: ticket.comments.map((c) => ({
+      id: c.id,
+      body: c.body,
+      public: c.isPublic,
+      createdAt: c.createdAt.toISOString(),
+      author: state.person(ticket.desk, c.authorId)?.name ?? '',
+    })),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
+    res.set('Referrer-Policy', 'no-referrer');
+    next();
+  });
+
+  // ---- the page everyone starts from -------------------------------------------------------------------
+  app.get('/', (_req, res) => {
+    noStore(res);
+    res.set('Content-Security-Policy', pageCsp(apiOrigin));
+    res.type('html').send(indexHtml());
+  });
+  app.get('/agent/config.json', (_req, res) => {
+    noStore(res);
+    res.json({
+      apiUrl,
+      zendesk: {
+        subdomain: DESK_ACCOUNTS.zendesk.subdomain,
+        appId: DESK_ACCOUNTS.zendesk.appId,
+        installationId: DESK_ACCOUNTS.zendesk.installationId,
+      },
+    });
+  });
+
+  // ---- Zendesk ----------------------------------------------------------------------------------------
+  app.get('/zendesk/agent/tickets/:id', sendPage('zendesk.html'));
+  app.get('/zendesk/agent/api/tickets/:id', (req, res) => {
+    noStore(res);
+    const ticket = state.ticket('zendesk', req.params.id);
+    if (!ticket) return void res.status(404).json({ error: 'no such ticket' });
+    const agent = agentOf('zendesk');
+    res.json({
+      id: ticket.id,
+      subject: ticket.subject,
+      requester: personView('zendesk', ticket.requesterId),
+      agent: { id: agent.id, name: agent.name, email: agent.email ?? '' },
+    });
+  });
+  app.get('/zendesk/agent/api/tickets/:id/comments', (req, res) => {
+    noStore(res);
+    const ticket = state.ticket('zendesk', req.params.id);
+    if (!ticket) return void res.status(404).json({ error: 'no such ticket' });
+    res.json(commentsView(ticket));
+  });
+  // What Zendesk does before loading a signedUrls app: sign a JWT for the agent with the app's key.
+  app.post('/zendesk/agent/token', express.json({ limit: JSON_LIMIT }), async (req: Request, res: Response) => {
+    noStore(res);
+    const token = await desks.mint.zendesk({ agentId: agentOf('zendesk').id, ...spoil(variantOf(req.body?.variant)) });
+    res.json({ token });
+  });
+
+  // ---- ServiceNow -------------------------------------------------------------------------------------
+  app.get('/servicenow/agent/incident/:sysId', sendPage('servicenow.html'));
+  app.get('/servicenow/agent/api/incident/:sysId', (req, res) => {
+    noStore(res);
+    const ticket = state.ticket('servicenow', `incident:${req.params.sysId}`);
+    if (!ticket) return void res.status(404).json({ error: 'no such incident' });
+    const agent = agentOf('servicenow');
+    res.json({
+      sysId: ticket.id,
+      number: ticket.displayId,
+      shortDescription: ticket.subject,
+      caller: personView('servicenow', ticket.requesterId),
+      agent: { id: agent.id, name: agent.name },
+    });
+  });
+  app.get('/servicenow/agent/api/incident/:sysId/comments', (req, res) => {
+    noStore(res);
+    const ticket = state.ticket('servicenow', `incident:${req.params.sysId}`);
+    if (!ticket) return void res.status(404).json({ error: 'no such incident' });
+    res.json(commentsView(ticket));
+  });
+  // What the instance's scripted data resource does: sn_auth.GlideJWTAPI.generateJWT for the record in view.
+  app.post('/servicenow/agent/token', express.json({ limit: JSON_LIMIT }), async (req: Request, res: Response) => {
+    noStore(res);
+    const sysId = String(req.body?.sysId ?? '');
+    if (!state.ticket('servicenow', `incident:${sysId}`)) return void res.status(404).json({ error: 'no such incident' });
+    const token = await desks.mint.servicenow({
+      sysId,
+      table: 'incident',
+      agentSysId: agentOf('servicenow').id,
+      ...spoil(variantOf(req.body?.variant)),
+    });
+    res.json({ token });
+  });
+
+  // ---- Jira Service Management --------------------------------------------------------------------------
+  app.get('/jira/agent/browse/:key', sendPage('jira.html'));
+  app.get('/jira/agent/api/issues/:key', (req, res) => {
+    noStore(res);
+    const ticket = state.ticket('jira', req.params.key);
+    if (!ticket) return void res.status(404).json({ error: 'no such issue' });
+    const agent = agentOf('jira');
+    res.json({
+      key: ticket.id,
+      summary: ticket.subject,
+      reporter: personView('jira', ticket.requesterId),
+      agent: { id: agent.id, name: agent.name },
+    });
+  });
+  app.get('/jira/agent/api/issues/:key/comments', (req, res) => {
+    noStore(res);
+    const ticket = state.ticket('jira', req.params.key);
+    if (!ticket) return void res.status(404).json({ error: 'no such issue' });
+    res.json(commentsView(ticket));
+  });
+  // view.getContext() for a jira:issueContext module (research §2.4).
+  app.get('/jira/agent/api/forge-context', (req, res) => {
+    noStore(res);
+    const ticket = state.ticket('jira', String(req.query.issueKey ?? ''));
+    if (!ticket) return void res.status(404).json({ error: 'no such issue' });
+    const jira = DESK_ACCOUNTS.jira;
+    const appUuid = jira.appId.slice(jira.appId.lastIndexOf('/') + 1);
+    const envUuid = jira.environmentId.slice(jira.environmentId.lastIndexOf('/') + 1);
+    const siteUrl = `${baseUrl}/jira`;
+    res.json({
+      accountId: agentOf('jira').id,
+      cloudId: jira.cloudId,
+      localId: `ari:cloud:ecosystem::extension/${appUuid}/${envUuid}/static/${jira.moduleKey}`,
+      moduleKey: jira.moduleKey,
+      siteUrl,
+      locale: 'en-US',
+      timezone: 'UTC',
+      environmentId: jira.environmentId,
+      environmentType: 'DEVELOPMENT',
+      extension: {
+        type: 'jira:issueContext',
+        issue: { key: ticket.id, id: ticket.issueId, type: 'Service Request', typeId: '10002' },
+        project: { id: jira.projectId, key: jira.projectKey, type: 'service_desk' },
+        location: `${siteUrl}/browse/${ticket.id}`,
+      },
+    });
+  });
+  // Forge Remote: the call leaves "Forge" with a Forge Invocation Token for the invoking user and issue.
+  app.post('/jira/forge-remote', express.json({ limit: '8mb' }), async (req: Request, res: Response) => {
+    noStore(res);
+    const { issueKey, path: target, method, headers, body } = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof target !== 'string' || !target.startsWith('/api/')) {
+      return void res.status(400).json({ error: 'path must be an API path starting with /api/' });
+    }
+    const key = typeof issueKey === 'string' ? issueKey : '';
+    if (!state.ticket('jira', key)) return void res.status(404).json({ error: 'no such issue' });
+    const fit = await desks.mint.forge({ accountId: agentOf('jira').id, issueKey: key, ...spoil(variantOf(req.body?.variant)) });
+    const forwarded = new Headers();
+    for (const pair of Array.isArray(headers) ? headers : []) {
+      if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') continue;
+      const name = pair[0].toLowerCase();
+      // Forge passes the app's own headers through; it owns Authorization (the FIT).
+      if (name === 'content-type' || name === 'accept' || name.startsWith('x-vouchsafe-')) forwarded.set(name, pair[1]);
+    }
+    forwarded.set('authorization', `Bearer ${fit}`);
+    const verb = typeof method === 'string' ? method.toUpperCase() : 'GET';
+    try {
+      const answer = await fetch(`${apiUrl}${target}`, {
+        method: verb,
+        headers: forwarded,
+        body: verb === 'GET' || verb === 'HEAD' || typeof body !== 'string' ? undefined : body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(25_000), // Forge's limit for UI invocations
+      });
+      const text = await answer.text();
+      res.json({
+        status: answer.status,
+        statusText: answer.statusText,
+        headers: Object.fromEntries(answer.headers.entries()),
+        body: text,
+      });
+    } catch (error) {
+      res.status(502).json({ error: `the remote did not answer: ${(error as Error).message}` });
+    }
+  });
+  // The Custom UI, with the bridge stand-in loaded before the app's own scripts.
+  app.get(['/jira/app', '/jira/app/', '/jira/app/index.html'], async (req, res) => {
+    if (!req.path.endsWith('/') && !req.path.endsWith('.html')) {
+      return void res.redirect(302, `/jira/app/${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`);
+    }
+    const index = path.join(jiraAppDir, 'index.html');
+    if (!existsSync(index)) {
+      return void res
+        .status(503)
+        .type('text')
+        .send(`The Jira app is not built (${index} is missing): run pnpm --filter @vouchsafe/jira build`);
+    }
+    const html = await readFile(index, 'utf8');
+    const tag = '<script src="/jira/bridge-standin.js"></script>';
+    const withBridge = /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (head) => `${head}\n${tag}`) : `${tag}\n${html}`;
+    noStore(res);
+    res.set('Content-Security-Policy', JIRA_APP_CSP);
+    res.type('html').send(withBridge);
+  });
+  app.get('/jira/bridge-standin.js', (_req, res) => res.sendFile(path.join(PUBLIC_DIR, 'bridge-standin.js')));
+  app.use('/jira/app', express.static(jiraAppDir, { index: false, fallthrough: false }));
+
+  // Static browser code for the agent pages (no build step).
+  app.use(express.static(PUBLIC_DIR, { index: false }));
+
+  // The desks' REST APIs (what the API's connectors call) and the Forge JWKS.
+  app.use(desks.router);
+
+  function sendPage(file: string) {
+    return (_req: Request, res: Response) => {
+      noStore(res);
+      res.set('Content-Security-Policy', pageCsp(apiOrigin));
+      res.sendFile(path.join(PUBLIC_DIR, file));
+    };
+  }
+
+  function indexHtml(): string {
+    const list = (items: string[]) => `<ul class="tickets">${items.join('')}</ul>`;
+    const item = (href: string, label: string, who: string) =>
+      `<li><a href="${escapeHtml(href)}">${escapeHtml(label)}</a> <span class="empty">— from ${escapeHtml(who)}</span></li>`;
+    const who = (desk: 'zendesk' | 'servicenow' | 'jira', t: DeskTicket) => state.person(desk, t.requesterId)?.name ?? 'Unknown';
+    const zendesk = state.data('zendesk').tickets.map((t) => item(pages.zendesk(t.id), `${t.displayId} ${t.subject}`, who('zendesk', t)));
+    const servicenow = state
+      .data('servicenow')
+      .tickets.filter((t) => t.table === 'incident')
+      .map((t) => item(pages.servicenow(t.id), `${t.displayId} ${t.subject}`, who('servicenow', t)));
+    const jira = state.data('jira').tickets.map((t) => item(pages.jira(t.id), `${t.displayId} ${t.subject}`, who('jira', t)));
+    return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Vouchsafe demo desk</title><link rel="stylesheet" href="/desk.css"></head>
+<body class="home">
+<header class="desk home"><strong>Vouchsafe demo desk</strong> <span>local help-desk stand-ins</span></header>
+<main>
+<h1>Pick a ticket</h1>
+<p>Each page below plays a help desk and shows the real Vouchsafe sidebar next to the ticket. Send a secret from the
+sidebar: the link lands in the reply (Zendesk, ServiceNow) or can be copied (Jira). Open it in a private window to
+reveal it as the customer would, then watch the internal notes appear on the ticket.</p>
+<p>Vouchsafe API: <a href="${escapeHtml(apiUrl)}/">${escapeHtml(apiUrl)}</a></p>
+<h2>Zendesk Support</h2>${list(zendesk)}
+<h2>ServiceNow (Service Operations Workspace)</h2>${list(servicenow)}
+<h2>Jira Service Management</h2>${list(jira)}
+</main>
+</body>
+</html>`;
+  }
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(opts.port ?? 0, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://${opts.publicHost ?? host}:${port}`;
+  desks.setBaseUrl(baseUrl);
+
+  const pages = {
+    zendesk: (id: string) => `${baseUrl}/zendesk/agent/tickets/${encodeURIComponent(id)}`,
+    servicenow: (sysId: string) => `${baseUrl}/servicenow/agent/incident/${encodeURIComponent(sysId)}`,
+    jira: (key: string) => `${baseUrl}/jira/agent/browse/${encodeURIComponent(key)}`,
+  };
+
+  return {
+    url: baseUrl,
+    port,
+    desks,
+    tenants: () => Object.values(desks.tenants(baseUrl)),
+    register: (onConflict = 'replace') =>
+      registerTenants({ apiUrl, apiToken: opts.apiToken, tenants: Object.values(desks.tenants(baseUrl)), onConflict }),
+    pages,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
