@@ -7,44 +7,91 @@ import {
   REPO_ROOT,
   TEST_API_TOKEN,
   ensureChromium,
+  freePort,
   startApi,
   startPostgres,
   type ApiProcess,
 } from '@vouchsafe/test-support';
+import { startHostStandIns, type HostStandIns } from './hosts/src/server';
 
 const PORTAL_DIST = path.join(REPO_ROOT, 'apps', 'portal', 'dist');
 const LOG_MIRROR_MS = 200;
 
-function ensurePortalBuilt(): void {
-  if (existsSync(path.join(PORTAL_DIST, 'index.html'))) return;
-  console.log('e2e: apps/portal/dist is missing; building the portal');
-  const result = spawnSync('npx', ['pnpm@12.4.2', '--filter', '@vouchsafe/portal', 'build'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-  });
-  if (result.status !== 0 || !existsSync(path.join(PORTAL_DIST, 'index.html'))) {
-    throw new Error(`e2e: building @vouchsafe/portal failed (exit ${result.status ?? result.signal})`);
+/** What each built app must contain; turbo (`@vouchsafe/e2e#test` dependsOn) normally builds them first. */
+const BUILDS: ReadonlyArray<{ pkg: string; file: string }> = [
+  { pkg: '@vouchsafe/portal', file: path.join(PORTAL_DIST, 'index.html') },
+  { pkg: '@vouchsafe/zendesk', file: path.join(REPO_ROOT, 'apps', 'zendesk', 'dist', 'index.html') },
+  { pkg: '@vouchsafe/servicenow', file: path.join(REPO_ROOT, 'apps', 'servicenow', 'dist', 'index.html') },
+  { pkg: '@vouchsafe/jira', file: path.join(REPO_ROOT, 'apps', 'jira', 'static', 'sidebar', 'build', 'index.html') },
+];
+
+function ensureAppsBuilt(): void {
+  const missing = BUILDS.filter((b) => !existsSync(b.file));
+  if (missing.length === 0) return;
+  console.log(`e2e: building ${missing.map((b) => b.pkg).join(', ')} (no build output found)`);
+  const result = spawnSync(
+    'npx',
+    ['pnpm@12.4.2', 'exec', 'turbo', 'run', 'build', ...missing.map((b) => `--filter=${b.pkg}`), '--output-logs=errors-only'],
+    { cwd: REPO_ROOT, stdio: 'inherit' },
+  );
+  const still = missing.filter((b) => !existsSync(b.file));
+  if (result.status !== 0 || still.length > 0) {
+    throw new Error(
+      `e2e: building ${missing.map((b) => b.pkg).join(', ')} failed (exit ${result.status ?? result.signal}); missing ${still.map((b) => b.file).join(', ')}`,
+    );
   }
 }
 
-/** One throwaway Postgres and one API process (serving the built portal) for the whole run. */
+/**
+ * Settings the help-desk suites need from the API. Notes retry quickly (the outage test still takes the desk
+ * down for 30 s, and 12 attempts from 250 ms doubling outlast it), and the sidebars may be framed by the stand-ins.
+ */
+function deskApiEnv(standInOrigin: string): Record<string, string> {
+  return {
+    VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'true',
+    VOUCHSAFE_ZAF_SDK_URL: '/apps/zendesk/vendor/zaf_sdk.js',
+    VOUCHSAFE_FRAME_ANCESTORS: standInOrigin,
+    VOUCHSAFE_OUTBOX_INTERVAL_MS: '100',
+    VOUCHSAFE_NOTE_BACKOFF_MS: '250',
+    VOUCHSAFE_NOTE_MAX_ATTEMPTS: '12',
+    VOUCHSAFE_HELPDESK_TIMEOUT_MS: '3000',
+  };
+}
+
+/**
+ * One throwaway Postgres, one API process (serving the built portal and sidebars) and the help-desk stand-ins
+ * (registered as tenants) for the whole run.
+ */
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   process.env.CHROMIUM_PATH = await ensureChromium();
-  ensurePortalBuilt();
+  ensureAppsBuilt();
 
+  // The stand-ins' port is chosen first: the API must know the origin allowed to frame the sidebars.
+  const hostsPort = await freePort();
   const pg = await startPostgres();
   let api: ApiProcess;
   try {
     api = await startApi({
       databaseUrl: await pg.createDatabase(),
-      env: { VOUCHSAFE_PORTAL_DIR: PORTAL_DIST },
+      env: { VOUCHSAFE_PORTAL_DIR: PORTAL_DIST, ...deskApiEnv(`http://127.0.0.1:${hostsPort}`) },
     });
   } catch (error) {
     await pg.stop();
     throw error;
   }
+  let hosts: HostStandIns;
+  try {
+    hosts = await startHostStandIns({ apiUrl: api.url, apiToken: TEST_API_TOKEN, port: hostsPort, control: true });
+    await hosts.register('replace');
+  } catch (error) {
+    await api.stop();
+    await pg.stop();
+    throw error;
+  }
   process.env.VOUCHSAFE_E2E_URL = api.url;
   process.env.VOUCHSAFE_E2E_TOKEN = TEST_API_TOKEN;
+  // The desk stand-ins and their agent pages (tests/support/desks.ts drives them over HTTP).
+  process.env.VOUCHSAFE_E2E_DESK_URL = hosts.url;
 
   // The API's log, mirrored to a file while the run lasts so tests (in worker processes) can read it:
   // see readApiLog() in tests/support/vault.ts. Playwright clears outputDir before globalSetup, not after.
@@ -73,6 +120,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
 
   return async () => {
     clearInterval(mirror);
+    await hosts.close();
     const code = await api.stop();
     // Keep the API's log with the other artifacts: failed tests usually need it.
     await mkdir(outputDir, { recursive: true });

@@ -9,6 +9,7 @@ import { REPO_ROOT } from '@vouchsafe/test-support';
 import {
   DESK_ACCOUNTS,
   createDeskStandIns,
+  type Desk,
   type DeskKeySet,
   type DeskStandIns,
   type DeskTicket,
@@ -36,6 +37,11 @@ export interface HostStandInsOptions {
   keys?: DeskKeySet;
   /** Where the built Jira Custom UI lives (default apps/jira/static/sidebar/build). */
   jiraAppDir?: string;
+  /**
+   * Serve `/__control/*` (add tickets, read comments and the request log, inject outages, mint host tokens) so
+   * Playwright workers can drive the stand-ins that live in the globalSetup process. Tests only, never the demo.
+   */
+  control?: boolean;
 }
 
 export interface HostStandIns {
@@ -332,11 +338,69 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
   app.get('/jira/bridge-standin.js', (_req, res) => res.sendFile(path.join(PUBLIC_DIR, 'bridge-standin.js')));
   app.use('/jira/app', express.static(jiraAppDir, { index: false, fallthrough: false }));
 
+  if (opts.control) app.use('/__control', controlRouter());
+
   // Static browser code for the agent pages (no build step).
   app.use(express.static(PUBLIC_DIR, { index: false }));
 
   // The desks' REST APIs (what the API's connectors call) and the Forge JWKS.
   app.use(desks.router);
+
+  function controlRouter(): express.Router {
+    const control = express.Router();
+    control.use(express.json({ limit: JSON_LIMIT }));
+    const deskOf = (value: unknown): Desk => {
+      if (value === 'zendesk' || value === 'servicenow' || value === 'jira') return value;
+      throw Object.assign(new Error(`not a desk: ${String(value)}`), { status: 400 });
+    };
+    const pageOf = (t: DeskTicket): string => (t.desk === 'zendesk' ? pages.zendesk(t.id) : t.desk === 'servicenow' ? pages.servicenow(t.id) : pages.jira(t.id));
+    control.post('/tickets', (req, res) => {
+      const desk = deskOf(req.body?.desk);
+      const ticket = state.addTicket(desk, {
+        ...(typeof req.body?.subject === 'string' ? { subject: req.body.subject } : {}),
+        ...(req.body?.requester && typeof req.body.requester === 'object' ? { requester: req.body.requester } : {}),
+      });
+      const requester = state.person(desk, ticket.requesterId);
+      res.status(201).json({ ...ticket, comments: undefined, page: pageOf(ticket), requester, agent: agentOf(desk) });
+    });
+    control.get('/tickets/:desk/:id/comments', (req, res) => {
+      const ticket = state.ticket(deskOf(req.params.desk), req.params.id);
+      if (!ticket) return void res.status(404).json({ error: 'no such ticket' });
+      res.json(commentsView(ticket));
+    });
+    control.get('/requests', (req, res) => {
+      const desk = req.query.desk === undefined ? undefined : deskOf(req.query.desk);
+      res.json({ requests: state.requests(desk) });
+    });
+    control.post('/outage', (req, res) => {
+      desks.outage(deskOf(req.body?.desk), Number(req.body?.ms), req.body?.mode === 'destroy' ? { mode: 'destroy' } : {});
+      res.status(204).end();
+    });
+    control.post('/drop', (req, res) => {
+      desks.dropResponses(deskOf(req.body?.desk), Number(req.body?.n), req.body?.mode === 'destroy' ? { mode: 'destroy' } : {});
+      res.status(204).end();
+    });
+    // Host tokens for API-level tests (a session for another ticket, an expired or forged token).
+    control.post('/mint', async (req, res) => {
+      const desk = deskOf(req.body?.desk);
+      const spoilt = spoil(variantOf(req.body?.variant));
+      const ticket = state.ticket(desk, String(req.body?.ticket ?? ''));
+      let token: string;
+      if (desk === 'zendesk') token = await desks.mint.zendesk({ agentId: agentOf(desk).id, ...spoilt });
+      else if (desk === 'servicenow') {
+        if (!ticket) return void res.status(404).json({ error: 'no such ticket' });
+        token = await desks.mint.servicenow({ sysId: ticket.id, table: ticket.table, agentSysId: agentOf(desk).id, ...spoilt });
+      } else {
+        if (!ticket) return void res.status(404).json({ error: 'no such ticket' });
+        token = await desks.mint.forge({ accountId: agentOf(desk).id, issueKey: ticket.id, ...spoilt });
+      }
+      res.json({ token });
+    });
+    control.use((error: Error & { status?: number }, _req: Request, res: Response, _next: express.NextFunction) => {
+      res.status(error.status ?? 500).json({ error: error.message });
+    });
+    return control;
+  }
 
   function sendPage(file: string) {
     return (_req: Request, res: Response) => {
