@@ -28,6 +28,7 @@ export const messages = {
   fileHint: 'Up to 10 MB.',
   fileMissing: 'Choose a file to send.',
   fileTooLarge: (size: string): string => `This file is ${size}. Files can be at most 10 MB.`,
+  fileUnreadable: 'This file could not be read. Choose it again.',
   fileChosen: (name: string, size: string): string => `${name} (${size})`,
   expiryLabel: 'Expires after',
   viewsLabel: 'Views allowed',

@@ -19,14 +19,16 @@ export function useAutoResize(host: Pick<SidebarHost, 'resize'> | undefined): vo
   reportRef.current = report;
 
   const hasObserver = typeof ResizeObserver === 'function';
+  // A new host has never heard our height.
+  useEffect(() => {
+    last.current = -1;
+  }, [host]);
   useEffect(() => {
     if (!hasObserver) reportRef.current();
   });
   useEffect(() => {
-    if (!host) return;
-    last.current = -1;
+    if (!host || !hasObserver) return;
     reportRef.current();
-    if (!hasObserver) return;
     const observer = new ResizeObserver(() => reportRef.current());
     observer.observe(document.body);
     return () => observer.disconnect();

@@ -28,8 +28,15 @@ function problemText(problem: DraftProblem | undefined, file: File | undefined):
   return messages[problem];
 }
 
+/** FileReader where Blob.arrayBuffer is missing (older embedded browsers, jsdom). */
 async function readFile(file: File): Promise<Uint8Array> {
-  return new Uint8Array(await file.arrayBuffer());
+  if (typeof file.arrayBuffer === 'function') return new Uint8Array(await file.arrayBuffer());
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
+    reader.onerror = () => reject(reader.error ?? new Error('file could not be read'));
+    reader.readAsArrayBuffer(file);
+  });
 }
 
 export function SendSecretForm({ onSend }: SendSecretFormProps) {
@@ -42,6 +49,7 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
   const [passphrase, setPassphrase] = useState('');
   const [isSending, setIsSending] = useState(false);
   const [hasTriedSend, setHasTriedSend] = useState(false);
+  const [isUnreadable, setIsUnreadable] = useState(false);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const viewsRef = useRef<HTMLInputElement>(null);
@@ -55,7 +63,8 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
         : undefined
       : contentProblem;
   const viewsIssue = viewsProblem(views);
-  const contentMessage = problemText(shownContentProblem, file);
+  const contentMessage =
+    problemText(shownContentProblem, file) ?? (kind === 'file' && isUnreadable ? messages.fileUnreadable : undefined);
 
   const reset = (): void => {
     setText('');
@@ -80,11 +89,19 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
       return;
     }
     setIsSending(true);
+    setIsUnreadable(false);
     try {
-      const payload: SecretPayload =
-        kind === 'text' || !file
-          ? { kind: 'text', text }
-          : { kind: 'file', name: file.name, type: file.type || 'application/octet-stream', bytes: await readFile(file) };
+      let payload: SecretPayload;
+      if (kind === 'text' || !file) {
+        payload = { kind: 'text', text };
+      } else {
+        try {
+          payload = { kind: 'file', name: file.name, type: file.type || 'application/octet-stream', bytes: await readFile(file) };
+        } catch {
+          setIsUnreadable(true);
+          return;
+        }
+      }
       const isSent = await onSend({ payload, ttlSeconds, views: Number(views), passphrase });
       if (isSent) reset();
     } finally {
@@ -141,7 +158,10 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
             disabled={isSending}
             validation={contentMessage ? 'error' : undefined}
             aria-invalid={contentMessage ? true : undefined}
-            onChange={(e) => setFile(e.target.files?.[0])}
+            onChange={(e) => {
+              setFile(e.target.files?.[0]);
+              setIsUnreadable(false);
+            }}
           />
           {file && <SM>{messages.fileChosen(file.name, formatBytes(file.size))}</SM>}
           {contentMessage && <Field.Message validation="error">{contentMessage}</Field.Message>}
