@@ -49,7 +49,7 @@ export interface ServiceNowTokenOptions extends TokenTiming {
 export interface ForgeTokenOptions extends TokenTiming {
   /** The invoking user (`principal`). */
   accountId: string;
-  /** The issue the sidebar is showing (context.extension.issue); default the first Jira ticket. */
+  /** The issue the sidebar shows (context.extension.issue, as jira:issueContext FITs carry); omitted when absent. */
   issueKey?: string;
   cloudId?: string;
   appId?: string;
@@ -112,7 +112,7 @@ export function createDeskMint(keys: DeskKeys, state: DeskState, defaultBaseUrl:
   };
 
   return {
-    zendesk(options) {
+    async zendesk(options) {
       const zendeskBase = `${baseUrlOf(options)}/zendesk`;
       const installationId = options.installationId ?? DESK_ACCOUNTS.zendesk.installationId;
       return sign(
@@ -130,7 +130,7 @@ export function createDeskMint(keys: DeskKeys, state: DeskState, defaultBaseUrl:
       );
     },
 
-    servicenow(options) {
+    async servicenow(options) {
       const { iat, exp } = times(options, 60);
       return sign(
         keys,
@@ -151,13 +151,13 @@ export function createDeskMint(keys: DeskKeys, state: DeskState, defaultBaseUrl:
       );
     },
 
-    forge(options) {
+    async forge(options) {
       const jira = DESK_ACCOUNTS.jira;
       const base = baseUrlOf(options);
       const appId = options.appId ?? jira.appId;
       const cloudId = options.cloudId ?? jira.cloudId;
-      const issue = options.issueKey ? state.ticket('jira', options.issueKey) : state.jira.tickets[0];
-      const issueKey = options.issueKey ?? issue?.id;
+      const issueKey = options.issueKey;
+      const issue = issueKey ? state.ticket('jira', issueKey) : undefined;
       const appUuid = appId.slice(appId.lastIndexOf('/') + 1);
       const envUuid = jira.environmentId.slice(jira.environmentId.lastIndexOf('/') + 1);
       return sign(

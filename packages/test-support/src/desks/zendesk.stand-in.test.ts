@@ -78,4 +78,16 @@ describe('zendesk stand-in', () => {
     expect(res.json.ticket.subject).toBe('Extra');
     expect((await call('GET', `/api/v2/users/${added.requesterId}.json`)).json.user.email).toBe('zoe@customer.test');
   });
+
+  it('pages comments with absolute next_page URLs and honours sort_order=desc', async () => {
+    for (const body of ['n1', 'n2', 'n3']) await call('PUT', '/api/v2/tickets/103.json', { ticket: { comment: { body, public: false } } });
+    const first = await call('GET', '/api/v2/tickets/103/comments.json?sort_order=desc&per_page=2');
+    expect(first.json.comments.map((c: any) => c.body)).toEqual(['n3', 'n2']);
+    expect(first.json.count).toBe(4);
+    const next = new URL(first.json.next_page);
+    expect(next.origin).toBe(desks.url);
+    const second = await call('GET', `${next.pathname.replace(/^\/zendesk/, '')}${next.search}`);
+    expect(second.json.comments.map((c: any) => c.body)).toEqual(['n1', expect.stringContaining('Amara')]);
+    expect(second.json.next_page).toBeNull();
+  });
 });

@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import { DESK_ACCOUNTS } from './desk.accounts';
-import { createDeskRouter, createReply, isAuthorized, isPlainObject, type DeskContext, type DeskErrorBodies } from './desk.http';
+import { createDeskRouter, createReply, isAuthorized, isPlainObject, queryParam, type DeskContext, type DeskErrorBodies } from './desk.http';
 import type { DeskComment, DeskPerson, DeskTicket } from './desk.types';
 
 /** Zendesk's error bodies (Support API). */
@@ -69,8 +69,19 @@ export function createZendeskRouter(ctx: DeskContext): Router {
       router.get('/api/v2/tickets/:id/comments.json', (req, res) => {
         const ticket = findTicket(req, res);
         if (!ticket) return;
-        const comments = ticket.comments.map(renderComment);
-        reply(req, res, 200, { comments, next_page: null, previous_page: null, count: comments.length });
+        // Offset pagination as Zendesk answers it: page/per_page (max 100), sort_order, absolute next_page URLs.
+        const perPage = Math.min(100, Math.max(1, Number.parseInt(queryParam(req, 'per_page') ?? '100', 10) || 100));
+        const page = Math.max(1, Number.parseInt(queryParam(req, 'page') ?? '1', 10) || 1);
+        const sortOrder = queryParam(req, 'sort_order') === 'desc' ? 'desc' : 'asc';
+        const ordered = sortOrder === 'desc' ? [...ticket.comments].reverse() : ticket.comments;
+        const pageUrl = (n: number): string =>
+          `${self(`/tickets/${ticket.id}/comments.json`)}?page=${n}&per_page=${perPage}&sort_order=${sortOrder}`;
+        reply(req, res, 200, {
+          comments: ordered.slice((page - 1) * perPage, page * perPage).map(renderComment),
+          next_page: page * perPage < ordered.length ? pageUrl(page + 1) : null,
+          previous_page: page > 1 ? pageUrl(page - 1) : null,
+          count: ordered.length,
+        });
       });
       router.put('/api/v2/tickets/:id.json', (req, res) => {
         const ticket = findTicket(req, res);
