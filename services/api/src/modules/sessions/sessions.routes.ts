@@ -81,15 +81,13 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
   );
 
   router.post('/renew', async (req, res, next) => {
-    const session = await deps.sessions.verify(sessionToken(req)).catch((err: unknown) => {
-      rejectionHandler(deps, deskHint(req))(err, req, res, next);
-      return undefined;
-    });
-    if (!session) return;
+    let desk = deskHint(req);
     try {
+      const session = await deps.sessions.verify(sessionToken(req));
+      desk = session.desk;
       res.json(await deps.sessions.renew(session));
     } catch (err) {
-      rejectionHandler(deps, session.desk)(err, req, res, next);
+      rejectionHandler(deps, desk)(err, req, res, next);
     }
   });
 
