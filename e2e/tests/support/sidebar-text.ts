@@ -1,0 +1,13 @@
+/**
+ * What the sidebar says: the very sentences packages/ui renders (its exported `messages`). Imported by path
+ * because @vouchsafe/ui is not a dependency of this package; the file has no imports of its own.
+ */
+export { messages as SIDEBAR } from '../../../packages/ui/src/messages';
+
+/** Labels on the stand-in agent pages (e2e/hosts/public/*.html). */
+export const DESK_PAGE = {
+  zendeskReply: 'Reply draft',
+  serviceNowCompose: 'Compose',
+  jiraReply: 'Reply to customer',
+  internalNote: 'Internal note',
+} as const;
