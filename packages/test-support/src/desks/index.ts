@@ -1,3 +1,16 @@
+/**
+ * Local stand-ins of the Zendesk, ServiceNow and Jira Service Management REST APIs, with the key material and
+ * host tokens their sidebars carry. For API integration tests and the e2e demo desk:
+ *
+ *   const desks = await startDeskStandIns();
+ *   for (const body of Object.values(desks.tenants())) await admin.post('/api/v1/admin/tenants', body);
+ *   const token = await desks.mint.zendesk({ agentId: desks.state.zendesk.agents[0].id });
+ *   // … exercise the API, then:
+ *   expect(desks.state.notes('zendesk', '101')).toHaveLength(1);
+ *   desks.dropResponses('servicenow', 1); desks.outage('jira', 5_000, { mode: 'destroy' });
+ *
+ * Or mount `(await createDeskStandIns()).router` at '/' of another express app and call setBaseUrl().
+ */
 export { DESK_ACCOUNTS } from './desk.accounts';
 export type { FaultOptions } from './desk.faults';
 export type { DeskKeyName, DeskKeys, DeskKeySet } from './desk.keys';

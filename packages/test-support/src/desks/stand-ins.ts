@@ -54,7 +54,7 @@ export async function createDeskStandIns(options: DeskStandInOptions = {}): Prom
   const ctx: DeskContext = { state, faults, baseUrl: () => baseUrl };
 
   const router = express.Router();
-  router.use('/zendesk', createZendeskRouter(ctx));
+  router.use('/zendesk', createZendeskRouter(ctx, keys));
   router.use('/servicenow', createServiceNowRouter(ctx));
   router.use('/jira', createJiraRouter(ctx, keys));
 

@@ -90,4 +90,10 @@ describe('zendesk stand-in', () => {
     expect(second.json.comments.map((c: any) => c.body)).toEqual(['n1', expect.stringContaining('Amara')]);
     expect(second.json.next_page).toBeNull();
   });
+
+  it('serves the app public key to authenticated callers', async () => {
+    const res = await fetch(`${desks.url}/zendesk/api/v2/apps/${DESK_ACCOUNTS.zendesk.appId}/public_key.pem`, { headers: { authorization: BASIC } });
+    expect(await res.text()).toBe(desks.keys.zendeskPublicKeyPem);
+    expect((await fetch(`${desks.url}/zendesk/api/v2/apps/${DESK_ACCOUNTS.zendesk.appId}/public_key.pem`)).status).toBe(401);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import { DESK_ACCOUNTS } from './desk.accounts';
+import type { DeskKeys } from './desk.keys';
 import { createDeskRouter, createReply, isAuthorized, isPlainObject, queryParam, type DeskContext, type DeskErrorBodies } from './desk.http';
 import type { DeskComment, DeskPerson, DeskTicket } from './desk.types';
 
@@ -14,8 +15,8 @@ const ERRORS: DeskErrorBodies = {
 /** Zendesk timestamps: ISO 8601 without milliseconds. */
 const iso = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** Zendesk REST API v2 stand-in: tickets, users, ticket comments (notes via PUT /tickets/{id}.json). */
-export function createZendeskRouter(ctx: DeskContext): Router {
+/** Zendesk REST API v2 stand-in: tickets, users, ticket comments (notes via PUT /tickets/{id}.json), the app key. */
+export function createZendeskRouter(ctx: DeskContext, keys: DeskKeys): Router {
   const account = DESK_ACCOUNTS.zendesk;
   const reply = createReply('zendesk', ctx, ERRORS);
   const self = (path: string): string => `${ctx.baseUrl() ?? ''}/zendesk/api/v2${path}`;
@@ -119,6 +120,11 @@ export function createZendeskRouter(ctx: DeskContext): Router {
             events: [{ ...renderComment(stored), audit_id: auditId }],
           },
         });
+      });
+      // The signed-URL key is per app, fetched with the account's credentials (research §1.3).
+      router.get('/api/v2/apps/:appId/public_key.pem', (req, res) => {
+        if (req.params.appId !== account.appId) res.status(404).json(ERRORS.notFound);
+        else res.type('application/x-pem-file').send(keys.zendeskPublicKeyPem);
       });
       router.get('/api/v2/users/:id.json', (req, res) => {
         const person = /^\d+$/.test(String(req.params.id)) ? ctx.state.person('zendesk', String(req.params.id)) : undefined;
