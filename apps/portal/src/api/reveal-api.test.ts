@@ -27,6 +27,14 @@ describe('createRevealApi', () => {
     expect(init.headers).toMatchObject({ 'Content-Type': 'application/json' });
   });
 
+  it("talks to a help-desk tenant's prefix when the link names one", async () => {
+    const fetchImpl = vi.fn(async () => jsonResponse(200, metadata));
+    await createRevealApi(fetchImpl, '', 'acme-zendesk').getMetadata(ID);
+    await createRevealApi(fetchImpl, '', 'acme-zendesk').reveal(ID, { keyCheck: 'k' });
+    const urls = fetchImpl.mock.calls.map((c) => (c as unknown as [string])[0]);
+    expect(urls).toEqual([`/api/v1/t/acme-zendesk/secrets/${ID}`, `/api/v1/t/acme-zendesk/secrets/${ID}/reveal`]);
+  });
+
   it('POSTs the checks (and nothing else) to /reveal', async () => {
     const fetchImpl = vi.fn(async () => jsonResponse(200, { id: ID, kind: 'text', ciphertext: 'AQ', viewsLeft: 0 }));
     const result = await createRevealApi(fetchImpl).reveal(ID, { keyCheck: 'k', passphraseCheck: 'p' });

@@ -29,8 +29,14 @@ const REQUEST_DEFAULTS: RequestInit = {
   redirect: 'error',
 };
 
-export function createRevealApi(fetchImpl: FetchLike = (input, init) => globalThis.fetch(input, init), base = ''): RevealApi {
-  const url = (id: string, suffix = '') => `${base}/api/v1/secrets/${encodeURIComponent(id)}${suffix}`;
+/** `tenant`: the slug of a help-desk tenant's link (`/t/{slug}/s/{id}`); its secrets live under `/api/v1/t/{slug}`. */
+export function createRevealApi(
+  fetchImpl: FetchLike = (input, init) => globalThis.fetch(input, init),
+  base = '',
+  tenant?: string,
+): RevealApi {
+  const prefix = tenant ? `${base}/api/v1/t/${encodeURIComponent(tenant)}` : `${base}/api/v1`;
+  const url = (id: string, suffix = '') => `${prefix}/secrets/${encodeURIComponent(id)}${suffix}`;
   return {
     getMetadata: (id, signal) =>
       send(fetchImpl, url(id), { method: 'GET', signal: signal ?? null }, isSecretMetadata),

@@ -1,5 +1,5 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HEADINGS, MESSAGES } from '../messages';
 import { createFakeVault, SECRET_ID } from '../testing/fake-vault';
 import { App } from './App';
@@ -7,6 +7,8 @@ import { RevealPage } from './RevealPage';
 import { DEFAULT_THEME, ThemeProvider } from '@zendeskgarden/react-theming';
 
 describe('App', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
   it('shows the landing page at / with no form', async () => {
     const vault = await createFakeVault({ kind: 'text', text: 'x' });
     render(<App location={{ pathname: '/', hash: '' }} api={vault.api} />);
@@ -14,6 +16,15 @@ describe('App', () => {
     expect(screen.queryByRole('textbox')).toBeNull();
     expect(screen.queryByRole('button')).toBeNull();
     expect(vault.calls.getMetadata).toBe(0);
+  });
+
+  it("derives the API prefix from a tenant link's own path (/t/{slug}/s/{id})", async () => {
+    const vault = await createFakeVault({ kind: 'text', text: 'x' });
+    const fetchImpl = vi.fn(async () => new Response(JSON.stringify({ error: { code: 'secret_gone', message: 'gone' } }), { status: 404 }));
+    vi.stubGlobal('fetch', fetchImpl);
+    render(<App location={{ pathname: `/t/acme-zendesk/s/${SECRET_ID}`, hash: vault.hash }} />);
+    await waitFor(() => expect(screen.getByRole('main').dataset.state).toBe('gone'));
+    expect((fetchImpl.mock.calls[0] as unknown as [string])[0]).toBe(`/api/v1/t/acme-zendesk/secrets/${SECRET_ID}`);
   });
 
   it('an incomplete link says so and calls nothing', async () => {

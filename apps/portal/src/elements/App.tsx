@@ -12,7 +12,8 @@ export interface AppProps {
 
 export function App({ location, api }: AppProps) {
   const parsed = useMemo(() => parseSecretLocation(location.pathname, location.hash), [location.pathname, location.hash]);
-  const client = useMemo(() => api ?? createRevealApi(), [api]);
+  const tenant = parsed.kind === 'landing' ? undefined : parsed.tenant;
+  const client = useMemo(() => api ?? createRevealApi(undefined, '', tenant), [api, tenant]);
   const target = useMemo(
     () => (parsed.kind === 'secret' ? { id: parsed.id, linkKey: parsed.linkKey } : undefined),
     [parsed],

@@ -31,4 +31,14 @@ describe('parseSecretLocation', () => {
   ])('%s %s is incomplete', (path, hash) => {
     expect(parseSecretLocation(path, hash).kind).toBe('incomplete');
   });
+
+  it('reads a help-desk tenant from /t/{slug}/s/{id} links', () => {
+    const loc = parseSecretLocation(`/t/acme-zendesk/s/${ID}`, `#${KEY}`);
+    expect(loc).toMatchObject({ kind: 'secret', id: ID, tenant: 'acme-zendesk' });
+    expect(parseSecretLocation(`/s/${ID}`, `#${KEY}`)).not.toHaveProperty('tenant');
+    expect(parseSecretLocation(`/t/acme-zendesk/s/${ID}`, '')).toEqual({ kind: 'incomplete', id: ID, tenant: 'acme-zendesk' });
+    expect(parseSecretLocation('/t/acme-zendesk/s/', `#${KEY}`).kind).toBe('incomplete');
+    expect(parseSecretLocation('/t/Not_A_Slug/s/x', `#${KEY}`).kind).toBe('incomplete');
+    expect(parseSecretLocation('/t/acme-zendesk', '').kind).toBe('landing');
+  });
 });
