@@ -14,12 +14,16 @@ import { secretsRoutes } from './modules/secrets/secrets.routes';
 import { createSecretsService } from './modules/secrets/secrets.service';
 import { createMetrics, httpMetrics, type Metrics } from './metrics';
 import { createConnector } from './helpdesks';
-import { sessionRoutes } from './modules/sessions/sessions.routes';
+import { requireSession, sessionRoutes } from './modules/sessions/sessions.routes';
 import { createSessionsService } from './modules/sessions/sessions.service';
 import { createSessionTokens } from './modules/sessions/session-token';
 import { sidebarPagesRoutes } from './modules/sidebar-pages/sidebar-pages.routes';
 import { tenantAdminRoutes, tenantFromPath } from './modules/tenants/tenants.routes';
 import { createTenantsService } from './modules/tenants/tenants.service';
+import type { NoteDispatcher } from './modules/notes/note-delivery';
+import { setupNotes } from './modules/notes/notes.setup';
+import { createTicketSecretsService } from './modules/secrets/ticket-secrets.service';
+import { sidebarRoutes } from './modules/sidebar/sidebar.routes';
 
 export interface AppDeps {
   config: Pick<
@@ -37,12 +41,17 @@ export interface AppDeps {
     | 'sessionChainMaxSeconds'
     | 'forgeJwksUrl'
     | 'helpdeskTimeoutMs'
+    | 'publicUrl'
+    | 'noteMaxAttempts'
+    | 'noteBackoffMs'
   >;
   db: Db;
   keyring: Keyring;
   logger: Logger;
   /** Shared with the background jobs when the server starts both; created here otherwise. */
   metrics?: Metrics;
+  /** Internal-note delivery, shared with the jobs loop when the server starts both; created here otherwise. */
+  notes?: NoteDispatcher;
 }
 
 function trustProxyValue(v: string): boolean | number | string {
@@ -84,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext(logger, DEFAULT_TENANT_ID));
   const metrics = deps.metrics ?? createMetrics(db);
   app.use(httpMetrics(metrics));
+  const notes = deps.notes ?? setupNotes({ db, keyring: deps.keyring, logger, metrics, config });
 
   app.get('/healthz', noStore, (_req, res) => {
     res.json({ status: 'ok' });
@@ -101,7 +111,9 @@ export function createApp(deps: AppDeps): Express {
     }
   });
 
-  const secrets = createSecretsService({ db, keyring: deps.keyring, maxFileBytes: config.maxFileBytes, metrics });
+  const secretsDeps = { db, keyring: deps.keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
+  const secrets = createSecretsService(secretsDeps);
+  const ticketSecrets = createTicketSecretsService(secretsDeps);
   const tenants = createTenantsService({ db, keyring: deps.keyring, allowInsecureHelpdesks: config.allowInsecureHelpdesks });
   const sessions = createSessionsService({
     tenants,
@@ -116,6 +128,11 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', publicSecrets);
   app.use('/api/v1/admin/tenants', tenantAdminRoutes(tenants, config));
   app.use('/api/v1/sessions', sessionRoutes({ sessions, metrics }));
+  app.use(
+    '/api/v1/sidebar',
+    requireSession({ sessions, metrics }),
+    sidebarRoutes({ db, ticketSecrets, publicUrl: config.publicUrl, maxFileBytes: config.maxFileBytes }),
+  );
   app.use('/api', (_req, _res, next) => next(new AppError('not_found', 'There is no such API endpoint.')));
 
   app.get('/metrics', noStore, bearerAuth(config.apiTokens), async (_req, res) => {

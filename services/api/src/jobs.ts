@@ -1,5 +1,7 @@
 import type { Db } from './db/database';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import type { NoteDispatcher } from './modules/notes/note-delivery';
 import { sealAll } from './modules/audit/seal-chain';
 import { purgeExpired } from './modules/secrets/secrets.repository';
 
@@ -13,7 +15,16 @@ export interface Jobs {
  * Background loops that every API process runs; they cooperate through the database
  * (SKIP LOCKED for purge, the chain head row lock for sealing), so any number of replicas is fine.
  */
-export function startJobs(db: Db, logger: Logger, opts: { purgeIntervalMs: number; sealIntervalMs: number }): Jobs {
+export interface JobsOptions {
+  purgeIntervalMs: number;
+  sealIntervalMs: number;
+  /** Internal-note retries and rows queued by other processes (new notes also go out on a nudge). */
+  notes?: Pick<NoteDispatcher, 'nudge' | 'deliverDue' | 'stop'>;
+  outboxIntervalMs?: number;
+  metrics?: Pick<Metrics, 'secretsExpired'>;
+}
+
+export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
   let stopped = false;
   const running = new Set<Promise<unknown>>();
   const log = logger.child({ component: 'jobs' });
@@ -40,18 +51,32 @@ export function startJobs(db: Db, logger: Logger, opts: { purgeIntervalMs: numbe
         total += n;
         if (n < PURGE_BATCH || stopped) break;
       }
-      if (total > 0) log.info({ purged: total }, 'expired secrets purged');
+      if (total > 0) {
+        log.info({ purged: total }, 'expired secrets purged');
+        opts.metrics?.secretsExpired.inc(total);
+        // Ticket-bound secrets that expired queued an "expired" note.
+        opts.notes?.nudge();
+      }
     }),
     loop('seal', opts.sealIntervalMs, async () => {
       await sealAll(db);
     }),
   ];
+  const { notes } = opts;
+  if (notes) {
+    cancels.push(
+      loop('notes', opts.outboxIntervalMs ?? 1_000, async () => {
+        await notes.deliverDue();
+      }),
+    );
+  }
 
   return {
     async stop() {
       stopped = true;
       cancels.forEach((c) => c());
       await Promise.allSettled([...running]);
+      await notes?.stop();
     },
   };
 }

@@ -4,6 +4,8 @@ import { createApp } from './app';
 import { ConfigError, parseKeyring, type Config } from './config';
 import { createDb, migrateToLatest } from './db/database';
 import { startJobs } from './jobs';
+import { createMetrics } from './metrics';
+import { setupNotes } from './modules/notes/notes.setup';
 import type { Logger } from './logger';
 import { Keyring } from './modules/keys/keyring';
 import { startEmbedded, type Embedded } from './local/embedded';
@@ -51,10 +53,16 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   }
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
+  const keyring = new Keyring(keyEntries);
+  // One metrics registry and one note dispatcher per process, shared by the HTTP app and the jobs.
+  const metrics = createMetrics(db);
+  const notes = setupNotes({ db, keyring, logger, metrics, config });
   const app = createApp({
     config: { ...config, apiTokens, portalDir: config.portalDir ?? path.join(REPO_ROOT, 'apps/portal/dist') },
     db,
-    keyring: new Keyring(keyEntries),
+    keyring,
+    metrics,
+    notes,
     logger,
   });
   const server = http.createServer(app);
@@ -68,7 +76,13 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   const { port } = server.address() as { port: number };
   const url = config.publicUrl ?? `http://localhost:${port}`;
   const jobs = config.runJobs
-    ? startJobs(db, logger, { purgeIntervalMs: config.purgeIntervalMs, sealIntervalMs: config.sealIntervalMs })
+    ? startJobs(db, logger, {
+        purgeIntervalMs: config.purgeIntervalMs,
+        sealIntervalMs: config.sealIntervalMs,
+        outboxIntervalMs: config.outboxIntervalMs,
+        notes,
+        metrics,
+      })
     : undefined;
   logger.info({ port, url, embedded: embedded !== undefined, activeKid: keyEntries[0]!.kid }, 'listening');
 
@@ -86,6 +100,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       clearInterval(sweep);
       clearTimeout(timer);
       await jobs?.stop();
+      await notes.stop();
       await db.destroy();
       await embedded?.stop();
       logger.info('stopped');

@@ -29,6 +29,8 @@ export interface TestAppOptions {
   rateLimitPerMinute?: number;
   /** Overrides of the app config (help-desk settings default to what tests against stand-ins need). */
   config?: Partial<AppDeps['config']>;
+  /** Extra app dependencies built on the test's database, keyring and logger (e.g. a note dispatcher the test drives). */
+  deps?: (base: Pick<AppDeps, 'db' | 'keyring' | 'logger'>) => Partial<Pick<AppDeps, 'metrics' | 'notes'>>;
 }
 
 async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts: TestAppOptions = {}): Promise<TestApp> {
@@ -40,6 +42,7 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
     },
   });
   const keyring = new Keyring(entries);
+  const logger = createLogger('debug', sink);
   const app = createApp({
     config: {
       apiTokens: [TOKEN],
@@ -55,11 +58,15 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
       sessionChainMaxSeconds: 8 * 3600,
       forgeJwksUrl: 'https://forge.invalid/.well-known/jwks.json',
       helpdeskTimeoutMs: 5_000,
+      publicUrl: undefined,
+      noteMaxAttempts: 8,
+      noteBackoffMs: 1_000,
       ...opts.config,
     },
     db,
     keyring,
-    logger: createLogger('debug', sink),
+    logger,
+    ...opts.deps?.({ db, keyring, logger }),
   });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

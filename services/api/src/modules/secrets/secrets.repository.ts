@@ -1,12 +1,29 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database';
 import type { SealedPayload } from '../keys/keyring';
+import type { NoteAction } from '../notes/note-text';
 
 /**
  * Every statement here is scoped by tenant and does its whole job (the state change and its
  * audit event) in ONE SQL statement, so a decision about a secret can never be split by a crash
  * or raced by another process. See NOTES.md in this folder.
  */
+
+/** A timestamp as ISO 8601 UTC with milliseconds, in SQL. */
+export const isoUtc = (column: RawBuilder<unknown>) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The `INSERT … SELECT` head that queues a ticket note (modules/notes), inside the statement that
+ * writes its audit event. The caller adds FROM with `t` (the ticket_secrets row after the change),
+ * `e` (the audit event: id, occurred_at) and `c` (the secret: label_masked). Facts only, all masked.
+ */
+export function ticketNote(action: NoteAction, agent: RawBuilder<unknown>) {
+  return sql`INSERT INTO note_outbox (tenant_id, ticket_id, secret_id, audit_event_id, action, note)
+      SELECT t.tenant_id, t.ticket_id, t.secret_id, e.id, ${sql.lit(action)},
+             jsonb_build_object('agent', ${agent}, 'at', ${isoUtc(sql`e.occurred_at`)}, 'fingerprint', t.fingerprint,
+                                'kind', t.kind, 'viewsTotal', t.views_total, 'viewsUsed', t.views_used,
+                                'expiresAt', ${isoUtc(sql`t.expires_at`)}, 'label', c.label_masked)`;
+}
 
 export interface NewSecret {
   tenantId: string;
@@ -24,8 +41,9 @@ export interface NewSecret {
   clientIp: string | null;
 }
 
-export async function insertSecret(db: Db, s: NewSecret): Promise<{ eventId: string }> {
-  const data = JSON.stringify({
+/** `secret.created` event data: sizes, times, masked label, never content or checks. */
+export function createdEventData(s: NewSecret, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
     kind: s.kind,
     sizeBytes: s.sizeBytes,
     views: s.views,
@@ -34,7 +52,12 @@ export async function insertSecret(db: Db, s: NewSecret): Promise<{ eventId: str
     passphrase: s.passphraseCheckHash !== null,
     clientIp: s.clientIp,
     outcome: 'ok',
+    ...extra,
   });
+}
+
+export async function insertSecret(db: Db, s: NewSecret): Promise<{ eventId: string }> {
+  const data = createdEventData(s);
   const { rows } = await sql<{ event_id: string }>`
     WITH secret AS (
       INSERT INTO secrets (tenant_id, id, kind, expires_at, views_total, views_left, size_bytes, label_masked,
@@ -88,6 +111,8 @@ export interface Revealed {
   viewsLeft: number;
   payload: SealedPayload;
   eventId: string;
+  /** A ticket-bound secret: the same statement queued an internal note. */
+  isNoted: boolean;
 }
 
 /**
@@ -106,6 +131,7 @@ export async function consumeView(db: Db, r: RevealInput): Promise<Revealed | un
     wrapped_key: Buffer;
     ciphertext: Buffer;
     event_id: string;
+    noted: boolean;
   }>`
     WITH consumed AS (
       UPDATE secrets s
@@ -118,7 +144,7 @@ export async function consumeView(db: Db, r: RevealInput): Promise<Revealed | un
            SELECT 1 FROM reveal_attempts a
             WHERE a.tenant_id = s.tenant_id AND a.secret_id = s.id AND a.client_key = ${r.clientKey}
               AND a.next_allowed_at > now())
-      RETURNING s.tenant_id, s.id, s.kind, s.views_left, s.size_bytes
+      RETURNING s.tenant_id, s.id, s.kind, s.views_left, s.size_bytes, s.label_masked
     ), kept AS (
       SELECT p.format, p.kid, p.wrapped_key, p.ciphertext
         FROM secret_payloads p JOIN consumed c ON p.tenant_id = c.tenant_id AND p.secret_id = c.id
@@ -133,9 +159,22 @@ export async function consumeView(db: Db, r: RevealInput): Promise<Revealed | un
              jsonb_build_object('outcome', 'ok', 'viewsLeft', views_left, 'sizeBytes', size_bytes,
                                 'purged', views_left = 0, 'clientIp', ${r.clientIp}::text)
         FROM consumed
-      RETURNING id
+      RETURNING id, tenant_id, secret_id, occurred_at
+    ), ticket AS (
+      UPDATE ticket_secrets t
+         SET views_used = t.views_total - c.views_left, updated_at = now(),
+             status = CASE WHEN c.views_left = 0 THEN 'viewed' ELSE t.status END
+        FROM consumed c
+       WHERE t.tenant_id = c.tenant_id AND t.secret_id = c.id
+      RETURNING t.*
+    ), note AS (
+      ${ticketNote('viewed', sql`t.agent_label`)}
+        FROM ticket t JOIN event e ON e.tenant_id = t.tenant_id AND e.secret_id = t.secret_id
+        JOIN consumed c ON c.tenant_id = t.tenant_id AND c.id = t.secret_id
+      RETURNING 1
     )
-    SELECT c.kind, c.views_left, p.format, p.kid, p.wrapped_key, p.ciphertext, (SELECT id FROM event) AS event_id
+    SELECT c.kind, c.views_left, p.format, p.kid, p.wrapped_key, p.ciphertext, (SELECT id FROM event) AS event_id,
+           EXISTS (SELECT 1 FROM note) AS noted
       FROM consumed c, (SELECT * FROM kept UNION ALL SELECT * FROM purged) p`.execute(db);
   const row = rows[0];
   if (!row) return undefined;
@@ -144,6 +183,7 @@ export async function consumeView(db: Db, r: RevealInput): Promise<Revealed | un
     viewsLeft: row.views_left,
     payload: { format: row.format, kid: row.kid, wrappedKey: row.wrapped_key, ciphertext: row.ciphertext },
     eventId: row.event_id,
+    isNoted: row.noted,
   };
 }
 
@@ -236,22 +276,62 @@ export async function recordGoneAttempt(db: Db, r: RevealInput): Promise<void> {
 export async function revoke(
   db: Db,
   a: { tenantId: string; id: string; revokeTokenHash: Buffer; clientIp: string | null },
-): Promise<boolean> {
-  const { rows } = await sql<{ id: string }>`
+): Promise<{ isNoted: boolean } | undefined> {
+  return revokeWhere(db, sql`s.tenant_id = ${a.tenantId} AND s.id = ${a.id} AND s.revoke_token_hash = ${a.revokeTokenHash}`, {
+    clientIp: a.clientIp,
+  });
+}
+
+/**
+ * Revokes a secret sent from this ticket (sidebar session): it must be bound to the same tenant
+ * and ticket, otherwise nothing matches (the caller answers 404).
+ */
+export async function revokeForTicket(
+  db: Db,
+  a: { tenantId: string; ticketId: string; id: string; agentId: string; agentLabel: string; clientIp: string | null },
+): Promise<{ isNoted: boolean } | undefined> {
+  const bound = sql`s.tenant_id = ${a.tenantId} AND s.id = ${a.id} AND EXISTS (
+    SELECT 1 FROM ticket_secrets b WHERE b.tenant_id = s.tenant_id AND b.secret_id = s.id AND b.ticket_id = ${a.ticketId})`;
+  return revokeWhere(db, bound, { clientIp: a.clientIp, agentId: a.agentId, agentLabel: a.agentLabel });
+}
+
+/**
+ * One statement: revoke, delete the content, write `secret.revoked`, and for a ticket-bound secret
+ * mark it revoked and queue its note. The note names the revoking agent when there is one.
+ */
+async function revokeWhere(
+  db: Db,
+  match: RawBuilder<unknown>,
+  by: { clientIp: string | null; agentId?: string; agentLabel?: string },
+): Promise<{ isNoted: boolean } | undefined> {
+  const { rows } = await sql<{ id: string; noted: boolean }>`
     WITH revoked AS (
-      UPDATE secrets SET revoked_at = now()
-       WHERE tenant_id = ${a.tenantId} AND id = ${a.id} AND revoke_token_hash = ${a.revokeTokenHash}
-         AND revoked_at IS NULL AND views_left > 0 AND expires_at > now()
-      RETURNING tenant_id, id, views_left
+      UPDATE secrets s SET revoked_at = now()
+       WHERE ${match}
+         AND s.revoked_at IS NULL AND s.views_left > 0 AND s.expires_at > now()
+      RETURNING s.tenant_id, s.id, s.views_left, s.label_masked
     ), purged AS (
       DELETE FROM secret_payloads p USING revoked r WHERE p.tenant_id = r.tenant_id AND p.secret_id = r.id
+    ), event AS (
+      INSERT INTO audit_events (tenant_id, type, secret_id, data)
+      SELECT tenant_id, 'secret.revoked', id,
+             jsonb_strip_nulls(jsonb_build_object('outcome', 'ok', 'viewsLeft', views_left, 'clientIp', ${by.clientIp}::text,
+                                                  'agentId', ${by.agentId ?? null}::text, 'agent', ${by.agentLabel ?? null}::text))
+        FROM revoked
+      RETURNING id, tenant_id, secret_id, occurred_at
+    ), ticket AS (
+      UPDATE ticket_secrets t SET status = 'revoked', updated_at = now()
+        FROM revoked r WHERE t.tenant_id = r.tenant_id AND t.secret_id = r.id
+      RETURNING t.*
+    ), note AS (
+      ${ticketNote('revoked', sql`coalesce(${by.agentLabel ?? null}::text, t.agent_label)`)}
+        FROM ticket t JOIN event e ON e.tenant_id = t.tenant_id AND e.secret_id = t.secret_id
+        JOIN revoked c ON c.tenant_id = t.tenant_id AND c.id = t.secret_id
+      RETURNING 1
     )
-    INSERT INTO audit_events (tenant_id, type, secret_id, data)
-    SELECT tenant_id, 'secret.revoked', id,
-           jsonb_build_object('outcome', 'ok', 'viewsLeft', views_left, 'clientIp', ${a.clientIp}::text)
-      FROM revoked
-    RETURNING secret_id AS id`.execute(db);
-  return rows.length > 0;
+    SELECT secret_id AS id, EXISTS (SELECT 1 FROM note) AS noted FROM event`.execute(db);
+  const row = rows[0];
+  return row && { isNoted: row.noted };
 }
 
 /**
@@ -266,13 +346,22 @@ export async function purgeExpired(db: Db, limit: number): Promise<number> {
        ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED
     ), deleted AS (
       DELETE FROM secrets s USING doomed d WHERE s.tenant_id = d.tenant_id AND s.id = d.id
-      RETURNING s.tenant_id, s.id, s.views_left, s.revoked_at, s.expires_at
+      RETURNING s.tenant_id, s.id, s.views_left, s.revoked_at, s.expires_at, s.label_masked
     ), events AS (
       INSERT INTO audit_events (tenant_id, type, secret_id, data)
       SELECT tenant_id, 'secret.expired', id,
              jsonb_build_object('outcome', 'purged', 'viewsLeft', views_left,
                                 'expiredAt', to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
         FROM deleted WHERE views_left > 0 AND revoked_at IS NULL
+      RETURNING id, tenant_id, secret_id, occurred_at
+    ), ticket AS (
+      UPDATE ticket_secrets t SET status = 'expired', updated_at = now()
+        FROM events e WHERE t.tenant_id = e.tenant_id AND t.secret_id = e.secret_id
+      RETURNING t.*
+    ), note AS (
+      ${ticketNote('expired', sql`t.agent_label`)}
+        FROM ticket t JOIN events e ON e.tenant_id = t.tenant_id AND e.secret_id = t.secret_id
+        JOIN deleted c ON c.tenant_id = t.tenant_id AND c.id = t.secret_id
     )
     SELECT count(*)::text AS n FROM deleted`.execute(db);
   return Number(rows[0]?.n ?? 0);

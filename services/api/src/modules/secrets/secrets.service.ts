@@ -20,6 +20,8 @@ export interface SecretsDeps {
   keyring: Keyring;
   maxFileBytes: number;
   metrics: Pick<Metrics, 'secretsCreated' | 'secretsRevealed'>;
+  /** Called after a statement that queued a ticket note has committed (delivers it right away). */
+  onNoteQueued?: () => void;
 }
 
 export interface RequestContext {
@@ -36,41 +38,55 @@ function maxCiphertextBytes(kind: 'text' | 'file', maxFileBytes: number): number
   return (kind === 'text' ? LIMITS.textBytes : maxFileBytes) + LIMITS.envelopeOverheadBytes;
 }
 
+/**
+ * Checks a create request against the size limits and seals it (S3). Shared by the vault and the
+ * ticket sidebar so both enforce exactly the same limits.
+ */
+export function prepareSecret(
+  deps: Pick<SecretsDeps, 'keyring' | 'maxFileBytes'>,
+  ctx: RequestContext,
+  req: CreateSecretInput,
+): { secret: repo.NewSecret; revokeToken: string } {
+  const ciphertext = fromB64u(req.ciphertext);
+  const limit = maxCiphertextBytes(req.kind, deps.maxFileBytes);
+  if (ciphertext.length > limit) {
+    const what = req.kind === 'text' ? 'Text secrets are limited to 64 KiB' : `Files are limited to ${Math.floor(deps.maxFileBytes / 1024 / 1024)} MiB`;
+    throw new AppError('payload_too_large', `${what}; this one is larger.`);
+  }
+  if (ciphertext.length < 1 + 12 + 16) {
+    throw new AppError('validation_failed', 'ciphertext is too short to be a Vouchsafe envelope', {
+      issues: [{ path: 'ciphertext', message: 'is too short to be a Vouchsafe envelope' }],
+    });
+  }
+  const id = newSecretId();
+  const revokeToken = newRevokeToken();
+  const secret: repo.NewSecret = {
+    tenantId: ctx.tenantId,
+    id,
+    kind: req.kind,
+    expiresAt: new Date(Date.now() + req.ttlSeconds * 1000),
+    views: req.views,
+    sizeBytes: ciphertext.length,
+    labelMasked: req.label ? maskIdentifiers(req.label) : null,
+    keyCheckHash: sha256(fromB64u(req.keyCheck)),
+    passphraseSalt: req.passphraseSalt ? fromB64u(req.passphraseSalt) : null,
+    passphraseCheckHash: req.passphraseCheck ? sha256(fromB64u(req.passphraseCheck)) : null,
+    revokeTokenHash: sha256(revokeToken),
+    payload: deps.keyring.seal(ciphertext, { tenantId: ctx.tenantId, secretId: id }),
+    clientIp: ctx.clientIp,
+  };
+  return { secret, revokeToken };
+}
+
 export function createSecretsService(deps: SecretsDeps) {
   const { db, keyring } = deps;
+  const onNoteQueued = deps.onNoteQueued ?? (() => undefined);
 
   async function create(ctx: RequestContext, req: CreateSecretInput): Promise<CreateSecretResponse> {
-    const ciphertext = fromB64u(req.ciphertext);
-    const limit = maxCiphertextBytes(req.kind, deps.maxFileBytes);
-    if (ciphertext.length > limit) {
-      const what = req.kind === 'text' ? 'Text secrets are limited to 64 KiB' : `Files are limited to ${Math.floor(deps.maxFileBytes / 1024 / 1024)} MiB`;
-      throw new AppError('payload_too_large', `${what}; this one is larger.`);
-    }
-    if (ciphertext.length < 1 + 12 + 16) {
-      throw new AppError('validation_failed', 'ciphertext is too short to be a Vouchsafe envelope', {
-        issues: [{ path: 'ciphertext', message: 'is too short to be a Vouchsafe envelope' }],
-      });
-    }
-    const id = newSecretId();
-    const revokeToken = newRevokeToken();
-    const expiresAt = new Date(Date.now() + req.ttlSeconds * 1000);
-    const payload = keyring.seal(ciphertext, { tenantId: ctx.tenantId, secretId: id });
-    await repo.insertSecret(db, {
-      tenantId: ctx.tenantId,
-      id,
-      kind: req.kind,
-      expiresAt,
-      views: req.views,
-      sizeBytes: ciphertext.length,
-      labelMasked: req.label ? maskIdentifiers(req.label) : null,
-      keyCheckHash: sha256(fromB64u(req.keyCheck)),
-      passphraseSalt: req.passphraseSalt ? fromB64u(req.passphraseSalt) : null,
-      passphraseCheckHash: req.passphraseCheck ? sha256(fromB64u(req.passphraseCheck)) : null,
-      revokeTokenHash: sha256(revokeToken),
-      payload,
-      clientIp: ctx.clientIp,
-    });
+    const { secret, revokeToken } = prepareSecret(deps, ctx, req);
+    await repo.insertSecret(db, secret);
     deps.metrics.secretsCreated.inc();
+    const { id, expiresAt } = secret;
     return { id, expiresAt: expiresAt.toISOString(), views: req.views, path: `/s/${id}`, revokeToken };
   }
 
@@ -106,6 +122,7 @@ export function createSecretsService(deps: SecretsDeps) {
     const revealed = await repo.consumeView(db, input);
     if (revealed) {
       deps.metrics.secretsRevealed.inc();
+      if (revealed.isNoted) onNoteQueued();
       // The view is already consumed; a payload that fails to open is a server fault (wrong
       // keyring or tampered row) and must fail closed, never hand out unauthenticated bytes.
       const clientCiphertext = keyring.open(revealed.payload, { tenantId: ctx.tenantId, secretId: id });
@@ -152,9 +169,10 @@ export function createSecretsService(deps: SecretsDeps) {
   }
 
   async function revoke(ctx: RequestContext, id: string, revokeToken: string): Promise<void> {
-    const ok = await repo.revoke(db, { tenantId: ctx.tenantId, id, revokeTokenHash: sha256(revokeToken), clientIp: ctx.clientIp });
+    const revoked = await repo.revoke(db, { tenantId: ctx.tenantId, id, revokeTokenHash: sha256(revokeToken), clientIp: ctx.clientIp });
     // A wrong token and an unknown id look the same from outside.
-    if (!ok) throw secretGone();
+    if (!revoked) throw secretGone();
+    if (revoked.isNoted) onNoteQueued();
   }
 
   return { create, getMetadata, reveal, revoke };

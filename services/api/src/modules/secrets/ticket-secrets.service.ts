@@ -1,0 +1,62 @@
+import type { CreateSecretInput, TicketSecretList } from '@vouchsafe/contracts';
+import { secretGone } from '../../errors';
+import { sha256 } from '../../lib/ids';
+import { maskIdentifiers } from '../../lib/mask';
+import type { SidebarSession } from '../sessions/session.types';
+import * as repo from './secrets.repository';
+import { prepareSecret, type RequestContext, type SecretsDeps } from './secrets.service';
+import { insertTicketSecret, listForTicket } from './ticket-secrets.repository';
+
+/**
+ * Secrets sent from a ticket sidebar: bound to (tenant, ticket) of the verified session. Reveal,
+ * expiry and revoke each queue an internal note for that ticket in the statement that records
+ * them (see secrets.repository.ts and modules/notes/NOTES.md).
+ */
+
+/** First 8 hex characters of SHA-256 over a fixed label and the id: names a secret in notes without revealing its id. */
+export const fingerprintOf = (secretId: string): string => sha256(`vouchsafe:fingerprint:${secretId}`).toString('hex').slice(0, 8);
+
+export type TicketSecretsDeps = Pick<SecretsDeps, 'db' | 'keyring' | 'maxFileBytes' | 'metrics' | 'onNoteQueued'>;
+
+export function createTicketSecretsService(deps: TicketSecretsDeps) {
+  const { db } = deps;
+  const onNoteQueued = deps.onNoteQueued ?? (() => undefined);
+
+  async function create(session: SidebarSession, ctx: Omit<RequestContext, 'tenantId'>, req: CreateSecretInput) {
+    // The revoke token is not handed out: sidebar secrets are revoked with the session.
+    const { secret } = prepareSecret(deps, { ...ctx, tenantId: session.tenantId }, req);
+    const fingerprint = fingerprintOf(secret.id);
+    await insertTicketSecret(db, secret, {
+      desk: session.desk,
+      ticketId: session.ticketId,
+      agentId: session.agentId,
+      agentLabel: maskIdentifiers(session.agentLabel),
+      fingerprint,
+    });
+    deps.metrics.secretsCreated.inc();
+    onNoteQueued();
+    return { id: secret.id, fingerprint, expiresAt: secret.expiresAt.toISOString(), views: secret.views };
+  }
+
+  async function list(session: SidebarSession): Promise<TicketSecretList> {
+    return { secrets: await listForTicket(db, session.tenantId, session.ticketId) };
+  }
+
+  /** Only a secret sent from this very ticket; any other id answers exactly like an unknown one. */
+  async function revoke(session: SidebarSession, ctx: Omit<RequestContext, 'tenantId'>, id: string): Promise<void> {
+    const revoked = await repo.revokeForTicket(db, {
+      tenantId: session.tenantId,
+      ticketId: session.ticketId,
+      id,
+      agentId: session.agentId,
+      agentLabel: maskIdentifiers(session.agentLabel),
+      clientIp: ctx.clientIp,
+    });
+    if (!revoked) throw secretGone();
+    if (revoked.isNoted) onNoteQueued();
+  }
+
+  return { create, list, revoke };
+}
+
+export type TicketSecretsService = ReturnType<typeof createTicketSecretsService>;

@@ -1,0 +1,68 @@
+import express, { Router, type Request } from 'express';
+import { CreateSecretRequestSchema, LIMITS, SecretIdSchema, type CreateTicketSecretResponse } from '@vouchsafe/contracts';
+import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
+import type { Db } from '../../db/database';
+import { AppError, secretGone } from '../../errors';
+import { clientIpOf, noStore, requireJson } from '../../http/middleware';
+import { shortId } from '../../lib/ids';
+import type { TicketSecretsService } from '../secrets/ticket-secrets.service';
+import type { SidebarSession } from '../sessions/session.types';
+import { linkBaseFor } from '../tenants/link-base';
+import { findActiveById } from '../tenants/tenants.repository';
+
+export interface SidebarRoutesDeps {
+  db: Db;
+  ticketSecrets: TicketSecretsService;
+  /** Public base URL of the portal; the request's own origin when unset (as the vault routes do). */
+  publicUrl: string | undefined;
+  maxFileBytes: number;
+}
+
+/** Mounted behind requireSession(): without a session these routes never run. */
+function sessionOf(req: Request): SidebarSession {
+  if (!req.session) throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
+  return req.session;
+}
+
+const ctxOf = (req: Request) => ({ clientAddress: req.ip, clientIp: clientIpOf(req) });
+
+/**
+ * `/api/v1/sidebar/*`: the ticket's secrets for a verified session. Every query is scoped by the
+ * session's tenant AND ticket; an id from anywhere else answers exactly like an unknown one (404).
+ */
+export function sidebarRoutes(deps: SidebarRoutesDeps): Router {
+  const router = Router();
+  // Same body limit as the vault create: base64 inflates by 4/3, plus the JSON around it.
+  const createLimit = Math.ceil(((deps.maxFileBytes + LIMITS.envelopeOverheadBytes) * 4) / 3) + 16 * 1024;
+  router.use(noStore);
+
+  router.post('/secrets', requireJson, express.json({ limit: createLimit, strict: true }), async (req, res) => {
+    const session = sessionOf(req);
+    const body = CreateSecretRequestSchema.parse(req.body);
+    const tenant = await findActiveById(deps.db, session.tenantId);
+    if (!tenant) throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
+    const created = await deps.ticketSecrets.create(session, ctxOf(req), body);
+    const publicUrl = deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const answer: CreateTicketSecretResponse = {
+      ...created,
+      linkBase: linkBaseFor(publicUrl, tenant.slug, tenant.id === DEFAULT_TENANT_ID),
+    };
+    req.log.info({ secret: shortId(created.id), kind: body.kind, views: body.views }, 'ticket secret created');
+    res.status(201).json(answer);
+  });
+
+  router.get('/secrets', async (req, res) => {
+    res.json(await deps.ticketSecrets.list(sessionOf(req)));
+  });
+
+  router.delete('/secrets/:id', async (req, res) => {
+    const session = sessionOf(req);
+    const id = SecretIdSchema.safeParse(req.params.id);
+    if (!id.success) throw secretGone();
+    await deps.ticketSecrets.revoke(session, ctxOf(req), id.data);
+    req.log.info({ secret: shortId(id.data) }, 'ticket secret revoked');
+    res.status(204).end();
+  });
+
+  return router;
+}
