@@ -1,4 +1,13 @@
-import { REVOKE_TOKEN_HEADER, type CreateSecretRequest, type CreateSecretResponse, type ErrorBody, type RevealResponse, type SecretMetadata } from '@vouchsafe/contracts';
+import {
+  REVOKE_TOKEN_HEADER,
+  type CreateSecretRequest,
+  type CreateSecretResponse,
+  type ErrorBody,
+  type RevealResponse,
+  type SecretMetadata,
+  type TenantCreateRequest,
+  type TenantSummary,
+} from '@vouchsafe/contracts';
 
 export class ApiError extends Error {
   constructor(
@@ -10,10 +19,9 @@ export class ApiError extends Error {
   }
 }
 
-/** A thin typed client for the vault endpoints (used by the CLI, the e2e suite and the benchmark). */
-export function vaultClient(apiUrl: string, token?: string) {
+function jsonCaller(apiUrl: string) {
   const base = apiUrl.replace(/\/+$/, '');
-  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  return async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, {
@@ -38,8 +46,15 @@ export function vaultClient(apiUrl: string, token?: string) {
       throw new ApiError(res.status, e?.code ?? 'unknown', e?.message ?? `The API answered ${res.status}.`);
     }
     return json as T;
-  }
-  const auth = (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+  };
+}
+
+const bearer = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+/** A thin typed client for the vault endpoints (used by the CLI, the e2e suite and the benchmark). */
+export function vaultClient(apiUrl: string, token?: string) {
+  const call = jsonCaller(apiUrl);
+  const auth = () => bearer(token);
   return {
     create: (req: CreateSecretRequest) => call<CreateSecretResponse>('POST', '/api/v1/secrets', req, auth()),
     metadata: (id: string) => call<SecretMetadata>('GET', `/api/v1/secrets/${encodeURIComponent(id)}`),
@@ -50,5 +65,15 @@ export function vaultClient(apiUrl: string, token?: string) {
       }),
     revoke: (id: string, revokeToken: string) =>
       call<void>('DELETE', `/api/v1/secrets/${encodeURIComponent(id)}`, undefined, { [REVOKE_TOKEN_HEADER]: revokeToken }),
+  };
+}
+
+/** Tenant administration (API token). */
+export function tenantsClient(apiUrl: string, token?: string) {
+  const call = jsonCaller(apiUrl);
+  return {
+    add: (req: TenantCreateRequest) => call<TenantSummary>('POST', '/api/v1/admin/tenants', req, bearer(token)),
+    list: () => call<{ tenants: TenantSummary[] }>('GET', '/api/v1/admin/tenants', undefined, bearer(token)),
+    remove: (slug: string) => call<void>('DELETE', `/api/v1/admin/tenants/${encodeURIComponent(slug)}`, undefined, bearer(token)),
   };
 }

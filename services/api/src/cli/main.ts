@@ -8,6 +8,7 @@ import { auditVerifyCommand, keysGenerateCommand, keysRotateCommand } from './ad
 import { CliError, stdoutOut } from './cli-support';
 import { ApiError } from './http-client';
 import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from './secret-commands';
+import { tenantAddCommand, tenantListCommand, tenantRemoveCommand } from './tenant-commands';
 
 const USAGE = `Usage: vouchsafe <command> [options]
 
@@ -19,6 +20,10 @@ const USAGE = `Usage: vouchsafe <command> [options]
   keys generate [--kid K]             print a new VOUCHSAFE_KEYS entry (last line)
   keys rotate                         re-wrap every data key under the first VOUCHSAFE_KEYS entry
   audit verify                        check the audit hash chain; non-zero exit on a break
+  tenant add [--file F]               add a help-desk tenant from a JSON file (or stdin with -/no --file);
+                                      desk credentials are read from there, never from the command line
+  tenant list                         list tenants (slug, desk, account, name, created)
+  tenant remove SLUG                  remove a help-desk tenant (its sessions and links stop working)
 
 Every command accepts --api URL (env VOUCHSAFE_API_URL, default http://localhost:8080)
 and --token T (env VOUCHSAFE_TOKEN; the local instance's token when running embedded).`;
@@ -70,6 +75,12 @@ async function run(argv: string[]): Promise<void> {
       return keysGenerateCommand(values.kid, stdoutOut);
     case 'keys rotate':
       return keysRotateCommand(REPO_ROOT, stdoutOut);
+    case 'tenant add':
+      return tenantAddCommand({ api, token, cwd, file: values.file }, stdoutOut);
+    case 'tenant list':
+      return tenantListCommand({ api, token, cwd }, stdoutOut);
+    case 'tenant remove':
+      return tenantRemoveCommand({ api, token, cwd, slug: arg }, stdoutOut);
     case 'audit verify':
       return auditVerifyCommand(REPO_ROOT, stdoutOut, { seal: !values['no-seal'] });
     default:
