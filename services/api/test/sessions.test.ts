@@ -163,6 +163,24 @@ describe('POST /api/v1/sessions/jira', () => {
   });
 });
 
+describe('requireSession on the sidebar routes', () => {
+  it('lets a live session through and refuses a missing, tampered or host token with the same 401', async () => {
+    const token = await desks.mint.zendesk({ agentId: agent('zendesk').id });
+    const started = await api(t.url, 'POST', '/api/v1/sessions/zendesk', { token, ticketId: zendeskTicket().id });
+    const ok = await api(t.url, 'GET', '/api/v1/sidebar/secrets', undefined, { [SESSION_HEADER]: started.json.session });
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+    expect(ok.json.secrets).toEqual([]);
+    const before = await rejections();
+    expectRejected(await api(t.url, 'GET', '/api/v1/sidebar/secrets'));
+    expectRejected(await api(t.url, 'GET', '/api/v1/sidebar/secrets', undefined, { [SESSION_HEADER]: `${started.json.session.slice(0, -2)}AA` }));
+    expectRejected(await api(t.url, 'GET', '/api/v1/sidebar/secrets', undefined, { [SESSION_HEADER]: token }));
+    // Forge puts its own token in Authorization; it is never taken for a session.
+    expectRejected(await api(t.url, 'GET', '/api/v1/sidebar/secrets', undefined, { authorization: `Bearer ${started.json.session}` }));
+    expect(await rejections()).not.toBe(before);
+    expect(await rejections()).toContain('desk="zendesk",reason="bad_signature"');
+  });
+});
+
 describe('POST /api/v1/sessions/renew', () => {
   it('renews a live session for the same binding, refuses junk, and ends with the tenant', async () => {
     const token = await desks.mint.servicenow({ sysId: snTicket().id, agentSysId: agent('servicenow').id });
