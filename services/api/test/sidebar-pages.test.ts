@@ -22,6 +22,7 @@ function writeApps(dir: string) {
   writeFileSync(path.join(dir, 'zendesk', 'dist', 'index.html'), ZENDESK_INDEX);
   writeFileSync(path.join(dir, 'zendesk', 'dist', 'assets', 'app-1.js'), 'console.log("zendesk");');
   writeFileSync(path.join(dir, 'zendesk', 'dist', 'vendor', 'zaf_sdk.js'), 'window.ZAFClient = {};');
+  writeFileSync(path.join(dir, 'zendesk', 'dist', 'vouchsafe-zendesk.zip'), 'PK');
   writeFileSync(path.join(dir, 'servicenow', 'dist', 'index.html'), '<!doctype html><html><head></head><body>servicenow</body></html>');
 }
 
@@ -95,12 +96,13 @@ describe('GET|POST /apps/zendesk/', () => {
     expect(await res.text()).toContain('src="https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js"');
   });
 
-  it('serves the built assets and the vendored SDK, but not index.html raw', async () => {
+  it('serves the built assets and the vendored SDK, but not index.html raw or the app package', async () => {
     const asset = await fetch(`${t.url}/apps/zendesk/assets/app-1.js`);
     expect(asset.status).toBe(200);
     expect(await asset.text()).toContain('zendesk');
     expect((await fetch(`${t.url}/apps/zendesk/vendor/zaf_sdk.js`)).status).toBe(200);
     expect((await fetch(`${t.url}/apps/zendesk/index.html`)).status).toBe(404);
+    expect((await fetch(`${t.url}/apps/zendesk/vouchsafe-zendesk.zip`)).status).toBe(404);
     expect((await fetch(`${t.url}/apps/zendesk/assets/missing.js`)).status).toBe(404);
   });
 });

@@ -99,15 +99,11 @@ export function sidebarPagesRoutes(opts: SidebarPagesOptions): Router {
     html(res, await readIndex(serviceNowDir));
   });
 
-  for (const [name, dir, headers] of [
-    ['zendesk', zendeskDir, zendeskHeaders],
-    ['servicenow', serviceNowDir, serviceNowHeaders],
-  ] as const) {
-    // The page itself only through the routes above (token injection, SDK URL).
-    router.all(`/${name}/index.html`, (_req, _res, next) => next(new AppError('not_found', 'There is nothing at this address.')));
-    // Hashed build output: cache for good. Anything else (vendor/zaf_sdk.js, icons) revalidates.
-    router.use(`/${name}/assets`, express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
-    router.use(`/${name}`, headers, express.static(dir, { index: false, fallthrough: true }));
-  }
+  // Only the build's asset folders are public (not the zcli zip or anything else left in dist/).
+  // Hashed build output caches for good; the vendored SDK (tests and the demo) revalidates.
+  const assets = (dir: string) => express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false });
+  router.use('/zendesk/assets', assets(zendeskDir));
+  router.use('/zendesk/vendor', express.static(path.join(zendeskDir, 'vendor'), { index: false, maxAge: 0 }));
+  router.use('/servicenow/assets', assets(serviceNowDir));
   return router;
 }
