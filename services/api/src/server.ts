@@ -85,6 +85,9 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       })
     : undefined;
   logger.info({ port, url, embedded: embedded !== undefined, activeKid: keyEntries[0]!.kid }, 'listening');
+  if (config.allowInsecureHelpdesks) {
+    logger.warn('VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on: tenants may point at any help-desk API and JWKS URL (development and tests only)');
+  }
 
   let closing: Promise<void> | undefined;
   const shutdown = (reason: string) =>
