@@ -36,7 +36,9 @@ test('all three desks down for 30 s: every note arrives exactly once after they 
 
   // While the desks are down, nothing lands, but the API keeps trying.
   await expect.poll(async () => (await requestsTo(request, 'zendesk')).filter((r) => r.status === 503).length).toBeGreaterThan(1);
-  for (const t of tickets) expect(await notesOf(request, t.desk, t.id)).toEqual([]);
+  if (Date.now() - started < OUTAGE_MS - 2_000) {
+    for (const t of tickets) expect(await notesOf(request, t.desk, t.id)).toEqual([]);
+  }
 
   for (const [i, t] of tickets.entries()) {
     const notes = await waitForNotes(request, t.desk, t.id, (n) => n.some(isSentNote) && n.some(isPurgedNote), OUTAGE_MS + 60_000);
