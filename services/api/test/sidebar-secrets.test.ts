@@ -44,16 +44,19 @@ describe('POST /api/v1/sidebar/secrets', () => {
     expect(event).toMatchObject({ type: 'secret.created', secret_id: s.id });
     expect(event.data).toMatchObject({ desk: 'zendesk', ticketId: a.ticketId });
 
-    const list = await sidebar(w, a, 'GET', '/secrets');
-    expect(list.status).toBe(200);
-    expect(list.json.secrets[0]).toMatchObject({
-      id: s.id,
-      fingerprint: s.fingerprint,
-      kind: 'text',
-      viewsTotal: 1,
-      viewsUsed: 0,
-      status: 'waiting',
-      noteStatus: 'delivered',
+    // The desk stores the note before the outbox row is marked delivered: wait for the mark too.
+    await eventually(async () => {
+      const list = await sidebar(w, a, 'GET', '/secrets');
+      expect(list.status).toBe(200);
+      expect(list.json.secrets[0]).toMatchObject({
+        id: s.id,
+        fingerprint: s.fingerprint,
+        kind: 'text',
+        viewsTotal: 1,
+        viewsUsed: 0,
+        status: 'waiting',
+        noteStatus: 'delivered',
+      });
     });
   });
 
@@ -117,8 +120,10 @@ describe('notes for reveal, revoke and expiry', () => {
     const s = await send(w, a);
     await sql`UPDATE secrets SET expires_at = now() - interval '1 second' WHERE id = ${s.id}`.execute(w.t.db);
     await eventually(() => expect(notesOn(w, a).filter((n) => n.includes(s.fingerprint) && n.startsWith('Vouchsafe · Secret expired (purged unread)'))).toHaveLength(1));
-    const list = await sidebar(w, a, 'GET', '/secrets');
-    expect(list.json.secrets.find((x: any) => x.id === s.id)).toMatchObject({ status: 'expired', noteStatus: 'delivered' });
+    await eventually(async () => {
+      const list = await sidebar(w, a, 'GET', '/secrets');
+      expect(list.json.secrets.find((x: any) => x.id === s.id)).toMatchObject({ status: 'expired', noteStatus: 'delivered' });
+    });
     expect(await scrape(w)).toMatch(/vouchsafe_secrets_expired_total [1-9]/);
   });
 
