@@ -14,6 +14,7 @@ import { secretsRoutes } from './modules/secrets/secrets.routes';
 import { createSecretsService } from './modules/secrets/secrets.service';
 import { createMetrics, httpMetrics, type Metrics } from './metrics';
 import { createConnector } from './helpdesks';
+import { sidebarCors } from './http/cors';
 import { requireSession, sessionRoutes } from './modules/sessions/sessions.routes';
 import { createSessionsService } from './modules/sessions/sessions.service';
 import { createSessionTokens } from './modules/sessions/session-token';
@@ -37,6 +38,7 @@ export interface AppDeps {
     | 'appsDir'
     | 'zafSdkUrl'
     | 'frameAncestors'
+    | 'corsOrigins'
     | 'sessionTtlSeconds'
     | 'sessionChainMaxSeconds'
     | 'forgeJwksUrl'
@@ -127,6 +129,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/t/:tenant', tenantFromPath(tenants), publicSecrets);
   app.use('/api/v1', publicSecrets);
   app.use('/api/v1/admin/tenants', tenantAdminRoutes(tenants, config));
+  app.use(['/api/v1/sessions', '/api/v1/sidebar'], sidebarCors(config.corsOrigins));
   app.use('/api/v1/sessions', sessionRoutes({ sessions, metrics }));
   app.use(
     '/api/v1/sidebar',

@@ -71,4 +71,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ VOUCHSAFE_ZAF_SDK_URL: 'http://cdn.example/zaf.js' })).toThrow(/VOUCHSAFE_ZAF_SDK_URL/);
     expect(() => loadConfig({ VOUCHSAFE_ZAF_SDK_URL: 'https://x/"><script>' })).toThrow(/VOUCHSAFE_ZAF_SDK_URL/);
   });
+
+  it('defaults CORS to the Forge CDN and Atlassian sites, and accepts only origins', () => {
+    expect(loadConfig({}).corsOrigins).toEqual(['https://*.cdn.prod.atlassian-dev.net', 'https://*.atlassian.net']);
+    expect(loadConfig({ VOUCHSAFE_CORS_ORIGINS: 'https://acme.atlassian.net' }).corsOrigins).toEqual(['https://acme.atlassian.net']);
+    for (const bad of ['*', 'https://a.example/path', 'https://*', 'null']) {
+      expect(() => loadConfig({ VOUCHSAFE_CORS_ORIGINS: bad })).toThrow(/VOUCHSAFE_CORS_ORIGINS/);
+    }
+  });
 });

@@ -47,6 +47,21 @@ export const DEFAULT_FORGE_JWKS_URL = 'https://forge.cdn.prod.atlassian-dev.net/
 /** One CSP source: a scheme+host pattern (wildcard subdomain, optional port) or 'self'. Nothing that could end the directive. */
 const FRAME_SOURCE = /^(?:'self'|https?:\/\/(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::(?:\d{1,5}|\*))?)$/;
 
+/**
+ * Origins whose pages may call the sidebar API cross-origin. Only Jira needs it: Forge's
+ * `requestRemote` fetches our API straight from the browser, from the Custom UI frame (served by
+ * Atlassian's CDN) or the site itself (which of the two is not documented, so both are allowed by
+ * default). Sessions travel in a header, never in cookies, so CORS grants no ambient authority.
+ */
+export const DEFAULT_CORS_ORIGINS = 'https://*.cdn.prod.atlassian-dev.net https://*.atlassian.net';
+
+export function parseCorsOrigins(value: string): string[] {
+  const origins = value.split(/\s+/).filter(Boolean);
+  const bad = origins.find((s) => !/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(s));
+  if (bad !== undefined) throw new Error(`VOUCHSAFE_CORS_ORIGINS entry "${bad.slice(0, 80)}" is not an origin like https://*.atlassian.net`);
+  return origins;
+}
+
 export function parseFrameAncestors(value: string): string[] {
   const sources = value.split(/\s+/).filter(Boolean);
   if (sources.length === 0) throw new Error('VOUCHSAFE_FRAME_ANCESTORS is empty: list the help-desk origins allowed to frame the sidebar');
@@ -85,6 +100,7 @@ const EnvSchema = z.object({
   VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: boolish.default(false),
   VOUCHSAFE_ZAF_SDK_URL: z.string().min(1).max(500).default(DEFAULT_ZAF_SDK_URL),
   VOUCHSAFE_FRAME_ANCESTORS: z.string().max(2000).default(DEFAULT_FRAME_ANCESTORS),
+  VOUCHSAFE_CORS_ORIGINS: z.string().max(2000).default(DEFAULT_CORS_ORIGINS),
   VOUCHSAFE_APPS_DIR: z.string().optional(),
   VOUCHSAFE_SESSION_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(900),
   VOUCHSAFE_SESSION_CHAIN_MAX_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
@@ -124,6 +140,8 @@ export interface Config {
   zafSdkUrl: string;
   /** CSP frame-ancestors sources for the sidebar pages. */
   frameAncestors: string[];
+  /** Exact origins or `https://*.suffix` patterns allowed to call /api/v1/sessions and /api/v1/sidebar. */
+  corsOrigins: string[];
   /** Holds apps/<desk>/dist (sidebar pages). */
   appsDir: string;
   sessionTtlSeconds: number;
@@ -174,6 +192,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       'Invalid configuration: VOUCHSAFE_ALLOW_INSECURE_HELPDESKS=true is for development and tests; it is refused with NODE_ENV=production.',
     );
   }
+  let corsOrigins: string[];
+  try {
+    corsOrigins = parseCorsOrigins(e.VOUCHSAFE_CORS_ORIGINS);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
+  }
   let frameAncestors: string[];
   try {
     frameAncestors = parseFrameAncestors(e.VOUCHSAFE_FRAME_ANCESTORS);
@@ -206,6 +230,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     allowInsecureHelpdesks: e.VOUCHSAFE_ALLOW_INSECURE_HELPDESKS,
     zafSdkUrl: e.VOUCHSAFE_ZAF_SDK_URL,
     frameAncestors,
+    corsOrigins,
     appsDir: e.VOUCHSAFE_APPS_DIR ?? path.join(REPO_ROOT, 'apps'),
     sessionTtlSeconds: e.VOUCHSAFE_SESSION_TTL_SECONDS,
     sessionChainMaxSeconds: e.VOUCHSAFE_SESSION_CHAIN_MAX_SECONDS,

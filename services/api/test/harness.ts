@@ -54,6 +54,7 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
       appsDir: '/nonexistent-vouchsafe-apps',
       zafSdkUrl: '/apps/zendesk/vendor/zaf_sdk.js',
       frameAncestors: ["'self'"],
+      corsOrigins: ['https://*.cdn.prod.atlassian-dev.net', 'https://acme.atlassian.net'],
       sessionTtlSeconds: 900,
       sessionChainMaxSeconds: 8 * 3600,
       forgeJwksUrl: 'https://forge.invalid/.well-known/jwks.json',
