@@ -33,6 +33,7 @@ export interface TicketSecretsTable {
   status: ColumnType<'waiting' | 'viewed' | 'expired' | 'revoked', 'waiting' | 'viewed' | 'expired' | 'revoked' | undefined, 'waiting' | 'viewed' | 'expired' | 'revoked'>;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
+  requester_key: Buffer | null;
 }
 
 export interface NoteOutboxTable {
@@ -69,6 +70,7 @@ export interface SecretsTable {
   revoke_token_hash: Buffer;
   revoked_at: Timestamp | null;
   last_viewed_at: Timestamp | null;
+  requires_verification: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface SecretPayloadsTable {
@@ -108,6 +110,83 @@ export interface AuditHeadsTable {
   sealed_at: Timestamp;
 }
 
+export interface TenantIdpsTable {
+  tenant_id: string;
+  kind: 'okta' | 'duo' | 'oidc' | 'twilio';
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  credentials_format: number;
+  credentials_kid: string;
+  credentials_wrapped_key: Buffer;
+  credentials_ciphertext: Buffer;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface VerificationPoliciesTable {
+  tenant_id: string;
+  version: number;
+  policy: ColumnType<Record<string, unknown>, string, string>;
+  changed_by: string;
+  created_at: DefaultedTimestamp;
+}
+
+export type VerificationStateColumn = 'started' | 'waiting' | 'verified' | 'denied' | 'timed_out' | 'failed' | 'cancelled' | 'overridden';
+
+export interface VerificationsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  purpose: ColumnType<'caller' | 'recipient', 'caller' | 'recipient' | undefined, 'caller' | 'recipient'>;
+  ticket_id: string;
+  secret_id: string | null;
+  agent_id: string;
+  agent_label: string;
+  requester_key: Buffer;
+  requester_label: string;
+  method: string;
+  state: ColumnType<VerificationStateColumn, VerificationStateColumn | undefined, VerificationStateColumn>;
+  binding: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  reason: string | null;
+  is_fraud_suspected: ColumnType<boolean, boolean | undefined, boolean>;
+  idp_ref: string | null;
+  provider_state: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  code_hash: Buffer | null;
+  code_attempts: ColumnType<number, number | undefined, number>;
+  policy_version: number | null;
+  started_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  finished_at: Timestamp | null;
+  valid_until: Timestamp | null;
+  next_poll_at: Timestamp | null;
+  poll_lease_until: Timestamp | null;
+  last_event_id: string | null;
+}
+
+export interface VerificationOverridesTable {
+  verification_id: string;
+  tenant_id: string;
+  requested_by_id: string;
+  requested_by_label: string;
+  reason: string;
+  approved_by_id: string | null;
+  approved_by_label: string | null;
+  requested_at: DefaultedTimestamp;
+  approved_at: Timestamp | null;
+}
+
+export interface PushAttemptsTable {
+  tenant_id: string;
+  requester_key: Buffer;
+  verification_id: string;
+  sent_at: DefaultedTimestamp;
+}
+
+export interface RevealGrantsTable {
+  tenant_id: string;
+  secret_id: string;
+  grant_hash: Buffer;
+  verification_id: string;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   secrets: SecretsTable;
@@ -117,5 +196,11 @@ export interface Database {
   audit_heads: AuditHeadsTable;
   ticket_secrets: TicketSecretsTable;
   note_outbox: NoteOutboxTable;
+  tenant_idps: TenantIdpsTable;
+  verification_policies: VerificationPoliciesTable;
+  verifications: VerificationsTable;
+  verification_overrides: VerificationOverridesTable;
+  push_attempts: PushAttemptsTable;
+  reveal_grants: RevealGrantsTable;
 }
 
