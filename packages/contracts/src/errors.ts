@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   validation_failed: 422,
   unauthorized: 401,
   session_rejected: 401,
+  forbidden: 403,
   conflict: 409,
   not_found: 404,
   secret_gone: 404,
