@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SecretIdSchema, type CreateSecretRequest } from './secrets';
+import { CreateSecretRequestSchema, SecretIdSchema } from './secrets';
+import type { Verification, VerificationMethod, VerificationOverview } from './verification';
 
 /**
  * Sidebar (agent-facing) API: sessions exchanged from host-signed tokens, and the ticket's secrets.
@@ -92,7 +93,18 @@ export type TicketSecret = z.infer<typeof TicketSecretSchema>;
 export const TicketSecretListSchema = z.object({ secrets: z.array(TicketSecretSchema) });
 export type TicketSecretList = z.infer<typeof TicketSecretListSchema>;
 
-/** POST /api/v1/sidebar/secrets takes CreateSecretRequestSchema and answers this. */
+/**
+ * POST /api/v1/sidebar/secrets: the vault's create request plus the sidebar-only
+ * `requiresVerification` ("only the ticket's requester may open; they verify first"). The public
+ * vault create keeps CreateSecretRequestSchema, strict, so it refuses this field with 422.
+ */
+export const CreateTicketSecretRequestSchema = CreateSecretRequestSchema.safeExtend({
+  requiresVerification: z.boolean().default(false),
+});
+export type CreateTicketSecretRequest = z.input<typeof CreateTicketSecretRequestSchema>;
+export type CreateTicketSecretInput = z.output<typeof CreateTicketSecretRequestSchema>;
+
+/** POST /api/v1/sidebar/secrets answers this. */
 export const CreateTicketSecretResponseSchema = z.object({
   id: SecretIdSchema,
   fingerprint: z.string(),
@@ -111,9 +123,26 @@ export type CreateTicketSecretResponse = z.infer<typeof CreateTicketSecretRespon
 export interface SidebarApi {
   /** Exchanges the host token (once) and returns the server-side view of the ticket. */
   start(): Promise<SidebarContext>;
-  createSecret(request: CreateSecretRequest): Promise<CreateTicketSecretResponse>;
+  createSecret(request: CreateTicketSecretRequest): Promise<CreateTicketSecretResponse>;
   listSecrets(): Promise<TicketSecretList>;
   revokeSecret(id: string): Promise<void>;
+
+  /** Verify caller (GET /api/v1/sidebar/verifications): the current verification, methods, pending overrides. */
+  getVerifications(): Promise<VerificationOverview>;
+  /** POST /verifications {method}. Limits reject with failure 'rejected', status 429, code 'rate_limited', retryAfterSeconds. */
+  startVerification(method: VerificationMethod): Promise<Verification>;
+  cancelVerification(id: string): Promise<Verification>;
+  /** Callback methods: the code the caller reads back. A wrong code answers the verification with fewer attempts left. */
+  submitVerificationCode(id: string, code: string): Promise<Verification>;
+  requestOverride(id: string, reason: string): Promise<Verification>;
+  /** A supervisor (policy.supervisors, not the requesting agent) approves from their own sidebar. */
+  approveOverride(id: string): Promise<Verification>;
+  /**
+   * Live changes of this ticket's verifications (SSE over fetch, or polling where the transport
+   * cannot stream). `onError` reports trouble (the subscription keeps trying unless the session is
+   * gone). Returns the unsubscribe function, which stops all network activity for it.
+   */
+  subscribeVerifications(onChange: (verification: Verification) => void, onError?: (error: SidebarApiError) => void): () => void;
 }
 
 /** Why a sidebar call failed, in the terms the sidebar shows. */
@@ -130,6 +159,8 @@ export class SidebarApiError extends Error {
     message: string,
     readonly status?: number,
     readonly code?: string,
+    /** For 429 answers: how long until the limit lifts, when the API says. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
