@@ -67,6 +67,10 @@ export const CreateSecretResponseSchema = z.object({
 });
 export type CreateSecretResponse = z.infer<typeof CreateSecretResponseSchema>;
 
+/** Link-based methods a recipient can verify with before a verified-only secret opens. */
+export const RECIPIENT_VERIFY_METHODS = ['oidc', 'duo_universal'] as const;
+export type RecipientVerifyMethod = (typeof RECIPIENT_VERIFY_METHODS)[number];
+
 export const SecretMetadataSchema = z.object({
   id: SecretIdSchema,
   status: z.literal('available'),
@@ -75,6 +79,10 @@ export const SecretMetadataSchema = z.object({
   viewsLeft: z.number().int(),
   needsPassphrase: z.boolean(),
   passphraseSalt: z.string().optional(),
+  /** Only the ticket's requester may open it: the recipient verifies first (link-based methods). */
+  needsVerification: z.boolean().optional(),
+  /** The link-based methods the recipient may verify with, in the tenant's order. */
+  verifyMethods: z.array(z.enum(['oidc', 'duo_universal'])).optional(),
 });
 export type SecretMetadata = z.infer<typeof SecretMetadataSchema>;
 
@@ -82,6 +90,8 @@ export const RevealRequestSchema = z
   .object({
     keyCheck: check32,
     passphraseCheck: check32.optional(),
+    /** The one-time reveal grant the verification callback put in the portal URL (verified-only secrets). */
+    grant: Base64UrlSchema.min(16).max(128).optional(),
   })
   .strict();
 export type RevealRequest = z.infer<typeof RevealRequestSchema>;
@@ -93,6 +103,13 @@ export const RevealResponseSchema = z.object({
   viewsLeft: z.number().int(),
 });
 export type RevealResponse = z.infer<typeof RevealResponseSchema>;
+
+/** POST /api/v1/t/{tenant}/secrets/{id}/verify */
+export const VerifyRecipientRequestSchema = z.object({ method: z.enum(RECIPIENT_VERIFY_METHODS) }).strict();
+export type VerifyRecipientRequest = z.infer<typeof VerifyRecipientRequestSchema>;
+/** Where to send the recipient: the IdP's sign-in; it comes back to the link with `?grant=`. */
+export const VerifyRecipientResponseSchema = z.object({ url: z.string().url() });
+export type VerifyRecipientResponse = z.infer<typeof VerifyRecipientResponseSchema>;
 
 /** Revocation sends the revoke token in this header (DELETE has no body). */
 export const REVOKE_TOKEN_HEADER = 'x-revoke-token';
