@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   wrong_link_key: 403,
   wrong_passphrase: 403,
   passphrase_required: 403,
+  verification_required: 403,
   too_many_attempts: 429,
   rate_limited: 429,
   not_ready: 503,
