@@ -28,6 +28,12 @@ export interface MethodInfo {
   /** When the factor was enrolled / last changed: the recent-factor guard uses these. */
   createdAt?: Date;
   updatedAt?: Date;
+  /**
+   * Set when the IdP knows the method but rules it out for this user right now (Duo preauth: not enrolled,
+   * denied, or a bypass user, who must never count as verified). One sentence for the agent, no identifiers.
+   * Such a method must be offered as unavailable with this reason, never started.
+   */
+  unavailableReason?: string;
 }
 
 export interface StartContext {
