@@ -4,10 +4,10 @@
  * - JS size: every script the sidebar frame fetches before it is interactive (the app bundle and the ZAF SDK
  *   build served for tests; production fetches the SDK from Zendesk's CDN instead), gzipped here at level 9 and
  *   summed. Goal ≤ 150 KB: printed as a ratio against that budget.
- * - Time to interactive: from navigation of the stand-in agent page to the sidebar reaching data-state="ready"
- *   (signed-URL POST, ZAF handshake, session exchange with the desk lookup, first activity list). The baseline is
- *   the same agent page whose sidebar frame is answered with a trivial document, so the ratio isolates what the
- *   sidebar itself costs. Goal ≤ 1 s. Cold cache: a new browser context per run.
+ * - Time to interactive: the sidebar frame's own clock from its navigation (the signed-URL POST) to data-state="ready"
+ *   (page, scripts, ZAF handshake, session exchange with the desk look-up, first activity list). Goal ≤ 1 s. Also the
+ *   whole agent page (navigation → sidebar ready) against a baseline: the same page whose sidebar frame is answered
+ *   with a trivial document, so the ratio isolates what the sidebar costs. Cold cache: a new browser context per run.
  *
  * A script, not a test: it asserts nothing. BENCH_RUNS (default 9).
  */
@@ -45,8 +45,11 @@ async function timeToReady(browser: Browser, url: string, apiOrigin: string, stu
   await page.goto(url);
   await page.frameLocator('iframe[name="zaf-sidebar"]').locator('[data-state="ready"]').waitFor({ timeout: 30_000 });
   const ms = performance.now() - started;
+  // The frame's own clock starts at its navigation (the signed-URL POST): this is the sidebar's time to interactive.
+  const frame = page.frame({ name: 'zaf-sidebar' });
+  const frameMs = frame ? await frame.evaluate(() => performance.now()) : NaN;
   await context.close();
-  return { ms, scripts };
+  return { ms, frameMs, scripts };
 }
 
 async function main() {
@@ -73,23 +76,30 @@ async function main() {
     await timeToReady(browser, url, apiOrigin, true);
     const sidebar: number[] = [];
     const baseline: number[] = [];
+    const sidebarFrame: number[] = [];
+    const baselineFrame: number[] = [];
     let scripts = new Map<string, number>();
     for (let i = 0; i < RUNS; i++) {
       const run = await timeToReady(browser, url, apiOrigin, false);
       sidebar.push(run.ms);
+      sidebarFrame.push(run.frameMs);
       scripts = run.scripts;
-      baseline.push((await timeToReady(browser, url, apiOrigin, true)).ms);
+      const stub = await timeToReady(browser, url, apiOrigin, true);
+      baseline.push(stub.ms);
+      baselineFrame.push(stub.frameMs);
     }
     const total = [...scripts.values()].reduce((a, b) => a + b, 0);
     console.log('\nZendesk sidebar, first load (gzip -9 of every script the frame fetched):');
     for (const [file, bytes] of scripts) console.log(`  ${file.padEnd(48)} ${(bytes / 1024).toFixed(1)} KB`);
     console.log(`  total ${(total / 1024).toFixed(1)} KB   budget ${BUDGET_BYTES / 1024} KB   ratio ${(total / BUDGET_BYTES).toFixed(2)} (goal ≤ 1.00)`);
+    const f = median(sidebarFrame);
     const s = median(sidebar);
     const b = median(baseline);
-    console.log(`\nTime to interactive, ${RUNS} cold runs (agent page navigation → sidebar ready):`);
-    console.log(`  sidebar   median ${s.toFixed(0)} ms   p90 ${p90(sidebar).toFixed(0)} ms   goal ≤ ${GOAL_MS} ms`);
-    console.log(`  baseline  median ${b.toFixed(0)} ms   (same page, trivial sidebar document)`);
-    console.log(`  ratio ${(s / b).toFixed(2)} (sidebar ÷ baseline); sidebar's own share ${(s - b).toFixed(0)} ms`);
+    console.log(`\nTime to interactive, ${RUNS} cold runs:`);
+    console.log(`  sidebar frame (its navigation → ready)   median ${f.toFixed(0)} ms   p90 ${p90(sidebarFrame).toFixed(0)} ms   goal ≤ ${GOAL_MS} ms   ratio ${(f / GOAL_MS).toFixed(2)}`);
+    console.log(`  baseline frame (trivial document)        median ${median(baselineFrame).toFixed(0)} ms`);
+    console.log(`  whole agent page (navigation → sidebar ready)   median ${s.toFixed(0)} ms   p90 ${p90(sidebar).toFixed(0)} ms`);
+    console.log(`  same page with a trivial sidebar (baseline)     median ${b.toFixed(0)} ms   ratio ${(s / b).toFixed(2)}`);
   } finally {
     await browser.close();
     await hosts.close();
