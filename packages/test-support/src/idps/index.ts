@@ -1,0 +1,6 @@
+/**
+ * Local stand-ins of the identity providers Vouchsafe verifies callers with (Okta, Duo, OIDC, Twilio Verify). Each
+ * speaks its vendor's wire format, keeps a request log and lets a test (or the demo desk's phone page) decide the
+ * outcome of each push or code. One section per IdP; append yours below.
+ */
+export {};
