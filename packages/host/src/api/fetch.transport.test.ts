@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { fetchTransport } from './fetch.transport';
+import { apiTransports, fetchStreamTransport, fetchTransport } from './fetch.transport';
 
 describe('fetchTransport', () => {
   it('sends JSON to a same-origin relative path without cookies or referrer', async () => {
@@ -23,5 +23,23 @@ describe('fetchTransport', () => {
     await expect(empty({ method: 'DELETE', path: '/x', headers: {} })).resolves.toEqual({ status: 204, body: undefined });
     const html = fetchTransport('', async () => new Response('<html>bad gateway</html>', { status: 502 }));
     await expect(html({ method: 'GET', path: '/x', headers: {} })).resolves.toEqual({ status: 502, body: undefined });
+  });
+
+  it('opens an event stream as a GET asking for text/event-stream, and hands back the body unread', async () => {
+    const fetchImpl = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response('data: 1\n\n', { status: 200 }));
+    const stream = fetchStreamTransport('', fetchImpl);
+    const controller = new AbortController();
+    const answer = await stream({ method: 'GET', path: '/api/v1/sidebar/verifications/events', headers: { 'x-vouchsafe-session': 's' }, signal: controller.signal });
+    expect(answer.status).toBe(200);
+    expect(await new Response(answer.body).text()).toBe('data: 1\n\n');
+    const [url, init] = fetchImpl.mock.calls[0] ?? [];
+    expect(url).toBe('/api/v1/sidebar/verifications/events');
+    expect(init).toMatchObject({ method: 'GET', credentials: 'omit', headers: { 'x-vouchsafe-session': 's', accept: 'text/event-stream' }, signal: controller.signal });
+  });
+
+  it('streams for the pages the API serves, and polls when a caller brings its own transport without a stream', () => {
+    expect(apiTransports({}).stream).toBeTypeOf('function');
+    const own = async () => ({ status: 200, body: undefined });
+    expect(apiTransports({ transport: own })).toEqual({ transport: own });
   });
 });

@@ -4,15 +4,28 @@ import {
   SessionResponseSchema,
   SidebarApiError,
   TicketSecretListSchema,
-  type CreateSecretRequest,
+  VerificationOverviewSchema,
+  VerificationSchema,
+  type CreateTicketSecretRequest,
   type CreateTicketSecretResponse,
   type SessionResponse,
   type SidebarApi,
   type SidebarContext,
   type TicketSecretList,
+  type Verification,
+  type VerificationMethod,
+  type VerificationOverview,
 } from '@vouchsafe/contracts';
 import { SESSION_REJECTED_MESSAGE, toSidebarApiError, unreachable } from './sidebar-api.errors';
-import type { Transport, TransportRequest, TransportResponse } from './transport.types';
+import type { StreamResponse, StreamTransport, Transport, TransportRequest, TransportResponse } from './transport.types';
+import {
+  DEFAULT_STREAM_TIMING,
+  POLL_INTERVAL_MS,
+  subscribeByPolling,
+  subscribeBySse,
+  type StreamTiming,
+  type SubscriptionDeps,
+} from './verification-subscription';
 
 /** The desk-specific session request: which path, which body (the host token travels in it or in the transport). */
 export interface SessionExchange {
@@ -28,6 +41,13 @@ export interface SidebarApiOptions {
   timeoutMs?: number;
   /** Renew this long before the session expires. */
   renewBeforeMs?: number;
+  /**
+   * Opens the verification event stream (SSE). Without one (Forge Remote cannot stream),
+   * subscribeVerifications polls GET /verifications every `pollIntervalMs`.
+   */
+  stream?: StreamTransport;
+  pollIntervalMs?: number;
+  streamTiming?: Partial<StreamTiming>;
 }
 
 export interface SidebarApiClient extends SidebarApi {
@@ -42,6 +62,8 @@ interface HeldSession {
 
 const RENEW_PATH = '/api/v1/sessions/renew';
 const SIDEBAR_SECRETS_PATH = '/api/v1/sidebar/secrets';
+const VERIFICATIONS_PATH = '/api/v1/sidebar/verifications';
+const verificationPath = (id: string, action: string): string => `${VERIFICATIONS_PATH}/${encodeURIComponent(id)}/${action}`;
 
 /**
  * The sidebar's API client. The session lives in memory only (never storage): losing it on reload
@@ -56,6 +78,8 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
   let renewing: Promise<SessionResponse> | null = null;
   let renewTimer: ReturnType<typeof setTimeout> | undefined;
   let isStopped = false;
+  const renewalListeners = new Set<() => void>();
+  const subscriptions = new Set<() => void>();
 
   async function send(request: Omit<TransportRequest, 'signal'>): Promise<TransportResponse> {
     const controller = new AbortController();
@@ -103,7 +127,9 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
       if (!current) throw new SidebarApiError('session_rejected', SESSION_REJECTED_MESSAGE);
       const response = await send({ method: 'POST', path: RENEW_PATH, headers: { [SESSION_HEADER]: current.token } });
       if (response.status === 401) forget();
-      return parseSession(response);
+      const renewed = parseSession(response);
+      for (const listener of [...renewalListeners]) listener();
+      return renewed;
     })().finally(() => {
       renewing = null;
     });
@@ -133,12 +159,45 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
     return attempt();
   }
 
-  function expect<T>(response: TransportResponse, status: number, parse: (body: unknown) => T | undefined): T {
-    if (response.status !== status) throw toSidebarApiError(response);
+  function expect<T>(response: TransportResponse, status: number | readonly number[], parse: (body: unknown) => T | undefined): T {
+    const isExpected = typeof status === 'number' ? response.status === status : status.includes(response.status);
+    if (!isExpected) throw toSidebarApiError(response);
     const value = parse(response.body);
     if (value === undefined) throw unreachable(response.status);
     return value;
   }
+
+  const parseVerification = (body: unknown): Verification | undefined => VerificationSchema.safeParse(body).data;
+  /** Verification actions answer the verification as it now stands (200; 201 for a start). */
+  const act = async (path: string, body?: unknown): Promise<Verification> =>
+    expect(await authed('POST', path, body ?? {}), [200, 201], parseVerification);
+
+  async function getVerifications(): Promise<VerificationOverview> {
+    const response = await authed('GET', VERIFICATIONS_PATH);
+    return expect(response, 200, (body) => VerificationOverviewSchema.safeParse(body).data);
+  }
+
+  /** Opens the event stream with the current session, renewing first when due (like authed()). */
+  async function openStream(stream: StreamTransport, signal: AbortSignal): Promise<StreamResponse> {
+    if (starting) await starting.catch(() => undefined);
+    if (session && Date.now() >= session.renewAtMs) await renew().catch(() => undefined);
+    if (!session || isStopped) throw new SidebarApiError('session_rejected', SESSION_REJECTED_MESSAGE);
+    try {
+      return await stream({ method: 'GET', path: `${VERIFICATIONS_PATH}/events`, headers: { [SESSION_HEADER]: session.token }, signal });
+    } catch (error) {
+      throw error instanceof SidebarApiError ? error : unreachable();
+    }
+  }
+
+  const subscriptionDeps = (stream: StreamTransport): SubscriptionDeps => ({
+    overview: getVerifications,
+    open: (signal) => openStream(stream, signal),
+    renew,
+    onSessionRenewed(listener) {
+      renewalListeners.add(listener);
+      return () => renewalListeners.delete(listener);
+    },
+  });
 
   return {
     async start(): Promise<SidebarContext> {
@@ -156,7 +215,7 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
       }
     },
 
-    async createSecret(request: CreateSecretRequest): Promise<CreateTicketSecretResponse> {
+    async createSecret(request: CreateTicketSecretRequest): Promise<CreateTicketSecretResponse> {
       const response = await authed('POST', SIDEBAR_SECRETS_PATH, request);
       return expect(response, 201, (body) => CreateTicketSecretResponseSchema.safeParse(body).data);
     },
@@ -171,8 +230,31 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
       expect(response, 204, () => true);
     },
 
+    getVerifications,
+    startVerification: (method: VerificationMethod) => act(VERIFICATIONS_PATH, { method }),
+    cancelVerification: (id: string) => act(verificationPath(id, 'cancel')),
+    submitVerificationCode: (id: string, code: string) => act(verificationPath(id, 'code'), { code }),
+    requestOverride: (id: string, reason: string) => act(verificationPath(id, 'override'), { reason }),
+    approveOverride: (id: string) => act(`${verificationPath(id, 'override')}/approve`),
+
+    subscribeVerifications(onChange, onError = () => undefined): () => void {
+      const unsubscribe = options.stream
+        ? subscribeBySse(subscriptionDeps(options.stream), onChange, onError, { ...DEFAULT_STREAM_TIMING, ...options.streamTiming })
+        : subscribeByPolling({ overview: getVerifications }, onChange, onError, options.pollIntervalMs ?? POLL_INTERVAL_MS);
+      let isDone = false;
+      const stopThis = (): void => {
+        if (isDone) return;
+        isDone = true;
+        subscriptions.delete(stopThis);
+        unsubscribe();
+      };
+      subscriptions.add(stopThis);
+      return stopThis;
+    },
+
     stop(): void {
       isStopped = true;
+      for (const unsubscribe of [...subscriptions]) unsubscribe();
       forget();
     },
   };

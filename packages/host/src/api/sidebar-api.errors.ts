@@ -21,7 +21,8 @@ export function toSidebarApiError(response: TransportResponse): SidebarApiError 
   if (status === 401) return new SidebarApiError('session_rejected', error?.message ?? SESSION_REJECTED_MESSAGE, status, error?.code);
   if (status === 404) return new SidebarApiError('not_found', error?.message ?? NOT_FOUND_MESSAGE, status, error?.code);
   if (status >= 400 && status < 500) {
-    return new SidebarApiError('rejected', error?.message ?? `Vouchsafe refused the request (HTTP ${status}).`, status, error?.code);
+    const retryAfter = typeof error?.retryAfterSeconds === 'number' && error.retryAfterSeconds >= 0 ? error.retryAfterSeconds : undefined;
+    return new SidebarApiError('rejected', error?.message ?? `Vouchsafe refused the request (HTTP ${status}).`, status, error?.code, retryAfter);
   }
   // 5xx (including a help desk the API could not reach), 3xx and anything unexpected.
   return new SidebarApiError('unreachable', UNREACHABLE_MESSAGE, status, error?.code);

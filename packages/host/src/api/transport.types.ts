@@ -35,3 +35,16 @@ export function jsonRequestInit(request: TransportRequest): { headers: Record<st
   if (request.body === undefined) return { headers };
   return { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(request.body) };
 }
+
+/** A long-lived answer (Server-Sent Events): the status, and the body as it arrives. */
+export interface StreamResponse {
+  status: number;
+  /** null when the answer has no body. For non-2xx answers the client reads it whole (the JSON error). */
+  body: ReadableStream<Uint8Array> | null;
+}
+
+/**
+ * Opens a streaming GET. Only fetch can do this: Forge `requestRemote` resolves with the whole
+ * answer, so the Jira sidebar has no StreamTransport and polls instead.
+ */
+export type StreamTransport = (request: TransportRequest) => Promise<StreamResponse>;

@@ -24,5 +24,6 @@ export async function connectJiraSidebar(
 ): Promise<SidebarConnection> {
   const host = await connectJira(options);
   const transport = options.transport ?? forgeTransport(VOUCHSAFE_REMOTE_KEY, options.loadBridge);
+  // No stream: requestRemote resolves only with the whole answer, so verifications are polled (NOTES.md).
   return { host, api: createSidebarApi({ transport, exchange: jiraExchange(host) }) };
 }

@@ -1,7 +1,7 @@
 import { SidebarApiError } from '@vouchsafe/contracts';
 import { createSidebarApi, type SessionExchange, type SidebarApiOptions } from '../api/sidebar-api.client';
 import { SESSION_REJECTED_MESSAGE } from '../api/sidebar-api.errors';
-import { fetchTransport } from '../api/fetch.transport';
+import { apiTransports } from '../api/fetch.transport';
 import type { SidebarConnection } from '../host-adapter.types';
 import { connectServiceNow, type ConnectServiceNowOptions, type ServiceNowAdapter } from './servicenow.adapter';
 
@@ -19,11 +19,11 @@ export function serviceNowExchange(adapter: ServiceNowAdapter): () => Promise<Se
 
 /** Everything the ServiceNow entry needs: `SidebarRoot({ connect: connectServiceNowSidebar })`. */
 export function connectServiceNowSidebar(
-  options: ConnectServiceNowOptions & Partial<Pick<SidebarApiOptions, 'transport'>> = {},
+  options: ConnectServiceNowOptions & Partial<Pick<SidebarApiOptions, 'transport' | 'stream'>> = {},
 ): Promise<SidebarConnection> {
   try {
     const host = connectServiceNow(options);
-    const api = createSidebarApi({ transport: options.transport ?? fetchTransport(), exchange: serviceNowExchange(host) });
+    const api = createSidebarApi({ ...apiTransports(options), exchange: serviceNowExchange(host) });
     return Promise.resolve({ host, api });
   } catch (error) {
     return Promise.reject(error);

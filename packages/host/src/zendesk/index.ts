@@ -1,5 +1,5 @@
 import { createSidebarApi, type SessionExchange, type SidebarApiOptions } from '../api/sidebar-api.client';
-import { fetchTransport } from '../api/fetch.transport';
+import { apiTransports } from '../api/fetch.transport';
 import { SidebarApiError } from '@vouchsafe/contracts';
 import { SESSION_REJECTED_MESSAGE } from '../api/sidebar-api.errors';
 import type { SidebarConnection } from '../host-adapter.types';
@@ -21,9 +21,9 @@ export function zendeskExchange(adapter: ZendeskAdapter): () => Promise<SessionE
 
 /** Everything the Zendesk entry needs: `SidebarRoot({ connect: connectZendeskSidebar })`. */
 export async function connectZendeskSidebar(
-  options: ConnectZendeskOptions & Partial<Pick<SidebarApiOptions, 'transport'>> = {},
+  options: ConnectZendeskOptions & Partial<Pick<SidebarApiOptions, 'transport' | 'stream'>> = {},
 ): Promise<SidebarConnection> {
   const host = await connectZendesk(options);
-  const api = createSidebarApi({ transport: options.transport ?? fetchTransport(), exchange: zendeskExchange(host) });
+  const api = createSidebarApi({ ...apiTransports(options), exchange: zendeskExchange(host) });
   return { host, api };
 }
