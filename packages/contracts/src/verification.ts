@@ -53,6 +53,11 @@ export const VerificationSchema = z.object({
   state: VerificationStateSchema,
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
+  /**
+   * While started/waiting: when the attempt times out (policy.attemptTimeoutSeconds after the start;
+   * the sidebar counts down to it). Optional so older API answers still parse; the API fills it.
+   */
+  expiresAt: z.string().nullable().optional(),
   /** For `verified` / `overridden`: when the verification stops counting (bound to ticket + agent). */
   validUntil: z.string().nullable(),
   agentLabel: z.string(),
