@@ -21,6 +21,10 @@ import { createSessionTokens } from './modules/sessions/session-token';
 import { sidebarPagesRoutes } from './modules/sidebar-pages/sidebar-pages.routes';
 import { tenantAdminRoutes, tenantFromPath } from './modules/tenants/tenants.routes';
 import { createTenantsService } from './modules/tenants/tenants.service';
+import { idpAdminRoutes } from './modules/idps/idps.routes';
+import { createIdpsService } from './modules/idps/idps.service';
+import { policyAdminRoutes } from './modules/policy/policy.routes';
+import { createPolicyService } from './modules/policy/policy.service';
 import type { NoteDispatcher } from './modules/notes/note-delivery';
 import { setupNotes } from './modules/notes/notes.setup';
 import { createTicketSecretsService } from './modules/secrets/ticket-secrets.service';
@@ -129,6 +133,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/t/:tenant', tenantFromPath(tenants), publicSecrets);
   app.use('/api/v1', publicSecrets);
   app.use('/api/v1/admin/tenants', tenantAdminRoutes(tenants, config));
+  const idps = createIdpsService({ db, keyring: deps.keyring, allowInsecureHelpdesks: config.allowInsecureHelpdesks });
+  app.use('/api/v1/admin/tenants/:slug/idp', idpAdminRoutes(idps, config));
+  app.use('/api/v1/admin/tenants/:slug/policy', policyAdminRoutes(createPolicyService({ db }), config));
   app.use(['/api/v1/sessions', '/api/v1/sidebar'], sidebarCors(config.corsOrigins));
   app.use('/api/v1/sessions', sessionRoutes({ sessions, metrics }));
   app.use(

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database';
+import { idpBinding } from '../idps/idp-config';
 import { credentialsBinding } from '../tenants/tenant-credentials';
 import type { Keyring } from './keyring';
 
@@ -16,7 +17,8 @@ export interface RotationResult {
  * re-wraps (SKIP LOCKED, so a reveal in flight is never blocked for long and two rotations can
  * run side by side). Payload ciphertext is untouched; only the small wrapped key changes.
  * Old kids must stay in VOUCHSAFE_KEYS until this reports remaining = 0. Help-desk tenant
- * credentials are envelopes too (AAD: tenant + 'tenant-credentials') and are re-wrapped the same way.
+ * credentials are envelopes too (AAD: tenant + 'tenant-credentials') and are re-wrapped the same way,
+ * as are IdP connections (AAD: tenant + 'idp:<kind>').
  */
 export async function rotateKeys(db: Db, keyring: Keyring, onProgress?: (done: number) => void): Promise<RotationResult> {
   let rewrapped = 0;
@@ -57,6 +59,7 @@ export async function rotateKeys(db: Db, keyring: Keyring, onProgress?: (done: n
     if (n < BATCH) break;
   }
   rewrapped += await rotateTenantCredentials(db, keyring, (n) => onProgress?.(rewrapped + n));
+  rewrapped += await rotateIdpCredentials(db, keyring, (n) => onProgress?.(rewrapped + n));
   const left = await db
     .selectFrom('secret_payloads')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -67,7 +70,12 @@ export async function rotateKeys(db: Db, keyring: Keyring, onProgress?: (done: n
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('credentials_kid', '<>', keyring.activeKid)
     .executeTakeFirstOrThrow();
-  return { rewrapped, remaining: Number(left.n) + Number(tenantsLeft.n) };
+  const idpsLeft = await db
+    .selectFrom('tenant_idps')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('credentials_kid', '<>', keyring.activeKid)
+    .executeTakeFirstOrThrow();
+  return { rewrapped, remaining: Number(left.n) + Number(tenantsLeft.n) + Number(idpsLeft.n) };
 }
 
 async function rotateTenantCredentials(db: Db, keyring: Keyring, onProgress: (done: number) => void): Promise<number> {
@@ -92,6 +100,39 @@ async function rotateTenantCredentials(db: Db, keyring: Keyring, onProgress: (do
           .updateTable('tenants')
           .set({ credentials_kid: next.kid, credentials_wrapped_key: next.wrappedKey })
           .where('id', '=', r.id)
+          .execute();
+      }
+      return rows.length;
+    });
+    rewrapped += n;
+    if (n > 0) onProgress(rewrapped);
+    if (n < BATCH) break;
+  }
+  return rewrapped;
+}
+
+async function rotateIdpCredentials(db: Db, keyring: Keyring, onProgress: (done: number) => void): Promise<number> {
+  let rewrapped = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('tenant_idps')
+        .select(['tenant_id', 'kind', 'credentials_format', 'credentials_kid', 'credentials_wrapped_key'])
+        .where('credentials_kid', '<>', keyring.activeKid)
+        .limit(BATCH)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      for (const r of rows) {
+        const next = keyring.rewrap(
+          { format: r.credentials_format, kid: r.credentials_kid, wrappedKey: r.credentials_wrapped_key },
+          idpBinding(r.tenant_id, r.kind),
+        );
+        await trx
+          .updateTable('tenant_idps')
+          .set({ credentials_kid: next.kid, credentials_wrapped_key: next.wrappedKey })
+          .where('tenant_id', '=', r.tenant_id)
+          .where('kind', '=', r.kind)
           .execute();
       }
       return rows.length;

@@ -1,0 +1,47 @@
+import express, { Router } from 'express';
+import { IdpConfigSchema, type IdpKind } from '@vouchsafe/contracts';
+import { AppError } from '../../errors';
+import { bearerAuth, noStore, requireJson } from '../../http/middleware';
+import type { IdpsService } from './idps.service';
+
+const KINDS: readonly IdpKind[] = ['okta', 'duo', 'oidc', 'twilio'];
+
+function kindOf(raw: unknown): IdpKind {
+  const kind = KINDS.find((k) => k === raw);
+  if (!kind) throw new AppError('not_found', `There is no identity-provider kind "${String(raw).slice(0, 20)}"; use one of ${KINDS.join(', ')}.`);
+  return kind;
+}
+
+/** `/api/v1/admin/tenants/:slug/idp`: API-token administration of a tenant's IdP connections. */
+export function idpAdminRoutes(service: IdpsService, opts: { apiTokens: readonly string[] }): Router {
+  const router = Router({ mergeParams: true });
+  router.use(noStore, bearerAuth(opts.apiTokens));
+
+  router.get('/', async (req, res) => {
+    res.json({ idps: await service.list(String((req.params as Record<string, string | undefined>).slug ?? '')) });
+  });
+
+  router.put('/:kind', requireJson, express.json({ limit: '64kb', strict: true }), async (req, res) => {
+    const kind = kindOf(req.params.kind);
+    const config = IdpConfigSchema.parse(req.body);
+    if (config.kind !== kind) {
+      throw new AppError('validation_failed', `The request is not valid: kind "${config.kind}" does not match the path (${kind}).`, {
+        issues: [{ path: 'kind', message: `must be "${kind}" (the kind in the path)` }],
+      });
+    }
+    const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
+    const { isReplacement } = await service.set(slug, config);
+    req.log.info({ tenant: slug, idp: kind, isReplacement }, 'idp configured');
+    res.status(204).end();
+  });
+
+  router.delete('/:kind', async (req, res) => {
+    const kind = kindOf(req.params.kind);
+    const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
+    await service.remove(slug, kind);
+    req.log.info({ tenant: slug, idp: kind }, 'idp removed');
+    res.status(204).end();
+  });
+
+  return router;
+}

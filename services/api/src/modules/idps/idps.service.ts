@@ -1,0 +1,85 @@
+import type { IdpConfig, IdpKind, VerificationMethod } from '@vouchsafe/contracts';
+import type { Db } from '../../db/database';
+import { AppError } from '../../errors';
+import type { Keyring } from '../keys/keyring';
+import { findActiveBySlug } from '../tenants/tenants.repository';
+import { methodsOfIdp, openIdpConfig, publicSettings, refuseInsecureIdp, sealIdpConfig, type IdpSettings } from './idp-config';
+import * as repo from './idps.repository';
+
+export interface IdpsDeps {
+  db: Db;
+  keyring: Keyring;
+  /** Vendor hosts may be overridden (http, localhost, stand-ins) only in development and tests. */
+  allowInsecureHelpdesks: boolean;
+}
+
+export interface IdpSummary {
+  kind: IdpKind;
+  settings: IdpSettings;
+  updatedAt: string;
+}
+
+/** The help-desk tenant an admin path names; removed, unknown and the default tenant answer 404. */
+export async function adminTenantBySlug(db: Db, slug: string): Promise<{ id: string; slug: string }> {
+  const row = /^[a-z0-9][a-z0-9-]{1,39}$/.test(slug) ? await findActiveBySlug(db, slug) : undefined;
+  if (!row || row.desk === null) throw new AppError('not_found', `There is no help-desk tenant "${slug.slice(0, 40)}".`);
+  return { id: row.id, slug: row.slug };
+}
+
+/** Host only (never a full URL) for the audit trail: pointing an IdP somewhere else must be visible. */
+function hostOf(config: IdpConfig): string | null {
+  const url = config.kind === 'okta' ? config.orgUrl : config.kind === 'oidc' ? config.issuer : config.kind === 'twilio' ? config.baseUrl : undefined;
+  if (config.kind === 'duo') return config.apiHost;
+  if (url === undefined) return null;
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
+}
+
+/** The tenant's connection of this kind, opened; undefined when none is configured. */
+export async function loadIdpConfig<K extends IdpKind>(db: Db, keyring: Keyring, tenantId: string, kind: K): Promise<Extract<IdpConfig, { kind: K }> | undefined> {
+  const row = await repo.findIdp(db, tenantId, kind);
+  return row && openIdpConfig(keyring, tenantId, kind, row.sealed);
+}
+
+/** Methods the tenant's stored connections make possible, in VERIFICATION_METHODS order of their IdPs. */
+export async function configuredMethods(db: Db, tenantId: string): Promise<VerificationMethod[]> {
+  return (await repo.listIdps(db, tenantId)).flatMap((r) => methodsOfIdp(r.kind, r.settings));
+}
+
+export function createIdpsService(deps: IdpsDeps) {
+  const { db, keyring } = deps;
+
+  async function set(slug: string, config: IdpConfig): Promise<{ isReplacement: boolean }> {
+    refuseInsecureIdp(config, deps.allowInsecureHelpdesks);
+    const tenant = await adminTenantBySlug(db, slug);
+    const settings = publicSettings(config);
+    return repo.upsertIdp(
+      db,
+      { tenantId: tenant.id, kind: config.kind, settings, sealed: sealIdpConfig(keyring, tenant.id, config) },
+      { kind: config.kind, host: hostOf(config), ...(config.kind === 'okta' ? { auth: settings.auth } : {}) },
+    );
+  }
+
+  async function list(slug: string): Promise<IdpSummary[]> {
+    const tenant = await adminTenantBySlug(db, slug);
+    return (await repo.listIdps(db, tenant.id)).map((r) => ({
+      kind: r.kind,
+      settings: r.settings as IdpSettings,
+      updatedAt: r.updatedAt.toISOString(),
+    }));
+  }
+
+  async function remove(slug: string, kind: IdpKind): Promise<void> {
+    const tenant = await adminTenantBySlug(db, slug);
+    if (!(await repo.deleteIdp(db, tenant.id, kind))) {
+      throw new AppError('not_found', `Tenant "${tenant.slug}" has no ${kind} connection.`);
+    }
+  }
+
+  return { set, list, remove };
+}
+
+export type IdpsService = ReturnType<typeof createIdpsService>;

@@ -1,0 +1,61 @@
+import type { IdpConfig, IdpKind, VerificationPolicy } from '@vouchsafe/contracts';
+import type { Db } from '../../db/database';
+import { createOidcProvider } from '../../providers/oidc';
+import type { VerificationProvider } from '../../providers/provider.types';
+import { createTwilioProvider } from '../../providers/twilio';
+import type { Keyring } from '../keys/keyring';
+import { openIdpConfig } from './idp-config';
+import { findIdp, listIdps } from './idps.repository';
+
+/**
+ * Builds a tenant's providers from its sealed IdP connections. Each provider package exports one
+ * constructor `(config, { timeoutMs, policy? }) => VerificationProvider`; they are looked up in a
+ * registry so a kind whose provider is not built into this process simply has no provider (the
+ * evaluation then reports it as not connected) instead of breaking the others.
+ */
+
+export interface ProviderOptions {
+  timeoutMs: number;
+  policy?: VerificationPolicy;
+}
+
+export type ProviderConstructor<K extends IdpKind> = (config: Extract<IdpConfig, { kind: K }>, opts: ProviderOptions) => VerificationProvider;
+export type ProviderConstructors = { [K in IdpKind]: ProviderConstructor<K> };
+
+const registry: Partial<ProviderConstructors> = {
+  oidc: createOidcProvider,
+  twilio: createTwilioProvider,
+};
+
+/** Adds or replaces the constructor of a kind (provider packages register themselves; tests may too). */
+export function registerProviderConstructor<K extends IdpKind>(kind: K, ctor: ProviderConstructor<K>): void {
+  (registry as Record<IdpKind, unknown>)[kind] = ctor;
+}
+
+function construct<K extends IdpKind>(config: Extract<IdpConfig, { kind: K }>, opts: ProviderOptions, constructors: Partial<ProviderConstructors>): VerificationProvider | undefined {
+  const ctor = constructors[config.kind as K] as ProviderConstructor<K> | undefined;
+  return ctor?.(config, opts);
+}
+
+export interface CreateProvidersOptions extends ProviderOptions {
+  /** Overrides of the registry (tests). */
+  constructors?: Partial<ProviderConstructors>;
+}
+
+/** The provider of one kind for this tenant, or undefined when not configured or not built in. */
+export async function createProvider(db: Db, keyring: Keyring, tenantId: string, kind: IdpKind, opts: CreateProvidersOptions): Promise<VerificationProvider | undefined> {
+  const row = await findIdp(db, tenantId, kind);
+  if (!row) return undefined;
+  const { constructors, ...providerOpts } = opts;
+  return construct(openIdpConfig(keyring, tenantId, kind, row.sealed), providerOpts, { ...registry, ...constructors });
+}
+
+/** Every provider the tenant's connections make possible, keyed by IdP kind. */
+export async function createProviders(db: Db, keyring: Keyring, tenantId: string, opts: CreateProvidersOptions): Promise<Map<IdpKind, VerificationProvider>> {
+  const out = new Map<IdpKind, VerificationProvider>();
+  for (const { kind } of await listIdps(db, tenantId)) {
+    const provider = await createProvider(db, keyring, tenantId, kind, opts);
+    if (provider) out.set(kind, provider);
+  }
+  return out;
+}
