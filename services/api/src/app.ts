@@ -28,6 +28,7 @@ import { createPolicyService } from './modules/policy/policy.service';
 import type { NoteDispatcher } from './modules/notes/note-delivery';
 import { setupNotes } from './modules/notes/notes.setup';
 import { createTicketSecretsService } from './modules/secrets/ticket-secrets.service';
+import { setupRecipients } from './modules/secrets/recipients.setup';
 import { sidebarRoutes } from './modules/sidebar/sidebar.routes';
 
 export interface AppDeps {
@@ -117,10 +118,18 @@ export function createApp(deps: AppDeps): Express {
     }
   });
 
-  const secretsDeps = { db, keyring: deps.keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
-  const secrets = createSecretsService(secretsDeps);
-  const ticketSecrets = createTicketSecretsService(secretsDeps);
   const tenants = createTenantsService({ db, keyring: deps.keyring, allowInsecureHelpdesks: config.allowInsecureHelpdesks });
+  // Verified-requester-only secrets (modules/secrets/NOTES.md); the recipient's verification runs in modules/verification.
+  const recipients = setupRecipients({
+    db,
+    keyring: deps.keyring,
+    tenants,
+    helpdeskTimeoutMs: config.helpdeskTimeoutMs,
+    startRecipient: () => Promise.reject(new AppError('not_found', 'Recipient verification is not available on this server.')),
+  });
+  const secretsDeps = { db, keyring: deps.keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
+  const secrets = createSecretsService({ ...secretsDeps, recipientMethods: recipients.service.methodsFor });
+  const ticketSecrets = createTicketSecretsService({ ...secretsDeps, recipients: recipients.lookups });
   const sessions = createSessionsService({
     tenants,
     connectorFor: (tenant) => createConnector(tenant, { timeoutMs: config.helpdeskTimeoutMs }),
@@ -129,7 +138,7 @@ export function createApp(deps: AppDeps): Express {
     forgeJwksUrl: config.forgeJwksUrl,
   });
   // One router instance at both prefixes, so the per-address limit is shared.
-  const publicSecrets = secretsRoutes(secrets, config);
+  const publicSecrets = secretsRoutes(secrets, config, recipients.service);
   app.use('/api/v1/t/:tenant', tenantFromPath(tenants), publicSecrets);
   app.use('/api/v1', publicSecrets);
   app.use('/api/v1/admin/tenants', tenantAdminRoutes(tenants, config));

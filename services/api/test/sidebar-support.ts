@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { SESSION_HEADER, type CreateSecretRequest, type Desk } from '@vouchsafe/contracts';
+import { SESSION_HEADER, type CreateTicketSecretRequest, type Desk } from '@vouchsafe/contracts';
 import { sealSecret, toBase64Url, type SecretPayload } from '@vouchsafe/crypto';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
 import { startJobs, type Jobs } from '../src/jobs';
@@ -116,7 +116,7 @@ export async function send(
   w: SidebarWorld,
   a: Agent,
   payload: SecretPayload = { kind: 'text', text: 'correct horse battery staple' },
-  extra: Partial<CreateSecretRequest> & { passphrase?: string } = {},
+  extra: Partial<CreateTicketSecretRequest> & { passphrase?: string } = {},
 ): Promise<Sent> {
   const { passphrase, ...rest } = extra;
   const sealed = await sealSecret(payload, passphrase ? { passphrase, iterations: TEST_ITERATIONS } : {});

@@ -81,20 +81,30 @@ export interface SecretMeta {
   expiresAt: Date;
   viewsLeft: number;
   passphraseSalt: Buffer | null;
+  /** Only the ticket's requester may open it, with a reveal grant from their verification. */
+  requiresVerification: boolean;
 }
 
 /** Metadata of a secret that can still be revealed; undefined for unknown, expired, used up or revoked. */
 export async function findAvailable(db: Db, tenantId: string, id: string): Promise<SecretMeta | undefined> {
   const row = await db
     .selectFrom('secrets')
-    .select(['kind', 'expires_at', 'views_left', 'passphrase_salt'])
+    .select(['kind', 'expires_at', 'views_left', 'passphrase_salt', 'requires_verification'])
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .where('views_left', '>', 0)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
     .executeTakeFirst();
-  return row && { kind: row.kind, expiresAt: row.expires_at, viewsLeft: row.views_left, passphraseSalt: row.passphrase_salt };
+  return (
+    row && {
+      kind: row.kind,
+      expiresAt: row.expires_at,
+      viewsLeft: row.views_left,
+      passphraseSalt: row.passphrase_salt,
+      requiresVerification: row.requires_verification,
+    }
+  );
 }
 
 export interface RevealInput {
@@ -102,8 +112,26 @@ export interface RevealInput {
   id: string;
   keyCheckHash: Buffer;
   passphraseCheckHash: Buffer | null;
+  /** SHA-256 of the reveal grant the recipient brought (verified-requester-only secrets); null without one. */
+  grantHash?: Buffer | null;
   clientKey: Buffer;
   clientIp: string | null;
+}
+
+/**
+ * What must hold for a reveal, on the secrets row `s` — apart from the reveal grant. Shared by the
+ * grant CTE and the consuming UPDATE of consumeView, so the grant is only spent on a reveal that
+ * happens.
+ */
+function revealable(r: RevealInput): RawBuilder<unknown> {
+  return sql`s.tenant_id = ${r.tenantId} AND s.id = ${r.id}
+         AND s.views_left > 0 AND s.revoked_at IS NULL AND s.expires_at > now()
+         AND s.key_check_hash = ${r.keyCheckHash}
+         AND (s.passphrase_check_hash IS NULL OR s.passphrase_check_hash = ${r.passphraseCheckHash})
+         AND NOT EXISTS (
+           SELECT 1 FROM reveal_attempts a
+            WHERE a.tenant_id = s.tenant_id AND a.secret_id = s.id AND a.client_key = ${r.clientKey}
+              AND a.next_allowed_at > now())`;
 }
 
 export interface Revealed {
@@ -121,6 +149,11 @@ export interface Revealed {
  * secret is delivered at most once across any number of processes. When views_left reaches 0 the
  * same statement deletes the payload. A wrong key or passphrase, a throttled client, or an expired
  * / revoked secret simply match nothing: nothing is consumed.
+ *
+ * A verified-requester-only secret also needs an unexpired reveal grant: the `grant` CTE deletes it
+ * (only when everything else matches) and the UPDATE requires that delete to have returned a row.
+ * Two reveals racing with the same grant serialise on the grant row; the second finds it gone and
+ * consumes nothing — the DELETE is the gate, not a read that a concurrent statement could miss.
  */
 export async function consumeView(db: Db, r: RevealInput): Promise<Revealed | undefined> {
   const { rows } = await sql<{
@@ -133,17 +166,16 @@ export async function consumeView(db: Db, r: RevealInput): Promise<Revealed | un
     event_id: string;
     noted: boolean;
   }>`
-    WITH consumed AS (
+    WITH grant_used AS (
+      DELETE FROM reveal_grants g USING secrets s
+       WHERE g.tenant_id = s.tenant_id AND g.secret_id = s.id AND g.grant_hash = ${r.grantHash ?? null}
+         AND g.expires_at > now() AND s.requires_verification AND ${revealable(r)}
+      RETURNING g.verification_id
+    ), consumed AS (
       UPDATE secrets s
          SET views_left = s.views_left - 1, last_viewed_at = now()
-       WHERE s.tenant_id = ${r.tenantId} AND s.id = ${r.id}
-         AND s.views_left > 0 AND s.revoked_at IS NULL AND s.expires_at > now()
-         AND s.key_check_hash = ${r.keyCheckHash}
-         AND (s.passphrase_check_hash IS NULL OR s.passphrase_check_hash = ${r.passphraseCheckHash})
-         AND NOT EXISTS (
-           SELECT 1 FROM reveal_attempts a
-            WHERE a.tenant_id = s.tenant_id AND a.secret_id = s.id AND a.client_key = ${r.clientKey}
-              AND a.next_allowed_at > now())
+       WHERE ${revealable(r)}
+         AND (NOT s.requires_verification OR EXISTS (SELECT 1 FROM grant_used))
       RETURNING s.tenant_id, s.id, s.kind, s.views_left, s.size_bytes, s.label_masked
     ), kept AS (
       SELECT p.format, p.kid, p.wrapped_key, p.ciphertext
@@ -156,8 +188,9 @@ export async function consumeView(db: Db, r: RevealInput): Promise<Revealed | un
     ), event AS (
       INSERT INTO audit_events (tenant_id, type, secret_id, data)
       SELECT tenant_id, 'secret.revealed', id,
-             jsonb_build_object('outcome', 'ok', 'viewsLeft', views_left, 'sizeBytes', size_bytes,
-                                'purged', views_left = 0, 'clientIp', ${r.clientIp}::text)
+             jsonb_strip_nulls(jsonb_build_object('outcome', 'ok', 'viewsLeft', views_left, 'sizeBytes', size_bytes,
+                                'purged', views_left = 0, 'clientIp', ${r.clientIp}::text,
+                                'verificationId', (SELECT verification_id::text FROM grant_used LIMIT 1)))
         FROM consumed
       RETURNING id, tenant_id, secret_id, occurred_at
     ), ticket AS (
@@ -192,6 +225,9 @@ export interface RevealDiagnosis {
   isKeyOk: boolean;
   needsPassphrase: boolean;
   isPassphraseOk: boolean;
+  needsVerification: boolean;
+  /** The grant sent (if any) is this secret's, unexpired and unused. */
+  isGrantOk: boolean;
   /** Seconds until this client may guess again; null when it is not throttled. */
   retryAfterSeconds: number | null;
 }
@@ -203,12 +239,17 @@ export async function diagnoseReveal(db: Db, r: RevealInput): Promise<RevealDiag
     key_ok: boolean;
     needs_passphrase: boolean;
     passphrase_ok: boolean;
+    needs_verification: boolean;
+    grant_ok: boolean;
     retry_after: number | null;
   }>`
     SELECT (s.views_left > 0 AND s.revoked_at IS NULL AND s.expires_at > now()) AS available,
            s.key_check_hash = ${r.keyCheckHash} AS key_ok,
            s.passphrase_check_hash IS NOT NULL AS needs_passphrase,
            (s.passphrase_check_hash IS NULL OR s.passphrase_check_hash = ${r.passphraseCheckHash}) IS TRUE AS passphrase_ok,
+           s.requires_verification AS needs_verification,
+           EXISTS (SELECT 1 FROM reveal_grants g WHERE g.tenant_id = s.tenant_id AND g.secret_id = s.id
+                      AND g.grant_hash = ${r.grantHash ?? null} AND g.expires_at > now()) AS grant_ok,
            (SELECT ceil(extract(epoch FROM a.next_allowed_at - now()))::int FROM reveal_attempts a
              WHERE a.tenant_id = s.tenant_id AND a.secret_id = s.id AND a.client_key = ${r.clientKey}
                AND a.next_allowed_at > now()) AS retry_after
@@ -220,6 +261,8 @@ export async function diagnoseReveal(db: Db, r: RevealInput): Promise<RevealDiag
     isKeyOk: row.key_ok,
     needsPassphrase: row.needs_passphrase,
     isPassphraseOk: row.passphrase_ok,
+    needsVerification: row.needs_verification,
+    isGrantOk: row.grant_ok,
     retryAfterSeconds: row.retry_after === null ? null : Math.max(1, row.retry_after),
   };
 }

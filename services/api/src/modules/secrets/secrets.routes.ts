@@ -1,9 +1,17 @@
 import express, { Router } from 'express';
-import { CreateSecretRequestSchema, LIMITS, REVOKE_TOKEN_HEADER, RevealRequestSchema, SecretIdSchema } from '@vouchsafe/contracts';
+import {
+  CreateSecretRequestSchema,
+  LIMITS,
+  REVOKE_TOKEN_HEADER,
+  RevealRequestSchema,
+  SecretIdSchema,
+  VerifyRecipientRequestSchema,
+} from '@vouchsafe/contracts';
 import { secretGone } from '../../errors';
 import { shortId } from '../../lib/ids';
 import { bearerAuth, clientIpOf, noStore, rateLimit, requireJson } from '../../http/middleware';
 import type { Request } from 'express';
+import type { RecipientVerification } from './recipient-verification.service';
 import type { RequestContext, SecretsService } from './secrets.service';
 
 export interface SecretsRoutesOptions {
@@ -25,7 +33,7 @@ function parseId(raw: unknown): string {
   return parsed.data;
 }
 
-export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOptions): Router {
+export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOptions, recipients?: Pick<RecipientVerification, 'start'>): Router {
   const router = Router();
   // base64 inflates by 4/3; allow for the JSON around it.
   const createLimit = Math.ceil(((opts.maxFileBytes + LIMITS.envelopeOverheadBytes) * 4) / 3) + 16 * 1024;
@@ -55,6 +63,17 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
     const id = parseId(req.params.id);
     const body = RevealRequestSchema.parse(req.body);
     res.json(await service.reveal(ctxOf(req), id, body));
+  });
+
+  // Verified-requester-only secrets: where to sign in (the IdP), coming back with a reveal grant.
+  // Nothing is consumed here; unknown, gone and ordinary secrets answer like a gone one.
+  router.post('/secrets/:id/verify', publicLimit, requireJson, smallJson, async (req, res) => {
+    const id = parseId(req.params.id);
+    const body = VerifyRecipientRequestSchema.parse(req.body);
+    if (!recipients) throw secretGone();
+    const answer = await recipients.start(req.tenantId, id, body.method);
+    req.log.info({ secret: shortId(id), method: body.method }, 'recipient verification started');
+    res.json(answer);
   });
 
   router.delete('/secrets/:id', publicLimit, async (req, res) => {

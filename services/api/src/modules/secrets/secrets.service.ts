@@ -3,6 +3,7 @@ import {
   LIMITS,
   type CreateSecretInput,
   type CreateSecretResponse,
+  type RecipientVerifyMethod,
   type RevealRequest,
   type RevealResponse,
   type SecretMetadata,
@@ -13,6 +14,7 @@ import { maskIdentifiers } from '../../lib/mask';
 import { newRevokeToken, newSecretId, sha256 } from '../../lib/ids';
 import type { Metrics } from '../../metrics';
 import type { Keyring } from '../keys/keyring';
+import { grantHashOf } from './reveal-grant';
 import * as repo from './secrets.repository';
 
 export interface SecretsDeps {
@@ -22,6 +24,8 @@ export interface SecretsDeps {
   metrics: Pick<Metrics, 'secretsCreated' | 'secretsRevealed'>;
   /** Called after a statement that queued a ticket note has committed (delivers it right away). */
   onNoteQueued?: () => void;
+  /** The tenant's link-based methods a recipient may verify with (verified-requester-only secrets). */
+  recipientMethods?: (tenantId: string) => Promise<RecipientVerifyMethod[]>;
 }
 
 export interface RequestContext {
@@ -93,6 +97,7 @@ export function createSecretsService(deps: SecretsDeps) {
   async function getMetadata(ctx: RequestContext, id: string): Promise<SecretMetadata> {
     const meta = await repo.findAvailable(db, ctx.tenantId, id);
     if (!meta) throw secretGone();
+    const verifyMethods = meta.requiresVerification ? ((await deps.recipientMethods?.(ctx.tenantId)) ?? []) : [];
     return {
       id,
       status: 'available',
@@ -101,6 +106,8 @@ export function createSecretsService(deps: SecretsDeps) {
       viewsLeft: meta.viewsLeft,
       needsPassphrase: meta.passphraseSalt !== null,
       ...(meta.passphraseSalt ? { passphraseSalt: meta.passphraseSalt.toString('base64url') } : {}),
+      needsVerification: meta.requiresVerification,
+      verifyMethods,
     };
   }
 
@@ -116,6 +123,7 @@ export function createSecretsService(deps: SecretsDeps) {
       id,
       keyCheckHash: sha256(fromB64u(req.keyCheck)),
       passphraseCheckHash: req.passphraseCheck ? sha256(fromB64u(req.passphraseCheck)) : null,
+      grantHash: req.grant ? grantHashOf(req.grant) : null,
       clientKey: clientKey(ctx, id),
       clientIp: ctx.clientIp,
     };
@@ -146,6 +154,14 @@ export function createSecretsService(deps: SecretsDeps) {
     if (!why.isKeyOk) {
       await recordFailureOrGone(input, 'wrong_link_key');
       throw new AppError('wrong_link_key', 'This link is not complete or not correct: its key does not match the secret. Nothing was revealed.');
+    }
+    if (why.needsVerification && !why.isGrantOk) {
+      throw new AppError(
+        'verification_required',
+        !input.grantHash
+          ? 'Only the ticket\'s requester may open this secret. Verify who you are first; nothing was revealed.'
+          : 'Your verification for this secret has expired or was already used. Verify again; nothing was revealed.',
+      );
     }
     if (why.needsPassphrase && input.passphraseCheckHash === null) {
       throw new AppError('passphrase_required', 'This secret is protected by a passphrase. Enter it to reveal the secret.');

@@ -11,6 +11,10 @@ export interface TicketBinding {
   /** Already masked. */
   agentLabel: string;
   fingerprint: string;
+  /** Only the ticket's requester may open it (after verifying); `requesterKey` names them. */
+  requiresVerification: boolean;
+  /** HMAC (primary keyring key) of the requester's identity on record; never the identifier. */
+  requesterKey: Buffer | null;
 }
 
 /**
@@ -19,13 +23,20 @@ export interface TicketBinding {
  * it commits or none (a failing outbox insert leaves no secret behind).
  */
 export async function insertTicketSecret(db: Db, s: NewSecret, b: TicketBinding): Promise<{ eventId: string }> {
-  const data = createdEventData(s, { desk: b.desk, ticketId: b.ticketId, agentId: b.agentId, agent: b.agentLabel });
+  const data = createdEventData(s, {
+    desk: b.desk,
+    ticketId: b.ticketId,
+    agentId: b.agentId,
+    agent: b.agentLabel,
+    ...(b.requiresVerification ? { requiresVerification: true } : {}),
+  });
   const { rows } = await sql<{ event_id: string }>`
     WITH c AS (
       INSERT INTO secrets (tenant_id, id, kind, expires_at, views_total, views_left, size_bytes, label_masked,
-                           key_check_hash, passphrase_salt, passphrase_check_hash, revoke_token_hash)
+                           key_check_hash, passphrase_salt, passphrase_check_hash, revoke_token_hash, requires_verification)
       VALUES (${s.tenantId}, ${s.id}, ${s.kind}, ${s.expiresAt}, ${s.views}, ${s.views}, ${s.sizeBytes},
-              ${s.labelMasked}, ${s.keyCheckHash}, ${s.passphraseSalt}, ${s.passphraseCheckHash}, ${s.revokeTokenHash})
+              ${s.labelMasked}, ${s.keyCheckHash}, ${s.passphraseSalt}, ${s.passphraseCheckHash}, ${s.revokeTokenHash},
+              ${b.requiresVerification})
       RETURNING tenant_id, id, kind, expires_at, views_total, label_masked
     ), payload AS (
       INSERT INTO secret_payloads (tenant_id, secret_id, format, kid, wrapped_key, ciphertext)
@@ -36,8 +47,10 @@ export async function insertTicketSecret(db: Db, s: NewSecret, b: TicketBinding)
       SELECT tenant_id, 'secret.created', id, ${data}::jsonb FROM c
       RETURNING id, occurred_at
     ), t AS (
-      INSERT INTO ticket_secrets (tenant_id, secret_id, ticket_id, agent_id, agent_label, fingerprint, kind, views_total, expires_at)
-      SELECT tenant_id, id, ${b.ticketId}, ${b.agentId}, ${b.agentLabel}, ${b.fingerprint}, kind, views_total, expires_at FROM c
+      INSERT INTO ticket_secrets (tenant_id, secret_id, ticket_id, agent_id, agent_label, fingerprint, kind, views_total, expires_at,
+                                  requester_key)
+      SELECT tenant_id, id, ${b.ticketId}, ${b.agentId}, ${b.agentLabel}, ${b.fingerprint}, kind, views_total, expires_at,
+             ${b.requesterKey} FROM c
       RETURNING *
     )
     ${ticketNote('sent', sql`t.agent_label`)}

@@ -1,5 +1,5 @@
 import express, { Router, type Request } from 'express';
-import { CreateSecretRequestSchema, LIMITS, SecretIdSchema, type CreateTicketSecretResponse } from '@vouchsafe/contracts';
+import { CreateTicketSecretRequestSchema, LIMITS, SecretIdSchema, type CreateTicketSecretResponse } from '@vouchsafe/contracts';
 import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
 import type { Db } from '../../db/database';
 import { AppError, secretGone } from '../../errors';
@@ -38,7 +38,7 @@ export function sidebarRoutes(deps: SidebarRoutesDeps): Router {
 
   router.post('/secrets', requireJson, express.json({ limit: createLimit, strict: true }), async (req, res) => {
     const session = sessionOf(req);
-    const body = CreateSecretRequestSchema.parse(req.body);
+    const body = CreateTicketSecretRequestSchema.parse(req.body);
     const tenant = await findActiveById(deps.db, session.tenantId);
     if (!tenant) throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
     const created = await deps.ticketSecrets.create(session, ctxOf(req), body);
@@ -47,7 +47,7 @@ export function sidebarRoutes(deps: SidebarRoutesDeps): Router {
       ...created,
       linkBase: linkBaseFor(publicUrl, tenant.slug, tenant.id === DEFAULT_TENANT_ID),
     };
-    req.log.info({ secret: shortId(created.id), kind: body.kind, views: body.views }, 'ticket secret created');
+    req.log.info({ secret: shortId(created.id), kind: body.kind, views: body.views, requiresVerification: body.requiresVerification }, 'ticket secret created');
     res.status(201).json(answer);
   });
 

@@ -1,0 +1,33 @@
+import type { Db } from '../../db/database';
+import { createConnector } from '../../helpdesks';
+import { requesterKeys } from '../../lib/requester-key';
+import type { Keyring } from '../keys/keyring';
+import type { TenantsService } from '../tenants/tenants.service';
+import { recipientMethods, requesterLookup } from './recipient-methods';
+import { createRecipientVerification, type RecipientVerificationDeps } from './recipient-verification.service';
+
+/**
+ * Wires verified-requester-only secrets: the lookups the sidebar create needs (requester on record
+ * through the desk, their HMAC keys, the tenant's link methods) and the recipient service the public
+ * routes and the verification callback use. `startRecipient` is the verification module's.
+ */
+export function setupRecipients(deps: {
+  db: Db;
+  keyring: Keyring;
+  tenants: Pick<TenantsService, 'loadDeskTenant'>;
+  helpdeskTimeoutMs: number;
+  startRecipient: RecipientVerificationDeps['startRecipient'];
+}) {
+  const lookups: Pick<RecipientVerificationDeps, 'requesterOf' | 'keysOf' | 'linkMethods'> = {
+    requesterOf: requesterLookup({
+      tenants: deps.tenants,
+      connectorFor: (tenant) => createConnector(tenant, { timeoutMs: deps.helpdeskTimeoutMs }),
+    }),
+    keysOf: (tenantId, requester) => requesterKeys(deps.keyring, tenantId, requester)?.candidates ?? [],
+    linkMethods: (tenantId) => recipientMethods(deps.db, tenantId),
+  };
+  const service = createRecipientVerification({ db: deps.db, ...lookups, startRecipient: deps.startRecipient });
+  return { lookups, service };
+}
+
+export type Recipients = ReturnType<typeof setupRecipients>;
