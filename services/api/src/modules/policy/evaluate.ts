@@ -51,7 +51,7 @@ const IDP_NAMES: Readonly<Record<VerificationMethod, string>> = {
   okta_push: 'Okta',
   duo_push: 'Duo',
   duo_universal: 'Duo (Universal Prompt)',
-  oidc: 'sign-in (OIDC)',
+  oidc: 'Sign-in (OIDC)',
   callback_sms: 'Twilio Verify',
   callback_voice: 'Twilio Verify',
 };
