@@ -24,6 +24,11 @@ export interface StartApiOptions {
   port?: number;
   /** Script to run instead of `services/api/src/main.ts` (same contract: PORT, /readyz, SIGTERM). */
   entry?: string;
+  /**
+   * Modules preloaded with `node --import` after tsx, e.g. the Duo interception
+   * (`imports: [DUO_INTERCEPT_MODULE], env: { VOUCHSAFE_TEST_DUO_STANDIN: duo.url }`). Paths or file URLs.
+   */
+  imports?: string[];
 }
 
 export interface ApiProcess {
@@ -113,7 +118,8 @@ export async function startApi(opts: StartApiOptions): Promise<ApiProcess> {
     ...opts.env,
   };
   // cwd is services/api so `--import tsx` resolves the API's own tsx, as `pnpm --filter @vouchsafe/api start` would.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const preloads = (opts.imports ?? []).flatMap((m) => ['--import', m]);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preloads, entry], {
     cwd: API_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,3 +4,6 @@
  * outcome of each push or code. One section per IdP; append yours below.
  */
 export {};
+
+// Duo: Auth API v2 + Universal Prompt + phone page (interception: @vouchsafe/test-support/duo-intercept).
+export * from './duo';
