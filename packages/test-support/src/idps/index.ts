@@ -5,5 +5,9 @@
  */
 export {};
 
+// Okta: Management API (users, factors, push verify with number challenge, transaction status), org token endpoint
+// for private-key OAuth, phone page at /__phone/okta, and the contract checker against ../shared/specs/okta.
+export * from './okta';
+
 // Duo: Auth API v2 + Universal Prompt + phone page (interception: @vouchsafe/test-support/duo-intercept).
 export * from './duo';
