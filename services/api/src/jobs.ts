@@ -4,6 +4,7 @@ import type { Metrics } from './metrics';
 import type { NoteDispatcher } from './modules/notes/note-delivery';
 import { sealAll } from './modules/audit/seal-chain';
 import { purgeExpired } from './modules/secrets/secrets.repository';
+import type { VerificationPoller } from './modules/verification/verification.poller';
 
 const PURGE_BATCH = 500;
 
@@ -22,6 +23,9 @@ export interface JobsOptions {
   notes?: Pick<NoteDispatcher, 'nudge' | 'deliverDue' | 'stop'>;
   outboxIntervalMs?: number;
   metrics?: Pick<Metrics, 'secretsExpired'>;
+  /** Push verifications due for a poll (started by any process) and expired open verifications. */
+  verificationPoller?: Pick<VerificationPoller, 'pollDue' | 'stop'>;
+  verificationIntervalMs?: number;
 }
 
 export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
@@ -71,11 +75,21 @@ export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
     );
   }
 
+  const poller = opts.verificationPoller;
+  if (poller) {
+    cancels.push(
+      loop('verifications', opts.verificationIntervalMs ?? 500, async () => {
+        await poller.pollDue();
+      }),
+    );
+  }
+
   return {
     async stop() {
       stopped = true;
       cancels.forEach((c) => c());
       await Promise.allSettled([...running]);
+      await poller?.stop();
       await notes?.stop();
     },
   };

@@ -38,6 +38,23 @@ export function createMetrics(db: Db) {
     labelNames: ['desk', 'reason'] as const,
     registers,
   });
+  const verificationsStarted = new Counter({
+    name: 'vouchsafe_verifications_started_total',
+    help: 'Caller and recipient verifications started (the IdP accepted the request), by method.',
+    labelNames: ['method'] as const,
+    registers,
+  });
+  const verificationsFinished = new Counter({
+    name: 'vouchsafe_verifications_finished_total',
+    help: 'Verification outcomes recorded by this process, by method and final state.',
+    labelNames: ['method', 'state'] as const,
+    registers,
+  });
+  const verificationStreams = new Gauge({
+    name: 'vouchsafe_verification_streams',
+    help: 'Open live-status streams (SSE) of sidebars connected to this process.',
+    registers,
+  });
   new Gauge({
     name: 'vouchsafe_notes_outbox',
     help: 'Rows in the internal-note outbox, by status (read from the database on scrape).',
@@ -60,6 +77,9 @@ export function createMetrics(db: Db) {
     notesDelivered,
     notesFailed,
     sessionRejections,
+    verificationsStarted,
+    verificationsFinished,
+    verificationStreams,
   };
 }
 

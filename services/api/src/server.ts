@@ -10,6 +10,8 @@ import type { Logger } from './logger';
 import { Keyring } from './modules/keys/keyring';
 import { startEmbedded, type Embedded } from './local/embedded';
 import { REPO_ROOT } from './paths';
+import { createLiveHub } from './modules/verification/live';
+import { setupVerification } from './modules/verification/verification.setup';
 
 
 export interface Running {
@@ -57,12 +59,17 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   // One metrics registry and one note dispatcher per process, shared by the HTTP app and the jobs.
   const metrics = createMetrics(db);
   const notes = setupNotes({ db, keyring, logger, metrics, config });
+  const verification = setupVerification({ db, keyring, logger, metrics, config, onNoteQueued: notes.nudge });
+  // One dedicated LISTEN connection per process fans verification changes out to its SSE streams.
+  const live = createLiveHub({ databaseUrl, logger });
   const app = createApp({
     config: { ...config, apiTokens, portalDir: config.portalDir ?? path.join(REPO_ROOT, 'apps/portal/dist') },
     db,
     keyring,
     metrics,
     notes,
+    verification,
+    live,
     logger,
   });
   const server = http.createServer(app);
@@ -82,6 +89,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
         outboxIntervalMs: config.outboxIntervalMs,
         notes,
         metrics,
+        verificationPoller: verification.poller,
       })
     : undefined;
   logger.info({ port, url, embedded: embedded !== undefined, activeKid: keyEntries[0]!.kid }, 'listening');
@@ -93,6 +101,8 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   const shutdown = (reason: string) =>
     (closing ??= (async () => {
       logger.info({ reason }, 'shutting down: no new connections, draining requests');
+      // Live-status streams never end on their own: close them (and the LISTEN connection) first.
+      await live.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // A keep-alive connection that was busy just now turns idle once its response is sent; close it
@@ -103,6 +113,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       clearInterval(sweep);
       clearTimeout(timer);
       await jobs?.stop();
+      await verification.poller.stop();
       await notes.stop();
       await db.destroy();
       await embedded?.stop();

@@ -61,4 +61,10 @@ export interface HelpdeskConnector {
   addInternalNote(ticketId: string, body: string): Promise<{ remoteId: string | null }>;
   /** True when a note containing `receipt` is already on the ticket (used before a retry). */
   findNote(ticketId: string, receipt: string): Promise<boolean>;
+  /**
+   * Adds a PUBLIC reply to the ticket: the desk itself sends it to the requester's email on record
+   * (Zendesk public comment, ServiceNow customer-visible `comments`, JSM public comment). Used for
+   * verification links only, which are worthless without the requester's own IdP sign-in.
+   */
+  addPublicReply(ticketId: string, body: string): Promise<{ remoteId: string | null }>;
 }

@@ -51,6 +51,13 @@ export function createJiraConnector(tenant: DeskTenant, opts: { timeoutMs: numbe
       return { remoteId: idString(field(body, 'id')) };
     },
 
+    async addPublicReply(ticketId, text) {
+      const body = await http.json('add public comment', 'POST', `/rest/servicedeskapi/request/${checkKey(ticketId)}/comment`, {
+        body: { body: text, public: true },
+      });
+      return { remoteId: idString(field(body, 'id')) };
+    },
+
     async findNote(ticketId, receipt) {
       const key = checkKey(ticketId);
       for (let page = 0; page < MAX_PAGES; page++) {

@@ -77,6 +77,13 @@ export function createServiceNowConnector(tenant: DeskTenant, opts: { timeoutMs:
       return { remoteId: null };
     },
 
+    async addPublicReply(ticketId, text) {
+      const { table, sysId } = record(ticketId);
+      // `comments` is the customer-visible journal: the instance notifies the caller on record.
+      await http.json('add customer comment', 'PATCH', `/api/now/table/${table}/${sysId}?sysparm_fields=sys_id`, { body: { comments: text } });
+      return { remoteId: null };
+    },
+
     async findNote(ticketId, receipt) {
       const { sysId } = record(ticketId);
       // The receipt goes into an encoded query: only a UUID may, so nothing can widen it.

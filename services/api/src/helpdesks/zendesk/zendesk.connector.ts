@@ -55,6 +55,13 @@ export function createZendeskConnector(tenant: DeskTenant, opts: { timeoutMs: nu
       return { remoteId: idString(field(comment, 'id')) ?? idString(field(audit, 'id')) };
     },
 
+    async addPublicReply(ticketId, text) {
+      const body = await http.json('add public reply', 'PUT', `/api/v2/tickets/${checkId(ticketId)}.json`, {
+        body: { ticket: { comment: { body: text, public: true } } },
+      });
+      return { remoteId: idString(field(field(body, 'audit'), 'id')) };
+    },
+
     async findNote(ticketId, receipt) {
       let path: string | null = `/api/v2/tickets/${checkId(ticketId)}/comments.json?sort_order=desc`;
       for (let page = 0; path && page < MAX_COMMENT_PAGES; page++) {

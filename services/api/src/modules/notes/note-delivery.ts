@@ -5,7 +5,7 @@ import { maskIdentifiers } from '../../lib/mask';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import * as outbox from './outbox.repository';
-import { parseNote, renderNote } from './note-text';
+import { parseNote, renderParsedNote } from './note-text';
 
 /**
  * Delivers leased outbox rows to the desks, outside any transaction (see NOTES.md for the rules).
@@ -71,7 +71,7 @@ export function createNoteDelivery(deps: NoteDeliveryDeps) {
         log.info(ctx, 'internal note found on the desk from an earlier attempt');
         return;
       }
-      const { remoteId } = await connector.addInternalNote(row.ticketId, renderNote(parsed.action, parsed.facts, row.auditEventId));
+      const { remoteId } = await connector.addInternalNote(row.ticketId, renderParsedNote(parsed, row.auditEventId));
       if (await outbox.markDelivered(db, row, remoteId)) deps.metrics.notesDelivered.inc();
       log.info(ctx, 'internal note delivered');
     } catch (err) {

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { maskIdentifiers } from '../../lib/mask';
+import {
+  VERIFICATION_NOTE_ACTIONS,
+  VerificationNoteFactsSchema,
+  renderVerificationNote,
+  type VerificationNoteAction,
+  type VerificationNoteFacts,
+} from './verification-note-text';
 
 /**
  * The text of an internal note. Outbox rows hold structured, already-masked facts (written by SQL
@@ -76,9 +83,24 @@ export function renderNote(action: NoteAction, facts: NoteFacts, receipt: string
   return lines.join('\n');
 }
 
+export type ParsedNote =
+  | { action: NoteAction; facts: NoteFacts }
+  | { action: VerificationNoteAction; facts: VerificationNoteFacts; isVerification: true };
+
 /** Parses a stored row; undefined when it cannot be rendered (the row is then marked failed). */
-export function parseNote(action: string, note: unknown): { action: NoteAction; facts: NoteFacts } | undefined {
+export function parseNote(action: string, note: unknown): ParsedNote | undefined {
+  const v = VERIFICATION_NOTE_ACTIONS.find((x) => x === action);
+  if (v) {
+    const facts = VerificationNoteFactsSchema.safeParse(note);
+    return facts.success ? { action: v, facts: facts.data, isVerification: true } : undefined;
+  }
   const a = NOTE_ACTIONS.find((x) => x === action);
   const facts = NoteFactsSchema.safeParse(note);
   return a && facts.success ? { action: a, facts: facts.data } : undefined;
+}
+
+/** The text of any parsed outbox row (secret steps and verification steps). */
+export function renderParsedNote(parsed: ParsedNote, receipt: string): string {
+  if ('isVerification' in parsed) return renderVerificationNote(parsed.action, parsed.facts, receipt, cleanText, formatUtc);
+  return renderNote(parsed.action, parsed.facts, receipt);
 }

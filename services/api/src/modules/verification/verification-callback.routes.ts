@@ -1,0 +1,119 @@
+import { Router, type Response } from 'express';
+import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
+import { rateLimit } from '../../http/middleware';
+import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
+import { IDP_OF_METHOD } from '../idps/idp-config';
+import { findActiveById } from '../tenants/tenants.repository';
+import type { OnRecipientVerified } from './recipient-hook';
+import { providerFailureReason } from './start-verification';
+import type { VerificationDeps } from './verification.deps';
+import * as repo from './verification.repository';
+import { recordProviderOutcome } from './verification.service';
+
+/**
+ * `GET /verify/callback/:kind` (public): where the IdP sends the browser back after a link-based
+ * verification (OIDC authorization code, Duo Universal Prompt `duo_code`). The `state` finds the
+ * verification; the provider checks everything else (state match, nonce, claims, subject) and its
+ * answer is recorded in one statement. The page is tiny, static and script-free.
+ */
+
+export interface CallbackRoutesDeps {
+  verification: Pick<VerificationDeps, 'db' | 'metrics' | 'onNoteQueued' | 'providersFor' | 'loadPolicy' | 'logger'>;
+  rateLimitPerMinute: number;
+  /** modules/secrets: a verified recipient gets a one-time reveal grant; undefined until wired. */
+  onRecipientVerified?: OnRecipientVerified;
+}
+
+const KINDS = new Set(['oidc', 'duo']);
+const UUID_LEAD = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[.:_-]|$)/i;
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(res: Response, status: number, title: string, text: string): void {
+  res
+    .status(status)
+    .set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      'Referrer-Policy': 'no-referrer',
+    })
+    .send(
+      `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+        `<meta name="robots" content="noindex"><title>${escapeHtml(title)} · Vouchsafe</title></head>` +
+        `<body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></main></body></html>\n`,
+    );
+}
+
+const RESULT_PAGES: Record<string, [number, string, string]> = {
+  verified: [200, 'You are verified', 'Thank you. You can close this page and go back to your call with our support team.'],
+  denied: [200, 'Verification refused', 'The sign-in was refused. If you did not expect this, tell our support team.'],
+  timed_out: [410, 'This link has expired', 'Ask our support team to send a new one.'],
+  failed: [200, 'Verification failed', 'We could not confirm your identity with this sign-in. Our support team can see the result and will help.'],
+  cancelled: [410, 'This link is no longer valid', 'The verification was cancelled. Ask our support team for a new one if you need it.'],
+  overridden: [410, 'This link is no longer valid', 'This verification has already finished.'],
+};
+
+function stringParams(query: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query).slice(0, 20)) if (typeof v === 'string' && k.length <= 64 && v.length <= 4096) out[k] = v;
+  return out;
+}
+
+export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
+  const router = Router();
+  const v = deps.verification;
+
+  router.get('/verify/callback/:kind', rateLimit(deps.rateLimitPerMinute), async (req, res) => {
+    const kind = String(req.params.kind);
+    const input = stringParams(req.query as Record<string, unknown>);
+    const state = input.state ?? '';
+    const invalid = () => page(res, 404, 'This link is not valid', 'It may have been used already or mistyped. Ask our support team to send a new one.');
+    if (!KINDS.has(kind) || state.length < 8 || state.length > 1024) return invalid();
+    const row = await repo.findByCallbackState(v.db, state, UUID_LEAD.exec(state)?.[1]?.toLowerCase());
+    if (!row || IDP_OF_METHOD[row.method] !== kind) return invalid();
+    if (row.state !== 'waiting' && row.state !== 'started') {
+      const [status, title, text] = RESULT_PAGES[row.state === 'verified' ? 'overridden' : row.state] ?? RESULT_PAGES.failed!;
+      return page(res, status, title, text);
+    }
+    const { policy } = await v.loadPolicy(row.tenantId);
+    let outcome: ProviderOutcome;
+    if (row.expiresAt.getTime() <= Date.now()) outcome = { state: 'timed_out' };
+    else {
+      const provider = (await v.providersFor(row.tenantId)).get(IDP_OF_METHOD[row.method]);
+      try {
+        if (!provider?.complete) throw new ProviderError('misconfigured', 'no link provider');
+        outcome = await provider.complete(row.providerState, input);
+      } catch (err) {
+        outcome = { state: 'failed', reason: providerFailureReason(err) };
+      }
+      if (outcome.state === 'waiting') outcome = { state: 'failed', reason: 'The sign-in did not finish.' };
+    }
+    await recordProviderOutcome(v, row, outcome, policy.lifetimeSeconds);
+    const after = await repo.findById(v.db, row.tenantId, row.id);
+    const final = after?.state ?? 'failed';
+    req.log.info({ verification: row.id.slice(0, 8), method: row.method, state: final }, 'verification link answered');
+    if (final === 'verified' && row.purpose === 'recipient' && row.secretId && deps.onRecipientVerified) {
+      const tenant = await findActiveById(v.db, row.tenantId);
+      const grant = tenant
+        ? await deps.onRecipientVerified({
+            tenantId: row.tenantId,
+            tenantSlug: tenant.slug,
+            isDefaultTenant: tenant.id === DEFAULT_TENANT_ID,
+            secretId: row.secretId,
+            verificationId: row.id,
+            requesterKey: row.requesterKey,
+          })
+        : undefined;
+      if (grant) {
+        res.set('Cache-Control', 'no-store').redirect(303, grant.location);
+        return;
+      }
+      return page(res, 403, 'The secret cannot be opened', 'You were verified, but not as the person this secret was sent to. Ask the sender for help.');
+    }
+    const [status, title, text] = RESULT_PAGES[final] ?? RESULT_PAGES.failed!;
+    page(res, status, title, text);
+  });
+
+  return router;
+}

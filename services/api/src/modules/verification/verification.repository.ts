@@ -1,0 +1,387 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type RawBuilder } from 'kysely';
+import type { Binding, VerificationMethod, VerificationState } from '@vouchsafe/contracts';
+import type { Db } from '../../db/database';
+import { maskIdentifiers } from '../../lib/mask';
+import { isoUtc } from '../secrets/secrets.repository';
+import { AUDIT_TYPES, parseBinding, type OutcomeState, type VerificationAuditType, type VerificationRow } from './verification.types';
+
+/**
+ * Every decision about a verification is ONE statement: the state change (guarded by the state it
+ * leaves, so two processes can never both record an outcome), its audit event, its note_outbox row
+ * and `pg_notify` for the live stream. NOTIFY is transactional: listeners hear it at commit.
+ * No statement here is ever run around a network call. See NOTES.md.
+ */
+
+export const NOTIFY_CHANNEL = 'vouchsafe_verification';
+
+const SELECT_VIEW = sql`
+  SELECT v.id, v.tenant_id, v.purpose, v.ticket_id, v.secret_id, v.agent_id, v.agent_label, v.requester_label,
+         v.requester_key, v.method, v.state, v.binding, v.reason, v.is_fraud_suspected, v.idp_ref, v.provider_state,
+         v.code_attempts, v.policy_version, v.started_at, v.expires_at, v.finished_at, v.valid_until, v.last_event_id,
+         o.requested_by_id, o.requested_by_label, o.reason AS override_reason, o.approved_by_id, o.approved_by_label
+    FROM verifications v LEFT JOIN verification_overrides o ON o.verification_id = v.id`;
+
+interface RawRow {
+  id: string;
+  tenant_id: string;
+  purpose: 'caller' | 'recipient';
+  ticket_id: string;
+  secret_id: string | null;
+  agent_id: string;
+  agent_label: string;
+  requester_label: string;
+  requester_key: Buffer;
+  method: VerificationMethod;
+  state: VerificationState;
+  binding: unknown;
+  reason: string | null;
+  is_fraud_suspected: boolean;
+  idp_ref: string | null;
+  provider_state: Record<string, unknown> | null;
+  code_attempts: number;
+  policy_version: number | null;
+  started_at: Date;
+  expires_at: Date;
+  finished_at: Date | null;
+  valid_until: Date | null;
+  last_event_id: string | null;
+  requested_by_id: string | null;
+  requested_by_label: string | null;
+  override_reason: string | null;
+  approved_by_id: string | null;
+  approved_by_label: string | null;
+}
+
+function toRow(r: RawRow): VerificationRow {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    purpose: r.purpose,
+    ticketId: r.ticket_id,
+    secretId: r.secret_id,
+    agentId: r.agent_id,
+    agentLabel: r.agent_label,
+    requesterLabel: r.requester_label,
+    requesterKey: r.requester_key,
+    method: r.method,
+    state: r.state,
+    binding: parseBinding(r.binding),
+    reason: r.reason,
+    isFraudSuspected: r.is_fraud_suspected,
+    idpRef: r.idp_ref,
+    providerState: r.provider_state ?? {},
+    codeAttempts: r.code_attempts,
+    policyVersion: r.policy_version,
+    startedAt: r.started_at,
+    expiresAt: r.expires_at,
+    finishedAt: r.finished_at,
+    validUntil: r.valid_until,
+    lastEventId: r.last_event_id,
+    override:
+      r.requested_by_id === null
+        ? null
+        : {
+            requestedById: r.requested_by_id,
+            requestedByLabel: r.requested_by_label ?? '',
+            reason: r.override_reason ?? '',
+            approvedById: r.approved_by_id,
+            approvedByLabel: r.approved_by_label,
+          },
+  };
+}
+
+export async function findById(db: Db, tenantId: string, id: string): Promise<VerificationRow | undefined> {
+  const { rows } = await sql<RawRow>`${SELECT_VIEW} WHERE v.tenant_id = ${tenantId} AND v.id = ${id}`.execute(db);
+  return rows[0] && toRow(rows[0]);
+}
+
+/** Scoped by tenant AND ticket: a verification of another ticket answers like an unknown one. */
+export async function findForTicket(db: Db, tenantId: string, ticketId: string, id: string): Promise<VerificationRow | undefined> {
+  const { rows } = await sql<RawRow>`
+    ${SELECT_VIEW} WHERE v.tenant_id = ${tenantId} AND v.ticket_id = ${ticketId} AND v.id = ${id} AND v.purpose = 'caller'`.execute(db);
+  return rows[0] && toRow(rows[0]);
+}
+
+/** The agent's latest caller verification on this ticket (verified only counts for the agent who ran it). */
+export async function findCurrent(db: Db, tenantId: string, ticketId: string, agentId: string): Promise<VerificationRow | undefined> {
+  const { rows } = await sql<RawRow>`
+    ${SELECT_VIEW}
+     WHERE v.tenant_id = ${tenantId} AND v.ticket_id = ${ticketId} AND v.agent_id = ${agentId} AND v.purpose = 'caller'
+     ORDER BY v.started_at DESC, v.id LIMIT 1`.execute(db);
+  return rows[0] && toRow(rows[0]);
+}
+
+/** Override requests on this ticket still waiting for a second person. */
+export async function findPendingOverrides(db: Db, tenantId: string, ticketId: string): Promise<VerificationRow[]> {
+  const { rows } = await sql<RawRow>`
+    ${SELECT_VIEW}
+     WHERE v.tenant_id = ${tenantId} AND v.ticket_id = ${ticketId} AND v.purpose = 'caller'
+       AND o.verification_id IS NOT NULL AND o.approved_by_id IS NULL
+     ORDER BY o.requested_at DESC LIMIT 20`.execute(db);
+  return rows.map(toRow);
+}
+
+/** The recipient verification a link callback's `state` names (by the provider's stored state value, or our id in it). */
+export async function findByCallbackState(db: Db, state: string, verificationId: string | undefined): Promise<VerificationRow | undefined> {
+  const { rows } = await sql<RawRow>`
+    ${SELECT_VIEW}
+     WHERE v.method IN ('oidc', 'duo_universal')
+       AND (v.provider_state->>'state' = ${state} ${verificationId ? sql`OR v.id = ${verificationId}::uuid` : sql``})
+     LIMIT 2`.execute(db);
+  return rows.length === 1 ? toRow(rows[0]!) : undefined;
+}
+
+/**
+ * Structured, already-masked note facts, built in SQL from the verification row `v` after the
+ * change and the audit event `e`. Rendered by modules/notes (note-text.ts) at delivery.
+ */
+function noteFacts(extra: { approver?: string | null; overrideReason?: string | null } = {}): RawBuilder<unknown> {
+  return sql`jsonb_build_object(
+      'agent', v.agent_label, 'at', ${isoUtc(sql`e.occurred_at`)}, 'method', v.method, 'purpose', v.purpose,
+      'binding', v.binding->>'kind', 'idpRef', CASE WHEN v.idp_ref IS NULL THEN NULL WHEN length(v.idp_ref) > 8 THEN left(v.idp_ref, 8) || '…' ELSE v.idp_ref END,
+      'startedAt', ${isoUtc(sql`v.started_at`)}, 'result', v.state, 'reason', v.reason,
+      'isFraudSuspected', v.is_fraud_suspected, 'requester', v.requester_label,
+      'validUntil', CASE WHEN v.valid_until IS NULL THEN NULL ELSE ${isoUtc(sql`v.valid_until`)} END,
+      'approver', ${extra.approver ?? null}::text, 'overrideReason', ${extra.overrideReason ?? null}::text)`;
+}
+
+/** Audit data: ids, method, state, short IdP ref, who; never an identifier, code, link or provider state. */
+function auditData(extra: Record<string, unknown> = {}): RawBuilder<unknown> {
+  return sql`jsonb_strip_nulls(jsonb_build_object(
+      'verificationId', v.id, 'purpose', v.purpose, 'ticketId', v.ticket_id, 'method', v.method, 'state', v.state,
+      'agentId', v.agent_id, 'agent', v.agent_label, 'reason', v.reason, 'isFraudSuspected', v.is_fraud_suspected,
+      'idpRef', CASE WHEN v.idp_ref IS NULL THEN NULL ELSE left(v.idp_ref, 8) END, 'policyVersion', v.policy_version)
+      || ${JSON.stringify(extra)}::jsonb)`;
+}
+
+/** The tail shared by every recording statement: audit event, note row, NOTIFY. `v` is the changed row. */
+function recordTail(eventId: string, type: VerificationAuditType, facts: RawBuilder<unknown>, data: RawBuilder<unknown>) {
+  return sql`
+    , e AS (
+      INSERT INTO audit_events (id, tenant_id, type, secret_id, data)
+      SELECT ${eventId}::uuid, v.tenant_id, ${type}, v.secret_id, ${data} FROM v
+      RETURNING id, occurred_at
+    ), n AS (
+      INSERT INTO note_outbox (tenant_id, ticket_id, secret_id, audit_event_id, action, note)
+      SELECT v.tenant_id, v.ticket_id, v.secret_id, e.id, ${type}, ${facts} FROM v, e
+      RETURNING 1
+    )
+    SELECT v.id, pg_notify(${NOTIFY_CHANNEL}, json_build_object('t', v.tenant_id, 'k', v.ticket_id, 'v', v.id)::text) AS notified
+      FROM v`;
+}
+
+export interface NewVerification {
+  id: string;
+  tenantId: string;
+  purpose: 'caller' | 'recipient';
+  ticketId: string;
+  secretId: string | null;
+  agentId: string;
+  agentLabel: string;
+  requesterKey: Buffer;
+  requesterLabel: string;
+  method: VerificationMethod;
+  /** `waiting` once the IdP took the request; `started` while a link is still being sent; `failed` when the IdP refused. */
+  state: 'started' | 'waiting' | 'failed';
+  binding: Binding | null;
+  reason: string | null;
+  idpRef: string | null;
+  providerState: Record<string, unknown>;
+  policyVersion: number | null;
+  timeoutSeconds: number;
+  /** Push methods: first poll now. */
+  isPolled: boolean;
+}
+
+/** `verification.started` (or `.failed` when the IdP refused to start) with its note and NOTIFY, in one statement. */
+export async function insertVerification(db: Db, n: NewVerification): Promise<{ eventId: string }> {
+  const eventId = randomUUID();
+  const type = n.state === 'failed' ? AUDIT_TYPES.failed : AUDIT_TYPES.started;
+  await sql`
+    WITH v AS (
+      INSERT INTO verifications (id, tenant_id, purpose, ticket_id, secret_id, agent_id, agent_label, requester_key, requester_label,
+                                 method, state, binding, reason, idp_ref, provider_state, policy_version, expires_at,
+                                 finished_at, next_poll_at, last_event_id)
+      VALUES (${n.id}, ${n.tenantId}, ${n.purpose}, ${n.ticketId}, ${n.secretId}, ${n.agentId}, ${n.agentLabel}, ${n.requesterKey},
+              ${n.requesterLabel}, ${n.method}, ${n.state}, ${n.binding ? JSON.stringify(n.binding) : null}::jsonb, ${n.reason},
+              ${n.idpRef}, ${JSON.stringify(n.providerState)}::jsonb, ${n.policyVersion},
+              now() + make_interval(secs => ${n.timeoutSeconds}),
+              ${n.state === 'failed' ? sql`now()` : sql`NULL`}, ${n.isPolled && n.state !== 'failed' ? sql`now()` : sql`NULL`}, ${eventId})
+      RETURNING *
+    ) ${recordTail(eventId, type, noteFacts(), auditData())}`.execute(db);
+  return { eventId };
+}
+
+/** started → waiting once a link has been sent (no audit event of its own: `started` already says it). */
+export async function markWaiting(db: Db, tenantId: string, id: string, binding: Binding | null): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    WITH v AS (
+      UPDATE verifications SET state = 'waiting', binding = coalesce(${binding ? JSON.stringify(binding) : null}::jsonb, binding)
+       WHERE tenant_id = ${tenantId} AND id = ${id} AND state = 'started'
+      RETURNING id, tenant_id, ticket_id
+    )
+    SELECT v.id, pg_notify(${NOTIFY_CHANNEL}, json_build_object('t', v.tenant_id, 'k', v.ticket_id, 'v', v.id)::text) FROM v`.execute(db);
+  return rows.length > 0;
+}
+
+export interface Outcome {
+  state: OutcomeState;
+  reason: string | null;
+  isFraudSuspected?: boolean;
+  /** verified: how long it counts (policy.lifetimeSeconds). */
+  validSeconds?: number;
+  /** Who acted, when not the IdP (cancel: the agent). */
+  actor?: { id: string; label: string };
+}
+
+/**
+ * Records an outcome if the verification is still open — the guard makes this the single point
+ * where a pass can be written, and only from an IdP answer (S7). Undefined when it was already final.
+ */
+export async function recordOutcome(db: Db, tenantId: string, id: string, o: Outcome): Promise<{ eventId: string } | undefined> {
+  const eventId = randomUUID();
+  const type = AUDIT_TYPES[o.state];
+  const reason = o.reason === null ? null : maskIdentifiers(o.reason).slice(0, 300);
+  const { rows } = await sql<{ id: string }>`
+    WITH v AS (
+      UPDATE verifications
+         SET state = ${o.state}, reason = ${reason}, is_fraud_suspected = is_fraud_suspected OR ${o.isFraudSuspected ?? false},
+             finished_at = now(),
+             valid_until = ${o.state === 'verified' && o.validSeconds ? sql`now() + make_interval(secs => ${o.validSeconds})` : sql`NULL`},
+             next_poll_at = NULL, poll_lease_until = NULL, last_event_id = ${eventId}
+       WHERE tenant_id = ${tenantId} AND id = ${id} AND state IN ('started', 'waiting')
+      RETURNING *
+    ) ${recordTail(eventId, type, noteFacts(), auditData(o.actor ? { actorId: o.actor.id, actor: o.actor.label } : {}))}`.execute(db);
+  return rows.length > 0 ? { eventId } : undefined;
+}
+
+/**
+ * Counts one code attempt up front, atomically (two tabs typing at once cannot both get the last
+ * try). Undefined when the verification is not waiting or has no attempts left.
+ */
+export async function takeCodeAttempt(db: Db, tenantId: string, id: string, maxAttempts: number): Promise<{ attempt: number } | undefined> {
+  const { rows } = await sql<{ code_attempts: number }>`
+    UPDATE verifications SET code_attempts = code_attempts + 1
+     WHERE tenant_id = ${tenantId} AND id = ${id} AND state = 'waiting' AND code_attempts < ${maxAttempts}
+       AND expires_at > now()
+    RETURNING code_attempts`.execute(db);
+  return rows[0] && { attempt: rows[0].code_attempts };
+}
+
+/** A wrong code that left attempts: the binding shows how many, and the sidebar hears it. */
+export async function noteWrongCode(db: Db, tenantId: string, id: string, attemptsLeft: number): Promise<void> {
+  await sql`
+    WITH v AS (
+      UPDATE verifications SET binding = jsonb_set(binding, '{attemptsLeft}', to_jsonb(${attemptsLeft}::int))
+       WHERE tenant_id = ${tenantId} AND id = ${id} AND state = 'waiting' AND binding->>'kind' = 'callback_code'
+      RETURNING id, tenant_id, ticket_id
+    )
+    SELECT pg_notify(${NOTIFY_CHANNEL}, json_build_object('t', v.tenant_id, 'k', v.ticket_id, 'v', v.id)::text) FROM v`.execute(db);
+}
+
+/** The requesting agent asks for an exception on a verification that did not pass. One statement. */
+export async function requestOverride(
+  db: Db,
+  a: { tenantId: string; ticketId: string; id: string; agentId: string; agentLabel: string; reason: string; states: readonly string[] },
+): Promise<boolean> {
+  const eventId = randomUUID();
+  const { rows } = await sql<{ id: string }>`
+    WITH o AS (
+      INSERT INTO verification_overrides (verification_id, tenant_id, requested_by_id, requested_by_label, reason)
+      SELECT id, tenant_id, ${a.agentId}, ${a.agentLabel}, ${a.reason} FROM verifications
+       WHERE tenant_id = ${a.tenantId} AND ticket_id = ${a.ticketId} AND id = ${a.id} AND purpose = 'caller'
+         AND agent_id = ${a.agentId} AND state = ANY(${[...a.states]}::text[])
+      ON CONFLICT (verification_id) DO NOTHING
+      RETURNING verification_id
+    ), v AS (
+      UPDATE verifications SET last_event_id = ${eventId} FROM o WHERE verifications.id = o.verification_id
+      RETURNING verifications.*
+    ) ${recordTail(eventId, AUDIT_TYPES.override_requested, noteFacts({ overrideReason: a.reason }), auditData({ overrideReason: a.reason }))}`.execute(
+    db,
+  );
+  return rows.length > 0;
+}
+
+/**
+ * A second person approves: the override row (the database refuses approver = requester), the
+ * verification becomes `overridden` — never `verified` — valid for the policy lifetime, audit, note
+ * naming both people, NOTIFY. Undefined when there is no open request (or it was already approved).
+ */
+export async function approveOverride(
+  db: Db,
+  a: { tenantId: string; ticketId: string; id: string; approverId: string; approverLabel: string; validSeconds: number },
+): Promise<boolean> {
+  const eventId = randomUUID();
+  const { rows } = await sql<{ id: string }>`
+    WITH o AS (
+      UPDATE verification_overrides SET approved_by_id = ${a.approverId}, approved_by_label = ${a.approverLabel}, approved_at = now()
+       WHERE tenant_id = ${a.tenantId} AND verification_id = ${a.id} AND approved_by_id IS NULL
+         AND requested_by_id <> ${a.approverId}
+      RETURNING verification_id, requested_by_label, reason
+    ), v AS (
+      UPDATE verifications SET state = 'overridden', valid_until = now() + make_interval(secs => ${a.validSeconds}), last_event_id = ${eventId}
+        FROM o
+       WHERE verifications.id = o.verification_id AND verifications.tenant_id = ${a.tenantId} AND verifications.ticket_id = ${a.ticketId}
+         AND verifications.state IN ('denied', 'timed_out', 'failed', 'cancelled')
+      RETURNING verifications.*
+    ) ${recordTail(
+      eventId,
+      AUDIT_TYPES.override_approved,
+      noteFacts({ approver: a.approverLabel, overrideReason: null }),
+      auditData({ approverId: a.approverId, approver: a.approverLabel }),
+    )}`.execute(db);
+  return rows.length > 0;
+}
+
+export interface LeasedPoll {
+  row: VerificationRow;
+  isExpired: boolean;
+}
+
+/**
+ * Leases open verifications that are due: push methods whose next poll is due, and any method past
+ * its expiry. SKIP LOCKED + a lease so any number of processes poll disjoint rows; a process that
+ * dies mid-poll leaves a lease that simply runs out.
+ */
+export async function leaseDuePolls(db: Db, limit: number, leaseMs: number): Promise<LeasedPoll[]> {
+  const { rows } = await sql<{ id: string; tenant_id: string; expired: boolean }>`
+    UPDATE verifications v SET poll_lease_until = now() + make_interval(secs => ${leaseMs / 1000})
+      FROM (SELECT id FROM verifications
+             WHERE state IN ('started', 'waiting')
+               AND (next_poll_at <= now() OR expires_at <= now())
+               AND (poll_lease_until IS NULL OR poll_lease_until <= now())
+             ORDER BY coalesce(next_poll_at, expires_at)
+             LIMIT ${limit}
+               FOR UPDATE SKIP LOCKED) due
+     WHERE v.id = due.id
+    RETURNING v.id, v.tenant_id, v.expires_at <= now() AS expired`.execute(db);
+  const out: LeasedPoll[] = [];
+  for (const r of rows) {
+    const row = await findById(db, r.tenant_id, r.id);
+    if (row) out.push({ row, isExpired: r.expired });
+  }
+  return out;
+}
+
+/** Still waiting: poll again after `delayMs` (the lease is released). */
+export async function schedulePoll(db: Db, tenantId: string, id: string, delayMs: number): Promise<void> {
+  await sql`
+    UPDATE verifications SET next_poll_at = now() + make_interval(secs => ${delayMs / 1000}), poll_lease_until = NULL
+     WHERE tenant_id = ${tenantId} AND id = ${id} AND state IN ('started', 'waiting')`.execute(db);
+}
+
+/** An open verification this agent already has on this ticket (one at a time). */
+export async function findOpen(db: Db, tenantId: string, ticketId: string, agentId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('verifications')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('ticket_id', '=', ticketId)
+    .where('agent_id', '=', agentId)
+    .where('purpose', '=', 'caller')
+    .where('state', 'in', ['started', 'waiting'])
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return row?.id;
+}

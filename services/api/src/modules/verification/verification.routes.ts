@@ -1,0 +1,76 @@
+import express, { Router, type Request } from 'express';
+import { OverrideRequestSchema, StartVerificationRequestSchema, SubmitCodeRequestSchema } from '@vouchsafe/contracts';
+import { AppError } from '../../errors';
+import { noStore, requireJson } from '../../http/middleware';
+import type { SidebarSession } from '../sessions/session.types';
+import type { VerificationEvents } from './verification-events';
+import type { VerificationService } from './verification.service';
+
+export interface VerificationRoutesDeps {
+  service: VerificationService;
+  /** undefined when this process has no LISTEN connection (the stream answers 503). */
+  events: VerificationEvents | undefined;
+  publicUrl: string | undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function sessionOf(req: Request): SidebarSession {
+  if (!req.session) throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
+  return req.session;
+}
+
+function idOf(req: Request): string {
+  const id = String(req.params.id ?? '');
+  if (!UUID.test(id)) throw new AppError('not_found', 'There is no such verification on this ticket.');
+  return id.toLowerCase();
+}
+
+/**
+ * `/api/v1/sidebar/verifications*`, behind requireSession. There is deliberately no route that
+ * writes a state: start, cancel, code, override request and approval only (S7).
+ */
+export function verificationRoutes(deps: VerificationRoutesDeps): Router {
+  const router = Router();
+  const small = express.json({ limit: '4kb', strict: true });
+  router.use('/verifications', noStore);
+
+  router.get('/verifications', async (req, res) => {
+    res.json(await deps.service.overview(sessionOf(req)));
+  });
+
+  router.get('/verifications/events', async (req, res) => {
+    const session = sessionOf(req);
+    if (!deps.events) throw new AppError('not_ready', 'Live updates are not available on this server; reload to see the latest state.');
+    await deps.events.handle(req, res, session);
+  });
+
+  router.post('/verifications', requireJson, small, async (req, res) => {
+    const session = sessionOf(req);
+    const { method } = StartVerificationRequestSchema.parse(req.body);
+    const publicUrl = deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const v = await deps.service.start(session, { method, callbackBase: `${publicUrl}/verify/callback` });
+    req.log.info({ verification: v.id.slice(0, 8), method, state: v.state }, 'verification started');
+    res.status(201).json(v);
+  });
+
+  router.post('/verifications/:id/cancel', async (req, res) => {
+    res.json(await deps.service.cancel(sessionOf(req), idOf(req)));
+  });
+
+  router.post('/verifications/:id/code', requireJson, small, async (req, res) => {
+    const { code } = SubmitCodeRequestSchema.parse(req.body);
+    res.json(await deps.service.submitCode(sessionOf(req), idOf(req), code));
+  });
+
+  router.post('/verifications/:id/override', requireJson, small, async (req, res) => {
+    const { reason } = OverrideRequestSchema.parse(req.body);
+    res.json(await deps.service.requestOverride(sessionOf(req), idOf(req), reason));
+  });
+
+  router.post('/verifications/:id/override/approve', async (req, res) => {
+    res.json(await deps.service.approveOverride(sessionOf(req), idOf(req)));
+  });
+
+  return router;
+}

@@ -1,0 +1,208 @@
+import type { Verification, VerificationOverview } from '@vouchsafe/contracts';
+import { AppError } from '../../errors';
+import { maskIdentifiers } from '../../lib/mask';
+import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
+import { IDP_OF_METHOD } from '../idps/idp-config';
+import type { SidebarSession } from '../sessions/session.types';
+import { methodContext } from './method-options';
+import { providerFailureReason, startVerification, type StartInput } from './start-verification';
+import type { VerificationDeps } from './verification.deps';
+import * as repo from './verification.repository';
+import { OVERRIDABLE_STATES, isCodeMethod, isPushMethod, toView, type VerificationRow } from './verification.types';
+
+/**
+ * The verification lifecycle for sidebar sessions. The agent can start, cancel, type back a
+ * callback code, or ask for an override; nothing here (or anywhere) lets a person set `verified`:
+ * only `recordProviderOutcome`, fed by an IdP answer, writes it (S7).
+ */
+
+const notFound = () => new AppError('not_found', 'There is no such verification on this ticket.');
+
+export function createVerificationService(deps: VerificationDeps) {
+  const { db } = deps;
+
+  async function mine(session: SidebarSession, id: string): Promise<VerificationRow> {
+    const row = await repo.findForTicket(db, session.tenantId, session.ticketId, id);
+    if (!row) throw notFound();
+    if (row.agentId !== session.agentId) throw new AppError('forbidden', 'Only the agent who started this verification can do that.');
+    return row;
+  }
+
+  async function view(session: SidebarSession, id: string): Promise<Verification> {
+    const row = await repo.findById(db, session.tenantId, id);
+    if (!row) throw notFound();
+    return toView(row);
+  }
+
+  async function overview(session: SidebarSession): Promise<VerificationOverview> {
+    const [current, { policy }] = await Promise.all([
+      repo.findCurrent(db, session.tenantId, session.ticketId, session.agentId),
+      deps.loadPolicy(session.tenantId),
+    ]);
+    const isSupervisor = policy.supervisors.includes(session.agentId);
+    const pending = isSupervisor ? await repo.findPendingOverrides(db, session.tenantId, session.ticketId) : [];
+    let methods: VerificationOverview['methods'] = [];
+    try {
+      methods = (await methodContext(deps, session)).options;
+    } catch (err) {
+      // The overview still shows the current state when the desk or an IdP is down; start will say why.
+      if (!(err instanceof AppError) || err.status >= 500) deps.logger.warn({ err }, 'verification methods could not be evaluated');
+    }
+    return {
+      current: current ? toView(current) : null,
+      pendingOverrides: pending.filter((r) => r.agentId !== session.agentId).map(toView),
+      methods,
+      isSupervisor,
+    };
+  }
+
+  async function start(session: SidebarSession, input: StartInput): Promise<Verification> {
+    return toView(await startVerification(deps, session, input));
+  }
+
+  async function cancel(session: SidebarSession, id: string): Promise<Verification> {
+    const row = await mine(session, id);
+    const recorded = await repo.recordOutcome(db, session.tenantId, id, {
+      state: 'cancelled',
+      reason: 'Cancelled by the agent.',
+      actor: { id: session.agentId, label: maskIdentifiers(session.agentLabel) },
+    });
+    if (!recorded) throw new AppError('conflict', 'This verification has already finished.');
+    deps.metrics.verificationsFinished.inc({ method: row.method, state: 'cancelled' });
+    deps.onNoteQueued();
+    await cancelAtIdp(row);
+    return view(session, id);
+  }
+
+  /** Best effort, after commit: the push disappears from the phone, the code stops working. */
+  async function cancelAtIdp(row: VerificationRow): Promise<void> {
+    try {
+      const provider = (await deps.providersFor(row.tenantId)).get(IDP_OF_METHOD[row.method]);
+      await provider?.cancel(row.providerState);
+    } catch {
+      deps.logger.info({ verification: row.id.slice(0, 8) }, 'IdP cancel failed (best effort)');
+    }
+  }
+
+  async function submitCode(session: SidebarSession, id: string, code: string): Promise<Verification> {
+    const row = await mine(session, id);
+    if (!isCodeMethod(row.method)) throw new AppError('conflict', 'This verification does not take a code.');
+    const { policy } = await deps.loadPolicy(session.tenantId);
+    const max = policy.callbackMaxCodeAttempts;
+    const attempt = await repo.takeCodeAttempt(db, session.tenantId, id, max);
+    if (!attempt) throw new AppError('conflict', 'This verification is no longer waiting for a code.');
+    const provider = (await deps.providersFor(session.tenantId)).get(IDP_OF_METHOD[row.method]);
+    let outcome: ProviderOutcome;
+    try {
+      if (!provider?.complete) throw new ProviderError('misconfigured', 'no callback provider');
+      outcome = await provider.complete(row.providerState, { code });
+    } catch (err) {
+      if (err instanceof ProviderError && err.kind === 'unavailable') {
+        throw new AppError('helpdesk_unavailable', 'The callback service could not be reached to check the code; try again.', { cause: err });
+      }
+      outcome = { state: 'failed', reason: providerFailureReason(err) };
+    }
+    if (outcome.state === 'waiting') {
+      if (attempt.attempt >= max) outcome = { state: 'failed', reason: `Too many wrong codes (${max}).` };
+      else {
+        await repo.noteWrongCode(db, session.tenantId, id, max - attempt.attempt);
+        return view(session, id);
+      }
+    }
+    await recordProviderOutcome(deps, row, outcome, policy.lifetimeSeconds);
+    return view(session, id);
+  }
+
+  async function requestOverride(session: SidebarSession, id: string, reason: string): Promise<Verification> {
+    await mine(session, id);
+    const isDone = await repo.requestOverride(db, {
+      tenantId: session.tenantId,
+      ticketId: session.ticketId,
+      id,
+      agentId: session.agentId,
+      agentLabel: maskIdentifiers(session.agentLabel),
+      reason: maskIdentifiers(reason.replace(/\s+/g, ' ').trim()).slice(0, 500),
+      states: OVERRIDABLE_STATES,
+    });
+    if (!isDone) throw new AppError('conflict', 'Only a verification that did not pass can be overridden, and only once.');
+    deps.onNoteQueued();
+    return view(session, id);
+  }
+
+  async function approveOverride(session: SidebarSession, id: string): Promise<Verification> {
+    const row = await repo.findForTicket(db, session.tenantId, session.ticketId, id);
+    if (!row) throw notFound();
+    const { policy } = await deps.loadPolicy(session.tenantId);
+    if (!policy.supervisors.includes(session.agentId)) throw new AppError('forbidden', 'Only a supervisor named in the verification policy can approve an override.');
+    if (!row.override) throw new AppError('conflict', 'Nobody asked for an override of this verification.');
+    if (row.override.requestedById === session.agentId || row.agentId === session.agentId) {
+      throw new AppError('forbidden', 'An override needs a second person: you cannot approve your own request.');
+    }
+    let isDone: boolean;
+    try {
+      isDone = await repo.approveOverride(db, {
+        tenantId: session.tenantId,
+        ticketId: session.ticketId,
+        id,
+        approverId: session.agentId,
+        approverLabel: maskIdentifiers(session.agentLabel),
+        validSeconds: policy.lifetimeSeconds,
+      });
+    } catch (err) {
+      // verification_overrides_two_people: the database refuses self-approval too.
+      if ((err as { code?: string }).code === '23514') throw new AppError('forbidden', 'An override needs a second person: you cannot approve your own request.');
+      throw err;
+    }
+    if (!isDone) throw new AppError('conflict', 'This override was already approved or the verification changed.');
+    deps.metrics.verificationsFinished.inc({ method: row.method, state: 'overridden' });
+    deps.onNoteQueued();
+    return view(session, id);
+  }
+
+  return { overview, start, cancel, submitCode, requestOverride, approveOverride };
+}
+
+export type VerificationService = ReturnType<typeof createVerificationService>;
+
+/**
+ * Records what the IdP answered (poller, code check, link callback). Anything not recognised is a
+ * failure; a denied push is flagged as possible fraud. Returns false when the verification was
+ * already final (another process recorded first, or the agent cancelled).
+ */
+export async function recordProviderOutcome(
+  deps: Pick<VerificationDeps, 'db' | 'metrics' | 'onNoteQueued'>,
+  row: Pick<VerificationRow, 'tenantId' | 'id' | 'method'>,
+  outcome: ProviderOutcome,
+  lifetimeSeconds: number,
+): Promise<boolean> {
+  let recorded;
+  switch (outcome.state) {
+    case 'waiting':
+      return false;
+    case 'verified':
+      recorded = await repo.recordOutcome(deps.db, row.tenantId, row.id, { state: 'verified', reason: null, validSeconds: lifetimeSeconds });
+      break;
+    case 'denied': {
+      const isPush = isPushMethod(row.method);
+      recorded = await repo.recordOutcome(deps.db, row.tenantId, row.id, {
+        state: 'denied',
+        reason: isPush ? 'The customer denied the push. Treat this call as possible fraud.' : (outcome.reason ?? 'The caller refused.'),
+        isFraudSuspected: isPush,
+      });
+      break;
+    }
+    case 'timed_out':
+      recorded = await repo.recordOutcome(deps.db, row.tenantId, row.id, { state: 'timed_out', reason: 'The caller did not answer in time.' });
+      break;
+    case 'failed':
+      recorded = await repo.recordOutcome(deps.db, row.tenantId, row.id, { state: 'failed', reason: outcome.reason || 'The identity provider did not confirm the caller.' });
+      break;
+    default:
+      recorded = await repo.recordOutcome(deps.db, row.tenantId, row.id, { state: 'failed', reason: 'The identity provider answered with a state Vouchsafe does not accept.' });
+  }
+  if (!recorded) return false;
+  const state = outcome.state === 'verified' || outcome.state === 'denied' || outcome.state === 'timed_out' || outcome.state === 'failed' ? outcome.state : 'failed';
+  deps.metrics.verificationsFinished.inc({ method: row.method, state });
+  deps.onNoteQueued();
+  return true;
+}
