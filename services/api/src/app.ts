@@ -30,6 +30,13 @@ import { setupNotes } from './modules/notes/notes.setup';
 import { createTicketSecretsService } from './modules/secrets/ticket-secrets.service';
 import { setupRecipients } from './modules/secrets/recipients.setup';
 import { sidebarRoutes } from './modules/sidebar/sidebar.routes';
+import type { LiveHub } from './modules/verification/live';
+import { startRecipientVerification } from './modules/verification/start-verification';
+import { verificationCallbackRoutes } from './modules/verification/verification-callback.routes';
+import { createVerificationEvents } from './modules/verification/verification-events';
+import { verificationRoutes } from './modules/verification/verification.routes';
+import { createVerificationService } from './modules/verification/verification.service';
+import { setupVerification, type VerificationRuntime } from './modules/verification/verification.setup';
 
 export interface AppDeps {
   config: Pick<
@@ -59,6 +66,10 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Internal-note delivery, shared with the jobs loop when the server starts both; created here otherwise. */
   notes?: NoteDispatcher;
+  /** Verification deps + push poller, shared with the jobs loop when the server starts both; created here otherwise. */
+  verification?: VerificationRuntime;
+  /** This process's LISTEN connection for live verification status; without it the SSE endpoint answers 503. */
+  live?: LiveHub;
 }
 
 function trustProxyValue(v: string): boolean | number | string {
@@ -119,13 +130,20 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const tenants = createTenantsService({ db, keyring: deps.keyring, allowInsecureHelpdesks: config.allowInsecureHelpdesks });
+  const verification =
+    deps.verification ?? setupVerification({ db, keyring: deps.keyring, logger, metrics, config, onNoteQueued: notes.nudge, tenants });
   // Verified-requester-only secrets (modules/secrets/NOTES.md); the recipient's verification runs in modules/verification.
   const recipients = setupRecipients({
     db,
     keyring: deps.keyring,
     tenants,
     helpdeskTimeoutMs: config.helpdeskTimeoutMs,
-    startRecipient: () => Promise.reject(new AppError('not_found', 'Recipient verification is not available on this server.')),
+    startRecipient: (start) => {
+      // `origin` (the request's own origin) once modules/secrets passes it; VOUCHSAFE_PUBLIC_URL wins.
+      const origin = config.publicUrl ?? ('origin' in start && typeof start.origin === 'string' ? start.origin : undefined);
+      if (!origin) return Promise.reject(new AppError('not_ready', 'Recipient verification needs VOUCHSAFE_PUBLIC_URL on this server.'));
+      return startRecipientVerification(verification.deps, { ...start, callbackBase: `${origin}/verify/callback` });
+    },
   });
   const secretsDeps = { db, keyring: deps.keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
   const secrets = createSecretsService({ ...secretsDeps, recipientMethods: recipients.service.methodsFor });
@@ -151,6 +169,26 @@ export function createApp(deps: AppDeps): Express {
     '/api/v1/sidebar',
     requireSession({ sessions, metrics }),
     sidebarRoutes({ db, ticketSecrets, publicUrl: config.publicUrl, maxFileBytes: config.maxFileBytes }),
+    verificationRoutes({
+      service: createVerificationService(verification.deps),
+      events:
+        deps.live &&
+        createVerificationEvents({
+          db,
+          hub: deps.live,
+          logger,
+          isSupervisor: async (session) => (await verification.deps.loadPolicy(session.tenantId)).policy.supervisors.includes(session.agentId),
+          onStreams: (n) => metrics.verificationStreams.set(n),
+        }),
+      publicUrl: config.publicUrl,
+    }),
+  );
+  app.use(
+    verificationCallbackRoutes({
+      verification: verification.deps,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      onRecipientVerified: recipients.service.onVerified,
+    }),
   );
   app.use('/api', (_req, _res, next) => next(new AppError('not_found', 'There is no such API endpoint.')));
 
