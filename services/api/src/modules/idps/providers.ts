@@ -1,5 +1,6 @@
 import type { IdpConfig, IdpKind, VerificationPolicy } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
+import { createDuoProvider } from '../../providers/duo';
 import { createOidcProvider } from '../../providers/oidc';
 import type { VerificationProvider } from '../../providers/provider.types';
 import { createTwilioProvider } from '../../providers/twilio';
@@ -23,6 +24,7 @@ export type ProviderConstructor<K extends IdpKind> = (config: Extract<IdpConfig,
 export type ProviderConstructors = { [K in IdpKind]: ProviderConstructor<K> };
 
 const registry: Partial<ProviderConstructors> = {
+  duo: createDuoProvider,
   oidc: createOidcProvider,
   twilio: createTwilioProvider,
 };
