@@ -1,0 +1,3 @@
+export type { NextLogin, OidcFlavor } from './oidc.interaction';
+export { startOidcPeer, type OidcPeer, type OidcPeerClient, type OidcPeerIdpConfig, type OidcPeerOptions, type PeerRequest } from './oidc.peer';
+export type { SignInForm } from './oidc.sign-in';

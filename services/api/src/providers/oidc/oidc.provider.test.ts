@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { IdpConfigSchema, VerificationPolicySchema, type VerificationPolicyInput } from '@vouchsafe/contracts';
+import { startOidcPeer, type OidcPeer, type SignInForm } from '@vouchsafe/test-support/idps';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderError, type ProviderOutcome, type StartResult } from '../provider.types';
+import { createOidcProvider } from './oidc.provider';
+
+// The real oidc-provider 8 as the peer; the sign-in is driven over plain HTTP (cookies, redirects, the login form).
+const CALLBACK = 'http://127.0.0.1:9/verify/callback/oidc';
+const REQUESTER = { email: 'Priya.Natarajan@customer.test', phone: '+1 555 0199 101', name: 'Priya Natarajan' };
+
+let generic: OidcPeer;
+let entra: OidcPeer;
+
+beforeAll(async () => {
+  [generic, entra] = await Promise.all([startOidcPeer({ redirectUris: [CALLBACK] }), startOidcPeer({ flavor: 'entra', redirectUris: [CALLBACK] })]);
+});
+afterAll(async () => {
+  await Promise.all([generic.close(), entra.close()]);
+});
+afterEach(() => {
+  generic.reset();
+  entra.reset();
+});
+
+interface Run {
+  client?: 'basic' | 'post' | 'public';
+  policy?: Partial<VerificationPolicyInput>;
+  form?: SignInForm;
+  /** Change the stored state or the callback's parameters before complete(). */
+  edit?: (state: Record<string, unknown>, params: Record<string, string>) => void;
+}
+
+async function verify(peer: OidcPeer, run: Run = {}): Promise<{ start: StartResult; params: Record<string, string>; outcome: ProviderOutcome }> {
+  const config = IdpConfigSchema.parse(peer.idpConfig({ client: run.client }));
+  if (config.kind !== 'oidc') throw new Error('not an oidc config');
+  const policy = VerificationPolicySchema.parse({ methods: ['oidc'], ...run.policy });
+  const provider = createOidcProvider(config, { timeoutMs: 5_000, policy });
+  const user = await provider.resolveUser(REQUESTER);
+  if (!user) throw new Error('no user');
+  const start = await provider.start(user, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: 'Call with Jane' });
+  if (!start.link) throw new Error('no link');
+  const params = await peer.signIn(start.link, run.form);
+  const state = { ...start.providerState };
+  run.edit?.(state, params);
+  const complete = provider.complete;
+  if (!complete) throw new Error('no complete');
+  return { start, params, outcome: await complete(state, params) };
+}
+
+describe('OIDC provider against a real oidc-provider (generic)', () => {
+  it('verifies a fresh MFA sign-in by the requester, with PKCE S256, prompt=login, nonce and login_hint', async () => {
+    const { start, outcome } = await verify(generic);
+    expect(outcome).toEqual({ state: 'verified' });
+    const [auth] = generic.authorizations();
+    expect(auth).toMatchObject({ prompt: 'login', code_challenge_method: 'S256', login_hint: REQUESTER.email, response_type: 'code', redirect_uri: CALLBACK });
+    expect(auth?.nonce).toBe(start.providerState.nonce);
+    expect(auth?.state).toBe(start.idpRef);
+    expect(auth?.claims).toBeUndefined();
+    expect(start.binding).toEqual({ kind: 'link', sentTo: 'P***@c***.test' });
+    expect(JSON.stringify(start.binding)).not.toContain('natarajan');
+  });
+
+  it('works as a client_secret_post client and as a public client (PKCE only)', async () => {
+    expect((await verify(generic, { client: 'post' })).outcome).toEqual({ state: 'verified' });
+    expect((await verify(generic, { client: 'public' })).outcome).toEqual({ state: 'verified' });
+  });
+
+  it('fails a stale sign-in (auth_time older than maxAuthAgeSeconds)', async () => {
+    generic.setNextLogin({ authTimeOffsetSeconds: -600 });
+    const { outcome } = await verify(generic, { policy: { oidc: { maxAuthAgeSeconds: 300 } } });
+    expect(outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/not fresh/) });
+    // Even for a link made long ago (so the sign-in is after it), the age limit alone fails it.
+    generic.setNextLogin({ authTimeOffsetSeconds: -600 });
+    const old = await verify(generic, { policy: { oidc: { maxAuthAgeSeconds: 300 } }, edit: (state) => void (state.issuedAt = Number(state.issuedAt) - 3_600) });
+    expect(old.outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/not fresh/) });
+    // … and a sign-in from before the link (prompt=login ignored) fails even within the age limit.
+    generic.setNextLogin({ authTimeOffsetSeconds: -120 });
+    expect((await verify(generic, { policy: { oidc: { maxAuthAgeSeconds: 600 } } })).outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/not fresh/) });
+  });
+
+  it('fails when someone else signs in', async () => {
+    generic.setNextLogin({ email: 'lukas.becker@customer.test' });
+    const { outcome } = await verify(generic);
+    expect(outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/other than the ticket’s requester/) });
+  });
+
+  it('fails without MFA evidence (amr has only pwd)', async () => {
+    const { outcome } = await verify(generic, { form: { mfa: false } });
+    expect(outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/no evidence of multi-factor/) });
+  });
+
+  it('accepts an acr the policy names instead of amr', async () => {
+    generic.setNextLogin({ amr: ['pwd'], acr: 'urn:bank:loa:3' });
+    const { outcome } = await verify(generic, { policy: { oidc: { requiredAcr: ['urn:bank:loa:3'] } } });
+    expect(outcome).toEqual({ state: 'verified' });
+  });
+
+  it('fails closed when the policy names no MFA evidence at all', async () => {
+    const { outcome } = await verify(generic, { policy: { oidc: { requiredAmr: [], requiredAcr: [] } } });
+    expect(outcome).toMatchObject({ state: 'failed', reason: expect.stringMatching(/names no MFA evidence/) });
+  });
+
+  it('fails on a nonce that is not ours (id_token re-signed with another nonce)', async () => {
+    generic.tamperNextIdToken((claims) => ({ ...claims, nonce: 'someone-elses-nonce' }));
+    const { outcome } = await verify(generic);
+    expect(outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/nonce mismatch/) });
+  });
+
+  it('fails on an id_token for another audience, or with a foreign azp', async () => {
+    generic.tamperNextIdToken((claims) => ({ ...claims, aud: 'another-app' }));
+    expect((await verify(generic)).outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/could not be trusted/) });
+    generic.tamperNextIdToken((claims) => ({ ...claims, aud: [String(claims.aud), 'another-app'], azp: 'another-app' }));
+    expect((await verify(generic)).outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/could not be trusted/) });
+  });
+
+  it('fails when auth_time is missing', async () => {
+    generic.tamperNextIdToken(({ auth_time: _omit, ...claims }) => claims);
+    expect((await verify(generic)).outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/not fresh/) });
+  });
+
+  it('maps error=access_denied to denied', async () => {
+    const { params, outcome } = await verify(generic, { form: { cancel: true } });
+    expect(params.error).toBe('access_denied');
+    expect(outcome).toEqual({ state: 'denied', reason: expect.any(String) });
+  });
+
+  it('refuses an answer with another state, and a replayed code', async () => {
+    const foreign = await verify(generic, { edit: (_state, params) => void (params.state = `${params.state}x`) });
+    expect(foreign.outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/state mismatch/) });
+
+    const config = IdpConfigSchema.parse(generic.idpConfig());
+    if (config.kind !== 'oidc') throw new Error('not oidc');
+    const provider = createOidcProvider(config, { timeoutMs: 5_000 });
+    const user = await provider.resolveUser(REQUESTER);
+    const start = await provider.start(user!, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' });
+    const params = await generic.signIn(start.link!);
+    expect(await provider.complete!(start.providerState, params)).toEqual({ state: 'verified' });
+    expect(await provider.complete!(start.providerState, params)).toEqual({ state: 'failed', reason: expect.stringMatching(/already used/) });
+  });
+
+  it('refuses a discovery document that names another issuer', async () => {
+    const config = IdpConfigSchema.parse({ ...generic.idpConfig(), issuer: `${generic.issuer}/` });
+    if (config.kind !== 'oidc') throw new Error('not oidc');
+    const provider = createOidcProvider(config, { timeoutMs: 5_000 });
+    const user = await provider.resolveUser(REQUESTER);
+    const error = await provider.start(user!, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'misconfigured' });
+  });
+
+  it('has no user and no method without an email on record', async () => {
+    const provider = createOidcProvider(IdpConfigSchema.parse(generic.idpConfig()) as never, { timeoutMs: 5_000 });
+    expect(await provider.resolveUser({ email: null, phone: '+15550199101', name: 'X' })).toBeUndefined();
+    expect(await provider.listMethods({ ref: 'x', email: null, phone: null })).toEqual([]);
+    expect(await provider.listMethods({ ref: 'x', email: 'a@b.test', phone: null })).toEqual([{ method: 'oidc' }]);
+  });
+});
+
+describe('OIDC provider against a real oidc-provider (Entra flavour)', () => {
+  const policy = { oidc: { requiredAcrs: ['c1'] } };
+
+  it('asks for the auth context as an essential acrs claim and verifies when acrs carries it', async () => {
+    const { outcome } = await verify(entra, { policy });
+    expect(outcome).toEqual({ state: 'verified' });
+    const [auth] = entra.authorizations();
+    expect(JSON.parse(auth?.claims ?? '{}')).toEqual({ id_token: { acrs: { essential: true, value: 'c1' } } });
+    expect(entra.issuer).toMatch(/\/v2\.0$/);
+  });
+
+  it('fails when acrs does not carry a required auth context', async () => {
+    expect((await verify(entra, { policy, form: { mfa: false } })).outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/no evidence/) });
+    entra.setNextLogin({ acrs: ['c2'] });
+    expect((await verify(entra, { policy })).outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/no evidence/) });
+  });
+
+  it('fails a stale Entra sign-in and a wrong person', async () => {
+    entra.setNextLogin({ authTimeOffsetSeconds: -3_600 });
+    expect((await verify(entra, { policy })).outcome).toMatchObject({ state: 'failed', reason: expect.stringMatching(/not fresh/) });
+    entra.setNextLogin({ email: 'amara.okafor@customer.test' });
+    expect((await verify(entra, { policy })).outcome).toMatchObject({ state: 'failed', reason: expect.stringMatching(/other than/) });
+  });
+});

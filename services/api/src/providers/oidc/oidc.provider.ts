@@ -1,0 +1,213 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import type { VerificationPolicy } from '@vouchsafe/contracts';
+import { maskEmail } from '../../lib/mask';
+import { ProviderError, type IdpUser, type ProviderOutcome, type StartResult, type VerificationProvider } from '../provider.types';
+import { CLOCK_SKEW_SECONDS, checkIdTokenClaims, DEFAULT_OIDC_POLICY, REASONS, safeEqual, type OidcConfig } from './oidc.claims';
+import { discover, keySet, type OidcMetadata } from './oidc.discovery';
+
+export interface OidcProviderOptions {
+  timeoutMs: number;
+  policy?: VerificationPolicy;
+}
+
+/** What start() leaves on the verification row for complete(). */
+export interface OidcProviderState {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  /** The requester's email on record, lowercased: the subject claim must equal it. */
+  expectedSubject: string;
+  /** Epoch seconds. */
+  issuedAt: number;
+  redirectUri: string;
+}
+
+const random = (bytes: number): string => randomBytes(bytes).toString('base64url');
+
+function parseState(raw: Record<string, unknown>): OidcProviderState {
+  const { state, nonce, codeVerifier, expectedSubject, issuedAt, redirectUri } = raw;
+  if (
+    typeof state !== 'string' ||
+    typeof nonce !== 'string' ||
+    typeof codeVerifier !== 'string' ||
+    typeof expectedSubject !== 'string' ||
+    typeof issuedAt !== 'number' ||
+    typeof redirectUri !== 'string'
+  ) {
+    throw new ProviderError('misconfigured', 'The stored sign-in state is incomplete.');
+  }
+  return { state, nonce, codeVerifier, expectedSubject, issuedAt, redirectUri };
+}
+
+/** RFC 6749 §2.3.1: client_id and secret are form-encoded before they go into Basic credentials. */
+function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+function tokenRequest(config: OidcConfig, metadata: OidcMetadata, state: OidcProviderState, code: string): { headers: Record<string, string>; body: URLSearchParams } {
+  const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: state.redirectUri, code_verifier: state.codeVerifier });
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (config.clientSecret === undefined) {
+    // Public client: PKCE is the only proof that we started this flow.
+    body.set('client_id', config.clientId);
+  } else if (metadata.tokenAuthMethods.includes('client_secret_basic') || !metadata.tokenAuthMethods.includes('client_secret_post')) {
+    headers.authorization = `Basic ${Buffer.from(`${formEncode(config.clientId)}:${formEncode(config.clientSecret)}`).toString('base64')}`;
+  } else {
+    body.set('client_id', config.clientId);
+    body.set('client_secret', config.clientSecret);
+  }
+  return { headers, body };
+}
+
+/** Entra: ask for the Conditional Access auth contexts as an essential `acrs` claim in the id_token. */
+function claimsParameter(config: OidcConfig, requiredAcrs: readonly string[]): string | undefined {
+  if (config.flavor !== 'entra' || requiredAcrs.length === 0) return undefined;
+  const acrs = requiredAcrs.length === 1 ? { essential: true, value: requiredAcrs[0] } : { essential: true, values: requiredAcrs };
+  return JSON.stringify({ id_token: { acrs } });
+}
+
+async function exchangeCode(config: OidcConfig, metadata: OidcMetadata, state: OidcProviderState, code: string, timeoutMs: number): Promise<string | ProviderOutcome> {
+  const { headers, body } = tokenRequest(config, metadata, state, code);
+  let response: Response;
+  try {
+    response = await fetch(metadata.tokenEndpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+  } catch {
+    return { state: 'failed', reason: 'The identity provider could not be reached to finish the sign-in.' };
+  }
+  const json: unknown = await response.json().catch(() => undefined);
+  const answer = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
+  if (!response.ok) {
+    if (answer.error === 'invalid_grant') return { state: 'failed', reason: 'The sign-in code was already used, has expired or was not issued to this verification.' };
+    if (answer.error === 'invalid_client' || response.status === 401) {
+      return { state: 'failed', reason: 'The identity provider refused Vouchsafe’s client credentials (check the app registration).' };
+    }
+    return { state: 'failed', reason: 'The identity provider refused to finish the sign-in.' };
+  }
+  if (typeof answer.id_token !== 'string') return { state: 'failed', reason: 'The identity provider answered without an ID token (is the openid scope configured?).' };
+  return answer.id_token;
+}
+
+/** A short, safe summary of an IdP error code for the agent (`error` is an ASCII token per RFC 6749 §4.1.2.1). */
+function idpErrorReason(error: string): ProviderOutcome {
+  if (error === 'access_denied') return { state: 'denied', reason: 'The caller cancelled or refused the sign-in.' };
+  const code = /^[A-Za-z0-9_.-]{1,64}$/.test(error) ? ` (${error})` : '';
+  return { state: 'failed', reason: `The identity provider ended the sign-in with an error${code}.` };
+}
+
+/**
+ * Microsoft Entra ID and any OpenID Provider, as a one-time sign-in link (authorization code flow with PKCE S256,
+ * `prompt=login`, nonce, `login_hint`) finished by our callback. jose only: discovery, token request and id_token
+ * checks are done here (see NOTES.md). Never logs; failures come back as `failed` with one sentence for the agent.
+ */
+export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions): VerificationProvider {
+  const policy = opts.policy?.oidc ?? DEFAULT_OIDC_POLICY;
+
+  return {
+    kind: 'oidc',
+    methods: ['oidc'],
+
+    // No directory lookup: the IdP proves the person at sign-in; the id_token's subject claim must equal this email.
+    async resolveUser(requester) {
+      const email = requester.email?.trim();
+      if (!email) return undefined;
+      return { ref: email.toLowerCase(), email, phone: requester.phone };
+    },
+
+    async listMethods(user) {
+      return user.email ? [{ method: 'oidc' }] : [];
+    },
+
+    async start(user: IdpUser, method, ctx): Promise<StartResult> {
+      if (method.method !== 'oidc') throw new ProviderError('misconfigured', 'The OIDC provider only offers the sign-in link.');
+      const email = user.email?.trim();
+      if (!email) throw new ProviderError('not_found', 'The requester has no email on record to send a sign-in link to.');
+      const metadata = await discover(config.issuer, opts.timeoutMs);
+
+      // The verification id leads the state so the callback can find the row; the random rest makes it unguessable.
+      const state = `${ctx.verificationId}.${random(24)}`;
+      const nonce = random(24);
+      const codeVerifier = random(48);
+      const url = new URL(metadata.authorizationEndpoint);
+      const params: Record<string, string> = {
+        response_type: 'code',
+        client_id: config.clientId,
+        redirect_uri: ctx.callbackUrl,
+        scope: config.scopes.includes('openid') ? config.scopes.join(' ') : ['openid', ...config.scopes].join(' '),
+        state,
+        nonce,
+        code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+        code_challenge_method: 'S256',
+        prompt: 'login',
+        login_hint: email,
+      };
+      const claims = claimsParameter(config, policy.requiredAcrs);
+      if (claims) params.claims = claims;
+      for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+
+      const providerState: OidcProviderState = {
+        state,
+        nonce,
+        codeVerifier,
+        expectedSubject: email.toLowerCase(),
+        issuedAt: Math.floor(Date.now() / 1000),
+        redirectUri: ctx.callbackUrl,
+      };
+      return { idpRef: state, binding: { kind: 'link', sentTo: maskEmail(email) }, providerState: { ...providerState }, link: url.href };
+    },
+
+    async complete(raw, input): Promise<ProviderOutcome> {
+      const stored = parseState(raw);
+      // RFC 6749 §4.1.2.1: errors come back with our state too; an answer without our state is not ours.
+      if (typeof input.state !== 'string' || !safeEqual(input.state, stored.state)) {
+        return { state: 'failed', reason: 'The sign-in answer does not belong to this verification (state mismatch).' };
+      }
+      if (typeof input.error === 'string') return idpErrorReason(input.error);
+      if (typeof input.code !== 'string' || input.code.length === 0 || input.code.length > 4096) {
+        return { state: 'failed', reason: 'The identity provider answered without a sign-in code.' };
+      }
+
+      let metadata: OidcMetadata;
+      try {
+        metadata = await discover(config.issuer, opts.timeoutMs);
+      } catch {
+        return { state: 'failed', reason: 'The identity provider could not be reached to finish the sign-in.' };
+      }
+      const idToken = await exchangeCode(config, metadata, stored, input.code, opts.timeoutMs);
+      if (typeof idToken !== 'string') return idToken;
+
+      let claims: Record<string, unknown>;
+      try {
+        const verified = await jwtVerify(idToken, keySet(metadata.jwksUri, opts.timeoutMs), {
+          issuer: metadata.issuer,
+          audience: config.clientId,
+          algorithms: [...metadata.idTokenAlgs],
+          clockTolerance: CLOCK_SKEW_SECONDS,
+          requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub'],
+        });
+        claims = verified.payload;
+      } catch (error) {
+        if (error instanceof joseErrors.JOSEError && (error.code === 'ERR_JWKS_TIMEOUT' || error.code === 'ERR_JOSE_GENERIC')) {
+          return { state: 'failed', reason: 'The identity provider’s signing keys could not be fetched.' };
+        }
+        return { state: 'failed', reason: REASONS.badToken };
+      }
+
+      return (
+        checkIdTokenClaims(claims, {
+          clientId: config.clientId,
+          nonce: stored.nonce,
+          expectedSubject: stored.expectedSubject,
+          issuedAt: stored.issuedAt,
+          subjectClaim: config.subjectClaim,
+          flavor: config.flavor,
+          policy,
+          now: Math.floor(Date.now() / 1000),
+        }) ?? { state: 'verified' }
+      );
+    },
+
+    // Nothing to cancel at the IdP: the link dies with the verification (its state no longer matches a live row).
+    async cancel() {},
+  };
+}
