@@ -137,7 +137,7 @@ describe('IdP connections', () => {
     const cases: [IdpConfig, string][] = [
       [okta, 'orgUrl'],
       [{ ...okta, orgUrl: 'https://127.0.0.1:8443' }, 'orgUrl'],
-      [{ ...oidc, issuer: 'http://login.example.com' }, 'issuer'],
+      [{ ...oidc, issuer: 'http://login.example.com' } as IdpConfig, 'issuer'],
       [{ ...duo, apiHost: 'localhost:9999' } as IdpConfig, 'apiHost'],
       [{ ...duo, apiHost: 'api-1234.evil.example' } as IdpConfig, 'apiHost'],
       [{ ...twilio, baseUrl: 'https://twilio.example.test' } as IdpConfig, 'baseUrl'],

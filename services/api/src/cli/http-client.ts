@@ -3,10 +3,14 @@ import {
   type CreateSecretRequest,
   type CreateSecretResponse,
   type ErrorBody,
+  type IdpConfig,
+  type IdpKind,
   type RevealResponse,
   type SecretMetadata,
   type TenantCreateRequest,
   type TenantSummary,
+  type VerificationPolicy,
+  type VerificationPolicyInput,
 } from '@vouchsafe/contracts';
 
 export class ApiError extends Error {
@@ -75,5 +79,28 @@ export function tenantsClient(apiUrl: string, token?: string) {
     add: (req: TenantCreateRequest) => call<TenantSummary>('POST', '/api/v1/admin/tenants', req, bearer(token)),
     list: () => call<{ tenants: TenantSummary[] }>('GET', '/api/v1/admin/tenants', undefined, bearer(token)),
     remove: (slug: string) => call<void>('DELETE', `/api/v1/admin/tenants/${encodeURIComponent(slug)}`, undefined, bearer(token)),
+  };
+}
+
+export interface PolicyResponse {
+  version: number;
+  policy: VerificationPolicy;
+  isDefault: boolean;
+  changedBy: string | null;
+  createdAt: string | null;
+}
+
+/** A tenant's IdP connections and verification policy (API token). */
+export function verificationAdminClient(apiUrl: string, token?: string) {
+  const call = jsonCaller(apiUrl);
+  const base = (slug: string) => `/api/v1/admin/tenants/${encodeURIComponent(slug)}`;
+  return {
+    setIdp: (slug: string, config: IdpConfig) => call<void>('PUT', `${base(slug)}/idp/${config.kind}`, config, bearer(token)),
+    listIdps: (slug: string) =>
+      call<{ idps: { kind: IdpKind; settings: Record<string, unknown>; updatedAt: string }[] }>('GET', `${base(slug)}/idp`, undefined, bearer(token)),
+    removeIdp: (slug: string, kind: string) => call<void>('DELETE', `${base(slug)}/idp/${encodeURIComponent(kind)}`, undefined, bearer(token)),
+    showPolicy: (slug: string) => call<PolicyResponse>('GET', `${base(slug)}/policy`, undefined, bearer(token)),
+    setPolicy: (slug: string, policy: VerificationPolicyInput) =>
+      call<{ version: number; policy: VerificationPolicy }>('PUT', `${base(slug)}/policy`, policy, bearer(token)),
   };
 }

@@ -9,6 +9,7 @@ import { CliError, stdoutOut } from './cli-support';
 import { ApiError } from './http-client';
 import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from './secret-commands';
 import { tenantAddCommand, tenantListCommand, tenantRemoveCommand } from './tenant-commands';
+import { idpListCommand, idpRemoveCommand, idpSetCommand, policySetCommand, policyShowCommand } from './idp-commands';
 
 const USAGE = `Usage: vouchsafe <command> [options]
 
@@ -24,6 +25,12 @@ const USAGE = `Usage: vouchsafe <command> [options]
                                       desk credentials are read from there, never from the command line
   tenant list                         list tenants (slug, desk, account, name, created)
   tenant remove SLUG                  remove a help-desk tenant (its sessions and links stop working)
+  tenant idp set SLUG [--file F]      connect an IdP (okta, duo, oidc, twilio) from a JSON file (or stdin);
+                                      its secrets are read from there, never from the command line
+  tenant idp list SLUG                list a tenant's IdP connections (public settings only)
+  tenant idp remove SLUG KIND         disconnect an IdP
+  tenant policy show SLUG             print the tenant's verification policy (JSON, last lines)
+  tenant policy set SLUG [--file F]   store a new policy version from a JSON file (or stdin)
 
 Every command accepts --api URL (env VOUCHSAFE_API_URL, default http://localhost:8080)
 and --token T (env VOUCHSAFE_TOKEN; the local instance's token when running embedded).`;
@@ -81,6 +88,19 @@ async function run(argv: string[]): Promise<void> {
       return tenantListCommand({ api, token, cwd }, stdoutOut);
     case 'tenant remove':
       return tenantRemoveCommand({ api, token, cwd, slug: arg }, stdoutOut);
+    case 'tenant idp': {
+      const [, , sub, slug, kind] = positionals;
+      if (sub === 'set') return idpSetCommand({ api, token, cwd, slug, file: values.file }, stdoutOut);
+      if (sub === 'list') return idpListCommand({ api, token, cwd, slug }, stdoutOut);
+      if (sub === 'remove') return idpRemoveCommand({ api, token, cwd, slug, kind }, stdoutOut);
+      throw new CliError('Use vouchsafe tenant idp set|list|remove SLUG …; see vouchsafe --help.');
+    }
+    case 'tenant policy': {
+      const [, , sub, slug] = positionals;
+      if (sub === 'show') return policyShowCommand({ api, token, cwd, slug }, stdoutOut);
+      if (sub === 'set') return policySetCommand({ api, token, cwd, slug, file: values.file }, stdoutOut);
+      throw new CliError('Use vouchsafe tenant policy show|set SLUG …; see vouchsafe --help.');
+    }
     case 'audit verify':
       return auditVerifyCommand(REPO_ROOT, stdoutOut, { seal: !values['no-seal'] });
     default:

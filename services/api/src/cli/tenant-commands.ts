@@ -18,35 +18,40 @@ export interface TenantCommandOptions {
 
 const MAX_FILE_BYTES = 64 * 1024;
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+async function readAll(stream: NodeJS.ReadableStream, what: string): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += b.length;
-    if (size > MAX_FILE_BYTES) throw new CliError('The tenant definition is larger than 64 KiB.');
+    if (size > MAX_FILE_BYTES) throw new CliError(`The ${what} is larger than 64 KiB.`);
     chunks.push(b);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The tenant definition from `--file F`, or stdin when F is `-` or missing. */
-export async function readTenantDefinition(file: string | undefined, cwd: string, stdin: NodeJS.ReadableStream): Promise<unknown> {
+/** The tenant definition (or another JSON document, named by `what`) from `--file F`, or stdin when F is `-` or missing. */
+export async function readTenantDefinition(
+  file: string | undefined,
+  cwd: string,
+  stdin: NodeJS.ReadableStream,
+  what = 'tenant definition',
+): Promise<unknown> {
   let text: string;
   if (file === undefined || file === '-') {
-    text = await readAll(stdin);
+    text = await readAll(stdin, what);
   } else {
     try {
       text = await readFile(path.resolve(cwd, file), 'utf8');
     } catch {
       throw new CliError(`Cannot read ${file}.`);
     }
-    if (Buffer.byteLength(text) > MAX_FILE_BYTES) throw new CliError('The tenant definition is larger than 64 KiB.');
+    if (Buffer.byteLength(text) > MAX_FILE_BYTES) throw new CliError(`The ${what} is larger than 64 KiB.`);
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new CliError(`The tenant definition${file && file !== '-' ? ` in ${file}` : ''} is not valid JSON.`);
+    throw new CliError(`The ${what}${file && file !== '-' ? ` in ${file}` : ''} is not valid JSON.`);
   }
 }
 
