@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { startOidcPeer, type OidcPeer } from '@vouchsafe/test-support/idps';
 import { requesterKeys } from '../src/lib/requester-key';
 import { createRecipientVerification } from '../src/modules/secrets/recipient-verification.service';
 import { grantHashOf } from '../src/modules/secrets/reveal-grant';
@@ -230,5 +231,70 @@ describe('POST /api/v1/t/:tenant/secrets/:id/verify', () => {
     expect(duo.status).toBe(422);
     const push = await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, { method: 'okta_push' });
     expect(push.status).toBe(422);
+  });
+});
+
+describe('the recipient verifies with the real OIDC peer, then reveals', () => {
+  let peer: OidcPeer;
+  let ticketAgent: Agent;
+  let email: string;
+
+  beforeAll(async () => {
+    peer = await startOidcPeer({ flavor: 'generic' });
+    peer.allowRedirectUri(`${w.t.url}/verify/callback/oidc`);
+    const put = await api(w.t.url, 'PUT', `/api/v1/admin/tenants/${slug}/idp/oidc`, peer.idpConfig({ client: 'basic' }), auth);
+    expect(put.status).toBe(204);
+    ticketAgent = agent;
+    email = requesterEmail;
+  }, 30_000);
+  afterAll(async () => {
+    await peer?.close();
+  });
+
+  /** POST …/verify, sign in at the peer, follow the redirect to our callback; answers the callback's response. */
+  async function verifyAs(s: Sent, login: Parameters<OidcPeer['setNextLogin']>[0]) {
+    const started = await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, { method: 'oidc' });
+    expect(started.status).toBe(200);
+    const authorize = new URL(started.json.url);
+    expect(authorize.origin).toBe(new URL(peer.issuer).origin);
+    expect(authorize.searchParams.get('login_hint')).toBe(email);
+    expect(authorize.searchParams.get('prompt')).toBe('login');
+    peer.setNextLogin(login);
+    const query = await peer.signIn(started.json.url);
+    const callback = new URL(`${w.t.url}/verify/callback/oidc`);
+    for (const [k, v] of Object.entries(query)) callback.searchParams.set(k, v);
+    return fetch(callback, { redirect: 'manual' });
+  }
+
+  it('the requester: redirected to the link with a grant that opens the secret once', async () => {
+    const s = await send(w, ticketAgent, { kind: 'text', text: 'for the verified requester' }, { requiresVerification: true });
+    const res = await verifyAs(s, { email, amr: ['pwd', 'mfa'] });
+    expect(res.status).toBe(303);
+    const location = new URL(res.headers.get('location')!, w.t.url);
+    expect(location.pathname).toBe(`/t/${slug}/s/${s.id}`);
+    const grant = location.searchParams.get('grant')!;
+    expect(grant).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const ok = await revealWith(s, grant);
+    expect(ok.status).toBe(200);
+    expect(await viewsLeft(s)).toBeUndefined();
+    const row = await w.t.db.selectFrom('verifications').select(['purpose', 'state', 'secret_id']).where('secret_id', '=', s.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ purpose: 'recipient', state: 'verified' });
+  });
+
+  it('someone else signing in gets no grant, and the secret stays closed', async () => {
+    peer.addAccount('mallory@attacker.test');
+    const s = await send(w, ticketAgent, { kind: 'text', text: 'not for mallory' }, { requiresVerification: true });
+    const res = await verifyAs(s, { email: 'mallory@attacker.test', amr: ['pwd', 'mfa'] });
+    expect(res.headers.get('location') ?? '').not.toContain('grant=');
+    expect(await w.t.db.selectFrom('reveal_grants').select('grant_hash').where('secret_id', '=', s.id).execute()).toHaveLength(0);
+    expect((await revealWith(s)).status).toBe(403);
+    expect(await viewsLeft(s)).toBe(1);
+  });
+
+  it('a sign-in without MFA gets no grant', async () => {
+    const s = await send(w, ticketAgent, { kind: 'text', text: 'needs mfa' }, { requiresVerification: true });
+    const res = await verifyAs(s, { email, amr: ['pwd'] });
+    expect(res.headers.get('location') ?? '').not.toContain('grant=');
+    expect(await w.t.db.selectFrom('reveal_grants').select('grant_hash').where('secret_id', '=', s.id).execute()).toHaveLength(0);
   });
 });

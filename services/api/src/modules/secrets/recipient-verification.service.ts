@@ -20,6 +20,8 @@ export interface RecipientStart {
   method: RecipientVerifyMethod;
   /** Looked up through the desk now, never taken from the browser. */
   requester: RequesterOnRecord;
+  /** The request's own origin, for the IdP callback when VOUCHSAFE_PUBLIC_URL is not set. */
+  origin?: string;
 }
 
 export interface RecipientVerificationDeps {
@@ -52,7 +54,7 @@ export function createRecipientVerification(deps: RecipientVerificationDeps) {
   /** Any key of this person equals the key stored when the secret was sent. */
   const isSamePerson = (stored: Buffer | null, keys: readonly Buffer[]): boolean => stored !== null && keys.some((k) => k.equals(stored));
 
-  async function start(tenantId: string, secretId: string, method: RecipientVerifyMethod): Promise<VerifyRecipientResponse> {
+  async function start(tenantId: string, secretId: string, method: RecipientVerifyMethod, origin?: string): Promise<VerifyRecipientResponse> {
     const target = await findRecipientTarget(db, tenantId, secretId);
     // Unknown, gone, other-tenant and ordinary secrets all answer like a gone secret (no oracle).
     if (!target) throw secretGone();
@@ -78,6 +80,7 @@ export function createRecipientVerification(deps: RecipientVerificationDeps) {
       agentLabel: target.agentLabel,
       method,
       requester,
+      ...(origin ? { origin } : {}),
     });
   }
 

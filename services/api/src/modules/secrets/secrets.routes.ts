@@ -71,7 +71,7 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
     const id = parseId(req.params.id);
     const body = VerifyRecipientRequestSchema.parse(req.body);
     if (!recipients) throw secretGone();
-    const answer = await recipients.start(req.tenantId, id, body.method);
+    const answer = await recipients.start(req.tenantId, id, body.method, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
     req.log.info({ secret: shortId(id), method: body.method }, 'recipient verification started');
     res.json(answer);
   });
