@@ -30,7 +30,7 @@ export interface TestAppOptions {
   /** Overrides of the app config (help-desk settings default to what tests against stand-ins need). */
   config?: Partial<AppDeps['config']>;
   /** Extra app dependencies built on the test's database, keyring and logger (e.g. a note dispatcher the test drives). */
-  deps?: (base: Pick<AppDeps, 'db' | 'keyring' | 'logger'>) => Partial<Pick<AppDeps, 'metrics' | 'notes'>>;
+  deps?: (base: Pick<AppDeps, 'db' | 'keyring' | 'logger'> & { databaseUrl: string }) => Partial<Pick<AppDeps, 'metrics' | 'notes' | 'verification' | 'live'>>;
 }
 
 async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts: TestAppOptions = {}): Promise<TestApp> {
@@ -67,7 +67,7 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
     db,
     keyring,
     logger,
-    ...opts.deps?.({ db, keyring, logger }),
+    ...opts.deps?.({ db, keyring, logger, databaseUrl: database.url }),
   });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -136,14 +136,15 @@ export async function findByCallbackState(db: Db, state: string, verificationId:
  * Structured, already-masked note facts, built in SQL from the verification row `v` after the
  * change and the audit event `e`. Rendered by modules/notes (note-text.ts) at delivery.
  */
-function noteFacts(extra: { approver?: string | null; overrideReason?: string | null } = {}): RawBuilder<unknown> {
+function noteFacts(extra: { approver?: string | null; overrideReason?: string | RawBuilder<unknown> | null } = {}): RawBuilder<unknown> {
+  const overrideReason = typeof extra.overrideReason === 'object' && extra.overrideReason !== null ? extra.overrideReason : sql`${extra.overrideReason ?? null}::text`;
   return sql`jsonb_build_object(
       'agent', v.agent_label, 'at', ${isoUtc(sql`e.occurred_at`)}, 'method', v.method, 'purpose', v.purpose,
       'binding', v.binding->>'kind', 'idpRef', CASE WHEN v.idp_ref IS NULL THEN NULL WHEN length(v.idp_ref) > 8 THEN left(v.idp_ref, 8) || '…' ELSE v.idp_ref END,
       'startedAt', ${isoUtc(sql`v.started_at`)}, 'result', v.state, 'reason', v.reason,
       'isFraudSuspected', v.is_fraud_suspected, 'requester', v.requester_label,
       'validUntil', CASE WHEN v.valid_until IS NULL THEN NULL ELSE ${isoUtc(sql`v.valid_until`)} END,
-      'approver', ${extra.approver ?? null}::text, 'overrideReason', ${extra.overrideReason ?? null}::text)`;
+      'approver', ${extra.approver ?? null}::text, 'overrideReason', ${overrideReason})`;
 }
 
 /** Audit data: ids, method, state, short IdP ref, who; never an identifier, code, link or provider state. */
@@ -328,7 +329,7 @@ export async function approveOverride(
     ) ${recordTail(
       eventId,
       AUDIT_TYPES.override_approved,
-      noteFacts({ approver: a.approverLabel, overrideReason: null }),
+      noteFacts({ approver: a.approverLabel, overrideReason: sql`(SELECT reason FROM o)` }),
       auditData({ approverId: a.approverId, approver: a.approverLabel }),
     )}`.execute(db);
   return rows.length > 0;
