@@ -11,3 +11,9 @@ export * from './okta';
 
 // Duo: Auth API v2 + Universal Prompt + phone page (interception: @vouchsafe/test-support/duo-intercept).
 export * from './duo';
+
+// OIDC / Entra: a real oidc-provider 8 peer (login page with MFA checkbox, per-test claims, HTTP sign-in driver).
+export * from './oidc';
+
+// Twilio Verify v2: Verifications + VerificationCheck + cancel, sent codes for the phone page at /__phone/twilio/messages.
+export * from './twilio';

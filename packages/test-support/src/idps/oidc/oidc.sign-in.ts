@@ -54,10 +54,12 @@ export async function signInOverHttp(peerUrl: string, authorizationUrl: string, 
     }
     const match = /^\/interaction\/([^/]+)$/.exec(target.pathname);
     const html = await response.text();
+    if (next.method === 'POST' && response.status === 200) {
+      throw new Error(`the OIDC peer did not accept the sign-in: ${html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
+    }
     if (response.status !== 200 || !match?.[1]) {
       throw new Error(`the OIDC peer answered ${response.status} at ${target.pathname}: ${html.slice(0, 300)}`);
     }
-    if (next.method === 'POST') throw new Error(`the OIDC peer did not accept the sign-in: ${html.replace(/<[^>]+>/g, ' ').slice(0, 300)}`);
     const prefilled = /name="email" value="([^"]*)"/.exec(html)?.[1] ?? '';
     const body = new URLSearchParams({ email: form.email ?? prefilled.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') });
     if (form.mfa ?? true) body.set('mfa', 'yes');
