@@ -12,6 +12,8 @@ import {
   startPostgres,
   type ApiProcess,
 } from '@vouchsafe/test-support';
+import type { Desk, VerificationPolicyInput } from '@vouchsafe/contracts';
+import { startIdpStandIns, type IdpStandIns } from './hosts/src/idps';
 import { startHostStandIns, type HostStandIns } from './hosts/src/server';
 
 const PORTAL_DIST = path.join(REPO_ROOT, 'apps', 'portal', 'dist');
@@ -59,6 +61,31 @@ function deskApiEnv(standInOrigin: string): Record<string, string> {
 }
 
 /**
+ * Verification policy per desk tenant. Zendesk offers every method (the per-method specs run there) with short attempt
+ * timeouts and both seeded agents as supervisors (the DB still refuses self-approval); ServiceNow: Entra with a
+ * Conditional Access auth context; Jira: pushes.
+ */
+function policies(supervisors: (desk: Desk) => string[]): Record<Desk, VerificationPolicyInput> {
+  return {
+    zendesk: {
+      methods: ['okta_push', 'duo_push', 'oidc', 'duo_universal', 'callback_sms', 'callback_voice'],
+      fallbackMethod: 'callback_sms',
+      attemptTimeoutSeconds: 30,
+      supervisors: supervisors('zendesk'),
+      pushLimit: { count: 3, windowSeconds: 600, cooldownSeconds: 900 },
+      oidc: { maxAuthAgeSeconds: 120, requiredAmr: ['mfa'] },
+    },
+    servicenow: {
+      methods: ['oidc', 'okta_push', 'callback_sms'],
+      attemptTimeoutSeconds: 60,
+      supervisors: supervisors('servicenow'),
+      oidc: { maxAuthAgeSeconds: 120, requiredAcrs: ['c1'], requiredAmr: [] },
+    },
+    jira: { methods: ['okta_push', 'duo_push'], attemptTimeoutSeconds: 60, supervisors: supervisors('jira') },
+  };
+}
+
+/**
  * One throwaway Postgres, one API process (serving the built portal and sidebars) and the help-desk stand-ins
  * (registered as tenants) for the whole run.
  */
@@ -68,30 +95,47 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
 
   // The stand-ins' port is chosen first: the API must know the origin allowed to frame the sidebars.
   const hostsPort = await freePort();
-  const pg = await startPostgres();
+  // The API's port too: the OIDC peers must know its callback before it starts, and links carry its public URL.
+  const apiPort = await freePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const idps: IdpStandIns = await startIdpStandIns();
+  idps.allowCallbacks([apiUrl]);
+  const pg = await startPostgres().catch(async (error: unknown) => {
+    await idps.close();
+    throw error;
+  });
   let api: ApiProcess;
   try {
     api = await startApi({
       databaseUrl: await pg.createDatabase(),
-      env: { VOUCHSAFE_PORTAL_DIR: PORTAL_DIST, ...deskApiEnv(`http://127.0.0.1:${hostsPort}`) },
+      port: apiPort,
+      // Duo's SDKs pin Duo's CAs: the API process reaches the Duo stand-in through the interception module.
+      imports: idps.api.imports,
+      env: { VOUCHSAFE_PORTAL_DIR: PORTAL_DIST, VOUCHSAFE_PUBLIC_URL: apiUrl, ...deskApiEnv(`http://127.0.0.1:${hostsPort}`), ...idps.api.env },
     });
   } catch (error) {
     await pg.stop();
+    await idps.close();
     throw error;
   }
   let hosts: HostStandIns;
   try {
-    hosts = await startHostStandIns({ apiUrl: api.url, apiToken: TEST_API_TOKEN, port: hostsPort, control: true });
-    await hosts.register('replace');
+    hosts = await startHostStandIns({ apiUrl: api.url, apiToken: TEST_API_TOKEN, port: hostsPort, control: true, idps });
+    const tenants = await hosts.register('replace');
+    const agentIds = (desk: Desk) => hosts.desks.state.data(desk).agents.map((a) => a.id);
+    await idps.configure({ apiUrl: api.url, apiToken: TEST_API_TOKEN, tenants, policies: policies(agentIds) });
   } catch (error) {
     await api.stop();
     await pg.stop();
+    await idps.close();
     throw error;
   }
   process.env.VOUCHSAFE_E2E_URL = api.url;
   process.env.VOUCHSAFE_E2E_TOKEN = TEST_API_TOKEN;
   // The desk stand-ins and their agent pages (tests/support/desks.ts drives them over HTTP).
   process.env.VOUCHSAFE_E2E_DESK_URL = hosts.url;
+  // The IdP stand-ins (tests/support/idps.ts): control URLs; the desk server's /__control/idps and /phone drive them.
+  process.env.VOUCHSAFE_E2E_IDP_URLS = JSON.stringify(idps.urls);
 
   // The API's log, mirrored to a file while the run lasts so tests (in worker processes) can read it:
   // see readApiLog() in tests/support/vault.ts. Playwright clears outputDir before globalSetup, not after.
@@ -122,6 +166,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     clearInterval(mirror);
     await hosts.close();
     const code = await api.stop();
+    await idps.close();
     // Keep the API's log with the other artifacts: failed tests usually need it.
     await mkdir(outputDir, { recursive: true });
     await writeFile(logPath, `${api.logs()}\n`);

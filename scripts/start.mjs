@@ -2,10 +2,12 @@
 // `npm start` / `pnpm start`: install, build the portal, run the API (embedded Postgres unless
 // DATABASE_URL is set). In local mode (no DATABASE_URL) it also builds the three help-desk sidebars and
 // serves the demo desk (e2e/hosts: local Zendesk, ServiceNow and Jira stand-ins with seeded tickets) on
-// VOUCHSAFE_DEMO_PORT (default 8090); VOUCHSAFE_DEMO=false turns that off. A real deployment (DATABASE_URL
+// VOUCHSAFE_DEMO_PORT (default 8090), with IdP stand-ins (Okta, Duo, OIDC, Twilio) and a simulated phone at /phone;
+// VOUCHSAFE_DEMO=false turns that off. A real deployment (DATABASE_URL
 // set) never starts the demo desk. Ctrl-C or SIGTERM stops everything gracefully.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ROOT, install, pnpm } from './bootstrap.mjs';
 
 const env = process.env;
@@ -13,6 +15,10 @@ const demo =
   !env.DATABASE_URL && env.NODE_ENV !== 'production' && !/^(false|0|no|off)$/i.test(env.VOUCHSAFE_DEMO ?? '');
 const apiPort = env.PORT ?? '8080';
 const demoPort = env.VOUCHSAFE_DEMO_PORT ?? '8090';
+// The demo's Duo stand-in: the API reaches it through the test-support interception module (Duo's SDKs pin Duo's
+// CAs), which must be loaded when the API starts. Only in demo mode; a real deployment never loads it.
+const demoDuoPort = env.VOUCHSAFE_DEMO_DUO_PORT ?? '8091';
+const duoIntercept = pathToFileURL(path.join(ROOT, 'packages/test-support/src/idps/duo/intercept.ts')).href;
 
 install();
 const apps = ['@vouchsafe/portal', ...(demo ? ['@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira'] : [])];
@@ -26,6 +32,7 @@ const demoEnv = demo
       NODE_ENV: env.NODE_ENV ?? 'development',
       VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'true',
       VOUCHSAFE_ZAF_SDK_URL: env.VOUCHSAFE_ZAF_SDK_URL ?? '/apps/zendesk/vendor/zaf_sdk.js',
+      VOUCHSAFE_TEST_DUO_STANDIN: `http://127.0.0.1:${demoDuoPort}`,
       VOUCHSAFE_FRAME_ANCESTORS: [
         env.VOUCHSAFE_FRAME_ANCESTORS ?? '',
         `http://localhost:${demoPort}`,
@@ -39,7 +46,7 @@ const demoEnv = demo
 console.log('• Starting Vouchsafe…');
 const children = new Set();
 let stopping = false;
-const api = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'services/api/src/main.ts')], {
+const api = spawn(process.execPath, ['--import', 'tsx', ...(demo ? ['--import', duoIntercept] : []), path.join(ROOT, 'services/api/src/main.ts')], {
   cwd: path.join(ROOT, 'services/api'),
   stdio: 'inherit',
   env: { ...env, ...demoEnv },
@@ -52,7 +59,7 @@ if (demo) {
   desk = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'e2e/hosts/src/demo.ts')], {
     cwd: path.join(ROOT, 'e2e'),
     stdio: 'inherit',
-    env: { ...env, VOUCHSAFE_DEMO_PORT: demoPort, VOUCHSAFE_DEMO_API_URL: `http://localhost:${apiPort}` },
+    env: { ...env, VOUCHSAFE_DEMO_PORT: demoPort, VOUCHSAFE_DEMO_DUO_PORT: demoDuoPort, VOUCHSAFE_DEMO_API_URL: `http://localhost:${apiPort}` },
   });
   children.add(desk);
   desk.on('exit', (code, signal) => {

@@ -70,6 +70,9 @@ export const lastSegment = () => decodeURIComponent(location.pathname.replace(/\
 /** `?token=forged|expired` on an agent page asks the stand-in for a bad host token (tests of the rejection path). */
 export const tokenVariant = () => new URLSearchParams(location.search).get('token') ?? 'valid';
 
+/** `?agent=1` plays the desk's second agent (a supervisor in the override tests); default the first. */
+export const agentIndex = () => Number(new URLSearchParams(location.search).get('agent') ?? 0) || 0;
+
 /** Appends text to a textarea, on a new line if it already holds something, and tells listeners it changed. */
 export function appendTo(textarea, text) {
   textarea.value = textarea.value && !textarea.value.endsWith('\n') ? `${textarea.value}\n${text}` : textarea.value + text;

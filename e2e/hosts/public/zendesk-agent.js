@@ -2,7 +2,7 @@
 // zendesk_app_framework_sdk speaks it (lib/client.js): handshake → zaf.app.registered; get/set/invoke
 // answered by {id, result} or {id, error}; request:<n> (the Zendesk proxy) answered by zaf.request:<n>.fail.
 // The app is loaded like Zendesk loads a signedUrls app: a form POST of {token} into the iframe.
-import { appendTo, el, getJson, lastSegment, pollComments, postJson, renderFacts, tokenVariant } from '/common.js';
+import { agentIndex, appendTo, el, getJson, lastSegment, pollComments, postJson, renderFacts, tokenVariant } from '/common.js';
 
 const ticketId = lastSegment();
 const frame = document.getElementById('sidebar');
@@ -16,7 +16,7 @@ function fail(message) {
 
 const config = await getJson('/agent/config.json');
 const apiOrigin = new URL(config.apiUrl).origin;
-const ticket = await getJson(`/zendesk/agent/api/tickets/${encodeURIComponent(ticketId)}`).catch(() => undefined);
+const ticket = await getJson(`/zendesk/agent/api/tickets/${encodeURIComponent(ticketId)}?agent=${agentIndex()}`).catch(() => undefined);
 if (!ticket) {
   document.getElementById('subject').textContent = `Ticket #${ticketId} not found`;
   throw new Error(`no ticket ${ticketId}`);
@@ -154,7 +154,7 @@ window.addEventListener('message', (event) => {
 
 // Load the app the way Zendesk loads a signedUrls app: POST {token} into the iframe, origin + app_guid in the query.
 try {
-  const { token } = await postJson('/zendesk/agent/token', { ticketId: ticket.id, variant: tokenVariant() });
+  const { token } = await postJson('/zendesk/agent/token', { ticketId: ticket.id, variant: tokenVariant(), agent: agentIndex() });
   const query = new URLSearchParams({ origin: location.origin, app_guid: appGuid });
   const form = el('form', { method: 'POST', target: 'zaf-sidebar', action: `${config.apiUrl}/apps/zendesk/?${query}`, hidden: '' });
   form.append(el('input', { type: 'hidden', name: 'token', value: token }));

@@ -1,11 +1,14 @@
 // The demo desk `npm start` serves next to the API in local mode: local Zendesk, ServiceNow and Jira stand-ins
-// with seeded tickets, registered as tenants of the local API. Run by scripts/start.mjs; never in production
+// with seeded tickets, registered as tenants of the local API, and local IdP stand-ins (Okta, Duo, OIDC, Twilio) as
+// their identity providers, with a simulated phone at /phone. Run by scripts/start.mjs; never in production
 // (start.mjs only spawns it without DATABASE_URL, and the API refuses stand-in tenants unless it allows insecure
 // help desks, which it refuses with NODE_ENV=production).
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT } from '@vouchsafe/test-support';
 import type { DeskKeySet } from '@vouchsafe/test-support/desks';
+import type { Desk, VerificationPolicyInput } from '@vouchsafe/contracts';
+import { startIdpStandIns } from './idps';
 import { startHostStandIns, type HostStandIns } from './server';
 
 const env = process.env;
@@ -15,6 +18,15 @@ const KEYS_FILE = path.join(DEMO_DIR, 'keys.json');
 const PORT = Number(env.VOUCHSAFE_DEMO_PORT ?? 8090);
 const API_URL = (env.VOUCHSAFE_DEMO_API_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/+$/, '');
 const READY_TIMEOUT_MS = 180_000; // first start: embedded Postgres init + migrations
+/** The Duo stand-in's port: scripts/start.mjs gives the API the same one (its Duo interception needs it at start-up). */
+const DUO_PORT = Number(env.VOUCHSAFE_DEMO_DUO_PORT ?? 8091);
+
+/** Every method the desk's IdP connections allow; both seeded agents may approve overrides (never their own). */
+const DEMO_METHODS: Record<Desk, VerificationPolicyInput['methods']> = {
+  zendesk: ['okta_push', 'duo_push', 'oidc', 'duo_universal', 'callback_sms', 'callback_voice'],
+  servicenow: ['okta_push', 'oidc', 'callback_sms', 'callback_voice'],
+  jira: ['okta_push', 'duo_push'],
+};
 
 interface DemoFile {
   /** The stand-in URL the tenants were registered with. */
@@ -56,6 +68,16 @@ async function localApiToken(): Promise<string> {
   throw new Error(`no local API token in ${file}: is the API running in local (embedded) mode?`);
 }
 
+async function hasStoredPolicy(slug: string, apiToken: string): Promise<boolean> {
+  const res = await fetch(`${API_URL}/api/v1/admin/tenants/${encodeURIComponent(slug)}/policy`, { headers: { authorization: `Bearer ${apiToken}` } });
+  if (!res.ok) {
+    await res.body?.cancel();
+    return false;
+  }
+  const body = (await res.json()) as { version?: number };
+  return (body.version ?? 0) > 0;
+}
+
 async function main(): Promise<void> {
   if (!Number.isInteger(PORT) || PORT <= 0 || PORT > 65535) throw new Error(`VOUCHSAFE_DEMO_PORT is not a port: ${env.VOUCHSAFE_DEMO_PORT}`);
   await mkdir(DEMO_DIR, { recursive: true, mode: 0o700 });
@@ -63,7 +85,10 @@ async function main(): Promise<void> {
 
   await waitForApi();
   const apiToken = await localApiToken();
+  const idps = await startIdpStandIns({ duoPort: DUO_PORT });
+  idps.allowCallbacks([API_URL, API_URL.replace('//localhost:', '//127.0.0.1:')]);
   const hosts: HostStandIns = await startHostStandIns({
+    idps,
     apiUrl: API_URL,
     apiToken,
     port: PORT,
@@ -77,15 +102,33 @@ async function main(): Promise<void> {
     await chmod(KEYS_FILE, 0o600);
   }
   // Same keys and URL as the registered tenants: keep them. New keys or URL: replace the old registrations.
-  await hosts.register(sameAsBefore ? 'keep' : 'replace');
+  const tenants = await hosts.register(sameAsBefore ? 'keep' : 'replace');
 
-  console.log(`Demo desk: ${hosts.url}/`);
+  // The seeded requesters answer on the phone page (nothing answers by itself).
+  for (const desk of ['zendesk', 'servicenow', 'jira'] as const) {
+    for (const person of hosts.desks.state.data(desk).requesters) {
+      if (person.email) idps.enroll({ email: person.email, name: person.name, phone: person.phone, okta: 'manual', duo: { outcome: 'manual', verifiedPush: true } });
+    }
+  }
+  // IdP connections follow the stand-ins' (new) ports on every start; a policy only where none was stored yet.
+  const policies: Partial<Record<Desk, VerificationPolicyInput>> = {};
+  for (const t of tenants) {
+    if (await hasStoredPolicy(t.slug, apiToken)) continue;
+    policies[t.desk] = {
+      methods: DEMO_METHODS[t.desk],
+      fallbackMethod: t.desk === 'jira' ? null : 'callback_sms',
+      supervisors: hosts.desks.state.data(t.desk).agents.map((a) => a.id),
+    };
+  }
+  await idps.configure({ apiUrl: API_URL, apiToken, tenants, policies });
+
+  console.log(`Demo desk: ${hosts.url}/   Phone (approve or deny pushes, read codes, open links): ${hosts.url}/phone`);
 
   let closing = false;
   const stop = () => {
     if (closing) return;
     closing = true;
-    hosts.close().then(
+    Promise.all([hosts.close(), idps.close()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

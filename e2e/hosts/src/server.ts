@@ -15,6 +15,7 @@ import {
   type DeskTicket,
   type TokenOverrides,
 } from '@vouchsafe/test-support/desks';
+import type { IdpStandIns, PhoneLink } from './idps';
 import { registerTenants, type RegisteredTenant } from './register';
 
 const PUBLIC_DIR = path.join(import.meta.dirname, '..', 'public');
@@ -42,6 +43,8 @@ export interface HostStandInsOptions {
    * Playwright workers can drive the stand-ins that live in the globalSetup process. Tests only, never the demo.
    */
   control?: boolean;
+  /** The IdP stand-ins: serves the simulated phone at /phone (and, with `control`, /__control/idps). */
+  idps?: IdpStandIns;
 }
 
 export interface HostStandIns {
@@ -124,8 +127,10 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
   const { state } = desks;
   let baseUrl = '';
 
-  const agentOf = (desk: 'zendesk' | 'servicenow' | 'jira') => {
-    const agent = state.data(desk).agents[0];
+  /** `?agent=1` on an agent page (and its API calls) plays the desk's second agent: a supervisor in the override tests. */
+  const agentOf = (desk: 'zendesk' | 'servicenow' | 'jira', index: unknown = 0) => {
+    const n = Number(index);
+    const agent = state.data(desk).agents[Number.isInteger(n) && n > 0 ? n : 0];
     if (!agent) throw new Error(`the ${desk} stand-in has no agent`);
     return agent;
   };
@@ -175,7 +180,7 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
     noStore(res);
     const ticket = state.ticket('zendesk', req.params.id);
     if (!ticket) return void res.status(404).json({ error: 'no such ticket' });
-    const agent = agentOf('zendesk');
+    const agent = agentOf('zendesk', req.query.agent);
     res.json({
       id: ticket.id,
       subject: ticket.subject,
@@ -192,7 +197,7 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
   // What Zendesk does before loading a signedUrls app: sign a JWT for the agent with the app's key.
   app.post('/zendesk/agent/token', express.json({ limit: JSON_LIMIT }), async (req: Request, res: Response) => {
     noStore(res);
-    const token = await desks.mint.zendesk({ agentId: agentOf('zendesk').id, ...spoil(variantOf(req.body?.variant)) });
+    const token = await desks.mint.zendesk({ agentId: agentOf('zendesk', req.body?.agent).id, ...spoil(variantOf(req.body?.variant)) });
     res.json({ token });
   });
 
@@ -339,6 +344,8 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
   app.use('/jira/app', express.static(jiraAppDir, { index: false, fallthrough: false }));
 
   if (opts.control) app.use('/__control', controlRouter());
+  if (opts.control && opts.idps) app.use('/__control/idps', opts.idps.controlRouter());
+  if (opts.idps) app.use(opts.idps.phoneRouter(sentLinks));
 
   // Static browser code for the agent pages (no build step).
   app.use(express.static(PUBLIC_DIR, { index: false }));
@@ -402,6 +409,21 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
     return control;
   }
 
+  /** Verification links the desks sent to requesters as public replies: the requester's mailbox on the phone page. */
+  function sentLinks(): PhoneLink[] {
+    const found: PhoneLink[] = [];
+    for (const desk of ['zendesk', 'servicenow', 'jira'] as const) {
+      for (const ticket of state.data(desk).tickets) {
+        const to = state.person(desk, ticket.requesterId)?.email ?? 'the requester';
+        for (const c of ticket.comments) {
+          const url = c.isPublic ? /https?:\/\/\S+/.exec(c.body)?.[0] : undefined;
+          if (url) found.push({ to, ticket: ticket.displayId, url, sentAt: c.createdAt.toISOString() });
+        }
+      }
+    }
+    return found.sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+  }
+
   function sendPage(file: string) {
     return (_req: Request, res: Response) => {
       noStore(res);
@@ -432,6 +454,13 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
 sidebar: the link lands in the reply (Zendesk, ServiceNow) or can be copied (Jira). Open it in a private window to
 reveal it as the customer would, then watch the internal notes appear on the ticket.</p>
 <p>Vouchsafe API: <a href="${escapeHtml(apiUrl)}/">${escapeHtml(apiUrl)}</a></p>
+${
+  opts.idps
+    ? `<p><strong>Verify caller:</strong> every ticket's sidebar offers Okta Verify, Duo, OIDC sign-in links and callback
+codes against local IdP stand-ins. Keep the <a href="/phone">simulated phone</a> open in another window: pushes, codes
+and sign-in links for the ticket's requester arrive there, and you approve or deny them as the caller would.</p>`
+    : ''
+}
 <h2>Zendesk Support</h2>${list(zendesk)}
 <h2>ServiceNow (Service Operations Workspace)</h2>${list(servicenow)}
 <h2>Jira Service Management</h2>${list(jira)}
