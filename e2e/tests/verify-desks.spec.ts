@@ -1,0 +1,68 @@
+import { expect, test } from '@playwright/test';
+import { newTicket } from './support/desks';
+import { openTicket } from './support/sidebar-flow';
+import {
+  enrol,
+  expectMaskedVerificationNote,
+  expectView,
+  oidcSignIn,
+  oktaPushOn,
+  openMailedLink,
+  openPhone,
+  readOut,
+  startMethod,
+  verificationNote,
+  verifySection,
+} from './support/verify';
+
+// Verify caller from the other two desks, one method end to end each (the Zendesk spec covers every method):
+// ServiceNow with a Microsoft Entra-flavoured OIDC peer (Conditional Access auth context in `acrs`), Jira Service
+// Management (Forge bridge: the sidebar polls instead of streaming) with Okta Verify.
+
+test('ServiceNow: Entra sign-in link with the auth context → verified and a work note', async ({ page, context, browser, request }) => {
+  const ticket = await newTicket(request, 'servicenow', 'Entra verification');
+  await enrol(request, ticket);
+  await openTicket(page, ticket);
+  await startMethod(page, 'oidc');
+  await expectView(page, 'waiting');
+  const phone = await openPhone(context);
+  const customer = await openMailedLink(browser, phone, ticket);
+  try {
+    // Entra's authorize request carries the claims request for the auth context.
+    expect(decodeURIComponent(customer.page.url())).toContain('"acrs"');
+    await oidcSignIn(customer.page);
+  } finally {
+    await customer.close();
+  }
+  await expectView(page, 'verified');
+  await expect(verifySection(page).locator('[data-badge="verified"]')).toBeVisible();
+  expectMaskedVerificationNote(await verificationNote(request, 'servicenow', ticket, 'Caller verification PASSED'), ticket);
+});
+
+test('ServiceNow: Entra sign-in without MFA (no auth context in acrs) → failure', async ({ page, context, browser, request }) => {
+  const ticket = await newTicket(request, 'servicenow', 'Entra without MFA');
+  await enrol(request, ticket);
+  await openTicket(page, ticket);
+  await startMethod(page, 'oidc');
+  await expectView(page, 'waiting');
+  const phone = await openPhone(context);
+  const customer = await openMailedLink(browser, phone, ticket);
+  try {
+    await oidcSignIn(customer.page, { mfa: false });
+  } finally {
+    await customer.close();
+  }
+  await expectView(page, 'failed');
+});
+
+test('Jira: Okta Verify push approved on the phone → verified and an internal comment', async ({ page, context, request }) => {
+  const ticket = await newTicket(request, 'jira', 'Okta from Jira');
+  await enrol(request, ticket);
+  await openTicket(page, ticket);
+  await startMethod(page, 'okta_push');
+  const number = await readOut(page);
+  const phone = await openPhone(context);
+  await oktaPushOn(phone, ticket).getByRole('button', { name: `Tap ${number}`, exact: true }).click();
+  await expectView(page, 'verified');
+  expectMaskedVerificationNote(await verificationNote(request, 'jira', ticket, 'Caller verification PASSED'), ticket, [number]);
+});

@@ -1,0 +1,293 @@
+import { expect, test } from '@playwright/test';
+import { newTicket, notesOnPage, type StandInTicket } from './support/desks';
+import { openTicket } from './support/sidebar-flow';
+import {
+  VERIFY,
+  duoPushOn,
+  enrol,
+  expectMaskedVerificationNote,
+  expectView,
+  nextOidcLogin,
+  oidcSignIn,
+  oktaPushOn,
+  openMailedLink,
+  openPhone,
+  readOut,
+  startMethod,
+  twilioCode,
+  verificationNote,
+  verifySection,
+} from './support/verify';
+
+// Verify caller from the Zendesk stand-in, every method against its IdP stand-in: the real built sidebar (ZAF),
+// the API with its poller and SSE, Okta / Duo / OIDC / Twilio stand-ins speaking their vendors' wire formats, the
+// simulated phone page answering pushes, and the masked internal notes on the ticket. Each test has its own ticket
+// and requester, so tests share nothing (push limits count per requester).
+
+async function zendeskTicket(request: Parameters<typeof newTicket>[0], subject: string, opts: Parameters<typeof enrol>[2] = {}): Promise<StandInTicket> {
+  const ticket = await newTicket(request, 'zendesk', subject);
+  await enrol(request, ticket, opts);
+  return ticket;
+}
+
+test.describe('Okta Verify push with number challenge', () => {
+  test('approve on the phone (tapping the number read out) → verified badge and a masked PASSED note', async ({ page, context, request }) => {
+    const ticket = await zendeskTicket(request, 'Locked out of online banking');
+    await openTicket(page, ticket);
+    await startMethod(page, 'okta_push');
+    const number = await readOut(page);
+    await expect(verifySection(page)).toContainText(VERIFY.readNumber(number, 'Okta Verify push').split(' in ')[0]!);
+
+    const phone = await openPhone(context);
+    await oktaPushOn(phone, ticket).getByRole('button', { name: `Tap ${number}`, exact: true }).click();
+
+    await expectView(page, 'verified');
+    await expect(verifySection(page).locator('[data-badge="verified"]')).toHaveText(VERIFY.verifiedBadge);
+    const note = await verificationNote(request, 'zendesk', ticket, 'Caller verification PASSED');
+    expect(note.body).toContain('Method: Okta Verify push (number challenge)');
+    expect(note.body).toMatch(/^IdP transaction: \S+…$/m);
+    expectMaskedVerificationNote(note, ticket, [number]);
+    await expect(notesOnPage(page).filter({ hasText: 'Caller verification PASSED' })).toHaveCount(1);
+  });
+
+  test('deny on the phone → denied, possible fraud in the sidebar and the note', async ({ page, context, request }) => {
+    const ticket = await zendeskTicket(request, 'Wire transfer question');
+    await openTicket(page, ticket);
+    await startMethod(page, 'okta_push');
+    await readOut(page);
+    const phone = await openPhone(context);
+    await oktaPushOn(phone, ticket).getByRole('button', { name: 'Deny', exact: true }).click();
+
+    await expectView(page, 'denied');
+    await expect(verifySection(page)).toContainText(VERIFY.denied);
+    const note = await verificationNote(request, 'zendesk', ticket, 'Caller verification DENIED');
+    expect(note.body).toContain('⚠ Possible fraud: the customer denied the push');
+    expectMaskedVerificationNote(note, ticket);
+  });
+
+  test('Okta answers TIMEOUT → timed out, with a note', async ({ page, request }) => {
+    const ticket = await zendeskTicket(request, 'Card blocked abroad', { okta: 'timeout' });
+    await openTicket(page, ticket);
+    await startMethod(page, 'okta_push');
+    await expectView(page, 'timed_out');
+    await expect(verifySection(page)).toContainText(VERIFY.timedOut);
+    expectMaskedVerificationNote(await verificationNote(request, 'zendesk', ticket, 'Caller verification timed out'), ticket);
+  });
+
+  test('Okta answers a state outside the spec → failure, never a pass', async ({ page, request }) => {
+    const ticket = await zendeskTicket(request, 'Change of address', { okta: 'unknown' });
+    await openTicket(page, ticket);
+    await startMethod(page, 'okta_push');
+    await expectView(page, 'failed');
+    await expect(verifySection(page).locator('[data-badge="verified"]')).toHaveCount(0);
+    const note = await verificationNote(request, 'zendesk', ticket, 'Caller verification FAILED');
+    expect(note.body).toMatch(/^Result: failed — .+/m);
+  });
+
+  test('nobody answers within the policy attempt timeout (30 s) → timed out, and the push is cancelled', async ({ page, request }) => {
+    test.slow();
+    const ticket = await zendeskTicket(request, 'Nobody picks up');
+    await openTicket(page, ticket);
+    await startMethod(page, 'okta_push');
+    await readOut(page);
+    await expect(verifySection(page).getByRole('timer')).toContainText(VERIFY.timesOutIn('').trim());
+    await expectView(page, 'timed_out', 50_000);
+    await verificationNote(request, 'zendesk', ticket, 'Caller verification timed out');
+  });
+
+  test('push limit: after 3 pushes for one customer the next is refused with a clear sentence', async ({ page, request }) => {
+    const ticket = await zendeskTicket(request, 'Repeated pushes');
+    await openTicket(page, ticket);
+    for (let i = 0; i < 3; i++) {
+      await startMethod(page, 'okta_push');
+      await readOut(page);
+      await verifySection(page).getByRole('button', { name: VERIFY.cancel }).click();
+      await expectView(page, 'cancelled');
+    }
+    // The fourth: either the method is offered disabled with the reason, or starting it is refused (429) — the
+    // same sentence either way, and no push reaches the phone.
+    const section = verifySection(page);
+    const sentence = /This customer has had 3 pushes in 10 minutes; try again in \d+ minutes? or use another method\./;
+    const radio = section.getByRole('radio', { name: /^Okta Verify push/ });
+    if (await radio.isEnabled()) {
+      await radio.check({ force: true });
+      await section.getByRole('button', { name: VERIFY.verifyAgain }).click();
+    }
+    await expect(section.getByText(sentence).first()).toBeVisible();
+    await expectView(page, 'cancelled');
+  });
+});
+
+test.describe('Duo', () => {
+  test('Duo push with Verified Push: the agent reads the code; approve on the phone → verified and a note', async ({ page, context, request }) => {
+    const ticket = await zendeskTicket(request, 'New phone', { duo: { verifiedPush: true } });
+    await openTicket(page, ticket);
+    await startMethod(page, 'duo_push');
+    const code = await readOut(page);
+    const phone = await openPhone(context);
+    await expect(duoPushOn(phone, ticket)).toContainText(code);
+    await duoPushOn(phone, ticket).getByRole('button', { name: 'Approve', exact: true }).click();
+    await expectView(page, 'verified');
+    const note = await verificationNote(request, 'zendesk', ticket, 'Caller verification PASSED');
+    expect(note.body).toContain('Method: Duo push (verified push code)');
+    expectMaskedVerificationNote(note, ticket, [code]);
+  });
+
+  test('Duo push denied on the phone → denied with the fraud flag', async ({ page, context, request }) => {
+    const ticket = await zendeskTicket(request, 'Suspicious login');
+    await openTicket(page, ticket);
+    await startMethod(page, 'duo_push');
+    const phone = await openPhone(context);
+    await duoPushOn(phone, ticket).getByRole('button', { name: 'Deny', exact: true }).click();
+    await expectView(page, 'denied');
+    await expect(verifySection(page)).toContainText(VERIFY.denied);
+    expect((await verificationNote(request, 'zendesk', ticket, 'Caller verification DENIED')).body).toContain('Possible fraud');
+  });
+
+  test('Duo push times out at Duo → timed out', async ({ page, request }) => {
+    const ticket = await zendeskTicket(request, 'No answer from Duo', { duo: { outcome: 'timeout' } });
+    await openTicket(page, ticket);
+    await startMethod(page, 'duo_push');
+    await expectView(page, 'timed_out');
+  });
+
+  test('Duo Universal Prompt link: mailed to the requester, approved in the prompt → verified', async ({ page, context, browser, request }) => {
+    const ticket = await zendeskTicket(request, 'Verify by link');
+    await openTicket(page, ticket);
+    await startMethod(page, 'duo_universal');
+    await expectView(page, 'waiting');
+    const phone = await openPhone(context);
+    const customer = await openMailedLink(browser, phone, ticket);
+    try {
+      await customer.page.getByRole('button', { name: 'Approve', exact: true }).click();
+      await customer.page.waitForURL(/\/verify\/callback\/duo/);
+    } finally {
+      await customer.close();
+    }
+    await expectView(page, 'verified');
+    expect((await verificationNote(request, 'zendesk', ticket, 'Caller verification PASSED')).body).toContain('Duo link (Universal Prompt)');
+  });
+});
+
+test.describe('OIDC sign-in link', () => {
+  test('the requester signs in with MFA → verified, and a note', async ({ page, context, browser, request }) => {
+    const ticket = await zendeskTicket(request, 'Sign-in link');
+    await openTicket(page, ticket);
+    await startMethod(page, 'oidc');
+    await expectView(page, 'waiting');
+    await expect(verifySection(page)).toContainText('A link was sent to');
+    const phone = await openPhone(context);
+    const customer = await openMailedLink(browser, phone, ticket);
+    try {
+      await oidcSignIn(customer.page);
+    } finally {
+      await customer.close();
+    }
+    await expectView(page, 'verified');
+    expectMaskedVerificationNote(await verificationNote(request, 'zendesk', ticket, 'Caller verification PASSED'), ticket);
+  });
+
+  for (const c of [
+    { name: 'a stale auth_time (signed in an hour ago)', login: { authTimeOffsetSeconds: -3600 } },
+    { name: 'a different person (wrong subject)', login: { email: 'priya.natarajan@customer.test' } },
+    { name: 'no MFA claim', login: { amr: ['pwd'] } },
+  ]) {
+    test(`${c.name} → failure`, async ({ page, context, browser, request }) => {
+      const ticket = await zendeskTicket(request, `OIDC: ${c.name}`);
+      await openTicket(page, ticket);
+      await startMethod(page, 'oidc');
+      await expectView(page, 'waiting');
+      await nextOidcLogin(request, c.login);
+      const phone = await openPhone(context);
+      const customer = await openMailedLink(browser, phone, ticket);
+      try {
+        await oidcSignIn(customer.page);
+      } finally {
+        await customer.close();
+      }
+      await expectView(page, 'failed');
+      await expect(verifySection(page).locator('[data-badge="verified"]')).toHaveCount(0);
+      await verificationNote(request, 'zendesk', ticket, 'Caller verification FAILED');
+    });
+  }
+});
+
+test.describe('Callback to the number on record (Twilio Verify)', () => {
+  test('SMS: the caller reads back the code sent to the phone on record → verified', async ({ page, request }) => {
+    const ticket = await zendeskTicket(request, 'Callback by SMS');
+    await openTicket(page, ticket);
+    await startMethod(page, 'callback_sms');
+    await expectView(page, 'waiting');
+    const code = await twilioCode(request, ticket.requester.phone!);
+    await verifySection(page).getByLabel(VERIFY.codeLabel).fill(code);
+    await verifySection(page).getByRole('button', { name: VERIFY.codeSubmit }).click();
+    await expectView(page, 'verified');
+    const note = await verificationNote(request, 'zendesk', ticket, 'Caller verification PASSED');
+    expect(note.body).toContain('Callback code by SMS');
+    expectMaskedVerificationNote(note, ticket, [code]);
+  });
+
+  test('voice: a wrong code costs an attempt, the right one verifies', async ({ page, request }) => {
+    const ticket = await zendeskTicket(request, 'Callback by voice');
+    await openTicket(page, ticket);
+    await startMethod(page, 'callback_voice');
+    await expectView(page, 'waiting');
+    const code = await twilioCode(request, ticket.requester.phone!);
+    const wrong = code === '000000' ? '111111' : '000000';
+    await verifySection(page).getByLabel(VERIFY.codeLabel).fill(wrong);
+    await verifySection(page).getByRole('button', { name: VERIFY.codeSubmit }).click();
+    await expect(verifySection(page)).toContainText(VERIFY.attemptsLeft(2));
+    await verifySection(page).getByLabel(VERIFY.codeLabel).fill(code);
+    await verifySection(page).getByRole('button', { name: VERIFY.codeSubmit }).click();
+    await expectView(page, 'verified');
+  });
+});
+
+test.describe('Supervisor override', () => {
+  test('needs a second person: the requesting agent cannot approve; a supervisor on the same ticket can, and the note names both', async ({
+    page,
+    context,
+    browser,
+    request,
+  }) => {
+    const ticket = await zendeskTicket(request, 'Lost phone, cannot verify');
+    await openTicket(page, ticket);
+    await startMethod(page, 'okta_push');
+    await readOut(page);
+    const phone = await openPhone(context);
+    await oktaPushOn(phone, ticket).getByRole('button', { name: 'Deny', exact: true }).click();
+    await expectView(page, 'denied');
+
+    const section = verifySection(page);
+    await section.getByRole('button', { name: VERIFY.overrideRequest }).click();
+    await section.getByLabel(VERIFY.overrideReasonLabel).fill('Caller lost their phone; identity confirmed by branch visit record.');
+    await section.getByRole('button', { name: VERIFY.overrideSend }).click();
+    await expectView(page, 'override-requested');
+    // The requesting agent sees no approve button for their own request.
+    await expect(section.getByRole('button', { name: /^Approve override/ })).toHaveCount(0);
+    await verificationNote(request, 'zendesk', ticket, 'Supervisor override REQUESTED');
+
+    // The supervisor: the desk's second agent, in a browser context of their own, on the same ticket.
+    const supervisorContext = await browser.newContext();
+    try {
+      const supervisor = await supervisorContext.newPage();
+      await openTicket(supervisor, ticket, '?agent=1');
+      const pending = verifySection(supervisor).getByRole('button', { name: /^Approve override requested by / });
+      await expect(pending).toBeVisible({ timeout: 20_000 });
+      await pending.click();
+      await expect(verifySection(supervisor)).toContainText(/approved/i);
+    } finally {
+      await supervisorContext.close();
+    }
+
+    await expectView(page, 'overridden');
+    await expect(section.locator('[data-badge="verified"]')).toHaveCount(0);
+    await expect(section).toContainText(VERIFY.overrideBannerTitle);
+    const note = await verificationNote(request, 'zendesk', ticket, 'SUPERVISOR OVERRIDE');
+    expect(note.body).toMatch(/^Requested by: .+$/m);
+    expect(note.body).toMatch(/^Approved by: .+$/m);
+    const requestedBy = /^Requested by: (.+)$/m.exec(note.body)![1];
+    const approvedBy = /^Approved by: (.+)$/m.exec(note.body)![1];
+    expect(approvedBy).not.toBe(requestedBy);
+  });
+});
