@@ -129,6 +129,9 @@ describe('OIDC provider against a real oidc-provider (generic)', () => {
     const foreign = await verify(generic, { edit: (_state, params) => void (params.state = `${params.state}x`) });
     expect(foreign.outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/state mismatch/) });
 
+    const mixUp = await verify(generic, { edit: (_state, params) => void (params.iss = 'https://idp.attacker.test') });
+    expect(mixUp.outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/issuer mismatch/) });
+
     const config = IdpConfigSchema.parse(generic.idpConfig());
     if (config.kind !== 'oidc') throw new Error('not oidc');
     const provider = createOidcProvider(config, { timeoutMs: 5_000 });

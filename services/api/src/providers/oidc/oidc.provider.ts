@@ -173,6 +173,10 @@ export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions
       } catch {
         return { state: 'failed', reason: 'The identity provider could not be reached to finish the sign-in.' };
       }
+      // RFC 9207: an IdP that names itself in the answer must name the issuer we started with (mix-up defence).
+      if (input.iss !== undefined && input.iss !== metadata.issuer) {
+        return { state: 'failed', reason: 'The sign-in answer came from another identity provider (issuer mismatch).' };
+      }
       const idToken = await exchangeCode(config, metadata, stored, input.code, opts.timeoutMs);
       if (typeof idToken !== 'string') return idToken;
 
