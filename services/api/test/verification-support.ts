@@ -269,7 +269,12 @@ export async function openEvents(base: string, a: AgentSession, onEvent?: (v: Ve
             const v = JSON.parse(data.slice(6)) as Verification;
             events.push(v);
             onEvent?.(v);
-            for (const w of [...waiters]) if (w.pred(v)) (waiters.delete(w), w.resolve(v));
+            for (const w of [...waiters]) {
+              if (w.pred(v)) {
+                waiters.delete(w);
+                w.resolve(v);
+              }
+            }
           }
         }
       }
