@@ -176,6 +176,8 @@ describe('IdP connections', () => {
     expect(seen.sort()).toEqual(['duo:duo', 'okta:okta']);
     expect(providers.get('oidc')?.kind).toBe('oidc');
     expect(providers.get('twilio')?.kind).toBe('twilio');
+    const real = await createProviders(t.db, t.keyring, zd, { timeoutMs: 1000 });
+    expect([...real.entries()].map(([k, p]) => [k, p.kind]).sort()).toEqual([['duo', 'duo'], ['oidc', 'oidc'], ['okta', 'okta'], ['twilio', 'twilio']]);
     expect((await createProviders(t.db, t.keyring, await tenantId('acme-servicenow'), { timeoutMs: 1000 })).size).toBe(0);
   });
 

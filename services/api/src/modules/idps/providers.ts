@@ -2,6 +2,7 @@ import type { IdpConfig, IdpKind, VerificationPolicy } from '@vouchsafe/contract
 import type { Db } from '../../db/database';
 import { createDuoProvider } from '../../providers/duo';
 import { createOidcProvider } from '../../providers/oidc';
+import { createOktaProvider } from '../../providers/okta';
 import type { VerificationProvider } from '../../providers/provider.types';
 import { createTwilioProvider } from '../../providers/twilio';
 import type { Keyring } from '../keys/keyring';
@@ -10,9 +11,8 @@ import { findIdp, listIdps } from './idps.repository';
 
 /**
  * Builds a tenant's providers from its sealed IdP connections. Each provider package exports one
- * constructor `(config, { timeoutMs, policy? }) => VerificationProvider`; they are looked up in a
- * registry so a kind whose provider is not built into this process simply has no provider (the
- * evaluation then reports it as not connected) instead of breaking the others.
+ * constructor `(config, { timeoutMs, policy? }) => VerificationProvider`, looked up in a registry
+ * that tests may override per call (`constructors`) or per process (registerProviderConstructor).
  */
 
 export interface ProviderOptions {
@@ -24,6 +24,7 @@ export type ProviderConstructor<K extends IdpKind> = (config: Extract<IdpConfig,
 export type ProviderConstructors = { [K in IdpKind]: ProviderConstructor<K> };
 
 const registry: Partial<ProviderConstructors> = {
+  okta: createOktaProvider,
   duo: createDuoProvider,
   oidc: createOidcProvider,
   twilio: createTwilioProvider,
