@@ -56,6 +56,14 @@ describe('push limit', () => {
     expect(await t.db.selectFrom('push_attempts').select('sent_at').where('requester_key', '=', key).execute()).toHaveLength(3);
   });
 
+  it('counts pushes stamped a little later than this request (clocks and lock waits differ between requests)', async () => {
+    const key = keyOf('limit-5@example.com');
+    const results = [];
+    for (const ms of [40, 30, 20, 10]) results.push(await reserve(key, new Date(at(9000).getTime() + ms)));
+    expect(results.map((r) => r.isReserved)).toEqual([true, true, true, false]);
+    expect(results[3]).toMatchObject({ count: 3, retryAfterSeconds: 901 });
+  });
+
   it('honours a stricter policy immediately', async () => {
     const key = keyOf('limit-4@example.com');
     const strict = VerificationPolicySchema.parse({ methods: ['okta_push'], pushLimit: { count: 1, windowSeconds: 60, cooldownSeconds: 120 } });

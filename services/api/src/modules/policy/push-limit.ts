@@ -8,6 +8,8 @@ import type { Db } from '../../db/database';
  * reached when the last `pushLimit.count` pushes all fall inside `windowSeconds`; pushes are then
  * refused until both the window has moved past the oldest of them and `cooldownSeconds` have
  * passed since the newest. Times come from the caller (`now`) so tests and the evaluation agree.
+ * Pushes stamped after `now` still count: API processes (and requests waiting for the lock) read
+ * their clocks at slightly different moments, and a push must never hide behind a few milliseconds.
  */
 
 export interface PushLimitState {
@@ -24,15 +26,14 @@ const stateQuery = (tenantId: string, requesterKey: Buffer, limit: PushLimit, no
   SELECT
     (SELECT count(*)::int FROM push_attempts
       WHERE tenant_id = ${tenantId} AND requester_key = ${requesterKey}
-        AND sent_at > ${now}::timestamptz - make_interval(secs => ${limit.windowSeconds})
-        AND sent_at <= ${now}::timestamptz) AS count,
+        AND sent_at > ${now}::timestamptz - make_interval(secs => ${limit.windowSeconds})) AS count,
     (SELECT CASE WHEN count(*) >= ${limit.count}
                   AND max(sent_at) - min(sent_at) < make_interval(secs => ${limit.windowSeconds})
                  THEN GREATEST(min(sent_at) + make_interval(secs => ${limit.windowSeconds}),
                                max(sent_at) + make_interval(secs => ${limit.cooldownSeconds}))
             END
        FROM (SELECT sent_at FROM push_attempts
-              WHERE tenant_id = ${tenantId} AND requester_key = ${requesterKey} AND sent_at <= ${now}::timestamptz
+              WHERE tenant_id = ${tenantId} AND requester_key = ${requesterKey}
               ORDER BY sent_at DESC LIMIT ${limit.count}) AS last_pushes) AS blocked_until`;
 
 function toState(row: { count: number; blocked_until: Date | null }, now: Date): PushLimitState {
