@@ -29,7 +29,7 @@ test('ServiceNow: Entra sign-in link with the auth context → verified and a wo
   const customer = await openMailedLink(browser, phone, ticket);
   try {
     // Entra's authorize request carries the claims request for the auth context.
-    expect(decodeURIComponent(customer.page.url())).toContain('"acrs"');
+    expect(new URL(customer.href).searchParams.get('claims') ?? '').toContain('"acrs"');
     await oidcSignIn(customer.page);
   } finally {
     await customer.close();

@@ -65,8 +65,7 @@ test('a verified-requester-only secret cannot be revealed without verification, 
   try {
     const tab = await customer.newPage();
     await tab.goto(url);
-    await oidcSignIn(tab).catch(() => undefined);
-    await tab.waitForURL(new RegExp(`/t/${slug}/s/${id}\\?grant=`));
+    await oidcSignIn(tab, { until: new RegExp(`/t/${slug}/s/${id}\\?grant=`) });
     grant = new URL(tab.url()).searchParams.get('grant')!;
   } finally {
     await customer.close();
