@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatExpiry } from './format';
+import { formatBytes, formatCountdown, formatExpiry, formatWait } from './format';
 
 describe('formatExpiry', () => {
   it('writes the instant in UTC, whatever the local zone', () => {
@@ -18,5 +18,24 @@ describe('formatBytes', () => {
     expect(formatBytes(64 * 1024)).toBe('64 KB');
     expect(formatBytes(10 * 1024 * 1024 + 1)).toBe('10 MB');
     expect(formatBytes(1536)).toBe('1.5 KB');
+  });
+});
+
+describe('formatCountdown', () => {
+  it('writes m:ss, and h:mm:ss from an hour up; never negative', () => {
+    expect(formatCountdown(872)).toBe('14:32');
+    expect(formatCountdown(59.9)).toBe('0:59');
+    expect(formatCountdown(3723)).toBe('1:02:03');
+    expect(formatCountdown(-5)).toBe('0:00');
+  });
+});
+
+describe('formatWait', () => {
+  it('rounds up to the unit it shows', () => {
+    expect(formatWait(1)).toBe('1 second');
+    expect(formatWait(45)).toBe('45 seconds');
+    expect(formatWait(61)).toBe('2 minutes');
+    expect(formatWait(900)).toBe('15 minutes');
+    expect(formatWait(3601)).toBe('2 hours');
   });
 });

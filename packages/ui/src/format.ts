@@ -23,3 +23,21 @@ export function formatBytes(bytes: number): string {
   }
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
+
+/** "14:32", or "1:02:03" from an hour up. For countdowns; negative counts as 0. */
+export function formatCountdown(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  const seconds = s % 60;
+  return hours > 0 ? `${hours}:${two(minutes)}:${two(seconds)}` : `${minutes}:${two(seconds)}`;
+}
+
+/** "45 seconds", "15 minutes", "2 hours": how long to wait, rounded up to the unit shown. */
+export function formatWait(totalSeconds: number): string {
+  const s = Math.max(1, Math.ceil(totalSeconds));
+  const unit = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (s < 60) return unit(s, 'second');
+  if (s < 3600) return unit(Math.ceil(s / 60), 'minute');
+  return unit(Math.ceil(s / 3600), 'hour');
+}

@@ -50,12 +50,13 @@ export const messages = {
   dismissConfirmation: 'Done',
   sentSummary: (fingerprint: string, expiry: string, views: number): string =>
     `Fingerprint ${fingerprint} · expires ${expiry} · ${viewsText(views)}`,
-  replyText: (link: string, expiry: string, views: number, hasPassphrase: boolean): string =>
+  replyText: (link: string, expiry: string, views: number, hasPassphrase: boolean, isVerifiedOnly = false): string =>
     [
       views === 1
         ? `Here is a one-time link (expires ${expiry}): ${link}`
         : `Here is a secure link you can open ${views} times (expires ${expiry}): ${link}`,
       hasPassphrase ? 'You will also need the passphrase, which I will send you separately.' : '',
+      isVerifiedOnly ? 'Before it opens, you will be asked to sign in to confirm it is you.' : '',
     ]
       .filter(Boolean)
       .join('\n'),
@@ -84,6 +85,79 @@ export const messages = {
 
   errorTitle: 'That did not work',
   dismissError: 'Dismiss',
+
+  verifyOnlyRequester: "Only the ticket's requester may open (they verify first)",
+  verifyOnlyRequesterHint: 'The recipient signs in with your identity provider before the secret is shown.',
+
+  verify: {
+    heading: 'Verify caller',
+    loading: 'Loading verification…',
+    loadFailed: 'Verification status could not be loaded.',
+    methodLegend: 'Verification method',
+    fallbackName: (label: string): string => `${label} (fallback)`,
+    noMethods: 'No verification method is available for this caller.',
+    start: 'Start verification',
+    starting: 'Starting…',
+    verifyAgain: 'Verify again',
+    methodNames: {
+      okta_push: 'Okta Verify',
+      duo_push: 'Duo Push',
+      duo_universal: 'Duo',
+      oidc: 'your sign-in page',
+      callback_sms: 'a text message',
+      callback_voice: 'a phone call',
+    },
+    /** Progress: started and waiting. */
+    started: (method: string): string => `Contacting ${method}…`,
+    readNumber: (number: string, method: string): string => `Ask the caller to choose ${number} in ${method}`,
+    readCode: (code: string): string => `Ask the caller to enter ${code} in the Duo push`,
+    waitingPush: (method: string): string => `Waiting for the caller to approve the push in ${method}.`,
+    linkSent: (sentTo: string): string => `A link was sent to ${sentTo}`,
+    linkHint: 'The caller opens it and signs in; the result appears here.',
+    codeSent: (channel: 'sms' | 'voice', sentTo: string): string =>
+      channel === 'sms' ? `A code was sent by text message to ${sentTo}.` : `A code is being read out by phone to ${sentTo}.`,
+    codeLabel: 'Code the caller reads back',
+    codeHint: 'Only the code the caller reads from their phone, never one they were told.',
+    codeInvalid: 'Type the 4 to 10 digits the caller reads back.',
+    codeSubmit: 'Check code',
+    attemptsLeft: (n: number): string => `${n} ${n === 1 ? 'attempt' : 'attempts'} left`,
+    timesOutIn: (time: string): string => `Times out in ${time}`,
+    cancel: 'Cancel verification',
+    /** Results. */
+    verifiedBadge: 'Verified',
+    verifiedBy: (method: string, time: string): string => `Verified by ${method} · valid for ${time}`,
+    verifiedExpired: 'The verification has expired. Verify again if you still need to.',
+    denied: "Denied on the customer's phone — possible fraud",
+    deniedNoFraud: 'The caller denied the request.',
+    timedOut: 'The caller did not answer in time.',
+    failed: (reason: string | null): string => (reason ? `Verification failed: ${reason}` : 'Verification failed.'),
+    cancelled: 'Verification cancelled.',
+    idpRef: (ref: string): string => `IdP reference ${ref}`,
+    receipt: (receipt: string): string => `Receipt ${receipt}`,
+    rateLimited: (wait: string | undefined): string =>
+      wait
+        ? `Too many verification requests for this customer. Try again in ${wait}, or choose another method.`
+        : 'Too many verification requests for this customer. Try again later, or choose another method.',
+    /** Override. */
+    overrideRequest: 'Request supervisor override',
+    overrideFormName: 'Supervisor override request',
+    overrideReasonLabel: 'Reason for the override',
+    overrideReasonHint: 'A supervisor reads this before approving. It goes into the ticket note.',
+    overrideReasonInvalid: 'Say why (at least 10 characters).',
+    overrideSend: 'Send request',
+    overrideCancel: 'Cancel',
+    overrideWaiting: 'Waiting for a supervisor to approve the override.',
+    overrideBannerTitle: 'Not verified — supervisor override',
+    overrideBanner: (requestedBy: string, approvedBy: string, time: string | undefined): string =>
+      `Requested by ${requestedBy}, approved by ${approvedBy}.${time ? ` Counts for ${time}.` : ''} The caller's identity was NOT proven.`,
+    overrideReason: (reason: string): string => `Reason: ${reason}`,
+    pendingHeading: 'Overrides waiting for your approval',
+    pendingItem: (agent: string, method: string, state: string): string => `${agent} asks to override a ${state} ${method} verification`,
+    approve: 'Approve override',
+    approveName: (agent: string): string => `Approve override requested by ${agent}`,
+    approved: (agent: string): string => `Override for ${agent} approved.`,
+    stateWords: { started: 'started', waiting: 'waiting', verified: 'verified', denied: 'denied', timed_out: 'timed out', failed: 'failed', cancelled: 'cancelled', overridden: 'overridden' },
+  },
 } as const;
 
 export function viewsText(views: number): string {

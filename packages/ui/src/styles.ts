@@ -27,3 +27,5 @@ export const summaryValue: CSSProperties = { margin: 0, overflowWrap: 'anywhere'
 export const plainList: CSSProperties = { listStyle: 'none', margin: 0, padding: 0 };
 export const listItem: CSSProperties = { padding: `${space.xs} 0`, borderBottom: `${borders.sm} ${palette.grey?.[300] ?? '#d8dcde'}` };
 export const danger: CSSProperties = { color: palette.red?.[700] ?? '#cc3340' };
+export const muted: CSSProperties = { color: palette.grey?.[700] ?? '#5c6970' };
+export const bigCode: CSSProperties = { fontSize: fontSizes.xxl, fontWeight: fontWeights.bold, letterSpacing: '0.1em' };

@@ -108,9 +108,28 @@ describe('SendSecretForm', () => {
     await user.tab();
     await user.tab();
     await user.tab();
+    expect(document.activeElement).toBe(screen.getByRole('checkbox', { name: messages.verifyOnlyRequester }));
+    await user.keyboard(' ');
+    await user.tab();
     expect(document.activeElement).toBe(send());
     await user.keyboard('{Enter}');
     expect(onSend).toHaveBeenCalledTimes(1);
     expect(onSend.mock.calls[0]![0].payload).toEqual({ kind: 'text', text: 's3cret' });
+    expect(onSend.mock.calls[0]![0].requiresVerification).toBe(true);
+  });
+
+  it('offers "only the requester may open", off by default, and forgets it after a send', async () => {
+    const { onSend, user } = setup();
+    const box = screen.getByRole('checkbox', { name: messages.verifyOnlyRequester });
+    expect(box).toHaveProperty('checked', false);
+    expect(screen.getByText(messages.verifyOnlyRequesterHint)).toBeTruthy();
+    await user.type(screen.getByRole('textbox', { name: messages.textLabel }), 'abc');
+    await user.click(send());
+    expect(onSend.mock.calls[0]![0].requiresVerification).toBe(false);
+    await user.type(screen.getByRole('textbox', { name: messages.textLabel }), 'abc');
+    await user.click(box);
+    await user.click(send());
+    expect(onSend.mock.calls[1]![0].requiresVerification).toBe(true);
+    expect(screen.getByRole('checkbox', { name: messages.verifyOnlyRequester })).toHaveProperty('checked', false);
   });
 });

@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { EXPIRY_PRESETS, LIMITS } from '@vouchsafe/contracts';
 import type { SecretPayload } from '@vouchsafe/crypto';
 import { Button } from '@zendeskgarden/react-buttons';
-import { Field, Fieldset, Input, Radio, Select, Textarea } from '@zendeskgarden/react-forms';
+import { Checkbox, Field, Fieldset, Input, Radio, Select, Textarea } from '@zendeskgarden/react-forms';
 import { Dots } from '@zendeskgarden/react-loaders';
 import { SM } from '@zendeskgarden/react-typography';
 import { formatBytes } from '../format';
@@ -47,6 +47,7 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
   const [ttlSeconds, setTtlSeconds] = useState(DEFAULT_TTL);
   const [views, setViews] = useState('1');
   const [passphrase, setPassphrase] = useState('');
+  const [requiresVerification, setRequiresVerification] = useState(false);
   const [isSending, setIsSending] = useState(false);
   const [hasTriedSend, setHasTriedSend] = useState(false);
   const [isUnreadable, setIsUnreadable] = useState(false);
@@ -71,6 +72,7 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
     setFile(undefined);
     setFileInputKey((k) => k + 1);
     setPassphrase('');
+    setRequiresVerification(false);
     setViews('1');
     setTtlSeconds(DEFAULT_TTL);
     setHasTriedSend(false);
@@ -102,7 +104,7 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
           return;
         }
       }
-      const isSent = await onSend({ payload, ttlSeconds, views: Number(views), passphrase });
+      const isSent = await onSend({ payload, ttlSeconds, views: Number(views), passphrase, requiresVerification });
       if (isSent) reset();
     } finally {
       setIsSending(false);
@@ -216,6 +218,13 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
           disabled={isSending}
           onChange={(e) => setPassphrase(e.target.value)}
         />
+      </Field>
+
+      <Field>
+        <Checkbox checked={requiresVerification} disabled={isSending} onChange={(e) => setRequiresVerification(e.target.checked)}>
+          <Field.Label>{messages.verifyOnlyRequester}</Field.Label>
+        </Checkbox>
+        <Field.Hint>{messages.verifyOnlyRequesterHint}</Field.Hint>
       </Field>
 
       <div style={styles.row}>

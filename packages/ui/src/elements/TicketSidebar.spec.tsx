@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SidebarApiError } from '@vouchsafe/contracts';
 import { fromBase64Url, openSecret, parseSecretLink } from '@vouchsafe/crypto';
 import { messages } from '../messages';
-import { FakeSidebarApi, FakeSidebarHost, rejected, ticketSecret, unreachable } from '../testing/fake-sidebar';
+import { FakeSidebarApi, FakeSidebarHost, rejected, ticketSecret, unreachable, verification } from '../testing/fake-sidebar';
 import { sidebarRoot } from '../testing/render';
 import { TicketSidebar } from './TicketSidebar';
 
@@ -276,5 +276,58 @@ describe('TicketSidebar file', () => {
     expect(screen.getByText(messages.fileTooLarge('10 MB'))).toBeTruthy();
     await user.click(sendButton());
     expect(api.created).toHaveLength(0);
+  });
+});
+
+describe('TicketSidebar verify caller', () => {
+  it('puts Verify caller first, above Send secret', async () => {
+    const { root } = setup();
+    await ready(root);
+    const headings = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
+    expect(headings.slice(0, 2)).toEqual([messages.verify.heading, messages.sendHeading]);
+    await waitFor(() => expect(screen.getByRole('region', { name: messages.verify.heading }).dataset.verification).toBe('none'));
+  });
+
+  it('announces the live change in the sidebar live region', async () => {
+    const api = new FakeSidebarApi();
+    api.overview = { ...api.overview, current: verification({ state: 'started' }) };
+    const { root } = setup({ api });
+    await ready(root);
+    await waitFor(() => expect(api.subscribers.size).toBe(1));
+    await waitFor(() => expect(screen.getByRole('region', { name: messages.verify.heading }).dataset.verification).toBe('started'));
+    act(() => api.push(verification({ state: 'denied', isFraudSuspected: true })));
+    const live = screen.getAllByRole('status', { hidden: true }).find((el) => el.getAttribute('aria-live') === 'polite');
+    expect(live?.textContent).toBe(messages.verify.denied);
+  });
+
+  it('a verification call meeting a dead session ends the sidebar, and unmounting stops the subscription', async () => {
+    const api = new FakeSidebarApi();
+    api.failVerify = rejected();
+    const { user, root } = setup({ api });
+    await ready(root);
+    await user.click(await screen.findByRole('button', { name: messages.verify.start }));
+    await waitFor(() => expect(root().dataset.state).toBe('session-rejected'));
+    expect(api.subscribers.size).toBe(0);
+    expect(api.unsubscribeCalls).toBe(1);
+  });
+
+  it('sends requiresVerification when the agent ticks "only the requester may open", and says so in the reply', async () => {
+    const { api, host, user, root } = setup();
+    await ready(root);
+    await user.type(screen.getByRole('textbox', { name: messages.textLabel }), 'hunter2');
+    await user.click(screen.getByRole('checkbox', { name: messages.verifyOnlyRequester }));
+    await user.click(sendButton());
+    await screen.findByText(messages.insertedIntoReply);
+    expect(api.created[0]).toMatchObject({ requiresVerification: true });
+    expect(host.inserted[0]).toContain('sign in to confirm it is you');
+  });
+
+  it('leaves requiresVerification out of an ordinary send', async () => {
+    const { api, user, root } = setup();
+    await ready(root);
+    await user.type(screen.getByRole('textbox', { name: messages.textLabel }), 'hunter2');
+    await user.click(sendButton());
+    await screen.findByText(messages.insertedIntoReply);
+    expect(api.created[0]).not.toHaveProperty('requiresVerification');
   });
 });

@@ -13,6 +13,7 @@ import { SendSecretForm } from './SendSecretForm';
 import { SidebarFrame } from './SidebarFrame';
 import { StateNotice } from './StateNotice';
 import { TicketSummary } from './TicketSummary';
+import { VerifyCaller } from './VerifyCaller';
 
 export interface TicketSidebarProps {
   host: SidebarHost;
@@ -126,6 +127,7 @@ function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadyS
     <>
       <TicketSummary context={context} />
       {error !== undefined && <ErrorNotification message={error} onDismiss={() => setError(undefined)} />}
+      <VerifyCaller api={api} onError={fail} announce={setAnnouncement} />
       <section style={styles.section} aria-labelledby="vouchsafe-send-heading">
         <LG tag="h2" id="vouchsafe-send-heading" isBold>
           {messages.sendHeading}

@@ -1,4 +1,4 @@
-import { LIMITS, type CreateSecretRequest } from '@vouchsafe/contracts';
+import { LIMITS, type CreateTicketSecretRequest } from '@vouchsafe/contracts';
 import { sealSecret, toBase64Url, type SecretPayload } from '@vouchsafe/crypto';
 
 /** What the agent filled in. Lives only in the sidebar's memory until it is sealed. */
@@ -7,6 +7,8 @@ export interface SecretDraft {
   ttlSeconds: number;
   views: number;
   passphrase: string;
+  /** Only the ticket's requester may open it; they verify with the tenant's link method first. */
+  requiresVerification?: boolean;
 }
 
 export type DraftProblem = 'textMissing' | 'textTooLarge' | 'fileMissing' | 'fileTooLarge' | 'viewsInvalid';
@@ -34,9 +36,9 @@ export function viewsProblem(views: string): DraftProblem | undefined {
  * Encrypts in the browser. The request holds only ciphertext and checks; the link key stays with
  * the caller (it goes into the link's fragment) and the passphrase is not kept at all.
  */
-export async function sealDraft(draft: SecretDraft): Promise<{ request: CreateSecretRequest; linkKey: Uint8Array }> {
+export async function sealDraft(draft: SecretDraft): Promise<{ request: CreateTicketSecretRequest; linkKey: Uint8Array }> {
   const sealed = await sealSecret(draft.payload, draft.passphrase === '' ? {} : { passphrase: draft.passphrase });
-  const request: CreateSecretRequest = {
+  const request: CreateTicketSecretRequest = {
     kind: draft.payload.kind,
     ciphertext: toBase64Url(sealed.ciphertext),
     keyCheck: toBase64Url(sealed.keyCheck),
@@ -47,5 +49,6 @@ export async function sealDraft(draft: SecretDraft): Promise<{ request: CreateSe
     request.passphraseSalt = toBase64Url(sealed.passphraseSalt);
     request.passphraseCheck = toBase64Url(sealed.passphraseCheck);
   }
+  if (draft.requiresVerification) request.requiresVerification = true;
   return { request, linkKey: sealed.linkKey };
 }

@@ -1,12 +1,16 @@
 import {
   SidebarApiError,
-  type CreateSecretRequest,
+  type CreateTicketSecretRequest,
   type CreateTicketSecretResponse,
+  type MethodOption,
   type SidebarApi,
   type SidebarContext,
   type SidebarHost,
   type TicketSecret,
   type TicketSecretList,
+  type Verification,
+  type VerificationMethod,
+  type VerificationOverview,
 } from '@vouchsafe/contracts';
 
 /**
@@ -40,8 +44,38 @@ export function ticketSecret(overrides: Partial<TicketSecret> = {}): TicketSecre
   };
 }
 
+export const V_ID = '00000000-0000-4000-8000-000000000001';
+export const OTHER_ID = '00000000-0000-4000-8000-000000000002';
+
+export function verification(overrides: Partial<Verification> = {}): Verification {
+  return {
+    id: V_ID,
+    method: 'okta_push',
+    state: 'started',
+    startedAt: '2026-11-25T16:00:00.000Z',
+    finishedAt: null,
+    expiresAt: '2026-11-25T16:02:00.000Z',
+    validUntil: null,
+    agentLabel: 'Jane Doe',
+    requesterLabel: 'j***@e***.com',
+    binding: null,
+    reason: null,
+    isFraudSuspected: false,
+    idpRef: null,
+    override: null,
+    receipt: null,
+    ...overrides,
+  };
+}
+
+export const METHODS: MethodOption[] = [
+  { method: 'okta_push', label: 'Okta Verify', isAvailable: true, reason: null, isFallback: false },
+  { method: 'duo_push', label: 'Duo Push', isAvailable: false, reason: 'The caller has no Duo push device.', isFallback: false },
+  { method: 'callback_sms', label: 'Text message to the number on record', isAvailable: true, reason: null, isFallback: true },
+];
+
 export class FakeSidebarApi implements SidebarApi {
-  readonly created: CreateSecretRequest[] = [];
+  readonly created: CreateTicketSecretRequest[] = [];
   readonly revoked: string[] = [];
   secrets: TicketSecret[] = [];
   startCalls = 0;
@@ -52,13 +86,79 @@ export class FakeSidebarApi implements SidebarApi {
   failList: SidebarApiError | undefined;
   failRevoke: SidebarApiError | undefined;
 
+  /** Verify caller. */
+  overview: VerificationOverview = { current: null, pendingOverrides: [], methods: METHODS, isSupervisor: false };
+  readonly verifyCalls: string[] = [];
+  readonly subscribers = new Set<(v: Verification) => void>();
+  subscribeCalls = 0;
+  unsubscribeCalls = 0;
+  failVerify: SidebarApiError | undefined;
+  failGetVerifications: SidebarApiError | undefined;
+  /** What the next action answers; by default the verification as the action would leave it. */
+  nextAnswer: Verification | undefined;
+
+  /** The API pushes a change, as the SSE stream or the poller would. */
+  push(change: Verification): void {
+    if (this.overview.current?.id === change.id) this.overview = { ...this.overview, current: change };
+    for (const subscriber of this.subscribers) subscriber(change);
+  }
+
+  private answer(call: string, fallback: () => Verification): Verification {
+    this.verifyCalls.push(call);
+    if (this.failVerify) throw this.failVerify;
+    const answer = this.nextAnswer ?? fallback();
+    this.nextAnswer = undefined;
+    if (this.overview.current?.id === answer.id || call.startsWith('start')) this.overview = { ...this.overview, current: answer };
+    return answer;
+  }
+
+  async getVerifications(): Promise<VerificationOverview> {
+    this.verifyCalls.push('get');
+    if (this.failGetVerifications) throw this.failGetVerifications;
+    return structuredClone(this.overview);
+  }
+
+  async startVerification(method: VerificationMethod): Promise<Verification> {
+    return this.answer(`start ${method}`, () => verification({ method }));
+  }
+
+  async cancelVerification(id: string): Promise<Verification> {
+    return this.answer(`cancel ${id}`, () => verification({ ...this.overview.current, id, state: 'cancelled' }));
+  }
+
+  async submitVerificationCode(id: string, code: string): Promise<Verification> {
+    return this.answer(`code ${id} ${code}`, () => verification({ ...this.overview.current, id }));
+  }
+
+  async requestOverride(id: string, reason: string): Promise<Verification> {
+    return this.answer(`override ${id} ${reason}`, () =>
+      verification({ ...this.overview.current, id, override: { state: 'requested', requestedBy: 'Jane Doe', reason, approvedBy: null } }),
+    );
+  }
+
+  async approveOverride(id: string): Promise<Verification> {
+    return this.answer(`approve ${id}`, () => {
+      const pending = this.overview.pendingOverrides.find((p) => p.id === id) ?? verification({ id });
+      return { ...pending, state: 'overridden', override: pending.override && { ...pending.override, state: 'approved', approvedBy: 'Sam Lee' } };
+    });
+  }
+
+  subscribeVerifications(onChange: (v: Verification) => void): () => void {
+    this.subscribeCalls++;
+    this.subscribers.add(onChange);
+    return () => {
+      this.unsubscribeCalls++;
+      this.subscribers.delete(onChange);
+    };
+  }
+
   async start(): Promise<SidebarContext> {
     this.startCalls++;
     if (this.failStart) throw this.failStart;
     return CONTEXT;
   }
 
-  async createSecret(request: CreateSecretRequest): Promise<CreateTicketSecretResponse> {
+  async createSecret(request: CreateTicketSecretRequest): Promise<CreateTicketSecretResponse> {
     if (this.failCreate) throw this.failCreate;
     this.created.push(request);
     const id = newId();

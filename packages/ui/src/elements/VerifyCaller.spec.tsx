@@ -1,0 +1,327 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SidebarApiError, type Verification } from '@vouchsafe/contracts';
+import { messages } from '../messages';
+import { FakeSidebarApi, METHODS, OTHER_ID, V_ID, verification } from '../testing/fake-sidebar';
+import { renderThemed } from '../testing/render';
+import { VerifyCaller } from './VerifyCaller';
+
+const NOW = new Date('2026-11-25T16:00:00.000Z');
+const v = messages.verify;
+
+function setup(api = new FakeSidebarApi()) {
+  const errors: unknown[] = [];
+  const announced: string[] = [];
+  const user = userEvent.setup();
+  const view = renderThemed(<VerifyCaller api={api} onError={(e) => errors.push(e)} announce={(t) => announced.push(t)} />);
+  const section = () => screen.getByRole('region', { name: v.heading });
+  return { api, errors, announced, user, view, section, state: () => section().dataset.verification };
+}
+
+const tick = (ms: number) => act(() => vi.advanceTimersByTime(ms));
+const push = (api: FakeSidebarApi, change: Verification) => act(() => api.push(change));
+
+/** An api whose overview already holds this verification as the agent's current one. */
+function withCurrent(current: Verification, extra: Partial<FakeSidebarApi['overview']> = {}) {
+  const api = new FakeSidebarApi();
+  api.overview = { ...api.overview, current, ...extra };
+  return api;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+  vi.setSystemTime(NOW);
+});
+afterEach(() => vi.useRealTimers());
+
+describe('VerifyCaller: choosing and starting', () => {
+  it('lists the methods in policy order: unavailable ones disabled with their reason, the fallback marked', async () => {
+    const { section, state } = setup();
+    expect(state()).toBe('loading');
+    await waitFor(() => expect(state()).toBe('none'));
+    const group = within(section()).getByRole('group', { name: v.methodLegend });
+    const radios = within(group).getAllByRole('radio');
+    expect(radios.map((r) => (r as HTMLInputElement).value)).toEqual(['okta_push', 'duo_push', 'callback_sms']);
+    expect(within(group).getByRole('radio', { name: 'Okta Verify' })).toHaveProperty('checked', true);
+    const duo = within(group).getByRole('radio', { name: 'Duo Push' });
+    expect(duo).toHaveProperty('disabled', true);
+    expect(duo.getAttribute('aria-describedby')).toBeTruthy();
+    expect(document.getElementById(duo.getAttribute('aria-describedby')!)?.textContent).toBe('The caller has no Duo push device.');
+    expect(within(group).getByRole('radio', { name: v.fallbackName('Text message to the number on record') })).toHaveProperty('disabled', false);
+  });
+
+  it('starts the chosen method', async () => {
+    const { api, user, state } = setup();
+    await waitFor(() => expect(state()).toBe('none'));
+    await user.click(screen.getByRole('radio', { name: v.fallbackName('Text message to the number on record') }));
+    await user.click(screen.getByRole('button', { name: v.start }));
+    expect(api.verifyCalls).toContain('start callback_sms');
+    await waitFor(() => expect(state()).toBe('started'));
+  });
+
+  it('says when no method is available', async () => {
+    const api = new FakeSidebarApi();
+    api.overview = { ...api.overview, methods: METHODS.map((m) => ({ ...m, isAvailable: false, reason: 'Not for this caller.' })) };
+    const { state } = setup(api);
+    await waitFor(() => expect(state()).toBe('none'));
+    expect(screen.getByText(v.noMethods)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: v.start })).toBeNull();
+  });
+
+  it('puts a push limit (429) into one clear sentence and keeps the picker', async () => {
+    const api = new FakeSidebarApi();
+    api.failVerify = new SidebarApiError('rejected', 'Push limit reached', 429, 'rate_limited', 900);
+    const { user, state, errors } = setup(api);
+    await waitFor(() => expect(state()).toBe('none'));
+    await user.click(screen.getByRole('button', { name: v.start }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('Too many verification requests for this customer. Try again in 15 minutes, or choose another method.');
+    expect(errors).toEqual([]);
+    expect(screen.getByRole('button', { name: v.start })).toBeTruthy();
+    // The next start clears it.
+    api.failVerify = undefined;
+    await user.click(screen.getByRole('button', { name: v.start }));
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
+  it('hands other refusals to the sidebar', async () => {
+    const api = new FakeSidebarApi();
+    api.failVerify = new SidebarApiError('rejected', 'The requester has no email on record.', 422, 'validation_failed');
+    const { user, state, errors } = setup(api);
+    await waitFor(() => expect(state()).toBe('none'));
+    await user.click(screen.getByRole('button', { name: v.start }));
+    await waitFor(() => expect(errors).toHaveLength(1));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('offers Retry when the status cannot be loaded', async () => {
+    const api = new FakeSidebarApi();
+    api.failGetVerifications = new SidebarApiError('unreachable', 'down');
+    const { user, state } = setup(api);
+    await waitFor(() => expect(state()).toBe('load-failed'));
+    api.failGetVerifications = undefined;
+    await user.click(screen.getByRole('button', { name: messages.retry }));
+    await waitFor(() => expect(state()).toBe('none'));
+  });
+});
+
+describe('VerifyCaller: live progress', () => {
+  it('follows started → waiting with the number to read, counts down to the timeout, announces changes', async () => {
+    const api = withCurrent(verification({ state: 'started' }));
+    const { state, announced } = setup(api);
+    await waitFor(() => expect(state()).toBe('started'));
+    expect(screen.getByText(v.started('Okta Verify'))).toBeTruthy();
+    const timer = screen.getByRole('timer');
+    expect(timer.textContent).toBe('Times out in 2:00');
+    await tick(1_000);
+    expect(screen.getByRole('timer').textContent).toBe('Times out in 1:59');
+
+    await push(api, verification({ state: 'waiting', binding: { kind: 'number_challenge', number: '42' } }));
+    expect(state()).toBe('waiting');
+    expect(screen.getByText('Ask the caller to choose 42 in Okta Verify')).toBeTruthy();
+    expect(announced).toContain('Ask the caller to choose 42 in Okta Verify');
+    await tick(60_000);
+    expect(screen.getByRole('timer').textContent).toBe('Times out in 0:59');
+    // A late "started" does not take the number away.
+    await push(api, verification({ state: 'started' }));
+    expect(state()).toBe('waiting');
+  });
+
+  it('shows the Duo Verified Push code to read out', async () => {
+    const api = withCurrent(verification({ method: 'duo_push', state: 'waiting', binding: { kind: 'verified_push', code: '318265' } }));
+    const { state } = setup(api);
+    await waitFor(() => expect(state()).toBe('waiting'));
+    expect(screen.getByText('Ask the caller to enter 318265 in the Duo push')).toBeTruthy();
+  });
+
+  it('says where a link went', async () => {
+    const api = withCurrent(verification({ method: 'oidc', state: 'waiting', binding: { kind: 'link', sentTo: 'j***@e***.com' } }));
+    const { state } = setup(api);
+    await waitFor(() => expect(state()).toBe('waiting'));
+    expect(screen.getByText('A link was sent to j***@e***.com')).toBeTruthy();
+  });
+
+  it('takes the callback code the caller reads back, with attempts left', async () => {
+    const binding = { kind: 'callback_code', sentTo: '+1 ***-***-1234', channel: 'sms', attemptsLeft: 3 } as const;
+    const api = withCurrent(verification({ method: 'callback_sms', state: 'waiting', binding }));
+    const { user, state } = setup(api);
+    await waitFor(() => expect(state()).toBe('waiting'));
+    expect(screen.getByText('A code was sent by text message to +1 ***-***-1234.')).toBeTruthy();
+    expect(screen.getByText('3 attempts left')).toBeTruthy();
+    const input = screen.getByRole('textbox', { name: v.codeLabel });
+    await user.type(input, '12');
+    await user.click(screen.getByRole('button', { name: v.codeSubmit }));
+    expect(screen.getByText(v.codeInvalid)).toBeTruthy();
+    expect(api.verifyCalls.filter((c) => c.startsWith('code'))).toEqual([]);
+
+    // Wrong code: the API answers with fewer attempts left; the field is cleared and keeps focus.
+    api.nextAnswer = verification({ method: 'callback_sms', state: 'waiting', binding: { ...binding, attemptsLeft: 2 } });
+    await user.clear(input);
+    await user.type(input, '123 456');
+    await user.click(screen.getByRole('button', { name: v.codeSubmit }));
+    expect(api.verifyCalls).toContain(`code ${V_ID} 123456`);
+    await screen.findByText('2 attempts left');
+    expect(screen.getByRole('textbox', { name: v.codeLabel })).toHaveProperty('value', '');
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: v.codeLabel }));
+
+    api.nextAnswer = verification({ method: 'callback_sms', state: 'verified', validUntil: '2026-11-25T16:15:00.000Z' });
+    await user.type(input, '654321');
+    await user.click(screen.getByRole('button', { name: v.codeSubmit }));
+    await waitFor(() => expect(state()).toBe('verified'));
+  });
+
+  it('Cancel cancels the attempt', async () => {
+    const api = withCurrent(verification({ state: 'waiting', binding: { kind: 'number_challenge', number: '7' } }));
+    const { user, state } = setup(api);
+    await waitFor(() => expect(state()).toBe('waiting'));
+    await user.click(screen.getByRole('button', { name: v.cancel }));
+    expect(api.verifyCalls).toContain(`cancel ${V_ID}`);
+    await waitFor(() => expect(state()).toBe('cancelled'));
+    expect(screen.getByText(v.cancelled)).toBeTruthy();
+    // Cancelled is not a reason for an override; the agent can start again.
+    expect(screen.queryByRole('button', { name: v.overrideRequest })).toBeNull();
+    expect(screen.getByRole('button', { name: v.verifyAgain })).toBeTruthy();
+  });
+});
+
+describe('VerifyCaller: results', () => {
+  it('verified: a green badge with its own countdown to validUntil, then expired', async () => {
+    const api = withCurrent(verification({ state: 'waiting', binding: { kind: 'number_challenge', number: '42' } }));
+    const { state, announced } = setup(api);
+    await waitFor(() => expect(state()).toBe('waiting'));
+    await push(api, verification({ state: 'verified', validUntil: '2026-11-25T16:14:32.000Z', idpRef: 'ftx…91', receipt: 'ev_123' }));
+    expect(state()).toBe('verified');
+    expect(screen.getByText(v.verifiedBadge)).toBeTruthy();
+    expect(screen.getByRole('timer').textContent).toBe('Verified by Okta Verify · valid for 14:32');
+    expect(announced.at(-1)).toBe('Verified: Okta Verify');
+    expect(screen.queryByRole('button', { name: v.start })).toBeNull();
+    await tick(1_000);
+    expect(screen.getByRole('timer').textContent).toBe('Verified by Okta Verify · valid for 14:31');
+    await tick(14 * 60_000 + 31_000);
+    expect(state()).toBe('expired');
+    expect(screen.getByText(v.verifiedExpired)).toBeTruthy();
+    expect(screen.queryByText(v.verifiedBadge)).toBeNull();
+    expect(screen.getByRole('button', { name: v.verifyAgain })).toBeTruthy();
+  });
+
+  it.each([
+    ['denied', { isFraudSuspected: true }, "Denied on the customer's phone — possible fraud"],
+    ['timed_out', {}, 'The caller did not answer in time.'],
+    ['failed', { reason: 'Okta answered with a state Vouchsafe does not accept' }, 'Verification failed: Okta answered with a state Vouchsafe does not accept'],
+  ] as const)('%s: says so, offers another try and a supervisor override', async (final, extra, sentence) => {
+    const api = withCurrent(verification({ state: 'waiting' }));
+    const { state, announced } = setup(api);
+    await waitFor(() => expect(state()).toBe('waiting'));
+    await push(api, verification({ state: final, finishedAt: '2026-11-25T16:01:00.000Z', ...extra }));
+    expect(state()).toBe(final);
+    expect(screen.getByText(sentence)).toBeTruthy();
+    expect(announced.at(-1)).toBe(sentence);
+    expect(screen.queryByText(v.verifiedBadge)).toBeNull();
+    expect(screen.getByRole('button', { name: v.overrideRequest })).toBeTruthy();
+    expect(screen.getByRole('button', { name: v.verifyAgain })).toBeTruthy();
+  });
+
+  it('has no control that marks a caller verified, in any state', async () => {
+    for (const s of ['started', 'waiting', 'denied', 'failed', 'timed_out', 'cancelled'] as const) {
+      const { view, state } = setup(withCurrent(verification({ state: s })));
+      await waitFor(() => expect(state()).toBe(s));
+      const names = screen.queryAllByRole('button').map((b) => b.textContent ?? '');
+      expect(names.filter((n) => /verified|approve|pass/i.test(n))).toEqual([]);
+      view.unmount();
+    }
+  });
+});
+
+describe('VerifyCaller: supervisor override', () => {
+  it('needs a reason, then waits for a supervisor; the approval shows a loud banner naming both, never a badge', async () => {
+    const api = withCurrent(verification({ state: 'denied', isFraudSuspected: true }));
+    const { user, state } = setup(api);
+    await waitFor(() => expect(state()).toBe('denied'));
+    await user.click(screen.getByRole('button', { name: v.overrideRequest }));
+    const reason = screen.getByRole('textbox', { name: v.overrideReasonLabel });
+    expect(document.activeElement).toBe(reason);
+    await user.paste('too short');
+    await user.click(screen.getByRole('button', { name: v.overrideSend }));
+    expect(screen.getByText(v.overrideReasonInvalid)).toBeTruthy();
+    expect(api.verifyCalls.some((c) => c.startsWith('override'))).toBe(false);
+
+    await user.paste(' — caller lost the phone, branch confirmed by video');
+    await user.click(screen.getByRole('button', { name: v.overrideSend }));
+    await waitFor(() => expect(state()).toBe('override-requested'));
+    expect(api.verifyCalls.at(-1)).toBe(`override ${V_ID} too short — caller lost the phone, branch confirmed by video`);
+    expect(screen.getByText(v.overrideWaiting)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: v.overrideRequest })).toBeNull();
+    expect(screen.queryByRole('button', { name: v.verifyAgain })).toBeNull();
+
+    await push(
+      api,
+      verification({
+        state: 'overridden',
+        validUntil: '2026-11-25T16:15:00.000Z',
+        override: { state: 'approved', requestedBy: 'Jane Doe', reason: 'caller lost the phone', approvedBy: 'Sam Lee' },
+      }),
+    );
+    expect(state()).toBe('overridden');
+    const banner = screen.getByRole('alert');
+    expect(within(banner).getByText(v.overrideBannerTitle)).toBeTruthy();
+    expect(banner.textContent).toContain('Requested by Jane Doe, approved by Sam Lee. Counts for 15:00.');
+    expect(banner.textContent).toContain('NOT proven');
+    expect(screen.queryByText(v.verifiedBadge)).toBeNull();
+  });
+
+  it("a supervisor's sidebar lists pending overrides with Approve", async () => {
+    const pending = verification({
+      id: OTHER_ID,
+      state: 'failed',
+      agentLabel: 'Jane Doe',
+      reason: 'No push factor',
+      override: { state: 'requested', requestedBy: 'Jane Doe', reason: 'caller lost the phone', approvedBy: null },
+    });
+    const api = new FakeSidebarApi();
+    api.overview = { ...api.overview, isSupervisor: true, pendingOverrides: [pending] };
+    const { user, state, announced } = setup(api);
+    await waitFor(() => expect(state()).toBe('none'));
+    const list = screen.getByRole('region', { name: v.pendingHeading });
+    expect(within(list).getByText('Jane Doe asks to override a failed Okta Verify verification')).toBeTruthy();
+    expect(within(list).getByText('Reason: caller lost the phone')).toBeTruthy();
+    await user.click(within(list).getByRole('button', { name: v.approveName('Jane Doe') }));
+    expect(api.verifyCalls).toContain(`approve ${OTHER_ID}`);
+    await waitFor(() => expect(screen.queryByRole('region', { name: v.pendingHeading })).toBeNull());
+    expect(announced.at(-1)).toBe(v.approved('Jane Doe'));
+  });
+
+  it('a new override request arriving live is fetched and listed for the supervisor', async () => {
+    const api = new FakeSidebarApi();
+    api.overview = { ...api.overview, isSupervisor: true };
+    const { state } = setup(api);
+    await waitFor(() => expect(state()).toBe('none'));
+    const pending = verification({ id: OTHER_ID, state: 'timed_out', override: { state: 'requested', requestedBy: 'Jane Doe', reason: 'lost phone; known caller', approvedBy: null } });
+    api.overview = { ...api.overview, pendingOverrides: [pending] };
+    await push(api, pending);
+    await screen.findByRole('region', { name: v.pendingHeading });
+    // Approved elsewhere: it leaves the list.
+    await push(api, { ...pending, state: 'overridden', override: { ...pending.override!, state: 'approved', approvedBy: 'Ann' } });
+    expect(screen.queryByRole('region', { name: v.pendingHeading })).toBeNull();
+  });
+
+  it('the agent who is not a supervisor sees no approvals', async () => {
+    const api = new FakeSidebarApi();
+    api.overview = { ...api.overview, pendingOverrides: [verification({ id: OTHER_ID, state: 'failed' })] };
+    const { state } = setup(api);
+    await waitFor(() => expect(state()).toBe('none'));
+    expect(screen.queryByRole('button', { name: v.approve })).toBeNull();
+  });
+});
+
+describe('VerifyCaller: subscription', () => {
+  it('subscribes once and unsubscribes on unmount', async () => {
+    const { api, view, state } = setup();
+    await waitFor(() => expect(state()).toBe('none'));
+    expect(api.subscribeCalls).toBe(1);
+    expect(api.subscribers.size).toBe(1);
+    view.unmount();
+    expect(api.unsubscribeCalls).toBe(1);
+    expect(api.subscribers.size).toBe(0);
+  });
+});

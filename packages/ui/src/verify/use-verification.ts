@@ -1,0 +1,161 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { SidebarApiError, type SidebarApi, type Verification, type VerificationMethod, type VerificationOverview } from '@vouchsafe/contracts';
+import { formatWait } from '../format';
+import { messages } from '../messages';
+import { applyChange } from './verification-model';
+
+export type VerifyApi = Pick<
+  SidebarApi,
+  | 'getVerifications'
+  | 'startVerification'
+  | 'cancelVerification'
+  | 'submitVerificationCode'
+  | 'requestOverride'
+  | 'approveOverride'
+  | 'subscribeVerifications'
+>;
+
+export type VerifyAction = 'start' | 'cancel' | 'code' | 'override' | 'approve';
+
+export interface VerificationController {
+  /** Undefined until the first answer. */
+  overview: VerificationOverview | undefined;
+  isLoadFailed: boolean;
+  reload: () => void;
+  /** The sentence for a refused start (429), until the next start. */
+  limitMessage: string | undefined;
+  busy: VerifyAction | undefined;
+  start: (method: VerificationMethod) => Promise<void>;
+  cancel: () => Promise<void>;
+  /** Resolves true when the code was sent (right or wrong: the verification says which). */
+  submitCode: (code: string) => Promise<boolean>;
+  requestOverride: (reason: string) => Promise<boolean>;
+  approve: (verification: Verification) => Promise<boolean>;
+}
+
+const isLimit = (err: unknown): err is SidebarApiError => err instanceof SidebarApiError && err.status === 429;
+
+/**
+ * The Verify caller state: the overview read once, then kept current by the live subscription
+ * (SSE or polling, whichever the host's API offers), and the agent's actions. None of them can
+ * make a caller verified: only the IdP's answer, arriving through the API, does.
+ */
+export function useVerification(api: VerifyApi, onError: (err: unknown) => void): VerificationController {
+  const [overview, setOverview] = useState<VerificationOverview | undefined>(undefined);
+  const [isLoadFailed, setIsLoadFailed] = useState(false);
+  const [limitMessage, setLimitMessage] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState<VerifyAction | undefined>(undefined);
+  const [attempt, setAttempt] = useState(0);
+  const isMounted = useRef(true);
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
+  const loading = useRef<Promise<void> | undefined>(undefined);
+  const shownRef = useRef(overview);
+  shownRef.current = overview;
+
+  const load = useCallback((): Promise<void> => {
+    loading.current ??= api
+      .getVerifications()
+      .then(
+        (next) => {
+          if (!isMounted.current) return;
+          setOverview(next);
+          setIsLoadFailed(false);
+        },
+        (err: unknown) => {
+          if (!isMounted.current) return;
+          setIsLoadFailed(true);
+          onErrorRef.current(err);
+        },
+      )
+      .finally(() => {
+        loading.current = undefined;
+      });
+    return loading.current;
+  }, [api]);
+
+  useEffect(() => {
+    isMounted.current = true;
+    void load();
+    const unsubscribe = api.subscribeVerifications(
+      (change) => {
+        if (!isMounted.current) return;
+        const shown = shownRef.current;
+        // Not one the sidebar shows: a new verification of this agent (another tab) or a new
+        // override request for a supervisor. The overview says which, as the server sees it.
+        if (!shown || !applyChange(shown, change).isKnown) {
+          void load();
+          return;
+        }
+        setOverview((latest) => (latest ? applyChange(latest, change).overview : latest));
+      },
+      (err) => {
+        // The subscription keeps trying by itself; only a refused session ends the sidebar.
+        if (isMounted.current && err.failure === 'session_rejected') onErrorRef.current(err);
+      },
+    );
+    return () => {
+      isMounted.current = false;
+      unsubscribe();
+    };
+  }, [api, load, attempt]);
+
+  /** An action's answer: the verification as it now stands. */
+  const setAnswer = (verification: Verification): void => {
+    setOverview((shown) => (shown ? applyChange(shown, verification).overview : shown));
+  };
+
+  async function run<T>(action: VerifyAction, call: () => Promise<T>): Promise<T | undefined> {
+    setBusy(action);
+    try {
+      return await call();
+    } catch (err) {
+      if (!isMounted.current) return undefined;
+      if (action === 'start' && isLimit(err)) {
+        setLimitMessage(messages.verify.rateLimited(err.retryAfterSeconds === undefined ? undefined : formatWait(err.retryAfterSeconds)));
+        void load(); // the methods now say why they are unavailable
+      } else {
+        onErrorRef.current(err);
+      }
+      return undefined;
+    } finally {
+      if (isMounted.current) setBusy(undefined);
+    }
+  }
+
+  const currentId = overview?.current?.id;
+  return {
+    overview,
+    isLoadFailed,
+    reload: () => setAttempt((n) => n + 1),
+    limitMessage,
+    busy,
+    async start(method) {
+      setLimitMessage(undefined);
+      const started = await run('start', () => api.startVerification(method));
+      if (started && isMounted.current) setOverview((shown) => (shown ? { ...shown, current: started } : shown));
+    },
+    async cancel() {
+      if (!currentId) return;
+      const cancelled = await run('cancel', () => api.cancelVerification(currentId));
+      if (cancelled && isMounted.current) setAnswer(cancelled);
+    },
+    async submitCode(code) {
+      if (!currentId) return false;
+      const answered = await run('code', () => api.submitVerificationCode(currentId, code));
+      if (answered && isMounted.current) setAnswer(answered);
+      return answered !== undefined;
+    },
+    async requestOverride(reason) {
+      if (!currentId) return false;
+      const requested = await run('override', () => api.requestOverride(currentId, reason));
+      if (requested && isMounted.current) setAnswer(requested);
+      return requested !== undefined;
+    },
+    async approve(verification) {
+      const approved = await run('approve', () => api.approveOverride(verification.id));
+      if (approved && isMounted.current) setAnswer(approved);
+      return approved !== undefined;
+    },
+  };
+}
