@@ -15,6 +15,8 @@ export const HEADINGS = {
   unreachable: 'Vouchsafe could not be reached',
   decrypt: 'This secret could not be decrypted',
   unexpected: 'Something went wrong',
+  verify: "Verify it's you",
+  verifying: 'Taking you to sign in',
 } as const;
 
 export const MESSAGES = {
@@ -32,6 +34,15 @@ export const MESSAGES = {
   revealing: 'Revealing the secret…',
   passphraseMissing: 'Enter the passphrase the sender gave you.',
   passphraseWrong: 'That passphrase is not correct. Nothing was revealed; check it and try again.',
+  verifyIntro:
+    'The sender asked that only the person this was sent to may open it. Sign in to confirm it is you; you will come back to this page.',
+  verifying: 'Taking you to sign in…',
+  verifyGrantRefused: 'Your sign-in was not accepted for this secret, or it has expired. Verify again to open it.',
+  verifyNoMethod: 'This secret can only be opened after you verify, but no way to verify is set up. Ask the sender for help.',
+  verifyUnexpected: 'Signing in could not be started. Try again, or ask the sender for a new link.',
+  verifyUnreachable: 'Vouchsafe could not be reached. Check your internet connection and try again.',
+  keyLost:
+    'You came back from signing in, but this browser tab no longer holds the key to the secret. Open the complete link from your message again, in this browser.',
   copied: 'Copied',
   copyFailed: 'Could not copy. Select the text and copy it yourself.',
 } as const;
@@ -44,3 +55,9 @@ export function throttledMessage(retryAfterSeconds: number | undefined, waitText
 export function viewsRemainMessage(viewsLeft: number): string {
   return `${viewsLeft} ${viewsLeft === 1 ? 'view' : 'views'} left. Save it somewhere safe before you close this page.`;
 }
+
+/** The buttons of the verify screen, one per method the tenant allows for recipients. */
+export const VERIFY_BUTTONS = {
+  oidc: 'Sign in with your organisation account',
+  duo_universal: 'Verify with Duo',
+} as const;

@@ -9,15 +9,21 @@ export type ApiFailure =
   | { kind: 'wrong-key' }
   | { kind: 'wrong-passphrase' }
   | { kind: 'passphrase-required' }
+  /** A verified-requester-only secret without a valid grant: verify (again). */
+  | { kind: 'verification-required' }
   | { kind: 'throttled'; retryAfterSeconds?: number }
   | { kind: 'unreachable' }
   | { kind: 'unexpected'; status: number };
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };
 
+export type RecipientVerifyMethod = NonNullable<SecretMetadata['verifyMethods']>[number];
+
 export interface RevealApi {
   getMetadata(id: string, signal?: AbortSignal): Promise<ApiResult<SecretMetadata>>;
   reveal(id: string, body: RevealRequest): Promise<ApiResult<RevealResponse>>;
+  /** Starts the recipient's verification; answers where to send the browser (the IdP's sign-in). */
+  startVerification(id: string, method: RecipientVerifyMethod): Promise<ApiResult<{ url: string }>>;
 }
 
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -42,6 +48,8 @@ export function createRevealApi(
       send(fetchImpl, url(id), { method: 'GET', signal: signal ?? null }, isSecretMetadata),
     reveal: (id, body) =>
       send(fetchImpl, url(id, '/reveal'), { method: 'POST', body: JSON.stringify(body) }, isRevealResponse),
+    startVerification: (id, method) =>
+      send(fetchImpl, url(id, '/verify'), { method: 'POST', body: JSON.stringify({ method }) }, isVerifyStart),
   };
 }
 
@@ -89,6 +97,8 @@ export function failureFor(response: Pick<Response, 'status' | 'headers'>, body:
         return { kind: 'wrong-passphrase' };
       case 'passphrase_required':
         return { kind: 'passphrase-required' };
+      case 'verification_required':
+        return { kind: 'verification-required' };
       default:
         return { kind: 'unexpected', status };
     }
@@ -124,8 +134,21 @@ export function isSecretMetadata(v: unknown): v is SecretMetadata {
     typeof v.expiresAt === 'string' &&
     Number.isInteger(v.viewsLeft) &&
     typeof v.needsPassphrase === 'boolean' &&
-    (v.passphraseSalt === undefined || typeof v.passphraseSalt === 'string')
+    (v.passphraseSalt === undefined || typeof v.passphraseSalt === 'string') &&
+    (v.needsVerification === undefined || typeof v.needsVerification === 'boolean') &&
+    (v.verifyMethods === undefined || (Array.isArray(v.verifyMethods) && v.verifyMethods.every((m) => m === 'oidc' || m === 'duo_universal')))
   );
+}
+
+/** Only an absolute http(s) URL may be navigated to (never javascript: or a relative trick). */
+export function isVerifyStart(v: unknown): v is { url: string } {
+  if (!isObject(v) || typeof v.url !== 'string') return false;
+  try {
+    const parsed = new URL(v.url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
 
 export function isRevealResponse(v: unknown): v is RevealResponse {

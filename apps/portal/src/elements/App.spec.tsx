@@ -32,7 +32,7 @@ describe('App', () => {
     render(<App location={{ pathname: `/s/${SECRET_ID}`, hash: '#abc' }} api={vault.api} />);
     expect(screen.getByRole('main').dataset.state).toBe('incomplete');
     expect(screen.getByRole('heading', { name: HEADINGS.incomplete })).toBeTruthy();
-    expect(vault.calls).toEqual({ getMetadata: 0, reveal: [] });
+    expect(vault.calls).toEqual({ getMetadata: 0, reveal: [], verify: [] });
   });
 
   it('opening the link consumes nothing; Reveal shows the text and says it is deleted', async () => {

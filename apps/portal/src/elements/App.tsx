@@ -1,26 +1,80 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { DEFAULT_THEME, ThemeProvider } from '@zendeskgarden/react-theming';
 import { createRevealApi, type RevealApi } from '../api/reveal-api';
-import { parseSecretLocation } from '../reveal/secret-location';
+import { parseSecretLocation, type SecretLocation } from '../reveal/secret-location';
+import type { RevealTarget } from '../reveal/use-reveal';
+import { forgetVerifyReturn, readVerifyReturn, type KeyStorage } from '../reveal/verify-return';
 import { LandingPage } from './LandingPage';
 import { RevealPage } from './RevealPage';
 
 export interface AppProps {
-  location: Pick<Location, 'pathname' | 'hash'>;
+  /** `search` carries `?grant=…` on the way back from the identity provider. */
+  location: Pick<Location, 'pathname' | 'hash'> & Partial<Pick<Location, 'search'>>;
   api?: RevealApi;
+  /** Browser defaults: sessionStorage, history, location.assign. Tests pass their own. */
+  storage?: KeyStorage;
+  history?: Pick<History, 'replaceState' | 'state'>;
+  navigate?: (url: string) => void;
 }
 
-export function App({ location, api }: AppProps) {
-  const parsed = useMemo(() => parseSecretLocation(location.pathname, location.hash), [location.pathname, location.hash]);
+interface Resolved {
+  parsed: SecretLocation;
+  grant?: string;
+  /** Back from signing in, but this tab kept no key. */
+  isKeyLost: boolean;
+}
+
+const browserStorage = (): KeyStorage | undefined => {
+  try {
+    return globalThis.sessionStorage;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The link as opened, or, back from the IdP (`?grant=`, no fragment), the link with the key this tab kept. */
+function resolve(location: AppProps['location'], storage: KeyStorage | undefined): Resolved {
+  const parsed = parseSecretLocation(location.pathname, location.hash);
+  if (parsed.kind !== 'incomplete' || location.hash !== '') return { parsed, isKeyLost: false };
+  const back = readVerifyReturn(location.search ?? '', parsed.id, storage);
+  if (!back) return { parsed, isKeyLost: false };
+  if (back.fragment === null) return { parsed, isKeyLost: true };
+  const restored = parseSecretLocation(location.pathname, `#${back.fragment}`);
+  return restored.kind === 'secret' ? { parsed: restored, grant: back.grant, isKeyLost: false } : { parsed, isKeyLost: true };
+}
+
+export function App({ location, api, storage, history, navigate }: AppProps) {
+  const store = storage ?? browserStorage();
+  // Read once: the stored key is deleted right after the first render (below).
+  const [resolved] = useState(() => resolve(location, store));
+  const { parsed, grant, isKeyLost } = resolved;
   const tenant = parsed.kind === 'landing' ? undefined : parsed.tenant;
   const client = useMemo(() => api ?? createRevealApi(undefined, '', tenant), [api, tenant]);
-  const target = useMemo(
-    () => (parsed.kind === 'secret' ? { id: parsed.id, linkKey: parsed.linkKey } : undefined),
-    [parsed],
+  const target = useMemo<RevealTarget | undefined>(
+    () => (parsed.kind === 'secret' ? { id: parsed.id, linkKey: parsed.linkKey, ...(grant ? { grant } : {}) } : undefined),
+    [parsed, grant],
   );
+
+  const returnedId = grant !== undefined || isKeyLost ? (parsed.kind === 'landing' ? undefined : parsed.id) : undefined;
+  useEffect(() => {
+    if (returnedId === undefined) return;
+    forgetVerifyReturn(store, returnedId, history ?? globalThis.history, { pathname: location.pathname, search: location.search ?? '' });
+    // Once per page: the values are what the page was opened with.
+  }, [returnedId]);
+
   return (
     <ThemeProvider theme={DEFAULT_THEME}>
-      {parsed.kind === 'landing' ? <LandingPage /> : <RevealPage target={target} api={client} />}
+      {parsed.kind === 'landing' ? (
+        <LandingPage />
+      ) : (
+        <RevealPage
+          target={target}
+          api={client}
+          isKeyLost={isKeyLost}
+          {...(store ? { storage: store } : {})}
+          {...(navigate ? { navigate } : {})}
+        />
+      )}
     </ThemeProvider>
   );
 }

@@ -10,11 +10,17 @@ import { RevealedText, type RevealedTextProps } from './RevealedText';
 import { RevealForm } from './RevealForm';
 import { SecretSummary } from './SecretSummary';
 import { StateNotice } from './StateNotice';
+import { VerifyPrompt } from './VerifyPrompt';
+import type { RecipientVerifyMethod } from '../api/reveal-api';
+import type { VerifyProblem } from '../reveal/reveal.reducer';
 
 export interface RevealViewProps {
   state: RevealState;
   onReveal: (passphrase: string) => void;
   onRetry: () => void;
+  onVerify?: (method: RecipientVerifyMethod) => void;
+  /** The page came back from signing in without the key this tab should have kept. */
+  isKeyLost?: boolean;
   now?: () => Date;
   writeClipboard?: RevealedTextProps['writeClipboard'];
   saveFile?: RevealedFileProps['saveFile'];
@@ -56,7 +62,7 @@ export function RevealView(props: RevealViewProps) {
   );
 }
 
-function screenFor({ state, onReveal, onRetry, now = () => new Date(), writeClipboard, saveFile }: RevealViewProps): Screen {
+function screenFor({ state, onReveal, onRetry, onVerify = () => undefined, isKeyLost = false, now = () => new Date(), writeClipboard, saveFile }: RevealViewProps): Screen {
   const retryButton = (
     <div className="vs-actions">
       <Button onClick={onRetry}>Try again</Button>
@@ -75,7 +81,21 @@ function screenFor({ state, onReveal, onRetry, now = () => new Date(), writeClip
         ),
       };
     case 'incomplete':
-      return { heading: HEADINGS.incomplete, notice: <StateNotice type="warning">{MESSAGES.incomplete}</StateNotice> };
+      return { heading: HEADINGS.incomplete, notice: <StateNotice type="warning">{isKeyLost ? MESSAGES.keyLost : MESSAGES.incomplete}</StateNotice> };
+    case 'verify':
+    case 'verifying': {
+      const problem = state.status === 'verify' ? state.problem : undefined;
+      return {
+        heading: state.status === 'verify' ? HEADINGS.verify : HEADINGS.verifying,
+        notice: problem ? verifyNotice(problem) : undefined,
+        body: (
+          <>
+            <SecretSummary metadata={state.metadata} now={now()} />
+            <VerifyPrompt methods={state.metadata.verifyMethods ?? []} isVerifying={state.status === 'verifying'} onVerify={onVerify} />
+          </>
+        ),
+      };
+    }
     case 'gone':
       return { heading: HEADINGS.gone, notice: <StateNotice type="info">{MESSAGES.gone}</StateNotice> };
     case 'wrong-key':
@@ -124,6 +144,23 @@ function screenFor({ state, onReveal, onRetry, now = () => new Date(), writeClip
             ),
           };
     }
+  }
+}
+
+function verifyNotice(problem: VerifyProblem): ReactNode {
+  switch (problem.kind) {
+    case 'grant-refused':
+      return <StateNotice type="warning">{MESSAGES.verifyGrantRefused}</StateNotice>;
+    case 'throttled':
+      return (
+        <StateNotice type="warning" title={HEADINGS.throttled}>
+          {throttledText(problem.retryAfterSeconds, problem.at)}
+        </StateNotice>
+      );
+    case 'unreachable':
+      return <StateNotice type="error">{MESSAGES.verifyUnreachable}</StateNotice>;
+    case 'unexpected':
+      return <StateNotice type="error">{MESSAGES.verifyUnexpected}</StateNotice>;
   }
 }
 

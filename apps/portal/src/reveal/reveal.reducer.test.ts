@@ -101,4 +101,30 @@ describe('revealReducer', () => {
     expect(run(gone, { type: 'reveal_succeeded', secret, viewsLeft: 0 })).toBe(gone);
     expect(run(ready, { type: 'decrypt_failed' })).toBe(ready);
   });
+
+  it('a verified-only secret asks to verify first, unless the page came back with a grant', () => {
+    const verifyOnly: SecretMetadata = { ...metadata, needsVerification: true, verifyMethods: ['oidc'] };
+    const verify = run({ status: 'loading' }, { type: 'metadata_loaded', metadata: verifyOnly });
+    expect(verify).toEqual({ status: 'verify', metadata: verifyOnly });
+    expect(run({ status: 'loading' }, { type: 'metadata_loaded', metadata: verifyOnly, hasGrant: true })).toEqual({ status: 'ready', metadata: verifyOnly });
+    // No reveal from the verify screen, and only one start at a time.
+    expect(run(verify, { type: 'reveal_started' })).toBe(verify);
+    const verifying = run(verify, { type: 'verify_started' });
+    expect(verifying).toEqual({ status: 'verifying', metadata: verifyOnly });
+    expect(run(verifying, { type: 'verify_started' })).toBe(verifying);
+    expect(run(verifying, { type: 'verify_failed', failure: { kind: 'throttled', retryAfterSeconds: 30 }, at: 7 })).toEqual({
+      status: 'verify',
+      metadata: verifyOnly,
+      problem: { kind: 'throttled', retryAfterSeconds: 30, at: 7 },
+    });
+    expect(run(verifying, { type: 'verify_failed', failure: { kind: 'gone' }, at: 7 })).toMatchObject({ problem: { kind: 'unexpected' } });
+  });
+
+  it('a refused grant on reveal goes back to verify', () => {
+    expect(run(revealing, { type: 'reveal_failed', failure: { kind: 'verification-required' }, at: 1 })).toEqual({
+      status: 'verify',
+      metadata,
+      problem: { kind: 'grant-refused' },
+    });
+  });
 });

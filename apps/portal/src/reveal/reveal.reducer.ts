@@ -8,6 +8,8 @@ export type RevealStatus =
   | 'ready'
   | 'revealing'
   | 'revealed'
+  | 'verify' // only the ticket's requester may open: "Verify it's you"
+  | 'verifying' // on the way to the identity provider
   | 'gone'
   | 'incomplete'
   | 'wrong-key'
@@ -17,6 +19,13 @@ export type RevealStatus =
   | 'error';
 
 export type PassphraseProblem = 'missing' | 'wrong';
+
+/** Why the verify screen is shown again: the grant was refused, or starting the sign-in failed. */
+export type VerifyProblem =
+  | { kind: 'grant-refused' }
+  | { kind: 'throttled'; retryAfterSeconds?: number; at: number }
+  | { kind: 'unreachable' }
+  | { kind: 'unexpected' };
 
 export type RevealState =
   | { status: 'loading' }
@@ -28,13 +37,18 @@ export type RevealState =
   /** `metadata` is kept when the reveal call failed, so "Try again" goes back to the form. */
   | { status: 'unreachable'; metadata?: SecretMetadata }
   | { status: 'revealed'; secret: SecretPayload; viewsLeft: number }
+  | { status: 'verify'; metadata: SecretMetadata; problem?: VerifyProblem }
+  | { status: 'verifying'; metadata: SecretMetadata }
   | { status: 'gone' }
   | { status: 'wrong-key' }
   /** decrypt: the server released the secret but the link key could not open it. */
   | { status: 'error'; reason: 'decrypt' | 'unexpected' };
 
 export type RevealEvent =
-  | { type: 'metadata_loaded'; metadata: SecretMetadata }
+  /** `hasGrant`: the page came back from the identity provider with a reveal grant. */
+  | { type: 'metadata_loaded'; metadata: SecretMetadata; hasGrant?: boolean }
+  | { type: 'verify_started' }
+  | { type: 'verify_failed'; failure: ApiFailure; at: number }
   | { type: 'metadata_failed'; failure: ApiFailure; at: number }
   | { type: 'passphrase_missing' }
   | { type: 'reveal_started' }
@@ -65,6 +79,9 @@ function fromFailure(failure: ApiFailure, at: number, metadata?: SecretMetadata)
       return { status: 'gone' };
     case 'wrong-key':
       return { status: 'wrong-key' };
+    case 'verification-required':
+      // Only a reveal call says this; the grant it carried (if any) was refused.
+      return metadata ? { status: 'verify', metadata, problem: { kind: 'grant-refused' } } : { status: 'error', reason: 'unexpected' };
     case 'wrong-passphrase':
     case 'passphrase-required':
       // Without metadata there is no form to correct the passphrase on; the server would only
@@ -86,7 +103,14 @@ function fromFailure(failure: ApiFailure, at: number, metadata?: SecretMetadata)
 export function revealReducer(state: RevealState, event: RevealEvent): RevealState {
   switch (event.type) {
     case 'metadata_loaded':
-      return state.status === 'loading' ? { status: 'ready', metadata: event.metadata } : state;
+      if (state.status !== 'loading') return state;
+      return event.metadata.needsVerification === true && event.hasGrant !== true
+        ? { status: 'verify', metadata: event.metadata }
+        : { status: 'ready', metadata: event.metadata };
+    case 'verify_started':
+      return state.status === 'verify' ? { status: 'verifying', metadata: state.metadata } : state;
+    case 'verify_failed':
+      return state.status === 'verifying' ? { status: 'verify', metadata: state.metadata, problem: verifyProblem(event.failure, event.at) } : state;
     case 'metadata_failed':
       return state.status === 'loading' ? fromFailure(event.failure, event.at) : state;
     case 'passphrase_missing': {
@@ -109,5 +133,16 @@ export function revealReducer(state: RevealState, event: RevealEvent): RevealSta
     case 'retry':
       if (state.status !== 'unreachable' && state.status !== 'throttled') return state;
       return state.metadata ? { status: 'ready', metadata: state.metadata } : { status: 'loading' };
+  }
+}
+
+function verifyProblem(failure: ApiFailure, at: number): VerifyProblem {
+  switch (failure.kind) {
+    case 'throttled':
+      return failure.retryAfterSeconds === undefined ? { kind: 'throttled', at } : { kind: 'throttled', retryAfterSeconds: failure.retryAfterSeconds, at };
+    case 'unreachable':
+      return { kind: 'unreachable' };
+    default:
+      return { kind: 'unexpected' };
   }
 }

@@ -29,7 +29,7 @@ describe('useReveal', () => {
     const { result } = setup(undefined, vault.api);
     await act(() => result.current.reveal('anything'));
     expect(result.current.state.status).toBe('incomplete');
-    expect(vault.calls).toEqual({ getMetadata: 0, reveal: [] });
+    expect(vault.calls).toEqual({ getMetadata: 0, reveal: [], verify: [] });
   });
 
   it('wrong passphrase stays on the form, consumes nothing, and the right one then works', async () => {
@@ -65,6 +65,7 @@ describe('useReveal', () => {
     // The server accepts the checks but hands back a ciphertext that does not authenticate.
     const api: RevealApi = {
       getMetadata: vault.api.getMetadata,
+      startVerification: vault.api.startVerification,
       async reveal(id, body) {
         const res = await vault.api.reveal(id, body);
         if (!res.ok) return res;
@@ -85,6 +86,7 @@ describe('useReveal', () => {
     const api: RevealApi = {
       getMetadata: async (id) => (isDown ? { ok: false, failure: { kind: 'unreachable' } } : vault.api.getMetadata(id)),
       reveal: vault.api.reveal,
+      startVerification: vault.api.startVerification,
     };
     const { result } = setup({ id: SECRET_ID, linkKey: vault.linkKey }, api);
     await waitFor(() => expect(result.current.state.status).toBe('unreachable'));

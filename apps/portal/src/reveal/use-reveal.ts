@@ -1,12 +1,15 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type { RevealRequest } from '@vouchsafe/contracts';
-import { deriveChecks, fromBase64Url, openSecret, toBase64Url } from '@vouchsafe/crypto';
-import type { RevealApi } from '../api/reveal-api';
+import { deriveChecks, encodeLinkKey, fromBase64Url, openSecret, toBase64Url } from '@vouchsafe/crypto';
+import type { RecipientVerifyMethod, RevealApi } from '../api/reveal-api';
+import { keepLinkKey, type KeyStorage } from './verify-return';
 import { formMetadata, initialRevealState, revealReducer, type RevealState } from './reveal.reducer';
 
 export interface RevealTarget {
   id: string;
   linkKey: Uint8Array;
+  /** The one-time reveal grant the verification callback gave this page (verified-only secrets). */
+  grant?: string;
 }
 
 export interface RevealDeps {
@@ -14,13 +17,27 @@ export interface RevealDeps {
   /** PBKDF2 iterations; only tests lower it. */
   iterations?: number;
   now?: () => number;
+  /** Where the link key waits during the IdP round trip; sessionStorage in the browser. */
+  storage?: KeyStorage;
+  /** Leaves for the identity provider; location.assign in the browser. */
+  navigate?: (url: string) => void;
 }
 
 export interface RevealController {
   state: RevealState;
   reveal: (passphrase: string) => Promise<void>;
+  /** "Verify it's you": keep the key for the way back, start the verification, go to the IdP. */
+  verify: (method: RecipientVerifyMethod) => Promise<void>;
   retry: () => void;
 }
+
+const defaultStorage = (): KeyStorage | undefined => {
+  try {
+    return globalThis.sessionStorage;
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * Loads metadata (never consumes) and reveals only on an explicit call. The link key stays in
@@ -35,6 +52,7 @@ export function useReveal(target: RevealTarget | undefined, deps: RevealDeps): R
   const inFlight = useRef(false);
   const isLoading = state.status === 'loading';
   const id = target?.id;
+  const hasGrant = target?.grant !== undefined;
 
   useEffect(() => {
     if (id === undefined || !isLoading) return;
@@ -44,7 +62,7 @@ export function useReveal(target: RevealTarget | undefined, deps: RevealDeps): R
         if (controller.signal.aborted) return;
         dispatch(
           result.ok
-            ? { type: 'metadata_loaded', metadata: result.value }
+            ? { type: 'metadata_loaded', metadata: result.value, hasGrant }
             : { type: 'metadata_failed', failure: result.failure, at: now() },
         );
       },
@@ -56,7 +74,7 @@ export function useReveal(target: RevealTarget | undefined, deps: RevealDeps): R
     );
     return () => controller.abort();
     // `now` is read at call time; re-running the fetch because a caller passed a new function would be wrong.
-  }, [api, id, isLoading]);
+  }, [api, id, isLoading, hasGrant]);
 
   const reveal = useCallback(
     async (passphrase: string) => {
@@ -76,6 +94,7 @@ export function useReveal(target: RevealTarget | undefined, deps: RevealDeps): R
         const checks = await deriveChecks(target.linkKey, opts);
         const body: RevealRequest = { keyCheck: toBase64Url(checks.keyCheck) };
         if (checks.passphraseCheck) body.passphraseCheck = toBase64Url(checks.passphraseCheck);
+        if (target.grant !== undefined) body.grant = target.grant;
         const result = await api.reveal(target.id, body);
         if (!result.ok) {
           dispatch({ type: 'reveal_failed', failure: result.failure, at: now() });
@@ -98,6 +117,37 @@ export function useReveal(target: RevealTarget | undefined, deps: RevealDeps): R
     [api, target, iterations],
   );
 
+  const { storage, navigate } = deps;
+  const verify = useCallback(
+    async (method: RecipientVerifyMethod) => {
+      if (target === undefined || stateRef.current.status !== 'verify' || inFlight.current) return;
+      inFlight.current = true;
+      dispatch({ type: 'verify_started' });
+      try {
+        const store = storage ?? defaultStorage();
+        try {
+          if (!store) throw new Error('no sessionStorage');
+          keepLinkKey(store, target.id, encodeLinkKey(target.linkKey));
+        } catch {
+          // Without storage the way back cannot restore the key: say so rather than send them off.
+          dispatch({ type: 'verify_failed', failure: { kind: 'unexpected', status: 0 }, at: now() });
+          return;
+        }
+        const result = await api.startVerification(target.id, method);
+        if (!result.ok) {
+          dispatch({ type: 'verify_failed', failure: result.failure, at: now() });
+          return;
+        }
+        (navigate ?? ((url: string) => globalThis.location.assign(url)))(result.value.url);
+      } catch {
+        dispatch({ type: 'verify_failed', failure: { kind: 'unexpected', status: 0 }, at: now() });
+      } finally {
+        inFlight.current = false;
+      }
+    },
+    [api, target, storage, navigate],
+  );
+
   const retry = useCallback(() => dispatch({ type: 'retry' }), []);
-  return { state, reveal, retry };
+  return { state, reveal, verify, retry };
 }
