@@ -17,3 +17,9 @@ if (typeof window !== 'undefined' && typeof window.matchMedia !== 'function') {
 }
 
 afterEach(() => cleanup());
+
+// jsdom has no CSS.escape; user-event uses it to find a radio group's members for arrow keys.
+if (typeof globalThis.CSS === 'undefined' || typeof globalThis.CSS.escape !== 'function') {
+  const escape = (value: string): string => value.replace(/[^a-zA-Z0-9_-]/g, (c) => `\\${c}`);
+  Object.defineProperty(globalThis, 'CSS', { value: { ...(globalThis.CSS ?? {}), escape }, configurable: true });
+}
