@@ -80,3 +80,34 @@ test('a verified-requester-only secret cannot be revealed without verification, 
   // The grant was one-time and the secret is gone.
   expect((await reveal(request, link, grant)).status).toBe(404);
 });
+
+test('in the portal: the recipient is asked to verify, signs in as the requester, comes back and reveals the secret', async ({
+  page,
+  browser,
+  request,
+}) => {
+  const ticket = await newTicket(request, 'zendesk', 'Portal verification');
+  await enrol(request, ticket);
+  const text = `Portal recovery code ${Math.random().toString(36).slice(2, 10)}`;
+  const link = await sendVerifiedOnly(page, ticket, text);
+  const { id } = parseSecretLink(link);
+  const slug = tenantPathOf(link)!;
+
+  const customer = await browser.newContext();
+  try {
+    const tab = await customer.newPage();
+    await tab.goto(link);
+    await expect(tab.getByRole('heading', { level: 1 })).toHaveText("Verify it's you");
+    await expect(tab.getByRole('button', { name: 'Reveal', exact: true })).toHaveCount(0);
+    await tab.getByRole('button', { name: 'Sign in with your organisation account' }).click();
+    await oidcSignIn(tab, { until: new RegExp(`/t/${slug}/s/${id}`) });
+    await expect(tab.locator('main')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
+    await tab.getByRole('button', { name: 'Reveal', exact: true }).click();
+    await expect(tab.locator('main')).toHaveAttribute('data-state', 'revealed');
+    await expect(tab.getByLabel('Secret', { exact: true })).toHaveValue(text);
+    // The grant was taken out of the address bar.
+    expect(new URL(tab.url()).searchParams.get('grant')).toBeNull();
+  } finally {
+    await customer.close();
+  }
+});
