@@ -51,6 +51,24 @@ describe('VerifyCaller: choosing and starting', () => {
     expect(within(group).getByRole('radio', { name: v.fallbackName('Text message to the number on record') })).toHaveProperty('disabled', false);
   });
 
+  it('keeps a final answer that arrived before the start request answered (a fast IdP)', async () => {
+    const api = new FakeSidebarApi();
+    const started = verification({ id: V_ID, method: 'okta_push', state: 'started' });
+    api.startVerification = async () => {
+      // The live event (and the overview it triggers) overtakes the POST's answer.
+      api.overview = { ...api.overview, current: { ...started, state: 'timed_out', finishedAt: NOW.toISOString() } };
+      api.push({ ...started, state: 'timed_out', finishedAt: NOW.toISOString() });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return started;
+    };
+    const { user, state } = setup(api);
+    await waitFor(() => expect(state()).toBe('none'));
+    await user.click(screen.getByRole('button', { name: v.start }));
+    await waitFor(() => expect(state()).toBe('timed_out'));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(state()).toBe('timed_out');
+  });
+
   it('starts the chosen method', async () => {
     const { api, user, state } = setup();
     await waitFor(() => expect(state()).toBe('none'));

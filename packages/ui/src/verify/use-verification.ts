@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { SidebarApiError, type SidebarApi, type Verification, type VerificationMethod, type VerificationOverview } from '@vouchsafe/contracts';
 import { formatWait } from '../format';
 import { messages } from '../messages';
-import { applyChange } from './verification-model';
+import { applyChange, isNewer } from './verification-model';
 
 export type VerifyApi = Pick<
   SidebarApi,
@@ -133,7 +133,15 @@ export function useVerification(api: VerifyApi, onError: (err: unknown) => void)
     async start(method) {
       setLimitMessage(undefined);
       const started = await run('start', () => api.startVerification(method));
-      if (started && isMounted.current) setOverview((shown) => (shown ? { ...shown, current: started } : shown));
+      // A fast IdP can answer before this POST does: the live event (or the overview it triggered)
+      // may already show this verification further along. Never move it back.
+      if (started && isMounted.current) {
+        setOverview((shown) => {
+          if (!shown) return shown;
+          const same = shown.current?.id === started.id ? shown.current : null;
+          return same && !isNewer(started, same) ? shown : { ...shown, current: started };
+        });
+      }
     },
     async cancel() {
       if (!currentId) return;
