@@ -69,6 +69,24 @@ describe('VerifyCaller: choosing and starting', () => {
     expect(state()).toBe('timed_out');
   });
 
+  it('keeps a final answer heard while an older overview read was in flight (no move back to waiting)', async () => {
+    const api = new FakeSidebarApi();
+    const started = verification({ id: V_ID, method: 'okta_push', state: 'waiting' });
+    const stale = structuredClone(api.overview);
+    let releaseStaleRead: () => void = () => undefined;
+    const { user, state } = setup(api);
+    await waitFor(() => expect(state()).toBe('none'));
+    // The next overview read is slow and answers what the server had before the verification began.
+    api.getVerifications = () => new Promise((resolve) => (releaseStaleRead = () => resolve(structuredClone(stale))));
+    api.startVerification = async () => {
+      api.push({ ...started, state: 'timed_out', finishedAt: NOW.toISOString() }); // triggers the (stale) read
+      return started;
+    };
+    await user.click(screen.getByRole('button', { name: v.start }));
+    await act(async () => releaseStaleRead());
+    await waitFor(() => expect(state()).toBe('timed_out'));
+  });
+
   it('starts the chosen method', async () => {
     const { api, user, state } = setup();
     await waitFor(() => expect(state()).toBe('none'));

@@ -52,14 +52,32 @@ export function useVerification(api: VerifyApi, onError: (err: unknown) => void)
   const loading = useRef<Promise<void> | undefined>(undefined);
   const shownRef = useRef(overview);
   shownRef.current = overview;
+  /**
+   * The newest state heard live for each verification. Answers can overtake each other (a fast IdP's
+   * event arrives before the start request's answer, or while an older overview read is in flight),
+   * so whatever is about to be shown is first reconciled with it: a verification never moves back.
+   */
+  const heard = useRef(new Map<string, Verification>());
+  const reconcile = useCallback((v: Verification | null): Verification | null => {
+    if (!v) return v;
+    const latest = heard.current.get(v.id);
+    return latest && !isNewer(v, latest) ? latest : v;
+  }, []);
+
+  /** Counts changes to the shown verification made since a read began: a read that was overtaken keeps them. */
+  const changes = useRef(0);
 
   const load = useCallback((): Promise<void> => {
+    const changesAtStart = changes.current;
     loading.current ??= api
       .getVerifications()
       .then(
         (next) => {
           if (!isMounted.current) return;
-          setOverview(next);
+          setOverview((shown) => {
+            const isOvertaken = changes.current !== changesAtStart && shown !== undefined;
+            return { ...next, current: reconcile(isOvertaken ? shown.current : next.current) };
+          });
           setIsLoadFailed(false);
         },
         (err: unknown) => {
@@ -72,7 +90,7 @@ export function useVerification(api: VerifyApi, onError: (err: unknown) => void)
         loading.current = undefined;
       });
     return loading.current;
-  }, [api]);
+  }, [api, reconcile]);
 
   useEffect(() => {
     isMounted.current = true;
@@ -80,6 +98,9 @@ export function useVerification(api: VerifyApi, onError: (err: unknown) => void)
     const unsubscribe = api.subscribeVerifications(
       (change) => {
         if (!isMounted.current) return;
+        const before = heard.current.get(change.id);
+        if (!before || isNewer(change, before)) heard.current.set(change.id, change);
+        changes.current += 1;
         const shown = shownRef.current;
         // Not one the sidebar shows: a new verification of this agent (another tab) or a new
         // override request for a supervisor. The overview says which, as the server sees it.
@@ -102,6 +123,7 @@ export function useVerification(api: VerifyApi, onError: (err: unknown) => void)
 
   /** An action's answer: the verification as it now stands. */
   const setAnswer = (verification: Verification): void => {
+    changes.current += 1;
     setOverview((shown) => (shown ? applyChange(shown, verification).overview : shown));
   };
 
@@ -136,10 +158,11 @@ export function useVerification(api: VerifyApi, onError: (err: unknown) => void)
       // A fast IdP can answer before this POST does: the live event (or the overview it triggered)
       // may already show this verification further along. Never move it back.
       if (started && isMounted.current) {
+        changes.current += 1;
         setOverview((shown) => {
           if (!shown) return shown;
           const same = shown.current?.id === started.id ? shown.current : null;
-          return same && !isNewer(started, same) ? shown : { ...shown, current: started };
+          return same && !isNewer(started, same) ? shown : { ...shown, current: reconcile(started) };
         });
       }
     },
