@@ -192,6 +192,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       'Invalid configuration: VOUCHSAFE_ALLOW_INSECURE_HELPDESKS=true is for development and tests; it is refused with NODE_ENV=production.',
     );
   }
+  if (e.NODE_ENV === 'production' && e.VOUCHSAFE_PUBLIC_URL === undefined) {
+    // Links, IdP redirect URIs and callbacks are built from it; without it they would follow the request's Host header.
+    throw new ConfigError(
+      'Invalid configuration: VOUCHSAFE_PUBLIC_URL is required with NODE_ENV=production (the https origin agents and customers reach Vouchsafe at).',
+    );
+  }
   let corsOrigins: string[];
   try {
     corsOrigins = parseCorsOrigins(e.VOUCHSAFE_CORS_ORIGINS);
