@@ -3,7 +3,7 @@ import { deriveChecks, fromBase64Url, openSecret, parseSecretLink, toBase64Url }
 import { apiUrl, newTicket, sidebarOf, type StandInTicket } from './support/desks';
 import { LINK, openTicket, waitForSendForm } from './support/sidebar-flow';
 import { SIDEBAR } from './support/sidebar-text';
-import { enrol, oidcSignIn } from './support/verify';
+import { checkHidden, enrol, oidcSignIn } from './support/verify';
 
 // A secret only the ticket's verified requester may open: the agent ticks "Only the ticket's requester may open" in
 // the Zendesk sidebar; the reveal endpoint refuses content (403 verification_required, nothing consumed) until the
@@ -16,7 +16,7 @@ async function sendVerifiedOnly(page: Page, ticket: StandInTicket, text: string)
   await waitForSendForm(page);
   const sidebar = sidebarOf(page);
   await sidebar.getByLabel(SIDEBAR.textLabel).fill(text);
-  await sidebar.getByRole('checkbox', { name: SIDEBAR.verifyOnlyRequester }).check({ force: true });
+  await checkHidden(sidebar.getByRole('checkbox', { name: SIDEBAR.verifyOnlyRequester }));
   await sidebar.getByRole('button', { name: SIDEBAR.sendButton }).click();
   await expect(sidebar.getByText(SIDEBAR.insertedIntoReply)).toBeVisible();
   const reply = page.getByLabel('Reply draft', { exact: true });

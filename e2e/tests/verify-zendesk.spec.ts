@@ -4,6 +4,7 @@ import { apiUrl, newTicket, notesOnPage, sessionFor, type StandInTicket } from '
 import { openTicket } from './support/sidebar-flow';
 import {
   VERIFY,
+  checkHidden,
   duoPushOn,
   enrol,
   expectMaskedVerificationNote,
@@ -111,7 +112,7 @@ test.describe('Okta Verify push with number challenge', () => {
     const sentence = /This customer has had 3 pushes in 10 minutes; try again in \d+ minutes? or use another method\./;
     const radio = section.getByRole('radio', { name: /^Okta Verify push/ });
     if (await radio.isEnabled()) {
-      await radio.check({ force: true });
+      await checkHidden(radio);
       await section.getByRole('button', { name: VERIFY.verifyAgain }).click();
     }
     await expect(section.getByText(sentence).first()).toBeVisible();

@@ -90,11 +90,23 @@ export async function expectView(page: Page, view: string, timeout = 20_000): Pr
   await expect(verifySection(page)).toHaveAttribute('data-verification', view, { timeout });
 }
 
+/**
+ * Checks a Garden checkbox or radio. Its native input is visually hidden, so the click is forced, and a forced click
+ * skips Playwright's stability wait: when the sidebar re-renders or resizes under it the click can miss. Retry
+ * until the control really is checked.
+ */
+export async function checkHidden(control: Locator): Promise<void> {
+  await expect(async () => {
+    await control.check({ force: true, timeout: 2_000 });
+    await expect(control).toBeChecked({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+}
+
 /** Picks a method and presses Start verification (or Verify again). */
 export async function startMethod(page: Page, method: Method): Promise<void> {
   const section = verifySection(page);
   await expect(section.getByRole('radio', { name: new RegExp(`^${METHOD_LABEL[method]}`) })).toBeEnabled({ timeout: 20_000 });
-  await section.getByRole('radio', { name: new RegExp(`^${METHOD_LABEL[method]}`) }).check({ force: true });
+  await checkHidden(section.getByRole('radio', { name: new RegExp(`^${METHOD_LABEL[method]}`) }));
   await section.getByRole('button', { name: new RegExp(`^(${VERIFY.start}|${VERIFY.verifyAgain})$`) }).click();
 }
 
