@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveOnLoopback } from '../ports';
 import express, { type Router } from 'express';
 import { DeskFaults, type FaultOptions } from './desk.faults';
 import type { DeskContext } from './desk.http';
@@ -86,22 +85,7 @@ export async function createDeskStandIns(options: DeskStandInOptions = {}): Prom
 /** The stand-ins on their own HTTP server at 127.0.0.1 on a free port. */
 export async function startDeskStandIns(options: DeskStandInOptions = {}): Promise<StartedDeskStandIns> {
   const standIns = await createDeskStandIns(options);
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(standIns.router);
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await serveOnLoopback(standIns.router);
   if (!options.baseUrl) standIns.setBaseUrl(url);
-  return Object.assign(standIns, {
-    url,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  });
+  return Object.assign(standIns, { url, close });
 }

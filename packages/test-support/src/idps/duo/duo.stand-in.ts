@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveOnLoopback } from '../../ports';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import express, { type Router } from 'express';
@@ -108,21 +107,12 @@ export function createDuoStandIn(options: DuoStandInOptions = {}): DuoStandIn {
 /** Starts the Duo stand-in on 127.0.0.1 (random port). */
 export async function startDuoStandIn(options: DuoStandInOptions = {}): Promise<StartedDuoStandIn> {
   const standIn = createDuoStandIn(options);
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(standIn.router);
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await serveOnLoopback(standIn.router);
   return Object.assign(standIn, {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     close: async () => {
       standIn.state.dispose();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   });
 }

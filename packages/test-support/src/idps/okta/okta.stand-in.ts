@@ -1,6 +1,5 @@
+import { serveOnLoopback } from '../../ports';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { OktaOAuth, type OktaServiceApp, type OktaServiceAppCredentials } from './okta.oauth';
 import { createOktaPhoneRouter } from './okta.phone';
@@ -299,22 +298,7 @@ export function createOktaStandIn(options: OktaStandInOptions = {}): OktaStandIn
 /** The stand-in on its own HTTP server at 127.0.0.1 on a free port (`url` is the org URL). */
 export async function startOktaStandIn(options: OktaStandInOptions = {}): Promise<StartedOktaStandIn> {
   const standIn = createOktaStandIn(options);
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(standIn.router);
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await serveOnLoopback(standIn.router);
   if (!options.baseUrl) standIn.setBaseUrl(url);
-  return Object.assign(standIn, {
-    url,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  });
+  return Object.assign(standIn, { url, close });
 }

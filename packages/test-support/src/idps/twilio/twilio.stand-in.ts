@@ -1,6 +1,5 @@
+import { serveOnLoopback } from '../../ports';
 import { randomBytes, randomInt } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response, type Router } from 'express';
 
 /** Credentials the stand-in accepts unless told otherwise (formats match Twilio's: AC/VA + 32 hex). */
@@ -277,22 +276,6 @@ export function createTwilioStandIn(options: TwilioStandInOptions = {}): TwilioS
 /** The stand-in on its own HTTP server at 127.0.0.1 on a free port. */
 export async function startTwilioStandIn(options: TwilioStandInOptions = {}): Promise<StartedTwilioStandIn> {
   const standIn = createTwilioStandIn(options);
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(standIn.router);
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return Object.assign(standIn, {
-    url,
-    config: standIn.configAt(url),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  });
+  const { url, close } = await serveOnLoopback(standIn.router);
+  return Object.assign(standIn, { url, config: standIn.configAt(url), close });
 }
