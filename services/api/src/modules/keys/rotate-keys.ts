@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/database';
+import type { Db, Tx } from '../../db/database';
 import { idpBinding } from '../idps/idp-config';
 import { credentialsBinding } from '../tenants/tenant-credentials';
 import type { Keyring } from './keyring';
@@ -22,44 +22,17 @@ export interface RotationResult {
  */
 export async function rotateKeys(db: Db, keyring: Keyring, onProgress?: (done: number) => void): Promise<RotationResult> {
   let rewrapped = 0;
-  for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('secret_payloads')
-        .select(['tenant_id', 'secret_id', 'format', 'kid', 'wrapped_key'])
-        .where('kid', '<>', keyring.activeKid)
-        .limit(BATCH)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      if (rows.length === 0) return 0;
-      const tenants: string[] = [];
-      const ids: string[] = [];
-      const kids: string[] = [];
-      const wrapped: Buffer[] = [];
-      for (const r of rows) {
-        const next = keyring.rewrap(
-          { format: r.format, kid: r.kid, wrappedKey: r.wrapped_key },
-          { tenantId: r.tenant_id, secretId: r.secret_id },
-        );
-        tenants.push(r.tenant_id);
-        ids.push(r.secret_id);
-        kids.push(next.kid);
-        wrapped.push(next.wrappedKey);
-      }
-      await sql`
-        UPDATE secret_payloads p SET kid = v.kid, wrapped_key = v.wrapped_key
-          FROM unnest(${tenants}::uuid[], ${ids}::text[], ${kids}::text[], ${wrapped}::bytea[])
-               AS v(tenant_id, secret_id, kid, wrapped_key)
-         WHERE p.tenant_id = v.tenant_id AND p.secret_id = v.secret_id`.execute(trx);
-      return rows.length;
-    });
-    rewrapped += n;
-    if (n > 0) onProgress?.(rewrapped);
-    if (n < BATCH) break;
-  }
-  rewrapped += await rotateTenantCredentials(db, keyring, (n) => onProgress?.(rewrapped + n));
-  rewrapped += await rotateIdpCredentials(db, keyring, (n) => onProgress?.(rewrapped + n));
+  rewrapped += await rewrapInBatches(db, onProgress, (trx) => rewrapPayloads(trx, keyring));
+  rewrapped += await rewrapInBatches(
+    db,
+    (n) => onProgress?.(rewrapped + n),
+    (trx) => rewrapTenantCredentials(trx, keyring),
+  );
+  rewrapped += await rewrapInBatches(
+    db,
+    (n) => onProgress?.(rewrapped + n),
+    (trx) => rewrapIdpCredentials(trx, keyring),
+  );
   const left = await db
     .selectFrom('secret_payloads')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -78,68 +51,102 @@ export async function rotateKeys(db: Db, keyring: Keyring, onProgress?: (done: n
   return { rewrapped, remaining: Number(left.n) + Number(tenantsLeft.n) + Number(idpsLeft.n) };
 }
 
-async function rotateTenantCredentials(db: Db, keyring: Keyring, onProgress: (done: number) => void): Promise<number> {
+/**
+ * The one re-wrap loop: runs `batch` in its own transaction until it handles fewer than BATCH
+ * rows, reporting the running total after every non-empty batch. `batch` locks (SKIP LOCKED) at
+ * most BATCH rows not under the active KEK, re-wraps them and returns how many it locked.
+ */
+async function rewrapInBatches(
+  db: Db,
+  onProgress: ((done: number) => void) | undefined,
+  batch: (trx: Tx) => Promise<number>,
+): Promise<number> {
   let rewrapped = 0;
   for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('tenants')
-        .select(['id', 'credentials_format', 'credentials_kid', 'credentials_wrapped_key'])
-        .where('credentials_kid', '<>', keyring.activeKid)
-        .limit(BATCH)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      for (const r of rows) {
-        if (r.credentials_format === null || r.credentials_kid === null || r.credentials_wrapped_key === null) continue;
-        const next = keyring.rewrap(
-          { format: r.credentials_format, kid: r.credentials_kid, wrappedKey: r.credentials_wrapped_key },
-          credentialsBinding(r.id),
-        );
-        await trx
-          .updateTable('tenants')
-          .set({ credentials_kid: next.kid, credentials_wrapped_key: next.wrappedKey })
-          .where('id', '=', r.id)
-          .execute();
-      }
-      return rows.length;
-    });
+    const n = await db.transaction().execute(batch);
     rewrapped += n;
-    if (n > 0) onProgress(rewrapped);
+    if (n > 0) onProgress?.(rewrapped);
     if (n < BATCH) break;
   }
   return rewrapped;
 }
 
-async function rotateIdpCredentials(db: Db, keyring: Keyring, onProgress: (done: number) => void): Promise<number> {
-  let rewrapped = 0;
-  for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('tenant_idps')
-        .select(['tenant_id', 'kind', 'credentials_format', 'credentials_kid', 'credentials_wrapped_key'])
-        .where('credentials_kid', '<>', keyring.activeKid)
-        .limit(BATCH)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      for (const r of rows) {
-        const next = keyring.rewrap(
-          { format: r.credentials_format, kid: r.credentials_kid, wrappedKey: r.credentials_wrapped_key },
-          idpBinding(r.tenant_id, r.kind),
-        );
-        await trx
-          .updateTable('tenant_idps')
-          .set({ credentials_kid: next.kid, credentials_wrapped_key: next.wrappedKey })
-          .where('tenant_id', '=', r.tenant_id)
-          .where('kind', '=', r.kind)
-          .execute();
-      }
-      return rows.length;
-    });
-    rewrapped += n;
-    if (n > 0) onProgress(rewrapped);
-    if (n < BATCH) break;
+async function rewrapPayloads(trx: Tx, keyring: Keyring): Promise<number> {
+  const rows = await trx
+    .selectFrom('secret_payloads')
+    .select(['tenant_id', 'secret_id', 'format', 'kid', 'wrapped_key'])
+    .where('kid', '<>', keyring.activeKid)
+    .limit(BATCH)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  if (rows.length === 0) return 0;
+  const tenants: string[] = [];
+  const ids: string[] = [];
+  const kids: string[] = [];
+  const wrapped: Buffer[] = [];
+  for (const r of rows) {
+    const next = keyring.rewrap(
+      { format: r.format, kid: r.kid, wrappedKey: r.wrapped_key },
+      { tenantId: r.tenant_id, secretId: r.secret_id },
+    );
+    tenants.push(r.tenant_id);
+    ids.push(r.secret_id);
+    kids.push(next.kid);
+    wrapped.push(next.wrappedKey);
   }
-  return rewrapped;
+  await sql`
+    UPDATE secret_payloads p SET kid = v.kid, wrapped_key = v.wrapped_key
+      FROM unnest(${tenants}::uuid[], ${ids}::text[], ${kids}::text[], ${wrapped}::bytea[])
+           AS v(tenant_id, secret_id, kid, wrapped_key)
+     WHERE p.tenant_id = v.tenant_id AND p.secret_id = v.secret_id`.execute(trx);
+  return rows.length;
+}
+
+async function rewrapTenantCredentials(trx: Tx, keyring: Keyring): Promise<number> {
+  const rows = await trx
+    .selectFrom('tenants')
+    .select(['id', 'credentials_format', 'credentials_kid', 'credentials_wrapped_key'])
+    .where('credentials_kid', '<>', keyring.activeKid)
+    .limit(BATCH)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  for (const r of rows) {
+    if (r.credentials_format === null || r.credentials_kid === null || r.credentials_wrapped_key === null) continue;
+    const next = keyring.rewrap(
+      { format: r.credentials_format, kid: r.credentials_kid, wrappedKey: r.credentials_wrapped_key },
+      credentialsBinding(r.id),
+    );
+    await trx
+      .updateTable('tenants')
+      .set({ credentials_kid: next.kid, credentials_wrapped_key: next.wrappedKey })
+      .where('id', '=', r.id)
+      .execute();
+  }
+  return rows.length;
+}
+
+async function rewrapIdpCredentials(trx: Tx, keyring: Keyring): Promise<number> {
+  const rows = await trx
+    .selectFrom('tenant_idps')
+    .select(['tenant_id', 'kind', 'credentials_format', 'credentials_kid', 'credentials_wrapped_key'])
+    .where('credentials_kid', '<>', keyring.activeKid)
+    .limit(BATCH)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  for (const r of rows) {
+    const next = keyring.rewrap(
+      { format: r.credentials_format, kid: r.credentials_kid, wrappedKey: r.credentials_wrapped_key },
+      idpBinding(r.tenant_id, r.kind),
+    );
+    await trx
+      .updateTable('tenant_idps')
+      .set({ credentials_kid: next.kid, credentials_wrapped_key: next.wrappedKey })
+      .where('tenant_id', '=', r.tenant_id)
+      .where('kind', '=', r.kind)
+      .execute();
+  }
+  return rows.length;
 }
