@@ -2,6 +2,7 @@ import type { RecipientVerifyMethod, VerifyRecipientResponse } from '@vouchsafe/
 import type { Db } from '../../db/database';
 import { AppError, secretGone } from '../../errors';
 import type { RequesterOnRecord } from '../../providers/provider.types';
+import type { VerifiedRecipient } from '../verification/recipient-hook';
 import { REVEAL_GRANT_TTL_SECONDS, newRevealGrant } from './reveal-grant';
 import { findRecipientTarget, insertRevealGrant } from './reveal-grants.repository';
 
@@ -34,18 +35,6 @@ export interface RecipientVerificationDeps {
   linkMethods(tenantId: string): Promise<RecipientVerifyMethod[]>;
   /** Starts a 'recipient' verification through the verification module; answers the IdP URL. */
   startRecipient(start: RecipientStart): Promise<{ url: string }>;
-}
-
-/** What the verification module hands the hook once a 'recipient' verification succeeded. */
-export interface VerifiedRecipient {
-  tenantId: string;
-  tenantSlug: string;
-  /** true for the default (vault) tenant, whose links have no `/t/<slug>` prefix. */
-  isDefaultTenant?: boolean;
-  secretId: string;
-  verificationId: string;
-  /** The verification's requester key (who it was started for, primary keyring key). */
-  requesterKey: Buffer;
 }
 
 export function createRecipientVerification(deps: RecipientVerificationDeps) {

@@ -10,6 +10,7 @@ import type { RequesterOnRecord } from '../../providers/provider.types';
 export interface VerifiedRecipient {
   tenantId: string;
   tenantSlug: string;
+  /** true for the default (vault) tenant, whose links have no `/t/<slug>` prefix. */
   isDefaultTenant?: boolean;
   secretId: string;
   verificationId: string;
