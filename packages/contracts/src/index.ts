@@ -2,3 +2,4 @@ export * from './errors';
 export * from './secrets';
 export * from './sidebar';
 export * from './verification';
+export * from './format';
