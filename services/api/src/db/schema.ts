@@ -158,6 +158,7 @@ export interface VerificationsTable {
   next_poll_at: Timestamp | null;
   poll_lease_until: Timestamp | null;
   last_event_id: string | null;
+  contact_source: ColumnType<'idp' | 'desk' | null, 'idp' | 'desk' | null | undefined, 'idp' | 'desk' | null>;
 }
 
 export interface VerificationOverridesTable {
@@ -176,7 +177,20 @@ export interface PushAttemptsTable {
   tenant_id: string;
   requester_key: Buffer;
   verification_id: string;
+  /** What reached the customer: a push, a one-time link, a callback code. */
+  channel: Generated<'push' | 'link' | 'code'>;
   sent_at: DefaultedTimestamp;
+}
+
+/** Per-tenant keys that are not KEKs (sealed under the keyring; see lib/tenant-keys.ts). */
+export interface TenantKeysTable {
+  tenant_id: string;
+  purpose: 'requester-key';
+  format: number;
+  kid: string;
+  wrapped_key: Buffer;
+  ciphertext: Buffer;
+  created_at: DefaultedTimestamp;
 }
 
 export interface RevealGrantsTable {
@@ -202,5 +216,6 @@ export interface Database {
   verification_overrides: VerificationOverridesTable;
   push_attempts: PushAttemptsTable;
   reveal_grants: RevealGrantsTable;
+  tenant_keys: TenantKeysTable;
 }
 
