@@ -1,14 +1,20 @@
 import { createHmac } from 'node:crypto';
 import type { Keyring } from '../modules/keys/keyring';
+import type { TenantKeys } from '../modules/keys/tenant-keys';
 
 /**
- * A customer's key for push limits and verified-only secrets: HMAC-SHA256 under an HKDF subkey of
- * each keyring key, over the tenant id and the normalised email on record (or, without an email,
- * the E.164 phone). The identifier itself is never stored. Counting uses the active key's value;
- * matching a stored key tries every key so rotation does not orphan them.
+ * A customer's key for push/contact limits and verified-only secrets: HMAC-SHA256 over the tenant
+ * id and the normalised email on record (or, without an email, the E.164 phone), under the
+ * tenant's own random requester key (modules/keys/tenant-keys.ts). The identifier itself is never
+ * stored. That key is sealed under the keyring and re-wrapped by rotation, so the values stay the
+ * same across KEK rotations: a verified-only secret sent before a rotation still opens after the
+ * old KEK is removed, and push limits keep counting.
+ *
+ * Keys written before the tenant key existed were HMACs under HKDF subkeys of each KEK
+ * (`LEGACY_REQUESTER_KEY_INFO`); they stay matchable as candidates while their KEK is configured.
  */
 
-export const REQUESTER_KEY_INFO = 'vouchsafe:requester-key:v1';
+export const LEGACY_REQUESTER_KEY_INFO = 'vouchsafe:requester-key:v1';
 
 export interface RequesterIdentity {
   email?: string | null;
@@ -16,10 +22,16 @@ export interface RequesterIdentity {
 }
 
 export interface RequesterKeys {
-  /** Under the active key: what new rows store and what limits count. */
+  /** Under the tenant's requester key: what new rows store and what limits count. */
   primary: Buffer;
-  /** Every key's value, active first: what a stored key is compared against. */
+  /** primary first, then the legacy per-KEK values: what a stored key is compared against. */
   candidates: Buffer[];
+}
+
+/** Key material for one tenant: its requester key, and the legacy per-KEK subkeys. */
+export interface RequesterKeyMaterial {
+  hmacKey: Uint8Array;
+  legacySubkeys: readonly Uint8Array[];
 }
 
 export const normaliseEmail = (email: string): string | null => {
@@ -41,15 +53,31 @@ export function requesterIdentityString(identity: RequesterIdentity): string | n
   return phone ? `phone:${phone}` : null;
 }
 
-export function requesterKeys(keyring: Keyring, tenantId: string, identity: RequesterIdentity): RequesterKeys | null {
+export function requesterKeys(material: RequesterKeyMaterial, tenantId: string, identity: RequesterIdentity): RequesterKeys | null {
   const id = requesterIdentityString(identity);
   if (id === null) return null;
   const message = Buffer.from(`${tenantId}\n${id}`, 'utf8');
-  const candidates = [...keyring.deriveSubkeys(REQUESTER_KEY_INFO).values()].map((subkey) => createHmac('sha256', subkey).update(message).digest());
-  return { primary: candidates[0]!, candidates };
+  const hmac = (key: Uint8Array) => createHmac('sha256', key).update(message).digest();
+  const primary = hmac(material.hmacKey);
+  return { primary, candidates: [primary, ...material.legacySubkeys.map(hmac)] };
 }
 
-/** True when `stored` is this identity's key under any keyring key. */
+/** True when `stored` is this identity's key (current or legacy). */
 export function matchesRequesterKey(keys: RequesterKeys, stored: Buffer): boolean {
   return keys.candidates.some((k) => k.length === stored.length && k.equals(stored));
+}
+
+/** The service callers use: the tenant's material looked up (and cached) for them. */
+export interface RequesterKeyring {
+  keysFor(tenantId: string, identity: RequesterIdentity): Promise<RequesterKeys | null>;
+}
+
+export function createRequesterKeyring(keyring: Keyring, tenantKeys: TenantKeys): RequesterKeyring {
+  const legacySubkeys = [...keyring.deriveSubkeys(LEGACY_REQUESTER_KEY_INFO).values()];
+  return {
+    async keysFor(tenantId, identity) {
+      if (requesterIdentityString(identity) === null) return null;
+      return requesterKeys({ hmacKey: await tenantKeys.get(tenantId, 'requester-key'), legacySubkeys }, tenantId, identity);
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/database';
 import { idpBinding } from '../idps/idp-config';
 import { credentialsBinding } from '../tenants/tenant-credentials';
+import { tenantKeyBinding } from './tenant-keys';
 import type { Keyring } from './keyring';
 
 const BATCH = 200;
@@ -18,7 +19,8 @@ export interface RotationResult {
  * run side by side). Payload ciphertext is untouched; only the small wrapped key changes.
  * Old kids must stay in VOUCHSAFE_KEYS until this reports remaining = 0. Help-desk tenant
  * credentials are envelopes too (AAD: tenant + 'tenant-credentials') and are re-wrapped the same way,
- * as are IdP connections (AAD: tenant + 'idp:<kind>').
+ * as are IdP connections (AAD: tenant + 'idp:<kind>') and per-tenant keys (AAD: tenant +
+ * 'tenant-key:<purpose>'; the key itself is unchanged, so the requester keys it derives survive).
  */
 export async function rotateKeys(db: Db, keyring: Keyring, onProgress?: (done: number) => void): Promise<RotationResult> {
   let rewrapped = 0;
@@ -32,6 +34,11 @@ export async function rotateKeys(db: Db, keyring: Keyring, onProgress?: (done: n
     db,
     (n) => onProgress?.(rewrapped + n),
     (trx) => rewrapIdpCredentials(trx, keyring),
+  );
+  rewrapped += await rewrapInBatches(
+    db,
+    (n) => onProgress?.(rewrapped + n),
+    (trx) => rewrapTenantKeys(trx, keyring),
   );
   const left = await db
     .selectFrom('secret_payloads')
@@ -48,7 +55,12 @@ export async function rotateKeys(db: Db, keyring: Keyring, onProgress?: (done: n
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('credentials_kid', '<>', keyring.activeKid)
     .executeTakeFirstOrThrow();
-  return { rewrapped, remaining: Number(left.n) + Number(tenantsLeft.n) + Number(idpsLeft.n) };
+  const tenantKeysLeft = await db
+    .selectFrom('tenant_keys')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('kid', '<>', keyring.activeKid)
+    .executeTakeFirstOrThrow();
+  return { rewrapped, remaining: Number(left.n) + Number(tenantsLeft.n) + Number(idpsLeft.n) + Number(tenantKeysLeft.n) };
 }
 
 /**
@@ -146,6 +158,27 @@ async function rewrapIdpCredentials(trx: Tx, keyring: Keyring): Promise<number> 
       .set({ credentials_kid: next.kid, credentials_wrapped_key: next.wrappedKey })
       .where('tenant_id', '=', r.tenant_id)
       .where('kind', '=', r.kind)
+      .execute();
+  }
+  return rows.length;
+}
+
+async function rewrapTenantKeys(trx: Tx, keyring: Keyring): Promise<number> {
+  const rows = await trx
+    .selectFrom('tenant_keys')
+    .select(['tenant_id', 'purpose', 'format', 'kid', 'wrapped_key'])
+    .where('kid', '<>', keyring.activeKid)
+    .limit(BATCH)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  for (const r of rows) {
+    const next = keyring.rewrap({ format: r.format, kid: r.kid, wrappedKey: r.wrapped_key }, tenantKeyBinding(r.tenant_id, r.purpose));
+    await trx
+      .updateTable('tenant_keys')
+      .set({ kid: next.kid, wrapped_key: next.wrappedKey })
+      .where('tenant_id', '=', r.tenant_id)
+      .where('purpose', '=', r.purpose)
       .execute();
   }
   return rows.length;
