@@ -105,7 +105,13 @@ export const RevealResponseSchema = z.object({
 export type RevealResponse = z.infer<typeof RevealResponseSchema>;
 
 /** POST /api/v1/t/{tenant}/secrets/{id}/verify */
-export const VerifyRecipientRequestSchema = z.object({ method: z.enum(RECIPIENT_VERIFY_METHODS) }).strict();
+export const VerifyRecipientRequestSchema = z
+  .object({
+    method: z.enum(RECIPIENT_VERIFY_METHODS),
+    /** Proof that the caller holds the link (the same check as a reveal): without the link key, no sign-in starts. */
+    keyCheck: check32,
+  })
+  .strict();
 export type VerifyRecipientRequest = z.infer<typeof VerifyRecipientRequestSchema>;
 /** Where to send the recipient: the IdP's sign-in; it comes back to the link with `?grant=`. */
 export const VerifyRecipientResponseSchema = z.object({ url: z.string().url() });

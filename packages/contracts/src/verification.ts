@@ -27,14 +27,28 @@ export const VerificationStateSchema = z.enum(VERIFICATION_STATES);
 export type VerificationState = z.infer<typeof VerificationStateSchema>;
 export const FINAL_STATES: readonly VerificationState[] = ['verified', 'denied', 'timed_out', 'failed', 'cancelled', 'overridden'];
 
+/** Where a phone number on record came from: the IdP's user profile, or the help desk's requester profile. */
+export const CONTACT_SOURCES = ['idp', 'desk'] as const;
+export type ContactSource = (typeof CONTACT_SOURCES)[number];
+
 /** What the agent reads to (or hears from) the caller. */
 export const BindingSchema = z.discriminatedUnion('kind', [
   /** Okta Verify number challenge: the agent reads this number; the caller picks it on the phone. */
   z.object({ kind: z.literal('number_challenge'), number: z.string() }),
   /** Duo Verified Push: Duo asks the caller to type this code into the push; the agent reads it out. */
   z.object({ kind: z.literal('verified_push'), code: z.string() }),
-  /** Callback: a code was sent to the number on record (masked); the agent types back what the caller reads. */
-  z.object({ kind: z.literal('callback_code'), sentTo: z.string(), channel: z.enum(['sms', 'voice']), attemptsLeft: z.number().int() }),
+  /**
+   * Callback: a code was sent to the number on record (masked); the agent types back what the caller reads.
+   * `source`: where that number came from — the identity provider's profile, or (only where policy allows it and
+   * the number has not changed recently) the help desk's profile. Optional so older API answers still parse.
+   */
+  z.object({
+    kind: z.literal('callback_code'),
+    sentTo: z.string(),
+    channel: z.enum(['sms', 'voice']),
+    attemptsLeft: z.number().int(),
+    source: z.enum(CONTACT_SOURCES).optional(),
+  }),
   /** A one-time link was sent to the contact on record (masked). */
   z.object({ kind: z.literal('link'), sentTo: z.string() }),
 ]);
@@ -121,6 +135,30 @@ export const VerificationPolicySchema = z
         cooldownSeconds: z.number().int().min(60).max(24 * 3600).default(900),
       })
       .default({ count: 3, windowSeconds: 600, cooldownSeconds: 900 }),
+    /**
+     * Per customer, across all agents and tickets: one-time links (sign-in links emailed by the desk, and the ones a
+     * recipient of a verified-only secret asks for) and callback codes, so a start/cancel loop cannot flood the
+     * customer's inbox or phone, nor the ticket with notes. Same rule as pushLimit.
+     */
+    contactLimit: z
+      .object({
+        count: z.number().int().min(1).max(50).default(5),
+        windowSeconds: z.number().int().min(60).max(24 * 3600).default(3600),
+        cooldownSeconds: z.number().int().min(60).max(24 * 3600).default(900),
+      })
+      .default({ count: 5, windowSeconds: 3600, cooldownSeconds: 900 }),
+    /**
+     * Callback codes go to the phone in the identity provider's profile. The help desk's number (which agents can
+     * edit) is used only when this allows it AND the desk shows it unchanged for `minUnchangedDays` (a desk that
+     * cannot tell when it changed counts as changed).
+     */
+    deskPhoneFallback: z
+      .object({
+        isAllowed: z.boolean().default(false),
+        minUnchangedDays: z.number().int().min(1).max(365).default(30),
+      })
+      .strict()
+      .default({ isAllowed: false, minUnchangedDays: 30 }),
     /** How long the caller has to answer a push / open a link / read back a code. */
     attemptTimeoutSeconds: z.number().int().min(30).max(3600).default(120),
     callbackMaxCodeAttempts: z.number().int().min(1).max(10).default(3),

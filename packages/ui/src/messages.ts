@@ -116,6 +116,9 @@ export const messages = {
     linkHint: 'The caller opens it and signs in; the result appears here.',
     codeSent: (channel: 'sms' | 'voice', sentTo: string): string =>
       channel === 'sms' ? `A code was sent by text message to ${sentTo}.` : `A code is being read out by phone to ${sentTo}.`,
+    /** Where the number on record came from (the agent should know a desk number was trusted). */
+    codeSource: (source: 'idp' | 'desk'): string =>
+      source === 'idp' ? "The number is the one in the identity provider's profile." : "The number is the help desk's (allowed by policy; unchanged recently).",
     codeLabel: 'Code the caller reads back',
     codeHint: 'Only the code the caller reads from their phone, never one they were told.',
     codeInvalid: 'Type the 4 to 10 digits the caller reads back.',

@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps): Express {
   // Verified-requester-only secrets (modules/secrets/NOTES.md); the recipient's verification runs in modules/verification.
   const recipients = setupRecipients({
     db,
-    keyring: deps.keyring,
+    requesterKeys: verification.deps.requesterKeys,
     tenants,
     helpdeskTimeoutMs: config.helpdeskTimeoutMs,
     startRecipient: (start) => {

@@ -36,6 +36,10 @@ export interface ScriptedIdp {
   cancels: string[];
   /** Called when a poll answer leaves the IdP (bench / latency). */
   onAnswer?: (outcome: ProviderOutcome) => void;
+  /** Okta: the phone in the user's profile; undefined = the desk's number (as if both agreed). */
+  profilePhone?: string | null;
+  /** The users start() was called for, in order (the callback provider's carries the number it would call). */
+  startedFor: IdpUser[];
 }
 
 export function scriptedIdp(kind: 'okta' | 'twilio'): ScriptedIdp {
@@ -46,11 +50,14 @@ export function scriptedIdp(kind: 'okta' | 'twilio'): ScriptedIdp {
     starts: 0,
     polls: 0,
     cancels: [],
+    startedFor: [],
     provider: {
       kind,
       methods: kind === 'okta' ? ['okta_push'] : ['callback_sms', 'callback_voice'],
       async resolveUser(r): Promise<IdpUser | undefined> {
-        return r.email ? { ref: `00u${r.email.length}abcdef`, email: r.email, phone: r.phone } : undefined;
+        if (kind === 'twilio') return r.phone ? { ref: '***', email: r.email, phone: r.phone } : undefined;
+        const phone = self.profilePhone === undefined ? r.phone : self.profilePhone;
+        return r.email ? { ref: `00u${r.email.length}abcdef`, email: r.email, phone } : undefined;
       },
       async listMethods() {
         const old = new Date('2020-01-01T00:00:00Z');
@@ -58,8 +65,9 @@ export function scriptedIdp(kind: 'okta' | 'twilio'): ScriptedIdp {
           ? [{ method: 'okta_push' as const, factorRef: 'opf1', createdAt: old, updatedAt: old }]
           : [{ method: 'callback_sms' as const }, { method: 'callback_voice' as const }];
       },
-      async start(_user, method) {
+      async start(user, method) {
         self.starts += 1;
+        self.startedFor.push(user);
         n += 1;
         const tx = `v2mst${String(n).padStart(4, '0')}QwErTyUiOp`;
         if (kind === 'okta') return { idpRef: tx, binding: { kind: 'number_challenge', number: '73' }, providerState: { tx } };

@@ -168,12 +168,27 @@ describe('nothing but the IdP sets verified', () => {
     expect((await call(w.t.url, a, 'POST', '/verifications', { method: 'okta_push', state: 'verified' })).status).toBe(422);
     // A link callback naming a push verification does nothing either.
     const cb = await fetch(`${w.t.url}/verify/callback/oidc?state=${v.id}.x&code=abc`);
-    expect(cb.status).toBe(404);
+    expect(cb.status).toBe(400);
     expect(cb.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(cb.headers.get('cache-control')).toBe('no-store');
     const res = await call(w.t.url, a, 'GET', '/verifications');
     expect(res.json.current.state).toBe('waiting');
     await call(w.t.url, a, 'POST', `/verifications/${v.id}/cancel`);
+  });
+
+  it('one open verification per agent and ticket, decided by the database: racing starts give one push', async () => {
+    const t = w.desks.state.addTicket('zendesk', { requester: { name: 'Rae Race', email: 'rae.race@customer.test' } }).ticketId;
+    const a = await openAs(w, t, 0);
+    const starts = okta.starts;
+    const results = await Promise.all(Array.from({ length: 8 }, () => call(w.t.url, a, 'POST', '/verifications', { method: 'okta_push' })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    expect(okta.starts - starts).toBe(1);
+    const open = await sql<{ n: number }>`SELECT count(*)::int AS n FROM verifications WHERE ticket_id = ${t} AND state IN ('started', 'waiting')`.execute(w.t.db);
+    expect(open.rows[0]!.n).toBe(1);
+    const created = results.find((r) => r.status === 201)!;
+    await call(w.t.url, a, 'POST', `/verifications/${created.json.id}/cancel`);
+    // Another agent on the same ticket is not blocked by it.
+    expect((await call(w.t.url, await openAs(w, t, 1), 'POST', '/verifications', { method: 'okta_push' })).status).toBe(201);
   });
 
   it('a verification of another ticket answers 404', async () => {
@@ -304,6 +319,80 @@ describe('callback code', () => {
     expect(res.json.state).toBe('verified');
     await eventually(() => expect(notesOf(t8).some((n) => n.includes('PASSED') && n.includes('callback code'))).toBe(true));
     expect(notesOf(t8).join('\n')).not.toMatch(/424242|555 0199|cal@customer/);
+  });
+});
+
+describe('callback number on record (S11): the IdP profile, a desk number only when policy allows and it is old', () => {
+  const DAY = 24 * 3600 * 1000;
+  afterEach(async () => {
+    okta.profilePhone = undefined;
+    await setPolicy(w, 'zendesk', { ...basePolicy, methods: [...basePolicy.methods], supervisors: [omar] });
+  });
+
+  const newTicket = (name: string, phone: string, phoneSetAt = new Date(Date.now() - 400 * DAY), isPhoneAudited?: boolean) =>
+    w.desks.state.addTicket('zendesk', {
+      requester: { name, email: `${name.toLowerCase().replace(/\s+/g, '.')}@customer.test`, phone, phoneSetAt, ...(isPhoneAudited === undefined ? {} : { isPhoneAudited }) },
+    });
+  const smsOption = async (a: AgentSession) => (await call(w.t.url, a, 'GET', '/verifications')).json.methods.find((m: { method: string }) => m.method === 'callback_sms');
+  const auditSource = async (id: string) =>
+    (await sql<{ source: string | null }>`SELECT data->>'contactSource' AS source FROM audit_events WHERE data->>'verificationId' = ${id} AND type = 'verification.started'`.execute(w.t.db)).rows[0]?.source;
+
+  it('sends the code to the number in the IdP profile, never to the desk number an agent just edited', async () => {
+    const t = newTicket('Ida Profile', '+1 555 0101 201');
+    okta.profilePhone = '+15550101999';
+    // An attacker with agent rights points the desk profile at their own phone, just now.
+    w.desks.state.setPhone('zendesk', t.requesterId, '+1 555 0666 666');
+    const a = await openAs(w, t.ticketId, 0);
+    const res = await call(w.t.url, a, 'POST', '/verifications', { method: 'callback_sms' });
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    expect(twilio.startedFor.at(-1)?.phone).toBe('+15550101999');
+    expect(res.json.binding).toMatchObject({ kind: 'callback_code', source: 'idp' });
+    expect(await auditSource(res.json.id)).toBe('idp');
+    await eventually(() => expect(notesOf(t.ticketId).some((n) => n.includes("Code sent to: the phone number in the identity provider's profile"))).toBe(true));
+    await call(w.t.url, a, 'POST', `/verifications/${res.json.id}/cancel`);
+  });
+
+  it('without an IdP number the desk number is not used unless the policy allows it', async () => {
+    const t = newTicket('Ned Nonumber', '+1 555 0101 202');
+    okta.profilePhone = null;
+    const a = await openAs(w, t.ticketId, 0);
+    const option = await smsOption(a);
+    expect(option).toMatchObject({ isAvailable: false, reason: expect.stringMatching(/does not send codes to the help desk/) });
+    const starts = twilio.starts;
+    const res = await call(w.t.url, a, 'POST', '/verifications', { method: 'callback_sms' });
+    expect(res.status).toBe(409);
+    expect(twilio.starts).toBe(starts);
+  });
+
+  it('a policy that allows the desk number uses it only while unchanged for the window, and says so everywhere', async () => {
+    await setPolicy(w, 'zendesk', { ...basePolicy, methods: [...basePolicy.methods], supervisors: [omar], deskPhoneFallback: { isAllowed: true, minUnchangedDays: 30 } });
+    const t = newTicket('Olga Old', '+1 555 0101 203');
+    okta.profilePhone = null;
+    const a = await openAs(w, t.ticketId, 0);
+    expect(await smsOption(a)).toMatchObject({ isAvailable: true });
+    const res = await call(w.t.url, a, 'POST', '/verifications', { method: 'callback_sms' });
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    expect(twilio.startedFor.at(-1)?.phone).toBe('+1 555 0101 203');
+    expect(res.json.binding).toMatchObject({ source: 'desk' });
+    expect(await auditSource(res.json.id)).toBe('desk');
+    await eventually(() => expect(notesOf(t.ticketId).some((n) => n.includes("Code sent to: the help desk's phone number"))).toBe(true));
+    await call(w.t.url, a, 'POST', `/verifications/${res.json.id}/cancel`);
+
+    // An agent changes the number: from now on it cannot receive a code.
+    w.desks.state.setPhone('zendesk', t.requesterId, '+1 555 0666 667', new Date(Date.now() - 2 * DAY));
+    const option = await smsOption(a);
+    expect(option).toMatchObject({ isAvailable: false, reason: expect.stringMatching(/changed in the last 30 days/) });
+    const starts = twilio.starts;
+    expect((await call(w.t.url, a, 'POST', '/verifications', { method: 'callback_sms' })).status).toBe(409);
+    expect(twilio.starts).toBe(starts);
+  });
+
+  it('a desk that cannot tell when its number changed counts as changed', async () => {
+    await setPolicy(w, 'zendesk', { ...basePolicy, methods: [...basePolicy.methods], supervisors: [omar], deskPhoneFallback: { isAllowed: true, minUnchangedDays: 30 } });
+    const t = newTicket('Una Undated', '+1 555 0101 204', new Date(Date.now() - 400 * DAY), false);
+    okta.profilePhone = null;
+    const a = await openAs(w, t.ticketId, 0);
+    expect(await smsOption(a)).toMatchObject({ isAvailable: false, reason: expect.stringMatching(/cannot tell when/) });
   });
 });
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startOidcPeer, type OidcPeer } from '@vouchsafe/test-support/idps';
-import { requesterKeys } from '../src/lib/requester-key';
+import { createRequesterKeyring } from '../src/lib/requester-key';
+import { createTenantKeys } from '../src/modules/keys/tenant-keys';
 import { createRecipientVerification } from '../src/modules/secrets/recipient-verification.service';
 import { grantHashOf } from '../src/modules/secrets/reveal-grant';
 import { api, revealBody } from './harness';
@@ -44,12 +45,13 @@ const recipients = () =>
   createRecipientVerification({
     db: w.t.db,
     requesterOf: () => Promise.resolve(undefined),
-    keysOf: () => [],
+    keysOf: () => Promise.resolve([]),
     linkMethods: () => Promise.resolve(['oidc']),
     startRecipient: () => Promise.reject(new Error('not used')),
   });
 
-const keyOf = (email: string) => requesterKeys(w.t.keyring, tenantId, { email })!.primary;
+/** The customer's key as the app computes it (same tenant key, read from the database). */
+const keyOf = async (email: string) => (await createRequesterKeyring(w.t.keyring, createTenantKeys(w.t.db, w.t.keyring)).keysFor(tenantId, { email }))!.primary;
 
 async function grantFor(s: Sent, email = requesterEmail): Promise<string | undefined> {
   const granted = await recipients().onVerified({
@@ -57,7 +59,7 @@ async function grantFor(s: Sent, email = requesterEmail): Promise<string | undef
     tenantSlug: slug,
     secretId: s.id,
     verificationId: crypto.randomUUID(),
-    requesterKey: keyOf(email),
+    requesterKey: await keyOf(email),
   });
   if (!granted) return undefined;
   const url = new URL(granted.location, 'http://portal.test');
@@ -81,7 +83,7 @@ describe('sending a verified-requester-only secret from the sidebar', () => {
       .where('s.id', '=', s.id)
       .executeTakeFirstOrThrow();
     expect(row.requires_verification).toBe(true);
-    expect(row.requester_key?.equals(keyOf(requesterEmail))).toBe(true);
+    expect(row.requester_key?.equals(await keyOf(requesterEmail))).toBe(true);
     expect(row.requester_key?.toString('latin1')).not.toContain(requesterEmail);
 
     const meta = await api(w.t.url, 'GET', `${base()}/${s.id}`);
@@ -212,27 +214,54 @@ describe('revealing a verified-requester-only secret', () => {
   });
 });
 
+/** The body of POST …/verify: the method and the link key's check (proof of holding the link). */
+const verifyBody = async (s: Pick<Sent, 'linkKey'>, method: string) => ({ method, keyCheck: (await revealBody(s.linkKey)).keyCheck });
+
 describe('POST /api/v1/t/:tenant/secrets/:id/verify', () => {
   it('answers like a gone secret for ordinary, unknown and other-tenant secrets', async () => {
     const ordinary = await send(w, agent);
+    const body = await verifyBody(ordinary, 'oidc');
     for (const path of [`${base()}/${ordinary.id}/verify`, `${base()}/${'A'.repeat(22)}/verify`]) {
-      const res = await api(w.t.url, 'POST', path, { method: 'oidc' });
+      const res = await api(w.t.url, 'POST', path, body);
       expect(res.status).toBe(404);
       expect(res.json.error.code).toBe('secret_gone');
     }
     const s = await send(w, agent, undefined, { requiresVerification: true });
-    const elsewhere = await api(w.t.url, 'POST', `/api/v1/t/${SLUGS.servicenow}/secrets/${s.id}/verify`, { method: 'oidc' });
+    const elsewhere = await api(w.t.url, 'POST', `/api/v1/t/${SLUGS.servicenow}/secrets/${s.id}/verify`, await verifyBody(s, 'oidc'));
     expect(elsewhere.status).toBe(404);
   });
 
   it('refuses a method the tenant does not offer (422) and a body that is not a method', async () => {
     const s = await send(w, agent, undefined, { requiresVerification: true });
-    const duo = await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, { method: 'duo_universal' });
+    const duo = await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, await verifyBody(s, 'duo_universal'));
     expect(duo.status).toBe(422);
-    const push = await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, { method: 'okta_push' });
+    const push = await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, await verifyBody(s, 'okta_push'));
     expect(push.status).toBe(422);
   });
+
+  it('starts nothing without proof of the link key: 422 without it, 403 with a wrong one, throttled, nothing written', async () => {
+    const s = await send(w, agent, undefined, { requiresVerification: true });
+    const before = await countRows();
+    const missing = await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, { method: 'oidc' });
+    expect(missing.status).toBe(422);
+    const wrong = { method: 'oidc', keyCheck: 'A'.repeat(43) };
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, wrong)).status);
+    expect(statuses.slice(0, 3)).toEqual([403, 403, 403]);
+    expect(statuses.slice(3)).toContain(429);
+    const after = await countRows();
+    expect(after.verifications).toBe(before.verifications);
+    expect(after.notes).toBe(before.notes);
+    // The secret itself is untouched.
+    expect(await viewsLeft(s)).toBe(1);
+  });
 });
+
+async function countRows() {
+  const verifications = await w.t.db.selectFrom('verifications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const notes = await w.t.db.selectFrom('note_outbox').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return { verifications: Number(verifications.n), notes: Number(notes.n) };
+}
 
 describe('the recipient verifies with the real OIDC peer, then reveals', () => {
   let peer: OidcPeer;
@@ -244,6 +273,10 @@ describe('the recipient verifies with the real OIDC peer, then reveals', () => {
     peer.allowRedirectUri(`${w.t.url}/verify/callback/oidc`);
     const put = await api(w.t.url, 'PUT', `/api/v1/admin/tenants/${slug}/idp/oidc`, peer.idpConfig({ client: 'basic' }), auth);
     expect(put.status).toBe(204);
+    // Every test here signs in as the same customer: lift the per-customer contact limit (5 an hour by
+    // default; the attack suite tests it) so the per-secret cap is what these tests meet.
+    const policy = await api(w.t.url, 'PUT', `/api/v1/admin/tenants/${slug}/policy`, { methods: ['oidc'], contactLimit: { count: 50 } }, auth);
+    expect(policy.status).toBe(200);
     ticketAgent = agent;
     email = requesterEmail;
   }, 30_000);
@@ -253,7 +286,7 @@ describe('the recipient verifies with the real OIDC peer, then reveals', () => {
 
   /** POST …/verify, sign in at the peer, follow the redirect to our callback; answers the callback's response. */
   async function verifyAs(s: Sent, login: Parameters<OidcPeer['setNextLogin']>[0]) {
-    const started = await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, { method: 'oidc' });
+    const started = await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, await verifyBody(s, 'oidc'));
     expect(started.status).toBe(200);
     const authorize = new URL(started.json.url);
     expect(authorize.origin).toBe(new URL(peer.issuer).origin);
@@ -265,6 +298,55 @@ describe('the recipient verifies with the real OIDC peer, then reveals', () => {
     for (const [k, v] of Object.entries(query)) callback.searchParams.set(k, v);
     return fetch(callback, { redirect: 'manual' });
   }
+
+  /** Starts a sign-in and answers the callback URL the IdP would send the browser to, without calling it. */
+  async function callbackFor(s: Sent, login: Parameters<OidcPeer['setNextLogin']>[0]): Promise<URL> {
+    const started = await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, await verifyBody(s, 'oidc'));
+    expect(started.status).toBe(200);
+    peer.setNextLogin(login);
+    const query = await peer.signIn(started.json.url);
+    const callback = new URL(`${w.t.url}/verify/callback/oidc`);
+    for (const [k, v] of Object.entries(query)) callback.searchParams.set(k, v);
+    return callback;
+  }
+
+  it('concurrent callbacks with the same answer issue exactly one grant (only the request that recorded the outcome)', async () => {
+    const s = await send(w, ticketAgent, { kind: 'text', text: 'one grant only' }, { requiresVerification: true });
+    const callback = await callbackFor(s, { email, amr: ['pwd', 'mfa'] });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => fetch(callback, { redirect: 'manual' })));
+    const granted = answers.filter((r) => (r.headers.get('location') ?? '').includes('grant='));
+    expect(granted).toHaveLength(1);
+    expect(answers.filter((r) => r.status === 303)).toHaveLength(1);
+    expect(await w.t.db.selectFrom('reveal_grants').select('grant_hash').where('secret_id', '=', s.id).execute()).toHaveLength(1);
+    const verified = await w.t.db.selectFrom('verifications').select('id').where('secret_id', '=', s.id).where('state', '=', 'verified').execute();
+    expect(verified).toHaveLength(1);
+  });
+
+  it('a callback that carries only the verification id (no random part) changes nothing: 400, and the real link still works', async () => {
+    const s = await send(w, ticketAgent, { kind: 'text', text: 'state must be whole' }, { requiresVerification: true });
+    const callback = await callbackFor(s, { email, amr: ['pwd', 'mfa'] });
+    const state = callback.searchParams.get('state')!;
+    const id = state.split('.')[0]!;
+    for (const forged of [id, `${id}.`, `${id}.${'A'.repeat(32)}`, state.slice(0, -1), `${state}x`]) {
+      const res = await fetch(`${w.t.url}/verify/callback/oidc?state=${encodeURIComponent(forged)}&code=abc`, { redirect: 'manual' });
+      expect(res.status, forged).toBe(400);
+    }
+    const row = await w.t.db.selectFrom('verifications').select(['state', 'last_event_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.state).toBe('waiting');
+    const res = await fetch(callback, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toContain('grant=');
+  });
+
+  it('caps sign-in starts per secret (each writes notes): the sixth in an hour is refused with 429', async () => {
+    const s = await send(w, ticketAgent, { kind: 'text', text: 'capped' }, { requiresVerification: true });
+    const body = await verifyBody(s, 'oidc');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) statuses.push((await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, body)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const rows = await w.t.db.selectFrom('verifications').select('id').where('secret_id', '=', s.id).execute();
+    expect(rows).toHaveLength(5);
+  });
 
   it('the requester: redirected to the link with a grant that opens the secret once', async () => {
     const s = await send(w, ticketAgent, { kind: 'text', text: 'for the verified requester' }, { requiresVerification: true });

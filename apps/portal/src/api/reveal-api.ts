@@ -23,7 +23,8 @@ export interface RevealApi {
   getMetadata(id: string, signal?: AbortSignal): Promise<ApiResult<SecretMetadata>>;
   reveal(id: string, body: RevealRequest): Promise<ApiResult<RevealResponse>>;
   /** Starts the recipient's verification; answers where to send the browser (the IdP's sign-in). */
-  startVerification(id: string, method: RecipientVerifyMethod): Promise<ApiResult<{ url: string }>>;
+  /** `keyCheck` proves the caller holds the link: the server starts no sign-in without it. */
+  startVerification(id: string, method: RecipientVerifyMethod, keyCheck: string): Promise<ApiResult<{ url: string }>>;
 }
 
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -48,8 +49,8 @@ export function createRevealApi(
       send(fetchImpl, url(id), { method: 'GET', signal: signal ?? null }, isSecretMetadata),
     reveal: (id, body) =>
       send(fetchImpl, url(id, '/reveal'), { method: 'POST', body: JSON.stringify(body) }, isRevealResponse),
-    startVerification: (id, method) =>
-      send(fetchImpl, url(id, '/verify'), { method: 'POST', body: JSON.stringify({ method }) }, isVerifyStart),
+    startVerification: (id, method, keyCheck) =>
+      send(fetchImpl, url(id, '/verify'), { method: 'POST', body: JSON.stringify({ method, keyCheck }) }, isVerifyStart),
   };
 }
 

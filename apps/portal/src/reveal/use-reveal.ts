@@ -133,7 +133,9 @@ export function useReveal(target: RevealTarget | undefined, deps: RevealDeps): R
           dispatch({ type: 'verify_failed', failure: { kind: 'unexpected', status: 0 }, at: now() });
           return;
         }
-        const result = await api.startVerification(target.id, method);
+        // The link key's check (no passphrase): proof that this browser holds the link.
+        const { keyCheck } = await deriveChecks(target.linkKey);
+        const result = await api.startVerification(target.id, method, toBase64Url(keyCheck));
         if (!result.ok) {
           dispatch({ type: 'verify_failed', failure: result.failure, at: now() });
           return;

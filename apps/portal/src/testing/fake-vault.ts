@@ -62,8 +62,9 @@ export async function createFakeVault(
       viewsLeft--;
       return { ok: true, value: { id: SECRET_ID, kind: payload.kind, ciphertext: toBase64Url(sealed.ciphertext), viewsLeft } };
     },
-    async startVerification(_id, method) {
+    async startVerification(_id, method, keyCheck) {
       calls.verify.push(method);
+      if (keyCheck !== toBase64Url(sealed.keyCheck)) return { ok: false, failure: { kind: 'wrong-key' } };
       if (nextVerifyFailure) {
         const failure = nextVerifyFailure;
         nextVerifyFailure = undefined;

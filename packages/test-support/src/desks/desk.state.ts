@@ -15,7 +15,7 @@ export interface DeskData {
 export interface NewTicket {
   subject?: string;
   /** An existing requester, or the fields of a new one. */
-  requester?: string | { name?: string; email?: string | null; phone?: string | null };
+  requester?: string | { name?: string; email?: string | null; phone?: string | null; phoneSetAt?: Date; isPhoneAudited?: boolean };
   /** ServiceNow table (default 'incident'). */
   table?: string;
 }
@@ -49,6 +49,9 @@ const SEED_REQUESTERS: SeedRequester[] = [
 ];
 
 const SEED_TIME = new Date('2026-11-25T09:00:00Z');
+/** Seeded people set their phone numbers long ago (well past any policy's "unchanged for" window). */
+const SEED_PHONE_TIME = new Date('2025-06-01T09:00:00Z');
+const YEAR_MS = 365 * 24 * 3600 * 1000;
 
 /**
  * In-memory records of the three stand-in desks, seeded with a few tickets each. Tests read `zendesk`, `servicenow`
@@ -121,7 +124,23 @@ export class DeskState {
     this.log.push(entry);
   }
 
-  addPerson(desk: Desk, fields: { name?: string; email?: string | null; phone?: string | null } = {}): DeskPerson {
+  /**
+   * An agent edits a person's phone number in the desk: the number, its change time (default now) and the record's
+   * last update move together, as the desk records them.
+   */
+  setPhone(desk: Desk, personId: string, phone: string | null, at = new Date()): DeskPerson {
+    const person = this.person(desk, personId);
+    if (!person) throw new Error(`no ${desk} person ${personId} in the stand-in`);
+    person.phone = desk === 'jira' ? null : phone;
+    person.phoneSetAt = at;
+    person.updatedAt = at;
+    return person;
+  }
+
+  addPerson(
+    desk: Desk,
+    fields: { name?: string; email?: string | null; phone?: string | null; phoneSetAt?: Date; isPhoneAudited?: boolean } = {},
+  ): DeskPerson {
     const n = ++this.counter;
     const id =
       desk === 'zendesk'
@@ -134,6 +153,10 @@ export class DeskState {
       name: fields.name ?? `Customer ${n}`,
       email: fields.email === undefined ? `customer${n}@customer.test` : fields.email,
       phone: desk === 'jira' ? null : fields.phone === undefined ? `+1 555 0177 ${String(n).padStart(3, '0')}` : fields.phone,
+      // A new person's number was set a year ago unless the test says otherwise.
+      phoneSetAt: fields.phoneSetAt ?? new Date(Date.now() - YEAR_MS),
+      updatedAt: fields.phoneSetAt ?? new Date(Date.now() - YEAR_MS),
+      ...(fields.isPhoneAudited === undefined ? {} : { isPhoneAudited: fields.isPhoneAudited }),
     };
     this[desk].requesters.push(person);
     return person;
@@ -195,13 +218,27 @@ export class DeskState {
     const data: DeskData = {
       desk,
       apiUser,
-      agents: SEED_AGENTS.map((a) => ({ id: agentId(a.key), name: a.name, email: a.email, phone: desk === 'jira' ? null : a.phone })),
+      agents: SEED_AGENTS.map((a) => ({
+        id: agentId(a.key),
+        name: a.name,
+        email: a.email,
+        phone: desk === 'jira' ? null : a.phone,
+        phoneSetAt: SEED_PHONE_TIME,
+        updatedAt: SEED_PHONE_TIME,
+      })),
       requesters: [],
       tickets: [],
     };
     if (!this.isSeeded) return data;
     SEED_REQUESTERS.forEach((r, i) => {
-      const person: DeskPerson = { id: requesterId(i), name: r.name, email: r.email, phone: desk === 'jira' ? null : r.phone };
+      const person: DeskPerson = {
+        id: requesterId(i),
+        name: r.name,
+        email: r.email,
+        phone: desk === 'jira' ? null : r.phone,
+        phoneSetAt: SEED_PHONE_TIME,
+        updatedAt: SEED_PHONE_TIME,
+      };
       data.requesters.push(person);
       data.tickets.push(this.makeTicket(desk, i, r.subject, person, 'incident', SEED_TIME));
     });
@@ -209,17 +246,17 @@ export class DeskState {
   }
 
   private seedZendesk(): DeskData {
-    const apiUser = { id: '9000', name: 'Vouchsafe Integration', email: DESK_ACCOUNTS.zendesk.email, phone: null };
+    const apiUser = { id: '9000', name: 'Vouchsafe Integration', email: DESK_ACCOUNTS.zendesk.email, phone: null, phoneSetAt: SEED_PHONE_TIME, updatedAt: SEED_PHONE_TIME };
     return this.seed('zendesk', apiUser, (key) => (key === 'jane' ? '9001' : '9002'), (i) => String(7001 + i));
   }
 
   private seedServiceNow(): DeskData {
-    const apiUser = { id: sysId('api-user'), name: 'Vouchsafe Integration', email: null, phone: null };
+    const apiUser = { id: sysId('api-user'), name: 'Vouchsafe Integration', email: null, phone: null, phoneSetAt: SEED_PHONE_TIME, updatedAt: SEED_PHONE_TIME };
     return this.seed('servicenow', apiUser, (key) => sysId(`agent-${key}`), (i) => sysId(`caller-${i}`));
   }
 
   private seedJira(): DeskData {
-    const apiUser = { id: accountId('api-user'), name: 'Vouchsafe Integration', email: DESK_ACCOUNTS.jira.email, phone: null };
+    const apiUser = { id: accountId('api-user'), name: 'Vouchsafe Integration', email: DESK_ACCOUNTS.jira.email, phone: null, phoneSetAt: SEED_PHONE_TIME, updatedAt: SEED_PHONE_TIME };
     return this.seed('jira', apiUser, (key) => accountId(`agent-${key}`), (i) => accountId(`reporter-${i}`));
   }
 }

@@ -10,6 +10,19 @@ export interface DeskPerson {
   email: string | null;
   /** Zendesk `phone`, ServiceNow `mobile_phone`; Jira has none (always null there). */
   phone: string | null;
+  /**
+   * When the phone number was last set: Zendesk reports it as the phone identity's created_at/updated_at, ServiceNow
+   * as a sys_audit row for `mobile_phone` (unless `isPhoneAudited` is false, as on an instance without auditing).
+   */
+  phoneSetAt: Date;
+  /** ServiceNow `sys_updated_on` of the user record (any change). */
+  updatedAt: Date;
+  /**
+   * Whether the desk keeps a dated record of the phone number (default true). false: ServiceNow has no sys_audit row
+   * for it (auditing off), Zendesk has the `phone` field but no phone_number identity — the desk cannot tell when it
+   * changed.
+   */
+  isPhoneAudited?: boolean;
 }
 
 /** One comment, work note or JSM comment as the desk stored it. */

@@ -5,7 +5,7 @@
  */
 export type Row = Record<string, string>;
 
-const OPERATORS = ['NOT LIKE', 'STARTSWITH', 'ENDSWITH', 'ISNOTEMPTY', 'ISEMPTY', 'LIKE', '!=', '='] as const;
+const OPERATORS = ['NOT LIKE', 'NOT IN', 'STARTSWITH', 'ENDSWITH', 'ISNOTEMPTY', 'ISEMPTY', 'LIKE', 'IN', '!=', '='] as const;
 type Operator = (typeof OPERATORS)[number];
 
 interface Term {
@@ -72,6 +72,10 @@ function matches(row: Row, term: Term): boolean {
       return actual === '';
     case 'ISNOTEMPTY':
       return actual !== '';
+    case 'IN':
+      return term.value.split(',').includes(actual);
+    case 'NOT IN':
+      return !term.value.split(',').includes(actual);
   }
 }
 

@@ -31,7 +31,7 @@ const TABLE_PATHS = (suffix: string): string[] => [`/api/now/table/${suffix}`, `
 /** ServiceNow's display format for glide_date_time, UTC. */
 const glideTime = (date: Date): string => date.toISOString().slice(0, 19).replace('T', ' ');
 
-/** ServiceNow Table API stand-in: ticket tables (incident, …), sys_user and sys_journal_field. */
+/** ServiceNow Table API stand-in: ticket tables (incident, …), sys_user, sys_journal_field and sys_audit (read only). */
 export function createServiceNowRouter(ctx: DeskContext): Router {
   const account = DESK_ACCOUNTS.servicenow;
   const reply = createReply('servicenow', ctx, ERRORS);
@@ -47,7 +47,20 @@ export function createServiceNowRouter(ctx: DeskContext): Router {
     mobile_phone: p.phone ?? '',
     phone: '',
     active: 'true',
+    sys_updated_on: glideTime(p.updatedAt),
   });
+  /** sys_audit: one row per audited field change; the stand-in keeps the last change of each person's mobile_phone. */
+  const auditRows = (): Row[] =>
+    people()
+      .filter((p) => p.isPhoneAudited !== false && p.phone !== null)
+      .map((p) => ({
+        sys_id: p.id.slice(0, 24) + 'a0d1a0d1',
+        tablename: 'sys_user',
+        documentkey: p.id,
+        fieldname: 'mobile_phone',
+        newvalue: p.phone ?? '',
+        sys_created_on: glideTime(p.phoneSetAt),
+      }));
   const ticketRow = (t: DeskTicket): Row => ({
     sys_id: t.id,
     number: t.displayId,
@@ -84,6 +97,7 @@ export function createServiceNowRouter(ctx: DeskContext): Router {
   const rowsOf = (table: string): Row[] | undefined => {
     if (table === 'sys_user') return people().map(userRow);
     if (table === 'sys_journal_field') return journalRows();
+    if (table === 'sys_audit') return auditRows();
     if (ticketTables().has(table)) return state.servicenow.tickets.filter((t) => t.table === table).map(ticketRow);
     return undefined;
   };

@@ -126,6 +126,30 @@ export function createZendeskRouter(ctx: DeskContext, keys: DeskKeys): Router {
         if (req.params.appId !== account.appId) res.status(404).json(ERRORS.notFound);
         else res.type('application/x-pem-file').send(keys.zendeskPublicKeyPem);
       });
+      // User identities (Users API): the email and phone number a user can be reached at, with their times.
+      router.get('/api/v2/users/:id/identities.json', (req, res) => {
+        const person = /^\d+$/.test(String(req.params.id)) ? ctx.state.person('zendesk', String(req.params.id)) : undefined;
+        if (!person) {
+          res.status(404).json(ERRORS.notFound);
+          return;
+        }
+        const identity = (n: number, type: string, value: string, at: Date) => ({
+          url: self(`/users/${person.id}/identities/${Number(person.id) * 10 + n}.json`),
+          id: Number(person.id) * 10 + n,
+          user_id: Number(person.id),
+          type,
+          value,
+          verified: true,
+          primary: true,
+          created_at: iso(at),
+          updated_at: iso(at),
+        });
+        const identities = [
+          ...(person.email ? [{ ...identity(1, 'email', person.email, person.updatedAt), deliverable_state: 'deliverable' }] : []),
+          ...(person.phone && person.isPhoneAudited !== false ? [identity(2, 'phone_number', person.phone, person.phoneSetAt)] : []),
+        ];
+        reply(req, res, 200, { identities, next_page: null, previous_page: null, count: identities.length });
+      });
       router.get('/api/v2/users/:id.json', (req, res) => {
         const person = /^\d+$/.test(String(req.params.id)) ? ctx.state.person('zendesk', String(req.params.id)) : undefined;
         if (!person) res.status(404).json(ERRORS.notFound);

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { cleanup, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { messages } from '../messages';
 import { verification } from '../testing/fake-sidebar';
@@ -33,5 +33,14 @@ describe('VerificationProgress', () => {
     renderThemed(<VerificationProgress {...props} verification={verification({ method: 'callback_voice', state: 'waiting', binding })} secondsLeft={10} />);
     expect(screen.getByText('A code is being read out by phone to +1 ***-***-1234.')).toBeTruthy();
     expect(screen.getByText('1 attempt left')).toBeTruthy();
+  });
+
+  it('says where the number on record came from', () => {
+    const binding = { kind: 'callback_code', sentTo: '***34', channel: 'sms', attemptsLeft: 3, source: 'desk' } as const;
+    renderThemed(<VerificationProgress {...props} verification={verification({ method: 'callback_sms', state: 'waiting', binding })} secondsLeft={10} />);
+    expect(screen.getByText(messages.verify.codeSource('desk'))).toBeTruthy();
+    cleanup();
+    renderThemed(<VerificationProgress {...props} verification={verification({ method: 'callback_sms', state: 'waiting', binding: { ...binding, source: 'idp' } })} secondsLeft={10} />);
+    expect(screen.getByText("The number is the one in the identity provider's profile.")).toBeTruthy();
   });
 });

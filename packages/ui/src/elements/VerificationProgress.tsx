@@ -44,7 +44,7 @@ export function VerificationProgress(props: VerificationProgressProps) {
           <SM>{messages.verify.linkHint}</SM>
         </>
       ) : (
-        <CodeEntry {...props} sentTo={binding.sentTo} channel={binding.channel} attemptsLeft={binding.attemptsLeft} />
+        <CodeEntry {...props} sentTo={binding.sentTo} channel={binding.channel} attemptsLeft={binding.attemptsLeft} source={binding.source} />
       )}
       {secondsLeft !== undefined && (
         <SM role="timer" aria-live="off" data-countdown="attempt">
@@ -76,9 +76,10 @@ interface CodeEntryProps extends VerificationProgressProps {
   sentTo: string;
   channel: 'sms' | 'voice';
   attemptsLeft: number;
+  source: 'idp' | 'desk' | undefined;
 }
 
-function CodeEntry({ sentTo, channel, attemptsLeft, isCheckingCode, onCode, verification }: CodeEntryProps) {
+function CodeEntry({ sentTo, channel, attemptsLeft, source, isCheckingCode, onCode, verification }: CodeEntryProps) {
   const [code, setCode] = useState('');
   const [isInvalid, setIsInvalid] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -108,6 +109,7 @@ function CodeEntry({ sentTo, channel, attemptsLeft, isCheckingCode, onCode, veri
   return (
     <form style={styles.column} onSubmit={(e) => void submit(e)} noValidate aria-label={messages.verify.codeLabel} data-verification-id={verification.id}>
       <MD isBold>{messages.verify.codeSent(channel, sentTo)}</MD>
+      {source && <SM>{messages.verify.codeSource(source)}</SM>}
       <Field>
         <Field.Label>{messages.verify.codeLabel}</Field.Label>
         <Field.Hint>{messages.verify.codeHint}</Field.Hint>

@@ -86,6 +86,17 @@ export function idString(v: unknown): string | null {
 }
 export const textOrNull = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
+/** A desk time (ISO 8601, or ServiceNow's UTC `yyyy-MM-dd HH:mm:ss`) as a Date; null when absent or unreadable. */
+export function deskTime(v: unknown): Date | null {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 40) return null;
+  const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(v) ? `${v.replace(' ', 'T')}Z` : v;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : new Date(t);
+}
+
+/** Digits of a phone number, for comparing two spellings of one number. */
+export const phoneDigits = (v: string): string => v.replace(/\D/g, '').replace(/^00/, '');
+
 export function malformed(tenant: DeskTenant, op: string): HelpdeskError {
   return new HelpdeskError('unavailable', `${DESK_NAMES[tenant.desk]} answered in an unexpected shape (${op})`);
 }

@@ -57,6 +57,12 @@ export interface HelpdeskConnector {
   getTicket(ticketId: string): Promise<HelpdeskTicket | undefined>;
   getRequester(ticket: HelpdeskTicket): Promise<HelpdeskPerson | undefined>;
   getAgent(agentId: string): Promise<HelpdeskPerson | undefined>;
+  /**
+   * When the person's phone number on record last changed, as far as the desk can tell (Zendesk: the phone
+   * identity's times; ServiceNow: the audit history of the phone fields, else the record's last update). null when
+   * the desk cannot tell — callers must then treat the number as changed just now (DESIGN S11).
+   */
+  phoneChangedAt(person: HelpdeskPerson): Promise<Date | null>;
   /** Adds an internal (non-public) note. `receipt` appears in the body so findNote can dedupe. */
   addInternalNote(ticketId: string, body: string): Promise<{ remoteId: string | null }>;
   /** True when a note containing `receipt` is already on the ticket (used before a retry). */

@@ -44,6 +44,9 @@ export function createJiraConnector(tenant: DeskTenant, opts: { timeoutMs: numbe
 
     getAgent: (agentId) => getPerson('read agent', agentId),
 
+    // Atlassian accounts carry no phone number for us; nothing to date.
+    phoneChangedAt: () => Promise.resolve(null),
+
     async addInternalNote(ticketId, text) {
       const body = await http.json('add internal comment', 'POST', `/rest/servicedeskapi/request/${checkKey(ticketId)}/comment`, {
         body: { body: text, public: false },

@@ -1,4 +1,4 @@
-import { createDeskHttp, field, idString, malformed, textOrNull } from '../desk-http';
+import { createDeskHttp, deskTime, field, idString, malformed, textOrNull } from '../desk-http';
 import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
 
 /**
@@ -69,6 +69,20 @@ export function createServiceNowConnector(tenant: DeskTenant, opts: { timeoutMs:
     getRequester: (ticket) => (ticket.requesterId ? getPerson('read caller', ticket.requesterId) : Promise.resolve(undefined)),
 
     getAgent: (agentId) => getPerson('read agent', agentId),
+
+    // sys_audit has one row per field change of an audited table (sys_user is audited by default): the newest
+    // change of either phone field. Without such a row (auditing off, or never changed since creation) the
+    // record's own last update is the best bound the instance gives.
+    async phoneChangedAt(person) {
+      if (!person.phone || !SYS_ID.test(person.id)) return null;
+      const query = encodeURIComponent(`tablename=sys_user^documentkey=${person.id}^fieldnameINmobile_phone,phone^ORDERBYDESCsys_created_on`);
+      const audit = await http.json('read phone history', 'GET', `/api/now/table/sys_audit?sysparm_query=${query}&sysparm_fields=sys_created_on&sysparm_limit=1`);
+      const rows = field(audit, 'result');
+      if (!Array.isArray(rows)) throw malformed(tenant, 'read phone history');
+      if (rows.length > 0) return deskTime(field(rows[0], 'sys_created_on'));
+      const body = await http.json('read caller', 'GET', `/api/now/table/sys_user/${person.id}?sysparm_fields=sys_updated_on`, { isMissingOk: true });
+      return deskTime(field(field(body, 'result'), 'sys_updated_on'));
+    },
 
     async addInternalNote(ticketId, text) {
       const { table, sysId } = record(ticketId);

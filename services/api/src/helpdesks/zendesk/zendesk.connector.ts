@@ -1,4 +1,4 @@
-import { createDeskHttp, field, idString, isRecord, malformed, textOrNull } from '../desk-http';
+import { createDeskHttp, deskTime, field, idString, isRecord, malformed, phoneDigits, textOrNull } from '../desk-http';
 import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
 
 /**
@@ -44,6 +44,23 @@ export function createZendeskConnector(tenant: DeskTenant, opts: { timeoutMs: nu
     getRequester: (ticket) => (ticket.requesterId ? getPerson('read requester', ticket.requesterId) : Promise.resolve(undefined)),
 
     getAgent: (agentId) => getPerson('read agent', agentId),
+
+    // The user's phone is one of their identities (type phone_number); its created_at/updated_at say when it was
+    // set. No identity with that number: Zendesk cannot tell us, so the number counts as changed.
+    async phoneChangedAt(person) {
+      if (!person.phone || !TICKET_ID.test(person.id)) return null;
+      const body = await http.json('read user identities', 'GET', `/api/v2/users/${person.id}/identities.json?per_page=100`, { isMissingOk: true });
+      const identities = field(body, 'identities');
+      if (!Array.isArray(identities)) return null;
+      const digits = phoneDigits(person.phone);
+      const match = identities.find(
+        (i) => field(i, 'type') === 'phone_number' && typeof field(i, 'value') === 'string' && phoneDigits(field(i, 'value') as string) === digits,
+      );
+      if (!match) return null;
+      const times = [deskTime(field(match, 'created_at')), deskTime(field(match, 'updated_at'))];
+      if (times.some((t) => t === null)) return null;
+      return new Date(Math.max(...times.map((t) => t!.getTime())));
+    },
 
     async addInternalNote(ticketId, text) {
       const body = await http.json('add internal note', 'PUT', `/api/v2/tickets/${checkId(ticketId)}.json`, {

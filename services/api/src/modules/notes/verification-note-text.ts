@@ -36,6 +36,8 @@ export const VerificationNoteFactsSchema = z.object({
   validUntil: Iso.nullable(),
   approver: z.string().nullable(),
   overrideReason: z.string().nullable(),
+  /** Callback codes: where the number came from (rows queued before this field existed have none). */
+  contactSource: z.enum(['idp', 'desk']).nullish(),
 });
 export type VerificationNoteFacts = z.infer<typeof VerificationNoteFactsSchema>;
 
@@ -53,6 +55,11 @@ const BINDING_NAMES: Record<string, string> = {
   verified_push: 'verified push code',
   callback_code: 'callback code',
   link: 'one-time link to the contact on record',
+};
+
+const CONTACT_SOURCE_NAMES: Record<'idp' | 'desk', string> = {
+  idp: "the phone number in the identity provider's profile",
+  desk: "the help desk's phone number (allowed by policy; unchanged for the policy's window)",
 };
 
 function headline(action: VerificationNoteAction, f: VerificationNoteFacts): string {
@@ -88,6 +95,7 @@ export function renderVerificationNote(
   const lines = [`Vouchsafe · ${headline(action, f)}`];
   if (f.isFraudSuspected) lines.push('⚠ Possible fraud: the customer denied the push');
   lines.push(`Method: ${METHOD_NAMES[f.method] ?? clean(f.method, 40)}${f.binding ? ` (${BINDING_NAMES[f.binding] ?? clean(f.binding, 40)})` : ''}`);
+  if (f.contactSource) lines.push(`Code sent to: ${CONTACT_SOURCE_NAMES[f.contactSource]}`);
   lines.push(`Requester on record: ${clean(f.requester) || 'unknown'}`);
   if (action === 'verification.override_approved') {
     lines.push(`Requested by: ${clean(f.agent) || 'unknown'}`);

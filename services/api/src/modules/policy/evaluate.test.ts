@@ -17,8 +17,9 @@ const ctxOf = (c: Partial<EvaluationContext> = {}): EvaluationContext => ({
   configuredMethods: [...VERIFICATION_METHODS],
   facts: {},
   hasEmail: true,
-  hasPhone: true,
+  phone: { isUsable: true },
   pushLimit: { count: 0, retryAfterSeconds: null },
+  contactLimit: { count: 0, retryAfterSeconds: null },
   now: NOW,
   ...c,
 });
@@ -43,7 +44,7 @@ describe('evaluateMethods', () => {
         configuredMethods: ['okta_push', 'duo_push', 'oidc', 'callback_voice'],
         facts: { okta_push: { isListed: false }, duo_push: { isListed: true, createdAt: new Date(NOW.getTime() - 2 * HOUR) } },
         hasEmail: false,
-        hasPhone: false,
+        phone: { isUsable: false, reason: 'There is no phone number on record to call back.' },
       }),
     );
     expect(options.map((o) => o.reason)).toEqual([
@@ -71,6 +72,24 @@ describe('evaluateMethods', () => {
     expect(options[0]!.reason).toBe('This customer has had 3 pushes in 10 minutes; try again in 15 minutes or use another method.');
     expect(options[1]!.isAvailable).toBe(false);
     expect(options[2]!.isAvailable).toBe(true);
+  });
+
+  it('blocks links and callback codes at the contact limit with their own sentence, but not pushes', () => {
+    const options = evaluateMethods(
+      policyOf({ methods: ['okta_push', 'oidc', 'duo_universal', 'callback_sms', 'callback_voice'] }),
+      ctxOf({ contactLimit: { count: 5, retryAfterSeconds: 600 } }),
+    );
+    expect(options.map((o) => o.isAvailable)).toEqual([true, false, false, false, false]);
+    expect(options[1]!.reason).toBe('This customer has been sent 5 links or codes in 60 minutes; try again in 10 minutes or use another method.');
+  });
+
+  it('gives the reason method-options found when no phone on record may receive a code', () => {
+    const reason = 'The help desk’s phone number changed in the last 30 days, so it cannot receive a code.';
+    const options = evaluateMethods(policyOf({ methods: ['callback_sms', 'oidc'] }), ctxOf({ phone: { isUsable: false, reason } }));
+    expect(options.map((o) => [o.isAvailable, o.reason])).toEqual([
+      [false, reason],
+      [true, null],
+    ]);
   });
 
   it('treats an updated factor like a new one, and recentFactorHours 0 disables the guard', () => {
@@ -126,8 +145,9 @@ const ctxArb = fc.record({
   configuredMethods: fc.subarray([...VERIFICATION_METHODS]),
   facts: fc.dictionary(methodArb, factsArb) as fc.Arbitrary<Partial<Record<VerificationMethod, MethodFacts>>>,
   hasEmail: fc.boolean(),
-  hasPhone: fc.boolean(),
+  phone: fc.constantFrom<EvaluationContext['phone']>({ isUsable: true }, { isUsable: false, reason: 'The desk number changed recently.' }),
   pushLimit: fc.record({ count: fc.nat(30), retryAfterSeconds: fc.option(fc.integer({ min: 1, max: 86_400 }), { nil: null }) }),
+  contactLimit: fc.record({ count: fc.nat(30), retryAfterSeconds: fc.option(fc.integer({ min: 1, max: 86_400 }), { nil: null }) }),
   now: fc.constant(NOW),
 });
 
@@ -148,7 +168,7 @@ describe('evaluateMethods properties', () => {
     );
   });
 
-  it('never marks available an unconnected method, a push while push-limited, a recent factor, or a link/callback without a contact', () => {
+  it('never marks available an unconnected method, a push while push-limited, a link or code while contact-limited, a recent factor, or a link/callback without a contact', () => {
     fc.assert(
       fc.property(policyArb, ctxArb, (policy, ctx) => {
         for (const o of evaluateMethods(policy, ctx)) {
@@ -159,9 +179,10 @@ describe('evaluateMethods properties', () => {
           expect(o.reason).toBeNull();
           expect(ctx.configuredMethods).toContain(o.method);
           if (PUSH_METHODS.includes(o.method)) expect(ctx.pushLimit.retryAfterSeconds).toBeNull();
+          else expect(ctx.contactLimit.retryAfterSeconds).toBeNull();
           expect(isRecent(ctx.facts[o.method], policy.recentFactorHours)).toBe(false);
           if (o.method === 'oidc' || o.method === 'duo_universal') expect(ctx.hasEmail).toBe(true);
-          if (o.method === 'callback_sms' || o.method === 'callback_voice') expect(ctx.hasPhone).toBe(true);
+          if (o.method === 'callback_sms' || o.method === 'callback_voice') expect(ctx.phone.isUsable).toBe(true);
         }
       }),
     );

@@ -7,8 +7,8 @@ import { PUSH_METHODS } from './load-policy';
  *
  * A method is unavailable, with one sentence for the agent, when its IdP is not connected, the IdP
  * lists no such factor for the user, the factor was enrolled or changed within
- * `recentFactorHours`, the customer's push limit is reached, or a link / callback method has no
- * email / phone on record. When no listed method is available the policy's fallback is offered
+ * `recentFactorHours`, the customer's push limit (or, for links and codes, contact limit) is
+ * reached, or a link / callback method has no usable email / phone on record. When no listed method is available the policy's fallback is offered
  * (`isFallback`), judged without the "not listed" rule because IdP listings may be incomplete;
  * every other rule still applies to it, so a recent factor or a push limit is never bypassed.
  */
@@ -27,11 +27,16 @@ export interface EvaluationContext {
   configuredMethods: readonly VerificationMethod[];
   /** What each IdP said for this user; a method without an entry was not looked up (unknown). */
   facts: Partial<Record<VerificationMethod, MethodFacts>>;
-  /** Contacts on record (IdP profile or desk), never ones given on the call. */
+  /** An email on record (IdP profile or desk), never one given on the call. */
   hasEmail: boolean;
-  hasPhone: boolean;
-  /** From checkPushLimit for this customer. */
+  /**
+   * The phone a callback code may go to (method-options.ts decides: the IdP profile's, else the desk's only where
+   * policy allows and it has not changed recently), or why there is none.
+   */
+  phone: { isUsable: true } | { isUsable: false; reason: string };
+  /** From checkContactLimit for this customer: pushes, and links + codes. */
   pushLimit: { count: number; retryAfterSeconds: number | null };
+  contactLimit: { count: number; retryAfterSeconds: number | null };
   now: Date;
 }
 
@@ -65,6 +70,12 @@ export function pushLimitSentence(policy: Pick<VerificationPolicy, 'pushLimit'>,
   return `This customer has had ${plural(count, 'push', 'pushes')} in ${window}; try again in ${plural(minutes(retryAfterSeconds), 'minute')} or use another method.`;
 }
 
+export function contactLimitSentence(policy: Pick<VerificationPolicy, 'contactLimit'>, retryAfterSeconds: number): string {
+  const { count, windowSeconds } = policy.contactLimit;
+  const window = plural(minutes(windowSeconds), 'minute');
+  return `This customer has been sent ${plural(count, 'link or code', 'links or codes')} in ${window}; try again in ${plural(minutes(retryAfterSeconds), 'minute')} or use another method.`;
+}
+
 function isRecent(facts: MethodFacts | undefined, hours: number, now: Date): boolean {
   if (!facts || hours <= 0) return false;
   const since = now.getTime() - hours * 3600_000;
@@ -75,13 +86,16 @@ function isRecent(facts: MethodFacts | undefined, hours: number, now: Date): boo
 function unavailableReason(method: VerificationMethod, policy: VerificationPolicy, ctx: EvaluationContext, ignoreListing: boolean): string | null {
   if (!ctx.configuredMethods.includes(method)) return `${IDP_NAMES[method]} is not connected for this help desk.`;
   if (NEEDS_EMAIL.includes(method) && !ctx.hasEmail) return 'There is no email on record to send the link to.';
-  if (NEEDS_PHONE.includes(method) && !ctx.hasPhone) return 'There is no phone number on record to call back.';
+  if (NEEDS_PHONE.includes(method) && !ctx.phone.isUsable) return ctx.phone.reason;
   const facts = ctx.facts[method];
   if (facts && !facts.isListed && !ignoreListing) return facts.reason ?? `${IDP_NAMES[method]} lists no such factor for this caller.`;
   if (isRecent(facts, policy.recentFactorHours, ctx.now)) {
     return `A factor changed in the last ${plural(policy.recentFactorHours, 'hour')} is not enough on its own.`;
   }
-  if (PUSH_METHODS.includes(method) && ctx.pushLimit.retryAfterSeconds !== null) return pushLimitSentence(policy, ctx.pushLimit.retryAfterSeconds);
+  if (PUSH_METHODS.includes(method)) {
+    return ctx.pushLimit.retryAfterSeconds !== null ? pushLimitSentence(policy, ctx.pushLimit.retryAfterSeconds) : null;
+  }
+  if (ctx.contactLimit.retryAfterSeconds !== null) return contactLimitSentence(policy, ctx.contactLimit.retryAfterSeconds);
   return null;
 }
 

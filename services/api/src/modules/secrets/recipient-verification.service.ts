@@ -21,6 +21,8 @@ export interface RecipientStart {
   method: RecipientVerifyMethod;
   /** Looked up through the desk now, never taken from the browser. */
   requester: RequesterOnRecord;
+  /** The requester key stored with the secret, which `requester` matched. */
+  requesterKey: Buffer;
   /** The request's own origin, for the IdP callback when VOUCHSAFE_PUBLIC_URL is not set. */
   origin?: string;
 }
@@ -29,8 +31,8 @@ export interface RecipientVerificationDeps {
   db: Db;
   /** The ticket's requester on record, through the tenant's desk connector; undefined when the desk has none. */
   requesterOf(tenantId: string, ticketId: string): Promise<RequesterOnRecord | undefined>;
-  /** HMAC keys of a person's identity on record, primary key first (modules/policy requesterKeys). */
-  keysOf(tenantId: string, requester: RequesterOnRecord): Buffer[];
+  /** HMAC keys of a person's identity on record, current key first, then legacy ones (lib/requester-key.ts). */
+  keysOf(tenantId: string, requester: RequesterOnRecord): Promise<Buffer[]>;
   /** The tenant's configured link-based methods, in policy order. */
   linkMethods(tenantId: string): Promise<RecipientVerifyMethod[]>;
   /** Starts a 'recipient' verification through the verification module; answers the IdP URL. */
@@ -41,7 +43,7 @@ export function createRecipientVerification(deps: RecipientVerificationDeps) {
   const { db } = deps;
 
   /** Any key of this person equals the key stored when the secret was sent. */
-  const isSamePerson = (stored: Buffer | null, keys: readonly Buffer[]): boolean => stored !== null && keys.some((k) => k.equals(stored));
+  const isSamePerson = (stored: Buffer | null, keys: readonly Buffer[]): stored is Buffer => stored !== null && keys.some((k) => k.equals(stored));
 
   async function start(tenantId: string, secretId: string, method: RecipientVerifyMethod, origin?: string): Promise<VerifyRecipientResponse> {
     const target = await findRecipientTarget(db, tenantId, secretId);
@@ -55,7 +57,7 @@ export function createRecipientVerification(deps: RecipientVerificationDeps) {
     }
     const requester = await deps.requesterOf(tenantId, target.ticketId);
     // The ticket's requester must still be the person the secret was sent for.
-    if (!requester || !isSamePerson(target.requesterKey, deps.keysOf(tenantId, requester))) {
+    if (!requester || !isSamePerson(target.requesterKey, await deps.keysOf(tenantId, requester))) {
       throw new AppError(
         'forbidden',
         'Vouchsafe cannot verify the recipient of this secret: the ticket\'s requester on record has changed. Ask the sender for a new link.',
@@ -69,6 +71,7 @@ export function createRecipientVerification(deps: RecipientVerificationDeps) {
       agentLabel: target.agentLabel,
       method,
       requester,
+      requesterKey: target.requesterKey,
       ...(origin ? { origin } : {}),
     });
   }

@@ -1,7 +1,6 @@
 import type { Db } from '../../db/database';
 import { createConnector } from '../../helpdesks';
-import { requesterKeys } from '../../lib/requester-key';
-import type { Keyring } from '../keys/keyring';
+import type { RequesterKeyring } from '../../lib/requester-key';
 import type { TenantsService } from '../tenants/tenants.service';
 import { recipientMethods, requesterLookup } from './recipient-methods';
 import { createRecipientVerification, type RecipientVerificationDeps } from './recipient-verification.service';
@@ -13,7 +12,7 @@ import { createRecipientVerification, type RecipientVerificationDeps } from './r
  */
 export function setupRecipients(deps: {
   db: Db;
-  keyring: Keyring;
+  requesterKeys: RequesterKeyring;
   tenants: Pick<TenantsService, 'loadDeskTenant'>;
   helpdeskTimeoutMs: number;
   startRecipient: RecipientVerificationDeps['startRecipient'];
@@ -23,7 +22,7 @@ export function setupRecipients(deps: {
       tenants: deps.tenants,
       connectorFor: (tenant) => createConnector(tenant, { timeoutMs: deps.helpdeskTimeoutMs }),
     }),
-    keysOf: (tenantId, requester) => requesterKeys(deps.keyring, tenantId, requester)?.candidates ?? [],
+    keysOf: async (tenantId, requester) => (await deps.requesterKeys.keysFor(tenantId, requester))?.candidates ?? [],
     linkMethods: (tenantId) => recipientMethods(deps.db, tenantId),
   };
   const service = createRecipientVerification({ db: deps.db, ...lookups, startRecipient: deps.startRecipient });

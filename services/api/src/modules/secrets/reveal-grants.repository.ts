@@ -44,9 +44,9 @@ export interface NewRevealGrant {
 }
 
 /**
- * Issues a grant in ONE statement, only when the secret is still available, requires verification
- * and its requester key is one of the verified person's keys; writes `secret.reveal_granted` with
- * it. Returns undefined (nothing written) otherwise.
+ * Issues a grant in ONE statement, only when the secret is still available, requires verification,
+ * its requester key is one of the verified person's keys and the verification has no grant yet;
+ * writes `secret.reveal_granted` with it. Returns undefined (nothing written) otherwise.
  */
 export async function insertRevealGrant(db: Db, g: NewRevealGrant): Promise<{ eventId: string; expiresAt: Date } | undefined> {
   if (g.verifiedKeys.length === 0) return undefined;
@@ -60,6 +60,8 @@ export async function insertRevealGrant(db: Db, g: NewRevealGrant): Promise<{ ev
     ), granted AS (
       INSERT INTO reveal_grants (tenant_id, secret_id, grant_hash, verification_id, expires_at)
       SELECT tenant_id, id, ${g.grantHash}, ${g.verificationId}, now() + make_interval(secs => ${g.ttlSeconds}) FROM target
+      -- One grant per verification, whatever races (reveal_grants_verification_uq).
+      ON CONFLICT (verification_id) DO NOTHING
       RETURNING tenant_id, secret_id, verification_id, expires_at
     ), event AS (
       INSERT INTO audit_events (tenant_id, type, secret_id, data)

@@ -66,11 +66,13 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
   });
 
   // Verified-requester-only secrets: where to sign in (the IdP), coming back with a reveal grant.
-  // Nothing is consumed here; unknown, gone and ordinary secrets answer like a gone one.
+  // Nothing is consumed here, but only a holder of the link (key check) may start it, and starts are
+  // capped per secret and per customer; unknown, gone and ordinary secrets answer like a gone one.
   router.post('/secrets/:id/verify', publicLimit, requireJson, smallJson, async (req, res) => {
     const id = parseId(req.params.id);
     const body = VerifyRecipientRequestSchema.parse(req.body);
     if (!recipients) throw secretGone();
+    await service.checkLinkKey(ctxOf(req), id, body.keyCheck);
     const answer = await recipients.start(req.tenantId, id, body.method, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
     req.log.info({ secret: shortId(id), method: body.method }, 'recipient verification started');
     res.json(answer);

@@ -184,6 +184,34 @@ export function createSecretsService(deps: SecretsDeps) {
     }
   }
 
+  /**
+   * Proof that the caller holds the link, for steps that consume nothing but cost something (a
+   * recipient's sign-in start writes notes and asks the IdP): the same key check as a reveal, throttled
+   * and audited like a wrong reveal guess. Unknown and gone secrets answer like gone ones.
+   */
+  async function checkLinkKey(ctx: RequestContext, id: string, keyCheck: string): Promise<void> {
+    const input: repo.RevealInput = {
+      tenantId: ctx.tenantId,
+      id,
+      keyCheckHash: sha256(fromB64u(keyCheck)),
+      passphraseCheckHash: null,
+      grantHash: null,
+      clientKey: clientKey(ctx, id),
+      clientIp: ctx.clientIp,
+    };
+    const why = await repo.diagnoseReveal(db, input);
+    if (!why?.isAvailable) throw secretGone();
+    if (why.retryAfterSeconds !== null) {
+      throw new AppError('too_many_attempts', `Too many wrong attempts for this secret. Try again in ${why.retryAfterSeconds} seconds.`, {
+        retryAfterSeconds: why.retryAfterSeconds,
+      });
+    }
+    if (!why.isKeyOk) {
+      await recordFailureOrGone(input, 'wrong_link_key');
+      throw new AppError('wrong_link_key', 'This link is not complete or not correct: its key does not match the secret. Nothing was started.');
+    }
+  }
+
   async function revoke(ctx: RequestContext, id: string, revokeToken: string): Promise<void> {
     const revoked = await repo.revoke(db, { tenantId: ctx.tenantId, id, revokeTokenHash: sha256(revokeToken), clientIp: ctx.clientIp });
     // A wrong token and an unknown id look the same from outside.
@@ -191,7 +219,7 @@ export function createSecretsService(deps: SecretsDeps) {
     if (revoked.isNoted) onNoteQueued();
   }
 
-  return { create, getMetadata, reveal, revoke };
+  return { create, getMetadata, reveal, revoke, checkLinkKey };
 }
 
 export type SecretsService = ReturnType<typeof createSecretsService>;

@@ -43,7 +43,7 @@ export function createTicketSecretsService(deps: TicketSecretsDeps) {
       throw refuseVerifiedOnly('your organisation has not set up a sign-in link method (OIDC or Duo Universal Prompt) for recipients.');
     }
     const requester = await recipients.requesterOf(session.tenantId, session.ticketId);
-    const key = requester && (requester.email || requester.phone) ? recipients.keysOf(session.tenantId, requester)[0] : undefined;
+    const key = requester && (requester.email || requester.phone) ? (await recipients.keysOf(session.tenantId, requester))[0] : undefined;
     if (!key) throw refuseVerifiedOnly('the ticket\'s requester has no email address or phone number on record.');
     return key;
   }

@@ -30,6 +30,8 @@ export interface RecipientStartInput {
   agentLabel: string;
   method: Extract<VerificationMethod, 'oidc' | 'duo_universal'>;
   requester: RequesterOnRecord;
+  /** The requester key stored with the secret, which this requester matched (current or legacy). */
+  requesterKey: Buffer;
   /** This server's public origin as the request reached it; VOUCHSAFE_PUBLIC_URL wins when set. */
   origin?: string;
 }

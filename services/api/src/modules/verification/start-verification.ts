@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { LINK_METHODS, type Binding, type VerificationMethod } from '@vouchsafe/contracts';
+import { LINK_METHODS, type VerificationMethod, type VerificationPolicy } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
 import { HelpdeskError } from '../../helpdesks/helpdesk.types';
 import { maskEmail, maskIdentifiers } from '../../lib/mask';
-import { ProviderError, type IdpUser, type StartResult } from '../../providers/provider.types';
+import { ProviderError, type IdpUser, type StartResult, type VerificationProvider } from '../../providers/provider.types';
 import { IDP_OF_METHOD } from '../idps/idp-config';
-import { reservePushAttempt } from '../policy/push-limit';
+import { contactLimitSentence, pushLimitSentence } from '../policy/evaluate';
+import { channelOf, reserveContact, type CustomerKeys } from '../policy/contact-limit';
 import type { SidebarSession } from '../sessions/session.types';
-import { requesterKeys } from '../../lib/requester-key';
 import { methodContext, type MethodContext } from './method-options';
 import type { RecipientStartInput } from './recipient-hook';
 import type { VerificationDeps } from './verification.deps';
@@ -15,10 +15,13 @@ import * as repo from './verification.repository';
 import { isPushMethod, type VerificationRow } from './verification.types';
 
 /**
- * Start: look everything up server-side, apply policy (method allowed and available, recent-factor
- * guard, push limit reserved race-free), ask the IdP OUTSIDE any transaction, then record
- * `verification.started` in one statement. Link methods then send the link to the requester on
- * record through the desk's own public reply (see NOTES.md) and move to `waiting`.
+ * Start: look everything up server-side and apply policy (method allowed and available, recent-factor
+ * guard, phone on record); then RESERVE in one short transaction — close this agent's expired
+ * attempt, take a slot in the customer's push/contact limit, insert the verification as `started`
+ * with its audit event and note (the database refuses a second open one) — and only then ask the
+ * IdP, outside any transaction. Its answer lands on the reserved row. Link methods then send the
+ * link to the requester on record through the desk's own public reply (see NOTES.md) and move to
+ * `waiting`.
  */
 
 export interface StartInput {
@@ -26,6 +29,10 @@ export interface StartInput {
   /** `${publicUrl}/verify/callback/<idp kind>` base, without the kind. */
   callbackBase: string;
 }
+
+/** At most this many sign-ins may be started for one verified-only secret per hour (each writes notes). */
+export const RECIPIENT_STARTS_PER_SECRET = 5;
+const RECIPIENT_WINDOW_SECONDS = 3600;
 
 /** The label a note and the sidebar use for the requester: their name, else the masked email / phone. */
 export function requesterLabelOf(r: { name: string | null; email: string | null; phone: string | null }): string {
@@ -69,40 +76,109 @@ function chooseMethod(ctx: MethodContext, method: VerificationMethod): { user: I
   return { user };
 }
 
+interface Reservation {
+  verification: repo.NewVerification;
+  keys: CustomerKeys;
+  policy: VerificationPolicy;
+  /** Caller verifications: close this agent's expired attempt on the ticket first. */
+  closeExpired?: { ticketId: string; agentId: string };
+  /** Recipient verifications: the per-secret cap. */
+  secretId?: string;
+  /** The agent's sentence when the limit is reached (the option's own reason, when it has one). */
+  limitReason?: string | null;
+}
+
+/**
+ * One short transaction, no network call: close an expired attempt, enforce the per-secret cap and
+ * the customer's push/contact limit (each under its advisory lock), insert the `started` row with its
+ * audit event and note. Nothing is written when any step refuses.
+ */
+async function reserve(deps: VerificationDeps, r: Reservation): Promise<void> {
+  const n = r.verification;
+  const channel = channelOf(n.method);
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      if (r.closeExpired) await repo.closeExpiredOpen(trx, n.tenantId, r.closeExpired.ticketId, r.closeExpired.agentId);
+      if (r.secretId !== undefined) {
+        const retry = await repo.recipientStartsBlocked(trx, n.tenantId, r.secretId, RECIPIENT_STARTS_PER_SECRET, RECIPIENT_WINDOW_SECONDS);
+        if (retry !== null) {
+          throw new AppError('rate_limited', `Sign-in for this secret was started too often; try again in ${Math.ceil(retry / 60)} minutes.`, {
+            retryAfterSeconds: retry,
+          });
+        }
+      }
+      const slot = await reserveContact(trx, { tenantId: n.tenantId, keys: r.keys, verificationId: n.id, channel, policy: r.policy, now: new Date() });
+      if (!slot.isReserved) {
+        const retry = slot.retryAfterSeconds ?? (channel === 'push' ? r.policy.pushLimit : r.policy.contactLimit).cooldownSeconds;
+        const sentence = channel === 'push' ? pushLimitSentence(r.policy, retry) : contactLimitSentence(r.policy, retry);
+        throw new AppError('rate_limited', r.limitReason ?? sentence, { retryAfterSeconds: retry });
+      }
+      await repo.insertVerification(trx, n);
+    });
+  } catch (err) {
+    if (repo.isOpenVerificationConflict(err)) {
+      throw new AppError('conflict', 'A verification is already running on this ticket; wait for it or cancel it first.');
+    }
+    throw err;
+  }
+  deps.onNoteQueued();
+}
+
+/** The IdP refused or failed to start: the reserved row records why (audit, note). */
+async function recordStartFailure(deps: VerificationDeps, tenantId: string, id: string, method: VerificationMethod, err: unknown): Promise<void> {
+  deps.logger.warn({ verification: id.slice(0, 8), method, kind: err instanceof ProviderError ? err.kind : 'internal' }, 'verification could not start');
+  if (await repo.recordOutcome(deps.db, tenantId, id, { state: 'failed', reason: providerFailureReason(err) })) {
+    deps.metrics.verificationsFinished.inc({ method, state: 'failed' });
+    deps.onNoteQueued();
+  }
+}
+
+/** Lands the IdP's answer on the reserved row; when the agent cancelled meanwhile, cancels at the IdP too. */
+async function accept(
+  deps: VerificationDeps,
+  provider: VerificationProvider,
+  row: { tenantId: string; id: string; method: VerificationMethod },
+  started: StartResult,
+  accepted: Omit<repo.IdpAccepted, 'idpRef' | 'providerState'>,
+): Promise<boolean> {
+  const isAccepted = await repo.markAccepted(deps.db, row.tenantId, row.id, { ...accepted, idpRef: started.idpRef, providerState: started.providerState });
+  if (!isAccepted) {
+    await provider.cancel(started.providerState).catch(() => undefined);
+    return false;
+  }
+  deps.metrics.verificationsStarted.inc({ method: row.method });
+  return true;
+}
+
 export async function startVerification(deps: VerificationDeps, session: SidebarSession, input: StartInput): Promise<VerificationRow> {
   const { method } = input;
   const ctx = await methodContext(deps, session);
   const { user } = chooseMethod(ctx, method);
   const provider = ctx.providers.get(IDP_OF_METHOD[method])!;
-  if (await repo.findOpen(deps.db, session.tenantId, session.ticketId, session.agentId)) {
-    throw new AppError('conflict', 'A verification is already running on this ticket; wait for it or cancel it first.');
-  }
   const id = randomUUID();
-  if (isPushMethod(method)) {
-    const reservation = await reservePushAttempt(deps.db, { tenantId: session.tenantId, requesterKey: ctx.requesterKey, verificationId: id, policy: ctx.policy, now: new Date() });
-    if (!reservation.isReserved) {
-      const retry = reservation.retryAfterSeconds ?? ctx.policy.pushLimit.cooldownSeconds;
-      const option = ctx.options.find((o) => o.method === method);
-      throw new AppError('rate_limited', option?.reason && !option.isAvailable ? option.reason : `This customer has had too many pushes; try again in ${Math.ceil(retry / 60)} minutes or use another method.`, {
-        retryAfterSeconds: retry,
-      });
-    }
-  }
-  const base = {
-    id,
-    tenantId: session.tenantId,
-    purpose: 'caller' as const,
-    ticketId: session.ticketId,
-    secretId: null,
-    agentId: session.agentId,
-    agentLabel: maskIdentifiers(session.agentLabel),
-    requesterKey: ctx.requesterKey,
-    requesterLabel: requesterLabelOf(ctx.requester),
-    method,
-    policyVersion: ctx.policyVersion,
-    timeoutSeconds: ctx.policy.attemptTimeoutSeconds,
-    isPolled: isPushMethod(method),
-  };
+  const option = ctx.options.find((o) => o.method === method);
+  await reserve(deps, {
+    verification: {
+      id,
+      tenantId: session.tenantId,
+      purpose: 'caller',
+      ticketId: session.ticketId,
+      secretId: null,
+      agentId: session.agentId,
+      agentLabel: maskIdentifiers(session.agentLabel),
+      requesterKey: ctx.requesterKeys.primary,
+      requesterLabel: requesterLabelOf(ctx.requester),
+      method,
+      contactSource: channelOf(method) === 'code' ? ctx.phoneSource : null,
+      policyVersion: ctx.policyVersion,
+      timeoutSeconds: ctx.policy.attemptTimeoutSeconds,
+    },
+    keys: ctx.requesterKeys,
+    policy: ctx.policy,
+    closeExpired: { ticketId: session.ticketId, agentId: session.agentId },
+    limitReason: option && !option.isAvailable ? option.reason : null,
+  });
+  const found = async () => (await repo.findById(deps.db, session.tenantId, id))!;
   let started: StartResult;
   try {
     const info = ctx.listed.get(method) ?? { method };
@@ -112,27 +188,16 @@ export async function startVerification(deps: VerificationDeps, session: Sidebar
       displayContext: `Support ticket ${session.ticketDisplayId}`.slice(0, 60),
     });
   } catch (err) {
-    deps.logger.warn({ verification: id.slice(0, 8), method, kind: err instanceof ProviderError ? err.kind : 'internal' }, 'verification could not start');
-    await repo.insertVerification(deps.db, { ...base, state: 'failed', binding: null, reason: providerFailureReason(err), idpRef: null, providerState: {} });
-    deps.metrics.verificationsFinished.inc({ method, state: 'failed' });
-    deps.onNoteQueued();
-    return (await repo.findById(deps.db, session.tenantId, id))!;
+    await recordStartFailure(deps, session.tenantId, id, method, err);
+    return found();
   }
   const isLink = LINK_METHODS.includes(method);
-  const binding: Binding | null = isLink && ctx.requester.email ? { kind: 'link', sentTo: maskEmail(ctx.requester.email) } : started.binding;
-  await repo.insertVerification(deps.db, {
-    ...base,
-    state: isLink ? 'started' : 'waiting',
-    binding,
-    reason: null,
-    idpRef: started.idpRef,
-    providerState: started.providerState,
-  });
-  deps.metrics.verificationsStarted.inc({ method });
-  deps.onNoteQueued();
+  const binding = isLink && ctx.requester.email ? { kind: 'link' as const, sentTo: maskEmail(ctx.requester.email) } : started.binding;
+  const row = { tenantId: session.tenantId, id, method };
+  if (!(await accept(deps, provider, row, started, { state: isLink ? 'started' : 'waiting', binding, isPolled: isPushMethod(method) }))) return found();
   if (isPushMethod(method)) deps.onPushStarted();
   if (isLink) await sendLink(deps, session, { id, method }, started, ctx.policy.attemptTimeoutSeconds);
-  return (await repo.findById(deps.db, session.tenantId, id))!;
+  return found();
 }
 
 /**
@@ -177,7 +242,7 @@ export async function startRecipientVerification(
   const [{ version, policy }, providers] = await Promise.all([deps.loadPolicy(input.tenantId), deps.providersFor(input.tenantId)]);
   const provider = providers.get(IDP_OF_METHOD[input.method]);
   if (!provider) throw new AppError('conflict', 'This way of verifying is not connected for this help desk.');
-  const keys = requesterKeys(deps.keyring, input.tenantId, { email: input.requester.email, phone: input.requester.phone });
+  const keys = await deps.requesterKeys.keysFor(input.tenantId, { email: input.requester.email, phone: input.requester.phone });
   if (!keys) throw new AppError('forbidden', 'Vouchsafe cannot verify the recipient of this secret: there is no usable contact on record.');
   let user: IdpUser | undefined;
   try {
@@ -187,6 +252,27 @@ export async function startRecipientVerification(
   }
   if (!user) throw new AppError('forbidden', 'The sign-in provider does not know the recipient on record. Ask the sender for help.');
   const id = randomUUID();
+  await reserve(deps, {
+    verification: {
+      id,
+      tenantId: input.tenantId,
+      purpose: 'recipient',
+      ticketId: input.ticketId,
+      secretId: input.secretId,
+      agentId: input.agentId,
+      agentLabel: maskIdentifiers(input.agentLabel),
+      // The key stored with the secret (which this requester matched): the grant compares exactly these.
+      requesterKey: input.requesterKey,
+      requesterLabel: requesterLabelOf(input.requester),
+      method: input.method,
+      contactSource: null,
+      policyVersion: version,
+      timeoutSeconds: policy.attemptTimeoutSeconds,
+    },
+    keys,
+    policy,
+    secretId: input.secretId,
+  });
   let started: StartResult;
   try {
     started = await provider.start(user, { method: input.method }, {
@@ -194,31 +280,15 @@ export async function startRecipientVerification(
       callbackUrl: `${input.callbackBase}/${IDP_OF_METHOD[input.method]}`,
       displayContext: 'Open a secret',
     });
+    if (!started.link) throw new ProviderError('rejected', 'The sign-in provider did not return a link.');
   } catch (err) {
+    await recordStartFailure(deps, input.tenantId, id, input.method, err);
     throw new AppError('helpdesk_unavailable', providerFailureReason(err), { cause: err });
   }
-  if (!started.link) throw new AppError('internal', 'The sign-in provider did not return a link.');
-  await repo.insertVerification(deps.db, {
-    id,
-    tenantId: input.tenantId,
-    purpose: 'recipient',
-    ticketId: input.ticketId,
-    secretId: input.secretId,
-    agentId: input.agentId,
-    agentLabel: maskIdentifiers(input.agentLabel),
-    requesterKey: keys.primary,
-    requesterLabel: requesterLabelOf(input.requester),
-    method: input.method,
-    state: 'waiting',
-    binding: input.requester.email ? { kind: 'link', sentTo: maskEmail(input.requester.email) } : started.binding,
-    reason: null,
-    idpRef: started.idpRef,
-    providerState: started.providerState,
-    policyVersion: version,
-    timeoutSeconds: policy.attemptTimeoutSeconds,
-    isPolled: false,
-  });
-  deps.metrics.verificationsStarted.inc({ method: input.method });
-  deps.onNoteQueued();
+  const binding = input.requester.email ? { kind: 'link' as const, sentTo: maskEmail(input.requester.email) } : started.binding;
+  const row = { tenantId: input.tenantId, id, method: input.method };
+  if (!(await accept(deps, provider, row, started, { state: 'waiting', binding, isPolled: false }))) {
+    throw new AppError('conflict', 'This sign-in was closed before it could start. Try again.');
+  }
   return { url: started.link };
 }

@@ -12,7 +12,7 @@ import { recordProviderOutcome } from './verification.service';
 
 /**
  * `GET /verify/callback/:kind` (public): where the IdP sends the browser back after a link-based
- * verification (OIDC authorization code, Duo Universal Prompt `duo_code`). The `state` finds the
+ * verification (OIDC authorization code, Duo Universal Prompt `duo_code`). The full `state` (only it) finds the
  * verification; the provider checks everything else (state match, nonce, claims, subject) and its
  * answer is recorded in one statement. The page is tiny, static and script-free.
  */
@@ -25,7 +25,8 @@ export interface CallbackRoutesDeps {
 }
 
 const KINDS = new Set(['oidc', 'duo']);
-const UUID_LEAD = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[.:_-]|$)/i;
+/** Long enough for the IdP's token endpoint and key fetch (each bounded by the provider timeout). */
+const CALLBACK_LEASE_MS = 60_000;
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -54,6 +55,12 @@ const RESULT_PAGES: Record<string, [number, string, string]> = {
   overridden: [410, 'This link is no longer valid', 'This verification has already finished.'],
 };
 
+/** A link whose verification has already finished: say so, whatever the outcome was (it is the agent's to read). */
+function finishedPage(res: Response, state: string): void {
+  const [status, title, text] = RESULT_PAGES[state === 'verified' ? 'overridden' : state] ?? RESULT_PAGES.failed!;
+  page(res, status, title, text);
+}
+
 function stringParams(query: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(query).slice(0, 20)) if (typeof v === 'string' && k.length <= 64 && v.length <= 4096) out[k] = v;
@@ -68,13 +75,16 @@ export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
     const kind = String(req.params.kind);
     const input = stringParams(req.query as Record<string, unknown>);
     const state = input.state ?? '';
-    const invalid = () => page(res, 404, 'This link is not valid', 'It may have been used already or mistyped. Ask our support team to send a new one.');
-    if (!KINDS.has(kind) || state.length < 8 || state.length > 1024) return invalid();
-    const row = await repo.findByCallbackState(v.db, state, UUID_LEAD.exec(state)?.[1]?.toLowerCase());
+    // Only the full state the provider made (>= 128 random bits) finds a verification: a guessed or
+    // partial one (e.g. the verification id alone) matches nothing and changes nothing.
+    const invalid = () => page(res, 400, 'This link is not valid', 'It may have been used already or mistyped. Ask our support team to send a new one.');
+    if (!KINDS.has(kind) || state.length < 16 || state.length > 1024) return invalid();
+    const row = await repo.findByCallbackState(v.db, state);
     if (!row || IDP_OF_METHOD[row.method] !== kind) return invalid();
-    if (row.state !== 'waiting' && row.state !== 'started') {
-      const [status, title, text] = RESULT_PAGES[row.state === 'verified' ? 'overridden' : row.state] ?? RESULT_PAGES.failed!;
-      return page(res, status, title, text);
+    if (row.state !== 'waiting' && row.state !== 'started') return finishedPage(res, row.state);
+    // One request at a time per link: the others get a page saying so and change nothing.
+    if (!(await repo.claimForCallback(v.db, row.tenantId, row.id, CALLBACK_LEASE_MS))) {
+      return page(res, 409, 'This link is already being used', 'Another sign-in with this link is in progress. Go back to the page that opened first.');
     }
     const { policy } = await v.loadPolicy(row.tenantId);
     let outcome: ProviderOutcome;
@@ -89,10 +99,13 @@ export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
       }
       if (outcome.state === 'waiting') outcome = { state: 'failed', reason: 'The sign-in did not finish.' };
     }
-    await recordProviderOutcome(v, row, outcome, policy.lifetimeSeconds);
+    // Recorded by exactly one request: a concurrent callback with the same link (or the poller, or the
+    // agent's cancel) that lost the guarded update gets the finished page and never a grant.
+    const isRecorded = await recordProviderOutcome(v, row, outcome, policy.lifetimeSeconds);
     const after = await repo.findById(v.db, row.tenantId, row.id);
     const final = after?.state ?? 'failed';
-    req.log.info({ verification: row.id.slice(0, 8), method: row.method, state: final }, 'verification link answered');
+    req.log.info({ verification: row.id.slice(0, 8), method: row.method, state: final, isRecorded }, 'verification link answered');
+    if (!isRecorded) return finishedPage(res, final);
     if (final === 'verified' && row.purpose === 'recipient' && row.secretId && deps.onRecipientVerified) {
       const tenant = await findActiveById(v.db, row.tenantId);
       const grant = tenant

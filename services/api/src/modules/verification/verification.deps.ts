@@ -4,6 +4,7 @@ import type { HelpdeskConnector } from '../../helpdesks/helpdesk.types';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { VerificationProvider } from '../../providers/provider.types';
+import type { RequesterKeyring } from '../../lib/requester-key';
 import type { Keyring } from '../keys/keyring';
 
 /** The tenant's providers, built from its sealed IdP connections (modules/idps createProviders). */
@@ -12,6 +13,8 @@ export type ProvidersFor = (tenantId: string) => Promise<ReadonlyMap<IdpKind, Ve
 export interface VerificationDeps {
   db: Db;
   keyring: Keyring;
+  /** Customers' HMAC keys (push/contact limits, verified-only secrets), stable across KEK rotation. */
+  requesterKeys: RequesterKeyring;
   logger: Logger;
   metrics: Pick<Metrics, 'verificationsStarted' | 'verificationsFinished'>;
   providersFor: ProvidersFor;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
-import type { Binding, VerificationMethod, VerificationState } from '@vouchsafe/contracts';
-import type { Db } from '../../db/database';
+import type { Binding, ContactSource, VerificationMethod, VerificationState } from '@vouchsafe/contracts';
+import type { Db, Tx } from '../../db/database';
 import { maskIdentifiers } from '../../lib/mask';
 import { isoUtc } from '../secrets/secrets.repository';
 import { AUDIT_TYPES, parseBinding, type OutcomeState, type VerificationAuditType, type VerificationRow } from './verification.types';
@@ -18,7 +18,7 @@ export const NOTIFY_CHANNEL = 'vouchsafe_verification';
 const SELECT_VIEW = sql`
   SELECT v.id, v.tenant_id, v.purpose, v.ticket_id, v.secret_id, v.agent_id, v.agent_label, v.requester_label,
          v.requester_key, v.method, v.state, v.binding, v.reason, v.is_fraud_suspected, v.idp_ref, v.provider_state,
-         v.code_attempts, v.policy_version, v.started_at, v.expires_at, v.finished_at, v.valid_until, v.last_event_id,
+         v.code_attempts, v.policy_version, v.started_at, v.expires_at, v.finished_at, v.valid_until, v.last_event_id, v.contact_source,
          o.requested_by_id, o.requested_by_label, o.reason AS override_reason, o.approved_by_id, o.approved_by_label
     FROM verifications v LEFT JOIN verification_overrides o ON o.verification_id = v.id`;
 
@@ -46,6 +46,7 @@ interface RawRow {
   finished_at: Date | null;
   valid_until: Date | null;
   last_event_id: string | null;
+  contact_source: ContactSource | null;
   requested_by_id: string | null;
   requested_by_label: string | null;
   override_reason: string | null;
@@ -78,6 +79,7 @@ function toRow(r: RawRow): VerificationRow {
     finishedAt: r.finished_at,
     validUntil: r.valid_until,
     lastEventId: r.last_event_id,
+    contactSource: r.contact_source,
     override:
       r.requested_by_id === null
         ? null
@@ -122,13 +124,13 @@ export async function findPendingOverrides(db: Db, tenantId: string, ticketId: s
   return rows.map(toRow);
 }
 
-/** The recipient verification a link callback's `state` names (by the provider's stored state value, or our id in it). */
-export async function findByCallbackState(db: Db, state: string, verificationId: string | undefined): Promise<VerificationRow | undefined> {
+/**
+ * The link verification a callback's `state` names: the full, unguessable value the provider stored
+ * (unique index), never a part of it. A state that matches nothing changes nothing.
+ */
+export async function findByCallbackState(db: Db, state: string): Promise<VerificationRow | undefined> {
   const { rows } = await sql<RawRow>`
-    ${SELECT_VIEW}
-     WHERE v.method IN ('oidc', 'duo_universal')
-       AND (v.provider_state->>'state' = ${state} ${verificationId ? sql`OR v.id = ${verificationId}::uuid` : sql``})
-     LIMIT 2`.execute(db);
+    ${SELECT_VIEW} WHERE v.provider_state ? 'state' AND v.provider_state->>'state' = ${state}`.execute(db);
   return rows.length === 1 ? toRow(rows[0]!) : undefined;
 }
 
@@ -144,7 +146,7 @@ function noteFacts(extra: { approver?: string | null; overrideReason?: string | 
       'startedAt', ${isoUtc(sql`v.started_at`)}, 'result', v.state, 'reason', v.reason,
       'isFraudSuspected', v.is_fraud_suspected, 'requester', v.requester_label,
       'validUntil', CASE WHEN v.valid_until IS NULL THEN NULL ELSE ${isoUtc(sql`v.valid_until`)} END,
-      'approver', ${extra.approver ?? null}::text, 'overrideReason', ${overrideReason})`;
+      'approver', ${extra.approver ?? null}::text, 'overrideReason', ${overrideReason}, 'contactSource', v.contact_source)`;
 }
 
 /** Audit data: ids, method, state, short IdP ref, who; never an identifier, code, link or provider state. */
@@ -152,7 +154,8 @@ function auditData(extra: Record<string, unknown> = {}): RawBuilder<unknown> {
   return sql`jsonb_strip_nulls(jsonb_build_object(
       'verificationId', v.id, 'purpose', v.purpose, 'ticketId', v.ticket_id, 'method', v.method, 'state', v.state,
       'agentId', v.agent_id, 'agent', v.agent_label, 'reason', v.reason, 'isFraudSuspected', v.is_fraud_suspected,
-      'idpRef', CASE WHEN v.idp_ref IS NULL THEN NULL ELSE left(v.idp_ref, 8) END, 'policyVersion', v.policy_version)
+      'idpRef', CASE WHEN v.idp_ref IS NULL THEN NULL ELSE left(v.idp_ref, 8) END, 'policyVersion', v.policy_version,
+      'contactSource', v.contact_source)
       || ${JSON.stringify(extra)}::jsonb)`;
 }
 
@@ -183,35 +186,84 @@ export interface NewVerification {
   requesterKey: Buffer;
   requesterLabel: string;
   method: VerificationMethod;
-  /** `waiting` once the IdP took the request; `started` while a link is still being sent; `failed` when the IdP refused. */
-  state: 'started' | 'waiting' | 'failed';
-  binding: Binding | null;
-  reason: string | null;
-  idpRef: string | null;
-  providerState: Record<string, unknown>;
+  /** Where a callback code's number came from (callback methods only). */
+  contactSource: ContactSource | null;
   policyVersion: number | null;
   timeoutSeconds: number;
+}
+
+/**
+ * Reserves the verification BEFORE the IdP is asked: the row (state `started`, nothing from the IdP
+ * yet), `verification.started` with its note, and NOTIFY in one statement. The partial unique index
+ * `verifications_one_open_uq` refuses a second open caller verification of the same agent on the
+ * same ticket (23505), whatever races: the check is the database's, not a read before the write.
+ */
+export async function insertVerification(db: Db, n: NewVerification): Promise<{ eventId: string }> {
+  const eventId = randomUUID();
+  await sql`
+    WITH v AS (
+      INSERT INTO verifications (id, tenant_id, purpose, ticket_id, secret_id, agent_id, agent_label, requester_key, requester_label,
+                                 method, state, contact_source, policy_version, expires_at, last_event_id)
+      VALUES (${n.id}, ${n.tenantId}, ${n.purpose}, ${n.ticketId}, ${n.secretId}, ${n.agentId}, ${n.agentLabel}, ${n.requesterKey},
+              ${n.requesterLabel}, ${n.method}, 'started', ${n.contactSource}, ${n.policyVersion},
+              now() + make_interval(secs => ${n.timeoutSeconds}), ${eventId})
+      RETURNING *
+    ) ${recordTail(eventId, AUDIT_TYPES.started, noteFacts(), auditData())}`.execute(db);
+  return { eventId };
+}
+
+/** The unique violation insertVerification raises for a second open verification. */
+export const isOpenVerificationConflict = (err: unknown): boolean =>
+  (err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'verifications_one_open_uq';
+
+export interface IdpAccepted {
+  /** `waiting` when the caller now has something to do; `started` while a link is still to be sent. */
+  state: 'started' | 'waiting';
+  binding: Binding | null;
+  idpRef: string;
+  providerState: Record<string, unknown>;
   /** Push methods: first poll now. */
   isPolled: boolean;
 }
 
-/** `verification.started` (or `.failed` when the IdP refused to start) with its note and NOTIFY, in one statement. */
-export async function insertVerification(db: Db, n: NewVerification): Promise<{ eventId: string }> {
-  const eventId = randomUUID();
-  const type = n.state === 'failed' ? AUDIT_TYPES.failed : AUDIT_TYPES.started;
-  await sql`
+/**
+ * The IdP took the request: what it answered (binding, transaction, provider state) lands on the
+ * reserved row, and the sidebar hears it. Only a row still `started` changes: when the agent
+ * cancelled meanwhile this answers false and the caller cancels at the IdP.
+ */
+export async function markAccepted(db: Db, tenantId: string, id: string, a: IdpAccepted): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
     WITH v AS (
-      INSERT INTO verifications (id, tenant_id, purpose, ticket_id, secret_id, agent_id, agent_label, requester_key, requester_label,
-                                 method, state, binding, reason, idp_ref, provider_state, policy_version, expires_at,
-                                 finished_at, next_poll_at, last_event_id)
-      VALUES (${n.id}, ${n.tenantId}, ${n.purpose}, ${n.ticketId}, ${n.secretId}, ${n.agentId}, ${n.agentLabel}, ${n.requesterKey},
-              ${n.requesterLabel}, ${n.method}, ${n.state}, ${n.binding ? JSON.stringify(n.binding) : null}::jsonb, ${n.reason},
-              ${n.idpRef}, ${JSON.stringify(n.providerState)}::jsonb, ${n.policyVersion},
-              now() + make_interval(secs => ${n.timeoutSeconds}),
-              ${n.state === 'failed' ? sql`now()` : sql`NULL`}, ${n.isPolled && n.state !== 'failed' ? sql`now()` : sql`NULL`}, ${eventId})
-      RETURNING *
-    ) ${recordTail(eventId, type, noteFacts(), auditData())}`.execute(db);
-  return { eventId };
+      UPDATE verifications
+         SET state = ${a.state}, binding = ${a.binding ? JSON.stringify(a.binding) : null}::jsonb, idp_ref = ${a.idpRef},
+             provider_state = ${JSON.stringify(a.providerState)}::jsonb, next_poll_at = ${a.isPolled ? sql`now()` : sql`NULL`}
+       WHERE tenant_id = ${tenantId} AND id = ${id} AND state = 'started'
+      RETURNING id, tenant_id, ticket_id
+    )
+    SELECT v.id, pg_notify(${NOTIFY_CHANNEL}, json_build_object('t', v.tenant_id, 'k', v.ticket_id, 'v', v.id)::text) FROM v`.execute(db);
+  return rows.length > 0;
+}
+
+/**
+ * This agent's open verifications on this ticket whose time is up but which no poller has closed
+ * yet: recorded as timed out (audit, note) so a new start is not refused for a dead attempt.
+ */
+export async function closeExpiredOpen(db: Db, tenantId: string, ticketId: string, agentId: string): Promise<number> {
+  const expired = await db
+    .selectFrom('verifications')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('ticket_id', '=', ticketId)
+    .where('agent_id', '=', agentId)
+    .where('purpose', '=', 'caller')
+    .where('state', 'in', ['started', 'waiting'])
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .execute();
+  let closed = 0;
+  for (const { id } of expired) {
+    if (await recordOutcome(db, tenantId, id, { state: 'timed_out', reason: 'The caller did not answer in time.' })) closed += 1;
+  }
+  return closed;
 }
 
 /** started → waiting once a link has been sent (no audit event of its own: `started` already says it). */
@@ -372,17 +424,35 @@ export async function schedulePoll(db: Db, tenantId: string, id: string, delayMs
      WHERE tenant_id = ${tenantId} AND id = ${id} AND state IN ('started', 'waiting')`.execute(db);
 }
 
-/** An open verification this agent already has on this ticket (one at a time). */
-export async function findOpen(db: Db, tenantId: string, ticketId: string, agentId: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('verifications')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('ticket_id', '=', ticketId)
-    .where('agent_id', '=', agentId)
-    .where('purpose', '=', 'caller')
-    .where('state', 'in', ['started', 'waiting'])
-    .where('expires_at', '>', sql<Date>`now()`)
-    .executeTakeFirst();
-  return row?.id;
+/**
+ * Seconds until another recipient sign-in may start for this secret, or null when it may start now:
+ * at most `max` per `windowSeconds` per secret. Takes a per-secret advisory lock for the rest of the
+ * transaction, so racing requests count each other.
+ */
+export async function recipientStartsBlocked(trx: Tx, tenantId: string, secretId: string, max: number, windowSeconds: number): Promise<number | null> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`recipient:${tenantId}:${secretId}`}, 0))`.execute(trx);
+  const { rows } = await sql<{ n: number; oldest: Date | null }>`
+    SELECT count(*)::int AS n, min(started_at) AS oldest FROM (
+      SELECT started_at FROM verifications
+       WHERE tenant_id = ${tenantId} AND secret_id = ${secretId} AND purpose = 'recipient'
+         AND started_at > now() - make_interval(secs => ${windowSeconds})
+       ORDER BY started_at DESC LIMIT ${max}) recent`.execute(trx);
+  const row = rows[0]!;
+  if (row.n < max || !row.oldest) return null;
+  return Math.max(1, Math.ceil((row.oldest.getTime() + windowSeconds * 1000 - Date.now()) / 1000));
+}
+
+/**
+ * A link callback takes the verification for itself before it asks the IdP (one code exchange per
+ * link, whatever the browser, a scanner or an attacker sends at once). Uses the poll lease, so the
+ * poller leaves the row alone meanwhile; recording the outcome releases it. false: another request
+ * holds it, or it is no longer open.
+ */
+export async function claimForCallback(db: Db, tenantId: string, id: string, leaseMs: number): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    UPDATE verifications SET poll_lease_until = now() + make_interval(secs => ${leaseMs / 1000})
+     WHERE tenant_id = ${tenantId} AND id = ${id} AND state IN ('started', 'waiting')
+       AND (poll_lease_until IS NULL OR poll_lease_until <= now())
+    RETURNING id`.execute(db);
+  return rows.length > 0;
 }

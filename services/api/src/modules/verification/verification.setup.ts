@@ -4,7 +4,9 @@ import { createConnector } from '../../helpdesks';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import { createProviders } from '../idps/providers';
+import { createRequesterKeyring } from '../../lib/requester-key';
 import type { Keyring } from '../keys/keyring';
+import { createTenantKeys } from '../keys/tenant-keys';
 import { loadPolicy } from '../policy/load-policy';
 import type { TenantsService } from '../tenants/tenants.service';
 import { createTenantsService } from '../tenants/tenants.service';
@@ -45,6 +47,7 @@ export function setupVerification(s: VerificationSetupDeps): VerificationRuntime
   const deps: VerificationDeps = {
     db: s.db,
     keyring: s.keyring,
+    requesterKeys: createRequesterKeyring(s.keyring, createTenantKeys(s.db, s.keyring)),
     logger: s.logger,
     metrics: s.metrics,
     providersFor,

@@ -1,6 +1,7 @@
 import {
   BindingSchema,
   type Binding,
+  type ContactSource,
   type Verification,
   type VerificationMethod,
   type VerificationState,
@@ -57,6 +58,8 @@ export interface VerificationRow {
   finishedAt: Date | null;
   validUntil: Date | null;
   lastEventId: string | null;
+  /** Where a callback code's number came from (callback methods only). */
+  contactSource: ContactSource | null;
   override: {
     requestedById: string;
     requestedByLabel: string;
@@ -86,7 +89,7 @@ export function toView(r: VerificationRow): Verification {
     validUntil: r.state === 'verified' || r.state === 'overridden' ? (r.validUntil?.toISOString() ?? null) : null,
     agentLabel: r.agentLabel,
     requesterLabel: r.requesterLabel,
-    binding: r.binding,
+    binding: r.binding?.kind === 'callback_code' && r.contactSource ? { ...r.binding, source: r.contactSource } : r.binding,
     reason: r.reason,
     isFraudSuspected: r.isFraudSuspected,
     idpRef: shortRef(r.idpRef),

@@ -111,7 +111,8 @@ export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions
     async resolveUser(requester) {
       const email = requester.email?.trim();
       if (!email) return undefined;
-      return { ref: email.toLowerCase(), email, phone: requester.phone };
+      // No phone: the sign-in provider holds no directory profile we read, and a desk number must never pass for an IdP one.
+      return { ref: email.toLowerCase(), email, phone: null };
     },
 
     async listMethods(user) {
