@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdpConfigSchema, type IdpConfig, type Verification } from '@vouchsafe/contracts';
 import { startGraphStandIn, startOidcPeer, type NextLogin, type OidcPeer, type StartedGraphStandIn } from '@vouchsafe/test-support/idps';
@@ -136,7 +137,7 @@ describe('Microsoft Entra: the object id Graph finds for the email on record', (
 
     const b = await openAs(w, ticketFor('omar.other@customer.test'));
     const second = await startLink(b);
-    await answer(entra, second.link, { oid: crypto.randomUUID() });
+    await answer(entra, second.link, { oid: randomUUID() });
     expect(await settled(b, second.v.id)).toMatchObject({ state: 'failed', reason: 'Someone other than the ticket’s requester signed in.' });
     const rows = await w.t.db.selectFrom('audit_events').select('data').where('type', 'like', 'verification.%').execute();
     expect(JSON.stringify(rows)).not.toContain(entra.account(email)!.oid);
