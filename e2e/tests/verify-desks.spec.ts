@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { newTicket } from './support/desks';
 import { openTicket } from './support/sidebar-flow';
@@ -5,6 +6,7 @@ import {
   enrol,
   expectMaskedVerificationNote,
   expectView,
+  nextOidcLogin,
   oidcSignIn,
   oktaPushOn,
   openMailedLink,
@@ -16,7 +18,8 @@ import {
 } from './support/verify';
 
 // Verify caller from the other two desks, one method end to end each (the Zendesk spec covers every method):
-// ServiceNow with a Microsoft Entra-flavoured OIDC peer (Conditional Access auth context in `acrs`), Jira Service
+// ServiceNow with a Microsoft Entra-flavoured OIDC peer (Conditional Access auth context in `acrs`; the requester is the
+// object id the Microsoft Graph stand-in finds for the email on record), Jira Service
 // Management (Forge bridge: the sidebar polls instead of streaming) with Okta Verify.
 
 test('ServiceNow: Entra sign-in link with the auth context → verified and a work note', async ({ page, context, browser, request }) => {
@@ -53,6 +56,25 @@ test('ServiceNow: Entra sign-in without MFA (no auth context in acrs) → failur
     await customer.close();
   }
   await expectView(page, 'failed');
+});
+
+test('ServiceNow: another Entra account with the requester’s email (another oid) → failure', async ({ page, context, browser, request }) => {
+  const ticket = await newTicket(request, 'servicenow', 'Entra lookalike account');
+  await enrol(request, ticket);
+  await openTicket(page, ticket);
+  await startMethod(page, 'oidc');
+  await expectView(page, 'waiting');
+  // The id_token names the requester's email but another directory object than the one Graph found for them.
+  await nextOidcLogin(request, { oid: randomUUID() }, 'entra');
+  const phone = await openPhone(context);
+  const customer = await openMailedLink(browser, phone, ticket);
+  try {
+    await oidcSignIn(customer.page);
+  } finally {
+    await customer.close();
+  }
+  await expectView(page, 'failed');
+  await expect(verifySection(page)).toContainText('Someone other than the ticket’s requester signed in.');
 });
 
 test('Jira: Okta Verify push approved on the phone → verified and an internal comment', async ({ page, context, request }) => {

@@ -193,7 +193,9 @@ test.describe('OIDC sign-in link', () => {
     { name: 'a stale auth_time (signed in an hour ago)', login: { authTimeOffsetSeconds: -3600 } },
     { name: 'a different person (wrong subject)', login: { email: 'priya.natarajan@customer.test' } },
     { name: 'no MFA claim', login: { amr: ['pwd'] } },
-  ]) {
+    // An account at the IdP with the requester's email that the IdP never verified (self-service sign-up).
+    { name: 'an unverified email (email_verified: false)', login: { emailVerified: false }, reason: 'email_verified is not true' },
+  ] as Array<{ name: string; login: Parameters<typeof nextOidcLogin>[1]; reason?: string }>) {
     test(`${c.name} → failure`, async ({ page, context, browser, request }) => {
       const ticket = await zendeskTicket(request, `OIDC: ${c.name}`);
       await openTicket(page, ticket);
@@ -208,6 +210,7 @@ test.describe('OIDC sign-in link', () => {
         await customer.close();
       }
       await expectView(page, 'failed');
+      if (c.reason) await expect(verifySection(page)).toContainText(c.reason);
       await expect(verifySection(page).locator('[data-badge="verified"]')).toHaveCount(0);
       await verificationNote(request, 'zendesk', ticket, 'Caller verification FAILED');
     });

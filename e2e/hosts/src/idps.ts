@@ -8,6 +8,7 @@ import {
   OKTA_TEST_API_TOKEN,
   createDuoStandIn,
   duoPromptUrlAt,
+  startGraphStandIn,
   startOidcPeer,
   startOktaStandIn,
   startTwilioStandIn,
@@ -17,6 +18,7 @@ import {
   type OidcPeer,
   type OktaOutcome,
   type OktaScript,
+  type StartedGraphStandIn,
   type StartedOktaStandIn,
   type StartedTwilioStandIn,
 } from '@vouchsafe/test-support/idps';
@@ -25,7 +27,8 @@ import type { RegisteredTenant } from './register';
 /**
  * The identity-provider stand-ins next to the desk stand-ins, for the e2e run and the demo desk: Okta, Duo (Auth API +
  * Universal Prompt, reached by the API through in-process interception), two real OIDC peers (generic and
- * Entra-flavoured) and Twilio Verify. `configure()` registers them as each desk tenant's IdP connections with a policy;
+ * Entra-flavoured, the latter with a Microsoft Graph stand-in over the same directory for the oid lookup) and Twilio
+ * Verify. `configure()` registers them as each desk tenant's IdP connections with a policy;
  * `phoneRouter` serves the simulated phone (pending pushes with Approve / Deny, codes sent, links sent); `controlRouter`
  * lets Playwright workers enrol people and script outcomes (tests only).
  */
@@ -37,6 +40,8 @@ export interface IdpUrls {
   oidc: string;
   /** Entra-flavoured peer: control routes at `url`, issuer `<url>/<tenant>/v2.0`. */
   entra: string;
+  /** Microsoft Graph stand-in (the Entra directory lookup). */
+  graph: string;
   twilio: string;
   /** The Duo API host the SDKs call (rerouted to `duo`). */
   duoApiHost: string;
@@ -59,6 +64,8 @@ export interface IdpStandIns {
   readonly duo: DuoStandIn;
   readonly oidc: OidcPeer;
   readonly entra: OidcPeer;
+  /** Microsoft Graph over the Entra peer's accounts: the API finds the requester's object id there. */
+  readonly graph: StartedGraphStandIn;
   readonly twilio: StartedTwilioStandIn;
   /** What the API process needs: `node --import` the Duo interception, with the stand-in's URL in its environment. */
   readonly api: { imports: string[]; env: Record<string, string> };
@@ -66,7 +73,7 @@ export interface IdpStandIns {
   allowCallbacks(apiUrls: readonly string[]): void;
   /** PUTs each desk tenant's IdP connections and policy through the admin API. */
   configure(opts: { apiUrl: string; apiToken: string; tenants: readonly RegisteredTenant[]; policies: Partial<Record<Desk, VerificationPolicyInput>> }): Promise<void>;
-  /** Makes `person` known to Okta (push factor enrolled 30 days ago), Duo and both OIDC peers. */
+  /** Makes `person` known to Okta (push factor enrolled 30 days ago), Duo and both OIDC peers (and so to Graph). */
   enroll(person: Enrolment): void;
   /** `/__control/idps/*` (tests only). */
   controlRouter(): Router;
@@ -88,13 +95,16 @@ export interface IdpStandInsOptions {
   duoPort?: number;
 }
 
-/** The IdP connections each desk tenant gets. Zendesk has every method; ServiceNow Entra + Okta (private key); Jira Okta + Duo. */
-export function idpConfigsFor(desk: Desk, s: Pick<IdpStandIns, 'okta' | 'duo' | 'oidc' | 'entra' | 'twilio'>, oktaKey?: IdpConfig): IdpConfig[] {
+/**
+ * The IdP connections each desk tenant gets. Zendesk has every method; ServiceNow Entra (matched on the object id
+ * Graph finds for the requester) + Okta (private key); Jira Okta + Duo.
+ */
+export function idpConfigsFor(desk: Desk, s: Pick<IdpStandIns, 'okta' | 'duo' | 'oidc' | 'entra' | 'graph' | 'twilio'>, oktaKey?: IdpConfig): IdpConfig[] {
   const okta: IdpConfig = { kind: 'okta', orgUrl: s.okta.url, auth: { apiToken: OKTA_TEST_API_TOKEN } };
   const duo = s.duo.config as IdpConfig;
   const twilio = s.twilio.config as IdpConfig;
   if (desk === 'zendesk') return [okta, duo, s.oidc.idpConfig({ client: 'basic' }) as IdpConfig, twilio];
-  if (desk === 'servicenow') return [oktaKey ?? okta, s.entra.idpConfig({ client: 'post', subjectClaim: 'preferred_username' }) as IdpConfig, twilio];
+  if (desk === 'servicenow') return [oktaKey ?? okta, s.entra.idpConfig({ client: 'post', graph: s.graph.config }) as IdpConfig, twilio];
   return [okta, duo];
 }
 
@@ -127,10 +137,16 @@ export async function startIdpStandIns(opts: IdpStandInsOptions = {}): Promise<I
   const duoServer = await listen(duoApp, opts.duoPort);
   const oidc = await startOidcPeer({ flavor: 'generic' });
   const entra = await startOidcPeer({ flavor: 'entra' });
+  // The app registration ServiceNow's connection uses (`post`) is granted User.Read.All.
+  const graph = await startGraphStandIn({
+    tenantId: entra.tenantId,
+    clients: [{ clientId: entra.clients.post.clientId, clientSecret: entra.clients.post.clientSecret ?? '' }],
+    directory: () => entra.directoryUsers(),
+  });
   const twilio = await startTwilioStandIn();
   const oktaServiceApp = okta.createServiceApp({ scopes: ['okta.users.read', 'okta.users.manage'] });
 
-  const urls: IdpUrls = { okta: okta.url, duo: duoServer.url, oidc: oidc.url, entra: entra.url, twilio: twilio.url, duoApiHost: duo.apiHost };
+  const urls: IdpUrls = { okta: okta.url, duo: duoServer.url, oidc: oidc.url, entra: entra.url, graph: graph.url, twilio: twilio.url, duoApiHost: duo.apiHost };
 
   function enroll(p: Enrolment): void {
     const email = p.email.trim().toLowerCase();
@@ -221,6 +237,7 @@ export async function startIdpStandIns(opts: IdpStandInsOptions = {}): Promise<I
     duo,
     oidc,
     entra,
+    graph,
     twilio,
     api: { imports: [DUO_INTERCEPT_MODULE], env: { [DUO_STANDIN_ENV]: duoServer.url } },
     allowCallbacks(apiUrls) {
@@ -235,7 +252,7 @@ export async function startIdpStandIns(opts: IdpStandInsOptions = {}): Promise<I
       };
       for (const tenant of tenants) {
         const slug = encodeURIComponent(tenant.slug);
-        for (const config of idpConfigsFor(tenant.desk, { okta, duo, oidc, entra, twilio }, oktaKey)) {
+        for (const config of idpConfigsFor(tenant.desk, { okta, duo, oidc, entra, graph, twilio }, oktaKey)) {
           await put(`${base}/api/v1/admin/tenants/${slug}/idp/${config.kind}`, apiToken, config);
         }
         const policy = policies[tenant.desk];
@@ -250,6 +267,7 @@ export async function startIdpStandIns(opts: IdpStandInsOptions = {}): Promise<I
         okta.close(),
         oidc.close(),
         entra.close(),
+        graph.close(),
         twilio.close(),
         new Promise<void>((resolve) => {
           duo.state.dispose();

@@ -27,6 +27,7 @@ export interface IdpUrls {
   duo: string;
   oidc: string;
   entra: string;
+  graph: string;
   twilio: string;
   duoApiHost: string;
 }
@@ -58,10 +59,23 @@ export async function enrol(request: APIRequestContext, ticket: StandInTicket, o
   expect(res.status(), await res.text()).toBe(204);
 }
 
-/** Claims of the next sign-in at an OIDC peer (one-shot): amr, acr, acrs, auth_time offset, who signs in. */
+/**
+ * Claims of the next sign-in at an OIDC peer (one-shot): amr, acr, acrs, auth_time offset, who signs in, and
+ * email_verified (generic) or another directory object / tenant (Entra `oid` / `tid`).
+ */
 export async function nextOidcLogin(
   request: APIRequestContext,
-  login: { email?: string; amr?: string[]; acr?: string; acrs?: string[]; authTimeOffsetSeconds?: number; deny?: boolean },
+  login: {
+    email?: string;
+    amr?: string[];
+    acr?: string;
+    acrs?: string[];
+    authTimeOffsetSeconds?: number;
+    deny?: boolean;
+    emailVerified?: boolean | string | null;
+    oid?: string;
+    tid?: string;
+  },
   peer: 'oidc' | 'entra' = 'oidc',
 ): Promise<void> {
   const res = await request.post(`${deskUrl()}/__control/idps/next-login`, { data: { peer, login } });

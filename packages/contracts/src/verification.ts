@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OIDC_SUBJECT_CLAIMS, oidcIdentityIssues } from './oidc-identity';
 
 /**
  * Verify caller: methods, live states, policy and IdP configuration. An agent can start, cancel,
@@ -223,9 +224,23 @@ export const IdpConfigSchema = z.discriminatedUnion('kind', [
       clientId: z.string().min(1).max(200),
       clientSecret: z.string().min(1).max(500).optional(),
       flavor: z.enum(['entra', 'generic']).default('generic'),
-      /** Which id_token claim must equal the requester's email on record. */
-      subjectClaim: z.enum(['email', 'preferred_username', 'upn', 'sub']).default('email'),
+      /**
+       * How the id_token names the requester (oidc-identity.ts): generic `email` (only with email_verified: true),
+       * entra `oid` (+ `tid`), looked up in Microsoft Graph. The other values only keep old stored connections
+       * parseable: registration refuses them (IdpRegistrationSchema) and verification fails closed.
+       */
+      subjectClaim: z.enum(OIDC_SUBJECT_CLAIMS).default('email'),
       scopes: z.array(z.string().max(100)).default(['openid', 'email', 'profile']),
+      /** Entra: overrides of where Microsoft Graph is reached, for stand-ins only (VOUCHSAFE_ALLOW_INSECURE_HELPDESKS). */
+      graph: z
+        .object({
+          /** Default https://graph.microsoft.com. */
+          baseUrl: HttpsUrl.optional(),
+          /** Client-credentials token endpoint; default the issuer's token endpoint (its discovery document). */
+          tokenUrl: HttpsUrl.optional(),
+        })
+        .strict()
+        .optional(),
     })
     .strict(),
   z
@@ -240,4 +255,13 @@ export const IdpConfigSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 export type IdpConfig = z.infer<typeof IdpConfigSchema>;
+
+/**
+ * What an admin may register (PUT …/idp/:kind, `vouchsafe tenant idp set`): IdpConfigSchema plus the rules that a
+ * stored connection may break (they fail closed at verification instead, so stored configs always parse).
+ */
+export const IdpRegistrationSchema = IdpConfigSchema.superRefine((config, ctx) => {
+  if (config.kind !== 'oidc') return;
+  for (const issue of oidcIdentityIssues(config)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+});
 export type IdpKind = IdpConfig['kind'];

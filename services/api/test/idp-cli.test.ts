@@ -38,6 +38,13 @@ describe('vouchsafe tenant idp / policy', () => {
     expect(bad.stderr).toContain('accountSid');
     expect(bad.stderr).not.toContain('cli-twilio-token-123');
 
+    // An Entra connection matching on a claim people can change is refused before anything is sent (S11).
+    const entra = { kind: 'oidc', flavor: 'entra', issuer: 'http://127.0.0.1:9/6f1c2a4e-0000-4000-8000-0000000e47a1/v2.0', clientId: 'app', clientSecret: 'cli-entra-secret-42', subjectClaim: 'upn' };
+    const unsafe = await w.cli(['tenant', 'idp', 'set', 'acme-zendesk'], JSON.stringify(entra));
+    expect(unsafe.code).toBe(1);
+    expect(unsafe.stderr).toContain('subjectClaim must be "oid" for flavor "entra"');
+    expect(unsafe.stderr).not.toContain('cli-entra-secret-42');
+
     const removed = await w.cli(['tenant', 'idp', 'remove', 'acme-zendesk', 'twilio']);
     expect(removed.code).toBe(0);
     const again = await w.cli(['tenant', 'idp', 'remove', 'acme-zendesk', 'twilio']);

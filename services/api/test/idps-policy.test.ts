@@ -33,7 +33,8 @@ const duo: IdpConfig = {
   secretKey: DUO_SKEY,
   universal: { clientId: 'DIYYYYYYYYYYYYYYYYYY', clientSecret: DUO_UNIVERSAL_SECRET },
 };
-const oidc = { kind: 'oidc', issuer: 'https://login.example.com/tenant/v2.0', clientId: 'client-1', clientSecret: OIDC_SECRET, flavor: 'entra' } as const;
+const ENTRA_TENANT = '6f1c2a4e-0000-4000-8000-0000000e47a1';
+const oidc = { kind: 'oidc', issuer: `https://login.example.com/${ENTRA_TENANT}/v2.0`, clientId: 'client-1', clientSecret: OIDC_SECRET, flavor: 'entra', subjectClaim: 'oid' } as const;
 const twilio: IdpConfig = { kind: 'twilio', accountSid: `AC${'a'.repeat(32)}`, authToken: TWILIO_TOKEN, serviceSid: `VA${'b'.repeat(32)}` };
 
 const put = (app: TestApp, slug: string, kind: string, body: unknown) => api(app.url, 'PUT', `/api/v1/admin/tenants/${slug}/idp/${kind}`, body, auth);
@@ -76,7 +77,7 @@ describe('IdP connections', () => {
     expect(list.json.idps.map((i: { kind: string }) => i.kind)).toEqual(['duo', 'oidc', 'okta', 'twilio']);
     expect(list.json.idps[2].settings).toEqual({ orgUrl: 'http://localhost:4711', auth: 'api_token' });
     expect(list.json.idps[0].settings).toMatchObject({ apiHost: duo.kind === 'duo' ? duo.apiHost : '', hasUniversalPrompt: true });
-    expect(list.json.idps[1].settings).toMatchObject({ flavor: 'entra', subjectClaim: 'email', hasClientSecret: true });
+    expect(list.json.idps[1].settings).toMatchObject({ flavor: 'entra', subjectClaim: 'oid', hasClientSecret: true });
     const other = await api(t.url, 'GET', '/api/v1/admin/tenants/acme-servicenow/idp', undefined, auth);
     expect(other.json.idps).toEqual([]);
     const text = JSON.stringify(list.json);
@@ -100,7 +101,7 @@ describe('IdP connections', () => {
     const zd = await tenantId('acme-zendesk');
     const sn = await tenantId('acme-servicenow');
     expect(await loadIdpConfig(t.db, t.keyring, zd, 'okta')).toEqual(okta);
-    expect(await loadIdpConfig(t.db, t.keyring, zd, 'oidc')).toMatchObject({ ...oidc, subjectClaim: 'email', scopes: ['openid', 'email', 'profile'] });
+    expect(await loadIdpConfig(t.db, t.keyring, zd, 'oidc')).toMatchObject({ ...oidc, scopes: ['openid', 'email', 'profile'] });
     expect(await loadIdpConfig(t.db, t.keyring, sn, 'okta')).toBeUndefined();
     const row = await t.db.selectFrom('tenant_idps').selectAll().where('tenant_id', '=', zd).where('kind', '=', 'okta').executeTakeFirstOrThrow();
     const sealed = { format: row.credentials_format, kid: row.credentials_kid, wrappedKey: row.credentials_wrapped_key, ciphertext: row.credentials_ciphertext };
@@ -137,7 +138,9 @@ describe('IdP connections', () => {
     const cases: [IdpConfig, string][] = [
       [okta, 'orgUrl'],
       [{ ...okta, orgUrl: 'https://127.0.0.1:8443' }, 'orgUrl'],
-      [{ ...oidc, issuer: 'http://login.example.com' } as IdpConfig, 'issuer'],
+      [{ ...oidc, issuer: `http://login.example.com/${ENTRA_TENANT}/v2.0` } as IdpConfig, 'issuer'],
+      [{ ...oidc, graph: { baseUrl: 'https://graph.example.test' } } as IdpConfig, 'graph.baseUrl'],
+      [{ ...oidc, graph: { tokenUrl: 'https://login.example.test/token' } } as IdpConfig, 'graph.tokenUrl'],
       [{ ...duo, apiHost: 'localhost:9999' } as IdpConfig, 'apiHost'],
       [{ ...duo, apiHost: 'api-1234.evil.example' } as IdpConfig, 'apiHost'],
       [{ ...twilio, baseUrl: 'https://twilio.example.test' } as IdpConfig, 'baseUrl'],

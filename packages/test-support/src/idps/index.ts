@@ -15,5 +15,8 @@ export * from './duo';
 // OIDC / Entra: a real oidc-provider 8 peer (login page with MFA checkbox, per-test claims, HTTP sign-in driver).
 export * from './oidc';
 
+// Microsoft Graph (with the identity platform's client-credentials token endpoint): the Entra user lookup.
+export * from './graph';
+
 // Twilio Verify v2: Verifications + VerificationCheck + cancel, sent codes for the phone page at /__phone/twilio/messages.
 export * from './twilio';

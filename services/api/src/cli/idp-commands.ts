@@ -1,4 +1,4 @@
-import { IdpConfigSchema, VerificationPolicySchema } from '@vouchsafe/contracts';
+import { IdpRegistrationSchema, VerificationPolicySchema } from '@vouchsafe/contracts';
 import { CliError, type Out } from './cli-support';
 import { verificationAdminClient } from './http-client';
 import { readTenantDefinition, type TenantCommandOptions } from './tenant-commands';
@@ -22,7 +22,7 @@ const needSlug = (slug: string | undefined, usage: string): string => {
 
 export async function idpSetCommand(opts: TenantCommandOptions & { slug: string | undefined; file: string | undefined }, out: Out, stdin: NodeJS.ReadableStream = process.stdin): Promise<void> {
   const slug = needSlug(opts.slug, 'tenant idp set SLUG --file F');
-  const parsed = IdpConfigSchema.safeParse(await readTenantDefinition(opts.file, opts.cwd, stdin, 'IdP connection'));
+  const parsed = IdpRegistrationSchema.safeParse(await readTenantDefinition(opts.file, opts.cwd, stdin, 'IdP connection'));
   // Paths and rule messages only: never echo the values (they include secrets).
   if (!parsed.success) throw new CliError(`The IdP connection is not valid: ${issuesOf(parsed.error.issues)}.`);
   await verificationAdminClient(opts.api, opts.token).setIdp(slug, parsed.data);

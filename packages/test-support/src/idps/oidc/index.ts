@@ -1,3 +1,11 @@
-export type { NextLogin, OidcFlavor } from './oidc.interaction';
-export { startOidcPeer, type OidcPeer, type OidcPeerClient, type OidcPeerIdpConfig, type OidcPeerOptions, type PeerRequest } from './oidc.peer';
+export type { NextLogin, OidcFlavor, PeerAccount } from './oidc.interaction';
+export {
+  startOidcPeer,
+  type OidcPeer,
+  type OidcPeerClient,
+  type OidcPeerDirectoryUser,
+  type OidcPeerIdpConfig,
+  type OidcPeerOptions,
+  type PeerRequest,
+} from './oidc.peer';
 export type { SignInForm } from './oidc.sign-in';

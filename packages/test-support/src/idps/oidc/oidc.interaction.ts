@@ -13,6 +13,15 @@ export interface NextLogin {
   acr?: string;
   /** Entra `acrs`. Default: the auth contexts the client asked for in `claims` when MFA was done, else none. */
   acrs?: string[];
+  /**
+   * `email_verified` in the id_token, as given (a string too, to test strictness); `null` leaves the claim out.
+   * Default: generic `true` (the peer's accounts are verified); entra none (Entra never sends it).
+   */
+  emailVerified?: boolean | string | null;
+  /** Entra `oid`: another directory object than the account's own (someone else with the same email). */
+  oid?: string;
+  /** Entra `tid`: another directory than the peer's. */
+  tid?: string;
   /** auth_time = now + this (negative = a sign-in that happened earlier). Default 0. */
   authTimeOffsetSeconds?: number;
   /** The user refuses: the client gets `error=access_denied`. */
@@ -21,8 +30,18 @@ export interface NextLogin {
 
 export interface PeerAccount {
   accountId: string;
+  /** Entra object id (a GUID, random per peer and account; Microsoft Graph's user `id`). */
+  oid: string;
   email: string;
   name: string;
+}
+
+/** Per-login claim choices carried from the login form to the id_token (see NextLogin). */
+export interface LoginExtras {
+  acrs?: string[];
+  emailVerified?: boolean | string | null;
+  oid?: string;
+  tid?: string;
 }
 
 export interface InteractionContext {
@@ -31,8 +50,8 @@ export interface InteractionContext {
   findAccountByEmail(email: string): PeerAccount | undefined;
   takeNextLogin(): NextLogin | undefined;
   peekNextLogin(): NextLogin | undefined;
-  /** Extra claims (acrs) for the account's next id_token. */
-  setLoginExtras(accountId: string, extras: { acrs?: string[] }): void;
+  /** Extra claims (acrs, email_verified, oid, tid) for the account's next id_token. */
+  setLoginExtras(accountId: string, extras: LoginExtras): void;
 }
 
 const escape = (value: string): string =>
@@ -123,7 +142,12 @@ export function createInteractionRouter(ctx: InteractionContext): Router {
       const didMfa = body.mfa === 'yes';
       const amr = chosen?.amr ?? (ctx.flavor === 'generic' ? (didMfa ? ['pwd', 'mfa'] : ['pwd']) : undefined);
       const acrs = chosen?.acrs ?? (didMfa ? requestedAcrs(details.params.claims) : []);
-      ctx.setLoginExtras(account.accountId, { acrs: acrs.length > 0 ? acrs : undefined });
+      ctx.setLoginExtras(account.accountId, {
+        acrs: acrs.length > 0 ? acrs : undefined,
+        ...(chosen && 'emailVerified' in chosen ? { emailVerified: chosen.emailVerified } : {}),
+        ...(chosen?.oid ? { oid: chosen.oid } : {}),
+        ...(chosen?.tid ? { tid: chosen.tid } : {}),
+      });
       const login: Record<string, unknown> = {
         accountId: account.accountId,
         ts: Math.floor(Date.now() / 1000) + (chosen?.authTimeOffsetSeconds ?? 0),

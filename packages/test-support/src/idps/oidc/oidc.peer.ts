@@ -5,12 +5,16 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { DeskState } from '../../desks/desk.state';
 import { createPeerAdapter } from './oidc.adapter';
-import { createInteractionRouter, type NextLogin, type OidcFlavor, type PeerAccount } from './oidc.interaction';
+import { createInteractionRouter, type LoginExtras, type NextLogin, type OidcFlavor, type PeerAccount } from './oidc.interaction';
 import { loadOidcProvider, type OidcKoaContext, type OidcProviderInstance } from './oidc-provider.module';
 import { signInOverHttp, type SignInForm } from './oidc.sign-in';
 
 export interface OidcPeerOptions {
-  /** 'entra': issuer `<base>/<tenant id>/v2.0`, `acrs` from the claims request, no `amr`. Default 'generic'. */
+  /**
+   * 'entra': issuer `<base>/<tenant id>/v2.0`; id_tokens as Entra v2 makes them: `oid` (with the profile scope), `tid`,
+   * `ver`, `acrs` from the claims request, `email` (optional claim), no `amr` and no `email_verified`.
+   * 'generic' (default): `email` with `email_verified: true`, `amr`.
+   */
   flavor?: OidcFlavor;
   /** Accounts besides the desk stand-ins' seeded requesters (Priya, Lukas, Amara). */
   accounts?: Array<{ email: string; name?: string }>;
@@ -33,8 +37,20 @@ export interface OidcPeerIdpConfig {
   clientId: string;
   clientSecret?: string;
   flavor: OidcFlavor;
-  subjectClaim: 'email' | 'preferred_username' | 'upn' | 'sub';
+  subjectClaim: 'email' | 'oid' | 'preferred_username' | 'upn' | 'sub';
   scopes: string[];
+  /** Entra: where the Microsoft Graph stand-in is (startGraphStandIn().config). */
+  graph?: { baseUrl: string; tokenUrl: string };
+}
+
+/** A peer account as Microsoft Graph lists it (the Graph stand-in's `directory`). */
+export interface OidcPeerDirectoryUser {
+  id: string;
+  displayName: string;
+  mail: string;
+  userPrincipalName: string;
+  userType: 'Member';
+  accountEnabled: true;
 }
 
 export interface PeerRequest {
@@ -49,10 +65,17 @@ export interface OidcPeer {
   readonly issuer: string;
   /** `http://127.0.0.1:<port>`: the control routes and the login page live here. */
   readonly url: string;
+  /** The directory (tenant) GUID in an Entra issuer and in `tid`. */
+  readonly tenantId: string;
   readonly clients: { basic: OidcPeerClient; post: OidcPeerClient; public: OidcPeerClient };
-  idpConfig(options?: { client?: 'basic' | 'post' | 'public'; subjectClaim?: OidcPeerIdpConfig['subjectClaim']; scopes?: string[] }): OidcPeerIdpConfig;
+  /** Default subject claim: entra `oid` (give `graph`), generic `email`. */
+  idpConfig(options?: { client?: 'basic' | 'post' | 'public'; subjectClaim?: OidcPeerIdpConfig['subjectClaim']; scopes?: string[]; graph?: OidcPeerIdpConfig['graph'] }): OidcPeerIdpConfig;
   allowRedirectUri(uri: string): void;
   addAccount(email: string, name?: string): void;
+  /** The account with this email (its `oid` is what Graph and the Entra id_token carry). */
+  account(email: string): PeerAccount | undefined;
+  /** Every account as a Microsoft Graph user (a member, enabled, `mail` = `userPrincipalName` = email). */
+  directoryUsers(): OidcPeerDirectoryUser[];
   /** Claims of the next sign-in (one-shot). Over HTTP: POST /__control/next-login with the same JSON. */
   setNextLogin(login: NextLogin): void;
   /** Re-sign the next id_token the token endpoint issues after `edit` (wrong audience, foreign nonce …). */
@@ -98,7 +121,8 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
   const accounts = new Map<string, PeerAccount>();
   const addAccount = (email: string, name?: string): void => {
     const key = email.trim().toLowerCase();
-    accounts.set(key, { accountId: accountIdFor(key), email: email.trim(), name: name ?? email.split('@')[0] ?? email });
+    const existing = accounts.get(key);
+    accounts.set(key, { accountId: accountIdFor(key), oid: existing?.oid ?? randomUUID(), email: email.trim(), name: name ?? email.split('@')[0] ?? email });
   };
   for (const person of SEED_PEOPLE()) addAccount(person.email, person.name);
   for (const extra of options.accounts ?? []) addAccount(extra.email, extra.name);
@@ -128,7 +152,7 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
 
   let nextLogin: NextLogin | undefined;
   let tamper: ((claims: Record<string, unknown>) => Record<string, unknown>) | undefined;
-  const loginExtras = new Map<string, { acrs?: string[] }>();
+  const loginExtras = new Map<string, LoginExtras>();
   const authorizationLog: Array<Record<string, string>> = [];
   const requestLog: PeerRequest[] = [];
 
@@ -150,10 +174,11 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
     jwks: { keys: [jwk] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     conformIdTokenClaims: false,
+    // Entra v2: `tid` and `ver` always, `oid` only with the profile scope (Microsoft's ID token claims reference).
     claims: {
-      openid: ['sub', 'auth_time', 'amr', 'acr'],
+      openid: ['sub', 'auth_time', 'amr', 'acr', ...(flavor === 'entra' ? ['tid', 'ver'] : [])],
       email: ['email', 'email_verified'],
-      profile: ['name', 'preferred_username', ...(flavor === 'entra' ? ['upn', 'tid'] : [])],
+      profile: ['name', 'preferred_username', ...(flavor === 'entra' ? ['upn', 'oid'] : [])],
       acrs: null,
       sid: null,
       iss: null,
@@ -185,13 +210,14 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
         accountId: sub,
         async claims() {
           const extras = loginExtras.get(sub);
+          const emailVerified = extras && 'emailVerified' in extras ? extras.emailVerified : flavor === 'generic' ? true : null;
           return {
             sub,
             email: account.email,
-            email_verified: true,
+            ...(emailVerified !== null && emailVerified !== undefined ? { email_verified: emailVerified } : {}),
             name: account.name,
             preferred_username: account.email,
-            ...(flavor === 'entra' ? { upn: account.email, tid: tenantId } : {}),
+            ...(flavor === 'entra' ? { upn: account.email, oid: extras?.oid ?? account.oid, tid: extras?.tid ?? tenantId, ver: '2.0' } : {}),
             ...(extras?.acrs ? { acrs: extras.acrs } : {}),
           };
         },
@@ -286,6 +312,7 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
     flavor,
     issuer,
     url,
+    tenantId,
     clients,
     idpConfig(config = {}) {
       const client = clients[config.client ?? 'basic'];
@@ -295,12 +322,19 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
         clientId: client.clientId,
         ...('clientSecret' in client ? { clientSecret: client.clientSecret } : {}),
         flavor,
-        subjectClaim: config.subjectClaim ?? (flavor === 'entra' ? 'preferred_username' : 'email'),
+        subjectClaim: config.subjectClaim ?? (flavor === 'entra' ? 'oid' : 'email'),
         scopes: config.scopes ?? ['openid', 'email', 'profile'],
+        ...(config.graph ? { graph: { ...config.graph } } : {}),
       };
     },
     allowRedirectUri: (uri) => void redirectUris.add(uri),
     addAccount,
+    account: (email) => {
+      const found = accounts.get(email.trim().toLowerCase());
+      return found && { ...found };
+    },
+    directoryUsers: () =>
+      [...accounts.values()].map((a) => ({ id: a.oid, displayName: a.name, mail: a.email, userPrincipalName: a.email, userType: 'Member' as const, accountEnabled: true as const })),
     setNextLogin: (login) => {
       nextLogin = { ...login };
     },

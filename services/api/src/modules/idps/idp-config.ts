@@ -43,7 +43,17 @@ export function publicSettings(config: IdpConfig): IdpSettings {
         ...(config.universal ? { universalClientId: config.universal.clientId } : {}),
       };
     case 'oidc':
-      return { issuer: config.issuer, clientId: config.clientId, flavor: config.flavor, subjectClaim: config.subjectClaim, scopes: config.scopes, hasClientSecret: config.clientSecret !== undefined };
+      return {
+        issuer: config.issuer,
+        clientId: config.clientId,
+        flavor: config.flavor,
+        subjectClaim: config.subjectClaim,
+        scopes: config.scopes,
+        hasClientSecret: config.clientSecret !== undefined,
+        // Stand-in overrides (development and tests only): URLs, never credentials.
+        ...(config.graph?.baseUrl ? { graphBaseUrl: config.graph.baseUrl } : {}),
+        ...(config.graph?.tokenUrl ? { graphTokenUrl: config.graph.tokenUrl } : {}),
+      };
     case 'twilio':
       return { accountSid: config.accountSid, serviceSid: config.serviceSid, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}) };
   }
@@ -102,6 +112,9 @@ export function refuseInsecureIdp(config: IdpConfig, allowInsecure: boolean): vo
   if (config.kind === 'oidc' && nonVendorUrl(config.issuer)) issues.push({ path: 'issuer', message: `must be an https issuer URL (http or localhost ${INSECURE_NOTE})` });
   if (config.kind === 'duo' && nonVendorDuoHost(config.apiHost)) issues.push({ path: 'apiHost', message: `must be a Duo API host (api-….duosecurity.com); other hosts ${INSECURE_NOTE}` });
   if (config.kind === 'twilio' && config.baseUrl !== undefined) issues.push({ path: 'baseUrl', message: INSECURE_NOTE });
+  // Microsoft Graph is always https://graph.microsoft.com and its token comes from the issuer's own token endpoint.
+  if (config.kind === 'oidc' && config.graph?.baseUrl !== undefined) issues.push({ path: 'graph.baseUrl', message: INSECURE_NOTE });
+  if (config.kind === 'oidc' && config.graph?.tokenUrl !== undefined) issues.push({ path: 'graph.tokenUrl', message: INSECURE_NOTE });
   if (issues.length > 0) {
     throw new AppError('validation_failed', `The request is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, { issues });
   }

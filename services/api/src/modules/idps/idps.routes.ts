@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { IdpConfigSchema, type IdpKind } from '@vouchsafe/contracts';
+import { IdpRegistrationSchema, type IdpKind } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
 import { bearerAuth, noStore, requireJson } from '../../http/middleware';
 import type { IdpsService } from './idps.service';
@@ -23,7 +23,9 @@ export function idpAdminRoutes(service: IdpsService, opts: { apiTokens: readonly
 
   router.put('/:kind', requireJson, express.json({ limit: '64kb', strict: true }), async (req, res) => {
     const kind = kindOf(req.params.kind);
-    const config = IdpConfigSchema.parse(req.body);
+    // Registration rules on top of the stored shape: e.g. an OIDC connection must identify people by a verified or
+    // immutable claim (422 naming the field).
+    const config = IdpRegistrationSchema.parse(req.body);
     if (config.kind !== kind) {
       throw new AppError('validation_failed', `The request is not valid: kind "${config.kind}" does not match the path (${kind}).`, {
         issues: [{ path: 'kind', message: `must be "${kind}" (the kind in the path)` }],

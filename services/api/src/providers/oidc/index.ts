@@ -1,2 +1,10 @@
+import { clearGraphTokens } from './entra.graph';
+import { clearOidcCaches as clearDiscovery } from './oidc.discovery';
+
 export { createOidcProvider, type OidcProviderOptions, type OidcProviderState } from './oidc.provider';
-export { clearOidcCaches } from './oidc.discovery';
+
+/** Tests: forget cached discovery documents, key sets and Microsoft Graph tokens. */
+export function clearOidcCaches(): void {
+  clearDiscovery();
+  clearGraphTokens();
+}

@@ -11,14 +11,19 @@ export const DEFAULT_OIDC_POLICY: OidcEvidencePolicy = { maxAuthAgeSeconds: 300,
 /** Clock skew we tolerate between the IdP and us, in seconds (also given to jose for exp/iat/nbf). */
 export const CLOCK_SKEW_SECONDS = 30;
 
+/** The claims that may identify the requester (contracts oidc-identity.ts): verified email, or Entra object id. */
+export type IdentityClaim = 'email' | 'oid';
+
 export interface ClaimExpectations {
   clientId: string;
   nonce: string;
-  /** The requester's email on record (lowercased). */
+  /** `email`: the requester's email on record; `oid`: their Entra object id (from Graph). Lowercased. */
   expectedSubject: string;
+  identityClaim: IdentityClaim;
+  /** `oid` only: the directory of the configured issuer (lowercased GUID); `tid` must equal it. */
+  tenantId?: string;
   /** When the link was made (epoch seconds): a sign-in from before it did not answer our `prompt=login`. */
   issuedAt: number;
-  subjectClaim: OidcConfig['subjectClaim'];
   flavor: OidcConfig['flavor'];
   policy: OidcEvidencePolicy;
   /** Epoch seconds. */
@@ -30,6 +35,8 @@ export const REASONS = {
   nonce: 'The sign-in answer does not belong to this verification (nonce mismatch).',
   stale: 'The sign-in was not fresh: the caller must sign in again, just now.',
   wrongPerson: 'Someone other than the ticket’s requester signed in.',
+  unverifiedEmail: 'The identity provider has not verified that the account that signed in owns the requester’s email address (email_verified is not true).',
+  otherTenant: 'The sign-in came from another Microsoft Entra directory than the one configured (tid mismatch).',
   noMfa: 'The sign-in shows no evidence of multi-factor authentication.',
   noMfaPolicy: 'The policy names no MFA evidence to require, so no sign-in can pass.',
 } as const;
@@ -69,6 +76,22 @@ export function hasMfaRule(flavor: OidcConfig['flavor'], policy: OidcEvidencePol
 }
 
 /**
+ * Who signed in (S11: only a verified or immutable claim counts). Entra: `tid` is the configured directory and `oid`
+ * the account Graph found for the email on record. Generic: `email` equals the email on record and `email_verified`
+ * is the boolean `true` (OIDC Core §5.1; a string "true", null or absence is not a verification).
+ */
+function checkIdentity(claims: Record<string, unknown>, expect: ClaimExpectations): ProviderOutcome | undefined {
+  if (expect.identityClaim === 'oid') {
+    if (expect.tenantId === undefined || typeof claims.tid !== 'string' || claims.tid.toLowerCase() !== expect.tenantId) return fail(REASONS.otherTenant);
+    if (typeof claims.oid !== 'string' || claims.oid.toLowerCase() !== expect.expectedSubject) return fail(REASONS.wrongPerson);
+    return undefined;
+  }
+  if (typeof claims.email !== 'string' || claims.email.trim().toLowerCase() !== expect.expectedSubject) return fail(REASONS.wrongPerson);
+  if (claims.email_verified !== true) return fail(REASONS.unverifiedEmail);
+  return undefined;
+}
+
+/**
  * The checks jose does not do for us, on an id_token whose signature, `iss`, `aud` and `exp` jose has verified.
  * Returns undefined when every check passes, else the first failure with its own reason.
  */
@@ -87,8 +110,8 @@ export function checkIdTokenClaims(claims: Record<string, unknown>, expect: Clai
   if (expect.now - authTime > expect.policy.maxAuthAgeSeconds + CLOCK_SKEW_SECONDS) return fail(REASONS.stale);
   if (authTime < expect.issuedAt - CLOCK_SKEW_SECONDS) return fail(REASONS.stale);
 
-  const subject = claims[expect.subjectClaim];
-  if (typeof subject !== 'string' || subject.trim().toLowerCase() !== expect.expectedSubject) return fail(REASONS.wrongPerson);
+  const identity = checkIdentity(claims, expect);
+  if (identity) return identity;
 
   if (!hasMfaRule(expect.flavor, expect.policy)) return fail(REASONS.noMfaPolicy);
   if (!hasMfaEvidence(claims, expect.flavor, expect.policy)) return fail(REASONS.noMfa);

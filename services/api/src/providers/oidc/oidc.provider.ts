@@ -3,8 +3,9 @@ import { errors as joseErrors, jwtVerify } from 'jose';
 import type { VerificationPolicy } from '@vouchsafe/contracts';
 import { maskEmail } from '../../lib/mask';
 import { ProviderError, type IdpUser, type ProviderOutcome, type StartResult, type VerificationProvider } from '../provider.types';
-import { CLOCK_SKEW_SECONDS, checkIdTokenClaims, DEFAULT_OIDC_POLICY, REASONS, safeEqual, type OidcConfig } from './oidc.claims';
+import { CLOCK_SKEW_SECONDS, checkIdTokenClaims, DEFAULT_OIDC_POLICY, REASONS, safeEqual, type IdentityClaim, type OidcConfig } from './oidc.claims';
 import { discover, keySet, type OidcMetadata } from './oidc.discovery';
+import { expectedIdentity, identityClaimOf, tenantOf, unsafeConnectionReason } from './oidc.identity';
 
 export interface OidcProviderOptions {
   timeoutMs: number;
@@ -16,8 +17,10 @@ export interface OidcProviderState {
   state: string;
   nonce: string;
   codeVerifier: string;
-  /** The requester's email on record, lowercased: the subject claim must equal it. */
+  /** Lowercased: the requester's email on record (`email`) or their Entra object id (`oid`, from Microsoft Graph). */
   expectedSubject: string;
+  /** Which claim must carry it. Rows from before this field existed matched on email. */
+  subjectClaim: IdentityClaim;
   /** Epoch seconds. */
   issuedAt: number;
   redirectUri: string;
@@ -27,17 +30,25 @@ const random = (bytes: number): string => randomBytes(bytes).toString('base64url
 
 function parseState(raw: Record<string, unknown>): OidcProviderState {
   const { state, nonce, codeVerifier, expectedSubject, issuedAt, redirectUri } = raw;
+  const subjectClaim = raw.subjectClaim ?? 'email';
   if (
     typeof state !== 'string' ||
     typeof nonce !== 'string' ||
     typeof codeVerifier !== 'string' ||
     typeof expectedSubject !== 'string' ||
+    (subjectClaim !== 'email' && subjectClaim !== 'oid') ||
     typeof issuedAt !== 'number' ||
     typeof redirectUri !== 'string'
   ) {
     throw new ProviderError('misconfigured', 'The stored sign-in state is incomplete.');
   }
-  return { state, nonce, codeVerifier, expectedSubject, issuedAt, redirectUri };
+  return { state, nonce, codeVerifier, expectedSubject, subjectClaim, issuedAt, redirectUri };
+}
+
+/** `openid` always; Entra also needs `profile`, without which its id_token carries no `oid`. */
+function scopesOf(config: OidcConfig): string {
+  const required = identityClaimOf(config) === 'oid' ? ['openid', 'profile'] : ['openid'];
+  return [...required.filter((s) => !config.scopes.includes(s)), ...config.scopes].join(' ');
 }
 
 /** RFC 6749 §2.3.1: client_id and secret are form-encoded before they go into Basic credentials. */
@@ -102,12 +113,15 @@ function idpErrorReason(error: string): ProviderOutcome {
  */
 export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions): VerificationProvider {
   const policy = opts.policy?.oidc ?? DEFAULT_OIDC_POLICY;
+  // A connection stored before registration refused mutable subject claims: it fails closed everywhere, saying why.
+  const unsafe = unsafeConnectionReason(config);
 
   return {
     kind: 'oidc',
     methods: ['oidc'],
 
-    // No directory lookup: the IdP proves the person at sign-in; the id_token's subject claim must equal this email.
+    // The user is the email on record; who must sign in (verified email, or the Entra account Graph finds for it) is
+    // decided by listMethods for the sidebar and again by start when the link is made.
     async resolveUser(requester) {
       const email = requester.email?.trim();
       if (!email) return undefined;
@@ -116,14 +130,20 @@ export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions
     },
 
     async listMethods(user) {
-      return user.email ? [{ method: 'oidc' }] : [];
+      if (!user.email) return [];
+      if (unsafe) return [{ method: 'oidc', unavailableReason: unsafe }];
+      const identity = await expectedIdentity(config, user.email, opts.timeoutMs);
+      return 'reason' in identity ? [{ method: 'oidc', unavailableReason: identity.reason }] : [{ method: 'oidc' }];
     },
 
     async start(user: IdpUser, method, ctx): Promise<StartResult> {
       if (method.method !== 'oidc') throw new ProviderError('misconfigured', 'The OIDC provider only offers the sign-in link.');
       const email = user.email?.trim();
       if (!email) throw new ProviderError('not_found', 'The requester has no email on record to send a sign-in link to.');
+      if (unsafe) throw new ProviderError('misconfigured', unsafe);
       const metadata = await discover(config.issuer, opts.timeoutMs);
+      const identity = await expectedIdentity(config, email, opts.timeoutMs);
+      if ('reason' in identity) throw new ProviderError(identity.kind, identity.reason);
 
       // The verification id leads the state so the callback can find the row; the random rest makes it unguessable.
       const state = `${ctx.verificationId}.${random(24)}`;
@@ -134,7 +154,7 @@ export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions
         response_type: 'code',
         client_id: config.clientId,
         redirect_uri: ctx.callbackUrl,
-        scope: config.scopes.includes('openid') ? config.scopes.join(' ') : ['openid', ...config.scopes].join(' '),
+        scope: scopesOf(config),
         state,
         nonce,
         code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
@@ -150,7 +170,8 @@ export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions
         state,
         nonce,
         codeVerifier,
-        expectedSubject: email.toLowerCase(),
+        expectedSubject: identity.value,
+        subjectClaim: identity.claim,
         issuedAt: Math.floor(Date.now() / 1000),
         redirectUri: ctx.callbackUrl,
       };
@@ -164,6 +185,10 @@ export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions
         return { state: 'failed', reason: 'The sign-in answer does not belong to this verification (state mismatch).' };
       }
       if (typeof input.error === 'string') return idpErrorReason(input.error);
+      if (unsafe) return { state: 'failed', reason: unsafe };
+      if (stored.subjectClaim !== identityClaimOf(config)) {
+        return { state: 'failed', reason: 'The sign-in connection was changed after the link was made; start a new verification.' };
+      }
       if (typeof input.code !== 'string' || input.code.length === 0 || input.code.length > 4096) {
         return { state: 'failed', reason: 'The identity provider answered without a sign-in code.' };
       }
@@ -203,8 +228,9 @@ export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions
           clientId: config.clientId,
           nonce: stored.nonce,
           expectedSubject: stored.expectedSubject,
+          identityClaim: stored.subjectClaim,
+          tenantId: tenantOf(config),
           issuedAt: stored.issuedAt,
-          subjectClaim: config.subjectClaim,
           flavor: config.flavor,
           policy,
           now: Math.floor(Date.now() / 1000),
