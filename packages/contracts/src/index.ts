@@ -3,3 +3,4 @@ export * from './secrets';
 export * from './sidebar';
 export * from './verification';
 export * from './format';
+export * from './text';
