@@ -7,6 +7,7 @@ import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
 import type { Config } from './config';
 import { isMigrated, type Db } from './db/database';
 import { AppError } from './errors';
+import { wellFormedUrl } from './http/input';
 import { bearerAuth, errorHandler, noStore, requestContext } from './http/middleware';
 import type { Logger } from './logger';
 import type { Keyring } from './modules/keys/keyring';
@@ -111,6 +112,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext(logger, DEFAULT_TENANT_ID));
   const metrics = deps.metrics ?? createMetrics(db);
   app.use(httpMetrics(metrics));
+  // Before every route: no NUL or unpaired surrogate in the path or query (bodies: http/input.ts#jsonBody).
+  app.use(wellFormedUrl);
   const notes = deps.notes ?? setupNotes({ db, keyring: deps.keyring, logger, metrics, config });
 
   app.get('/healthz', noStore, (_req, res) => {

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import {
   CreateSecretRequestSchema,
   LIMITS,
@@ -9,7 +9,8 @@ import {
 } from '@vouchsafe/contracts';
 import { secretGone } from '../../errors';
 import { shortId } from '../../lib/ids';
-import { bearerAuth, clientIpOf, noStore, rateLimit, requireJson } from '../../http/middleware';
+import { jsonBody } from '../../http/input';
+import { bearerAuth, clientIpOf, noStore, rateLimit } from '../../http/middleware';
 import type { Request } from 'express';
 import type { RecipientVerification } from './recipient-verification.service';
 import type { RequestContext, SecretsService } from './secrets.service';
@@ -37,7 +38,7 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
   const router = Router();
   // base64 inflates by 4/3; allow for the JSON around it.
   const createLimit = Math.ceil(((opts.maxFileBytes + LIMITS.envelopeOverheadBytes) * 4) / 3) + 16 * 1024;
-  const smallJson = express.json({ limit: '8kb', strict: true });
+  const smallJson = jsonBody('8kb');
   const publicLimit = rateLimit(opts.rateLimitPerMinute);
 
   router.use(noStore);
@@ -45,8 +46,7 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
   router.post(
     '/secrets',
     bearerAuth(opts.apiTokens),
-    requireJson,
-    express.json({ limit: createLimit, strict: true }),
+    jsonBody(createLimit),
     async (req, res) => {
       const body = CreateSecretRequestSchema.parse(req.body);
       const created = await service.create(ctxOf(req), body);
@@ -59,7 +59,7 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
     res.json(await service.getMetadata(ctxOf(req), parseId(req.params.id)));
   });
 
-  router.post('/secrets/:id/reveal', publicLimit, requireJson, smallJson, async (req, res) => {
+  router.post('/secrets/:id/reveal', publicLimit, smallJson, async (req, res) => {
     const id = parseId(req.params.id);
     const body = RevealRequestSchema.parse(req.body);
     res.json(await service.reveal(ctxOf(req), id, body));
@@ -67,7 +67,7 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
 
   // Verified-requester-only secrets: where to sign in (the IdP), coming back with a reveal grant.
   // Nothing is consumed here; unknown, gone and ordinary secrets answer like a gone one.
-  router.post('/secrets/:id/verify', publicLimit, requireJson, smallJson, async (req, res) => {
+  router.post('/secrets/:id/verify', publicLimit, smallJson, async (req, res) => {
     const id = parseId(req.params.id);
     const body = VerifyRecipientRequestSchema.parse(req.body);
     if (!recipients) throw secretGone();

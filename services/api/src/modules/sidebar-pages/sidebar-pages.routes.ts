@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { AppError } from '../../errors';
+import { formBody } from '../../http/input';
 
 /**
  * The Zendesk and ServiceNow sidebar pages, served from the built app dirs. Zendesk POSTs the
@@ -83,7 +84,7 @@ export function sidebarPagesRoutes(opts: SidebarPagesOptions): Router {
   const zafOrigin = scriptOrigin(opts.zafSdkUrl);
   const zendeskHeaders = pageHeaders(sidebarCsp({ frameAncestors: opts.frameAncestors, extraScriptSrc: zafOrigin }));
   const serviceNowHeaders = pageHeaders(sidebarCsp({ frameAncestors: opts.frameAncestors }));
-  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+  const form = formBody({ limit: '16kb', parameterLimit: 20 });
 
   const zendeskPage = async (req: Request, res: Response) => {
     const body: unknown = req.body;

@@ -1,7 +1,8 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { TenantCreateRequestSchema } from '@vouchsafe/contracts';
 import { AppError, secretGone } from '../../errors';
-import { bearerAuth, noStore, requireJson } from '../../http/middleware';
+import { jsonBody } from '../../http/input';
+import { bearerAuth, noStore } from '../../http/middleware';
 import type { TenantsService } from './tenants.service';
 
 /** `/api/v1/admin/tenants`: API-token administration of help-desk tenants. */
@@ -9,7 +10,7 @@ export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' |
   const router = Router();
   router.use(noStore, bearerAuth(opts.apiTokens));
 
-  router.post('/', requireJson, express.json({ limit: '64kb', strict: true }), async (req, res) => {
+  router.post('/', jsonBody('64kb'), async (req, res) => {
     const body = TenantCreateRequestSchema.parse(req.body);
     const created = await service.add(body);
     req.log.info({ tenant: created.slug, desk: created.desk }, 'tenant added');

@@ -1,6 +1,7 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
 import { rateLimit } from '../../http/middleware';
+import { sendPage } from '../../http/page';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
 import { IDP_OF_METHOD } from '../idps/idp-config';
 import { findActiveById } from '../tenants/tenants.repository';
@@ -27,24 +28,6 @@ export interface CallbackRoutesDeps {
 const KINDS = new Set(['oidc', 'duo']);
 const UUID_LEAD = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[.:_-]|$)/i;
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function page(res: Response, status: number, title: string, text: string): void {
-  res
-    .status(status)
-    .set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'Content-Security-Policy': "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      'Referrer-Policy': 'no-referrer',
-    })
-    .send(
-      `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-        `<meta name="robots" content="noindex"><title>${escapeHtml(title)} · Vouchsafe</title></head>` +
-        `<body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></main></body></html>\n`,
-    );
-}
-
 const RESULT_PAGES: Record<string, [number, string, string]> = {
   verified: [200, 'You are verified', 'Thank you. You can close this page and go back to your call with our support team.'],
   denied: [200, 'Verification refused', 'The sign-in was refused. If you did not expect this, tell our support team.'],
@@ -68,13 +51,13 @@ export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
     const kind = String(req.params.kind);
     const input = stringParams(req.query as Record<string, unknown>);
     const state = input.state ?? '';
-    const invalid = () => page(res, 404, 'This link is not valid', 'It may have been used already or mistyped. Ask our support team to send a new one.');
+    const invalid = () => sendPage(res, 404, 'This link is not valid', 'It may have been used already or mistyped. Ask our support team to send a new one.');
     if (!KINDS.has(kind) || state.length < 8 || state.length > 1024) return invalid();
     const row = await repo.findByCallbackState(v.db, state, UUID_LEAD.exec(state)?.[1]?.toLowerCase());
     if (!row || IDP_OF_METHOD[row.method] !== kind) return invalid();
     if (row.state !== 'waiting' && row.state !== 'started') {
       const [status, title, text] = RESULT_PAGES[row.state === 'verified' ? 'overridden' : row.state] ?? RESULT_PAGES.failed!;
-      return page(res, status, title, text);
+      return sendPage(res, status, title, text);
     }
     const { policy } = await v.loadPolicy(row.tenantId);
     let outcome: ProviderOutcome;
@@ -109,10 +92,10 @@ export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
         res.set('Cache-Control', 'no-store').redirect(303, grant.location);
         return;
       }
-      return page(res, 403, 'The secret cannot be opened', 'You were verified, but not as the person this secret was sent to. Ask the sender for help.');
+      return sendPage(res, 403, 'The secret cannot be opened', 'You were verified, but not as the person this secret was sent to. Ask the sender for help.');
     }
     const [status, title, text] = RESULT_PAGES[final] ?? RESULT_PAGES.failed!;
-    page(res, status, title, text);
+    sendPage(res, status, title, text);
   });
 
   return router;
