@@ -8,6 +8,7 @@ import {
   VerifyRecipientRequestSchema,
 } from '@vouchsafe/contracts';
 import { secretGone } from '../../errors';
+import { secretApiPathFor } from '../tenants/link-base';
 import { shortId } from '../../lib/ids';
 import { jsonBody } from '../../http/input';
 import { bearerAuth, clientIpOf, noStore, rateLimit } from '../../http/middleware';
@@ -23,6 +24,7 @@ export interface SecretsRoutesOptions {
 
 const ctxOf = (req: Request): RequestContext => ({
   tenantId: req.tenantId,
+  tenantSlug: req.tenantSlug,
   clientAddress: req.ip,
   clientIp: clientIpOf(req),
 });
@@ -51,7 +53,7 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
       const body = CreateSecretRequestSchema.parse(req.body);
       const created = await service.create(ctxOf(req), body);
       req.log.info({ secret: shortId(created.id), kind: body.kind, views: body.views }, 'secret created');
-      res.status(201).location(`/api/v1/secrets/${created.id}`).json(created);
+      res.status(201).location(secretApiPathFor(req.tenantSlug, created.id)).json(created);
     },
   );
 

@@ -32,6 +32,16 @@ export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' |
   return router;
 }
 
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own extension point
+  namespace Express {
+    interface Request {
+      /** Set by tenantFromPath for a help-desk tenant's public routes; undefined for the default tenant. */
+      tenantSlug?: string;
+    }
+  }
+}
+
 /**
  * Mounted at `/api/v1/t/:tenant`: the public secret routes act on that tenant. An unknown slug
  * answers exactly like a gone secret, so the path is no tenant oracle.
@@ -44,6 +54,7 @@ export function tenantFromPath(service: Pick<TenantsService, 'resolveSlug'>) {
       return;
     }
     req.tenantId = tenant.id;
+    req.tenantSlug = tenant.isDefault ? undefined : tenant.slug;
     req.log = req.log.child({ tenant: tenant.slug });
     next();
   };
