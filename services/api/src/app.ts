@@ -189,6 +189,7 @@ export function createApp(deps: AppDeps): Express {
           hub: deps.live,
           logger,
           isSupervisor: async (session) => (await verification.deps.loadPolicy(session.tenantId)).policy.supervisors.includes(session.agentId),
+          isTenantActive: tenants.isActive,
           onStreams: (n) => metrics.verificationStreams.set(n),
         }),
       publicUrl: config.publicUrl,
