@@ -23,8 +23,8 @@ describe('vouchsafe secret with a tenant link', () => {
     const s = await tenantSecret('tenant secret for the CLI');
     expect(s.link).toMatch(new RegExp(`/t/acme-zendesk/s/${s.id}#`));
     const revealed = await w.cli(['secret', 'reveal', s.link]);
+    expect(revealed.code, revealed.stderr).toBe(0);
     expect(revealed.stderr).toBe('');
-    expect(revealed.code).toBe(0);
     expect(revealed.stdout.trim().split('\n').at(-1)).toBe('tenant secret for the CLI');
     const again = await w.cli(['secret', 'reveal', s.link]);
     expect(again.code).toBe(3);
@@ -34,8 +34,8 @@ describe('vouchsafe secret with a tenant link', () => {
   it('revokes /t/{tenant}/s/{id} (with or without the key) through the tenant prefix', async () => {
     const s = await tenantSecret('to be revoked');
     const res = await w.cli(['secret', 'revoke', s.link.replace(/#.*$/, ''), '--revoke-token', s.revokeToken]);
+    expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toBe('');
-    expect(res.code).toBe(0);
     expect((await api(w.t.url, 'GET', `/api/v1/t/acme-zendesk/secrets/${s.id}`)).status).toBe(404);
     const bad = await w.cli(['secret', 'revoke', `${w.t.url}/t/ACME/s/${s.id}`, '--revoke-token', s.revokeToken]);
     expect(bad.code).toBe(1);
