@@ -10,6 +10,15 @@ import tseslint from 'typescript-eslint';
 const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/*.spec.ts', '**/*.spec.tsx', '**/test/**', '**/bench/**', 'e2e/**', 'packages/test-support/**'];
 
 const restrict = (patterns) => ['error', { patterns }];
+// Request bodies are parsed only by services/api/src/http/input.ts (jsonBody / formBody), which applies the
+// well-formed text rule; a route with its own parser could skip it.
+const BODY_PARSERS = [
+  {
+    selector: "MemberExpression[object.name='express'][property.name=/^(json|urlencoded|text|raw)$/]",
+    message: 'Parse request bodies with jsonBody / formBody from http/input.ts (they apply the well-formed text rule).',
+  },
+  { selector: "ImportDeclaration[source.value='body-parser']", message: 'Parse request bodies with jsonBody / formBody from http/input.ts.' },
+];
 const apps = { group: ['@vouchsafe/portal', '@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira', '**/apps/**'], message: 'Nothing imports from apps/.' };
 const services = { group: ['@vouchsafe/api', '**/services/**'], message: 'Only apps talk to services, over HTTP.' };
 const testSupport = { group: ['@vouchsafe/test-support', '@vouchsafe/test-support/*'], message: 'Only tests may import test-support.' };
@@ -52,6 +61,18 @@ export default tseslint.config(
   {
     files: ['services/api/src/**'],
     ignores: ['services/api/src/config.ts', ...TEST_FILES],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through config.ts only.' },
+        { selector: 'TSEnumDeclaration', message: 'No TypeScript enums: use a union of string literals.' },
+        ...BODY_PARSERS,
+      ],
+    },
+  },
+  // http/input.ts is the one place request bodies are parsed (and checked for well-formed text).
+  {
+    files: ['services/api/src/http/input.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

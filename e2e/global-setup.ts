@@ -52,7 +52,8 @@ function deskApiEnv(standInOrigin: string): Record<string, string> {
   return {
     VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'true',
     VOUCHSAFE_ZAF_SDK_URL: '/apps/zendesk/vendor/zaf_sdk.js',
-    VOUCHSAFE_FRAME_ANCESTORS: standInOrigin,
+    VOUCHSAFE_FRAME_ANCESTORS_ZENDESK: standInOrigin,
+    VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW: standInOrigin,
     VOUCHSAFE_OUTBOX_INTERVAL_MS: '100',
     VOUCHSAFE_NOTE_BACKOFF_MS: '250',
     VOUCHSAFE_NOTE_MAX_ATTEMPTS: '12',

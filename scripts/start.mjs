@@ -33,11 +33,11 @@ const demoEnv = demo
       VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'true',
       VOUCHSAFE_ZAF_SDK_URL: env.VOUCHSAFE_ZAF_SDK_URL ?? '/apps/zendesk/vendor/zaf_sdk.js',
       VOUCHSAFE_TEST_DUO_STANDIN: `http://127.0.0.1:${demoDuoPort}`,
-      VOUCHSAFE_FRAME_ANCESTORS: [
-        env.VOUCHSAFE_FRAME_ANCESTORS ?? '',
-        `http://localhost:${demoPort}`,
-        `http://127.0.0.1:${demoPort}`,
-      ]
+      // Each sidebar page may be framed only by its own desk; in the demo both desks are the demo desk's pages.
+      VOUCHSAFE_FRAME_ANCESTORS_ZENDESK: [env.VOUCHSAFE_FRAME_ANCESTORS_ZENDESK ?? '', `http://localhost:${demoPort}`, `http://127.0.0.1:${demoPort}`]
+        .join(' ')
+        .trim(),
+      VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW: [env.VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW ?? '', `http://localhost:${demoPort}`, `http://127.0.0.1:${demoPort}`]
         .join(' ')
         .trim(),
     }

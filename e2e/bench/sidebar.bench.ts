@@ -61,7 +61,7 @@ async function main() {
     env: {
       VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'true',
       VOUCHSAFE_ZAF_SDK_URL: '/apps/zendesk/vendor/zaf_sdk.js',
-      VOUCHSAFE_FRAME_ANCESTORS: `http://127.0.0.1:${hostsPort}`,
+      VOUCHSAFE_FRAME_ANCESTORS_ZENDESK: `http://127.0.0.1:${hostsPort}`,
       VOUCHSAFE_LOG_LEVEL: 'warn',
     },
   });

@@ -4,3 +4,4 @@ export * from './sidebar';
 export * from './verification';
 export * from './format';
 export * from './oidc-identity';
+export * from './text';

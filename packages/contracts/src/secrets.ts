@@ -1,13 +1,12 @@
 import { z } from 'zod';
+import { text } from './text';
 
 /** base64url without padding, the only binary encoding on the wire. */
-export const Base64UrlSchema = z
-  .string()
+export const Base64UrlSchema = text()
   .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url without padding');
 
 /** 22 base64url characters = 128 bits from a CSPRNG (S4). */
-export const SecretIdSchema = z
-  .string()
+export const SecretIdSchema = text()
   .regex(/^[A-Za-z0-9_-]{22}$/, 'is not a secret id');
 
 export const LIMITS = {
@@ -47,7 +46,7 @@ export const CreateSecretRequestSchema = z
       .min(LIMITS.viewsMin, 'must be at least 1')
       .max(LIMITS.viewsMax, 'must be at most 10')
       .default(1),
-    label: z.string().trim().min(1).max(LIMITS.labelMaxChars).optional(),
+    label: text().trim().min(1).max(LIMITS.labelMaxChars).optional(),
   })
   .strict()
   .refine((v) => (v.passphraseSalt === undefined) === (v.passphraseCheck === undefined), {
@@ -60,10 +59,10 @@ export type CreateSecretInput = z.output<typeof CreateSecretRequestSchema>;
 
 export const CreateSecretResponseSchema = z.object({
   id: SecretIdSchema,
-  expiresAt: z.string(),
+  expiresAt: text(),
   views: z.number().int(),
-  path: z.string(),
-  revokeToken: z.string(),
+  path: text(),
+  revokeToken: text(),
 });
 export type CreateSecretResponse = z.infer<typeof CreateSecretResponseSchema>;
 
@@ -75,10 +74,10 @@ export const SecretMetadataSchema = z.object({
   id: SecretIdSchema,
   status: z.literal('available'),
   kind: z.enum(['text', 'file']),
-  expiresAt: z.string(),
+  expiresAt: text(),
   viewsLeft: z.number().int(),
   needsPassphrase: z.boolean(),
-  passphraseSalt: z.string().optional(),
+  passphraseSalt: text().optional(),
   /** Only the ticket's requester may open it: the recipient verifies first (link-based methods). */
   needsVerification: z.boolean().optional(),
   /** The link-based methods the recipient may verify with, in the tenant's order. */
@@ -99,7 +98,7 @@ export type RevealRequest = z.infer<typeof RevealRequestSchema>;
 export const RevealResponseSchema = z.object({
   id: SecretIdSchema,
   kind: z.enum(['text', 'file']),
-  ciphertext: z.string(),
+  ciphertext: text(),
   viewsLeft: z.number().int(),
 });
 export type RevealResponse = z.infer<typeof RevealResponseSchema>;
@@ -114,7 +113,7 @@ export const VerifyRecipientRequestSchema = z
   .strict();
 export type VerifyRecipientRequest = z.infer<typeof VerifyRecipientRequestSchema>;
 /** Where to send the recipient: the IdP's sign-in; it comes back to the link with `?grant=`. */
-export const VerifyRecipientResponseSchema = z.object({ url: z.string().url() });
+export const VerifyRecipientResponseSchema = z.object({ url: text().url() });
 export type VerifyRecipientResponse = z.infer<typeof VerifyRecipientResponseSchema>;
 
 /** Revocation sends the revoke token in this header (DELETE has no body). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text';
 import { CreateSecretRequestSchema, SecretIdSchema } from './secrets';
 import type { Verification, VerificationMethod, VerificationOverview } from './verification';
 
@@ -15,15 +16,15 @@ export type Desk = z.infer<typeof DeskSchema>;
 export const SESSION_HEADER = 'x-vouchsafe-session';
 
 /** Host tokens are JWTs; anything longer than this is not one we issue or accept. */
-const HostTokenSchema = z.string().min(16, 'is not a token').max(8192, 'is too long to be a token');
+const HostTokenSchema = text().min(16, 'is not a token').max(8192, 'is too long to be a token');
 
 /** Zendesk ticket ids are positive integers. */
-export const ZendeskTicketIdSchema = z.string().regex(/^[1-9]\d{0,19}$/, 'is not a Zendesk ticket id');
+export const ZendeskTicketIdSchema = text().regex(/^[1-9]\d{0,19}$/, 'is not a Zendesk ticket id');
 /** ServiceNow sys_id: 32 lowercase hex characters. */
-export const ServiceNowSysIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'is not a ServiceNow sys_id');
-export const ServiceNowTableSchema = z.string().regex(/^[a-z][a-z0-9_]{0,79}$/, 'is not a ServiceNow table name');
+export const ServiceNowSysIdSchema = text().regex(/^[0-9a-f]{32}$/, 'is not a ServiceNow sys_id');
+export const ServiceNowTableSchema = text().regex(/^[a-z][a-z0-9_]{0,79}$/, 'is not a ServiceNow table name');
 /** Jira issue key, e.g. HELP-42. */
-export const JiraIssueKeySchema = z.string().regex(/^[A-Z][A-Z0-9_]{0,49}-[1-9]\d{0,11}$/, 'is not a Jira issue key');
+export const JiraIssueKeySchema = text().regex(/^[A-Z][A-Z0-9_]{0,49}-[1-9]\d{0,11}$/, 'is not a Jira issue key');
 
 /** The signed-URL JWT Zendesk POSTed to the sidebar page, plus the ticket ZAF reports. */
 export const ZendeskSessionRequestSchema = z.object({ token: HostTokenSchema, ticketId: ZendeskTicketIdSchema }).strict();
@@ -40,23 +41,23 @@ export type JiraSessionRequest = z.infer<typeof JiraSessionRequestSchema>;
 /** What the sidebar may show about the ticket. Looked up server-side; identifiers masked. */
 export const SidebarContextSchema = z.object({
   desk: DeskSchema,
-  tenantName: z.string(),
+  tenantName: text(),
   ticket: z.object({
     /** The desk's id for the ticket (Zendesk id, ServiceNow sys_id, Jira key). */
-    id: z.string(),
+    id: text(),
     /** What agents call it (Zendesk #42, ServiceNow INC0010001, Jira HELP-42). */
-    displayId: z.string(),
+    displayId: text(),
   }),
   /** Masked, e.g. `j***@e***.com`. */
-  requester: z.object({ label: z.string() }),
-  agent: z.object({ label: z.string() }),
+  requester: z.object({ label: text() }),
+  agent: z.object({ label: text() }),
 });
 export type SidebarContext = z.infer<typeof SidebarContextSchema>;
 
 export const SessionResponseSchema = z.object({
   /** Opaque to the browser (a JWS). Send it back in SESSION_HEADER. */
-  session: z.string(),
-  expiresAt: z.string(),
+  session: text(),
+  expiresAt: text(),
   context: SidebarContextSchema,
 });
 export type SessionResponse = z.infer<typeof SessionResponseSchema>;
@@ -77,14 +78,14 @@ export const EXPIRY_PRESETS = [
 export const TicketSecretSchema = z.object({
   id: SecretIdSchema,
   /** Short, non-reversible fingerprint shown in notes and the sidebar. */
-  fingerprint: z.string(),
+  fingerprint: text(),
   kind: z.enum(['text', 'file']),
-  createdAt: z.string(),
-  expiresAt: z.string(),
+  createdAt: text(),
+  expiresAt: text(),
   viewsTotal: z.number().int(),
   viewsUsed: z.number().int(),
   status: z.enum(TICKET_SECRET_STATUSES),
-  agentLabel: z.string(),
+  agentLabel: text(),
   /** The worst state among this secret's notes: failed > pending > delivered. */
   noteStatus: z.enum(NOTE_STATUSES),
 });
@@ -107,11 +108,11 @@ export type CreateTicketSecretInput = z.output<typeof CreateTicketSecretRequestS
 /** POST /api/v1/sidebar/secrets answers this. */
 export const CreateTicketSecretResponseSchema = z.object({
   id: SecretIdSchema,
-  fingerprint: z.string(),
-  expiresAt: z.string(),
+  fingerprint: text(),
+  expiresAt: text(),
   views: z.number().int(),
   /** Pass to buildSecretLink(linkBase, id, key): the tenant is part of the path, the key goes in the fragment. */
-  linkBase: z.string(),
+  linkBase: text(),
 });
 export type CreateTicketSecretResponse = z.infer<typeof CreateTicketSecretResponseSchema>;
 
@@ -167,25 +168,25 @@ export class SidebarApiError extends Error {
 }
 
 /** Tenant administration (API token auth): one tenant per help-desk account. */
-const SlugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be 2–40 lowercase letters, digits or dashes');
-const PemSchema = z.string().max(16 * 1024).regex(/-----BEGIN [A-Z ]+-----/, 'must be PEM');
-const BaseUrlSchema = z.string().url().max(300);
+const SlugSchema = text().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be 2–40 lowercase letters, digits or dashes');
+const PemSchema = text().max(16 * 1024).regex(/-----BEGIN [A-Z ]+-----/, 'must be PEM');
+const BaseUrlSchema = text().url().max(300);
 
 export const TenantCreateRequestSchema = z.discriminatedUnion('desk', [
   z
     .object({
       desk: z.literal('zendesk'),
       slug: SlugSchema,
-      name: z.string().trim().min(1).max(120),
+      name: text().trim().min(1).max(120),
       /** `acme` for acme.zendesk.com. */
-      subdomain: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a Zendesk subdomain'),
+      subdomain: text().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a Zendesk subdomain'),
       /** Public key of the app's signed URLs (GET /api/v2/apps/{app_id}/public_key.pem). */
       publicKeyPem: PemSchema,
       /** The installation id: the signed-URL JWT's aud must be …/api/v2/apps/installations/{id}.json. */
-      installationId: z.string().regex(/^\d{1,20}$/),
+      installationId: text().regex(/^\d{1,20}$/),
       credentials: z.union([
-        z.object({ email: z.string().email().max(254), apiToken: z.string().min(8).max(200) }).strict(),
-        z.object({ oauthToken: z.string().min(8).max(2000) }).strict(),
+        z.object({ email: text().email().max(254), apiToken: text().min(8).max(200) }).strict(),
+        z.object({ oauthToken: text().min(8).max(2000) }).strict(),
       ]),
       /** Development and tests only: refused unless the API allows insecure help desks. */
       apiBaseUrl: BaseUrlSchema.optional(),
@@ -195,16 +196,16 @@ export const TenantCreateRequestSchema = z.discriminatedUnion('desk', [
     .object({
       desk: z.literal('servicenow'),
       slug: SlugSchema,
-      name: z.string().trim().min(1).max(120),
+      name: text().trim().min(1).max(120),
       /** `acme` for acme.service-now.com. */
-      instance: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a ServiceNow instance name'),
+      instance: text().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not a ServiceNow instance name'),
       /** The certificate of the keystore the instance's JWT provider signs with. */
       certificatePem: PemSchema,
       /** The aud claim the instance's JWT provider puts in tokens for Vouchsafe. */
-      audience: z.string().min(1).max(300),
+      audience: text().min(1).max(300),
       credentials: z.union([
-        z.object({ username: z.string().min(1).max(200), password: z.string().min(8).max(500) }).strict(),
-        z.object({ oauthToken: z.string().min(8).max(4000) }).strict(),
+        z.object({ username: text().min(1).max(200), password: text().min(8).max(500) }).strict(),
+        z.object({ oauthToken: text().min(8).max(4000) }).strict(),
       ]),
       apiBaseUrl: BaseUrlSchema.optional(),
     })
@@ -213,14 +214,14 @@ export const TenantCreateRequestSchema = z.discriminatedUnion('desk', [
     .object({
       desk: z.literal('jira'),
       slug: SlugSchema,
-      name: z.string().trim().min(1).max(120),
+      name: text().trim().min(1).max(120),
       /** Atlassian site cloudId (stable across reinstalls). */
-      cloudId: z.string().uuid(),
+      cloudId: text().uuid(),
       /** `https://acme.atlassian.net` */
       siteUrl: BaseUrlSchema,
       /** The Forge app id: FIT aud, `ari:cloud:ecosystem::app/<uuid>`. */
-      appId: z.string().regex(/^ari:cloud:ecosystem::app\/[0-9a-f-]{36}$/, 'is not a Forge app id'),
-      credentials: z.object({ email: z.string().email().max(254), apiToken: z.string().min(8).max(500) }).strict(),
+      appId: text().regex(/^ari:cloud:ecosystem::app\/[0-9a-f-]{36}$/, 'is not a Forge app id'),
+      credentials: z.object({ email: text().email().max(254), apiToken: text().min(8).max(500) }).strict(),
       /** Development and tests only (the production JWKS is Atlassian's). */
       jwksUrl: BaseUrlSchema.optional(),
       apiBaseUrl: BaseUrlSchema.optional(),
@@ -230,13 +231,13 @@ export const TenantCreateRequestSchema = z.discriminatedUnion('desk', [
 export type TenantCreateRequest = z.infer<typeof TenantCreateRequestSchema>;
 
 export const TenantSummarySchema = z.object({
-  id: z.string().uuid(),
-  slug: z.string(),
-  name: z.string(),
+  id: text().uuid(),
+  slug: text(),
+  name: text(),
   desk: DeskSchema.nullable(),
   /** Subdomain, instance or cloudId. */
-  account: z.string().nullable(),
-  createdAt: z.string(),
+  account: text().nullable(),
+  createdAt: text(),
 });
 export type TenantSummary = z.infer<typeof TenantSummarySchema>;
 

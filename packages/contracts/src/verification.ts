@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OIDC_SUBJECT_CLAIMS, oidcIdentityIssues } from './oidc-identity';
+import { text } from './text';
 
 /**
  * Verify caller: methods, live states, policy and IdP configuration. An agent can start, cancel,
@@ -35,9 +36,9 @@ export type ContactSource = (typeof CONTACT_SOURCES)[number];
 /** What the agent reads to (or hears from) the caller. */
 export const BindingSchema = z.discriminatedUnion('kind', [
   /** Okta Verify number challenge: the agent reads this number; the caller picks it on the phone. */
-  z.object({ kind: z.literal('number_challenge'), number: z.string() }),
+  z.object({ kind: z.literal('number_challenge'), number: text() }),
   /** Duo Verified Push: Duo asks the caller to type this code into the push; the agent reads it out. */
-  z.object({ kind: z.literal('verified_push'), code: z.string() }),
+  z.object({ kind: z.literal('verified_push'), code: text() }),
   /**
    * Callback: a code was sent to the number on record (masked); the agent types back what the caller reads.
    * `source`: where that number came from — the identity provider's profile, or (only where policy allows it and
@@ -45,56 +46,56 @@ export const BindingSchema = z.discriminatedUnion('kind', [
    */
   z.object({
     kind: z.literal('callback_code'),
-    sentTo: z.string(),
+    sentTo: text(),
     channel: z.enum(['sms', 'voice']),
     attemptsLeft: z.number().int(),
     source: z.enum(CONTACT_SOURCES).optional(),
   }),
   /** A one-time link was sent to the contact on record (masked). */
-  z.object({ kind: z.literal('link'), sentTo: z.string() }),
+  z.object({ kind: z.literal('link'), sentTo: text() }),
 ]);
 export type Binding = z.infer<typeof BindingSchema>;
 
 export const OverrideSchema = z.object({
   state: z.enum(['requested', 'approved']),
-  requestedBy: z.string(),
-  reason: z.string(),
-  approvedBy: z.string().nullable(),
+  requestedBy: text(),
+  reason: text(),
+  approvedBy: text().nullable(),
 });
 
 export const VerificationSchema = z.object({
-  id: z.string().uuid(),
+  id: text().uuid(),
   method: VerificationMethodSchema,
   state: VerificationStateSchema,
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
+  startedAt: text(),
+  finishedAt: text().nullable(),
   /**
    * While started/waiting: when the attempt times out (policy.attemptTimeoutSeconds after the start;
    * the sidebar counts down to it). Optional so older API answers still parse; the API fills it.
    */
-  expiresAt: z.string().nullable().optional(),
+  expiresAt: text().nullable().optional(),
   /** For `verified` / `overridden`: when the verification stops counting (bound to ticket + agent). */
-  validUntil: z.string().nullable(),
-  agentLabel: z.string(),
-  requesterLabel: z.string(),
+  validUntil: text().nullable(),
+  agentLabel: text(),
+  requesterLabel: text(),
   binding: BindingSchema.nullable(),
   /** One sentence for the agent when the state is not a pass (never IdP internals or identifiers). */
-  reason: z.string().nullable(),
+  reason: text().nullable(),
   isFraudSuspected: z.boolean(),
   /** Shortened IdP transaction id, for cross-checking with the IdP's logs. */
-  idpRef: z.string().nullable(),
+  idpRef: text().nullable(),
   override: OverrideSchema.nullable(),
   /** Receipt: the audit event id of the latest step. */
-  receipt: z.string().nullable(),
+  receipt: text().nullable(),
 });
 export type Verification = z.infer<typeof VerificationSchema>;
 
 export const MethodOptionSchema = z.object({
   method: VerificationMethodSchema,
-  label: z.string(),
+  label: text(),
   /** false with `reason` when policy or the IdP rules it out for this caller right now. */
   isAvailable: z.boolean(),
-  reason: z.string().nullable(),
+  reason: text().nullable(),
   /** The policy's fallback, offered because the preferred methods are not usable. */
   isFallback: z.boolean(),
 });
@@ -111,8 +112,8 @@ export const VerificationOverviewSchema = z.object({
 export type VerificationOverview = z.infer<typeof VerificationOverviewSchema>;
 
 export const StartVerificationRequestSchema = z.object({ method: VerificationMethodSchema }).strict();
-export const SubmitCodeRequestSchema = z.object({ code: z.string().regex(/^\d{4,10}$/, 'must be the 4–10 digit code the caller reads back') }).strict();
-export const OverrideRequestSchema = z.object({ reason: z.string().trim().min(10, 'must say why (at least 10 characters)').max(500) }).strict();
+export const SubmitCodeRequestSchema = z.object({ code: text().regex(/^\d{4,10}$/, 'must be the 4–10 digit code the caller reads back') }).strict();
+export const OverrideRequestSchema = z.object({ reason: text().trim().min(10, 'must say why (at least 10 characters)').max(500) }).strict();
 
 /** SSE (GET /api/v1/sidebar/verifications/events): `event: verification`, `data: Verification`. */
 export const VERIFICATION_EVENT = 'verification';
@@ -164,17 +165,17 @@ export const VerificationPolicySchema = z
     attemptTimeoutSeconds: z.number().int().min(30).max(3600).default(120),
     callbackMaxCodeAttempts: z.number().int().min(1).max(10).default(3),
     /** Desk agent ids allowed to approve overrides (never the requesting agent). */
-    supervisors: z.array(z.string().min(1).max(200)).max(200).default([]),
+    supervisors: z.array(text().min(1).max(200)).max(200).default([]),
     /** OIDC / Entra evidence of MFA and freshness. */
     oidc: z
       .object({
         maxAuthAgeSeconds: z.number().int().min(30).max(3600).default(300),
         /** Entra: Conditional Access auth-context ids, any of which must be in `acrs`. */
-        requiredAcrs: z.array(z.string().max(100)).max(20).default([]),
+        requiredAcrs: z.array(text().max(100)).max(20).default([]),
         /** Others: any of these in `amr` ... */
-        requiredAmr: z.array(z.string().max(100)).max(20).default(['mfa']),
+        requiredAmr: z.array(text().max(100)).max(20).default(['mfa']),
         /** ... or `acr` equal to one of these. */
-        requiredAcr: z.array(z.string().max(200)).max(20).default([]),
+        requiredAcr: z.array(text().max(200)).max(20).default([]),
       })
       .default({ maxAuthAgeSeconds: 300, requiredAcrs: [], requiredAmr: ['mfa'], requiredAcr: [] }),
   })
@@ -183,23 +184,23 @@ export const VerificationPolicySchema = z
 export type VerificationPolicy = z.output<typeof VerificationPolicySchema>;
 export type VerificationPolicyInput = z.input<typeof VerificationPolicySchema>;
 
-export const PolicyVersionSchema = z.object({ version: z.number().int(), policy: z.unknown(), createdAt: z.string(), changedBy: z.string() });
+export const PolicyVersionSchema = z.object({ version: z.number().int(), policy: z.unknown(), createdAt: text(), changedBy: text() });
 
 /** IdP connections per tenant (PUT /api/v1/admin/tenants/:slug/idp/:kind); secrets envelope-encrypted. */
-const HttpsUrl = z.string().url().max(300);
+const HttpsUrl = text().url().max(300);
 export const IdpConfigSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('okta'),
       orgUrl: HttpsUrl,
       auth: z.union([
-        z.object({ apiToken: z.string().min(8).max(200) }).strict(),
+        z.object({ apiToken: text().min(8).max(200) }).strict(),
         z
           .object({
-            clientId: z.string().min(1).max(200),
-            privateKeyPem: z.string().max(16 * 1024).regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'must be a PEM private key'),
-            keyId: z.string().max(200).optional(),
-            scopes: z.array(z.string().max(100)).min(1).default(['okta.users.read', 'okta.users.manage']),
+            clientId: text().min(1).max(200),
+            privateKeyPem: text().max(16 * 1024).regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'must be a PEM private key'),
+            keyId: text().max(200).optional(),
+            scopes: z.array(text().max(100)).min(1).default(['okta.users.read', 'okta.users.manage']),
           })
           .strict(),
       ]),
@@ -209,11 +210,11 @@ export const IdpConfigSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('duo'),
       /** api-XXXXXXXX.duosecurity.com */
-      apiHost: z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, 'must be a host name like api-1234abcd.duosecurity.com'),
-      integrationKey: z.string().min(1).max(100),
-      secretKey: z.string().min(8).max(200),
+      apiHost: text().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, 'must be a host name like api-1234abcd.duosecurity.com'),
+      integrationKey: text().min(1).max(100),
+      secretKey: text().min(8).max(200),
       /** Universal Prompt (Web SDK) application, for the link method. */
-      universal: z.object({ clientId: z.string().min(1).max(100), clientSecret: z.string().min(8).max(200) }).strict().optional(),
+      universal: z.object({ clientId: text().min(1).max(100), clientSecret: text().min(8).max(200) }).strict().optional(),
     })
     .strict(),
   z
@@ -221,8 +222,8 @@ export const IdpConfigSchema = z.discriminatedUnion('kind', [
       kind: z.literal('oidc'),
       /** Entra: https://login.microsoftonline.com/<tenant-id>/v2.0 */
       issuer: HttpsUrl,
-      clientId: z.string().min(1).max(200),
-      clientSecret: z.string().min(1).max(500).optional(),
+      clientId: text().min(1).max(200),
+      clientSecret: text().min(1).max(500).optional(),
       flavor: z.enum(['entra', 'generic']).default('generic'),
       /**
        * How the id_token names the requester (oidc-identity.ts): generic `email` (only with email_verified: true),
@@ -230,7 +231,7 @@ export const IdpConfigSchema = z.discriminatedUnion('kind', [
        * parseable: registration refuses them (IdpRegistrationSchema) and verification fails closed.
        */
       subjectClaim: z.enum(OIDC_SUBJECT_CLAIMS).default('email'),
-      scopes: z.array(z.string().max(100)).default(['openid', 'email', 'profile']),
+      scopes: z.array(text().max(100)).default(['openid', 'email', 'profile']),
       /** Entra: overrides of where Microsoft Graph is reached, for stand-ins only (VOUCHSAFE_ALLOW_INSECURE_HELPDESKS). */
       graph: z
         .object({
@@ -246,9 +247,9 @@ export const IdpConfigSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('twilio'),
-      accountSid: z.string().regex(/^AC[0-9a-f]{32}$/, 'is not a Twilio account SID'),
-      authToken: z.string().min(8).max(200),
-      serviceSid: z.string().regex(/^VA[0-9a-f]{32}$/, 'is not a Twilio Verify service SID'),
+      accountSid: text().regex(/^AC[0-9a-f]{32}$/, 'is not a Twilio account SID'),
+      authToken: text().min(8).max(200),
+      serviceSid: text().regex(/^VA[0-9a-f]{32}$/, 'is not a Twilio Verify service SID'),
       /** Development and tests only. */
       baseUrl: HttpsUrl.optional(),
     })

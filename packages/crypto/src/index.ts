@@ -12,4 +12,4 @@ export {
 } from './keys';
 export { encodePayload, decodePayload, type SecretPayload } from './payload';
 export { sealSecret, openSecret, FORMAT_VERSION, type SealOptions, type SealedSecret } from './seal';
-export { buildSecretLink, parseSecretLink } from './link';
+export { buildSecretLink, parseSecretLink, type ParsedSecretLink } from './link';

@@ -18,6 +18,15 @@ describe('secret links', () => {
     expect(Array.from(parsed.linkKey)).toEqual(Array.from(key));
   });
 
+  it('parses a help-desk tenant link /t/{tenant}/s/{id}#key, and no tenant from a plain one', () => {
+    const key = generateLinkKey();
+    const parsed = parseSecretLink(buildSecretLink('https://vault.example.com/t/acme-zendesk', ID, key));
+    expect(parsed).toMatchObject({ origin: 'https://vault.example.com', id: ID, tenant: 'acme-zendesk' });
+    expect(parseSecretLink(buildSecretLink('https://vault.example.com', ID, key)).tenant).toBeUndefined();
+    // Not a slug (upper case, too short): the tenant part is not taken, the id still is.
+    expect(parseSecretLink(`https://v.example/t/ACME/s/${ID}#${toBase64Url(key)}`).tenant).toBeUndefined();
+  });
+
   it('rejects a missing, short or garbled fragment as invalid_link_key', () => {
     const short = toBase64Url(new Uint8Array(8));
     for (const link of [

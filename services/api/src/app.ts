@@ -7,6 +7,7 @@ import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
 import type { Config } from './config';
 import { isMigrated, type Db } from './db/database';
 import { AppError } from './errors';
+import { wellFormedUrl } from './http/input';
 import { bearerAuth, errorHandler, noStore, requestContext } from './http/middleware';
 import type { Logger } from './logger';
 import type { Keyring } from './modules/keys/keyring';
@@ -21,6 +22,7 @@ import { createSessionTokens } from './modules/sessions/session-token';
 import { sidebarPagesRoutes } from './modules/sidebar-pages/sidebar-pages.routes';
 import { tenantAdminRoutes, tenantFromPath } from './modules/tenants/tenants.routes';
 import { createTenantsService } from './modules/tenants/tenants.service';
+import { createDeskOrigins } from './modules/tenants/desk-origins';
 import { idpAdminRoutes } from './modules/idps/idps.routes';
 import { createIdpsService } from './modules/idps/idps.service';
 import { policyAdminRoutes } from './modules/policy/policy.routes';
@@ -111,6 +113,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext(logger, DEFAULT_TENANT_ID));
   const metrics = deps.metrics ?? createMetrics(db);
   app.use(httpMetrics(metrics));
+  // Before every route: no NUL or unpaired surrogate in the path or query (bodies: http/input.ts#jsonBody).
+  app.use(wellFormedUrl);
   const notes = deps.notes ?? setupNotes({ db, keyring: deps.keyring, logger, metrics, config });
 
   app.get('/healthz', noStore, (_req, res) => {
@@ -129,7 +133,14 @@ export function createApp(deps: AppDeps): Express {
     }
   });
 
-  const tenants = createTenantsService({ db, keyring: deps.keyring, allowInsecureHelpdesks: config.allowInsecureHelpdesks });
+  // The registered accounts' browser origins: frame-ancestors of each desk's sidebar page, CORS for Jira sites.
+  const deskOrigins = createDeskOrigins({ db, logger });
+  const tenants = createTenantsService({
+    db,
+    keyring: deps.keyring,
+    allowInsecureHelpdesks: config.allowInsecureHelpdesks,
+    onChanged: deskOrigins.invalidate,
+  });
   const verification =
     deps.verification ?? setupVerification({ db, keyring: deps.keyring, logger, metrics, config, onNoteQueued: notes.nudge, tenants });
   // Verified-requester-only secrets (modules/secrets/NOTES.md); the recipient's verification runs in modules/verification.
@@ -163,7 +174,7 @@ export function createApp(deps: AppDeps): Express {
   const idps = createIdpsService({ db, keyring: deps.keyring, allowInsecureHelpdesks: config.allowInsecureHelpdesks });
   app.use('/api/v1/admin/tenants/:slug/idp', idpAdminRoutes(idps, config));
   app.use('/api/v1/admin/tenants/:slug/policy', policyAdminRoutes(createPolicyService({ db }), config));
-  app.use(['/api/v1/sessions', '/api/v1/sidebar'], sidebarCors(config.corsOrigins));
+  app.use(['/api/v1/sessions', '/api/v1/sidebar'], sidebarCors(config.corsOrigins, () => deskOrigins.of('jira')));
   app.use('/api/v1/sessions', sessionRoutes({ sessions, metrics }));
   app.use(
     '/api/v1/sidebar',
@@ -178,6 +189,7 @@ export function createApp(deps: AppDeps): Express {
           hub: deps.live,
           logger,
           isSupervisor: async (session) => (await verification.deps.loadPolicy(session.tenantId)).policy.supervisors.includes(session.agentId),
+          isTenantActive: tenants.isActive,
           onStreams: (n) => metrics.verificationStreams.set(n),
         }),
       publicUrl: config.publicUrl,
@@ -196,7 +208,7 @@ export function createApp(deps: AppDeps): Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  app.use('/apps', sidebarPagesRoutes(config));
+  app.use('/apps', sidebarPagesRoutes({ ...config, deskOrigins }));
 
   if (config.portalDir && existsSync(path.join(config.portalDir, 'index.html'))) {
     const portalDir = config.portalDir;

@@ -39,7 +39,8 @@ describe('loadConfig', () => {
     expect(c.sessionChainMaxSeconds).toBe(8 * 3600);
     expect(c.zafSdkUrl).toBe('https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js');
     expect(c.forgeJwksUrl).toBe('https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json');
-    expect(c.frameAncestors).toEqual(['https://*.zendesk.com', 'https://*.service-now.com', 'https://*.servicenowservices.com']);
+    // No blanket desk wildcards: registered tenants' origins are added at run time, per desk.
+    expect(c.frameAncestors).toEqual({ zendesk: [], servicenow: [] });
     expect(c.appsDir).toMatch(/[/\\]apps$/);
     expect([c.outboxIntervalMs, c.noteMaxAttempts, c.noteBackoffMs, c.helpdeskTimeoutMs]).toEqual([1000, 8, 1000, 10_000]);
   });
@@ -56,14 +57,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ VOUCHSAFE_SESSION_TTL_SECONDS: '901' })).toThrow(/VOUCHSAFE_SESSION_TTL_SECONDS/);
   });
 
-  it('accepts only origins in VOUCHSAFE_FRAME_ANCESTORS (nothing that could end the CSP directive)', () => {
-    expect(loadConfig({ VOUCHSAFE_FRAME_ANCESTORS: "'self' http://localhost:5173" }).frameAncestors).toEqual([
-      "'self'",
-      'http://localhost:5173',
-    ]);
-    for (const bad of ['https://a.zendesk.com; script-src *', "'unsafe-inline'", '*', '  ']) {
-      expect(() => loadConfig({ VOUCHSAFE_FRAME_ANCESTORS: bad })).toThrow(/VOUCHSAFE_FRAME_ANCESTORS/);
+  it('takes extra frame-ancestors per desk, origins only (nothing that could end the CSP directive)', () => {
+    const c = loadConfig({ VOUCHSAFE_FRAME_ANCESTORS_ZENDESK: "'self' http://localhost:5173", VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW: 'https://acme.servicenowservices.com' });
+    expect(c.frameAncestors).toEqual({ zendesk: ["'self'", 'http://localhost:5173'], servicenow: ['https://acme.servicenowservices.com'] });
+    for (const bad of ['https://a.zendesk.com; script-src *', "'unsafe-inline'", '*']) {
+      expect(() => loadConfig({ VOUCHSAFE_FRAME_ANCESTORS_ZENDESK: bad })).toThrow(/VOUCHSAFE_FRAME_ANCESTORS_ZENDESK/);
+      expect(() => loadConfig({ VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW: bad })).toThrow(/VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW/);
     }
+  });
+
+  it('refuses the old one-list-for-every-desk VOUCHSAFE_FRAME_ANCESTORS, naming its replacements', () => {
+    expect(() => loadConfig({ VOUCHSAFE_FRAME_ANCESTORS: 'https://*.zendesk.com' })).toThrow(/VOUCHSAFE_FRAME_ANCESTORS_ZENDESK and VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW/);
   });
 
   it('accepts an https or same-server ZAF SDK URL only', () => {
@@ -72,8 +76,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ VOUCHSAFE_ZAF_SDK_URL: 'https://x/"><script>' })).toThrow(/VOUCHSAFE_ZAF_SDK_URL/);
   });
 
-  it('defaults CORS to the Forge CDN and Atlassian sites, and accepts only origins', () => {
-    expect(loadConfig({}).corsOrigins).toEqual(['https://*.cdn.prod.atlassian-dev.net', 'https://*.atlassian.net']);
+  it('defaults CORS to the Forge CDN only (registered Jira sites are added at run time), and accepts only origins', () => {
+    expect(loadConfig({}).corsOrigins).toEqual(['https://*.cdn.prod.atlassian-dev.net']);
     expect(loadConfig({ VOUCHSAFE_CORS_ORIGINS: 'https://acme.atlassian.net' }).corsOrigins).toEqual(['https://acme.atlassian.net']);
     for (const bad of ['*', 'https://a.example/path', 'https://*', 'null']) {
       expect(() => loadConfig({ VOUCHSAFE_CORS_ORIGINS: bad })).toThrow(/VOUCHSAFE_CORS_ORIGINS/);

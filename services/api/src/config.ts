@@ -41,7 +41,6 @@ export function parseKeyring(value: string): KeyEntry[] {
 }
 
 export const DEFAULT_ZAF_SDK_URL = 'https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js';
-export const DEFAULT_FRAME_ANCESTORS = 'https://*.zendesk.com https://*.service-now.com https://*.servicenowservices.com';
 export const DEFAULT_FORGE_JWKS_URL = 'https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json';
 
 /** One CSP source: a scheme+host pattern (wildcard subdomain, optional port) or 'self'. Nothing that could end the directive. */
@@ -49,11 +48,13 @@ const FRAME_SOURCE = /^(?:'self'|https?:\/\/(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-
 
 /**
  * Origins whose pages may call the sidebar API cross-origin. Only Jira needs it: Forge's
- * `requestRemote` fetches our API straight from the browser, from the Custom UI frame (served by
- * Atlassian's CDN) or the site itself (which of the two is not documented, so both are allowed by
- * default). Sessions travel in a header, never in cookies, so CORS grants no ambient authority.
+ * `requestRemote` fetches our API straight from the browser (not proxied, Atlassian's requestRemote
+ * docs), from the Custom UI frame (served by Atlassian's CDN) or the site itself (which of the two is
+ * not documented). The default admits the Forge CDN; the registered Jira tenants' own site origins
+ * are added at run time (modules/tenants/desk-origins.ts) — never every *.atlassian.net site.
+ * Sessions travel in a header, never in cookies, so CORS grants no ambient authority.
  */
-export const DEFAULT_CORS_ORIGINS = 'https://*.cdn.prod.atlassian-dev.net https://*.atlassian.net';
+export const DEFAULT_CORS_ORIGINS = 'https://*.cdn.prod.atlassian-dev.net';
 
 export function parseCorsOrigins(value: string): string[] {
   const origins = value.split(/\s+/).filter(Boolean);
@@ -62,12 +63,15 @@ export function parseCorsOrigins(value: string): string[] {
   return origins;
 }
 
-export function parseFrameAncestors(value: string): string[] {
+/**
+ * Extra CSP frame-ancestors sources for one desk's sidebar page (VOUCHSAFE_FRAME_ANCESTORS_<DESK>),
+ * on top of the registered tenants' own origins. Empty is fine: then only registered accounts frame it.
+ */
+export function parseFrameAncestors(value: string, name = 'VOUCHSAFE_FRAME_ANCESTORS_ZENDESK'): string[] {
   const sources = value.split(/\s+/).filter(Boolean);
-  if (sources.length === 0) throw new Error('VOUCHSAFE_FRAME_ANCESTORS is empty: list the help-desk origins allowed to frame the sidebar');
   const bad = sources.find((s) => !FRAME_SOURCE.test(s));
   if (bad !== undefined) {
-    throw new Error(`VOUCHSAFE_FRAME_ANCESTORS entry "${bad.slice(0, 80)}" is not an origin like https://*.zendesk.com`);
+    throw new Error(`${name} entry "${bad.slice(0, 80)}" is not an origin like https://acme.zendesk.com`);
   }
   return sources;
 }
@@ -99,7 +103,10 @@ const EnvSchema = z.object({
   // Help-desk sidebars (issue 3).
   VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: boolish.default(false),
   VOUCHSAFE_ZAF_SDK_URL: z.string().min(1).max(500).default(DEFAULT_ZAF_SDK_URL),
-  VOUCHSAFE_FRAME_ANCESTORS: z.string().max(2000).default(DEFAULT_FRAME_ANCESTORS),
+  // One list for every desk let a ServiceNow origin frame the Zendesk page: refused, see loadConfig.
+  VOUCHSAFE_FRAME_ANCESTORS: z.string().optional(),
+  VOUCHSAFE_FRAME_ANCESTORS_ZENDESK: z.string().max(2000).default(''),
+  VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW: z.string().max(2000).default(''),
   VOUCHSAFE_CORS_ORIGINS: z.string().max(2000).default(DEFAULT_CORS_ORIGINS),
   VOUCHSAFE_APPS_DIR: z.string().optional(),
   VOUCHSAFE_SESSION_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(900),
@@ -138,9 +145,15 @@ export interface Config {
   allowInsecureHelpdesks: boolean;
   /** Substituted for %VOUCHSAFE_ZAF_SDK_URL% in the Zendesk sidebar page. */
   zafSdkUrl: string;
-  /** CSP frame-ancestors sources for the sidebar pages. */
-  frameAncestors: string[];
-  /** Exact origins or `https://*.suffix` patterns allowed to call /api/v1/sessions and /api/v1/sidebar. */
+  /**
+   * Extra CSP frame-ancestors sources per desk sidebar page (operator configuration), on top of the
+   * registered tenants' own origins (modules/tenants/desk-origins.ts).
+   */
+  frameAncestors: { zendesk: string[]; servicenow: string[] };
+  /**
+   * Exact origins or `https://*.suffix` patterns allowed to call /api/v1/sessions and /api/v1/sidebar,
+   * on top of the registered Jira tenants' site origins.
+   */
   corsOrigins: string[];
   /** Holds apps/<desk>/dist (sidebar pages). */
   appsDir: string;
@@ -204,9 +217,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   } catch (err) {
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
-  let frameAncestors: string[];
+  if (e.VOUCHSAFE_FRAME_ANCESTORS !== undefined) {
+    throw new ConfigError(
+      'Invalid configuration: VOUCHSAFE_FRAME_ANCESTORS is no longer read (one list let every desk frame every sidebar). Registered tenants\' origins are allowed automatically; put extra origins in VOUCHSAFE_FRAME_ANCESTORS_ZENDESK and VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW.',
+    );
+  }
+  let frameAncestors: Config['frameAncestors'];
   try {
-    frameAncestors = parseFrameAncestors(e.VOUCHSAFE_FRAME_ANCESTORS);
+    frameAncestors = {
+      zendesk: parseFrameAncestors(e.VOUCHSAFE_FRAME_ANCESTORS_ZENDESK, 'VOUCHSAFE_FRAME_ANCESTORS_ZENDESK'),
+      servicenow: parseFrameAncestors(e.VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW, 'VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW'),
+    };
   } catch (err) {
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }

@@ -1,21 +1,78 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN, createSecret, startTestApp, type TestApp } from './harness';
+import { SESSION_HEADER } from '@vouchsafe/contracts';
+import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
+import { createLiveHub, type LiveHub } from '../src/modules/verification/live';
+import { appRoutes, digestTables, hostileJson, hostileString, hostileValue, malformedString, percentEncode, queryString } from './fuzz-support';
+import { TOKEN, api, createSecret, startTestApp, type TestApp } from './harness';
 
 /**
- * Property: whatever arrives at a public endpoint — wrong types, extra fields, odd content types,
- * broken JSON, hostile ids — the answer is a 4xx with a readable message, never a 5xx, and
- * nothing is stored, consumed or audited.
+ * Property: whatever arrives at an endpoint — wrong types, extra fields, odd content types, broken
+ * JSON, hostile ids, NUL and unpaired surrogates, RTL marks, huge strings — the answer is a 4xx
+ * with a readable message, never a 5xx, and nothing is stored, consumed or audited.
+ * The first part fuzzes the public secret endpoints in depth; the second sends hostile text and JSON
+ * to EVERY route of the app (the list is checked against the app's router), with valid credentials
+ * so the input reaches the handler, and compares a digest of every table before and after.
  */
 
 let t: TestApp;
+let desks: StartedDeskStandIns;
+let live: LiveHub;
+let dir: string;
 let existing: Awaited<ReturnType<typeof createSecret>>;
+/** A secret of the Zendesk tenant (made through /api/v1/t/acme-zendesk/secrets). */
+let tenantSecretId: string;
+let session: string;
+let zendeskToken: string;
+let serviceNowToken: string;
+let forgeToken: string;
+const auth = { authorization: `Bearer ${TOKEN}` };
+
 beforeAll(async () => {
-  t = await startTestApp();
+  dir = mkdtempSync(path.join(tmpdir(), 'vs-fuzz-'));
+  // A built portal and sidebars (one file each), so their routes exist and answer.
+  mkdirSync(path.join(dir, 'portal'));
+  writeFileSync(path.join(dir, 'portal', 'index.html'), '<!doctype html><title>portal</title>');
+  for (const desk of ['zendesk', 'servicenow']) {
+    mkdirSync(path.join(dir, 'apps', desk, 'dist'), { recursive: true });
+    writeFileSync(path.join(dir, 'apps', desk, 'dist', 'index.html'), '<!doctype html><html><head></head><body></body></html>');
+  }
+  desks = await startDeskStandIns();
+  t = await startTestApp({
+    config: { portalDir: path.join(dir, 'portal'), appsDir: path.join(dir, 'apps') },
+    deps: ({ logger, databaseUrl }) => {
+      live = createLiveHub({ databaseUrl, logger });
+      return { live };
+    },
+  });
+  await live.ready();
+  for (const body of Object.values(desks.tenants())) {
+    const res = await api(t.url, 'POST', '/api/v1/admin/tenants', body, auth);
+    if (res.status !== 201) throw new Error(`tenant: ${res.status} ${JSON.stringify(res.json)}`);
+  }
   existing = await createSecret(t.url, { kind: 'text', text: 'must survive' });
+  const own = await api(t.url, 'POST', '/api/v1/t/acme-zendesk/secrets', { kind: 'text', ciphertext: 'A'.repeat(64), keyCheck: 'B'.repeat(43) }, auth);
+  if (own.status !== 201) throw new Error(`tenant secret: ${own.status} ${JSON.stringify(own.json)}`);
+  tenantSecretId = own.json.id;
+  const agent = desks.state.zendesk.agents[0]!;
+  zendeskToken = await desks.mint.zendesk({ agentId: agent.id });
+  const opened = await api(t.url, 'POST', '/api/v1/sessions/zendesk', { token: zendeskToken, ticketId: desks.state.zendesk.tickets[0]!.id });
+  if (opened.status !== 200) throw new Error(`session: ${opened.status} ${JSON.stringify(opened.json)}`);
+  session = opened.json.session;
+  const snTicket = desks.state.servicenow.tickets[0]!;
+  serviceNowToken = await desks.mint.servicenow({ sysId: snTicket.id, agentSysId: desks.state.servicenow.agents[0]!.id });
+  forgeToken = await desks.mint.forge({ accountId: desks.state.jira.agents[0]!.id, issueKey: desks.state.jira.tickets[0]!.id });
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await live?.close();
+  await t?.close();
+  await desks?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 async function snapshot() {
   const r = await sql<{ secrets: number; payloads: number; events: number; views: number; attempts: number }>`
@@ -172,5 +229,167 @@ describe('bad input never reaches a 5xx and changes nothing', () => {
     ] as const) {
       expectClear4xx(await send(method, path, undefined, {}), `${method} ${path}`);
     }
+  });
+});
+
+/**
+ * Every route of the app, what it needs to get past authentication, and what its body looks like.
+ * `params`: generators for path parameters that may be valid (an existing tenant, a known kind) —
+ * never for routes where a valid id alone would change state (revoke, cancel, approve, remove):
+ * those get hostile ids only. `valid`: a correct body; the fuzzer replaces one of its fields with
+ * malformed text, so it always fails, but only on that one field.
+ */
+interface EndpointSpec {
+  auth?: 'token' | 'session' | 'forge';
+  params?: Record<string, fc.Arbitrary<string>>;
+  body?: 'json' | 'form';
+  valid?: () => Record<string, unknown>;
+  /** Query keys the route reads (the fuzzer also sends random ones). */
+  query?: string[];
+  headers?: () => fc.Arbitrary<Record<string, string>>;
+}
+
+const anyParam = hostileString(60, 20_000);
+const validOr = (...values: (() => string)[]) => fc.oneof(anyParam, fc.constantFrom(...values).map((f) => f()));
+const TENANT = validOr(() => 'acme-zendesk', () => 'acme-jira', () => 'default');
+const SLUG = validOr(() => 'acme-zendesk', () => 'acme-servicenow');
+const SECRET_ID = validOr(() => existing.id, () => tenantSecretId);
+const KIND = validOr(() => 'okta', () => 'duo', () => 'oidc', () => 'twilio');
+const check43 = 'A'.repeat(43);
+const createValid = () => ({ kind: 'text', ciphertext: 'A'.repeat(64), keyCheck: check43, ttlSeconds: 3600, views: 1, label: 'label' });
+
+const ENDPOINTS: Record<string, EndpointSpec> = {
+  'GET /': {},
+  'GET /s/:id': { params: { id: SECRET_ID } },
+  'GET /t/:tenant/s/:id': { params: { tenant: TENANT, id: SECRET_ID } },
+  'GET /healthz': {},
+  'GET /readyz': {},
+  'GET /metrics': { auth: 'token' },
+  'GET /apps/zendesk': { query: ['origin', 'app_guid'] },
+  'POST /apps/zendesk': { body: 'form' },
+  'GET /apps/servicenow': { query: ['table', 'sys_id'] },
+  'GET /verify/callback/:kind': { params: { kind: validOr(() => 'oidc', () => 'duo') }, query: ['state', 'code', 'duo_code', 'error'] },
+  'POST /api/v1/secrets': { auth: 'token', body: 'json', valid: createValid },
+  'GET /api/v1/secrets/:id': { params: { id: SECRET_ID } },
+  'POST /api/v1/secrets/:id/reveal': { params: { id: SECRET_ID }, body: 'json', valid: () => ({ keyCheck: check43 }) },
+  'POST /api/v1/secrets/:id/verify': { params: { id: SECRET_ID }, body: 'json', valid: () => ({ method: 'oidc' }) },
+  'DELETE /api/v1/secrets/:id': { params: { id: SECRET_ID }, headers: () => revokeHeader },
+  'POST /api/v1/t/:tenant/secrets': { auth: 'token', params: { tenant: TENANT }, body: 'json', valid: createValid },
+  'GET /api/v1/t/:tenant/secrets/:id': { params: { tenant: TENANT, id: SECRET_ID } },
+  'POST /api/v1/t/:tenant/secrets/:id/reveal': { params: { tenant: TENANT, id: SECRET_ID }, body: 'json', valid: () => ({ keyCheck: check43 }) },
+  'POST /api/v1/t/:tenant/secrets/:id/verify': { params: { tenant: TENANT, id: SECRET_ID }, body: 'json', valid: () => ({ method: 'duo_universal' }) },
+  'DELETE /api/v1/t/:tenant/secrets/:id': { params: { tenant: TENANT, id: SECRET_ID }, headers: () => revokeHeader },
+  'GET /api/v1/admin/tenants': { auth: 'token' },
+  'POST /api/v1/admin/tenants': { auth: 'token', body: 'json', valid: () => ({ ...desks.tenants().jira, slug: 'fuzz-jira', cloudId: '00000000-0000-4000-8000-000000000000' }) },
+  'DELETE /api/v1/admin/tenants/:slug': { auth: 'token' },
+  'GET /api/v1/admin/tenants/:slug/idp': { auth: 'token', params: { slug: SLUG } },
+  'PUT /api/v1/admin/tenants/:slug/idp/:kind': {
+    auth: 'token',
+    params: { slug: SLUG, kind: KIND },
+    body: 'json',
+    valid: () => ({ kind: 'okta', orgUrl: 'https://acme.okta.com', auth: { apiToken: 'okta-api-token-for-tests' } }),
+  },
+  'DELETE /api/v1/admin/tenants/:slug/idp/:kind': { auth: 'token', params: { slug: SLUG } },
+  'GET /api/v1/admin/tenants/:slug/policy': { auth: 'token', params: { slug: SLUG } },
+  'PUT /api/v1/admin/tenants/:slug/policy': { auth: 'token', params: { slug: SLUG }, body: 'json', valid: () => ({ methods: ['okta_push'], supervisors: [] }) },
+  'POST /api/v1/sessions/zendesk': { body: 'json', valid: () => ({ token: zendeskToken, ticketId: '101' }) },
+  'POST /api/v1/sessions/servicenow': {
+    body: 'json',
+    valid: () => ({ token: serviceNowToken, table: 'incident', sysId: desks.state.servicenow.tickets[0]!.id }),
+  },
+  'POST /api/v1/sessions/jira': { auth: 'forge', body: 'json', valid: () => ({ issueKey: desks.state.jira.tickets[0]!.id }) },
+  'POST /api/v1/sessions/renew': { auth: 'session' },
+  'POST /api/v1/sidebar/secrets': { auth: 'session', body: 'json', valid: () => ({ ...createValid(), requiresVerification: false }) },
+  'GET /api/v1/sidebar/secrets': { auth: 'session' },
+  'DELETE /api/v1/sidebar/secrets/:id': { auth: 'session' },
+  'GET /api/v1/sidebar/verifications': { auth: 'session' },
+  'GET /api/v1/sidebar/verifications/events': { auth: 'session' },
+  'POST /api/v1/sidebar/verifications': { auth: 'session', body: 'json', valid: () => ({ method: 'okta_push' }) },
+  'POST /api/v1/sidebar/verifications/:id/cancel': { auth: 'session' },
+  'POST /api/v1/sidebar/verifications/:id/code': { auth: 'session', body: 'json', valid: () => ({ code: '123456' }) },
+  'POST /api/v1/sidebar/verifications/:id/override': { auth: 'session', body: 'json', valid: () => ({ reason: 'the caller lost their phone' }) },
+  'POST /api/v1/sidebar/verifications/:id/override/approve': { auth: 'session' },
+};
+
+/** Printable ASCII only: fetch refuses anything else in a header value. */
+const revokeHeader = fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x21-\x7e]/g, '')).map((v): Record<string, string> => (v ? { 'x-revoke-token': v } : {}));
+
+interface FuzzRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string | URLSearchParams | undefined;
+}
+
+function requestFor(key: string, spec: EndpointSpec): fc.Arbitrary<FuzzRequest> {
+  const [method, pattern] = key.split(' ') as [string, string];
+  const names = [...pattern.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
+  const params = fc.record(Object.fromEntries(names.map((n) => [n, spec.params?.[n] ?? anyParam])) as Record<string, fc.Arbitrary<string>>);
+  const queryKey = spec.query ? fc.oneof(fc.constantFrom(...spec.query), hostileString(12, 2_000)) : hostileString(12, 2_000);
+  const query = fc.array(fc.tuple(queryKey, fc.oneof(hostileString(60, 12_000), malformedString)), { maxLength: 4 });
+  let body: fc.Arbitrary<FuzzRequest['body']> = fc.constant(undefined);
+  if (spec.body === 'json') {
+    const variants: fc.WeightedArbitrary<unknown>[] = [
+      { weight: 1, arbitrary: hostileJson },
+      { weight: 1, arbitrary: fc.dictionary(hostileString(12, 100), hostileValue, { maxKeys: 5 }) },
+    ];
+    if (spec.valid) {
+      const keys = Object.keys(spec.valid());
+      variants.push({ weight: 1, arbitrary: fc.record(Object.fromEntries(keys.map((k) => [k, hostileValue])), { requiredKeys: [] }) });
+      // The deepest reach: everything right but one field (which always fails the text rule).
+      variants.push({ weight: 3, arbitrary: fc.tuple(fc.constantFrom(...keys), malformedString).map(([k, bad]) => ({ ...spec.valid!(), [k]: bad })) });
+    }
+    // JSON.stringify keeps NUL and lone surrogates as \u escapes, exactly as a hostile client would send them.
+    body = fc.oneof(...variants).map((v) => JSON.stringify(v) ?? 'null');
+  } else if (spec.body === 'form') {
+    body = fc.array(fc.tuple(fc.oneof(fc.constant('token'), hostileString(12, 100)), hostileString(60, 12_000)), { maxLength: 4 }).map((pairs) => {
+      // URLSearchParams would turn lone surrogates into U+FFFD; keep them as raw WTF-8 bytes instead.
+      return pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&') as unknown as string;
+    });
+  }
+  const extra = spec.headers?.() ?? fc.constant({});
+  return fc.tuple(params, query, body, extra).map(([p, q, b, h]) => {
+    const url = pattern.replace(/:([A-Za-z]+)/g, (_m, n: string) => percentEncode(p[n]!)) + queryString(q);
+    const headers: Record<string, string> = { ...h };
+    if (spec.auth === 'token') headers.authorization = `Bearer ${TOKEN}`;
+    if (spec.auth === 'session') headers[SESSION_HEADER] = session;
+    if (spec.auth === 'forge') headers.authorization = `Bearer ${forgeToken}`;
+    if (spec.body === 'json') headers['content-type'] = 'application/json';
+    if (spec.body === 'form') headers['content-type'] = 'application/x-www-form-urlencoded';
+    return { method, path: url, headers, body: b };
+  });
+}
+
+async function sendFuzz(r: FuzzRequest): Promise<{ status: number; type: string; text: string }> {
+  const ac = new AbortController();
+  const res = await fetch(`${t.url}${r.path}`, { method: r.method, headers: r.headers, body: r.body, signal: ac.signal });
+  const type = res.headers.get('content-type') ?? '';
+  if (type.startsWith('text/event-stream')) {
+    ac.abort(); // the live stream never ends by itself
+    return { status: res.status, type, text: '' };
+  }
+  return { status: res.status, type, text: await res.text() };
+}
+
+describe('every endpoint: hostile text and JSON never reach a 5xx and change nothing', () => {
+  it('the fuzz list covers exactly the routes the app has', () => {
+    expect(Object.keys(ENDPOINTS).sort()).toEqual(appRoutes(t.app));
+  });
+
+  it.each(Object.keys(ENDPOINTS))('%s', async (key) => {
+    const before = await digestTables(t.db);
+    await fc.assert(
+      fc.asyncProperty(requestFor(key, ENDPOINTS[key]!), async (r) => {
+        const res = await sendFuzz(r);
+        if (res.status >= 500) throw new Error(`${r.method} ${r.path.slice(0, 200)}: ${res.status} ${res.text.slice(0, 300)}`);
+        if (res.status >= 400 && res.type.startsWith('application/json')) {
+          const body = JSON.parse(res.text) as { error: { code: string; message: string } };
+          expect(body.error.code).toMatch(/^[a-z_]+$/);
+          expect(body.error.message.length).toBeGreaterThan(10);
+        }
+      }),
+      { numRuns: 60 },
+    );
+    expect(await digestTables(t.db)).toEqual(before);
   });
 });

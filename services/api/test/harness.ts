@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
+import type { Express } from 'express';
 import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
 import { fromBase64Url, openSecret, sealSecret, toBase64Url, deriveChecks, type SecretPayload } from '@vouchsafe/crypto';
 import type { CreateSecretRequest, CreateSecretResponse } from '@vouchsafe/contracts';
@@ -16,6 +17,8 @@ export const TEST_ITERATIONS = 1_000;
 
 export interface TestApp {
   url: string;
+  /** The Express app itself (route discovery in the bad-input suite). */
+  app: Express;
   db: Db;
   database: FreshDatabase;
   logs: string[];
@@ -53,8 +56,8 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
       allowInsecureHelpdesks: true,
       appsDir: '/nonexistent-vouchsafe-apps',
       zafSdkUrl: '/apps/zendesk/vendor/zaf_sdk.js',
-      frameAncestors: ["'self'"],
-      corsOrigins: ['https://*.cdn.prod.atlassian-dev.net', 'https://acme.atlassian.net'],
+      frameAncestors: { zendesk: ["'self'"], servicenow: ["'self'"] },
+      corsOrigins: ['https://*.cdn.prod.atlassian-dev.net'],
       sessionTtlSeconds: 900,
       sessionChainMaxSeconds: 8 * 3600,
       forgeJwksUrl: 'https://forge.invalid/.well-known/jwks.json',
@@ -74,6 +77,7 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
   const { port } = server.address() as AddressInfo;
   const self: TestApp = {
     url: `http://127.0.0.1:${port}`,
+    app,
     db,
     database,
     logs,

@@ -69,6 +69,23 @@ describe('/api/v1/t/:tenant/secrets', () => {
     expect(revoked.status).toBe(204);
   });
 
+  it('a secret created with an API token under /api/v1/t/{slug} answers the tenant link path, which the portal serves', async () => {
+    const sealed = await sealSecret({ kind: 'text', text: 'made by a script for acme' });
+    const body = { kind: 'text', ciphertext: toBase64Url(sealed.ciphertext), keyCheck: toBase64Url(sealed.keyCheck) };
+    const created = await api(t.url, 'POST', '/api/v1/t/acme-zendesk/secrets', body, { authorization: `Bearer ${TOKEN}` });
+    expect(created.status).toBe(201);
+    expect(created.json.path).toBe(`/t/acme-zendesk/s/${created.json.id}`);
+    expect(created.headers.get('location')).toBe(`/api/v1/t/acme-zendesk/secrets/${created.json.id}`);
+    // The path works: the portal page is there and its API prefix finds the secret; the short path would not.
+    expect((await fetch(`${t.url}${created.json.path}`)).status).toBe(200);
+    expect((await api(t.url, 'GET', created.headers.get('location')!)).status).toBe(200);
+    expect((await api(t.url, 'GET', `/api/v1/secrets/${created.json.id}`)).status).toBe(404);
+    // The default tenant keeps its short links, through either prefix.
+    const plain = await api(t.url, 'POST', '/api/v1/t/default/secrets', body, { authorization: `Bearer ${TOKEN}` });
+    expect(plain.json.path).toBe(`/s/${plain.json.id}`);
+    expect(plain.headers.get('location')).toBe(`/api/v1/secrets/${plain.json.id}`);
+  });
+
   it("never reaches the default tenant's secrets through a tenant path", async () => {
     const s = await createSecret(t.url);
     expect((await api(t.url, 'GET', `/api/v1/secrets/${s.id}`)).status).toBe(200);

@@ -2,7 +2,10 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './harness';
+import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
+import { createLogger } from '../src/logger';
+import { createDeskOrigins } from '../src/modules/tenants/desk-origins';
+import { TOKEN as API_TOKEN, api, startTestApp, type TestApp } from './harness';
 
 /**
  * The sidebar pages against a tiny fake apps dir (the real dist may not be built when unit tests
@@ -12,6 +15,7 @@ import { startTestApp, type TestApp } from './harness';
 let appsDir: string;
 let t: TestApp;
 let cdn: TestApp;
+let desks: StartedDeskStandIns;
 const ZENDESK_INDEX =
   '<!doctype html><html><head><script src="%VOUCHSAFE_ZAF_SDK_URL%"></script><script type="module" src="/apps/zendesk/assets/app-1.js"></script></head><body></body></html>';
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
@@ -29,7 +33,9 @@ function writeApps(dir: string) {
 beforeAll(async () => {
   appsDir = mkdtempSync(path.join(tmpdir(), 'vs-apps-'));
   writeApps(appsDir);
-  const frameAncestors = ['https://*.zendesk.com', 'https://*.service-now.com'];
+  desks = await startDeskStandIns();
+  // Operator extras per desk; the registered tenants' origins come on top (see 'frame-ancestors per desk').
+  const frameAncestors = { zendesk: ['https://support.acme.example'], servicenow: ['https://*.servicenowservices.com'] };
   t = await startTestApp({ config: { appsDir, zafSdkUrl: '/apps/zendesk/vendor/zaf_sdk.js', frameAncestors } });
   cdn = await startTestApp({
     config: { appsDir, zafSdkUrl: 'https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js', frameAncestors },
@@ -38,6 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await cdn?.close();
+  await desks?.close();
   rmSync(appsDir, { recursive: true, force: true });
 });
 
@@ -83,8 +90,7 @@ describe('GET|POST /apps/zendesk/', () => {
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("connect-src 'self'");
-    expect(csp).toContain('frame-ancestors https://*.zendesk.com https://*.service-now.com');
-    expect(csp).not.toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/frame-ancestors [^;]*https:\/\/support\.acme\.example/);
     expect(res.headers.get('x-frame-options')).toBeNull();
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
@@ -114,7 +120,51 @@ describe('GET /apps/servicenow/', () => {
     expect(await res.text()).toContain('servicenow');
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self';");
-    expect(csp).toContain('frame-ancestors https://*.zendesk.com https://*.service-now.com');
+    expect(csp).toMatch(/frame-ancestors [^;]*https:\/\/\*\.servicenowservices\.com/);
+  });
+});
+
+const ancestorsOf = async (base: string, page: 'zendesk' | 'servicenow') =>
+  /frame-ancestors ([^;]*)/.exec((await fetch(`${base}/apps/${page}/`)).headers.get('content-security-policy') ?? '')![1]!.split(' ');
+
+describe('frame-ancestors per desk: only that desk\'s registered accounts (and its operator extras)', () => {
+  it('each page lists its own desk only; registering and removing a tenant changes it at once in this process', async () => {
+    // No tenant yet: only the operator's extras.
+    expect(await ancestorsOf(t.url, 'zendesk')).toEqual(['https://support.acme.example']);
+    expect(await ancestorsOf(t.url, 'servicenow')).toEqual(['https://*.servicenowservices.com']);
+    const auth = { authorization: `Bearer ${API_TOKEN}` };
+    for (const body of Object.values(desks.tenants())) expect((await api(t.url, 'POST', '/api/v1/admin/tenants', body, auth)).status).toBe(201);
+    const standIn = new URL(desks.url).origin; // the stand-ins' apiBaseUrl (development only) serves the agent pages too
+    const zendesk = await ancestorsOf(t.url, 'zendesk');
+    const serviceNow = await ancestorsOf(t.url, 'servicenow');
+    expect(zendesk.sort()).toEqual(['https://acme.zendesk.com', 'https://support.acme.example', standIn].sort());
+    expect(serviceNow.sort()).toEqual(['https://*.servicenowservices.com', 'https://acme.service-now.com', standIn].sort());
+    for (const origin of zendesk.filter((o) => o !== standIn)) expect(serviceNow).not.toContain(origin);
+    for (const origin of serviceNow.filter((o) => o !== standIn)) expect(zendesk).not.toContain(origin);
+    expect([...zendesk, ...serviceNow].join(' ')).not.toMatch(/\*\.zendesk\.com|\*\.service-now\.com|atlassian/);
+
+    expect((await api(t.url, 'DELETE', '/api/v1/admin/tenants/acme-zendesk', undefined, auth)).status).toBe(204);
+    expect(await ancestorsOf(t.url, 'zendesk')).toEqual(['https://support.acme.example']);
+    expect(await ancestorsOf(t.url, 'servicenow')).toContain('https://acme.service-now.com');
+  });
+
+  it("another process's change (here a removal) shows once the brief cache expires; with no source at all the page is frame-ancestors 'none'", async () => {
+    let now = 1_000_000;
+    const origins = createDeskOrigins({ db: t.db, logger: createLogger('silent'), ttlMs: 30_000, now: () => now });
+    expect(await origins.of('servicenow')).toContain('https://acme.service-now.com');
+    await t.db.updateTable('tenants').set({ deleted_at: new Date() }).where('slug', '=', 'acme-servicenow').execute();
+    expect(await origins.of('servicenow')).toContain('https://acme.service-now.com'); // cached
+    now += 30_000;
+    await origins.of('servicenow'); // stale: answered from the cache, refreshed behind
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await origins.of('servicenow')).toEqual([]);
+    const bare = await startTestApp({ config: { appsDir, frameAncestors: { zendesk: [], servicenow: [] } } });
+    try {
+      expect(await ancestorsOf(bare.url, 'zendesk')).toEqual(["'none'"]);
+      expect(await ancestorsOf(bare.url, 'servicenow')).toEqual(["'none'"]);
+    } finally {
+      await bare.close();
+    }
   });
 });
 

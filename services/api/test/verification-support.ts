@@ -115,8 +115,8 @@ const APP_CONFIG: AppDeps['config'] = {
   allowInsecureHelpdesks: true,
   appsDir: '/nonexistent-vouchsafe-apps',
   zafSdkUrl: '/apps/zendesk/vendor/zaf_sdk.js',
-  frameAncestors: ["'self'"],
-  corsOrigins: ['https://acme.atlassian.net'],
+  frameAncestors: { zendesk: ["'self'"], servicenow: ["'self'"] },
+  corsOrigins: ['https://*.cdn.prod.atlassian-dev.net'],
   sessionTtlSeconds: 900,
   sessionChainMaxSeconds: 8 * 3600,
   forgeJwksUrl: 'https://forge.invalid/.well-known/jwks.json',
@@ -184,11 +184,11 @@ export async function startVerifyWorld(opts: { pollIntervalMs?: number } = {}): 
 }
 
 /** A second API "process" on the same database: its own pool, poller and LISTEN connection. */
-export async function startPeerApp(w: VerifyWorld): Promise<{ url: string; live: LiveHub; close(): Promise<void> }> {
+export async function startPeerApp(w: VerifyWorld, config: Partial<AppDeps['config']> = {}): Promise<{ url: string; live: LiveHub; close(): Promise<void> }> {
   const { db } = createDb(w.t.database.url, 5);
   const logger = quiet();
   const parts = verificationParts({ db, keyring: w.t.keyring, logger, databaseUrl: w.t.database.url }, 50);
-  const app = createApp({ config: APP_CONFIG, db, keyring: w.t.keyring, logger, metrics: parts.metrics, notes: parts.notes, verification: parts.runtime, live: parts.live });
+  const app = createApp({ config: { ...APP_CONFIG, ...config }, db, keyring: w.t.keyring, logger, metrics: parts.metrics, notes: parts.notes, verification: parts.runtime, live: parts.live });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   await parts.live.ready();

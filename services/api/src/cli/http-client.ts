@@ -55,20 +55,25 @@ function jsonCaller(apiUrl: string) {
 
 const bearer = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
 
-/** A thin typed client for the vault endpoints (used by the CLI, the e2e suite and the benchmark). */
-export function vaultClient(apiUrl: string, token?: string) {
+/**
+ * A thin typed client for the vault endpoints (used by the CLI, the e2e suite and the benchmark).
+ * `tenant`: a help-desk tenant's slug (from a `/t/{tenant}/s/{id}` link); its secrets live under
+ * `/api/v1/t/{tenant}`, and the default prefix would answer "gone".
+ */
+export function vaultClient(apiUrl: string, token?: string, tenant?: string) {
   const call = jsonCaller(apiUrl);
   const auth = () => bearer(token);
+  const prefix = `/api/v1${tenant === undefined ? '' : `/t/${encodeURIComponent(tenant)}`}/secrets`;
   return {
-    create: (req: CreateSecretRequest) => call<CreateSecretResponse>('POST', '/api/v1/secrets', req, auth()),
-    metadata: (id: string) => call<SecretMetadata>('GET', `/api/v1/secrets/${encodeURIComponent(id)}`),
+    create: (req: CreateSecretRequest) => call<CreateSecretResponse>('POST', prefix, req, auth()),
+    metadata: (id: string) => call<SecretMetadata>('GET', `${prefix}/${encodeURIComponent(id)}`),
     reveal: (id: string, keyCheck: string, passphraseCheck?: string) =>
-      call<RevealResponse>('POST', `/api/v1/secrets/${encodeURIComponent(id)}/reveal`, {
+      call<RevealResponse>('POST', `${prefix}/${encodeURIComponent(id)}/reveal`, {
         keyCheck,
         ...(passphraseCheck ? { passphraseCheck } : {}),
       }),
     revoke: (id: string, revokeToken: string) =>
-      call<void>('DELETE', `/api/v1/secrets/${encodeURIComponent(id)}`, undefined, { [REVOKE_TOKEN_HEADER]: revokeToken }),
+      call<void>('DELETE', `${prefix}/${encodeURIComponent(id)}`, undefined, { [REVOKE_TOKEN_HEADER]: revokeToken }),
   };
 }
 

@@ -96,8 +96,9 @@ export interface RevealOptions {
 }
 
 export async function revealSecretCommand(o: RevealOptions, out: Out): Promise<void> {
-  const { origin, id, linkKey } = parseSecretLink(o.link);
-  const client = vaultClient(o.api ?? origin);
+  const { origin, id, tenant, linkKey } = parseSecretLink(o.link);
+  // A help-desk tenant's link (/t/{tenant}/s/{id}) reveals through that tenant's API prefix.
+  const client = vaultClient(o.api ?? origin, undefined, tenant);
   const meta = await client.metadata(id);
   if (meta.needsPassphrase && !o.passphrase) {
     throw new CliError('This secret is protected by a passphrase: pass --passphrase.');
@@ -139,8 +140,8 @@ export async function revokeSecretCommand(o: { link: string; revokeToken?: strin
   } catch {
     throw new CliError('That is not a Vouchsafe link (expected https://…/s/<id>#<key>).');
   }
-  const id = /^\/s\/([A-Za-z0-9_-]{22})$/.exec(url.pathname)?.[1];
-  if (!id) throw new CliError('That is not a Vouchsafe link (expected https://…/s/<id>#<key>).');
-  await vaultClient(o.api ?? url.origin).revoke(id, o.revokeToken);
+  const m = /^(?:\/t\/([a-z0-9][a-z0-9-]{1,39}))?\/s\/([A-Za-z0-9_-]{22})\/?$/.exec(url.pathname);
+  if (!m) throw new CliError('That is not a Vouchsafe link (expected https://…/s/<id>#<key> or https://…/t/<tenant>/s/<id>#<key>).');
+  await vaultClient(o.api ?? url.origin, undefined, m[1]).revoke(m[2]!, o.revokeToken);
   out.result('Revoked: the secret has been deleted and its link no longer works.');
 }

@@ -63,6 +63,12 @@ export interface HelpdeskConnector {
    * the desk cannot tell — callers must then treat the number as changed just now (DESIGN S11).
    */
   phoneChangedAt(person: HelpdeskPerson): Promise<Date | null>;
+  /**
+   * Makes a fragment of text that came from outside (a requester's or agent's name, a label, a reason)
+   * inert in this desk's note format: no markup, link, image or HTML can come out of it. The note's
+   * own lines and the receipt are not passed through it. Each desk owns its format (see its connector).
+   */
+  escapeNoteText(fragment: string): string;
   /** Adds an internal (non-public) note. `receipt` appears in the body so findNote can dedupe. */
   addInternalNote(ticketId: string, body: string): Promise<{ remoteId: string | null }>;
   /** True when a note containing `receipt` is already on the ticket (used before a retry). */

@@ -25,13 +25,16 @@ export function originMatcher(patterns: readonly string[]): (origin: string) => 
  * CORS for the sidebar API (Forge `requestRemote` calls it from the browser). No credentials
  * (sessions are a header, not a cookie); only the headers and methods the sidebar uses; an origin
  * that is not allowed simply gets no CORS headers, so the browser refuses to read the answer.
+ * Allowed: the configured patterns (VOUCHSAFE_CORS_ORIGINS, by default the Forge CDN) and the exact
+ * site origins of the registered Jira tenants (`registered`, cached briefly by the caller).
  */
-export function sidebarCors(patterns: readonly string[]) {
-  const isAllowed = originMatcher(patterns);
-  return (req: Request, res: Response, next: NextFunction) => {
+export function sidebarCors(patterns: readonly string[], registered: () => Promise<readonly string[]> = async () => []) {
+  const isConfigured = originMatcher(patterns);
+  const isAllowed = async (origin: string) => isConfigured(origin) || (await registered()).some((o) => o.toLowerCase() === origin.toLowerCase());
+  return async (req: Request, res: Response, next: NextFunction) => {
     const origin = req.get('origin');
     res.vary('Origin');
-    if (origin && isAllowed(origin)) {
+    if (origin && (await isAllowed(origin))) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
       if (req.method === 'OPTIONS') {

@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { truncateIp } from '../lib/client-ip';
 import { safeEqual } from '../lib/ids';
+import { isPagePath, sendPage } from './page';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own extension point
@@ -141,5 +142,16 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     },
   };
   if (appError.extra.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(appError.extra.retryAfterSeconds));
+  if (isPagePath(req.path)) {
+    // Someone opened a link in a browser: answer with a page, not JSON.
+    const isOurs = appError.status >= 500;
+    sendPage(
+      res,
+      appError.status,
+      isOurs ? 'Something went wrong' : 'This link cannot be used',
+      isOurs ? `${appError.message} (${req.id})` : `${appError.message} Ask our support team to send a new link if you need one.`,
+    );
+    return;
+  }
   res.status(appError.status).json(body);
 }

@@ -11,6 +11,17 @@ const ACCOUNT_ID = /^[A-Za-z0-9:_-]{1,128}$/;
 const PAGE = 100;
 const MAX_PAGES = 20;
 
+/**
+ * JSM renders request comments from Jira wiki markup (links `[text|url]`, images `!url!`, macros
+ * `{color}`/`{code}`/`{html}`, effects `*` `_` `-` `+` `^` `~` `??`, tables `|`, headings `#`).
+ * Outside text gets the wiki's own escape, a backslash, before each of those characters (the
+ * `\X` rule of Jira's text formatting notation, "escape special character X"; pandoc's Jira writer
+ * escapes the same way). A backslash itself becomes a look-alike: `\\` would be a forced line break.
+ */
+export function escapeJiraNoteText(fragment: string): string {
+  return fragment.replace(/\\/g, '\u29f5').replace(/[[\]{}!|*_+^~?#-]/g, '\\$&');
+}
+
 export function createJiraConnector(tenant: DeskTenant, opts: { timeoutMs: number }): HelpdeskConnector {
   const http = createDeskHttp(tenant, opts);
 
@@ -30,6 +41,8 @@ export function createJiraConnector(tenant: DeskTenant, opts: { timeoutMs: numbe
 
   return {
     desk: 'jira',
+
+    escapeNoteText: escapeJiraNoteText,
 
     async getTicket(ticketId): Promise<HelpdeskTicket | undefined> {
       if (!ISSUE_KEY.test(ticketId)) return undefined;

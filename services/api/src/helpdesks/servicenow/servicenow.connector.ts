@@ -22,6 +22,17 @@ function parseTicketId(ticketId: string): { table: string; sysId: string } | und
 /** A reference field is a plain sys_id with sysparm_exclude_reference_link=true, `{value, link}` without. */
 const referenceId = (v: unknown): string | null => idString(v) ?? idString(field(v, 'value'));
 
+/**
+ * ServiceNow journal fields (work_notes, comments) are plain text, HTML-escaped when shown, except that
+ * text between `[code]` and `[/code]` is rendered as HTML while `glide.ui.security.allow_codetag` is
+ * true — its default (ServiceNow docs: "Render journal field entries as HTML", "Allow embedded HTML
+ * code (instance security hardening)"). Square brackets in outside text become full-width look-alikes,
+ * so no `[code]` tag, in any letter case or spacing, can be formed.
+ */
+export function escapeServiceNowNoteText(fragment: string): string {
+  return fragment.replace(/\[/g, '\uff3b').replace(/\]/g, '\uff3d');
+}
+
 export function createServiceNowConnector(tenant: DeskTenant, opts: { timeoutMs: number }): HelpdeskConnector {
   const http = createDeskHttp(tenant, opts);
 
@@ -49,6 +60,8 @@ export function createServiceNowConnector(tenant: DeskTenant, opts: { timeoutMs:
 
   return {
     desk: 'servicenow',
+
+    escapeNoteText: escapeServiceNowNoteText,
 
     async getTicket(ticketId): Promise<HelpdeskTicket | undefined> {
       const parsed = parseTicketId(ticketId);

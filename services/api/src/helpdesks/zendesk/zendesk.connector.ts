@@ -10,6 +10,19 @@ const TICKET_ID = /^[1-9]\d{0,19}$/;
 /** Newest first is where a receipt we wrote recently sits; a few pages are plenty. */
 const MAX_COMMENT_PAGES = 10;
 
+/**
+ * Zendesk renders a comment's `body` as Markdown ("Markdown formatting is supported in body but not in
+ * html_body", Zendesk's comment docs as quoted in justeat/ZendeskApiClient#265; the flavour is
+ * UNCONFIRMED). Outside text gets the Markdown escapes every flavour honours (original Markdown's
+ * backslash set, minus characters that only matter at the start of a line, which a fragment never
+ * is) and `<` `>` become look-alikes, since escaping them is not portable across flavours: no link,
+ * image, emphasis, code span or HTML can come out of it. Link-looking text is defanged before this
+ * (notes/note-text.ts cleanText), so autolinking finds nothing either.
+ */
+export function escapeZendeskNoteText(fragment: string): string {
+  return fragment.replace(/[\\`*_[\]()!#]/g, '\\$&').replace(/</g, '\u2039').replace(/>/g, '\u203a');
+}
+
 export function createZendeskConnector(tenant: DeskTenant, opts: { timeoutMs: number }): HelpdeskConnector {
   const http = createDeskHttp(tenant, opts);
 
@@ -30,6 +43,8 @@ export function createZendeskConnector(tenant: DeskTenant, opts: { timeoutMs: nu
 
   return {
     desk: 'zendesk',
+
+    escapeNoteText: escapeZendeskNoteText,
 
     async getTicket(ticketId): Promise<HelpdeskTicket | undefined> {
       if (!TICKET_ID.test(ticketId)) return undefined;

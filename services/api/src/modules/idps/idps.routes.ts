@@ -1,7 +1,8 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { IdpRegistrationSchema, type IdpKind } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
-import { bearerAuth, noStore, requireJson } from '../../http/middleware';
+import { jsonBody } from '../../http/input';
+import { bearerAuth, noStore } from '../../http/middleware';
 import type { IdpsService } from './idps.service';
 
 const KINDS: readonly IdpKind[] = ['okta', 'duo', 'oidc', 'twilio'];
@@ -21,7 +22,7 @@ export function idpAdminRoutes(service: IdpsService, opts: { apiTokens: readonly
     res.json({ idps: await service.list(String((req.params as Record<string, string | undefined>).slug ?? '')) });
   });
 
-  router.put('/:kind', requireJson, express.json({ limit: '64kb', strict: true }), async (req, res) => {
+  router.put('/:kind', jsonBody('64kb'), async (req, res) => {
     const kind = kindOf(req.params.kind);
     // Registration rules on top of the stored shape: e.g. an OIDC connection must identify people by a verified or
     // immutable claim (422 naming the field).

@@ -37,8 +37,18 @@ export type NoteFacts = z.infer<typeof NoteFactsSchema>;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /**
- * Free text from agents (names, labels): one line, bounded, identifiers masked, and no UUIDs, so
- * text can never imitate another note's receipt (findNote matches receipts).
+ * Link-looking text is defanged the way security notes write indicators (`https[:]//…`, `www[.]…`),
+ * so no desk's autolinker turns a name or label into a link. The desk's escaper (its connector's
+ * `escapeNoteText`) then makes the brackets, and every other markup character, inert.
+ */
+export function defangLinks(value: string): string {
+  return value.replace(/([a-z][a-z0-9+.-]*):(?=\/\/)/gi, '$1[:]').replace(/\bwww\./gi, 'www[.]');
+}
+
+/**
+ * Free text from agents and desks (names, labels, reasons): one line, bounded, identifiers masked,
+ * links defanged, and no UUIDs, so text can never imitate another note's receipt (findNote matches
+ * receipts). Not yet escaped for a desk: see `NoteEscaper`.
  */
 export function cleanText(value: string, max = 80): string {
   const oneLine = value
@@ -46,9 +56,13 @@ export function cleanText(value: string, max = 80): string {
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  const masked = maskIdentifiers(oneLine.replace(UUID, '[id]'));
+  const masked = defangLinks(maskIdentifiers(oneLine.replace(UUID, '[id]')));
   return masked.length > max ? `${masked.slice(0, max - 1)}…` : masked;
 }
+
+/** A desk's way of making outside text inert in its note format (HelpdeskConnector.escapeNoteText). */
+export type NoteEscaper = (fragment: string) => string;
+const asIs: NoteEscaper = (s) => s;
 
 /** `2026-11-25 16:20 UTC` */
 export function formatUtc(iso: string): string {
@@ -70,15 +84,16 @@ function headline(action: NoteAction, f: NoteFacts): string {
   }
 }
 
-export function renderNote(action: NoteAction, facts: NoteFacts, receipt: string): string {
+export function renderNote(action: NoteAction, facts: NoteFacts, receipt: string, escape: NoteEscaper = asIs): string {
   const who = action === 'viewed' || action === 'expired' ? 'Sent by' : 'Agent';
+  const clean = (s: string) => escape(cleanText(s));
   const lines = [
     `Vouchsafe · ${headline(action, facts)}`,
-    `${who}: ${cleanText(facts.agent) || 'unknown'}`,
+    `${who}: ${clean(facts.agent) || 'unknown'}`,
     `Time: ${formatUtc(facts.at)}`,
     `Secret: fingerprint ${facts.fingerprint} (${facts.kind}, ${plural(facts.viewsTotal, 'view')}, expires ${formatUtc(facts.expiresAt)})`,
   ];
-  if (facts.label) lines.push(`Label: ${cleanText(facts.label)}`);
+  if (facts.label) lines.push(`Label: ${clean(facts.label)}`);
   lines.push(`Receipt: ${receipt}`);
   return lines.join('\n');
 }
@@ -99,8 +114,13 @@ export function parseNote(action: string, note: unknown): ParsedNote | undefined
   return a && facts.success ? { action: a, facts: facts.data } : undefined;
 }
 
-/** The text of any parsed outbox row (secret steps and verification steps). */
-export function renderParsedNote(parsed: ParsedNote, receipt: string): string {
-  if ('isVerification' in parsed) return renderVerificationNote(parsed.action, parsed.facts, receipt, cleanText, formatUtc);
-  return renderNote(parsed.action, parsed.facts, receipt);
+/**
+ * The text of any parsed outbox row (secret steps and verification steps), with every fragment of
+ * outside text cleaned and then escaped for the desk the note goes to.
+ */
+export function renderParsedNote(parsed: ParsedNote, receipt: string, escape: NoteEscaper = asIs): string {
+  if ('isVerification' in parsed) {
+    return renderVerificationNote(parsed.action, parsed.facts, receipt, (s, max) => escape(cleanText(s, max)), formatUtc);
+  }
+  return renderNote(parsed.action, parsed.facts, receipt, escape);
 }

@@ -84,7 +84,7 @@ function headline(action: VerificationNoteAction, f: VerificationNoteFacts): str
   }
 }
 
-/** `clean` and `time` come from note-text.ts (masking, one line; UTC formatting). */
+/** `clean` and `time` come from note-text.ts (masking, one line, defanged and escaped for the desk; UTC formatting). */
 export function renderVerificationNote(
   action: VerificationNoteAction,
   f: VerificationNoteFacts,

@@ -1,6 +1,7 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { VerificationPolicySchema } from '@vouchsafe/contracts';
-import { bearerAuth, noStore, requireJson } from '../../http/middleware';
+import { jsonBody } from '../../http/input';
+import { bearerAuth, noStore } from '../../http/middleware';
 import type { PolicyService } from './policy.service';
 
 /** Who stored a version: the admin API knows only that a valid API token was presented. */
@@ -15,7 +16,7 @@ export function policyAdminRoutes(service: PolicyService, opts: { apiTokens: rea
     res.json(await service.show(String((req.params as Record<string, string | undefined>).slug ?? '')));
   });
 
-  router.put('/', requireJson, express.json({ limit: '64kb', strict: true }), async (req, res) => {
+  router.put('/', jsonBody('64kb'), async (req, res) => {
     const input = VerificationPolicySchema.parse(req.body);
     const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
     const saved = await service.set(slug, input, CHANGED_BY_API_TOKEN);

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import {
   CreateSecretRequestSchema,
   LIMITS,
@@ -8,8 +8,10 @@ import {
   VerifyRecipientRequestSchema,
 } from '@vouchsafe/contracts';
 import { secretGone } from '../../errors';
+import { secretApiPathFor } from '../tenants/link-base';
 import { shortId } from '../../lib/ids';
-import { bearerAuth, clientIpOf, noStore, rateLimit, requireJson } from '../../http/middleware';
+import { jsonBody } from '../../http/input';
+import { bearerAuth, clientIpOf, noStore, rateLimit } from '../../http/middleware';
 import type { Request } from 'express';
 import type { RecipientVerification } from './recipient-verification.service';
 import type { RequestContext, SecretsService } from './secrets.service';
@@ -22,6 +24,7 @@ export interface SecretsRoutesOptions {
 
 const ctxOf = (req: Request): RequestContext => ({
   tenantId: req.tenantId,
+  tenantSlug: req.tenantSlug,
   clientAddress: req.ip,
   clientIp: clientIpOf(req),
 });
@@ -37,7 +40,7 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
   const router = Router();
   // base64 inflates by 4/3; allow for the JSON around it.
   const createLimit = Math.ceil(((opts.maxFileBytes + LIMITS.envelopeOverheadBytes) * 4) / 3) + 16 * 1024;
-  const smallJson = express.json({ limit: '8kb', strict: true });
+  const smallJson = jsonBody('8kb');
   const publicLimit = rateLimit(opts.rateLimitPerMinute);
 
   router.use(noStore);
@@ -45,13 +48,12 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
   router.post(
     '/secrets',
     bearerAuth(opts.apiTokens),
-    requireJson,
-    express.json({ limit: createLimit, strict: true }),
+    jsonBody(createLimit),
     async (req, res) => {
       const body = CreateSecretRequestSchema.parse(req.body);
       const created = await service.create(ctxOf(req), body);
       req.log.info({ secret: shortId(created.id), kind: body.kind, views: body.views }, 'secret created');
-      res.status(201).location(`/api/v1/secrets/${created.id}`).json(created);
+      res.status(201).location(secretApiPathFor(req.tenantSlug, created.id)).json(created);
     },
   );
 
@@ -59,7 +61,7 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
     res.json(await service.getMetadata(ctxOf(req), parseId(req.params.id)));
   });
 
-  router.post('/secrets/:id/reveal', publicLimit, requireJson, smallJson, async (req, res) => {
+  router.post('/secrets/:id/reveal', publicLimit, smallJson, async (req, res) => {
     const id = parseId(req.params.id);
     const body = RevealRequestSchema.parse(req.body);
     res.json(await service.reveal(ctxOf(req), id, body));
@@ -68,7 +70,7 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
   // Verified-requester-only secrets: where to sign in (the IdP), coming back with a reveal grant.
   // Nothing is consumed here, but only a holder of the link (key check) may start it, and starts are
   // capped per secret and per customer; unknown, gone and ordinary secrets answer like a gone one.
-  router.post('/secrets/:id/verify', publicLimit, requireJson, smallJson, async (req, res) => {
+  router.post('/secrets/:id/verify', publicLimit, smallJson, async (req, res) => {
     const id = parseId(req.params.id);
     const body = VerifyRecipientRequestSchema.parse(req.body);
     if (!recipients) throw secretGone();

@@ -14,6 +14,7 @@ import { maskIdentifiers } from '../../lib/mask';
 import { newRevokeToken, newSecretId, sha256 } from '../../lib/ids';
 import type { Metrics } from '../../metrics';
 import type { Keyring } from '../keys/keyring';
+import { secretPathFor } from '../tenants/link-base';
 import { grantHashOf } from './reveal-grant';
 import * as repo from './secrets.repository';
 
@@ -30,6 +31,8 @@ export interface SecretsDeps {
 
 export interface RequestContext {
   tenantId: string;
+  /** The help-desk tenant's slug when the request came through `/api/v1/t/{slug}` (links then carry it); undefined for the default tenant. */
+  tenantSlug?: string;
   /** Full client address: hashed for throttling only, never stored. */
   clientAddress: string | undefined;
   /** Truncated address for the audit row. */
@@ -91,7 +94,7 @@ export function createSecretsService(deps: SecretsDeps) {
     await repo.insertSecret(db, secret);
     deps.metrics.secretsCreated.inc();
     const { id, expiresAt } = secret;
-    return { id, expiresAt: expiresAt.toISOString(), views: req.views, path: `/s/${id}`, revokeToken };
+    return { id, expiresAt: expiresAt.toISOString(), views: req.views, path: secretPathFor(ctx.tenantSlug, id), revokeToken };
   }
 
   async function getMetadata(ctx: RequestContext, id: string): Promise<SecretMetadata> {

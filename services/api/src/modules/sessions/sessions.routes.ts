@@ -1,4 +1,4 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import {
   DESKS,
   type Desk,
@@ -9,7 +9,8 @@ import {
   ZendeskSessionRequestSchema,
 } from '@vouchsafe/contracts';
 import { decodeJwt } from 'jose';
-import { noStore, requireJson } from '../../http/middleware';
+import { jsonBody } from '../../http/input';
+import { noStore } from '../../http/middleware';
 import { SessionRejection, toAppError, type RejectionSink } from './session-rejection';
 import type { SessionsService } from './sessions.service';
 
@@ -36,7 +37,7 @@ const bearer = (req: Request): string | undefined => /^Bearer\s+(\S{16,8192})$/i
 /** `/api/v1/sessions/*`: exchange a host-signed token for a Vouchsafe sidebar session. */
 export function sessionRoutes(deps: SessionRoutesDeps): Router {
   const router = Router();
-  const smallJson = express.json({ limit: '16kb', strict: true });
+  const smallJson = jsonBody('16kb');
   router.use(noStore);
 
   const exchange =
@@ -50,7 +51,6 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
 
   router.post(
     '/zendesk',
-    requireJson,
     smallJson,
     exchange('zendesk', (req) => {
       const body = ZendeskSessionRequestSchema.parse(req.body);
@@ -60,7 +60,6 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
 
   router.post(
     '/servicenow',
-    requireJson,
     smallJson,
     exchange('servicenow', (req) => {
       const body = ServiceNowSessionRequestSchema.parse(req.body);
@@ -70,7 +69,6 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
 
   router.post(
     '/jira',
-    requireJson,
     smallJson,
     exchange('jira', async (req) => {
       const body = JiraSessionRequestSchema.parse(req.body);

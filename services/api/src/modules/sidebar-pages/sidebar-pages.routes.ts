@@ -2,13 +2,18 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { AppError } from '../../errors';
+import type { DeskOrigins } from '../tenants/desk-origins';
+import { formBody } from '../../http/input';
 
 /**
  * The Zendesk and ServiceNow sidebar pages, served from the built app dirs. Zendesk POSTs the
  * signed-URL JWT as form field `token` on the first load only (signedUrls: true); we hand it to
  * the page in a meta tag, HTML-escaped, and never log it (the request log records the route
  * pattern only). ServiceNow's token travels in the URL fragment and never reaches us.
- * These pages may be framed by the help desks (frame-ancestors from config); the portal may not.
+ * Each page may be framed only by its own desk: the registered tenants' origins for that desk
+ * (modules/tenants/desk-origins.ts) plus the operator's VOUCHSAFE_FRAME_ANCESTORS_<DESK>; with neither,
+ * `frame-ancestors 'none'`. A ServiceNow origin can never frame the Zendesk page, nor the other way
+ * round. The portal is never framed.
  */
 
 export const ZAF_SDK_PLACEHOLDER = '%VOUCHSAFE_ZAF_SDK_URL%';
@@ -17,7 +22,10 @@ export const HOST_TOKEN_META = 'vouchsafe-host-token';
 export interface SidebarPagesOptions {
   appsDir: string;
   zafSdkUrl: string;
-  frameAncestors: readonly string[];
+  /** Operator-configured extra sources per desk. */
+  frameAncestors: { zendesk: readonly string[]; servicenow: readonly string[] };
+  /** The registered tenants' origins per desk (cached briefly). */
+  deskOrigins: Pick<DeskOrigins, 'of'>;
 }
 
 export function escapeHtml(value: string): string {
@@ -37,7 +45,7 @@ export function sidebarCsp(opts: { frameAncestors: readonly string[]; extraScrip
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
-    `frame-ancestors ${opts.frameAncestors.join(' ')}`,
+    `frame-ancestors ${opts.frameAncestors.length > 0 ? opts.frameAncestors.join(' ') : "'none'"}`,
   ].join('; ');
 }
 
@@ -47,9 +55,9 @@ function scriptOrigin(url: string): string | undefined {
   return new URL(url).origin;
 }
 
-function pageHeaders(csp: string) {
-  return (_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('Content-Security-Policy', csp);
+function pageHeaders(csp: () => Promise<string>) {
+  return async (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Content-Security-Policy', await csp());
     // frame-ancestors decides who may frame these pages; helmet's X-Frame-Options would forbid the desks.
     res.removeHeader('X-Frame-Options');
     res.setHeader('Cache-Control', 'no-store');
@@ -81,9 +89,10 @@ export function sidebarPagesRoutes(opts: SidebarPagesOptions): Router {
   const zendeskDir = path.join(opts.appsDir, 'zendesk', 'dist');
   const serviceNowDir = path.join(opts.appsDir, 'servicenow', 'dist');
   const zafOrigin = scriptOrigin(opts.zafSdkUrl);
-  const zendeskHeaders = pageHeaders(sidebarCsp({ frameAncestors: opts.frameAncestors, extraScriptSrc: zafOrigin }));
-  const serviceNowHeaders = pageHeaders(sidebarCsp({ frameAncestors: opts.frameAncestors }));
-  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+  const ancestors = async (desk: 'zendesk' | 'servicenow') => [...new Set([...(await opts.deskOrigins.of(desk)), ...opts.frameAncestors[desk]])];
+  const zendeskHeaders = pageHeaders(async () => sidebarCsp({ frameAncestors: await ancestors('zendesk'), extraScriptSrc: zafOrigin }));
+  const serviceNowHeaders = pageHeaders(async () => sidebarCsp({ frameAncestors: await ancestors('servicenow') }));
+  const form = formBody({ limit: '16kb', parameterLimit: 20 });
 
   const zendeskPage = async (req: Request, res: Response) => {
     const body: unknown = req.body;

@@ -1,9 +1,10 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import { CreateTicketSecretRequestSchema, LIMITS, SecretIdSchema, type CreateTicketSecretResponse } from '@vouchsafe/contracts';
 import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
 import type { Db } from '../../db/database';
 import { AppError, secretGone } from '../../errors';
-import { clientIpOf, noStore, requireJson } from '../../http/middleware';
+import { jsonBody } from '../../http/input';
+import { clientIpOf, noStore } from '../../http/middleware';
 import { shortId } from '../../lib/ids';
 import type { TicketSecretsService } from '../secrets/ticket-secrets.service';
 import type { SidebarSession } from '../sessions/session.types';
@@ -36,7 +37,7 @@ export function sidebarRoutes(deps: SidebarRoutesDeps): Router {
   const createLimit = Math.ceil(((deps.maxFileBytes + LIMITS.envelopeOverheadBytes) * 4) / 3) + 16 * 1024;
   router.use(noStore);
 
-  router.post('/secrets', requireJson, express.json({ limit: createLimit, strict: true }), async (req, res) => {
+  router.post('/secrets', jsonBody(createLimit), async (req, res) => {
     const session = sessionOf(req);
     const body = CreateTicketSecretRequestSchema.parse(req.body);
     const tenant = await findActiveById(deps.db, session.tenantId);

@@ -7,3 +7,13 @@ export function linkBaseFor(publicUrl: string, tenantSlug: string, isDefault: bo
   const base = publicUrl.replace(/\/+$/, '');
   return isDefault ? base : `${base}/t/${encodeURIComponent(tenantSlug)}`;
 }
+
+/** The same rule for a path on this server: `/s/{id}` (default tenant, slug undefined) or `/t/{slug}/s/{id}`. */
+export function secretPathFor(tenantSlug: string | undefined, id: string): string {
+  return `${tenantSlug === undefined ? '' : `/t/${encodeURIComponent(tenantSlug)}`}/s/${id}`;
+}
+
+/** Where a secret's public API lives: `/api/v1/secrets/{id}` or `/api/v1/t/{slug}/secrets/{id}`. */
+export function secretApiPathFor(tenantSlug: string | undefined, id: string): string {
+  return `/api/v1${tenantSlug === undefined ? '' : `/t/${encodeURIComponent(tenantSlug)}`}/secrets/${id}`;
+}

@@ -149,7 +149,14 @@ export async function findActiveByVerification(db: Db, desk: Desk, key: string, 
   return rows.map(toRow);
 }
 
-/** Soft-deletes a help-desk tenant (never the default tenant), drops its credentials, writes `tenant.removed`. */
+/** NOTIFY channel (payload: the tenant id) on which every API process hears that a tenant was removed. */
+export const TENANT_REMOVED_CHANNEL = 'vouchsafe_tenant_removed';
+
+/**
+ * Soft-deletes a help-desk tenant (never the default tenant), drops its credentials, writes
+ * `tenant.removed` and NOTIFYs TENANT_REMOVED_CHANNEL, all in one statement (listeners hear it at
+ * commit): every process then ends that tenant's live streams.
+ */
 export async function softDelete(db: Db, slug: string): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`
     WITH removed AS (
@@ -162,6 +169,6 @@ export async function softDelete(db: Db, slug: string): Promise<boolean> {
       INSERT INTO audit_events (tenant_id, type, data)
       SELECT id, 'tenant.removed', jsonb_build_object('slug', slug, 'desk', desk, 'account', desk_account) FROM removed
     )
-    SELECT id FROM removed`.execute(db);
+    SELECT id, pg_notify(${TENANT_REMOVED_CHANNEL}, id::text) AS notified FROM removed`.execute(db);
   return rows.length > 0;
 }

@@ -1,7 +1,8 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { TenantCreateRequestSchema } from '@vouchsafe/contracts';
 import { AppError, secretGone } from '../../errors';
-import { bearerAuth, noStore, requireJson } from '../../http/middleware';
+import { jsonBody } from '../../http/input';
+import { bearerAuth, noStore } from '../../http/middleware';
 import type { TenantsService } from './tenants.service';
 
 /** `/api/v1/admin/tenants`: API-token administration of help-desk tenants. */
@@ -9,7 +10,7 @@ export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' |
   const router = Router();
   router.use(noStore, bearerAuth(opts.apiTokens));
 
-  router.post('/', requireJson, express.json({ limit: '64kb', strict: true }), async (req, res) => {
+  router.post('/', jsonBody('64kb'), async (req, res) => {
     const body = TenantCreateRequestSchema.parse(req.body);
     const created = await service.add(body);
     req.log.info({ tenant: created.slug, desk: created.desk }, 'tenant added');
@@ -31,6 +32,16 @@ export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' |
   return router;
 }
 
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own extension point
+  namespace Express {
+    interface Request {
+      /** Set by tenantFromPath for a help-desk tenant's public routes; undefined for the default tenant. */
+      tenantSlug?: string;
+    }
+  }
+}
+
 /**
  * Mounted at `/api/v1/t/:tenant`: the public secret routes act on that tenant. An unknown slug
  * answers exactly like a gone secret, so the path is no tenant oracle.
@@ -43,6 +54,7 @@ export function tenantFromPath(service: Pick<TenantsService, 'resolveSlug'>) {
       return;
     }
     req.tenantId = tenant.id;
+    req.tenantSlug = tenant.isDefault ? undefined : tenant.slug;
     req.log = req.log.child({ tenant: tenant.slug });
     next();
   };

@@ -13,6 +13,8 @@ export interface TenantsDeps {
   keyring: Keyring;
   /** Tenants may point apiBaseUrl / jwksUrl at non-vendor hosts (development and tests only). */
   allowInsecureHelpdesks: boolean;
+  /** Called after a tenant was added or removed (cached desk origins forget their answer). */
+  onChanged?: () => void;
 }
 
 const stripSlash = (url: string) => url.replace(/\/+$/, '');
@@ -79,6 +81,7 @@ export function createTenantsService(deps: TenantsDeps) {
         },
         { slug: req.slug, desk: req.desk, account, apiBaseUrlOverride: apiBaseUrl !== null, outcome: 'ok' },
       );
+      deps.onChanged?.();
       return { id, slug: req.slug, name: req.name, desk: req.desk, account, createdAt: createdAt.toISOString() };
     } catch (err) {
       if (err instanceof repo.TenantConflictError) {
@@ -99,6 +102,7 @@ export function createTenantsService(deps: TenantsDeps) {
 
   async function remove(slug: string): Promise<void> {
     if (!(await repo.softDelete(db, slug))) throw new AppError('not_found', `There is no help-desk tenant "${slug}".`);
+    deps.onChanged?.();
   }
 
   function toDeskTenant(row: repo.TenantRow): DeskTenant | undefined {

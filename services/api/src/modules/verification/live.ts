@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../../logger';
+import { TENANT_REMOVED_CHANNEL } from '../tenants/tenants.repository';
 import { NOTIFY_CHANNEL } from './verification.repository';
 
 /**
@@ -7,8 +8,10 @@ import { NOTIFY_CHANNEL } from './verification.repository';
  * `vouchsafe_verification`; every recording statement (in any API process) NOTIFYs
  * `{"t":tenantId,"k":ticketId,"v":verificationId}` at commit. The hub hands each notification
  * once to the handler registered for that tenant + ticket (the SSE route loads the view once and
- * writes it to that ticket's streams). The connection reconnects with backoff; after a reconnect
- * every subscriber is told to resynchronise (a notification may have been missed while down).
+ * writes it to that ticket's streams). The same connection LISTENs on `vouchsafe_tenant_removed`
+ * (NOTIFYed by the statement that removes a tenant, in any process): every subscriber of that tenant
+ * is closed. The connection reconnects with backoff; after a reconnect every subscriber is told to
+ * resynchronise (a notification may have been missed while down, a removal included).
  */
 
 export interface LiveChange {
@@ -21,9 +24,9 @@ export interface LiveSubscriber {
   tenantId: string;
   ticketId: string;
   onChange(change: LiveChange): void;
-  /** The listening connection came back: load the current state again. */
+  /** The listening connection came back: load the current state again (and check the tenant still exists). */
   onResync(): void;
-  /** The process is shutting down: end the stream now. */
+  /** End the stream now: the process is shutting down, or the tenant was removed. */
   onClose(): void;
 }
 
@@ -69,7 +72,17 @@ export function createLiveHub(opts: LiveHubOptions): LiveHub {
 
   const changed = () => opts.onSubscribersChanged?.(count);
 
+  function closeTenant(tenantId: string) {
+    const doomed = [...subscribers.values()].flatMap((set) => [...set].filter((s) => s.tenantId === tenantId));
+    if (doomed.length > 0) log.info({ tenant: tenantId, streams: doomed.length }, 'tenant removed: closing its live streams');
+    for (const s of doomed) s.onClose();
+  }
+
   function dispatch(msg: pg.Notification) {
+    if (msg.channel === TENANT_REMOVED_CHANNEL) {
+      if (msg.payload) closeTenant(msg.payload);
+      return;
+    }
     if (msg.channel !== NOTIFY_CHANNEL) return;
     const change = parsePayload(msg.payload);
     if (!change) return;
@@ -91,7 +104,7 @@ export function createLiveHub(opts: LiveHubOptions): LiveHub {
     });
     try {
       await c.connect();
-      await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      await c.query(`LISTEN ${NOTIFY_CHANNEL}; LISTEN ${TENANT_REMOVED_CHANNEL}`);
     } catch (err) {
       log.warn({ err: (err as Error).message, attempt }, 'live updates: cannot listen; retrying');
       c.removeAllListeners('end');

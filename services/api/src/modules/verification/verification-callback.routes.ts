@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
 import { rateLimit } from '../../http/middleware';
+import { sendPage } from '../../http/page';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
 import { IDP_OF_METHOD } from '../idps/idp-config';
 import { findActiveById } from '../tenants/tenants.repository';
@@ -28,24 +29,6 @@ const KINDS = new Set(['oidc', 'duo']);
 /** Long enough for the IdP's token endpoint and key fetch (each bounded by the provider timeout). */
 const CALLBACK_LEASE_MS = 60_000;
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function page(res: Response, status: number, title: string, text: string): void {
-  res
-    .status(status)
-    .set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'Content-Security-Policy': "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      'Referrer-Policy': 'no-referrer',
-    })
-    .send(
-      `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-        `<meta name="robots" content="noindex"><title>${escapeHtml(title)} · Vouchsafe</title></head>` +
-        `<body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></main></body></html>\n`,
-    );
-}
-
 const RESULT_PAGES: Record<string, [number, string, string]> = {
   verified: [200, 'You are verified', 'Thank you. You can close this page and go back to your call with our support team.'],
   denied: [200, 'Verification refused', 'The sign-in was refused. If you did not expect this, tell our support team.'],
@@ -58,7 +41,7 @@ const RESULT_PAGES: Record<string, [number, string, string]> = {
 /** A link whose verification has already finished: say so, whatever the outcome was (it is the agent's to read). */
 function finishedPage(res: Response, state: string): void {
   const [status, title, text] = RESULT_PAGES[state === 'verified' ? 'overridden' : state] ?? RESULT_PAGES.failed!;
-  page(res, status, title, text);
+  sendPage(res, status, title, text);
 }
 
 function stringParams(query: Record<string, unknown>): Record<string, string> {
@@ -77,14 +60,14 @@ export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
     const state = input.state ?? '';
     // Only the full state the provider made (>= 128 random bits) finds a verification: a guessed or
     // partial one (e.g. the verification id alone) matches nothing and changes nothing.
-    const invalid = () => page(res, 400, 'This link is not valid', 'It may have been used already or mistyped. Ask our support team to send a new one.');
+    const invalid = () => sendPage(res, 400, 'This link is not valid', 'It may have been used already or mistyped. Ask our support team to send a new one.');
     if (!KINDS.has(kind) || state.length < 16 || state.length > 1024) return invalid();
     const row = await repo.findByCallbackState(v.db, state);
     if (!row || IDP_OF_METHOD[row.method] !== kind) return invalid();
     if (row.state !== 'waiting' && row.state !== 'started') return finishedPage(res, row.state);
     // One request at a time per link: the others get a page saying so and change nothing.
     if (!(await repo.claimForCallback(v.db, row.tenantId, row.id, CALLBACK_LEASE_MS))) {
-      return page(res, 409, 'This link is already being used', 'Another sign-in with this link is in progress. Go back to the page that opened first.');
+      return sendPage(res, 409, 'This link is already being used', 'Another sign-in with this link is in progress. Go back to the page that opened first.');
     }
     const { policy } = await v.loadPolicy(row.tenantId);
     let outcome: ProviderOutcome;
@@ -122,10 +105,10 @@ export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
         res.set('Cache-Control', 'no-store').redirect(303, grant.location);
         return;
       }
-      return page(res, 403, 'The secret cannot be opened', 'You were verified, but not as the person this secret was sent to. Ask the sender for help.');
+      return sendPage(res, 403, 'The secret cannot be opened', 'You were verified, but not as the person this secret was sent to. Ask the sender for help.');
     }
     const [status, title, text] = RESULT_PAGES[final] ?? RESULT_PAGES.failed!;
-    page(res, status, title, text);
+    sendPage(res, status, title, text);
   });
 
   return router;

@@ -13,7 +13,9 @@ import { toView, type VerificationRow } from './verification.types';
  * the verification ONCE (loads are serialised per ticket so a stream never goes back in time) and
  * is written to that ticket's streams that may see it: the agent's own verifications, and for a
  * supervisor the ones with an override. `: ping` every 15 s; the stream ends when the session
- * expires or the process shuts down.
+ * expires (a timer, and every write checks the time too), when its tenant is removed (the hub hears
+ * the removal from any process; after a reconnect the tenant is checked again, in case the
+ * notification was missed), or when the process shuts down.
  */
 
 export const HEARTBEAT_MS = 15_000;
@@ -37,6 +39,8 @@ export interface VerificationEventsDeps {
   hub: LiveHub;
   logger: Logger;
   isSupervisor(session: SidebarSession): Promise<boolean>;
+  /** Is the tenant still registered (checked after the hub reconnects)? */
+  isTenantActive(tenantId: string): Promise<boolean>;
   onStreams?(count: number): void;
 }
 
@@ -66,7 +70,14 @@ export function createVerificationEvents(deps: VerificationEventsDeps) {
           }
         });
       },
-      onResync: () => created.streams.forEach((s) => s.snapshot()),
+      onResync: () => {
+        created.queue = created.queue.then(async () => {
+          // A removal NOTIFYed while the hub was disconnected is lost: ask the database instead.
+          const isActive = await deps.isTenantActive(tenantId).catch(() => true);
+          if (isActive) created.streams.forEach((s) => s.snapshot());
+          else [...created.streams].forEach((s) => s.close());
+        });
+      },
       onClose: () => [...created.streams].forEach((s) => s.close()),
     });
     channels.set(key, created);
@@ -86,7 +97,13 @@ export function createVerificationEvents(deps: VerificationEventsDeps) {
     req.socket.setNoDelay(true);
     let isClosed = false;
     const write = (text: string) => {
-      if (!isClosed) res.write(text);
+      if (isClosed) return;
+      // Never a byte past the session's end, even if the expiry timer has not fired yet.
+      if (Date.now() >= session.expiresAt.getTime()) {
+        stream.close();
+        return;
+      }
+      res.write(text);
     };
     const ch = channelFor(session.tenantId, session.ticketId);
     const stream: Stream = {

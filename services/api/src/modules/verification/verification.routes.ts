@@ -1,7 +1,8 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import { OverrideRequestSchema, StartVerificationRequestSchema, SubmitCodeRequestSchema } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
-import { noStore, requireJson } from '../../http/middleware';
+import { jsonBody } from '../../http/input';
+import { noStore } from '../../http/middleware';
 import type { SidebarSession } from '../sessions/session.types';
 import type { VerificationEvents } from './verification-events';
 import type { VerificationService } from './verification.service';
@@ -32,7 +33,7 @@ function idOf(req: Request): string {
  */
 export function verificationRoutes(deps: VerificationRoutesDeps): Router {
   const router = Router();
-  const small = express.json({ limit: '4kb', strict: true });
+  const small = jsonBody('4kb');
   router.use('/verifications', noStore);
 
   router.get('/verifications', async (req, res) => {
@@ -45,7 +46,7 @@ export function verificationRoutes(deps: VerificationRoutesDeps): Router {
     await deps.events.handle(req, res, session);
   });
 
-  router.post('/verifications', requireJson, small, async (req, res) => {
+  router.post('/verifications', small, async (req, res) => {
     const session = sessionOf(req);
     const { method } = StartVerificationRequestSchema.parse(req.body);
     const publicUrl = deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -58,12 +59,12 @@ export function verificationRoutes(deps: VerificationRoutesDeps): Router {
     res.json(await deps.service.cancel(sessionOf(req), idOf(req)));
   });
 
-  router.post('/verifications/:id/code', requireJson, small, async (req, res) => {
+  router.post('/verifications/:id/code', small, async (req, res) => {
     const { code } = SubmitCodeRequestSchema.parse(req.body);
     res.json(await deps.service.submitCode(sessionOf(req), idOf(req), code));
   });
 
-  router.post('/verifications/:id/override', requireJson, small, async (req, res) => {
+  router.post('/verifications/:id/override', small, async (req, res) => {
     const { reason } = OverrideRequestSchema.parse(req.body);
     res.json(await deps.service.requestOverride(sessionOf(req), idOf(req), reason));
   });
