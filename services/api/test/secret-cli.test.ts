@@ -41,4 +41,12 @@ describe('vouchsafe secret with a tenant link', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('not a Vouchsafe link');
   });
+
+  it('takes a revoke token that starts with "-" as the option value (base64url tokens may), not as an option', async () => {
+    const s = await tenantSecret('dash token');
+    const res = await w.cli(['secret', 'revoke', s.link, '--revoke-token', `-${s.revokeToken.slice(1)}`]);
+    // A wrong token: the API answers like a gone secret — not a usage error (exit 2) about the option.
+    expect(res.code, res.stderr).toBe(3);
+    expect(res.stderr).toContain('This secret is gone');
+  });
 });

@@ -89,7 +89,7 @@ describe('generic OpenID Provider: the requester’s email counts only when the 
     expect(done).toMatchObject({ state: 'failed', reason: expect.stringMatching(/has not verified.*email_verified is not true/) });
     expect(done.reason).not.toContain(email);
     const note = await eventually(() => {
-      const found = w.desks.state.notes('zendesk', a.ticketId).map((n) => n.body).find((b) => b.includes('email_verified'));
+      const found = w.desks.state.notes('zendesk', a.ticketId).map((n) => n.body).find((b) => b.includes('has not verified'));
       expect(found).toBeDefined();
       return found!;
     });

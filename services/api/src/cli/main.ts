@@ -11,6 +11,25 @@ import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from '.
 import { tenantAddCommand, tenantListCommand, tenantRemoveCommand } from './tenant-commands';
 import { idpListCommand, idpRemoveCommand, idpSetCommand, policySetCommand, policyShowCommand } from './idp-commands';
 
+const STRING_OPTIONS = ['api', 'token', 'text', 'file', 'ttl', 'views', 'passphrase', 'label', 'out', 'revoke-token', 'kid'];
+
+/**
+ * `--name value` → `--name=value` for options that take a value. Revoke tokens, API tokens and
+ * passphrases are random and may start with "-", which parseArgs would otherwise refuse as ambiguous.
+ */
+export function attachOptionValues(argv: readonly string[], names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    if (arg.startsWith('--') && names.includes(arg.slice(2)) && i + 1 < argv.length) {
+      out.push(`${arg}=${argv[i + 1]!}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 const USAGE = `Usage: vouchsafe <command> [options]
 
   secret create (--text T | --file F) [--ttl 1h] [--views N] [--passphrase P] [--label L]
@@ -37,7 +56,7 @@ and --token T (env VOUCHSAFE_TOKEN; the local instance's token when running embe
 
 async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: attachOptionValues(argv, STRING_OPTIONS),
     allowPositionals: true,
     options: {
       api: { type: 'string' },
