@@ -1,5 +1,5 @@
 import { createDeskHttp, field, idString, isRecord, malformed, textOrNull } from '../desk-http';
-import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
+import { HelpdeskError, type ConnectorOptions, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
 
 /**
  * Jira Service Management: requests read from the servicedesk API, internal comments posted with
@@ -11,7 +11,7 @@ const ACCOUNT_ID = /^[A-Za-z0-9:_-]{1,128}$/;
 const PAGE = 100;
 const MAX_PAGES = 20;
 
-export function createJiraConnector(tenant: DeskTenant, opts: { timeoutMs: number }): HelpdeskConnector {
+export function createJiraConnector(tenant: DeskTenant, opts: ConnectorOptions): HelpdeskConnector {
   const http = createDeskHttp(tenant, opts);
 
   function checkKey(ticketId: string): string {

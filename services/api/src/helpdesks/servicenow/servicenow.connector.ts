@@ -1,5 +1,5 @@
 import { createDeskHttp, field, idString, malformed, textOrNull } from '../desk-http';
-import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
+import { HelpdeskError, type ConnectorOptions, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
 
 /**
  * ServiceNow Table API: records read with sysparm_fields, internal notes written to the
@@ -22,7 +22,7 @@ function parseTicketId(ticketId: string): { table: string; sysId: string } | und
 /** A reference field is a plain sys_id with sysparm_exclude_reference_link=true, `{value, link}` without. */
 const referenceId = (v: unknown): string | null => idString(v) ?? idString(field(v, 'value'));
 
-export function createServiceNowConnector(tenant: DeskTenant, opts: { timeoutMs: number }): HelpdeskConnector {
+export function createServiceNowConnector(tenant: DeskTenant, opts: ConnectorOptions): HelpdeskConnector {
   const http = createDeskHttp(tenant, opts);
 
   function record(ticketId: string) {

@@ -1,5 +1,5 @@
 import { createDeskHttp, field, idString, isRecord, malformed, textOrNull } from '../desk-http';
-import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
+import { HelpdeskError, type ConnectorOptions, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
 
 /**
  * Zendesk Support REST API: tickets and users read with the Tickets/Users APIs, internal notes
@@ -10,7 +10,7 @@ const TICKET_ID = /^[1-9]\d{0,19}$/;
 /** Newest first is where a receipt we wrote recently sits; a few pages are plenty. */
 const MAX_COMMENT_PAGES = 10;
 
-export function createZendeskConnector(tenant: DeskTenant, opts: { timeoutMs: number }): HelpdeskConnector {
+export function createZendeskConnector(tenant: DeskTenant, opts: ConnectorOptions): HelpdeskConnector {
   const http = createDeskHttp(tenant, opts);
 
   function checkId(ticketId: string): string {

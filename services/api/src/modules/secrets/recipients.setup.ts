@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database';
 import { createConnector } from '../../helpdesks';
+import type { Outbound } from '../../lib/outbound';
 import { requesterKeys } from '../../lib/requester-key';
 import type { Keyring } from '../keys/keyring';
 import type { TenantsService } from '../tenants/tenants.service';
@@ -16,12 +17,13 @@ export function setupRecipients(deps: {
   keyring: Keyring;
   tenants: Pick<TenantsService, 'loadDeskTenant'>;
   helpdeskTimeoutMs: number;
+  outbound: Outbound;
   startRecipient: RecipientVerificationDeps['startRecipient'];
 }) {
   const lookups: Pick<RecipientVerificationDeps, 'requesterOf' | 'keysOf' | 'linkMethods'> = {
     requesterOf: requesterLookup({
       tenants: deps.tenants,
-      connectorFor: (tenant) => createConnector(tenant, { timeoutMs: deps.helpdeskTimeoutMs }),
+      connectorFor: (tenant) => createConnector(tenant, { timeoutMs: deps.helpdeskTimeoutMs, outbound: deps.outbound }),
     }),
     keysOf: (tenantId, requester) => requesterKeys(deps.keyring, tenantId, requester)?.candidates ?? [],
     linkMethods: (tenantId) => recipientMethods(deps.db, tenantId),

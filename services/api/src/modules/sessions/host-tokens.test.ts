@@ -8,6 +8,7 @@ import path from 'node:path';
 import { SignJWT, exportJWK, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeskTenant } from '../../helpdesks/helpdesk.types';
+import { createOutbound } from '../../lib/outbound';
 import { verifyForgeToken, verifyServiceNowToken, verifyZendeskToken, type HostTokenDeps } from './host-tokens';
 import { SessionRejection, type RejectionReason } from './session-rejection';
 
@@ -42,10 +43,13 @@ let certDir: string;
 let jwksServer: http.Server;
 let jwksHits = 0;
 
+// The JWKS server is plain http on 127.0.0.1: the development policy.
+const outbound = createOutbound({ isHttpAllowed: true, isAnyAddressAllowed: true, allow: [] });
 const deps = (): HostTokenDeps => ({
   zendeskByInstallation: async (id) => [acme, globex, local].filter((t) => t.verification.installationId === id),
   loadDeskTenant: async ({ desk, account }) => [acme, globex, local, serviceNow, jira].find((t) => t.desk === desk && t.account === account),
   forgeJwksUrl: 'http://127.0.0.1:9/never-used.json',
+  fetch: outbound.fetch,
 });
 
 beforeAll(async () => {
