@@ -1,13 +1,15 @@
 import type { IdpConfig } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
+import { oktaPrivateKeyProblem } from '../../lib/key-material';
 import type { Outbound } from '../../lib/outbound';
 
 /**
- * What an IdP connection may point Vouchsafe at (S12), checked before it is stored: 422 naming each field. URLs (Okta
- * orgUrl, OIDC issuer, Twilio baseUrl) follow the outbound rules (https, no credentials or fragment, public or
- * operator-allowed host, a name that resolves now must resolve to allowed addresses); providers check again at every
- * connect. The Duo SDKs have no connection hook (providers/duo/NOTES.md),
- * so a Duo API host must be one of Duo's own names, whatever the policy, unless the development flag is on.
+ * What an IdP connection may point Vouchsafe at (S12) and which keys it may carry (item 12c), checked before it is
+ * stored: 422 naming each field. URLs (Okta orgUrl, OIDC issuer, Twilio baseUrl) follow the outbound rules (https, no
+ * credentials or fragment, public or operator-allowed host, a name that resolves now must resolve to allowed
+ * addresses); providers check again at every connect. Okta's private key must parse (RSA ≥ 2048 bits or EC P-256).
+ * The Duo SDKs have no connection hook (providers/duo/NOTES.md), so a Duo API host must be one of Duo's own names,
+ * whatever the policy, unless the development flag is on.
  */
 
 type IdpOutbound = Pick<Outbound, 'registrationProblem' | 'policy'>;
@@ -26,6 +28,7 @@ export async function refuseUnsafeIdp(config: IdpConfig, outbound: IdpOutbound):
   const url = (path: string, value: string | undefined) => checks.push((async () => ({ path, message: value === undefined ? undefined : await outbound.registrationProblem(value) }))());
   if (config.kind === 'okta') {
     url('orgUrl', config.orgUrl);
+    if ('privateKeyPem' in config.auth) checks.push(Promise.resolve({ path: 'auth.privateKeyPem', message: oktaPrivateKeyProblem(config.auth.privateKeyPem) }));
   }
   if (config.kind === 'oidc') url('issuer', config.issuer);
   if (config.kind === 'twilio') url('baseUrl', config.baseUrl);

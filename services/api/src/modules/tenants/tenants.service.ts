@@ -4,6 +4,7 @@ import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
 import type { Db } from '../../db/database';
 import { AppError } from '../../errors';
 import type { DeskTenant } from '../../helpdesks/helpdesk.types';
+import { rsaCertificateProblem, rsaPublicKeyProblem } from '../../lib/key-material';
 import type { Outbound } from '../../lib/outbound';
 import type { Keyring } from '../keys/keyring';
 import { openCredentials, sealCredentials } from './tenant-credentials';
@@ -39,14 +40,21 @@ function verificationOf(req: TenantCreateRequest): Record<string, string> {
 }
 
 /**
- * Every URL Vouchsafe will connect to for this desk (S12), checked before anything is stored: 422 naming each field.
- * The outbound rules: https, no credentials or fragment, public or operator-allowed host; a name that resolves now
- * must resolve to allowed addresses.
+ * Every URL Vouchsafe will connect to for this desk (S12) and every key it will verify tokens with (item 12c), checked
+ * before anything is stored: 422 naming each field. URLs: the outbound rules (https, no credentials or fragment, public
+ * or operator-allowed host; a name that resolves now must resolve to allowed addresses). Keys: they must parse, RSA
+ * of at least 2048 bits.
  */
 async function refuseUnsafe(req: TenantCreateRequest, outbound: TenantsDeps['outbound']): Promise<void> {
   const urls: [string, string | undefined][] = [['apiBaseUrl', req.apiBaseUrl]];
   if (req.desk === 'jira') urls.push(['jwksUrl', req.jwksUrl], ['siteUrl', req.siteUrl]);
   const checked = await Promise.all(urls.map(async ([path, url]) => ({ path, message: url === undefined ? undefined : await outbound.registrationProblem(url) })));
+  if (req.desk === 'zendesk') checked.push({ path: 'publicKeyPem', message: rsaPublicKeyProblem(req.publicKeyPem) });
+  if (req.desk === 'servicenow') {
+    // A certificate from the instance's keystore, or its public key (the API has always accepted either form).
+    const isCertificate = /-----BEGIN CERTIFICATE-----/.test(req.certificatePem);
+    checked.push({ path: 'certificatePem', message: isCertificate ? rsaCertificateProblem(req.certificatePem) : rsaPublicKeyProblem(req.certificatePem) });
+  }
   const issues = checked.filter((i): i is { path: string; message: string } => i.message !== undefined);
   if (issues.length > 0) {
     throw new AppError('validation_failed', `The request is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, { issues });
