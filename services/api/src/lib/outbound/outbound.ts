@@ -15,9 +15,13 @@ import { addressProblem, defaultPort, urlProblem, type OutboundPolicy } from './
  * SDKs built on node's http(s) agents (Okta). See NOTES.md.
  */
 
+const OUTBOUND_REFUSED = 'ERR_OUTBOUND_REFUSED';
+
 /** A connection refused by policy. Messages name the reason, never the host, address or URL. */
 export class OutboundRefused extends Error {
   override name = 'OutboundRefused';
+  /** Survives wrappers that keep only the code (node-fetch 2's FetchError copies `code` and drops the error). */
+  readonly code = OUTBOUND_REFUSED;
   constructor(
     /** What was refused: 'URL', 'address' or 'host name'. */
     readonly subject: 'URL' | 'address' | 'host name',
@@ -31,7 +35,7 @@ export class OutboundRefused extends Error {
 /** Whether an error (or any error in its `cause` chain, where fetch puts it) is a policy refusal. */
 export function isOutboundRefusal(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
-    if (e instanceof OutboundRefused) return true;
+    if (e instanceof OutboundRefused || (e as { code?: unknown }).code === OUTBOUND_REFUSED) return true;
   }
   return false;
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SignJWT, exportJWK, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../errors';
 import type { DeskTenant } from '../../helpdesks/helpdesk.types';
 import { createOutbound } from '../../lib/outbound';
 import { verifyForgeToken, verifyServiceNowToken, verifyZendeskToken, type HostTokenDeps } from './host-tokens';
@@ -247,5 +248,18 @@ describe('Forge Invocation Token', () => {
     ['HS256 keyed with the public key', () => hs256WithPublicPem(claims(), pem(forge.publicKey)), 'alg_not_allowed'],
   ])('refuses %s', async (_name, token, expected) => {
     expect(await reason(verify(await token()))).toBe(expected);
+  });
+
+  it('fetches the key set through the outbound guard: under the production policy a loopback JWKS is refused, unfetched', async () => {
+    const hitsBefore = jwksHits;
+    const strict = createOutbound({ isHttpAllowed: false, isAnyAddressAllowed: false, allow: [] });
+    try {
+      const err = await verifyForgeToken({ ...deps(), fetch: strict.fetch }, await signForge(claims()), 'HELP-42').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect(err).toMatchObject({ code: 'helpdesk_unavailable' });
+      expect(jwksHits).toBe(hitsBefore);
+    } finally {
+      await strict.close();
+    }
   });
 });
