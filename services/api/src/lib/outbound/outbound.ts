@@ -74,63 +74,67 @@ export interface Outbound {
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 type LookupFunction = (hostname: string, options: { all?: boolean; family?: number | string }, callback: LookupCallback) => void;
 
-export function createOutbound(policy: OutboundPolicy, options: OutboundOptions = {}): Outbound {
-  const resolve = options.resolve ?? systemResolver;
-  const ca = options.ca === undefined ? undefined : [...tls.rootCertificates, options.ca];
+/** What every check below needs: the policy, how names resolve, and (tests only) extra trusted CAs. */
+interface Guard {
+  policy: OutboundPolicy;
+  resolve: Resolver;
+  ca: string[] | undefined;
+}
 
-  /** Resolves, checks every address (one bad answer refuses them all) and hands back exactly the checked ones. */
-  async function checkedAddresses(hostname: string, port: number): Promise<LookupAddress[]> {
-    const answers = await resolve(hostname);
-    if (answers.length === 0) throw Object.assign(new Error('the host name resolved to no address'), { code: 'ENOTFOUND' });
-    for (const answer of answers) {
-      const problem = addressProblem(answer.address, port, policy);
-      if (problem !== undefined) throw new OutboundRefused('host name', problem);
-    }
-    return answers.map((a) => ({ address: a.address, family: a.family }));
+/** Resolves, checks every address (one bad answer refuses them all) and hands back exactly the checked ones. */
+async function checkedAddresses(guard: Guard, hostname: string, port: number): Promise<LookupAddress[]> {
+  const answers = await guard.resolve(hostname);
+  if (answers.length === 0) throw Object.assign(new Error('the host name resolved to no address'), { code: 'ENOTFOUND' });
+  for (const answer of answers) {
+    const problem = addressProblem(answer.address, port, guard.policy);
+    if (problem !== undefined) throw new OutboundRefused('host name', problem);
   }
+  return answers.map((a) => ({ address: a.address, family: a.family }));
+}
 
-  /** A `lookup` for net/tls.connect that only ever yields checked addresses for this port. */
-  function guardedLookup(port: number): LookupFunction {
-    return (hostname, opts, callback) => {
-      checkedAddresses(hostname, port).then(
-        (all) => {
-          const family = opts.family === 4 || opts.family === 'IPv4' ? 4 : opts.family === 6 || opts.family === 'IPv6' ? 6 : 0;
-          const usable = family === 0 ? all : all.filter((a) => a.family === family);
-          if (usable.length === 0) {
-            callback(Object.assign(new Error(`no IPv${family} address`), { code: 'ENOTFOUND' }), '', 0);
-            return;
-          }
-          if (opts.all) callback(null, usable);
-          else callback(null, usable[0]!.address, usable[0]!.family);
-        },
-        (err: unknown) => callback(err as NodeJS.ErrnoException, '', 0),
-      );
-    };
-  }
+/** A `lookup` for net/tls.connect that only ever yields checked addresses for this port. */
+function guardedLookup(guard: Guard, port: number): LookupFunction {
+  return (hostname, opts, callback) => {
+    checkedAddresses(guard, hostname, port).then(
+      (all) => {
+        const family = opts.family === 4 || opts.family === 'IPv4' ? 4 : opts.family === 6 || opts.family === 'IPv6' ? 6 : 0;
+        const usable = family === 0 ? all : all.filter((a) => a.family === family);
+        if (usable.length === 0) {
+          callback(Object.assign(new Error(`no IPv${family} address`), { code: 'ENOTFOUND' }), '', 0);
+          return;
+        }
+        if (opts.all) callback(null, usable);
+        else callback(null, usable[0]!.address, usable[0]!.family);
+      },
+      (err: unknown) => callback(err as NodeJS.ErrnoException, '', 0),
+    );
+  };
+}
 
-  /** Literal hosts connect without a lookup: they are judged here. Undefined for names. */
-  function literalRefusal(host: string, port: number): OutboundRefused | undefined {
-    const ip = host.replace(/^\[|\]$/g, '');
-    if (!net.isIP(ip)) return undefined;
-    const problem = addressProblem(ip, port, policy);
-    return problem === undefined ? undefined : new OutboundRefused('address', problem);
-  }
+/** Literal hosts connect without a lookup: they are judged here. Undefined for names. */
+function literalRefusal(guard: Guard, host: string, port: number): OutboundRefused | undefined {
+  const ip = host.replace(/^\[|\]$/g, '');
+  if (!net.isIP(ip)) return undefined;
+  const problem = addressProblem(ip, port, guard.policy);
+  return problem === undefined ? undefined : new OutboundRefused('address', problem);
+}
 
-  const connectors = new Map<string, buildConnector.connector>();
-  function connectorFor(port: number): buildConnector.connector {
-    const key = String(port);
-    let connector = connectors.get(key);
+/** undici's Agent with a connect function that judges literals and connects names through the guarded lookup. */
+function createDispatcher(guard: Guard): Agent {
+  // buildConnector fixes its options (the lookup, so the port) at build time: one connector per port.
+  const connectors = new Map<number, buildConnector.connector>();
+  const connectorFor = (port: number): buildConnector.connector => {
+    let connector = connectors.get(port);
     if (!connector) {
-      connector = buildConnector({ lookup: guardedLookup(port), ...(ca ? { ca } : {}) } as buildConnector.BuildOptions);
-      connectors.set(key, connector);
+      connector = buildConnector({ lookup: guardedLookup(guard, port), ...(guard.ca ? { ca: guard.ca } : {}) } as buildConnector.BuildOptions);
+      connectors.set(port, connector);
     }
     return connector;
-  }
-
-  const dispatcher = new Agent({
+  };
+  return new Agent({
     connect(opts, callback) {
       const port = Number(opts.port) || defaultPort(opts.protocol);
-      const refusal = literalRefusal(opts.hostname, port);
+      const refusal = literalRefusal(guard, opts.hostname, port);
       if (refusal) {
         callback(refusal, null);
         return;
@@ -138,6 +142,56 @@ export function createOutbound(policy: OutboundPolicy, options: OutboundOptions 
       connectorFor(port)(opts, callback);
     },
   });
+}
+
+/** node's http(s).Agent whose createConnection judges literals and gives names the guarded lookup. */
+function createNodeAgent(guard: Guard, protocol: 'http:' | 'https:'): http.Agent {
+  const Base = protocol === 'https:' ? https.Agent : http.Agent;
+  const agent = new Base({ keepAlive: true, ...(guard.ca && protocol === 'https:' ? { ca: guard.ca } : {}) });
+  const create = agent.createConnection.bind(agent) as (o: net.NetConnectOpts, oncreate: unknown) => net.Socket | undefined;
+  // node's Agent calls createConnection(options, oncreate); answering through oncreate with an error fails the request.
+  (agent as unknown as { createConnection: unknown }).createConnection = (o: { host?: string; port?: number | string }, oncreate: (err: Error | null, socket?: net.Socket) => void) => {
+    const port = Number(o.port) || defaultPort(protocol);
+    const refusal = literalRefusal(guard, o.host ?? '', port);
+    if (refusal) {
+      process.nextTick(() => oncreate(refusal));
+      return undefined;
+    }
+    return create({ ...o, lookup: guardedLookup(guard, port) } as net.NetConnectOpts, oncreate);
+  };
+  return agent;
+}
+
+/** The URL rules, then the addresses the name resolves to now (bounded); no answer in time means "judge it later". */
+async function registrationProblem(guard: Guard, url: string, lookupMs: number): Promise<string | undefined> {
+  const problem = urlProblem(url, guard.policy);
+  if (problem !== undefined || guard.policy.isAnyAddressAllowed) return problem;
+  const parsed = new URL(url);
+  if (net.isIP(parsed.hostname.replace(/^\[|\]$/g, ''))) return undefined;
+  const port = Number(parsed.port) || defaultPort(parsed.protocol);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((done) => {
+    timer = setTimeout(() => done(undefined), lookupMs);
+  });
+  try {
+    await Promise.race([checkedAddresses(guard, parsed.hostname, port), late]);
+    return undefined;
+  } catch (err) {
+    // Refused addresses answer now; a name that does not resolve (yet) is left to connect time.
+    return err instanceof OutboundRefused ? err.phrase : undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createOutbound(policy: OutboundPolicy, options: OutboundOptions = {}): Outbound {
+  const guard: Guard = {
+    policy,
+    resolve: options.resolve ?? systemResolver,
+    ca: options.ca === undefined ? undefined : [...tls.rootCertificates, options.ca],
+  };
+  const dispatcher = createDispatcher(guard);
+  const nodeAgents = { 'http:': createNodeAgent(guard, 'http:'), 'https:': createNodeAgent(guard, 'https:') };
 
   const guardedFetch: OutboundFetch = async (input, init = {}) => {
     const url = typeof input === 'string' ? input : input.href;
@@ -148,48 +202,10 @@ export function createOutbound(policy: OutboundPolicy, options: OutboundOptions 
     return response as unknown as Response;
   };
 
-  function makeNodeAgent(protocol: 'http:' | 'https:'): http.Agent {
-    const Base = protocol === 'https:' ? https.Agent : http.Agent;
-    const agentOptions = { keepAlive: true, ...(ca && protocol === 'https:' ? { ca } : {}) };
-    const agent = new Base(agentOptions);
-    const create = agent.createConnection.bind(agent) as (o: net.NetConnectOpts & { host?: string; port?: number }, cb?: unknown) => net.Socket | undefined;
-    // node's Agent calls createConnection(options, oncreate); answering through oncreate with an error fails the request.
-    (agent as unknown as { createConnection: unknown }).createConnection = (o: { host?: string; port?: number | string }, oncreate: (err: Error | null, socket?: net.Socket) => void) => {
-      const port = Number(o.port) || defaultPort(protocol);
-      const refusal = literalRefusal(o.host ?? '', port);
-      if (refusal) {
-        process.nextTick(() => oncreate(refusal));
-        return undefined;
-      }
-      return create({ ...o, lookup: guardedLookup(port) } as net.NetConnectOpts, oncreate);
-    };
-    return agent;
-  }
-  const nodeAgents = { 'http:': makeNodeAgent('http:'), 'https:': makeNodeAgent('https:') };
-
   return {
     policy,
     urlProblem: (url) => urlProblem(url, policy),
-    async registrationProblem(url) {
-      const problem = urlProblem(url, policy);
-      if (problem !== undefined || policy.isAnyAddressAllowed) return problem;
-      const parsed = new URL(url);
-      if (net.isIP(parsed.hostname.replace(/^\[|\]$/g, ''))) return undefined;
-      const port = Number(parsed.port) || defaultPort(parsed.protocol);
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<undefined>((done) => {
-        timer = setTimeout(() => done(undefined), options.registrationLookupMs ?? 3_000);
-      });
-      try {
-        await Promise.race([checkedAddresses(parsed.hostname, port), late]);
-        return undefined;
-      } catch (err) {
-        // Refused addresses answer now; a name that does not resolve (yet) is left to connect time.
-        return err instanceof OutboundRefused ? err.phrase : undefined;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    registrationProblem: (url) => registrationProblem(guard, url, options.registrationLookupMs ?? 3_000),
     fetch: guardedFetch,
     nodeAgent: (protocol) => nodeAgents[protocol],
     async close() {
