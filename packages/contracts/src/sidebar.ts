@@ -188,7 +188,7 @@ export const TenantCreateRequestSchema = z.discriminatedUnion('desk', [
         z.object({ email: text().email().max(254), apiToken: text().min(8).max(200) }).strict(),
         z.object({ oauthToken: text().min(8).max(2000) }).strict(),
       ]),
-      /** Development and tests only: refused unless the API allows insecure help desks. */
+      /** Another base URL for the desk's API (a proxy, a stand-in): https on a public or operator-allowed host. */
       apiBaseUrl: BaseUrlSchema.optional(),
     })
     .strict(),
@@ -222,7 +222,7 @@ export const TenantCreateRequestSchema = z.discriminatedUnion('desk', [
       /** The Forge app id: FIT aud, `ari:cloud:ecosystem::app/<uuid>`. */
       appId: text().regex(/^ari:cloud:ecosystem::app\/[0-9a-f-]{36}$/, 'is not a Forge app id'),
       credentials: z.object({ email: text().email().max(254), apiToken: text().min(8).max(500) }).strict(),
-      /** Development and tests only (the production JWKS is Atlassian's). */
+      /** Another Forge JWKS (stand-ins; production uses Atlassian's): https on a public or operator-allowed host. */
       jwksUrl: BaseUrlSchema.optional(),
       apiBaseUrl: BaseUrlSchema.optional(),
     })

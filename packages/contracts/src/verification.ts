@@ -250,7 +250,7 @@ export const IdpConfigSchema = z.discriminatedUnion('kind', [
       accountSid: text().regex(/^AC[0-9a-f]{32}$/, 'is not a Twilio account SID'),
       authToken: text().min(8).max(200),
       serviceSid: text().regex(/^VA[0-9a-f]{32}$/, 'is not a Twilio Verify service SID'),
-      /** Development and tests only. */
+      /** Another Verify API base URL (a regional edge, a stand-in): https on a public or operator-allowed host. */
       baseUrl: HttpsUrl.optional(),
     })
     .strict(),

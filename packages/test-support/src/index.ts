@@ -1,7 +1,7 @@
 export { startApi, TEST_API_TOKEN, TEST_KEYS, type ApiProcess, type StartApiOptions } from './api';
 export { CHROMIUM_ARGS, ensureChromium } from './chromium';
 export { ensurePgDump } from './pg-dump';
-export { freePort, isPortOpen } from './ports';
+export { freePort, isPortOpen, serveOnLoopback, type LoopbackServer, type LoopbackTls } from './ports';
 export {
   createTestDatabase,
   databaseUrl,
@@ -12,3 +12,4 @@ export {
   type TestPostgres,
 } from './postgres';
 export { API_DIR, REPO_ROOT } from './repo';
+export { selfSignedCertificate, testCa, type ServerCertificate, type TestCa } from './tls';

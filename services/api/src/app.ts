@@ -15,6 +15,7 @@ import { secretsRoutes } from './modules/secrets/secrets.routes';
 import { createSecretsService } from './modules/secrets/secrets.service';
 import { createMetrics, httpMetrics, type Metrics } from './metrics';
 import { createConnector } from './helpdesks';
+import { createOutbound, outboundPolicy, type Outbound } from './lib/outbound';
 import { sidebarCors } from './http/cors';
 import { requireSession, sessionRoutes } from './modules/sessions/sessions.routes';
 import { createSessionsService } from './modules/sessions/sessions.service';
@@ -60,6 +61,7 @@ export interface AppDeps {
     | 'publicUrl'
     | 'noteMaxAttempts'
     | 'noteBackoffMs'
+    | 'outboundAllow'
   >;
   db: Db;
   keyring: Keyring;
@@ -72,6 +74,8 @@ export interface AppDeps {
   verification?: VerificationRuntime;
   /** This process's LISTEN connection for live verification status; without it the SSE endpoint answers 503. */
   live?: LiveHub;
+  /** The outbound-connection guard (S12), shared with the jobs when the server starts both; created here otherwise. */
+  outbound?: Outbound;
 }
 
 function trustProxyValue(v: string): boolean | number | string {
@@ -115,7 +119,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(httpMetrics(metrics));
   // Before every route: no NUL or unpaired surrogate in the path or query (bodies: http/input.ts#jsonBody).
   app.use(wellFormedUrl);
-  const notes = deps.notes ?? setupNotes({ db, keyring: deps.keyring, logger, metrics, config });
+  const outbound = deps.outbound ?? createOutbound(outboundPolicy(config));
+  const notes = deps.notes ?? setupNotes({ db, keyring: deps.keyring, logger, metrics, config, outbound });
 
   app.get('/healthz', noStore, (_req, res) => {
     res.json({ status: 'ok' });
@@ -138,17 +143,18 @@ export function createApp(deps: AppDeps): Express {
   const tenants = createTenantsService({
     db,
     keyring: deps.keyring,
-    allowInsecureHelpdesks: config.allowInsecureHelpdesks,
+    outbound,
     onChanged: deskOrigins.invalidate,
   });
   const verification =
-    deps.verification ?? setupVerification({ db, keyring: deps.keyring, logger, metrics, config, onNoteQueued: notes.nudge, tenants });
+    deps.verification ?? setupVerification({ db, keyring: deps.keyring, logger, metrics, config, outbound, onNoteQueued: notes.nudge, tenants });
   // Verified-requester-only secrets (modules/secrets/NOTES.md); the recipient's verification runs in modules/verification.
   const recipients = setupRecipients({
     db,
     requesterKeys: verification.deps.requesterKeys,
     tenants,
     helpdeskTimeoutMs: config.helpdeskTimeoutMs,
+    outbound,
     startRecipient: (start) => {
       // `origin` (the request's own origin) once modules/secrets passes it; VOUCHSAFE_PUBLIC_URL wins.
       const origin = config.publicUrl ?? ('origin' in start && typeof start.origin === 'string' ? start.origin : undefined);
@@ -161,17 +167,18 @@ export function createApp(deps: AppDeps): Express {
   const ticketSecrets = createTicketSecretsService({ ...secretsDeps, recipients: recipients.lookups });
   const sessions = createSessionsService({
     tenants,
-    connectorFor: (tenant) => createConnector(tenant, { timeoutMs: config.helpdeskTimeoutMs }),
+    connectorFor: (tenant) => createConnector(tenant, { timeoutMs: config.helpdeskTimeoutMs, outbound }),
     tokens: createSessionTokens(deps.keyring, { ttlSeconds: config.sessionTtlSeconds }),
     chainMaxSeconds: config.sessionChainMaxSeconds,
     forgeJwksUrl: config.forgeJwksUrl,
+    fetch: outbound.fetch,
   });
   // One router instance at both prefixes, so the per-address limit is shared.
   const publicSecrets = secretsRoutes(secrets, config, recipients.service);
   app.use('/api/v1/t/:tenant', tenantFromPath(tenants), publicSecrets);
   app.use('/api/v1', publicSecrets);
   app.use('/api/v1/admin/tenants', tenantAdminRoutes(tenants, config));
-  const idps = createIdpsService({ db, keyring: deps.keyring, allowInsecureHelpdesks: config.allowInsecureHelpdesks });
+  const idps = createIdpsService({ db, keyring: deps.keyring, outbound });
   app.use('/api/v1/admin/tenants/:slug/idp', idpAdminRoutes(idps, config));
   app.use('/api/v1/admin/tenants/:slug/policy', policyAdminRoutes(createPolicyService({ db }), config));
   app.use(['/api/v1/sessions', '/api/v1/sidebar'], sidebarCors(config.corsOrigins, () => deskOrigins.of('jira')));

@@ -89,4 +89,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', VOUCHSAFE_PUBLIC_URL: 'https://vouchsafe.acme.com/' }).publicUrl).toBe('https://vouchsafe.acme.com');
     expect(loadConfig({}).publicUrl).toBeUndefined();
   });
+
+  // Outbound connections (issue 8, S12).
+  it('parses VOUCHSAFE_OUTBOUND_ALLOW at start-up and names a bad entry', () => {
+    expect(loadConfig({}).outboundAllow).toEqual([]);
+    expect(loadConfig({ VOUCHSAFE_OUTBOUND_ALLOW: '10.20.0.0/16, 127.0.0.1:8443' }).outboundAllow.map((e) => e.text)).toEqual(['10.20.0.0/16', '127.0.0.1:8443']);
+    expect(() => loadConfig({ VOUCHSAFE_OUTBOUND_ALLOW: '10.20.0.0/16 169.254.169.254' })).toThrow(/VOUCHSAFE_OUTBOUND_ALLOW entry "169\.254\.169\.254" is a cloud metadata address|covers the cloud metadata/);
+    expect(() => loadConfig({ VOUCHSAFE_OUTBOUND_ALLOW: 'sso.bank.internal' })).toThrow(ConfigError);
+  });
+
+  it('checks VOUCHSAFE_FORGE_JWKS_URL with the outbound rules', () => {
+    for (const bad of ['http://forge.example.com/jwks.json', 'https://127.0.0.1/jwks.json', 'https://[::ffff:7f00:1]/jwks', 'https://localhost/jwks', 'https://u:p@forge.example.com/jwks']) {
+      expect(() => loadConfig({ VOUCHSAFE_FORGE_JWKS_URL: bad }), bad).toThrow(/VOUCHSAFE_FORGE_JWKS_URL/);
+    }
+    expect(loadConfig({ VOUCHSAFE_FORGE_JWKS_URL: 'https://127.0.0.1:8443/jwks', VOUCHSAFE_OUTBOUND_ALLOW: '127.0.0.1:8443' }).forgeJwksUrl).toBe('https://127.0.0.1:8443/jwks');
+    expect(loadConfig({ VOUCHSAFE_FORGE_JWKS_URL: 'http://127.0.0.1:4000/jwks', VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'true' }).forgeJwksUrl).toBe('http://127.0.0.1:4000/jwks');
+  });
 });

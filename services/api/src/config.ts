@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseOutboundAllow, type AllowEntry } from './lib/outbound/allowlist';
+import { outboundPolicy, urlProblem } from './lib/outbound/url-rules';
 import { REPO_ROOT } from './paths';
 
 /**
@@ -116,6 +118,8 @@ const EnvSchema = z.object({
   VOUCHSAFE_NOTE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   VOUCHSAFE_NOTE_BACKOFF_MS: z.coerce.number().int().min(10).max(300_000).default(1_000),
   VOUCHSAFE_HELPDESK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // Outbound connections (issue 8, S12): non-public destinations the platform operator allows.
+  VOUCHSAFE_OUTBOUND_ALLOW: z.string().max(4000).default(''),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -166,6 +170,8 @@ export interface Config {
   /** First retry delay of a note; doubles per attempt, capped at 5 minutes. */
   noteBackoffMs: number;
   helpdeskTimeoutMs: number;
+  /** VOUCHSAFE_OUTBOUND_ALLOW: non-public addresses (networks or address:port) connectors and providers may reach. */
+  outboundAllow: readonly AllowEntry[];
 }
 
 export class ConfigError extends Error {
@@ -231,6 +237,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   } catch (err) {
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
+  let outboundAllow: AllowEntry[];
+  try {
+    outboundAllow = parseOutboundAllow(e.VOUCHSAFE_OUTBOUND_ALLOW);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
+  }
+  // The Forge JWKS is fetched like any outbound URL: the same rules, checked now and at every connect.
+  const forgeJwksProblem = urlProblem(e.VOUCHSAFE_FORGE_JWKS_URL, outboundPolicy({ allowInsecureHelpdesks: e.VOUCHSAFE_ALLOW_INSECURE_HELPDESKS, outboundAllow }));
+  if (forgeJwksProblem !== undefined) throw new ConfigError(`Invalid configuration: VOUCHSAFE_FORGE_JWKS_URL ${forgeJwksProblem}`);
   if (/["'<>\s]/.test(e.VOUCHSAFE_ZAF_SDK_URL) || !/^(https:\/\/|http:\/\/localhost[:/]|http:\/\/127\.0\.0\.1[:/]|\/)/.test(e.VOUCHSAFE_ZAF_SDK_URL)) {
     throw new ConfigError('Invalid configuration: VOUCHSAFE_ZAF_SDK_URL must be an https URL (or a path on this server, like /apps/zendesk/vendor/zaf_sdk.js)');
   }
@@ -266,6 +281,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     noteMaxAttempts: e.VOUCHSAFE_NOTE_MAX_ATTEMPTS,
     noteBackoffMs: e.VOUCHSAFE_NOTE_BACKOFF_MS,
     helpdeskTimeoutMs: e.VOUCHSAFE_HELPDESK_TIMEOUT_MS,
+    outboundAllow,
   });
 }
 

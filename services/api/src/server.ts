@@ -4,6 +4,7 @@ import { createApp } from './app';
 import { ConfigError, parseKeyring, type Config } from './config';
 import { createDb, migrateToLatest } from './db/database';
 import { startJobs } from './jobs';
+import { createOutbound, outboundPolicy } from './lib/outbound';
 import { createMetrics } from './metrics';
 import { setupNotes } from './modules/notes/notes.setup';
 import type { Logger } from './logger';
@@ -58,8 +59,10 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   const keyring = new Keyring(keyEntries);
   // One metrics registry and one note dispatcher per process, shared by the HTTP app and the jobs.
   const metrics = createMetrics(db);
-  const notes = setupNotes({ db, keyring, logger, metrics, config });
-  const verification = setupVerification({ db, keyring, logger, metrics, config, onNoteQueued: notes.nudge });
+  // One outbound-connection guard (S12) for every connector and provider of this process.
+  const outbound = createOutbound(outboundPolicy(config));
+  const notes = setupNotes({ db, keyring, logger, metrics, config, outbound });
+  const verification = setupVerification({ db, keyring, logger, metrics, config, outbound, onNoteQueued: notes.nudge });
   // One dedicated LISTEN connection per process fans verification changes out to its SSE streams.
   const live = createLiveHub({ databaseUrl, logger });
   const app = createApp({
@@ -71,6 +74,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
     verification,
     live,
     logger,
+    outbound,
   });
   const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;
@@ -96,6 +100,9 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   if (config.allowInsecureHelpdesks) {
     logger.warn('VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on: tenants may point at any help-desk API and JWKS URL (development and tests only)');
   }
+  if (config.outboundAllow.length > 0) {
+    logger.info({ outboundAllow: config.outboundAllow.map((e) => e.text) }, 'VOUCHSAFE_OUTBOUND_ALLOW: connectors and providers may reach these non-public destinations');
+  }
 
   let closing: Promise<void> | undefined;
   const shutdown = (reason: string) =>
@@ -115,6 +122,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       await jobs?.stop();
       await verification.poller.stop();
       await notes.stop();
+      await outbound.close();
       await db.destroy();
       await embedded?.stop();
       logger.info('stopped');

@@ -4,10 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Desk } from '@vouchsafe/contracts';
 import { DESK_ACCOUNTS, startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
 import { HelpdeskError, createConnector, type DeskTenant } from '../src/helpdesks';
+import { createOutbound } from '../src/lib/outbound';
 
 /** Each connector against its desk stand-in over real HTTP: reads, internal notes, receipts, failures. */
 
 let desks: StartedDeskStandIns;
+// The stand-ins are plain http on 127.0.0.1: the development policy.
+const outbound = createOutbound({ isHttpAllowed: true, isAnyAddressAllowed: true, allow: [] });
 beforeAll(async () => {
   desks = await startDeskStandIns();
 });
@@ -51,7 +54,7 @@ describe.each(DESKS)('%s connector', (desk) => {
   const ticketOf = () => desks.state[desk].tickets[0]!;
 
   it('reads the ticket, its requester and an agent', async () => {
-    const c = createConnector(tenant(desk), { timeoutMs: 2_000 });
+    const c = createConnector(tenant(desk), { timeoutMs: 2_000, outbound });
     const seeded = ticketOf();
     const ticket = await c.getTicket(seeded.ticketId);
     expect(ticket).toEqual({ id: seeded.ticketId, displayId: seeded.displayId, requesterId: seeded.requesterId });
@@ -64,7 +67,7 @@ describe.each(DESKS)('%s connector', (desk) => {
   });
 
   it('adds an internal note and finds it by its receipt (and only it)', async () => {
-    const c = createConnector(tenant(desk), { timeoutMs: 2_000 });
+    const c = createConnector(tenant(desk), { timeoutMs: 2_000, outbound });
     const ticketId = ticketOf().ticketId;
     const receipt = crypto.randomUUID();
     const before = desks.state.notes(desk, ticketId).length;
@@ -80,19 +83,19 @@ describe.each(DESKS)('%s connector', (desk) => {
 
   it('maps wrong credentials to unauthorized, a missing ticket to not_found, without leaking anything', async () => {
     const bad = desk === 'servicenow' ? { username: 'vouchsafe.integration', password: 'wrong-password-1' } : { email: 'x@acme.test', apiToken: 'wrong-token-1' };
-    const c = createConnector(tenant(desk, bad), { timeoutMs: 2_000 });
+    const c = createConnector(tenant(desk, bad), { timeoutMs: 2_000, outbound });
     const ticketId = ticketOf().ticketId;
     const err = await c.addInternalNote(ticketId, 'NOTE-TEXT-CANARY').catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'unauthorized' });
     expectCleanMessage(err, ticketId, 'NOTE-TEXT-CANARY', 'wrong-password-1', 'wrong-token-1');
-    const ok = createConnector(tenant(desk), { timeoutMs: 2_000 });
+    const ok = createConnector(tenant(desk), { timeoutMs: 2_000, outbound });
     const missing = await ok.addInternalNote(missingId[desk], 'NOTE-TEXT-CANARY').catch((e: unknown) => e);
     expect(missing).toMatchObject({ kind: 'not_found', retryable: false });
     expectCleanMessage(missing, missingId[desk], 'NOTE-TEXT-CANARY');
   });
 
   it.each(['status', 'destroy'] as const)('an outage (%s) is unavailable and retryable', async (mode) => {
-    const c = createConnector(tenant(desk), { timeoutMs: 2_000 });
+    const c = createConnector(tenant(desk), { timeoutMs: 2_000, outbound });
     desks.outage(desk, 60_000, { mode });
     try {
       const err = await c.addInternalNote(ticketOf().ticketId, 'NOTE-TEXT-CANARY').catch((e: unknown) => e);
@@ -119,7 +122,7 @@ describe('timeouts', () => {
   });
 
   it.each(DESKS)('%s: a desk that never answers is unavailable after the timeout', async (desk) => {
-    const c = createConnector({ ...tenant(desk), apiBaseUrl: url }, { timeoutMs: 200 });
+    const c = createConnector({ ...tenant(desk), apiBaseUrl: url }, { timeoutMs: 200, outbound });
     const started = Date.now();
     const ticketId = desk === 'zendesk' ? '42' : desk === 'servicenow' ? `incident:${'a'.repeat(32)}` : 'HELP-1';
     const err = await c.addInternalNote(ticketId, 'x').catch((e: unknown) => e);

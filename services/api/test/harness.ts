@@ -7,6 +7,7 @@ import { fromBase64Url, openSecret, sealSecret, toBase64Url, deriveChecks, type 
 import type { CreateSecretRequest, CreateSecretResponse } from '@vouchsafe/contracts';
 import { createApp, type AppDeps } from '../src/app';
 import { parseKeyring, type KeyEntry } from '../src/config';
+import { createOutbound, outboundPolicy, type Outbound } from '../src/lib/outbound';
 import { createDb, migrateToLatest, type Db } from '../src/db/database';
 import { createLogger } from '../src/logger';
 import { Keyring, generateKeyEntry } from '../src/modules/keys/keyring';
@@ -23,6 +24,8 @@ export interface TestApp {
   database: FreshDatabase;
   logs: string[];
   keyring: Keyring;
+  /** The app's outbound-connection guard (S12). */
+  outbound: Outbound;
   /** Restart the HTTP app on the same database with another keyring. */
   withKeys(entries: KeyEntry[]): Promise<TestApp>;
   close(): Promise<void>;
@@ -32,8 +35,13 @@ export interface TestAppOptions {
   rateLimitPerMinute?: number;
   /** Overrides of the app config (help-desk settings default to what tests against stand-ins need). */
   config?: Partial<AppDeps['config']>;
-  /** Extra app dependencies built on the test's database, keyring and logger (e.g. a note dispatcher the test drives). */
-  deps?: (base: Pick<AppDeps, 'db' | 'keyring' | 'logger'> & { databaseUrl: string }) => Partial<Pick<AppDeps, 'metrics' | 'notes' | 'verification' | 'live'>>;
+  /**
+   * Extra app dependencies built on the test's database, keyring, logger and outbound guard (e.g. a note dispatcher the
+   * test drives).
+   */
+  deps?: (base: Pick<AppDeps, 'db' | 'keyring' | 'logger'> & { databaseUrl: string; outbound: Outbound }) => Partial<Pick<AppDeps, 'metrics' | 'notes' | 'verification' | 'live'>>;
+  /** The outbound guard (S12); default one built from the config's policy (with an injected resolver, say). */
+  outbound?: Outbound;
 }
 
 async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts: TestAppOptions = {}): Promise<TestApp> {
@@ -46,31 +54,35 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
   });
   const keyring = new Keyring(entries);
   const logger = createLogger('debug', sink);
+  const config: AppDeps['config'] = {
+    apiTokens: [TOKEN],
+    maxFileBytes: 10 * 1024 * 1024,
+    rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
+    trustProxy: 'loopback',
+    portalDir: undefined,
+    allowInsecureHelpdesks: true,
+    appsDir: '/nonexistent-vouchsafe-apps',
+    zafSdkUrl: '/apps/zendesk/vendor/zaf_sdk.js',
+    frameAncestors: { zendesk: ["'self'"], servicenow: ["'self'"] },
+    corsOrigins: ['https://*.cdn.prod.atlassian-dev.net'],
+    sessionTtlSeconds: 900,
+    sessionChainMaxSeconds: 8 * 3600,
+    forgeJwksUrl: 'https://forge.invalid/.well-known/jwks.json',
+    helpdeskTimeoutMs: 5_000,
+    publicUrl: undefined,
+    noteMaxAttempts: 8,
+    noteBackoffMs: 1_000,
+    outboundAllow: [],
+    ...opts.config,
+  };
+  const outbound = opts.outbound ?? createOutbound(outboundPolicy(config));
   const app = createApp({
-    config: {
-      apiTokens: [TOKEN],
-      maxFileBytes: 10 * 1024 * 1024,
-      rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
-      trustProxy: 'loopback',
-      portalDir: undefined,
-      allowInsecureHelpdesks: true,
-      appsDir: '/nonexistent-vouchsafe-apps',
-      zafSdkUrl: '/apps/zendesk/vendor/zaf_sdk.js',
-      frameAncestors: { zendesk: ["'self'"], servicenow: ["'self'"] },
-      corsOrigins: ['https://*.cdn.prod.atlassian-dev.net'],
-      sessionTtlSeconds: 900,
-      sessionChainMaxSeconds: 8 * 3600,
-      forgeJwksUrl: 'https://forge.invalid/.well-known/jwks.json',
-      helpdeskTimeoutMs: 5_000,
-      publicUrl: undefined,
-      noteMaxAttempts: 8,
-      noteBackoffMs: 1_000,
-      ...opts.config,
-    },
+    config,
     db,
     keyring,
     logger,
-    ...opts.deps?.({ db, keyring, logger, databaseUrl: database.url }),
+    outbound,
+    ...opts.deps?.({ db, keyring, logger, databaseUrl: database.url, outbound }),
   });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -82,13 +94,16 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
     database,
     logs,
     keyring,
+    outbound,
     withKeys: async (next) => {
       await new Promise<void>((r) => server.close(() => r()));
+      if (!opts.outbound) await outbound.close();
       return listen(db, database, next, opts);
     },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await outbound.close();
       await db.destroy();
       await database.drop();
     },

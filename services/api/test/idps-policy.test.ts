@@ -134,7 +134,7 @@ describe('IdP connections', () => {
     }
   });
 
-  it('accept vendor hosts only over https unless insecure overrides are allowed (422 names the field)', async () => {
+  it('accept vendor hosts only over https and on public hosts unless insecure overrides are allowed (422 names the field)', async () => {
     const cases: [IdpConfig, string][] = [
       [okta, 'orgUrl'],
       [{ ...okta, orgUrl: 'https://127.0.0.1:8443' }, 'orgUrl'],
@@ -143,7 +143,8 @@ describe('IdP connections', () => {
       [{ ...oidc, graph: { tokenUrl: 'https://login.example.test/token' } } as IdpConfig, 'graph.tokenUrl'],
       [{ ...duo, apiHost: 'localhost:9999' } as IdpConfig, 'apiHost'],
       [{ ...duo, apiHost: 'api-1234.evil.example' } as IdpConfig, 'apiHost'],
-      [{ ...twilio, baseUrl: 'https://twilio.example.test' } as IdpConfig, 'baseUrl'],
+      // A regional Twilio edge or another public https host is a legitimate baseUrl; a loopback one is not.
+      [{ ...twilio, baseUrl: 'https://[::ffff:7f00:1]' } as IdpConfig, 'baseUrl'],
     ];
     for (const [config, field] of cases) {
       const res = await put(strict, 'acme-zendesk', config.kind, config);
@@ -174,14 +175,14 @@ describe('IdP connections', () => {
       seen.push(`${kind}:${config.kind}`);
       return { kind, methods: [], resolveUser: async () => undefined, listMethods: async () => [], start: async () => { throw new Error('unused'); }, cancel: async () => {} };
     };
-    const providers = await createProviders(t.db, t.keyring, zd, { timeoutMs: 1000, constructors: { okta: fake('okta'), duo: fake('duo') } });
+    const providers = await createProviders(t.db, t.keyring, zd, { timeoutMs: 1000, outbound: t.outbound, constructors: { okta: fake('okta'), duo: fake('duo') } });
     expect([...providers.keys()].sort()).toEqual(['duo', 'oidc', 'okta', 'twilio']);
     expect(seen.sort()).toEqual(['duo:duo', 'okta:okta']);
     expect(providers.get('oidc')?.kind).toBe('oidc');
     expect(providers.get('twilio')?.kind).toBe('twilio');
-    const real = await createProviders(t.db, t.keyring, zd, { timeoutMs: 1000 });
+    const real = await createProviders(t.db, t.keyring, zd, { timeoutMs: 1000, outbound: t.outbound });
     expect([...real.entries()].map(([k, p]) => [k, p.kind]).sort()).toEqual([['duo', 'duo'], ['oidc', 'oidc'], ['okta', 'okta'], ['twilio', 'twilio']]);
-    expect((await createProviders(t.db, t.keyring, await tenantId('acme-servicenow'), { timeoutMs: 1000 })).size).toBe(0);
+    expect((await createProviders(t.db, t.keyring, await tenantId('acme-servicenow'), { timeoutMs: 1000, outbound: t.outbound })).size).toBe(0);
   });
 
   it('are removed with an audit event; removing twice answers 404', async () => {

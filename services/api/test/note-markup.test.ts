@@ -6,6 +6,9 @@ import { parseNote, renderParsedNote } from '../src/modules/notes/note-text';
 import { createTenantsService } from '../src/modules/tenants/tenants.service';
 import { ACTIVE_MARKUP, HOSTILE_NAMES, LINK_LIKE } from './note-markup';
 import { eventually, notesOn, openSidebar, send, startSidebarWorld, type SidebarWorld } from './sidebar-support';
+import { createOutbound } from '../src/lib/outbound';
+
+const outbound = createOutbound({ isHttpAllowed: true, isAnyAddressAllowed: true, allow: [] });
 
 /**
  * Names and labels that come from the desk or an agent go into internal notes escaped for that desk's
@@ -62,9 +65,9 @@ describe.each(DESKS)('%s', (desk) => {
   });
 
   it('a hostile requester, agent, approver and override reason in a verification note reach the desk inert', async () => {
-    const tenants = createTenantsService({ db: w.t.db, keyring: w.t.keyring, allowInsecureHelpdesks: true });
+    const tenants = createTenantsService({ db: w.t.db, keyring: w.t.keyring, outbound });
     const tenant = await tenants.loadDeskTenant({ desk, account: ACCOUNTS[desk]() });
-    const connector = createConnector(tenant!, { timeoutMs: 2_000 });
+    const connector = createConnector(tenant!, { timeoutMs: 2_000, outbound });
     const ticket = w.desks.state.addTicket(desk);
     const at = new Date().toISOString();
     for (const name of HOSTILE_NAMES) {

@@ -32,18 +32,18 @@ export async function startSidebarWorld(opts: { maxAttempts?: number; backoffMs?
   let metrics: Metrics | undefined;
   const t = await startTestApp({
     config: { noteMaxAttempts: opts.maxAttempts ?? 8, noteBackoffMs: opts.backoffMs ?? 100, helpdeskTimeoutMs: opts.timeoutMs ?? 2_000 },
-    deps: ({ db, keyring, logger }) => {
+    deps: ({ db, keyring, logger, outbound }) => {
       metrics = createMetrics(db);
       notes = setupNotes({
         db,
         keyring,
         logger,
         metrics,
+        outbound,
         config: {
           noteMaxAttempts: opts.maxAttempts ?? 8,
           noteBackoffMs: opts.backoffMs ?? 100,
           helpdeskTimeoutMs: opts.timeoutMs ?? 2_000,
-          allowInsecureHelpdesks: true,
         },
       });
       return { metrics, notes };

@@ -71,7 +71,7 @@ describe('tenant administration', () => {
   });
 
   it('opens the credentials for the connector, bound to their own tenant row', async () => {
-    const tenants = createTenantsService({ db: t.db, keyring: t.keyring, allowInsecureHelpdesks: true });
+    const tenants = createTenantsService({ db: t.db, keyring: t.keyring, outbound: t.outbound });
     const zd = await tenants.loadDeskTenant({ desk: 'zendesk', account: 'acme' });
     expect(zd?.credentials).toEqual(desks.tenants().zendesk.credentials);
     expect(zd?.apiBaseUrl).toBe(`${desks.url}/zendesk`);
@@ -103,7 +103,7 @@ describe('tenant administration', () => {
     expect(result.remaining).toBe(0);
     const kids = await t.db.selectFrom('tenants').select('credentials_kid').where('desk', 'is not', null).execute();
     expect(new Set(kids.map((k) => k.credentials_kid).filter(Boolean))).toEqual(new Set(['k2']));
-    const onlyNew = createTenantsService({ db: t.db, keyring: new Keyring(parseKeyring(next)), allowInsecureHelpdesks: true });
+    const onlyNew = createTenantsService({ db: t.db, keyring: new Keyring(parseKeyring(next)), outbound: t.outbound });
     expect((await onlyNew.loadDeskTenant({ desk: 'zendesk', account: 'acme' }))?.credentials).toEqual(desks.tenants().zendesk.credentials);
   });
 

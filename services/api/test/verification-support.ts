@@ -7,6 +7,7 @@ import { createApp, type AppDeps } from '../src/app';
 import { createDb } from '../src/db/database';
 import { startJobs, type Jobs } from '../src/jobs';
 import { createLogger } from '../src/logger';
+import { createOutbound, outboundPolicy, type Outbound } from '../src/lib/outbound';
 import { createMetrics, type Metrics } from '../src/metrics';
 import { registerProviderConstructor } from '../src/modules/idps/providers';
 import type { NoteDispatcher } from '../src/modules/notes/note-delivery';
@@ -124,15 +125,19 @@ const APP_CONFIG: AppDeps['config'] = {
   publicUrl: undefined,
   noteMaxAttempts: 8,
   noteBackoffMs: 100,
+  outboundAllow: [],
 };
 
-function verificationParts(base: { db: AppDeps['db']; keyring: AppDeps['keyring']; logger: AppDeps['logger']; databaseUrl: string }, pollIntervalMs: number) {
+function verificationParts(
+  base: { db: AppDeps['db']; keyring: AppDeps['keyring']; logger: AppDeps['logger']; databaseUrl: string; outbound: Outbound },
+  pollIntervalMs: number,
+) {
   const metrics = createMetrics(base.db);
-  const notes = setupNotes({ ...base, metrics, config: { noteMaxAttempts: 8, noteBackoffMs: 100, helpdeskTimeoutMs: 2_000, allowInsecureHelpdesks: true } });
+  const notes = setupNotes({ ...base, metrics, config: { noteMaxAttempts: 8, noteBackoffMs: 100, helpdeskTimeoutMs: 2_000 } });
   const runtime = setupVerification({
     ...base,
     metrics,
-    config: { helpdeskTimeoutMs: 2_000, allowInsecureHelpdesks: true },
+    config: { helpdeskTimeoutMs: 2_000 },
     onNoteQueued: notes.nudge,
     pollIntervalMs,
     maxWaitMs: 1_000,
@@ -187,8 +192,9 @@ export async function startVerifyWorld(opts: { pollIntervalMs?: number } = {}): 
 export async function startPeerApp(w: VerifyWorld, config: Partial<AppDeps['config']> = {}): Promise<{ url: string; live: LiveHub; close(): Promise<void> }> {
   const { db } = createDb(w.t.database.url, 5);
   const logger = quiet();
-  const parts = verificationParts({ db, keyring: w.t.keyring, logger, databaseUrl: w.t.database.url }, 50);
-  const app = createApp({ config: { ...APP_CONFIG, ...config }, db, keyring: w.t.keyring, logger, metrics: parts.metrics, notes: parts.notes, verification: parts.runtime, live: parts.live });
+  const outbound = createOutbound(outboundPolicy(APP_CONFIG));
+  const parts = verificationParts({ db, keyring: w.t.keyring, logger, databaseUrl: w.t.database.url, outbound }, 50);
+  const app = createApp({ config: { ...APP_CONFIG, ...config }, db, keyring: w.t.keyring, logger, metrics: parts.metrics, notes: parts.notes, verification: parts.runtime, live: parts.live, outbound });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   await parts.live.ready();
@@ -201,6 +207,7 @@ export async function startPeerApp(w: VerifyWorld, config: Partial<AppDeps['conf
       await new Promise<void>((r) => server.close(() => r()));
       await parts.runtime.poller.stop();
       await parts.notes.stop();
+      await outbound.close();
       await db.destroy();
     },
   };

@@ -1,4 +1,4 @@
-import { serveOnLoopback } from '../ports';
+import { serveOnLoopback, type LoopbackTls } from '../ports';
 import express, { type Router } from 'express';
 import { DeskFaults, type FaultOptions } from './desk.faults';
 import type { DeskContext } from './desk.http';
@@ -18,6 +18,8 @@ export interface DeskStandInOptions {
   keys?: DeskKeySet;
   /** Where the router is reachable, when mounted in another server (used in tokens and self links). */
   baseUrl?: string;
+  /** startDeskStandIns only: serve over https with the throwaway test CA (production-mode tests). */
+  tls?: LoopbackTls;
 }
 
 export interface DeskStandIns {
@@ -85,7 +87,7 @@ export async function createDeskStandIns(options: DeskStandInOptions = {}): Prom
 /** The stand-ins on their own HTTP server at 127.0.0.1 on a free port. */
 export async function startDeskStandIns(options: DeskStandInOptions = {}): Promise<StartedDeskStandIns> {
   const standIns = await createDeskStandIns(options);
-  const { url, close } = await serveOnLoopback(standIns.router);
+  const { url, close } = await serveOnLoopback(standIns.router, { tls: options.tls });
   if (!options.baseUrl) standIns.setBaseUrl(url);
   return Object.assign(standIns, { url, close });
 }

@@ -1,8 +1,10 @@
 import type { Desk } from '@vouchsafe/contracts';
-import { HelpdeskError, type DeskTenant } from './helpdesk.types';
+import { isOutboundRefusal } from '../lib/outbound';
+import { HelpdeskError, type ConnectorOptions, type DeskTenant } from './helpdesk.types';
 
 /**
- * The one way connectors talk to a desk: global fetch with a timeout, credentials in a header,
+ * The one way connectors talk to a desk: the outbound guard's fetch (https, public or operator-allowed addresses
+ * checked at connect time, no redirects) with a timeout, credentials in a header,
  * answers mapped to HelpdeskError kinds. Error messages name the desk and the operation only:
  * never the URL (it carries ticket ids), credentials, or what was sent.
  */
@@ -31,7 +33,7 @@ export function kindForStatus(status: number): HelpdeskError['kind'] {
   return 'rejected';
 }
 
-export function createDeskHttp(tenant: DeskTenant, opts: { timeoutMs: number }): DeskHttp {
+export function createDeskHttp(tenant: DeskTenant, opts: ConnectorOptions): DeskHttp {
   const desk = DESK_NAMES[tenant.desk];
   const base = tenant.apiBaseUrl.replace(/\/+$/, '');
   const auth = authorization(tenant);
@@ -40,7 +42,7 @@ export function createDeskHttp(tenant: DeskTenant, opts: { timeoutMs: number }):
     async json(op, method, path, { body, isMissingOk = false } = {}) {
       let res: Response;
       try {
-        res = await fetch(`${base}${path}`, {
+        res = await opts.outbound.fetch(`${base}${path}`, {
           method,
           headers: {
             authorization: auth,
@@ -52,6 +54,10 @@ export function createDeskHttp(tenant: DeskTenant, opts: { timeoutMs: number }):
           signal: AbortSignal.timeout(opts.timeoutMs),
         });
       } catch (err) {
+        if (isOutboundRefusal(err)) {
+          // Not retried sooner than any outage: the address may be fixed in DNS or by the operator's allowlist.
+          throw new HelpdeskError('unavailable', `${desk} is at an address Vouchsafe may not connect to (${op})`);
+        }
         const isTimeout = (err as { name?: string }).name === 'TimeoutError';
         throw new HelpdeskError('unavailable', `${desk} did not answer (${op}): ${isTimeout ? 'timed out' : 'network error'}`);
       }

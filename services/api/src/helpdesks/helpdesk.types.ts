@@ -1,4 +1,11 @@
 import type { Desk } from '@vouchsafe/contracts';
+import type { Outbound } from '../lib/outbound';
+
+/** What every connector is built with: the call timeout and the one outbound-connection guard (S12). */
+export interface ConnectorOptions {
+  timeoutMs: number;
+  outbound: Pick<Outbound, 'fetch'>;
+}
 
 /** A tenant row with what a connector needs, credentials already opened. Never log it. */
 export interface DeskTenant {

@@ -1,9 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { DeskState } from '../../desks/desk.state';
+import { createLoopbackServer, type LoopbackTls } from '../../ports';
+import { testCa } from '../../tls';
 import { createPeerAdapter } from './oidc.adapter';
 import { createInteractionRouter, type LoginExtras, type NextLogin, type OidcFlavor, type PeerAccount } from './oidc.interaction';
 import { loadOidcProvider, type OidcKoaContext, type OidcProviderInstance } from './oidc-provider.module';
@@ -22,6 +23,11 @@ export interface OidcPeerOptions {
   redirectUris?: string[];
   /** Port on 127.0.0.1; default a free one. */
   port?: number;
+  /**
+   * Serve over https with the throwaway test CA (production-mode tests): the issuer becomes https://127.0.0.1:<port>.
+   * signIn() trusts the CA itself; an API process needs NODE_EXTRA_CA_CERTS=testCa().certFile.
+   */
+  tls?: LoopbackTls;
 }
 
 export interface OidcPeerClient {
@@ -80,6 +86,8 @@ export interface OidcPeer {
   setNextLogin(login: NextLogin): void;
   /** Re-sign the next id_token the token endpoint issues after `edit` (wrong audience, foreign nonce …). */
   tamperNextIdToken(edit: (claims: Record<string, unknown>) => Record<string, unknown>): void;
+  /** Serve every discovery document through `edit` (e.g. a token_endpoint elsewhere) until reset(); undefined stops. */
+  editDiscovery(edit: ((document: Record<string, unknown>) => Record<string, unknown>) | undefined): void;
   /** Completes the sign-in at `authorizationUrl` over plain HTTP; resolves with the redirect's query parameters. */
   signIn(authorizationUrl: string, form?: SignInForm): Promise<Record<string, string>>;
   /** Query parameters of every authorization request, oldest first. */
@@ -152,18 +160,19 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
 
   let nextLogin: NextLogin | undefined;
   let tamper: ((claims: Record<string, unknown>) => Record<string, unknown>) | undefined;
+  let discoveryEdit: ((document: Record<string, unknown>) => Record<string, unknown>) | undefined;
   const loginExtras = new Map<string, LoginExtras>();
   const authorizationLog: Array<Record<string, string>> = [];
   const requestLog: PeerRequest[] = [];
 
   const app = express();
   app.disable('x-powered-by');
-  const server = http.createServer(app);
+  const server = createLoopbackServer(app, options.tls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const tenantId = '6f1c2a4e-0000-4000-8000-0000000e47a1';
   const prefix = flavor === 'entra' ? `/${tenantId}/v2.0` : '';
   const issuer = `${url}${prefix}`;
@@ -296,12 +305,30 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
     next();
   });
 
+  // Discovery edits: rewrite the JSON oidc-provider answers with (endpoints elsewhere, http endpoints …).
+  app.get(`${prefix}/.well-known/openid-configuration`, (_req, res, next) => {
+    const edit = discoveryEdit;
+    if (!edit) {
+      next();
+      return;
+    }
+    const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => Response;
+    res.end = ((chunk?: unknown, ...rest: unknown[]): Response => {
+      if (res.statusCode !== 200 || chunk === undefined || chunk === null) return end(chunk, ...rest);
+      const text = JSON.stringify(edit(JSON.parse(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk)) as Record<string, unknown>));
+      if (!res.headersSent) res.setHeader('content-length', Buffer.byteLength(text));
+      return end(text);
+    }) as Response['end'];
+    next();
+  });
+
   if (prefix) app.use(prefix, provider.callback());
   else app.use(provider.callback());
 
   function reset(): void {
     nextLogin = undefined;
     tamper = undefined;
+    discoveryEdit = undefined;
     loginExtras.clear();
     authorizationLog.length = 0;
     requestLog.length = 0;
@@ -341,7 +368,10 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
     tamperNextIdToken: (edit) => {
       tamper = edit;
     },
-    signIn: (authorizationUrl, form) => signInOverHttp(url, authorizationUrl, form),
+    editDiscovery: (edit) => {
+      discoveryEdit = edit;
+    },
+    signIn: (authorizationUrl, form) => signInOverHttp(url, authorizationUrl, form, options.tls ? { ca: testCa().certPem } : {}),
     authorizations: () => authorizationLog.map((a) => ({ ...a })),
     requests: () => [...requestLog],
     reset,

@@ -1,3 +1,5 @@
+import { Agent, fetch as undiciFetch } from 'undici';
+
 /** What the simulated person does on the peer's login page. */
 export interface SignInForm {
   /** Email typed into the form; default the prefilled one (login_hint). setNextLogin().email wins over both. */
@@ -33,9 +35,28 @@ class CookieJar {
  * Drives the peer's login page with plain HTTP, as a browser would: follow redirects with cookies, post the login form,
  * and stop at the first redirect that leaves the peer (the client's redirect_uri), returning its query parameters.
  */
-export async function signInOverHttp(peerUrl: string, authorizationUrl: string, form: SignInForm = {}): Promise<Record<string, string>> {
+export async function signInOverHttp(peerUrl: string, authorizationUrl: string, form: SignInForm = {}, tls: { ca?: string } = {}): Promise<Record<string, string>> {
   const peerOrigin = new URL(peerUrl).origin;
   const jar = new CookieJar();
+  // An https peer (test CA) needs a client that trusts the CA: this process read NODE_EXTRA_CA_CERTS when it started.
+  const dispatcher = tls.ca === undefined ? undefined : new Agent({ connect: { ca: tls.ca } });
+  const get = (target: URL, init: RequestInit): Promise<Response> =>
+    dispatcher ? (undiciFetch(target, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>) : fetch(target, init);
+  try {
+    return await signIn(peerUrl, peerOrigin, jar, authorizationUrl, form, get);
+  } finally {
+    await dispatcher?.close();
+  }
+}
+
+async function signIn(
+  peerUrl: string,
+  peerOrigin: string,
+  jar: CookieJar,
+  authorizationUrl: string,
+  form: SignInForm,
+  fetch: (target: URL, init: RequestInit) => Promise<Response>,
+): Promise<Record<string, string>> {
   let next: { url: string; method: 'GET' | 'POST'; body?: URLSearchParams } = { url: authorizationUrl, method: 'GET' };
   for (let hop = 0; hop < 20; hop += 1) {
     const target = new URL(next.url, peerUrl);

@@ -1,4 +1,4 @@
-import { serveOnLoopback } from '../../ports';
+import { serveOnLoopback, type LoopbackTls } from '../../ports';
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { OktaOAuth, type OktaServiceApp, type OktaServiceAppCredentials } from './okta.oauth';
@@ -29,6 +29,8 @@ export interface OktaStandInOptions {
   apiTokens?: string[];
   /** The org URL as clients reach it (links, token audience); default: derived from each request. */
   baseUrl?: string;
+  /** startOktaStandIn only: serve over https with the throwaway test CA (production-mode tests). */
+  tls?: LoopbackTls;
 }
 
 export interface OktaStandIn {
@@ -298,7 +300,7 @@ export function createOktaStandIn(options: OktaStandInOptions = {}): OktaStandIn
 /** The stand-in on its own HTTP server at 127.0.0.1 on a free port (`url` is the org URL). */
 export async function startOktaStandIn(options: OktaStandInOptions = {}): Promise<StartedOktaStandIn> {
   const standIn = createOktaStandIn(options);
-  const { url, close } = await serveOnLoopback(standIn.router);
+  const { url, close } = await serveOnLoopback(standIn.router, { tls: options.tls });
   if (!options.baseUrl) standIn.setBaseUrl(url);
   return Object.assign(standIn, { url, close });
 }

@@ -1,4 +1,4 @@
-import { serveOnLoopback } from '../../ports';
+import { serveOnLoopback, type LoopbackTls } from '../../ports';
 import { randomBytes, randomInt } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 
@@ -60,6 +60,8 @@ export interface TwilioStandInOptions {
   accountSid?: string;
   authToken?: string;
   serviceSid?: string;
+  /** startTwilioStandIn only: serve over https with the throwaway test CA (production-mode tests). */
+  tls?: LoopbackTls;
 }
 
 export interface TwilioStandIn {
@@ -276,6 +278,6 @@ export function createTwilioStandIn(options: TwilioStandInOptions = {}): TwilioS
 /** The stand-in on its own HTTP server at 127.0.0.1 on a free port. */
 export async function startTwilioStandIn(options: TwilioStandInOptions = {}): Promise<StartedTwilioStandIn> {
   const standIn = createTwilioStandIn(options);
-  const { url, close } = await serveOnLoopback(standIn.router);
+  const { url, close } = await serveOnLoopback(standIn.router, { tls: options.tls });
   return Object.assign(standIn, { url, config: standIn.configAt(url), close });
 }

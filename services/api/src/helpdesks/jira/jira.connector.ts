@@ -1,5 +1,5 @@
 import { createDeskHttp, field, idString, isRecord, malformed, textOrNull } from '../desk-http';
-import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
+import { HelpdeskError, type ConnectorOptions, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
 
 /**
  * Jira Service Management: requests read from the servicedesk API, internal comments posted with
@@ -22,7 +22,7 @@ export function escapeJiraNoteText(fragment: string): string {
   return fragment.replace(/\\/g, '\u29f5').replace(/[[\]{}!|*_+^~?#-]/g, '\\$&');
 }
 
-export function createJiraConnector(tenant: DeskTenant, opts: { timeoutMs: number }): HelpdeskConnector {
+export function createJiraConnector(tenant: DeskTenant, opts: ConnectorOptions): HelpdeskConnector {
   const http = createDeskHttp(tenant, opts);
 
   function checkKey(ticketId: string): string {

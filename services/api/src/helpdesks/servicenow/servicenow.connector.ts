@@ -1,5 +1,5 @@
 import { createDeskHttp, deskTime, field, idString, malformed, textOrNull } from '../desk-http';
-import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
+import { HelpdeskError, type ConnectorOptions, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
 
 /**
  * ServiceNow Table API: records read with sysparm_fields, internal notes written to the
@@ -33,7 +33,7 @@ export function escapeServiceNowNoteText(fragment: string): string {
   return fragment.replace(/\[/g, '\uff3b').replace(/\]/g, '\uff3d');
 }
 
-export function createServiceNowConnector(tenant: DeskTenant, opts: { timeoutMs: number }): HelpdeskConnector {
+export function createServiceNowConnector(tenant: DeskTenant, opts: ConnectorOptions): HelpdeskConnector {
   const http = createDeskHttp(tenant, opts);
 
   function record(ticketId: string) {

@@ -1,5 +1,5 @@
 import { createDeskHttp, deskTime, field, idString, isRecord, malformed, phoneDigits, textOrNull } from '../desk-http';
-import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
+import { HelpdeskError, type ConnectorOptions, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
 
 /**
  * Zendesk Support REST API: tickets and users read with the Tickets/Users APIs, internal notes
@@ -23,7 +23,7 @@ export function escapeZendeskNoteText(fragment: string): string {
   return fragment.replace(/[\\`*_[\]()!#]/g, '\\$&').replace(/</g, '\u2039').replace(/>/g, '\u203a');
 }
 
-export function createZendeskConnector(tenant: DeskTenant, opts: { timeoutMs: number }): HelpdeskConnector {
+export function createZendeskConnector(tenant: DeskTenant, opts: ConnectorOptions): HelpdeskConnector {
   const http = createDeskHttp(tenant, opts);
 
   function checkId(ticketId: string): string {

@@ -1,5 +1,4 @@
 import { IdpConfigSchema, type IdpConfig, type IdpKind, type VerificationMethod } from '@vouchsafe/contracts';
-import { AppError } from '../../errors';
 import type { Keyring, PayloadBinding, SealedPayload } from '../keys/keyring';
 
 /**
@@ -82,40 +81,3 @@ export const IDP_OF_METHOD: Readonly<Record<VerificationMethod, IdpKind>> = {
   callback_sms: 'twilio',
   callback_voice: 'twilio',
 };
-
-const INSECURE_NOTE = 'is only accepted when VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on';
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1|0\.0\.0\.0)$/i;
-
-function nonVendorUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return true;
-  }
-  return url.protocol !== 'https:' || LOOPBACK.test(url.hostname);
-}
-
-function nonVendorDuoHost(host: string): boolean {
-  const name = host.replace(/:\d+$/, '').toLowerCase();
-  return !(name.endsWith('.duosecurity.com') || name.endsWith('.duofederal.com')) || /:\d+$/.test(host);
-}
-
-/**
- * Vendor hosts may point at plain http / localhost / another host only in development and tests
- * (stand-ins). Otherwise 422 naming the field.
- */
-export function refuseInsecureIdp(config: IdpConfig, allowInsecure: boolean): void {
-  if (allowInsecure) return;
-  const issues: { path: string; message: string }[] = [];
-  if (config.kind === 'okta' && nonVendorUrl(config.orgUrl)) issues.push({ path: 'orgUrl', message: `must be an https URL of your Okta org (http or localhost ${INSECURE_NOTE})` });
-  if (config.kind === 'oidc' && nonVendorUrl(config.issuer)) issues.push({ path: 'issuer', message: `must be an https issuer URL (http or localhost ${INSECURE_NOTE})` });
-  if (config.kind === 'duo' && nonVendorDuoHost(config.apiHost)) issues.push({ path: 'apiHost', message: `must be a Duo API host (api-….duosecurity.com); other hosts ${INSECURE_NOTE}` });
-  if (config.kind === 'twilio' && config.baseUrl !== undefined) issues.push({ path: 'baseUrl', message: INSECURE_NOTE });
-  // Microsoft Graph is always https://graph.microsoft.com and its token comes from the issuer's own token endpoint.
-  if (config.kind === 'oidc' && config.graph?.baseUrl !== undefined) issues.push({ path: 'graph.baseUrl', message: INSECURE_NOTE });
-  if (config.kind === 'oidc' && config.graph?.tokenUrl !== undefined) issues.push({ path: 'graph.tokenUrl', message: INSECURE_NOTE });
-  if (issues.length > 0) {
-    throw new AppError('validation_failed', `The request is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, { issues });
-  }
-}

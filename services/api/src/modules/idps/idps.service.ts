@@ -1,16 +1,18 @@
 import type { IdpConfig, IdpKind, VerificationMethod } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
 import { AppError } from '../../errors';
+import type { Outbound } from '../../lib/outbound';
 import type { Keyring } from '../keys/keyring';
 import { findActiveBySlug } from '../tenants/tenants.repository';
-import { methodsOfIdp, openIdpConfig, publicSettings, refuseInsecureIdp, sealIdpConfig, type IdpSettings } from './idp-config';
+import { methodsOfIdp, openIdpConfig, publicSettings, sealIdpConfig, type IdpSettings } from './idp-config';
+import { refuseUnsafeIdp } from './idp-hosts';
 import * as repo from './idps.repository';
 
 export interface IdpsDeps {
   db: Db;
   keyring: Keyring;
-  /** Vendor hosts may be overridden (http, localhost, stand-ins) only in development and tests. */
-  allowInsecureHelpdesks: boolean;
+  /** The outbound rules (S12) every IdP URL must pass at registration; providers check again at connect time. */
+  outbound: Pick<Outbound, 'registrationProblem' | 'policy'>;
 }
 
 export interface IdpSummary {
@@ -53,7 +55,7 @@ export function createIdpsService(deps: IdpsDeps) {
   const { db, keyring } = deps;
 
   async function set(slug: string, config: IdpConfig): Promise<{ isReplacement: boolean }> {
-    refuseInsecureIdp(config, deps.allowInsecureHelpdesks);
+    await refuseUnsafeIdp(config, deps.outbound);
     const tenant = await adminTenantBySlug(db, slug);
     const settings = publicSettings(config);
     return repo.upsertIdp(

@@ -1,5 +1,6 @@
 import type { IdpConfig, IdpKind, VerificationPolicy } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
+import type { Outbound } from '../../lib/outbound';
 import { createDuoProvider } from '../../providers/duo';
 import { createOidcProvider } from '../../providers/oidc';
 import { createOktaProvider } from '../../providers/okta';
@@ -11,13 +12,15 @@ import { findIdp, listIdps } from './idps.repository';
 
 /**
  * Builds a tenant's providers from its sealed IdP connections. Each provider package exports one
- * constructor `(config, { timeoutMs, policy? }) => VerificationProvider`, looked up in a registry
+ * constructor `(config, { timeoutMs, outbound, policy? }) => VerificationProvider`, looked up in a registry
  * that tests may override per call (`constructors`) or per process (registerProviderConstructor).
  */
 
 export interface ProviderOptions {
   timeoutMs: number;
   policy?: VerificationPolicy;
+  /** The one outbound-connection guard (S12); Duo's SDKs have no hook and rely on its host rule (providers/duo/NOTES.md). */
+  outbound: Outbound;
 }
 
 export type ProviderConstructor<K extends IdpKind> = (config: Extract<IdpConfig, { kind: K }>, opts: ProviderOptions) => VerificationProvider;

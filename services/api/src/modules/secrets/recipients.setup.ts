@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database';
 import { createConnector } from '../../helpdesks';
+import type { Outbound } from '../../lib/outbound';
 import type { RequesterKeyring } from '../../lib/requester-key';
 import type { TenantsService } from '../tenants/tenants.service';
 import { recipientMethods, requesterLookup } from './recipient-methods';
@@ -15,12 +16,13 @@ export function setupRecipients(deps: {
   requesterKeys: RequesterKeyring;
   tenants: Pick<TenantsService, 'loadDeskTenant'>;
   helpdeskTimeoutMs: number;
+  outbound: Outbound;
   startRecipient: RecipientVerificationDeps['startRecipient'];
 }) {
   const lookups: Pick<RecipientVerificationDeps, 'requesterOf' | 'keysOf' | 'linkMethods'> = {
     requesterOf: requesterLookup({
       tenants: deps.tenants,
-      connectorFor: (tenant) => createConnector(tenant, { timeoutMs: deps.helpdeskTimeoutMs }),
+      connectorFor: (tenant) => createConnector(tenant, { timeoutMs: deps.helpdeskTimeoutMs, outbound: deps.outbound }),
     }),
     keysOf: async (tenantId, requester) => (await deps.requesterKeys.keysFor(tenantId, requester))?.candidates ?? [],
     linkMethods: (tenantId) => recipientMethods(deps.db, tenantId),

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SignJWT, exportJWK, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../errors';
 import type { DeskTenant } from '../../helpdesks/helpdesk.types';
+import { createOutbound } from '../../lib/outbound';
 import { verifyForgeToken, verifyServiceNowToken, verifyZendeskToken, type HostTokenDeps } from './host-tokens';
 import { SessionRejection, type RejectionReason } from './session-rejection';
 
@@ -42,10 +44,13 @@ let certDir: string;
 let jwksServer: http.Server;
 let jwksHits = 0;
 
+// The JWKS server is plain http on 127.0.0.1: the development policy.
+const outbound = createOutbound({ isHttpAllowed: true, isAnyAddressAllowed: true, allow: [] });
 const deps = (): HostTokenDeps => ({
   zendeskByInstallation: async (id) => [acme, globex, local].filter((t) => t.verification.installationId === id),
   loadDeskTenant: async ({ desk, account }) => [acme, globex, local, serviceNow, jira].find((t) => t.desk === desk && t.account === account),
   forgeJwksUrl: 'http://127.0.0.1:9/never-used.json',
+  fetch: outbound.fetch,
 });
 
 beforeAll(async () => {
@@ -243,5 +248,18 @@ describe('Forge Invocation Token', () => {
     ['HS256 keyed with the public key', () => hs256WithPublicPem(claims(), pem(forge.publicKey)), 'alg_not_allowed'],
   ])('refuses %s', async (_name, token, expected) => {
     expect(await reason(verify(await token()))).toBe(expected);
+  });
+
+  it('fetches the key set through the outbound guard: under the production policy a loopback JWKS is refused, unfetched', async () => {
+    const hitsBefore = jwksHits;
+    const strict = createOutbound({ isHttpAllowed: false, isAnyAddressAllowed: false, allow: [] });
+    try {
+      const err = await verifyForgeToken({ ...deps(), fetch: strict.fetch }, await signForge(claims()), 'HELP-42').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect(err).toMatchObject({ code: 'helpdesk_unavailable' });
+      expect(jwksHits).toBe(hitsBefore);
+    } finally {
+      await strict.close();
+    }
   });
 });

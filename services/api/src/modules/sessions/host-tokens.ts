@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type { DeskTenant } from '../../helpdesks/helpdesk.types';
+import type { OutboundFetch } from '../../lib/outbound';
 import { rejectionFromJose } from './jose-errors';
 import { SessionRejection } from './session-rejection';
 
@@ -29,6 +30,8 @@ export interface HostTokenDeps {
   zendeskByInstallation(installationId: string): Promise<DeskTenant[]>;
   loadDeskTenant(by: { desk: DeskTenant['desk']; account: string }): Promise<DeskTenant | undefined>;
   forgeJwksUrl: string;
+  /** The outbound guard's fetch (S12): the Forge JWKS (or a tenant's jwksUrl) is fetched through it. */
+  fetch: OutboundFetch;
   /** Seconds; tests move the clock. */
   now?: () => number;
 }
@@ -52,12 +55,18 @@ export function rsaPublicKey(pem: string): KeyObject {
   return key;
 }
 
-const jwksCache = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-function remoteJwks(url: string) {
-  let set = jwksCache.get(url);
+/** Per outbound fetch, so a key set fetched under one policy is never reused under another (tests run several). */
+const jwksCaches = new WeakMap<OutboundFetch, Map<string, ReturnType<typeof createRemoteJWKSet>>>();
+function remoteJwks(url: string, fetch: OutboundFetch) {
+  let cache = jwksCaches.get(fetch);
+  if (!cache) {
+    cache = new Map();
+    jwksCaches.set(fetch, cache);
+  }
+  let set = cache.get(url);
   if (!set) {
-    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
-    jwksCache.set(url, set);
+    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, [customFetch]: fetch });
+    cache.set(url, set);
   }
   return set;
 }
@@ -171,7 +180,7 @@ export async function verifyForgeToken(deps: HostTokenDeps, token: string, issue
   if (!tenant) throw new SessionRejection('unknown_tenant', 'no tenant for this site');
   const payload = await verify(
     token,
-    remoteJwks(tenant.verification.jwksUrl ?? deps.forgeJwksUrl),
+    remoteJwks(tenant.verification.jwksUrl ?? deps.forgeJwksUrl, deps.fetch),
     { issuer: 'forge/invocation-token', audience: tenant.verification.appId ?? '', requiredClaims: ['principal', 'context'] },
     now,
   );

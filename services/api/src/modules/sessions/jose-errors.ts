@@ -1,5 +1,6 @@
 import { errors } from 'jose';
 import { AppError } from '../../errors';
+import { isOutboundRefusal } from '../../lib/outbound';
 import { SessionRejection, type RejectionReason } from './session-rejection';
 
 /** Maps what jose threw to a stable rejection reason; anything else (a bug) is rethrown as is. */
@@ -32,6 +33,7 @@ function reasonOf(err: unknown): RejectionReason | undefined {
 }
 
 function isJwksFetchFailure(err: unknown): boolean {
-  // A JWKS endpoint that answers non-200 or is unreachable: jose raises JOSEError / fetch's TypeError.
-  return err instanceof errors.JWKSInvalid || err instanceof errors.JOSEError || err instanceof TypeError;
+  // A JWKS endpoint that answers non-200 or is unreachable: jose raises JOSEError / fetch's TypeError; the outbound
+  // guard refuses a URL or address it may not connect to (S12).
+  return err instanceof errors.JWKSInvalid || err instanceof errors.JOSEError || err instanceof TypeError || isOutboundRefusal(err);
 }

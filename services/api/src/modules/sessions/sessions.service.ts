@@ -2,6 +2,7 @@ import type { Desk, SessionResponse } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
 import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson } from '../../helpdesks/helpdesk.types';
 import { maskEmail, maskIdentifiers } from '../../lib/mask';
+import type { OutboundFetch } from '../../lib/outbound';
 import type { TenantsService } from '../tenants/tenants.service';
 import { verifyForgeToken, verifyServiceNowToken, verifyZendeskToken, type HostTokenDeps, type VerifiedHostToken } from './host-tokens';
 import { SessionRejection } from './session-rejection';
@@ -13,6 +14,8 @@ export interface SessionsDeps {
   tokens: SessionTokens;
   chainMaxSeconds: number;
   forgeJwksUrl: string;
+  /** The outbound guard's fetch (S12), for the Forge JWKS. */
+  fetch: OutboundFetch;
   now?: () => number;
 }
 
@@ -39,6 +42,7 @@ export function createSessionsService(deps: SessionsDeps) {
     zendeskByInstallation: deps.tenants.zendeskByInstallation,
     loadDeskTenant: deps.tenants.loadDeskTenant,
     forgeJwksUrl: deps.forgeJwksUrl,
+    fetch: deps.fetch,
     now,
   };
 

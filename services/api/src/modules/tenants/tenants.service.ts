@@ -4,6 +4,8 @@ import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
 import type { Db } from '../../db/database';
 import { AppError } from '../../errors';
 import type { DeskTenant } from '../../helpdesks/helpdesk.types';
+import { rsaCertificateProblem, rsaPublicKeyProblem } from '../../lib/key-material';
+import type { Outbound } from '../../lib/outbound';
 import type { Keyring } from '../keys/keyring';
 import { openCredentials, sealCredentials } from './tenant-credentials';
 import * as repo from './tenants.repository';
@@ -11,8 +13,8 @@ import * as repo from './tenants.repository';
 export interface TenantsDeps {
   db: Db;
   keyring: Keyring;
-  /** Tenants may point apiBaseUrl / jwksUrl at non-vendor hosts (development and tests only). */
-  allowInsecureHelpdesks: boolean;
+  /** The outbound rules (S12) every desk URL must pass at registration; connectors check again at connect time. */
+  outbound: Pick<Outbound, 'registrationProblem'>;
   /** Called after a tenant was added or removed (cached desk origins forget their answer). */
   onChanged?: () => void;
 }
@@ -39,14 +41,23 @@ function verificationOf(req: TenantCreateRequest): Record<string, string> {
   return { cloudId: req.cloudId, siteUrl: stripSlash(req.siteUrl), appId: req.appId, ...(req.jwksUrl ? { jwksUrl: req.jwksUrl } : {}) };
 }
 
-function refuseInsecure(req: TenantCreateRequest, allowInsecure: boolean): void {
-  if (allowInsecure) return;
-  const issues: { path: string; message: string }[] = [];
-  if (req.apiBaseUrl !== undefined) issues.push({ path: 'apiBaseUrl', message: 'is only accepted when VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on' });
-  if (req.desk === 'jira' && req.jwksUrl !== undefined) {
-    issues.push({ path: 'jwksUrl', message: 'is only accepted when VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on' });
+/**
+ * Every URL Vouchsafe will connect to for this desk (S12) and every key it will verify tokens with (item 12c), checked
+ * before anything is stored: 422 naming each field. URLs: the outbound rules (https, no credentials or fragment, public
+ * or operator-allowed host; a name that resolves now must resolve to allowed addresses). Keys: they must parse, RSA
+ * of at least 2048 bits.
+ */
+async function refuseUnsafe(req: TenantCreateRequest, outbound: TenantsDeps['outbound']): Promise<void> {
+  const urls: [string, string | undefined][] = [['apiBaseUrl', req.apiBaseUrl]];
+  if (req.desk === 'jira') urls.push(['jwksUrl', req.jwksUrl], ['siteUrl', req.siteUrl]);
+  const checked = await Promise.all(urls.map(async ([path, url]) => ({ path, message: url === undefined ? undefined : await outbound.registrationProblem(url) })));
+  if (req.desk === 'zendesk') checked.push({ path: 'publicKeyPem', message: rsaPublicKeyProblem(req.publicKeyPem) });
+  if (req.desk === 'servicenow') {
+    // A certificate from the instance's keystore, or its public key (the API has always accepted either form).
+    const isCertificate = /-----BEGIN CERTIFICATE-----/.test(req.certificatePem);
+    checked.push({ path: 'certificatePem', message: isCertificate ? rsaCertificateProblem(req.certificatePem) : rsaPublicKeyProblem(req.certificatePem) });
   }
-  if (req.desk === 'jira' && !req.siteUrl.startsWith('https://')) issues.push({ path: 'siteUrl', message: 'must be an https URL' });
+  const issues = checked.filter((i): i is { path: string; message: string } => i.message !== undefined);
   if (issues.length > 0) {
     throw new AppError('validation_failed', `The request is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, { issues });
   }
@@ -62,7 +73,7 @@ export function createTenantsService(deps: TenantsDeps) {
   const { db, keyring } = deps;
 
   async function add(req: TenantCreateRequest): Promise<TenantSummary> {
-    refuseInsecure(req, deps.allowInsecureHelpdesks);
+    await refuseUnsafe(req, deps.outbound);
     const id = randomUUID();
     const account = accountOf(req);
     const apiBaseUrl = req.apiBaseUrl ? stripSlash(req.apiBaseUrl) : null;

@@ -1,6 +1,7 @@
 import type { Config } from '../../config';
 import type { Db } from '../../db/database';
 import { createConnector } from '../../helpdesks';
+import type { Outbound } from '../../lib/outbound';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import { createProviders } from '../idps/providers';
@@ -27,7 +28,9 @@ export interface VerificationSetupDeps {
   keyring: Keyring;
   logger: Logger;
   metrics: Pick<Metrics, 'verificationsStarted' | 'verificationsFinished'>;
-  config: Pick<Config, 'helpdeskTimeoutMs' | 'allowInsecureHelpdesks'>;
+  config: Pick<Config, 'helpdeskTimeoutMs'>;
+  /** The process's one outbound-connection guard (S12): connectors and providers connect through it. */
+  outbound: Outbound;
   onNoteQueued(): void;
   tenants?: Pick<TenantsService, 'loadDeskTenant'>;
   /** Tests: the tenant's providers from somewhere else than its sealed connections. */
@@ -40,9 +43,10 @@ export const DEFAULT_POLL_INTERVAL_MS = 1_000;
 export const DEFAULT_LONG_POLL_MS = 10_000;
 
 export function setupVerification(s: VerificationSetupDeps): VerificationRuntime {
-  const tenants = s.tenants ?? createTenantsService({ db: s.db, keyring: s.keyring, allowInsecureHelpdesks: s.config.allowInsecureHelpdesks });
+  const tenants = s.tenants ?? createTenantsService({ db: s.db, keyring: s.keyring, outbound: s.outbound });
   const providersFor: ProvidersFor =
-    s.providersFor ?? ((tenantId) => loadPolicy(s.db, tenantId).then(({ policy }) => createProviders(s.db, s.keyring, tenantId, { timeoutMs: s.config.helpdeskTimeoutMs, policy })));
+    s.providersFor ??
+    ((tenantId) => loadPolicy(s.db, tenantId).then(({ policy }) => createProviders(s.db, s.keyring, tenantId, { timeoutMs: s.config.helpdeskTimeoutMs, policy, outbound: s.outbound })));
   const kick = { current: (): void => undefined };
   const deps: VerificationDeps = {
     db: s.db,
@@ -53,7 +57,7 @@ export function setupVerification(s: VerificationSetupDeps): VerificationRuntime
     providersFor,
     connectorFor: async (tenantId) => {
       const tenant = await tenants.loadDeskTenant({ id: tenantId });
-      return tenant && createConnector(tenant, { timeoutMs: s.config.helpdeskTimeoutMs });
+      return tenant && createConnector(tenant, { timeoutMs: s.config.helpdeskTimeoutMs, outbound: s.outbound });
     },
     loadPolicy: (tenantId) => loadPolicy(s.db, tenantId),
     onNoteQueued: s.onNoteQueued,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ENTRA_LOOKUP_SELECT, ENTRA_LOOKUP_TOP, GRAPH_BASE_URL, GRAPH_PERMISSION, GRAPH_SCOPE, entraLookupFilter, type EntraLookupUser } from '@vouchsafe/contracts';
 import { ProviderError } from '../provider.types';
 import type { OidcConfig } from './oidc.claims';
-import { discover } from './oidc.discovery';
+import { discover, type OidcOutbound } from './oidc.discovery';
 
 /**
  * The requester's Microsoft Entra account, looked up in Microsoft Graph with the app's own client credentials
@@ -36,16 +36,16 @@ function cacheKey(tokenUrl: string, config: OidcConfig): string {
   return createHash('sha256').update(`${tokenUrl}\0${config.clientId}\0${config.clientSecret ?? ''}`).digest('base64url');
 }
 
-async function tokenEndpoint(config: OidcConfig, timeoutMs: number): Promise<string> {
-  return config.graph?.tokenUrl ?? (await discover(config.issuer, timeoutMs)).tokenEndpoint;
+async function tokenEndpoint(config: OidcConfig, timeoutMs: number, outbound: OidcOutbound): Promise<string> {
+  return config.graph?.tokenUrl ?? (await discover(config.issuer, timeoutMs, outbound)).tokenEndpoint;
 }
 
-async function fetchToken(tokenUrl: string, config: OidcConfig, timeoutMs: number): Promise<CachedToken> {
+async function fetchToken(tokenUrl: string, config: OidcConfig, timeoutMs: number, outbound: OidcOutbound): Promise<CachedToken> {
   if (config.clientSecret === undefined) throw new ProviderError('misconfigured', 'The Entra connection has no client secret to look the requester up in Microsoft Graph.');
   const body = new URLSearchParams({ client_id: config.clientId, client_secret: config.clientSecret, scope: GRAPH_SCOPE, grant_type: 'client_credentials' });
   let response: Response;
   try {
-    response = await fetch(tokenUrl, {
+    response = await outbound.fetch(tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
@@ -70,12 +70,12 @@ async function fetchToken(tokenUrl: string, config: OidcConfig, timeoutMs: numbe
   return { token, expiresAt: Date.now() + Math.max(60_000, expiresIn * 1000 - REFRESH_MARGIN_MS) };
 }
 
-async function accessToken(config: OidcConfig, timeoutMs: number, isFresh: boolean): Promise<string> {
-  const tokenUrl = await tokenEndpoint(config, timeoutMs);
+async function accessToken(config: OidcConfig, timeoutMs: number, isFresh: boolean, outbound: OidcOutbound): Promise<string> {
+  const tokenUrl = await tokenEndpoint(config, timeoutMs, outbound);
   const key = cacheKey(tokenUrl, config);
   const cached = tokens.get(key);
   if (!isFresh && cached && cached.expiresAt > Date.now()) return cached.token;
-  const token = await fetchToken(tokenUrl, config, timeoutMs);
+  const token = await fetchToken(tokenUrl, config, timeoutMs, outbound);
   tokens.set(key, token);
   return token.token;
 }
@@ -101,10 +101,10 @@ function parseUsers(json: unknown): { users: EntraLookupUser[]; hasMore: boolean
   return { users, hasMore: typeof body['@odata.nextLink'] === 'string' };
 }
 
-async function getUsers(config: OidcConfig, email: string, timeoutMs: number, isFreshToken: boolean): Promise<Response> {
-  const token = await accessToken(config, timeoutMs, isFreshToken);
+async function getUsers(config: OidcConfig, email: string, timeoutMs: number, isFreshToken: boolean, outbound: OidcOutbound): Promise<Response> {
+  const token = await accessToken(config, timeoutMs, isFreshToken, outbound);
   try {
-    return await fetch(usersUrl(config, email), {
+    return await outbound.fetch(usersUrl(config, email), {
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'error',
@@ -120,11 +120,11 @@ async function getUsers(config: OidcConfig, email: string, timeoutMs: number, is
  * None, several (or more than a page), or only guests → said so; the caller fails closed with a reason. A token Graph
  * refuses (401) is replaced once (revoked or rotated secret); 403 means the app lacks User.Read.All.
  */
-export async function lookUpEntraUser(config: OidcConfig, email: string, timeoutMs: number): Promise<EntraLookup> {
-  let response = await getUsers(config, email, timeoutMs, false);
+export async function lookUpEntraUser(config: OidcConfig, email: string, timeoutMs: number, outbound: OidcOutbound): Promise<EntraLookup> {
+  let response = await getUsers(config, email, timeoutMs, false, outbound);
   if (response.status === 401) {
     await response.body?.cancel();
-    response = await getUsers(config, email, timeoutMs, true);
+    response = await getUsers(config, email, timeoutMs, true, outbound);
   }
   if (!response.ok) {
     await response.body?.cancel();

@@ -6,6 +6,10 @@ import { ProviderError, type ProviderOutcome, type StartResult } from '../provid
 import { REASONS } from './oidc.claims';
 import { IDENTITY_REASONS } from './oidc.identity';
 import { clearOidcCaches, createOidcProvider } from './index';
+import { createOutbound } from '../../lib/outbound';
+
+/** Stand-ins on loopback over http: the development policy (tests of the guard itself live in lib/outbound). */
+const outbound = createOutbound({ isHttpAllowed: true, isAnyAddressAllowed: true, allow: [] });
 
 // The stand-in models every property the provider selects and the scope it asks for: drift fails the typecheck.
 const SELECTED: readonly GraphUserProperty[] = ENTRA_LOOKUP_SELECT;
@@ -41,7 +45,7 @@ afterEach(() => {
 function provider(overrides: Record<string, unknown> = {}) {
   const config = IdpConfigSchema.parse({ ...entra.idpConfig({ client: 'basic', graph: graph.config }), ...overrides });
   if (config.kind !== 'oidc') throw new Error('not an oidc config');
-  return createOidcProvider(config, { timeoutMs: 5_000, policy });
+  return createOidcProvider(config, { timeoutMs: 5_000, policy, outbound });
 }
 
 async function start(requester = REQUESTER, overrides: Record<string, unknown> = {}): Promise<StartResult> {
@@ -139,7 +143,7 @@ describe('Entra: the Graph lookup fails closed', () => {
 
   it('an app without User.Read.All, or a wrong client secret → misconfigured, naming what to grant', async () => {
     const unconsented = IdpConfigSchema.parse(entra.idpConfig({ client: 'post', graph: graph.config }));
-    const p = createOidcProvider(unconsented as never, { timeoutMs: 5_000, policy });
+    const p = createOidcProvider(unconsented as never, { timeoutMs: 5_000, policy, outbound });
     expect(await refusal(p.listMethods((await p.resolveUser(REQUESTER))!))).toMatchObject({ kind: 'misconfigured', message: expect.stringMatching(/User\.Read\.All/) });
     expect(await refusal(start(REQUESTER, { clientSecret: 'not-the-secret' }))).toMatchObject({ kind: 'misconfigured', message: expect.stringMatching(/client credentials/) });
   });

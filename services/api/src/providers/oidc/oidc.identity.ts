@@ -1,6 +1,7 @@
 import { entraTenantOf, oidcIdentityIssues } from '@vouchsafe/contracts';
 import type { IdentityClaim, OidcConfig } from './oidc.claims';
 import { lookUpEntraUser } from './entra.graph';
+import type { OidcOutbound } from './oidc.discovery';
 
 /**
  * Who must sign in for a verification to pass (DESIGN S11), decided when the link is made: the email on record for a
@@ -48,10 +49,10 @@ export function tenantOf(config: OidcConfig): string | undefined {
 }
 
 /** The identity the id_token must carry for the requester with this email (Graph lookup for Entra; throws ProviderError). */
-export async function expectedIdentity(config: OidcConfig, email: string, timeoutMs: number): Promise<ExpectedIdentity | IdentityRefusal> {
+export async function expectedIdentity(config: OidcConfig, email: string, timeoutMs: number, outbound: OidcOutbound): Promise<ExpectedIdentity | IdentityRefusal> {
   const normalised = email.trim().toLowerCase();
   if (identityClaimOf(config) === 'email') return { claim: 'email', value: normalised };
-  const found = await lookUpEntraUser(config, normalised, timeoutMs);
+  const found = await lookUpEntraUser(config, normalised, timeoutMs, outbound);
   switch (found.kind) {
     case 'one':
       return { claim: 'oid', value: found.oid };

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { IdpConfigSchema, VerificationPolicySchema, type VerificationPolicyInput } from '@vouchsafe/contracts';
 import { startOidcPeer, type OidcPeer, type SignInForm } from '@vouchsafe/test-support/idps';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createOutbound } from '../../lib/outbound';
 import { ProviderError, type ProviderOutcome, type StartResult } from '../provider.types';
 import { REASONS } from './oidc.claims';
 import { createOidcProvider } from './oidc.provider';
 
 // The real oidc-provider 8 as the peer; the sign-in is driven over plain HTTP (cookies, redirects, the login form).
 const CALLBACK = 'http://127.0.0.1:9/verify/callback/oidc';
+// The stand-in peers are plain http on 127.0.0.1: the development policy (the strict one has its own tests below).
+const outbound = createOutbound({ isHttpAllowed: true, isAnyAddressAllowed: true, allow: [] });
 const REQUESTER = { email: 'Priya.Natarajan@customer.test', phone: '+1 555 0199 101', name: 'Priya Natarajan' };
 
 let generic: OidcPeer;
@@ -36,7 +39,7 @@ async function verify(peer: OidcPeer, run: Run = {}): Promise<{ start: StartResu
   const config = IdpConfigSchema.parse(run.config ?? peer.idpConfig({ client: run.client }));
   if (config.kind !== 'oidc') throw new Error('not an oidc config');
   const policy = VerificationPolicySchema.parse({ methods: ['oidc'], ...run.policy });
-  const provider = createOidcProvider(config, { timeoutMs: 5_000, policy });
+  const provider = createOidcProvider(config, { timeoutMs: 5_000, policy, outbound });
   const user = await provider.resolveUser(REQUESTER);
   if (!user) throw new Error('no user');
   const start = await provider.start(user, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: 'Call with Jane' });
@@ -150,7 +153,7 @@ describe('OIDC provider against a real oidc-provider (generic)', () => {
 
     const config = IdpConfigSchema.parse(generic.idpConfig());
     if (config.kind !== 'oidc') throw new Error('not oidc');
-    const provider = createOidcProvider(config, { timeoutMs: 5_000 });
+    const provider = createOidcProvider(config, { timeoutMs: 5_000, outbound });
     const user = await provider.resolveUser(REQUESTER);
     const start = await provider.start(user!, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' });
     const params = await generic.signIn(start.link!);
@@ -161,7 +164,7 @@ describe('OIDC provider against a real oidc-provider (generic)', () => {
   it('refuses a discovery document that names another issuer', async () => {
     const config = IdpConfigSchema.parse({ ...generic.idpConfig(), issuer: `${generic.issuer}/` });
     if (config.kind !== 'oidc') throw new Error('not oidc');
-    const provider = createOidcProvider(config, { timeoutMs: 5_000 });
+    const provider = createOidcProvider(config, { timeoutMs: 5_000, outbound });
     const user = await provider.resolveUser(REQUESTER);
     const error = await provider.start(user!, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
@@ -169,7 +172,7 @@ describe('OIDC provider against a real oidc-provider (generic)', () => {
   });
 
   it('has no user and no method without an email on record', async () => {
-    const provider = createOidcProvider(IdpConfigSchema.parse(generic.idpConfig()) as never, { timeoutMs: 5_000 });
+    const provider = createOidcProvider(IdpConfigSchema.parse(generic.idpConfig()) as never, { timeoutMs: 5_000, outbound });
     expect(await provider.resolveUser({ email: null, phone: '+15550199101', name: 'X' })).toBeUndefined();
     expect(await provider.listMethods({ ref: 'x', email: null, phone: null })).toEqual([]);
     expect(await provider.listMethods({ ref: 'x', email: 'a@b.test', phone: null })).toEqual([{ method: 'oidc' }]);
@@ -180,7 +183,7 @@ describe('generic connections stored before the verified-identity rule (registra
   it.each(['preferred_username', 'upn', 'sub'] as const)('subjectClaim %s verifies no one and tells the admin what to change', async (subjectClaim) => {
     const config = IdpConfigSchema.parse({ ...generic.idpConfig(), subjectClaim });
     if (config.kind !== 'oidc') throw new Error('not oidc');
-    const provider = createOidcProvider(config, { timeoutMs: 5_000 });
+    const provider = createOidcProvider(config, { timeoutMs: 5_000, outbound });
     const user = (await provider.resolveUser(REQUESTER))!;
     const [method] = await provider.listMethods(user);
     expect(method).toEqual({ method: 'oidc', unavailableReason: expect.stringMatching(/cannot identify callers safely.*subjectClaim must be "email"/) });
@@ -189,7 +192,7 @@ describe('generic connections stored before the verified-identity rule (registra
     expect(error).toMatchObject({ kind: 'misconfigured', message: method?.unavailableReason });
 
     // A link made while the connection was still trusted: the answer fails closed too, even for the right person.
-    const safe = createOidcProvider(IdpConfigSchema.parse(generic.idpConfig()) as never, { timeoutMs: 5_000 });
+    const safe = createOidcProvider(IdpConfigSchema.parse(generic.idpConfig()) as never, { timeoutMs: 5_000, outbound });
     const started = await safe.start(user, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' });
     const params = await generic.signIn(started.link!);
     expect(await provider.complete!(started.providerState, params)).toEqual({ state: 'failed', reason: method?.unavailableReason });

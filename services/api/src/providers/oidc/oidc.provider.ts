@@ -2,14 +2,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import type { VerificationPolicy } from '@vouchsafe/contracts';
 import { maskEmail } from '../../lib/mask';
+import { isOutboundRefusal } from '../../lib/outbound';
 import { ProviderError, type IdpUser, type ProviderOutcome, type StartResult, type VerificationProvider } from '../provider.types';
 import { CLOCK_SKEW_SECONDS, checkIdTokenClaims, DEFAULT_OIDC_POLICY, REASONS, safeEqual, type IdentityClaim, type OidcConfig } from './oidc.claims';
-import { discover, keySet, type OidcMetadata } from './oidc.discovery';
+import { discover, keySet, type OidcMetadata, type OidcOutbound } from './oidc.discovery';
 import { expectedIdentity, identityClaimOf, tenantOf, unsafeConnectionReason } from './oidc.identity';
 
 export interface OidcProviderOptions {
   timeoutMs: number;
   policy?: VerificationPolicy;
+  /** The outbound-connection guard (S12): discovery, token endpoint and JWKS all go through it. */
+  outbound: OidcOutbound;
 }
 
 /** What start() leaves on the verification row for complete(). */
@@ -78,12 +81,14 @@ function claimsParameter(config: OidcConfig, requiredAcrs: readonly string[]): s
   return JSON.stringify({ id_token: { acrs } });
 }
 
-async function exchangeCode(config: OidcConfig, metadata: OidcMetadata, state: OidcProviderState, code: string, timeoutMs: number): Promise<string | ProviderOutcome> {
+async function exchangeCode(config: OidcConfig, metadata: OidcMetadata, state: OidcProviderState, code: string, opts: OidcProviderOptions): Promise<string | ProviderOutcome> {
   const { headers, body } = tokenRequest(config, metadata, state, code);
   let response: Response;
   try {
-    response = await fetch(metadata.tokenEndpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
-  } catch {
+    // The guard checks the token endpoint's URL and address again before the client secret leaves (S12).
+    response = await opts.outbound.fetch(metadata.tokenEndpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'error' });
+  } catch (err) {
+    if (isOutboundRefusal(err)) return { state: 'failed', reason: 'The identity provider’s token endpoint is at an address Vouchsafe may not connect to.' };
     return { state: 'failed', reason: 'The identity provider could not be reached to finish the sign-in.' };
   }
   const json: unknown = await response.json().catch(() => undefined);
@@ -132,7 +137,7 @@ export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions
     async listMethods(user) {
       if (!user.email) return [];
       if (unsafe) return [{ method: 'oidc', unavailableReason: unsafe }];
-      const identity = await expectedIdentity(config, user.email, opts.timeoutMs);
+      const identity = await expectedIdentity(config, user.email, opts.timeoutMs, opts.outbound);
       return 'reason' in identity ? [{ method: 'oidc', unavailableReason: identity.reason }] : [{ method: 'oidc' }];
     },
 
@@ -141,8 +146,8 @@ export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions
       const email = user.email?.trim();
       if (!email) throw new ProviderError('not_found', 'The requester has no email on record to send a sign-in link to.');
       if (unsafe) throw new ProviderError('misconfigured', unsafe);
-      const metadata = await discover(config.issuer, opts.timeoutMs);
-      const identity = await expectedIdentity(config, email, opts.timeoutMs);
+      const metadata = await discover(config.issuer, opts.timeoutMs, opts.outbound);
+      const identity = await expectedIdentity(config, email, opts.timeoutMs, opts.outbound);
       if ('reason' in identity) throw new ProviderError(identity.kind, identity.reason);
 
       // The verification id leads the state so the callback can find the row; the random rest makes it unguessable.
@@ -195,20 +200,22 @@ export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions
 
       let metadata: OidcMetadata;
       try {
-        metadata = await discover(config.issuer, opts.timeoutMs);
-      } catch {
+        metadata = await discover(config.issuer, opts.timeoutMs, opts.outbound);
+      } catch (err) {
+        // A discovery document naming an endpoint we may not use fails closed here, before any secret is sent.
+        if (err instanceof ProviderError && err.kind === 'misconfigured') return { state: 'failed', reason: err.message };
         return { state: 'failed', reason: 'The identity provider could not be reached to finish the sign-in.' };
       }
       // RFC 9207: an IdP that names itself in the answer must name the issuer we started with (mix-up defence).
       if (input.iss !== undefined && input.iss !== metadata.issuer) {
         return { state: 'failed', reason: 'The sign-in answer came from another identity provider (issuer mismatch).' };
       }
-      const idToken = await exchangeCode(config, metadata, stored, input.code, opts.timeoutMs);
+      const idToken = await exchangeCode(config, metadata, stored, input.code, opts);
       if (typeof idToken !== 'string') return idToken;
 
       let claims: Record<string, unknown>;
       try {
-        const verified = await jwtVerify(idToken, keySet(metadata.jwksUri, opts.timeoutMs), {
+        const verified = await jwtVerify(idToken, keySet(metadata.jwksUri, opts.timeoutMs, opts.outbound), {
           issuer: metadata.issuer,
           audience: config.clientId,
           algorithms: [...metadata.idTokenAlgs],
@@ -217,7 +224,7 @@ export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions
         });
         claims = verified.payload;
       } catch (error) {
-        if (error instanceof joseErrors.JOSEError && (error.code === 'ERR_JWKS_TIMEOUT' || error.code === 'ERR_JOSE_GENERIC')) {
+        if (isOutboundRefusal(error) || (error instanceof joseErrors.JOSEError && (error.code === 'ERR_JWKS_TIMEOUT' || error.code === 'ERR_JOSE_GENERIC'))) {
           return { state: 'failed', reason: 'The identity provider’s signing keys could not be fetched.' };
         }
         return { state: 'failed', reason: REASONS.badToken };

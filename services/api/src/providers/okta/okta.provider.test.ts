@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client } from '@okta/okta-sdk-nodejs';
 import { loadOktaContract, startOktaStandIn, type OktaContract, type StartedOktaStandIn } from '@vouchsafe/test-support/idps';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOutbound } from '../../lib/outbound';
 import { ProviderError, type IdpUser, type MethodInfo, type StartContext } from '../provider.types';
 import { oktaClient, type OktaConfig } from './okta.client';
 import { createOktaProvider, OKTA_UNKNOWN_STATE, outcomeFromFactorResult, transactionIdFromPollLink } from './okta.provider';
@@ -78,7 +79,9 @@ afterEach(() => {
 });
 
 const ssws = (): OktaConfig => ({ kind: 'okta', orgUrl: okta.url, auth: { apiToken: okta.apiToken } });
-const provider = (config: OktaConfig = ssws(), timeoutMs = 5_000) => createOktaProvider(config, { timeoutMs });
+// The stand-in is plain http on 127.0.0.1: the development policy.
+const outbound = createOutbound({ isHttpAllowed: true, isAnyAddressAllowed: true, allow: [] });
+const provider = (config: OktaConfig = ssws(), timeoutMs = 5_000) => createOktaProvider(config, { timeoutMs, outbound });
 
 async function userFor(email: string, p = provider()): Promise<IdpUser> {
   const user = await p.resolveUser({ email, phone: null, name: null });
@@ -326,7 +329,7 @@ describe('isolation from ~/.okta/okta.yaml, ./okta.yaml and OKTA_CLIENT_*', () =
   });
 
   it('the provider passes every setting itself: nothing from the host leaks in', () => {
-    const sswsClient = oktaClient(ssws(), 5_000);
+    const sswsClient = oktaClient(ssws(), 5_000, outbound);
     expect(sswsClient.authorizationMode).toBe('SSWS');
     expect(sswsClient.baseUrl).toBe(okta.url);
     expect(sswsClient.apiToken).toBe(okta.apiToken);
@@ -334,7 +337,7 @@ describe('isolation from ~/.okta/okta.yaml, ./okta.yaml and OKTA_CLIENT_*', () =
     expect(sswsClient.http.defaultHeaders.Authorization).toBe(`SSWS ${okta.apiToken}`);
     expect(sswsClient.http.defaultHeaders['User-Agent']).toMatch(/^vouchsafe @okta\/okta-sdk-nodejs\//);
     const app = okta.createServiceApp();
-    const keyClient = oktaClient({ kind: 'okta', orgUrl: okta.url, auth: { clientId: app.clientId, privateKeyPem: app.privateKeyPem, scopes: app.scopes } }, 5_000);
+    const keyClient = oktaClient({ kind: 'okta', orgUrl: okta.url, auth: { clientId: app.clientId, privateKeyPem: app.privateKeyPem, scopes: app.scopes } }, 5_000, outbound);
     expect(keyClient.authorizationMode).toBe('PrivateKey');
     expect([keyClient.clientId, keyClient.keyId, keyClient.scopes, keyClient.privateKey]).toEqual([app.clientId, '', app.scopes, app.privateKeyPem]);
     expect(keyClient.http.defaultHeaders.Authorization).toBeUndefined();

@@ -9,6 +9,7 @@ import {
   type StartResult,
   type VerificationProvider,
 } from '../provider.types';
+import type { Outbound } from '../../lib/outbound';
 import { OKTA_USER_AGENT, oktaClient, toProviderError, type OktaConfig } from './okta.client';
 
 /**
@@ -17,6 +18,8 @@ import { OKTA_USER_AGENT, oktaClient, toProviderError, type OktaConfig } from '.
 
 export interface OktaProviderOptions {
   timeoutMs: number;
+  /** The outbound-connection guard (S12): the SDK's requests go through its node agent. */
+  outbound: Pick<Outbound, 'urlProblem' | 'nodeAgent'>;
 }
 
 /** Users who can answer a push. STAGED/PROVISIONED (never activated), SUSPENDED and DEPROVISIONED cannot. */
@@ -82,7 +85,7 @@ export function outcomeFromFactorResult(factorResult: unknown): ProviderOutcome 
 }
 
 export function createOktaProvider(config: OktaConfig, opts: OktaProviderOptions): VerificationProvider {
-  const client = () => oktaClient(config, opts.timeoutMs);
+  const client = () => oktaClient(config, opts.timeoutMs, opts.outbound);
   const methods: readonly VerificationMethod[] = ['okta_push'];
 
   return {

@@ -1,3 +1,4 @@
+import { isOutboundRefusal, type OutboundFetch } from '../../lib/outbound';
 import { ProviderError } from '../provider.types';
 
 export const TWILIO_VERIFY_BASE_URL = 'https://verify.twilio.com';
@@ -7,6 +8,8 @@ export interface TwilioCredentials {
   authToken: string;
   baseUrl: string;
   timeoutMs: number;
+  /** The outbound guard's fetch (S12). */
+  fetch: OutboundFetch;
 }
 
 /** Twilio's JSON error body: `{ code, message, more_info, status }`. */
@@ -23,7 +26,7 @@ export interface TwilioAnswer {
 export async function twilioPost(creds: TwilioCredentials, path: string, form: Record<string, string>): Promise<TwilioAnswer> {
   let response: Response;
   try {
-    response = await fetch(`${creds.baseUrl.replace(/\/+$/, '')}${path}`, {
+    response = await creds.fetch(`${creds.baseUrl.replace(/\/+$/, '')}${path}`, {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${creds.accountSid}:${creds.authToken}`).toString('base64')}`,
@@ -34,7 +37,8 @@ export async function twilioPost(creds: TwilioCredentials, path: string, form: R
       signal: AbortSignal.timeout(creds.timeoutMs),
       redirect: 'error',
     });
-  } catch {
+  } catch (err) {
+    if (isOutboundRefusal(err)) throw new ProviderError('misconfigured', 'Twilio Verify is at an address Vouchsafe may not connect to.');
     throw new ProviderError('unavailable', 'Twilio Verify could not be reached.');
   }
   const json: unknown = await response.json().catch(() => undefined);

@@ -1,9 +1,13 @@
 import { IdpConfigSchema, VerificationPolicySchema } from '@vouchsafe/contracts';
 import { startTwilioStandIn, type StartedTwilioStandIn } from '@vouchsafe/test-support/idps';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createOutbound } from '../../lib/outbound';
 import { ProviderError, type IdpUser, type VerificationProvider } from '../provider.types';
 import { toE164 } from './phone';
 import { createTwilioProvider, type TwilioConfig } from './twilio.provider';
+
+// The stand-in is plain http on 127.0.0.1: the development policy.
+const outbound = createOutbound({ isHttpAllowed: true, isAnyAddressAllowed: true, allow: [] });
 
 const CTX = { verificationId: '00000000-0000-4000-8000-000000000001', callbackUrl: 'http://127.0.0.1:9/verify/callback/twilio', displayContext: '' };
 const PHONE = '+15550199101';
@@ -20,7 +24,7 @@ function configFor(overrides: Partial<TwilioConfig> = {}): TwilioConfig {
 
 beforeAll(async () => {
   twilio = await startTwilioStandIn();
-  provider = createTwilioProvider(configFor(), { timeoutMs: 5_000, policy: VerificationPolicySchema.parse({ methods: ['callback_sms'], callbackMaxCodeAttempts: 4 }) });
+  provider = createTwilioProvider(configFor(), { timeoutMs: 5_000, outbound, policy: VerificationPolicySchema.parse({ methods: ['callback_sms'], callbackMaxCodeAttempts: 4 }) });
   const resolved = await provider.resolveUser({ email: 'priya.natarajan@customer.test', phone: '+1 555 0199 101', name: 'Priya' });
   if (!resolved) throw new Error('no user');
   user = resolved;
@@ -85,7 +89,7 @@ describe('Twilio Verify callback provider against the stand-in', () => {
   });
 
   it('rejects wrong credentials as misconfigured, without the phone number in the error', async () => {
-    const bad = createTwilioProvider(configFor({ authToken: 'not-the-right-token' }), { timeoutMs: 5_000 });
+    const bad = createTwilioProvider(configFor({ authToken: 'not-the-right-token' }), { timeoutMs: 5_000, outbound });
     const error = await bad.start(user, { method: 'callback_sms' }, CTX).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind: 'misconfigured', status: 401 });

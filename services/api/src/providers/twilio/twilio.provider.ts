@@ -1,4 +1,5 @@
 import type { IdpConfig, VerificationPolicy } from '@vouchsafe/contracts';
+import type { OutboundFetch } from '../../lib/outbound';
 import { ProviderError, type ProviderOutcome, type StartResult, type VerificationProvider } from '../provider.types';
 import { maskPhone, toE164 } from './phone';
 import { commonError, TWILIO_VERIFY_BASE_URL, twilioErrorCode, twilioPost, type TwilioCredentials } from './twilio.client';
@@ -8,6 +9,8 @@ export type TwilioConfig = Extract<IdpConfig, { kind: 'twilio' }>;
 export interface TwilioProviderOptions {
   timeoutMs: number;
   policy?: VerificationPolicy;
+  /** The outbound-connection guard (S12). */
+  outbound: { fetch: OutboundFetch };
 }
 
 /** What start() leaves on the verification row: the Verification SID, never the phone number (principle 1). */
@@ -42,6 +45,7 @@ export function createTwilioProvider(config: TwilioConfig, opts: TwilioProviderO
     authToken: config.authToken,
     baseUrl: config.baseUrl ?? TWILIO_VERIFY_BASE_URL,
     timeoutMs: opts.timeoutMs,
+    fetch: opts.outbound.fetch,
   };
   const servicePath = `/v2/Services/${encodeURIComponent(config.serviceSid)}`;
   const attempts = opts.policy?.callbackMaxCodeAttempts ?? 3;
