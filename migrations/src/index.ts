@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as vault from './2026-11-25T00-00-00-vault';
 import * as helpdesks from './2026-11-25T01-00-00-helpdesks';
 import * as verification from './2026-11-25T02-00-00-verification';
+import * as rateLimits from './2026-12-03T02-00-00-rate-limits';
 
 export { DEFAULT_TENANT_ID } from './2026-11-25T00-00-00-vault';
 
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T00-00-00-vault': vault,
   '2026-11-25T01-00-00-helpdesks': helpdesks,
   '2026-11-25T02-00-00-verification': verification,
+  '2026-12-03T02-00-00-rate-limits': rateLimits,
 };
