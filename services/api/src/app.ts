@@ -37,6 +37,7 @@ import { createVerificationEvents } from './modules/verification/verification-ev
 import { verificationRoutes } from './modules/verification/verification.routes';
 import { createVerificationService } from './modules/verification/verification.service';
 import { setupVerification, type VerificationRuntime } from './modules/verification/verification.setup';
+import { callbackLimit, createRateLimits, publicLimit } from './modules/rate-limits/rate-limits';
 
 export interface AppDeps {
   config: Pick<
@@ -112,6 +113,8 @@ export function createApp(deps: AppDeps): Express {
   const metrics = deps.metrics ?? createMetrics(db);
   app.use(httpMetrics(metrics));
   const notes = deps.notes ?? setupNotes({ db, keyring: deps.keyring, logger, metrics, config });
+  // Issue 8: rate limits shared by every process (through Postgres).
+  const limits = createRateLimits(db);
 
   app.get('/healthz', noStore, (_req, res) => {
     res.json({ status: 'ok' });
@@ -155,8 +158,12 @@ export function createApp(deps: AppDeps): Express {
     chainMaxSeconds: config.sessionChainMaxSeconds,
     forgeJwksUrl: config.forgeJwksUrl,
   });
-  // One router instance at both prefixes, so the per-address limit is shared.
-  const publicSecrets = secretsRoutes(secrets, config, recipients.service);
+  // One router at both prefixes; the per-network limit lives in Postgres, shared by both and by every process.
+  const publicSecrets = secretsRoutes(
+    secrets,
+    { maxFileBytes: config.maxFileBytes, canCreate: bearerAuth(config.apiTokens), publicLimit: limits.middleware(publicLimit(config.rateLimitPerMinute)) },
+    recipients.service,
+  );
   app.use('/api/v1/t/:tenant', tenantFromPath(tenants), publicSecrets);
   app.use('/api/v1', publicSecrets);
   app.use('/api/v1/admin/tenants', tenantAdminRoutes(tenants, config));
@@ -186,7 +193,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     verificationCallbackRoutes({
       verification: verification.deps,
-      rateLimitPerMinute: config.rateLimitPerMinute,
+      limit: limits.middleware(callbackLimit(config.rateLimitPerMinute)),
       onRecipientVerified: recipients.service.onVerified,
     }),
   );

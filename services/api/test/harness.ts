@@ -22,6 +22,11 @@ export interface TestApp {
   keyring: Keyring;
   /** Restart the HTTP app on the same database with another keyring. */
   withKeys(entries: KeyEntry[]): Promise<TestApp>;
+  /**
+   * A second app on the same database with its own pool and in-memory state, as another API process would be
+   * (same keyring and options unless overridden). Its close() leaves the database to this one.
+   */
+  another(opts?: TestAppOptions): Promise<TestApp>;
   close(): Promise<void>;
 }
 
@@ -33,7 +38,7 @@ export interface TestAppOptions {
   deps?: (base: Pick<AppDeps, 'db' | 'keyring' | 'logger'> & { databaseUrl: string }) => Partial<Pick<AppDeps, 'metrics' | 'notes' | 'verification' | 'live'>>;
 }
 
-async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts: TestAppOptions = {}): Promise<TestApp> {
+async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts: TestAppOptions = {}, ownsDatabase = true): Promise<TestApp> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -80,13 +85,14 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
     keyring,
     withKeys: async (next) => {
       await new Promise<void>((r) => server.close(() => r()));
-      return listen(db, database, next, opts);
+      return listen(db, database, next, opts, ownsDatabase);
     },
+    another: (other) => listen(createDb(database.url, 10).db, database, entries, other ?? opts, false),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await db.destroy();
-      await database.drop();
+      if (ownsDatabase) await database.drop();
     },
   };
   return self;

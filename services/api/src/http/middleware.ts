@@ -71,29 +71,6 @@ export function bearerAuth(tokens: readonly string[]) {
   };
 }
 
-/** A fixed-window limiter per client address for the public endpoints (S9). Per process. */
-export function rateLimit(perMinute: number) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (req: Request, res: Response, next: NextFunction) => {
-    const now = Date.now();
-    const key = req.ip ?? 'unknown';
-    let w = windows.get(key);
-    if (!w || now - w.start >= 60_000) {
-      if (windows.size > 50_000) windows.clear();
-      w = { start: now, count: 0 };
-      windows.set(key, w);
-    }
-    w.count += 1;
-    if (w.count > perMinute) {
-      const retry = Math.ceil((w.start + 60_000 - now) / 1000);
-      res.setHeader('Retry-After', String(retry));
-      next(new AppError('rate_limited', `Too many requests from your address. Try again in ${retry} seconds.`, { retryAfterSeconds: retry }));
-      return;
-    }
-    next();
-  };
-}
-
 export const clientIpOf = (req: Request) => truncateIp(req.ip);
 
 interface BodyParserError {

@@ -30,8 +30,8 @@ export interface SecretsDeps {
 
 export interface RequestContext {
   tenantId: string;
-  /** Full client address: hashed for throttling only, never stored. */
-  clientAddress: string | undefined;
+  /** Client network (IPv4 address or IPv6 /64, lib/client-ip): hashed for guess throttling only, never stored. */
+  clientNetwork: string;
   /** Truncated address for the audit row. */
   clientIp: string | null;
 }
@@ -113,7 +113,7 @@ export function createSecretsService(deps: SecretsDeps) {
 
   function clientKey(ctx: RequestContext, id: string): Buffer {
     return createHash('sha256')
-      .update(`vouchsafe:reveal-client:${ctx.tenantId}:${id}:${ctx.clientAddress ?? 'unknown'}`)
+      .update(`vouchsafe:reveal-client:${ctx.tenantId}:${id}:${ctx.clientNetwork}`)
       .digest();
   }
 
