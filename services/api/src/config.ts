@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { REPO_ROOT } from './paths';
+import { parseApiTokens, type ApiToken } from './modules/api-tokens/api-tokens';
 
 /**
  * The only reader of process.env (enforced by lint). Validated once, frozen, fail fast.
@@ -121,7 +122,8 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   keyring: KeyEntry[] | undefined;
-  apiTokens: string[];
+  /** VOUCHSAFE_API_TOKENS: name, scopes and SHA-256 digest of each token (modules/api-tokens). */
+  apiTokens: readonly ApiToken[];
   dataDir: string | undefined;
   publicUrl: string | undefined;
   portalDir: string | undefined;
@@ -179,13 +181,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       'VOUCHSAFE_KEYS is required when DATABASE_URL is set. Generate one with `pnpm vouchsafe keys generate` and keep it in your secret store.',
     );
   }
-  const apiTokens = (e.VOUCHSAFE_API_TOKENS ?? '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
-  const shortToken = apiTokens.find((t) => t.length < 8);
-  if (shortToken !== undefined) {
-    throw new ConfigError('Invalid configuration: every VOUCHSAFE_API_TOKENS entry must be at least 8 characters');
+  let apiTokens: readonly ApiToken[];
+  try {
+    apiTokens = Object.freeze(parseApiTokens(e.VOUCHSAFE_API_TOKENS));
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
   if (e.VOUCHSAFE_ALLOW_INSECURE_HELPDESKS && e.NODE_ENV === 'production') {
     throw new ConfigError(

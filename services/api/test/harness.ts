@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
@@ -9,8 +10,23 @@ import { parseKeyring, type KeyEntry } from '../src/config';
 import { createDb, migrateToLatest, type Db } from '../src/db/database';
 import { createLogger } from '../src/logger';
 import { Keyring, generateKeyEntry } from '../src/modules/keys/keyring';
+import { API_TOKEN_SCOPES, apiToken, type ApiToken, type ApiTokenScope } from '../src/modules/api-tokens/api-tokens';
 
-export const TOKEN = 'integration-token';
+/** A fixed token of test name `name` (32 bytes, base64url, like a generated one). */
+export const testToken = (name: string): string => createHash('sha256').update(`vouchsafe test token ${name}`).digest('base64url');
+/** Bearer token with every scope, named `integration`. */
+export const TOKEN = testToken('integration');
+/** One token per scope, named after it (`only-secrets`, …), for scope tests. */
+export const SCOPED_TOKENS: Record<ApiTokenScope, string> = {
+  secrets: testToken('only-secrets'),
+  admin: testToken('only-admin'),
+  metrics: testToken('only-metrics'),
+};
+/** What the in-process test app is configured with: TOKEN plus the single-scope tokens. */
+export const TEST_TOKENS: readonly ApiToken[] = [
+  apiToken('integration', API_TOKEN_SCOPES, TOKEN),
+  ...API_TOKEN_SCOPES.map((scope) => apiToken(`only-${scope}`, [scope], SCOPED_TOKENS[scope])),
+];
 /** Fast PBKDF2 for tests only; production uses the crypto package's default. */
 export const TEST_ITERATIONS = 1_000;
 
@@ -50,7 +66,7 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
   const logger = createLogger('debug', sink);
   const app = createApp({
     config: {
-      apiTokens: [TOKEN],
+      apiTokens: TEST_TOKENS,
       maxFileBytes: 10 * 1024 * 1024,
       rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
       trustProxy: 'loopback',

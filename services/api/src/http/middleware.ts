@@ -5,7 +5,6 @@ import type { ErrorBody } from '@vouchsafe/contracts';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { truncateIp } from '../lib/client-ip';
-import { safeEqual } from '../lib/ids';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own extension point
@@ -54,21 +53,6 @@ export function requireJson(req: Request, _res: Response, next: NextFunction) {
     return;
   }
   next();
-}
-
-export function bearerAuth(tokens: readonly string[]) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.get('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const presented = m?.[1];
-    // Compare against every token so timing does not reveal which one nearly matched.
-    const ok = presented !== undefined && tokens.reduce((acc, t) => safeEqual(presented, t) || acc, false);
-    if (!ok) {
-      next(new AppError('unauthorized', 'A valid API token is required to create secrets (Authorization: Bearer <token>).'));
-      return;
-    }
-    next();
-  };
 }
 
 export const clientIpOf = (req: Request) => truncateIp(req.ip);

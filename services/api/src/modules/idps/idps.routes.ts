@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { IdpConfigSchema, type IdpKind } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
-import { bearerAuth, noStore, requireJson } from '../../http/middleware';
+import { noStore, requireJson } from '../../http/middleware';
 import type { IdpsService } from './idps.service';
 
 const KINDS: readonly IdpKind[] = ['okta', 'duo', 'oidc', 'twilio'];
@@ -12,10 +12,10 @@ function kindOf(raw: unknown): IdpKind {
   return kind;
 }
 
-/** `/api/v1/admin/tenants/:slug/idp`: API-token administration of a tenant's IdP connections. */
-export function idpAdminRoutes(service: IdpsService, opts: { apiTokens: readonly string[] }): Router {
+/** `/api/v1/admin/tenants/:slug/idp`: a tenant's IdP connections; app.ts mounts it behind `bearerAuth('admin')`. */
+export function idpAdminRoutes(service: IdpsService): Router {
   const router = Router({ mergeParams: true });
-  router.use(noStore, bearerAuth(opts.apiTokens));
+  router.use(noStore);
 
   router.get('/', async (req, res) => {
     res.json({ idps: await service.list(String((req.params as Record<string, string | undefined>).slug ?? '')) });

@@ -1,15 +1,15 @@
 import express, { Router } from 'express';
 import { VerificationPolicySchema } from '@vouchsafe/contracts';
-import { bearerAuth, noStore, requireJson } from '../../http/middleware';
+import { noStore, requireJson } from '../../http/middleware';
 import type { PolicyService } from './policy.service';
 
 /** Who stored a version: the admin API knows only that a valid API token was presented. */
 const CHANGED_BY_API_TOKEN = 'api-token';
 
-/** `/api/v1/admin/tenants/:slug/policy`: the tenant's verification policy (versioned, audited). */
-export function policyAdminRoutes(service: PolicyService, opts: { apiTokens: readonly string[] }): Router {
+/** `/api/v1/admin/tenants/:slug/policy`: the tenant's verification policy (versioned, audited); behind `bearerAuth('admin')`. */
+export function policyAdminRoutes(service: PolicyService): Router {
   const router = Router({ mergeParams: true });
-  router.use(noStore, bearerAuth(opts.apiTokens));
+  router.use(noStore);
 
   router.get('/', async (req, res) => {
     res.json(await service.show(String((req.params as Record<string, string | undefined>).slug ?? '')));

@@ -1,13 +1,13 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { TenantCreateRequestSchema } from '@vouchsafe/contracts';
 import { AppError, secretGone } from '../../errors';
-import { bearerAuth, noStore, requireJson } from '../../http/middleware';
+import { noStore, requireJson } from '../../http/middleware';
 import type { TenantsService } from './tenants.service';
 
-/** `/api/v1/admin/tenants`: API-token administration of help-desk tenants. */
-export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' | 'remove'>, opts: { apiTokens: readonly string[] }): Router {
+/** `/api/v1/admin/tenants`: administration of help-desk tenants; app.ts mounts it behind `bearerAuth('admin')`. */
+export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' | 'remove'>): Router {
   const router = Router();
-  router.use(noStore, bearerAuth(opts.apiTokens));
+  router.use(noStore);
 
   router.post('/', requireJson, express.json({ limit: '64kb', strict: true }), async (req, res) => {
     const body = TenantCreateRequestSchema.parse(req.body);
