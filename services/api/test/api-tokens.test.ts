@@ -109,6 +109,35 @@ describe('scopes', () => {
   });
 });
 
+describe('the actor of admin changes', () => {
+  it('is the token name in every audit event and policy version, never the token', async () => {
+    const admin = bearer(SCOPED_TOKENS.admin);
+    const actor = 'api-token:only-admin';
+    expect((await api(t.url, 'POST', '/api/v1/admin/tenants', desks.tenants().jira, admin)).status).toBe(201);
+    expect((await api(t.url, 'PUT', '/api/v1/admin/tenants/acme-jira/idp/okta', okta, admin)).status).toBe(204);
+    expect((await api(t.url, 'PUT', '/api/v1/admin/tenants/acme-jira/policy', { methods: ['okta_push'], supervisors: ['agent-7'] }, admin)).status).toBe(200);
+    expect((await api(t.url, 'DELETE', '/api/v1/admin/tenants/acme-jira/idp/okta', undefined, admin)).status).toBe(204);
+    expect((await api(t.url, 'DELETE', '/api/v1/admin/tenants/acme-jira', undefined, admin)).status).toBe(204);
+
+    const jira = await t.db.selectFrom('tenants').select('id').where('slug', '=', 'acme-jira').executeTakeFirstOrThrow();
+    const events = await t.db.selectFrom('audit_events').select(['type', 'data']).where('tenant_id', '=', jira.id).orderBy('seq').execute();
+    expect(events.map((e) => [e.type, e.data.actor])).toEqual([
+      ['tenant.added', actor],
+      ['idp.configured', actor],
+      ['policy.changed', actor],
+      ['idp.removed', actor],
+      ['tenant.removed', actor],
+    ]);
+    const versions = await t.db.selectFrom('verification_policies').select('changed_by').where('tenant_id', '=', jira.id).execute();
+    expect(versions).toEqual([{ changed_by: actor }]);
+    const shown = await api(t.url, 'GET', '/api/v1/admin/tenants/acme-zendesk/policy', undefined, admin);
+    expect(shown.json.changedBy).toBe('api-token:integration');
+
+    const everything = JSON.stringify(await t.db.selectFrom('audit_events').select('data').execute());
+    for (const token of ALL_TOKENS) expect(everything).not.toContain(token);
+  });
+});
+
 describe('failed authentication', () => {
   const from = (network: string, token: string) => ({ 'x-forwarded-for': network, ...bearer(token) });
   const guess = (network: string) => api(t.url, 'GET', '/api/v1/admin/tenants', undefined, from(network, generateApiToken()));

@@ -2,6 +2,8 @@ import express, { Router } from 'express';
 import { IdpConfigSchema, type IdpKind } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
 import { noStore, requireJson } from '../../http/middleware';
+import { actorOf } from '../api-tokens/api-tokens';
+import { requireApiToken } from '../api-tokens/bearer-auth';
 import type { IdpsService } from './idps.service';
 
 const KINDS: readonly IdpKind[] = ['okta', 'duo', 'oidc', 'twilio'];
@@ -30,7 +32,7 @@ export function idpAdminRoutes(service: IdpsService): Router {
       });
     }
     const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
-    const { isReplacement } = await service.set(slug, config);
+    const { isReplacement } = await service.set(slug, config, actorOf(requireApiToken(req)));
     req.log.info({ tenant: slug, idp: kind, isReplacement }, 'idp configured');
     res.status(204).end();
   });
@@ -38,7 +40,7 @@ export function idpAdminRoutes(service: IdpsService): Router {
   router.delete('/:kind', async (req, res) => {
     const kind = kindOf(req.params.kind);
     const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
-    await service.remove(slug, kind);
+    await service.remove(slug, kind, actorOf(requireApiToken(req)));
     req.log.info({ tenant: slug, idp: kind }, 'idp removed');
     res.status(204).end();
   });

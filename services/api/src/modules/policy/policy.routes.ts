@@ -1,12 +1,14 @@
 import express, { Router } from 'express';
 import { VerificationPolicySchema } from '@vouchsafe/contracts';
 import { noStore, requireJson } from '../../http/middleware';
+import { actorOf } from '../api-tokens/api-tokens';
+import { requireApiToken } from '../api-tokens/bearer-auth';
 import type { PolicyService } from './policy.service';
 
-/** Who stored a version: the admin API knows only that a valid API token was presented. */
-const CHANGED_BY_API_TOKEN = 'api-token';
-
-/** `/api/v1/admin/tenants/:slug/policy`: the tenant's verification policy (versioned, audited); behind `bearerAuth('admin')`. */
+/**
+ * `/api/v1/admin/tenants/:slug/policy`: the tenant's verification policy (versioned, audited); app.ts mounts it
+ * behind `bearerAuth('admin')`. Each version records the token that stored it (`api-token:<name>`).
+ */
 export function policyAdminRoutes(service: PolicyService): Router {
   const router = Router({ mergeParams: true });
   router.use(noStore);
@@ -18,7 +20,7 @@ export function policyAdminRoutes(service: PolicyService): Router {
   router.put('/', requireJson, express.json({ limit: '64kb', strict: true }), async (req, res) => {
     const input = VerificationPolicySchema.parse(req.body);
     const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
-    const saved = await service.set(slug, input, CHANGED_BY_API_TOKEN);
+    const saved = await service.set(slug, input, actorOf(requireApiToken(req)));
     req.log.info({ tenant: slug, policyVersion: saved.version }, 'verification policy changed');
     res.json(saved);
   });

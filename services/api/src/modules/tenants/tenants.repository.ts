@@ -149,8 +149,8 @@ export async function findActiveByVerification(db: Db, desk: Desk, key: string, 
   return rows.map(toRow);
 }
 
-/** Soft-deletes a help-desk tenant (never the default tenant), drops its credentials, writes `tenant.removed`. */
-export async function softDelete(db: Db, slug: string): Promise<boolean> {
+/** Soft-deletes a help-desk tenant (never the default tenant), drops its credentials, writes `tenant.removed` naming `actor`. */
+export async function softDelete(db: Db, slug: string, actor: string): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`
     WITH removed AS (
       UPDATE tenants
@@ -160,7 +160,7 @@ export async function softDelete(db: Db, slug: string): Promise<boolean> {
       RETURNING id, slug, desk, desk_account
     ), event AS (
       INSERT INTO audit_events (tenant_id, type, data)
-      SELECT id, 'tenant.removed', jsonb_build_object('slug', slug, 'desk', desk, 'account', desk_account) FROM removed
+      SELECT id, 'tenant.removed', jsonb_build_object('slug', slug, 'desk', desk, 'account', desk_account, 'actor', ${actor}::text) FROM removed
     )
     SELECT id FROM removed`.execute(db);
   return rows.length > 0;

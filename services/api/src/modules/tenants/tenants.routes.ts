@@ -2,6 +2,8 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { TenantCreateRequestSchema } from '@vouchsafe/contracts';
 import { AppError, secretGone } from '../../errors';
 import { noStore, requireJson } from '../../http/middleware';
+import { actorOf } from '../api-tokens/api-tokens';
+import { requireApiToken } from '../api-tokens/bearer-auth';
 import type { TenantsService } from './tenants.service';
 
 /** `/api/v1/admin/tenants`: administration of help-desk tenants; app.ts mounts it behind `bearerAuth('admin')`. */
@@ -11,7 +13,7 @@ export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' |
 
   router.post('/', requireJson, express.json({ limit: '64kb', strict: true }), async (req, res) => {
     const body = TenantCreateRequestSchema.parse(req.body);
-    const created = await service.add(body);
+    const created = await service.add(body, actorOf(requireApiToken(req)));
     req.log.info({ tenant: created.slug, desk: created.desk }, 'tenant added');
     res.status(201).location(`/api/v1/admin/tenants/${created.slug}`).json(created);
   });
@@ -23,7 +25,7 @@ export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' |
   router.delete('/:slug', async (req, res) => {
     const slug = String(req.params.slug);
     if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(slug)) throw new AppError('not_found', 'There is no help-desk tenant with that slug.');
-    await service.remove(slug);
+    await service.remove(slug, actorOf(requireApiToken(req)));
     req.log.info({ tenant: slug }, 'tenant removed');
     res.status(204).end();
   });
