@@ -3,6 +3,7 @@ import * as vault from './2026-11-25T00-00-00-vault';
 import * as helpdesks from './2026-11-25T01-00-00-helpdesks';
 import * as verification from './2026-11-25T02-00-00-verification';
 import * as verificationHardening from './2026-12-03T01-00-00-verification-hardening';
+import * as rateLimits from './2026-12-03T02-00-00-rate-limits';
 
 export { DEFAULT_TENANT_ID } from './2026-11-25T00-00-00-vault';
 
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T01-00-00-helpdesks': helpdesks,
   '2026-11-25T02-00-00-verification': verification,
   '2026-12-03T01-00-00-verification-hardening': verificationHardening,
+  '2026-12-03T02-00-00-rate-limits': rateLimits,
 };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { freePort } from './ports';
 import { API_DIR } from './repo';
@@ -7,8 +7,14 @@ import { spawnWatchdog } from './watchdog';
 
 /** Keyring given to every API started by this process unless overridden: one 32-byte key with id `test1`. */
 export const TEST_KEYS = `test1:${randomBytes(32).toString('base64')}`;
-/** Bearer token accepted by APIs started with the default environment. */
-export const TEST_API_TOKEN = 'test-token';
+/**
+ * Bearer token accepted by APIs started with the default environment (all scopes). Fixed, so every process of a run
+ * (e2e workers, CLI children) agrees on it without passing it around, and shaped like a real one (32 bytes,
+ * base64url): the API refuses shorter or patterned tokens.
+ */
+export const TEST_API_TOKEN = createHash('sha256').update('vouchsafe test API token').digest('base64url');
+/** `VOUCHSAFE_API_TOKENS` of APIs started with the default environment: TEST_API_TOKEN named `test`, every scope. */
+export const TEST_API_TOKENS = `test:secrets+admin+metrics:${TEST_API_TOKEN}`;
 
 const API_MAIN = path.join(API_DIR, 'src', 'main.ts');
 const READY_POLL_MS = 50;
@@ -113,7 +119,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiProcess> {
     DATABASE_URL: opts.databaseUrl,
     PORT: String(port),
     VOUCHSAFE_KEYS: TEST_KEYS,
-    VOUCHSAFE_API_TOKENS: TEST_API_TOKEN,
+    VOUCHSAFE_API_TOKENS: TEST_API_TOKENS,
     VOUCHSAFE_LOG_LEVEL: 'info',
     ...opts.env,
   };

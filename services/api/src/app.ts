@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { isMigrated, type Db } from './db/database';
 import { AppError } from './errors';
 import { wellFormedUrl } from './http/input';
-import { bearerAuth, errorHandler, noStore, requestContext } from './http/middleware';
+import { errorHandler, noStore, requestContext } from './http/middleware';
 import type { Logger } from './logger';
 import type { Keyring } from './modules/keys/keyring';
 import { secretsRoutes } from './modules/secrets/secrets.routes';
@@ -40,6 +40,8 @@ import { createVerificationEvents } from './modules/verification/verification-ev
 import { verificationRoutes } from './modules/verification/verification.routes';
 import { createVerificationService } from './modules/verification/verification.service';
 import { setupVerification, type VerificationRuntime } from './modules/verification/verification.setup';
+import { createBearerAuth } from './modules/api-tokens/bearer-auth';
+import { callbackLimit, createRateLimits, publicLimit } from './modules/rate-limits/rate-limits';
 
 export interface AppDeps {
   config: Pick<
@@ -121,6 +123,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(wellFormedUrl);
   const outbound = deps.outbound ?? createOutbound(outboundPolicy(config));
   const notes = deps.notes ?? setupNotes({ db, keyring: deps.keyring, logger, metrics, config, outbound });
+  // Issue 8: scoped API tokens, failed-auth throttling and rate limits shared by every process (through Postgres).
+  const limits = createRateLimits(db);
+  const bearerAuth = createBearerAuth({ tokens: config.apiTokens, limits, metrics });
 
   app.get('/healthz', noStore, (_req, res) => {
     res.json({ status: 'ok' });
@@ -173,14 +178,20 @@ export function createApp(deps: AppDeps): Express {
     forgeJwksUrl: config.forgeJwksUrl,
     fetch: outbound.fetch,
   });
-  // One router instance at both prefixes, so the per-address limit is shared.
-  const publicSecrets = secretsRoutes(secrets, config, recipients.service);
+  // One router at both prefixes; the per-network limit lives in Postgres, shared by both and by every process.
+  const publicSecrets = secretsRoutes(
+    secrets,
+    { maxFileBytes: config.maxFileBytes, canCreate: bearerAuth('secrets'), publicLimit: limits.middleware(publicLimit(config.rateLimitPerMinute)) },
+    recipients.service,
+  );
   app.use('/api/v1/t/:tenant', tenantFromPath(tenants), publicSecrets);
   app.use('/api/v1', publicSecrets);
-  app.use('/api/v1/admin/tenants', tenantAdminRoutes(tenants, config));
+  // Everything under /api/v1/admin (tenants, IdP connections, policy) needs the `admin` scope (S13).
+  app.use('/api/v1/admin', noStore, bearerAuth('admin'));
+  app.use('/api/v1/admin/tenants', tenantAdminRoutes(tenants));
   const idps = createIdpsService({ db, keyring: deps.keyring, outbound });
-  app.use('/api/v1/admin/tenants/:slug/idp', idpAdminRoutes(idps, config));
-  app.use('/api/v1/admin/tenants/:slug/policy', policyAdminRoutes(createPolicyService({ db }), config));
+  app.use('/api/v1/admin/tenants/:slug/idp', idpAdminRoutes(idps));
+  app.use('/api/v1/admin/tenants/:slug/policy', policyAdminRoutes(createPolicyService({ db })));
   app.use(['/api/v1/sessions', '/api/v1/sidebar'], sidebarCors(config.corsOrigins, () => deskOrigins.of('jira')));
   app.use('/api/v1/sessions', sessionRoutes({ sessions, metrics }));
   app.use(
@@ -205,13 +216,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     verificationCallbackRoutes({
       verification: verification.deps,
-      rateLimitPerMinute: config.rateLimitPerMinute,
+      limit: limits.middleware(callbackLimit(config.rateLimitPerMinute)),
       onRecipientVerified: recipients.service.onVerified,
     }),
   );
   app.use('/api', (_req, _res, next) => next(new AppError('not_found', 'There is no such API endpoint.')));
 
-  app.get('/metrics', noStore, bearerAuth(config.apiTokens), async (_req, res) => {
+  app.get('/metrics', noStore, bearerAuth('metrics'), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

@@ -1,6 +1,11 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
 import { generateKeyEntry } from './modules/keys/keyring';
+import { generateApiToken, weakTokenReason } from './modules/api-tokens/api-tokens';
+
+const ONE = generateApiToken();
+const TWO = generateApiToken();
 
 describe('loadConfig', () => {
   it('has safe defaults for local embedded mode', () => {
@@ -20,15 +25,63 @@ describe('loadConfig', () => {
     const c = loadConfig({
       DATABASE_URL: 'postgres://u:p@db/x',
       VOUCHSAFE_KEYS: `${generateKeyEntry('b')},${generateKeyEntry('a')}`,
-      VOUCHSAFE_API_TOKENS: 'token-one-x, token-two-y',
+      VOUCHSAFE_API_TOKENS: `ci-sender:secrets:${ONE}, ops:admin+metrics:${TWO}`,
     });
     expect(c.keyring?.map((k) => k.kid)).toEqual(['b', 'a']);
-    expect(c.apiTokens).toEqual(['token-one-x', 'token-two-y']);
+    expect(c.apiTokens.map((t) => [t.name, t.scopes])).toEqual([
+      ['ci-sender', ['secrets']],
+      ['ops', ['admin', 'metrics']],
+    ]);
+    // Only digests are held.
+    expect(c.apiTokens[0]!.digest.equals(createHash('sha256').update(ONE).digest())).toBe(true);
+    expect(JSON.stringify(c)).not.toContain(ONE);
+  });
+
+  describe('VOUCHSAFE_API_TOKENS refuses at start-up, naming the entry and never echoing the token', () => {
+    it.each([
+      ['short', `ci:secrets:${ONE.slice(0, 30)}`, /entry "ci": the token is too short/],
+      ['old bare format', ONE, /entry 1 is not "name:scopes:token"/],
+      ['old 8-character format', 'integration-token', /entry 1 is not "name:scopes:token"/],
+      ['repeated character', `ci:secrets:${'a'.repeat(64)}`, /entry "ci": the token does not look random/],
+      ['counting sequence', 'ci:secrets:abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', /entry "ci": the token does not look random/],
+      ['repeated pattern', `ci:secrets:${'Xy7_'.repeat(16)}`, /entry "ci": the token does not look random/],
+      ['short hex', `ci:secrets:${randomBytes(24).toString('hex')}`, /entry "ci": the token is too short/],
+      ['not base64url', `ci:secrets:${randomBytes(33).toString('base64')}/`, /entry "ci": the token may contain only base64url/],
+      ['duplicate name', `ci:secrets:${ONE},ci:admin:${TWO}`, /names "ci" twice/],
+      ['duplicate name, other case', `ci:secrets:${ONE},CI:admin:${TWO}`, /names "CI" twice/],
+      ['same token twice', `ci:secrets:${ONE},ops:admin:${ONE}`, /entry "ops" repeats the token/],
+      ['unknown scope', `ci:secret:${ONE}`, /entry "ci": scopes must be one or more of secrets, admin, metrics/],
+      ['no scope', `ci::${ONE}`, /entry "ci": scopes must be one or more/],
+      ['scope twice', `ci:admin+admin:${ONE}`, /entry "ci" lists a scope twice/],
+      ['bad name', `-ci:secrets:${ONE}`, /entry 1: the name must be/],
+      ['second entry bad', `ci:secrets:${ONE},ops:admin:short`, /entry "ops": the token is too short/],
+    ])('%s', (_case, value, message) => {
+      let thrown: unknown;
+      try {
+        loadConfig({ VOUCHSAFE_API_TOKENS: value });
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      const text = (thrown as Error).message;
+      expect(text).toMatch(message);
+      for (const token of value.split(',').map((e) => e.split(':').at(-1)!)) if (token.length >= 8) expect(text).not.toContain(token);
+    });
+
+    it('accepts 64 hex characters and what `keys generate --token` makes', () => {
+      const hex = randomBytes(32).toString('hex');
+      expect(loadConfig({ VOUCHSAFE_API_TOKENS: `a:metrics:${hex},b:secrets:${generateApiToken()}` }).apiTokens).toHaveLength(2);
+    });
+
+    it('never refuses a generated token (no false alarms from the randomness checks)', () => {
+      for (let i = 0; i < 2_000; i++) expect(weakTokenReason(generateApiToken())).toBeUndefined();
+      for (let i = 0; i < 2_000; i++) expect(weakTokenReason(randomBytes(32).toString('hex'))).toBeUndefined();
+    });
   });
 
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
-    expect(() => loadConfig({ VOUCHSAFE_API_TOKENS: 'short' })).toThrow(/at least 8/);
+    expect(() => loadConfig({ VOUCHSAFE_API_TOKENS: 'short' })).toThrow(/VOUCHSAFE_API_TOKENS entry 1/);
     expect(() => loadConfig({ VOUCHSAFE_KEYS: 'nope' })).toThrow(/VOUCHSAFE_KEYS entry 1/);
   });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseOutboundAllow, type AllowEntry } from './lib/outbound/allowlist';
 import { outboundPolicy, urlProblem } from './lib/outbound/url-rules';
 import { REPO_ROOT } from './paths';
+import { parseApiTokens, type ApiToken } from './modules/api-tokens/api-tokens';
 
 /**
  * The only reader of process.env (enforced by lint). Validated once, frozen, fail fast.
@@ -132,7 +133,8 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   keyring: KeyEntry[] | undefined;
-  apiTokens: string[];
+  /** VOUCHSAFE_API_TOKENS: name, scopes and SHA-256 digest of each token (modules/api-tokens). */
+  apiTokens: readonly ApiToken[];
   dataDir: string | undefined;
   publicUrl: string | undefined;
   portalDir: string | undefined;
@@ -198,13 +200,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       'VOUCHSAFE_KEYS is required when DATABASE_URL is set. Generate one with `pnpm vouchsafe keys generate` and keep it in your secret store.',
     );
   }
-  const apiTokens = (e.VOUCHSAFE_API_TOKENS ?? '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
-  const shortToken = apiTokens.find((t) => t.length < 8);
-  if (shortToken !== undefined) {
-    throw new ConfigError('Invalid configuration: every VOUCHSAFE_API_TOKENS entry must be at least 8 characters');
+  let apiTokens: readonly ApiToken[];
+  try {
+    apiTokens = Object.freeze(parseApiTokens(e.VOUCHSAFE_API_TOKENS));
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
   if (e.VOUCHSAFE_ALLOW_INSECURE_HELPDESKS && e.NODE_ENV === 'production') {
     throw new ConfigError(

@@ -4,9 +4,11 @@ import type { Metrics } from './metrics';
 import type { NoteDispatcher } from './modules/notes/note-delivery';
 import { sealAll } from './modules/audit/seal-chain';
 import { purgeExpired } from './modules/secrets/secrets.repository';
+import { purgeExpired as purgeExpiredLimits } from './modules/rate-limits/rate-limits.repository';
 import type { VerificationPoller } from './modules/verification/verification.poller';
 
 const PURGE_BATCH = 500;
+const LIMITS_PURGE_BATCH = 5_000;
 
 export interface Jobs {
   stop(): Promise<void>;
@@ -60,6 +62,11 @@ export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
         opts.metrics?.secretsExpired.inc(total);
         // Ticket-bound secrets that expired queued an "expired" note.
         opts.notes?.nudge();
+      }
+      // Rate-limit windows that have ended (modules/rate-limits): only ever deleted here, never all at once.
+      for (;;) {
+        const n = await purgeExpiredLimits(db, LIMITS_PURGE_BATCH);
+        if (n < LIMITS_PURGE_BATCH || stopped) break;
       }
     }),
     loop('seal', opts.sealIntervalMs, async () => {

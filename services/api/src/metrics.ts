@@ -38,6 +38,13 @@ export function createMetrics(db: Db) {
     labelNames: ['desk', 'reason'] as const,
     registers,
   });
+  const apiAuthFailures = new Counter({
+    name: 'vouchsafe_api_auth_failures_total',
+    help: 'API-token requests refused, by reason: missing (no bearer token), unknown (no such token), scope (token lacks the scope), throttled (too many failures from the network).',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  for (const reason of ['missing', 'unknown', 'scope', 'throttled']) apiAuthFailures.inc({ reason }, 0);
   const verificationsStarted = new Counter({
     name: 'vouchsafe_verifications_started_total',
     help: 'Caller and recipient verifications started (the IdP accepted the request), by method.',
@@ -77,6 +84,7 @@ export function createMetrics(db: Db) {
     notesDelivered,
     notesFailed,
     sessionRejections,
+    apiAuthFailures,
     verificationsStarted,
     verificationsFinished,
     verificationStreams,

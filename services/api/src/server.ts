@@ -9,7 +9,8 @@ import { createMetrics } from './metrics';
 import { setupNotes } from './modules/notes/notes.setup';
 import type { Logger } from './logger';
 import { Keyring } from './modules/keys/keyring';
-import { startEmbedded, type Embedded } from './local/embedded';
+import { LOCAL_API_TOKEN_NAME, startEmbedded, type Embedded } from './local/embedded';
+import { API_TOKEN_SCOPES, apiToken } from './modules/api-tokens/api-tokens';
 import { REPO_ROOT } from './paths';
 import { createLiveHub } from './modules/verification/live';
 import { setupVerification } from './modules/verification/verification.setup';
@@ -34,7 +35,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
     databaseUrl = embedded.databaseUrl;
     keyEntries ??= parseKeyring(embedded.keys);
     if (apiTokens.length === 0) {
-      apiTokens = [embedded.apiToken];
+      apiTokens = [apiToken(LOCAL_API_TOKEN_NAME, API_TOKEN_SCOPES, embedded.apiToken)];
       apiTokenHint = `the CLI reads the local API token from ${path.join(dataDir, 'local.json')}`;
     }
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
@@ -11,8 +12,23 @@ import { createOutbound, outboundPolicy, type Outbound } from '../src/lib/outbou
 import { createDb, migrateToLatest, type Db } from '../src/db/database';
 import { createLogger } from '../src/logger';
 import { Keyring, generateKeyEntry } from '../src/modules/keys/keyring';
+import { API_TOKEN_SCOPES, apiToken, type ApiToken, type ApiTokenScope } from '../src/modules/api-tokens/api-tokens';
 
-export const TOKEN = 'integration-token';
+/** A fixed token of test name `name` (32 bytes, base64url, like a generated one). */
+export const testToken = (name: string): string => createHash('sha256').update(`vouchsafe test token ${name}`).digest('base64url');
+/** Bearer token with every scope, named `integration`. */
+export const TOKEN = testToken('integration');
+/** One token per scope, named after it (`only-secrets`, …), for scope tests. */
+export const SCOPED_TOKENS: Record<ApiTokenScope, string> = {
+  secrets: testToken('only-secrets'),
+  admin: testToken('only-admin'),
+  metrics: testToken('only-metrics'),
+};
+/** What the in-process test app is configured with: TOKEN plus the single-scope tokens. */
+export const TEST_TOKENS: readonly ApiToken[] = [
+  apiToken('integration', API_TOKEN_SCOPES, TOKEN),
+  ...API_TOKEN_SCOPES.map((scope) => apiToken(`only-${scope}`, [scope], SCOPED_TOKENS[scope])),
+];
 /** Fast PBKDF2 for tests only; production uses the crypto package's default. */
 export const TEST_ITERATIONS = 1_000;
 
@@ -28,6 +44,11 @@ export interface TestApp {
   outbound: Outbound;
   /** Restart the HTTP app on the same database with another keyring. */
   withKeys(entries: KeyEntry[]): Promise<TestApp>;
+  /**
+   * A second app on the same database with its own pool and in-memory state, as another API process would be
+   * (same keyring and options unless overridden). Its close() leaves the database to this one.
+   */
+  another(opts?: TestAppOptions): Promise<TestApp>;
   close(): Promise<void>;
 }
 
@@ -44,7 +65,7 @@ export interface TestAppOptions {
   outbound?: Outbound;
 }
 
-async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts: TestAppOptions = {}): Promise<TestApp> {
+async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts: TestAppOptions = {}, ownsDatabase = true): Promise<TestApp> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -55,7 +76,7 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
   const keyring = new Keyring(entries);
   const logger = createLogger('debug', sink);
   const config: AppDeps['config'] = {
-    apiTokens: [TOKEN],
+    apiTokens: TEST_TOKENS,
     maxFileBytes: 10 * 1024 * 1024,
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
     trustProxy: 'loopback',
@@ -98,14 +119,15 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
     withKeys: async (next) => {
       await new Promise<void>((r) => server.close(() => r()));
       if (!opts.outbound) await outbound.close();
-      return listen(db, database, next, opts);
+      return listen(db, database, next, opts, ownsDatabase);
     },
+    another: (other) => listen(createDb(database.url, 10).db, database, entries, other ?? opts, false),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await outbound.close();
       await db.destroy();
-      await database.drop();
+      if (ownsDatabase) await database.drop();
     },
   };
   return self;

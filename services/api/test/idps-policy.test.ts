@@ -192,7 +192,7 @@ describe('IdP connections', () => {
     expect(again.status).toBe(404);
     expect(again.json.error.message).toBe('Tenant "acme-zendesk" has no twilio connection.');
     const events = await t.db.selectFrom('audit_events').select('data').where('type', '=', 'idp.removed').execute();
-    expect(events.map((e) => e.data)).toEqual([{ kind: 'twilio' }]);
+    expect(events.map((e) => e.data)).toEqual([{ kind: 'twilio', actor: 'api-token:integration' }]);
     expect((await api(t.url, 'DELETE', '/api/v1/admin/tenants/acme-servicenow/idp/okta', undefined, auth)).status).toBe(404);
   });
 });
@@ -231,14 +231,14 @@ describe('verification policy', () => {
     const second = await api(t.url, 'PUT', url('acme-zendesk'), { methods: ['okta_push'], recentFactorHours: 48 }, auth);
     expect(second.json.version).toBe(2);
     const shown = await api(t.url, 'GET', url('acme-zendesk'), undefined, auth);
-    expect(shown.json).toMatchObject({ version: 2, isDefault: false, changedBy: 'api-token', policy: { methods: ['okta_push'], recentFactorHours: 48, fallbackMethod: null } });
+    expect(shown.json).toMatchObject({ version: 2, isDefault: false, changedBy: 'api-token:integration', policy: { methods: ['okta_push'], recentFactorHours: 48, fallbackMethod: null } });
     const loaded = await loadPolicy(t.db, await tenantId('acme-zendesk'));
     expect(loaded.version).toBe(2);
     expect(loaded.policy.lifetimeSeconds).toBe(900);
     const events = await t.db.selectFrom('audit_events').select(['data', 'tenant_id']).where('type', '=', 'policy.changed').orderBy('seq').execute();
     expect(events.map((e) => e.data)).toEqual([
-      { version: 1, methods: ['duo_push', 'okta_push'], fallbackMethod: 'oidc' },
-      { version: 2, methods: ['okta_push'], fallbackMethod: null },
+      { version: 1, methods: ['duo_push', 'okta_push'], fallbackMethod: 'oidc', actor: 'api-token:integration' },
+      { version: 2, methods: ['okta_push'], fallbackMethod: null, actor: 'api-token:integration' },
     ]);
     expect((await api(t.url, 'GET', url('acme-servicenow'), undefined, auth)).json.version).toBe(0);
   });

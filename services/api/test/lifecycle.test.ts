@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealSecret, toBase64Url } from '@vouchsafe/crypto';
-import { API_DIR, freePort, startApi, TEST_API_TOKEN, TEST_KEYS, type ApiProcess } from '@vouchsafe/test-support';
+import { API_DIR, freePort, startApi, TEST_API_TOKEN, TEST_API_TOKENS, TEST_KEYS, type ApiProcess } from '@vouchsafe/test-support';
 import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
 import { createDb } from '../src/db/database';
 
@@ -262,5 +262,51 @@ describe('refusing to start', () => {
     });
     expect(r.stdout + r.stderr).not.toContain(password);
     expect(r.stdout).not.toContain('listening');
+  });
+
+  it('exits 78 naming the API-token entry, never echoing the token, for an old-format or weak token', async () => {
+    const oldFormat = 'my-old-integration-token';
+    const weak = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+    for (const [value, message] of [
+      [oldFormat, /VOUCHSAFE_API_TOKENS entry 1 is not "name:scopes:token"/],
+      [`${TEST_API_TOKENS},ci-sender:secrets:${weak}`, /VOUCHSAFE_API_TOKENS entry "ci-sender": the token does not look random/],
+    ] as const) {
+      const r = await runApiDirectly({ DATABASE_URL: database.url, VOUCHSAFE_KEYS: TEST_KEYS, VOUCHSAFE_API_TOKENS: value, PORT: String(await freePort()) });
+      expect(r.code).toBe(78);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout + r.stderr).not.toContain(oldFormat);
+      expect(r.stdout + r.stderr).not.toContain(weak);
+      expect(r.stdout + r.stderr).not.toContain(TEST_API_TOKEN);
+    }
+  });
+});
+
+describe('API tokens made by the CLI', () => {
+  it('`keys generate --token NAME --scopes` prints an entry (last line) the API starts with, scoped as asked', async () => {
+    const cli = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(API_DIR, 'bin', 'vouchsafe.mjs'), 'keys', 'generate', '--token', 'ci-sender', '--scopes', 'secrets,metrics'], {
+        cwd: API_DIR,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(cli.code).toBe(0);
+    const entry = cli.stdout.trim().split('\n').at(-1)!;
+    expect(entry).toMatch(/^ci-sender:secrets\+metrics:[A-Za-z0-9_-]{43}$/);
+    const token = entry.split(':')[2]!;
+    const scoped = await startApi({ databaseUrl: database.url, env: { VOUCHSAFE_API_TOKENS: entry, VOUCHSAFE_JOBS: 'false' } });
+    try {
+      const auth = { authorization: `Bearer ${token}` };
+      expect((await fetch(`${scoped.url}/metrics`, { headers: auth })).status).toBe(200);
+      expect((await fetch(`${scoped.url}/api/v1/admin/tenants`, { headers: auth })).status).toBe(403);
+      expect((await fetch(`${scoped.url}/metrics`, { headers: { authorization: `Bearer ${TEST_API_TOKEN}` } })).status).toBe(401);
+      expect(scoped.logs()).not.toContain(token);
+    } finally {
+      await scoped.stop();
+    }
   });
 });

@@ -117,14 +117,14 @@ function found(haystack: string, needles: Needles): string[] {
 let database: FreshDatabase;
 let apiProcess: ApiProcess;
 let proxy: Awaited<ReturnType<typeof recordingProxy>>;
-const apiToken = `api-token-${randomUUID()}`;
+const apiToken = randomBytes(32).toString('base64url');
 
 beforeAll(async () => {
   database = await freshDatabase();
   // trace: the most the API will ever log, so the most chances to leak.
   apiProcess = await startApi({
     databaseUrl: database.url,
-    env: { VOUCHSAFE_LOG_LEVEL: 'trace', VOUCHSAFE_API_TOKENS: apiToken },
+    env: { VOUCHSAFE_LOG_LEVEL: 'trace', VOUCHSAFE_API_TOKENS: `canary-sender:secrets:${apiToken}` },
   });
   proxy = await recordingProxy(apiProcess.url);
 });

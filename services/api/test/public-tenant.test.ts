@@ -27,7 +27,7 @@ async function createInTenant(text: string) {
     ttlSeconds: 3600,
     views: 2,
   });
-  const created = await service.create({ tenantId, clientAddress: '127.0.0.1', clientIp: null }, body);
+  const created = await service.create({ tenantId, clientNetwork: '127.0.0.1', clientIp: null }, body);
   return { ...created, linkKey: sealed.linkKey };
 }
 

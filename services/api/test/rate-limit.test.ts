@@ -1,23 +1,133 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { api, startTestApp, type TestApp } from './harness';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startJobs } from '../src/jobs';
+import { createLogger } from '../src/logger';
+import { api, createSecret, revealBody, reveal, startTestApp, type TestApp } from './harness';
 
+/** Public rate limits and reveal-guess throttling per client network, shared by every API process through Postgres (S9). */
+
+const PER_MINUTE = 5;
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ rateLimitPerMinute: 5 });
+  t = await startTestApp({ rateLimitPerMinute: PER_MINUTE });
 });
 afterAll(() => t.close());
 
-it('limits the public endpoints per client address with a clear 429 and Retry-After', async () => {
-  const id = 'A'.repeat(22);
-  const statuses: number[] = [];
-  for (let i = 0; i < 7; i++) statuses.push((await api(t.url, 'GET', `/api/v1/secrets/${id}`)).status);
-  expect(statuses).toEqual([404, 404, 404, 404, 404, 429, 429]);
-  const limited = await api(t.url, 'GET', `/api/v1/secrets/${id}`);
-  expect(limited.json.error.code).toBe('rate_limited');
-  expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-  // Another client address has its own budget.
-  const other = await api(t.url, 'GET', `/api/v1/secrets/${id}`, undefined, { 'x-forwarded-for': '198.51.100.20' });
-  expect(other.status).toBe(404);
-  // Health checks are never limited.
-  expect((await api(t.url, 'GET', '/healthz')).status).toBe(200);
+const id = 'A'.repeat(22);
+/** GET metadata of an unknown secret (404) as the client at `address` (X-Forwarded-For from loopback is trusted). */
+const probe = (address?: string, app: TestApp = t) =>
+  api(app.url, 'GET', `/api/v1/secrets/${id}`, undefined, address ? { 'x-forwarded-for': address } : {});
+const statuses = async (addresses: string[], app: TestApp = t) => {
+  const out: number[] = [];
+  for (const a of addresses) out.push((await probe(a, app)).status);
+  return out;
+};
+const rows = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM rate_limits`.execute(t.db)).rows[0]!.n;
+
+describe('the public rate limit', () => {
+  it('limits the public endpoints per client address with a clear 429 and Retry-After', async () => {
+    expect(await statuses(Array<string>(7).fill(''))).toEqual([404, 404, 404, 404, 404, 429, 429]);
+    const limited = await probe();
+    expect(limited.json.error.code).toBe('rate_limited');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another client address has its own budget.
+    expect((await probe('198.51.100.20')).status).toBe(404);
+    // Health checks are never limited.
+    expect((await api(t.url, 'GET', '/healthz')).status).toBe(200);
+  });
+
+  it('keys IPv6 clients by /64: addresses of one /64 share a budget, other /64s have their own', async () => {
+    const same = ['2001:db8:aa:1::1', '2001:db8:aa:1::2', '2001:db8:aa:1:ffff:ffff:ffff:fffe', '2001:db8:aa:1:1:2:3:4', '2001:db8:aa:1::5'];
+    expect(await statuses(same)).toEqual([404, 404, 404, 404, 404]);
+    expect((await probe('2001:db8:aa:1::9')).status).toBe(429);
+    expect((await probe('2001:db8:aa:2::1')).status).toBe(404);
+    // An IPv4 client seen through a dual-stack socket (IPv4-mapped IPv6) is the same client as its IPv4 address.
+    expect(await statuses(['198.51.100.77', '198.51.100.77', '::ffff:198.51.100.77', '::ffff:198.51.100.77', '198.51.100.77'])).toEqual([404, 404, 404, 404, 404]);
+    expect((await probe('::ffff:198.51.100.77')).status).toBe(429);
+  });
+
+  it('is one limit across API processes on the same database', async () => {
+    const b = await t.another();
+    try {
+      const spread = [t, b, t, b, t];
+      for (const app of spread) expect((await probe('192.0.2.10', app)).status).toBe(404);
+      expect((await probe('192.0.2.10', b)).status).toBe(429);
+      expect((await probe('192.0.2.10', t)).status).toBe(429);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('limits the IdP callback route too, in a budget of its own, shared across processes', async () => {
+    const b = await t.another();
+    try {
+      const callback = (app: TestApp) =>
+        api(app.url, 'GET', '/verify/callback/oidc?state=no-such-state-0123456789&code=x', undefined, { 'x-forwarded-for': '192.0.2.200' });
+      for (const app of [t, b, t, b, t]) expect((await callback(app)).status).toBe(404);
+      const limited = await callback(b);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await probe('192.0.2.200')).status).toBe(404);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('never resets an exhausted client when it holds many keys', async () => {
+    expect(await statuses(Array<string>(PER_MINUTE + 1).fill('192.0.2.99'))).toEqual([404, 404, 404, 404, 404, 429]);
+    // 60,000 other clients' windows (more than the old in-memory cap of 50,000), plus fresh ones arriving over HTTP.
+    await sql`INSERT INTO rate_limits (bucket, key, hits, reset_at)
+              SELECT 'public', sha256(('filler ' || i)::text::bytea), 1, now() + interval '60 seconds'
+                FROM generate_series(1, 60000) AS i`.execute(t.db);
+    for (let i = 0; i < 50; i++) expect((await probe(`10.9.${i}.1`)).status).toBe(404);
+    const still = await probe('192.0.2.99');
+    expect(still.status).toBe(429);
+    expect(Number(still.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await rows()).toBeGreaterThan(60_000);
+  });
+
+  it('leaves expired windows to the purge job, which deletes only those', async () => {
+    await sql`INSERT INTO rate_limits (bucket, key, hits, reset_at)
+              SELECT 'public', sha256(('expired ' || i)::text::bytea), 3, now() - interval '1 second'
+                FROM generate_series(1, 12000) AS i`.execute(t.db);
+    const live = await rows();
+    const jobs = startJobs(t.db, createLogger('silent'), { purgeIntervalMs: 100, sealIntervalMs: 60_000 });
+    try {
+      const deadline = Date.now() + 15_000;
+      let expired = -1;
+      while (Date.now() < deadline) {
+        expired = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM rate_limits WHERE reset_at <= now()`.execute(t.db)).rows[0]!.n;
+        if (expired === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(expired).toBe(0);
+    } finally {
+      await jobs.stop();
+    }
+    // Live windows (the exhausted client among them) were left alone.
+    expect(await rows()).toBe(live - 12000);
+    expect((await probe('192.0.2.99')).status).toBe(429);
+  });
+});
+
+describe('reveal-guess throttling', () => {
+  it('counts wrong guesses per IPv6 /64, so rotating addresses does not reset it; another /64 and the real recipient are unaffected', async () => {
+    const app = await t.another({ rateLimitPerMinute: 100_000 });
+    try {
+      const c = await createSecret(app.url);
+      const wrong = await revealBody(new Uint8Array(32).fill(7));
+      const guess = (address: string) => api(app.url, 'POST', `/api/v1/secrets/${c.id}/reveal`, wrong, { 'x-forwarded-for': address });
+      // Three failures from three addresses of one /64: the third starts the back-off for the whole /64.
+      for (const a of ['2001:db8:bb:1::1', '2001:db8:bb:1::2', '2001:db8:bb:1::3']) expect((await guess(a)).status).toBe(403);
+      const throttled = await guess('2001:db8:bb:1:abcd::4');
+      expect(throttled.status).toBe(429);
+      expect(throttled.json.error.code).toBe('too_many_attempts');
+      // Another /64 has its own counter, and the recipient with the right key still gets the secret.
+      expect((await guess('2001:db8:bb:2::1')).status).toBe(403);
+      const ok = await reveal(app.url, c, undefined, { 'x-forwarded-for': '2001:db8:cc:1::1' });
+      expect(ok.status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
 });

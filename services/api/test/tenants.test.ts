@@ -115,7 +115,7 @@ describe('tenant administration', () => {
     expect(row.deleted_at).not.toBeNull();
     expect(row.credentials_ciphertext).toBeNull();
     const removed = await t.db.selectFrom('audit_events').select('data').where('type', '=', 'tenant.removed').execute();
-    expect(removed).toEqual([{ data: { slug: 'acme-zendesk', desk: 'zendesk', account: 'acme' } }]);
+    expect(removed).toEqual([{ data: { slug: 'acme-zendesk', desk: 'zendesk', account: 'acme', actor: 'api-token:integration' } }]);
     const list = await api(t.url, 'GET', '/api/v1/admin/tenants', undefined, auth);
     expect(list.json.tenants.map((x: { slug: string }) => x.slug)).not.toContain('acme-zendesk');
     const again = await api(t.url, 'POST', '/api/v1/admin/tenants', { ...desks.tenants().zendesk, slug: 'acme-zd-2' }, auth);

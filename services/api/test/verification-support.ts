@@ -15,7 +15,7 @@ import { setupNotes } from '../src/modules/notes/notes.setup';
 import { createLiveHub, type LiveHub } from '../src/modules/verification/live';
 import { setupVerification, type VerificationRuntime } from '../src/modules/verification/verification.setup';
 import type { IdpUser, ProviderOutcome, VerificationProvider } from '../src/providers/provider.types';
-import { api, startTestApp, type TestApp } from './harness';
+import { TEST_TOKENS, api, startTestApp, type TestApp } from './harness';
 import { SLUGS, auth } from './sidebar-support';
 
 /**
@@ -108,7 +108,7 @@ export interface VerifyWorld {
 }
 
 const APP_CONFIG: AppDeps['config'] = {
-  apiTokens: ['integration-token'],
+  apiTokens: TEST_TOKENS,
   maxFileBytes: 1024 * 1024,
   rateLimitPerMinute: 100_000,
   trustProxy: 'loopback',

@@ -6,6 +6,7 @@ import { Keyring, generateKeyEntry } from '../modules/keys/keyring';
 import { rotateKeys } from '../modules/keys/rotate-keys';
 import { sealAll } from '../modules/audit/seal-chain';
 import { verifyAuditChain } from '../modules/audit/verify-chain';
+import { API_TOKEN_SCOPES, apiToken, formatApiTokenEntry, generateApiToken, type ApiTokenScope } from '../modules/api-tokens/api-tokens';
 import { CliError, type Out } from './cli-support';
 
 /**
@@ -27,6 +28,29 @@ export function keysGenerateCommand(kid: string | undefined, out: Out): void {
   out.info('Put this entry FIRST in VOUCHSAFE_KEYS on every API process, keep the old entries after it,');
   out.info('then run `vouchsafe keys rotate`; remove old entries only once it reports nothing remaining.');
   out.result(generateKeyEntry(name));
+}
+
+/** `keys generate --token NAME --scopes a,b`: a new VOUCHSAFE_API_TOKENS entry as the last line. */
+export function apiTokenGenerateCommand(name: string | undefined, scopeList: string | undefined, out: Out): void {
+  if (!name || !scopeList) {
+    throw new CliError(`Give the token a name and its scopes: vouchsafe keys generate --token NAME --scopes ${API_TOKEN_SCOPES.join(',')}`);
+  }
+  const scopes = [...new Set(scopeList.split(/[,+\s]+/).filter(Boolean))];
+  const unknown = scopes.filter((s) => !(API_TOKEN_SCOPES as readonly string[]).includes(s));
+  if (unknown.length > 0 || scopes.length === 0) {
+    throw new CliError(`--scopes takes one or more of ${API_TOKEN_SCOPES.join(', ')} (comma-separated).`);
+  }
+  const token = generateApiToken();
+  let entry: string;
+  try {
+    const checked = apiToken(name, scopes as ApiTokenScope[], token);
+    entry = formatApiTokenEntry(checked.name, checked.scopes, token);
+  } catch (err) {
+    throw new CliError((err as Error).message.replace(/^VOUCHSAFE_API_TOKENS entry "[^"]*": /, '--token: '));
+  }
+  out.info('Add this entry to VOUCHSAFE_API_TOKENS (comma-separated) on every API process and give the token');
+  out.info('(the part after the last ":") to the script or person who will use it. It is shown only now.');
+  out.result(entry);
 }
 
 export async function keysRotateCommand(repoRoot: string, out: Out): Promise<void> {

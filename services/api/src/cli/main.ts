@@ -4,7 +4,7 @@ import { isCryptoError } from '@vouchsafe/crypto';
 import { ConfigError, loadCliEnv } from '../config';
 import { readLocalState } from '../local/embedded';
 import { REPO_ROOT } from '../paths';
-import { auditVerifyCommand, keysGenerateCommand, keysRotateCommand } from './admin-commands';
+import { apiTokenGenerateCommand, auditVerifyCommand, keysGenerateCommand, keysRotateCommand } from './admin-commands';
 import { CliError, stdoutOut } from './cli-support';
 import { ApiError } from './http-client';
 import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from './secret-commands';
@@ -38,6 +38,9 @@ const USAGE = `Usage: vouchsafe <command> [options]
                                       reveal (consumes a view), print text or write the file
   secret revoke LINK --revoke-token R delete the secret now
   keys generate [--kid K]             print a new VOUCHSAFE_KEYS entry (last line)
+  keys generate --token NAME --scopes S[,S…]
+                                      print a new VOUCHSAFE_API_TOKENS entry NAME:S+S:<token> (last line);
+                                      scopes: secrets (create secrets), admin (tenants, IdPs, policy), metrics
   keys rotate                         re-wrap every data key under the first VOUCHSAFE_KEYS entry
   audit verify                        check the audit hash chain; non-zero exit on a break
   tenant add [--file F]               add a help-desk tenant from a JSON file (or stdin with -/no --file);
@@ -70,6 +73,7 @@ async function run(argv: string[]): Promise<void> {
       out: { type: 'string' },
       'revoke-token': { type: 'string' },
       kid: { type: 'string' },
+      scopes: { type: 'string' },
       'no-seal': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -98,6 +102,8 @@ async function run(argv: string[]): Promise<void> {
         stdoutOut,
       );
     case 'keys generate':
+      // Here --token names the new API token (no token is sent anywhere).
+      if (values.token !== undefined || values.scopes !== undefined) return apiTokenGenerateCommand(values.token, values.scopes, stdoutOut);
       return keysGenerateCommand(values.kid, stdoutOut);
     case 'keys rotate':
       return keysRotateCommand(REPO_ROOT, stdoutOut);

@@ -90,6 +90,14 @@ export interface RevealAttemptsTable {
   next_allowed_at: Timestamp;
 }
 
+/** UNLOGGED; one row per (bucket, hashed client network), a fixed window (modules/rate-limits). */
+export interface RateLimitsTable {
+  bucket: string;
+  key: Buffer;
+  hits: number;
+  reset_at: Timestamp;
+}
+
 export interface AuditEventsTable {
   seq: ColumnType<string, never, never>;
   id: Generated<string>;
@@ -217,5 +225,6 @@ export interface Database {
   push_attempts: PushAttemptsTable;
   reveal_grants: RevealGrantsTable;
   tenant_keys: TenantKeysTable;
+  rate_limits: RateLimitsTable;
 }
 

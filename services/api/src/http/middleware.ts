@@ -5,7 +5,6 @@ import type { ErrorBody } from '@vouchsafe/contracts';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { truncateIp } from '../lib/client-ip';
-import { safeEqual } from '../lib/ids';
 import { isPagePath, sendPage } from './page';
 
 declare global {
@@ -55,44 +54,6 @@ export function requireJson(req: Request, _res: Response, next: NextFunction) {
     return;
   }
   next();
-}
-
-export function bearerAuth(tokens: readonly string[]) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.get('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const presented = m?.[1];
-    // Compare against every token so timing does not reveal which one nearly matched.
-    const ok = presented !== undefined && tokens.reduce((acc, t) => safeEqual(presented, t) || acc, false);
-    if (!ok) {
-      next(new AppError('unauthorized', 'A valid API token is required to create secrets (Authorization: Bearer <token>).'));
-      return;
-    }
-    next();
-  };
-}
-
-/** A fixed-window limiter per client address for the public endpoints (S9). Per process. */
-export function rateLimit(perMinute: number) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (req: Request, res: Response, next: NextFunction) => {
-    const now = Date.now();
-    const key = req.ip ?? 'unknown';
-    let w = windows.get(key);
-    if (!w || now - w.start >= 60_000) {
-      if (windows.size > 50_000) windows.clear();
-      w = { start: now, count: 0 };
-      windows.set(key, w);
-    }
-    w.count += 1;
-    if (w.count > perMinute) {
-      const retry = Math.ceil((w.start + 60_000 - now) / 1000);
-      res.setHeader('Retry-After', String(retry));
-      next(new AppError('rate_limited', `Too many requests from your address. Try again in ${retry} seconds.`, { retryAfterSeconds: retry }));
-      return;
-    }
-    next();
-  };
 }
 
 export const clientIpOf = (req: Request) => truncateIp(req.ip);

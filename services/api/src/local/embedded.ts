@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { generateKeyEntry } from '../modules/keys/keyring';
+import { generateApiToken, weakTokenReason } from '../modules/api-tokens/api-tokens';
 import { ensurePostgresBinariesReachable } from './postgres-binaries';
 import type { Logger } from '../logger';
 
@@ -18,8 +19,12 @@ interface LocalState {
   pgPort: number;
   pgPassword: string;
   keys: string;
+  /** The local API token (all scopes, name `local`); the CLI and the demo desk read it from here. */
   apiToken: string;
 }
+
+/** The local token's name and scopes (server.ts): the embedded instance has one user, who may do everything. */
+export const LOCAL_API_TOKEN_NAME = 'local';
 
 export interface Embedded {
   databaseUrl: string;
@@ -63,16 +68,31 @@ export async function readLocalState(dataDir: string): Promise<LocalState | unde
   }
 }
 
-async function loadOrCreateState(dataDir: string, pgPortOverride: number): Promise<LocalState> {
-  const existing = await readLocalState(dataDir);
+/** Replaces local.json in one rename, so a crash never leaves half a file (mode 0600 from the start). */
+async function writeLocalState(dataDir: string, state: LocalState): Promise<void> {
+  const file = localStatePath(dataDir);
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  await rename(temp, file);
+}
+
+/** local.json, created on first start; an older file is upgraded in place (a stronger API token, nothing else changed). */
+export async function loadOrCreateState(dataDir: string, pgPortOverride: number): Promise<LocalState> {
+  let existing = await readLocalState(dataDir);
+  if (existing && (typeof existing.apiToken !== 'string' || weakTokenReason(existing.apiToken) !== undefined)) {
+    // Before issue 8 the local token was `vs_local_` + 24 random bytes, shorter than API tokens must now be:
+    // replace it with a new one and keep everything else (database password, keys).
+    existing = { ...existing, apiToken: generateApiToken() };
+    await writeLocalState(dataDir, existing);
+  }
   if (existing) return pgPortOverride ? { ...existing, pgPort: pgPortOverride } : existing;
   const state: LocalState = {
     pgPort: pgPortOverride || (await freePort()),
     pgPassword: randomBytes(24).toString('base64url'),
     keys: generateKeyEntry('local1'),
-    apiToken: `vs_local_${randomBytes(24).toString('base64url')}`,
+    apiToken: generateApiToken(),
   };
-  await writeFile(localStatePath(dataDir), JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  await writeLocalState(dataDir, state);
   return state;
 }
 

@@ -2,7 +2,9 @@ import { Router } from 'express';
 import { IdpRegistrationSchema, type IdpKind } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
 import { jsonBody } from '../../http/input';
-import { bearerAuth, noStore } from '../../http/middleware';
+import { noStore } from '../../http/middleware';
+import { actorOf } from '../api-tokens/api-tokens';
+import { requireApiToken } from '../api-tokens/bearer-auth';
 import type { IdpsService } from './idps.service';
 
 const KINDS: readonly IdpKind[] = ['okta', 'duo', 'oidc', 'twilio'];
@@ -13,10 +15,10 @@ function kindOf(raw: unknown): IdpKind {
   return kind;
 }
 
-/** `/api/v1/admin/tenants/:slug/idp`: API-token administration of a tenant's IdP connections. */
-export function idpAdminRoutes(service: IdpsService, opts: { apiTokens: readonly string[] }): Router {
+/** `/api/v1/admin/tenants/:slug/idp`: a tenant's IdP connections; app.ts mounts it behind `bearerAuth('admin')`. */
+export function idpAdminRoutes(service: IdpsService): Router {
   const router = Router({ mergeParams: true });
-  router.use(noStore, bearerAuth(opts.apiTokens));
+  router.use(noStore);
 
   router.get('/', async (req, res) => {
     res.json({ idps: await service.list(String((req.params as Record<string, string | undefined>).slug ?? '')) });
@@ -33,7 +35,7 @@ export function idpAdminRoutes(service: IdpsService, opts: { apiTokens: readonly
       });
     }
     const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
-    const { isReplacement } = await service.set(slug, config);
+    const { isReplacement } = await service.set(slug, config, actorOf(requireApiToken(req)));
     req.log.info({ tenant: slug, idp: kind, isReplacement }, 'idp configured');
     res.status(204).end();
   });
@@ -41,7 +43,7 @@ export function idpAdminRoutes(service: IdpsService, opts: { apiTokens: readonly
   router.delete('/:kind', async (req, res) => {
     const kind = kindOf(req.params.kind);
     const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
-    await service.remove(slug, kind);
+    await service.remove(slug, kind, actorOf(requireApiToken(req)));
     req.log.info({ tenant: slug, idp: kind }, 'idp removed');
     res.status(204).end();
   });

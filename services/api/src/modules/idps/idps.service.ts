@@ -54,14 +54,15 @@ export async function configuredMethods(db: Db, tenantId: string): Promise<Verif
 export function createIdpsService(deps: IdpsDeps) {
   const { db, keyring } = deps;
 
-  async function set(slug: string, config: IdpConfig): Promise<{ isReplacement: boolean }> {
+  /** `actor`: who connects it (`api-token:<name>`), recorded in the `idp.configured` event. */
+  async function set(slug: string, config: IdpConfig, actor: string): Promise<{ isReplacement: boolean }> {
     await refuseUnsafeIdp(config, deps.outbound);
     const tenant = await adminTenantBySlug(db, slug);
     const settings = publicSettings(config);
     return repo.upsertIdp(
       db,
       { tenantId: tenant.id, kind: config.kind, settings, sealed: sealIdpConfig(keyring, tenant.id, config) },
-      { kind: config.kind, host: hostOf(config), ...(config.kind === 'okta' ? { auth: settings.auth } : {}) },
+      { kind: config.kind, host: hostOf(config), ...(config.kind === 'okta' ? { auth: settings.auth } : {}), actor },
     );
   }
 
@@ -74,9 +75,9 @@ export function createIdpsService(deps: IdpsDeps) {
     }));
   }
 
-  async function remove(slug: string, kind: IdpKind): Promise<void> {
+  async function remove(slug: string, kind: IdpKind, actor: string): Promise<void> {
     const tenant = await adminTenantBySlug(db, slug);
-    if (!(await repo.deleteIdp(db, tenant.id, kind))) {
+    if (!(await repo.deleteIdp(db, tenant.id, kind, actor))) {
       throw new AppError('not_found', `Tenant "${tenant.slug}" has no ${kind} connection.`);
     }
   }

@@ -1,16 +1,18 @@
 import { Router } from 'express';
 import { VerificationPolicySchema } from '@vouchsafe/contracts';
 import { jsonBody } from '../../http/input';
-import { bearerAuth, noStore } from '../../http/middleware';
+import { noStore } from '../../http/middleware';
+import { actorOf } from '../api-tokens/api-tokens';
+import { requireApiToken } from '../api-tokens/bearer-auth';
 import type { PolicyService } from './policy.service';
 
-/** Who stored a version: the admin API knows only that a valid API token was presented. */
-const CHANGED_BY_API_TOKEN = 'api-token';
-
-/** `/api/v1/admin/tenants/:slug/policy`: the tenant's verification policy (versioned, audited). */
-export function policyAdminRoutes(service: PolicyService, opts: { apiTokens: readonly string[] }): Router {
+/**
+ * `/api/v1/admin/tenants/:slug/policy`: the tenant's verification policy (versioned, audited); app.ts mounts it
+ * behind `bearerAuth('admin')`. Each version records the token that stored it (`api-token:<name>`).
+ */
+export function policyAdminRoutes(service: PolicyService): Router {
   const router = Router({ mergeParams: true });
-  router.use(noStore, bearerAuth(opts.apiTokens));
+  router.use(noStore);
 
   router.get('/', async (req, res) => {
     res.json(await service.show(String((req.params as Record<string, string | undefined>).slug ?? '')));
@@ -19,7 +21,7 @@ export function policyAdminRoutes(service: PolicyService, opts: { apiTokens: rea
   router.put('/', jsonBody('64kb'), async (req, res) => {
     const input = VerificationPolicySchema.parse(req.body);
     const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
-    const saved = await service.set(slug, input, CHANGED_BY_API_TOKEN);
+    const saved = await service.set(slug, input, actorOf(requireApiToken(req)));
     req.log.info({ tenant: slug, policyVersion: saved.version }, 'verification policy changed');
     res.json(saved);
   });

@@ -47,6 +47,7 @@ export function createPolicyService(deps: { db: Db }) {
       const { version } = await insertPolicyVersion(db, tenant.id, policy, changedBy, {
         methods: policy.methods,
         fallbackMethod: policy.fallbackMethod,
+        actor: changedBy,
       });
       return { version, policy };
     } catch (err) {

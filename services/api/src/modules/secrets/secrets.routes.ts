@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import {
   CreateSecretRequestSchema,
   LIMITS,
@@ -11,21 +11,25 @@ import { secretGone } from '../../errors';
 import { secretApiPathFor } from '../tenants/link-base';
 import { shortId } from '../../lib/ids';
 import { jsonBody } from '../../http/input';
-import { bearerAuth, clientIpOf, noStore, rateLimit } from '../../http/middleware';
+import { clientIpOf, noStore } from '../../http/middleware';
+import { clientNetwork } from '../../lib/client-ip';
 import type { Request } from 'express';
 import type { RecipientVerification } from './recipient-verification.service';
 import type { RequestContext, SecretsService } from './secrets.service';
 
 export interface SecretsRoutesOptions {
-  apiTokens: readonly string[];
   maxFileBytes: number;
-  rateLimitPerMinute: number;
+  /** `bearerAuth('secrets')`: who may create secrets. */
+  canCreate: RequestHandler;
+  /** The per-network limit of the public endpoints, shared by every process (modules/rate-limits). */
+  publicLimit: RequestHandler;
 }
 
 const ctxOf = (req: Request): RequestContext => ({
   tenantId: req.tenantId,
   tenantSlug: req.tenantSlug,
-  clientAddress: req.ip,
+  // Guesses are throttled per client network (IPv6 /64), not per address: see NOTES.md.
+  clientNetwork: clientNetwork(req.ip),
   clientIp: clientIpOf(req),
 });
 
@@ -41,13 +45,13 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
   // base64 inflates by 4/3; allow for the JSON around it.
   const createLimit = Math.ceil(((opts.maxFileBytes + LIMITS.envelopeOverheadBytes) * 4) / 3) + 16 * 1024;
   const smallJson = jsonBody('8kb');
-  const publicLimit = rateLimit(opts.rateLimitPerMinute);
+  const { publicLimit } = opts;
 
   router.use(noStore);
 
   router.post(
     '/secrets',
-    bearerAuth(opts.apiTokens),
+    opts.canCreate,
     jsonBody(createLimit),
     async (req, res) => {
       const body = CreateSecretRequestSchema.parse(req.body);

@@ -33,8 +33,8 @@ export interface RequestContext {
   tenantId: string;
   /** The help-desk tenant's slug when the request came through `/api/v1/t/{slug}` (links then carry it); undefined for the default tenant. */
   tenantSlug?: string;
-  /** Full client address: hashed for throttling only, never stored. */
-  clientAddress: string | undefined;
+  /** Client network (IPv4 address or IPv6 /64, lib/client-ip): hashed for guess throttling only, never stored. */
+  clientNetwork: string;
   /** Truncated address for the audit row. */
   clientIp: string | null;
 }
@@ -116,7 +116,7 @@ export function createSecretsService(deps: SecretsDeps) {
 
   function clientKey(ctx: RequestContext, id: string): Buffer {
     return createHash('sha256')
-      .update(`vouchsafe:reveal-client:${ctx.tenantId}:${id}:${ctx.clientAddress ?? 'unknown'}`)
+      .update(`vouchsafe:reveal-client:${ctx.tenantId}:${id}:${ctx.clientNetwork}`)
       .digest();
   }
 

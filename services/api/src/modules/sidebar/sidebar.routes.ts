@@ -5,6 +5,7 @@ import type { Db } from '../../db/database';
 import { AppError, secretGone } from '../../errors';
 import { jsonBody } from '../../http/input';
 import { clientIpOf, noStore } from '../../http/middleware';
+import { clientNetwork } from '../../lib/client-ip';
 import { shortId } from '../../lib/ids';
 import type { TicketSecretsService } from '../secrets/ticket-secrets.service';
 import type { SidebarSession } from '../sessions/session.types';
@@ -25,7 +26,7 @@ function sessionOf(req: Request): SidebarSession {
   return req.session;
 }
 
-const ctxOf = (req: Request) => ({ clientAddress: req.ip, clientIp: clientIpOf(req) });
+const ctxOf = (req: Request) => ({ clientNetwork: clientNetwork(req.ip), clientIp: clientIpOf(req) });
 
 /**
  * `/api/v1/sidebar/*`: the ticket's secrets for a verified session. Every query is scoped by the

@@ -154,10 +154,10 @@ export const TENANT_REMOVED_CHANNEL = 'vouchsafe_tenant_removed';
 
 /**
  * Soft-deletes a help-desk tenant (never the default tenant), drops its credentials, writes
- * `tenant.removed` and NOTIFYs TENANT_REMOVED_CHANNEL, all in one statement (listeners hear it at
+ * `tenant.removed` naming `actor` and NOTIFYs TENANT_REMOVED_CHANNEL, all in one statement (listeners hear it at
  * commit): every process then ends that tenant's live streams.
  */
-export async function softDelete(db: Db, slug: string): Promise<boolean> {
+export async function softDelete(db: Db, slug: string, actor: string): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`
     WITH removed AS (
       UPDATE tenants
@@ -167,7 +167,7 @@ export async function softDelete(db: Db, slug: string): Promise<boolean> {
       RETURNING id, slug, desk, desk_account
     ), event AS (
       INSERT INTO audit_events (tenant_id, type, data)
-      SELECT id, 'tenant.removed', jsonb_build_object('slug', slug, 'desk', desk, 'account', desk_account) FROM removed
+      SELECT id, 'tenant.removed', jsonb_build_object('slug', slug, 'desk', desk, 'account', desk_account, 'actor', ${actor}::text) FROM removed
     )
     SELECT id, pg_notify(${TENANT_REMOVED_CHANNEL}, id::text) AS notified FROM removed`.execute(db);
   return rows.length > 0;

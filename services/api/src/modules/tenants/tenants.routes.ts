@@ -2,17 +2,19 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { TenantCreateRequestSchema } from '@vouchsafe/contracts';
 import { AppError, secretGone } from '../../errors';
 import { jsonBody } from '../../http/input';
-import { bearerAuth, noStore } from '../../http/middleware';
+import { noStore } from '../../http/middleware';
+import { actorOf } from '../api-tokens/api-tokens';
+import { requireApiToken } from '../api-tokens/bearer-auth';
 import type { TenantsService } from './tenants.service';
 
-/** `/api/v1/admin/tenants`: API-token administration of help-desk tenants. */
-export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' | 'remove'>, opts: { apiTokens: readonly string[] }): Router {
+/** `/api/v1/admin/tenants`: administration of help-desk tenants; app.ts mounts it behind `bearerAuth('admin')`. */
+export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' | 'remove'>): Router {
   const router = Router();
-  router.use(noStore, bearerAuth(opts.apiTokens));
+  router.use(noStore);
 
   router.post('/', jsonBody('64kb'), async (req, res) => {
     const body = TenantCreateRequestSchema.parse(req.body);
-    const created = await service.add(body);
+    const created = await service.add(body, actorOf(requireApiToken(req)));
     req.log.info({ tenant: created.slug, desk: created.desk }, 'tenant added');
     res.status(201).location(`/api/v1/admin/tenants/${created.slug}`).json(created);
   });
@@ -24,7 +26,7 @@ export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' |
   router.delete('/:slug', async (req, res) => {
     const slug = String(req.params.slug);
     if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(slug)) throw new AppError('not_found', 'There is no help-desk tenant with that slug.');
-    await service.remove(slug);
+    await service.remove(slug, actorOf(requireApiToken(req)));
     req.log.info({ tenant: slug }, 'tenant removed');
     res.status(204).end();
   });

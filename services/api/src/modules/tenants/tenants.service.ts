@@ -72,7 +72,8 @@ const DESK_NAMES: Record<Desk, string> = { zendesk: 'Zendesk', servicenow: 'Serv
 export function createTenantsService(deps: TenantsDeps) {
   const { db, keyring } = deps;
 
-  async function add(req: TenantCreateRequest): Promise<TenantSummary> {
+  /** `actor`: who adds it (`api-token:<name>`), recorded in the `tenant.added` event. */
+  async function add(req: TenantCreateRequest, actor: string): Promise<TenantSummary> {
     await refuseUnsafe(req, deps.outbound);
     const id = randomUUID();
     const account = accountOf(req);
@@ -90,7 +91,7 @@ export function createTenantsService(deps: TenantsDeps) {
           apiBaseUrl,
           credentials: sealCredentials(keyring, id, req.credentials),
         },
-        { slug: req.slug, desk: req.desk, account, apiBaseUrlOverride: apiBaseUrl !== null, outcome: 'ok' },
+        { slug: req.slug, desk: req.desk, account, apiBaseUrlOverride: apiBaseUrl !== null, outcome: 'ok', actor },
       );
       deps.onChanged?.();
       return { id, slug: req.slug, name: req.name, desk: req.desk, account, createdAt: createdAt.toISOString() };
@@ -111,8 +112,8 @@ export function createTenantsService(deps: TenantsDeps) {
     return (await repo.listActive(db)).map(toSummary);
   }
 
-  async function remove(slug: string): Promise<void> {
-    if (!(await repo.softDelete(db, slug))) throw new AppError('not_found', `There is no help-desk tenant "${slug}".`);
+  async function remove(slug: string, actor: string): Promise<void> {
+    if (!(await repo.softDelete(db, slug, actor))) throw new AppError('not_found', `There is no help-desk tenant "${slug}".`);
     deps.onChanged?.();
   }
 

@@ -1,6 +1,5 @@
-import { Router, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
-import { rateLimit } from '../../http/middleware';
 import { sendPage } from '../../http/page';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
 import { IDP_OF_METHOD } from '../idps/idp-config';
@@ -20,7 +19,8 @@ import { recordProviderOutcome } from './verification.service';
 
 export interface CallbackRoutesDeps {
   verification: Pick<VerificationDeps, 'db' | 'metrics' | 'onNoteQueued' | 'providersFor' | 'loadPolicy' | 'logger'>;
-  rateLimitPerMinute: number;
+  /** The per-network limit of this public route, shared by every process (modules/rate-limits). */
+  limit: RequestHandler;
   /** modules/secrets: a verified recipient gets a one-time reveal grant; undefined until wired. */
   onRecipientVerified?: OnRecipientVerified;
 }
@@ -54,7 +54,7 @@ export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
   const router = Router();
   const v = deps.verification;
 
-  router.get('/verify/callback/:kind', rateLimit(deps.rateLimitPerMinute), async (req, res) => {
+  router.get('/verify/callback/:kind', deps.limit, async (req, res) => {
     const kind = String(req.params.kind);
     const input = stringParams(req.query as Record<string, unknown>);
     const state = input.state ?? '';
