@@ -64,16 +64,21 @@ function chooseMethod(ctx: MethodContext, method: VerificationMethod): { user: I
   const option = ctx.options.find((o) => o.method === method);
   if (!option) throw new AppError('conflict', 'This verification method is not allowed by your help desk’s policy.');
   if (!option.isAvailable) {
-    if (isPushMethod(method) && ctx.pushRetryAfterSeconds !== null) {
-      throw new AppError('rate_limited', option.reason ?? 'This customer has had too many pushes; try again later or use another method.', {
-        retryAfterSeconds: ctx.pushRetryAfterSeconds,
-      });
+    // A method unavailable only because the customer's push or contact limit is reached: 429 with when to retry.
+    const retryAfterSeconds = isPushMethod(method) ? ctx.pushRetryAfterSeconds : ctx.contactRetryAfterSeconds;
+    if (retryAfterSeconds !== null && option.reason === limitSentence(ctx.policy, method, retryAfterSeconds)) {
+      throw new AppError('rate_limited', option.reason, { retryAfterSeconds });
     }
     throw new AppError('conflict', option.reason ?? 'This verification method cannot be used for this caller right now.');
   }
   const user = ctx.users.get(IDP_OF_METHOD[method]);
   if (!user) throw new AppError('conflict', 'The identity provider has no user for the requester on record.');
   return { user };
+}
+
+/** The sentence evaluate.ts gives a method blocked by the customer's push or contact limit. */
+function limitSentence(policy: VerificationPolicy, method: VerificationMethod, retryAfterSeconds: number): string {
+  return isPushMethod(method) ? pushLimitSentence(policy, retryAfterSeconds) : contactLimitSentence(policy, retryAfterSeconds);
 }
 
 interface Reservation {

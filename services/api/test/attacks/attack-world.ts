@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { SESSION_HEADER, type Desk, type IdpConfig, type VerificationPolicyInput } from '@vouchsafe/contracts';
+import { startApi, testCa, type ApiProcess } from '@vouchsafe/test-support';
+import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
+import { OKTA_TEST_API_TOKEN, startOidcPeer, startOktaStandIn, startTwilioStandIn, type OidcPeer, type StartedOktaStandIn, type StartedTwilioStandIn } from '@vouchsafe/test-support/idps';
+import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
+import { createDb, type Db } from '../../src/db/database';
+import { api } from '../harness';
+
+/**
+ * The set-up an outside attacker met: a real Postgres, TWO API processes with NODE_ENV=production (https-only
+ * outbound, VOUCHSAFE_PUBLIC_URL required), the desk and IdP stand-ins served over https with a throwaway CA the
+ * processes trust (NODE_EXTRA_CA_CERTS), and an operator allowlist naming exactly the stand-ins' address:port. Tokens
+ * are scoped: `admin` for the operator's scripts, `secrets` for a sending script, `metrics` for monitoring.
+ */
+
+export const PUBLIC_URL = 'https://vouchsafe.example';
+export const SLUGS: Record<Desk, string> = { zendesk: 'acme-zendesk', servicenow: 'acme-servicenow', jira: 'acme-jira' };
+
+const token = () => randomBytes(32).toString('base64url');
+
+export interface AttackWorld {
+  a: ApiProcess;
+  b: ApiProcess;
+  database: FreshDatabase;
+  /** Direct database access for assertions (never used to change what the API decides). */
+  db: Db;
+  desks: StartedDeskStandIns;
+  okta: StartedOktaStandIn;
+  twilio: StartedTwilioStandIn;
+  oidc: OidcPeer;
+  tokens: { admin: string; secrets: string; metrics: string };
+  /** Bearer headers per token. */
+  as: { admin: Record<string, string>; secrets: Record<string, string>; metrics: Record<string, string> };
+  /** The environment both processes run with (to start a third one, or restart one). */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface AttackWorldOptions {
+  /** Extra environment for both processes (e.g. a lower public rate limit). */
+  env?: Record<string, string>;
+  policy?: VerificationPolicyInput;
+}
+
+export async function startAttackWorld(opts: AttackWorldOptions = {}): Promise<AttackWorld> {
+  const [database, desks, okta, twilio, oidc] = await Promise.all([
+    freshDatabase(),
+    startDeskStandIns({ tls: true }),
+    startOktaStandIn({ tls: true }),
+    startTwilioStandIn({ tls: true }),
+    startOidcPeer({ flavor: 'generic', tls: true }),
+  ]);
+  oidc.allowRedirectUri(`${PUBLIC_URL}/verify/callback/oidc`);
+  const tokens = { admin: token(), secrets: token(), metrics: token() };
+  const allow = [desks.url, okta.url, twilio.url, oidc.url].map((u) => `127.0.0.1:${new URL(u).port}`).join(',');
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    VOUCHSAFE_PUBLIC_URL: PUBLIC_URL,
+    VOUCHSAFE_OUTBOUND_ALLOW: allow,
+    NODE_EXTRA_CA_CERTS: testCa().certFile,
+    VOUCHSAFE_API_TOKENS: `ops:admin:${tokens.admin},sender:secrets:${tokens.secrets},monitor:metrics:${tokens.metrics}`,
+    VOUCHSAFE_LOG_LEVEL: 'info',
+    VOUCHSAFE_OUTBOX_INTERVAL_MS: '100',
+    ...opts.env,
+  };
+  const a = await startApi({ databaseUrl: database.url, env });
+  const b = await startApi({ databaseUrl: database.url, env });
+  const as = {
+    admin: { authorization: `Bearer ${tokens.admin}` },
+    secrets: { authorization: `Bearer ${tokens.secrets}` },
+    metrics: { authorization: `Bearer ${tokens.metrics}` },
+  };
+  const { db } = createDb(database.url, 4);
+  const world: AttackWorld = {
+    a,
+    b,
+    database,
+    db,
+    desks,
+    okta,
+    twilio,
+    oidc,
+    tokens,
+    as,
+    env,
+    async close() {
+      await Promise.all([a.stop(), b.stop()]);
+      await db.destroy();
+      await Promise.all([desks.close(), okta.close(), twilio.close(), oidc.close()]);
+      await database.drop();
+    },
+  };
+  const tenants = desks.tenants();
+  for (const body of [tenants.zendesk, tenants.servicenow]) {
+    const res = await api(a.url, 'POST', '/api/v1/admin/tenants', body, as.admin);
+    if (res.status !== 201) throw new Error(`tenant ${body.desk}: ${res.status} ${JSON.stringify(res.json)}`);
+  }
+  const connections: IdpConfig[] = [
+    { kind: 'okta', orgUrl: okta.url, auth: { apiToken: OKTA_TEST_API_TOKEN } },
+    twilio.config as IdpConfig,
+    oidc.idpConfig({ client: 'basic' }) as IdpConfig,
+  ];
+  for (const desk of ['zendesk', 'servicenow'] as const) {
+    for (const config of connections) {
+      const res = await api(a.url, 'PUT', `/api/v1/admin/tenants/${SLUGS[desk]}/idp/${config.kind}`, config, as.admin);
+      if (res.status !== 204) throw new Error(`idp ${config.kind}: ${res.status} ${JSON.stringify(res.json)}`);
+    }
+    await setPolicy(world, desk, opts.policy ?? { methods: ['okta_push', 'oidc', 'callback_sms'], recentFactorHours: 0 });
+  }
+  return world;
+}
+
+export async function setPolicy(w: AttackWorld, desk: Desk, policy: VerificationPolicyInput): Promise<void> {
+  const res = await api(w.a.url, 'PUT', `/api/v1/admin/tenants/${SLUGS[desk]}/policy`, policy, w.as.admin);
+  if (res.status !== 200) throw new Error(`policy: ${res.status} ${JSON.stringify(res.json)}`);
+}
+
+export interface Sidebar {
+  desk: Desk;
+  ticketId: string;
+  headers: Record<string, string>;
+}
+
+/** An agent (index in the stand-in) opens the sidebar on a Zendesk ticket through process `base`. */
+export async function zendeskSidebar(w: AttackWorld, ticketId: string, agentIndex = 0, base = w.a.url): Promise<Sidebar> {
+  const agent = w.desks.state.zendesk.agents[agentIndex]!;
+  const res = await api(base, 'POST', '/api/v1/sessions/zendesk', { token: await w.desks.mint.zendesk({ agentId: agent.id }), ticketId });
+  if (res.status !== 200) throw new Error(`session: ${res.status} ${JSON.stringify(res.json)}`);
+  return { desk: 'zendesk', ticketId, headers: { [SESSION_HEADER]: res.json.session } };
+}
+
+export async function serviceNowSidebar(w: AttackWorld, ticketIndex = 0, base = w.a.url): Promise<Sidebar> {
+  const ticket = w.desks.state.servicenow.tickets[ticketIndex]!;
+  const token = await w.desks.mint.servicenow({ sysId: ticket.id, agentSysId: w.desks.state.servicenow.agents[0]!.id });
+  const res = await api(base, 'POST', '/api/v1/sessions/servicenow', { token, table: ticket.table, sysId: ticket.id });
+  if (res.status !== 200) throw new Error(`session: ${res.status} ${JSON.stringify(res.json)}`);
+  return { desk: 'servicenow', ticketId: ticket.ticketId, headers: { [SESSION_HEADER]: res.json.session } };
+}
+
+export const sidebar = (base: string, s: Sidebar, method: string, path: string, body?: unknown) => api(base, method, `/api/v1/sidebar${path}`, body, s.headers);
+
+/** Polls until `check` passes (or throws its last failure after `ms`). */
+export async function eventually<T>(check: () => T | Promise<T>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** A client address for this scenario (the processes trust X-Forwarded-For from loopback, as behind a proxy). */
+export const from = (address: string) => ({ 'x-forwarded-for': address });
