@@ -109,6 +109,10 @@ const EnvSchema = z.object({
   VOUCHSAFE_NOTE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   VOUCHSAFE_NOTE_BACKOFF_MS: z.coerce.number().int().min(10).max(300_000).default(1_000),
   VOUCHSAFE_HELPDESK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // Time limits toward the database (issue 17; which connections they apply to: db/NOTES.md).
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  VOUCHSAFE_READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -153,6 +157,12 @@ export interface Config {
   /** First retry delay of a note; doubles per attempt, capped at 5 minutes. */
   noteBackoffMs: number;
   helpdeskTimeoutMs: number;
+  /** statement_timeout of the request pool's sessions; the client waits 1 s more for any answer. */
+  databaseStatementTimeoutMs: number;
+  /** How long a request waits for a database connection (pooled or new) before answering 503. */
+  databaseAcquireTimeoutMs: number;
+  /** /readyz answers 503 when the database has not answered its checks within this. */
+  readyTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -245,6 +255,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     noteMaxAttempts: e.VOUCHSAFE_NOTE_MAX_ATTEMPTS,
     noteBackoffMs: e.VOUCHSAFE_NOTE_BACKOFF_MS,
     helpdeskTimeoutMs: e.VOUCHSAFE_HELPDESK_TIMEOUT_MS,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    databaseAcquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
+    readyTimeoutMs: e.VOUCHSAFE_READY_TIMEOUT_MS,
   });
 }
 

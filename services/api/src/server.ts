@@ -2,7 +2,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app';
 import { ConfigError, parseKeyring, type Config } from './config';
-import { createDb, migrateToLatest } from './db/database';
+import { createDatabaseMonitor } from './db/availability';
+import { createDb, migrateToLatest, UNLIMITED } from './db/database';
 import { startJobs } from './jobs';
 import { createMetrics } from './metrics';
 import { setupNotes } from './modules/notes/notes.setup';
@@ -39,12 +40,13 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   }
   if (!keyEntries) throw new ConfigError('VOUCHSAFE_KEYS is required');
 
-  const { db } = createDb(databaseUrl, config.databasePoolSize);
   let applied: string[];
+  // Migrations get a connection of their own without the statement limit: waiting for another process's migration
+  // lock, or building an index on a large table, is legitimate work (db/NOTES.md).
+  const migrationDb = createDb(databaseUrl, 1, { ...UNLIMITED, acquireTimeoutMs: config.databaseAcquireTimeoutMs }).db;
   try {
-    applied = await migrateToLatest(db);
+    applied = await migrateToLatest(migrationDb);
   } catch (err) {
-    await db.destroy();
     // Name the server (never the URL: it carries the password) and the cause in one sentence.
     const { hostname, port } = new URL(databaseUrl);
     const code = (err as { code?: string }).code;
@@ -52,8 +54,17 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       `Cannot migrate the database at ${hostname}:${port || 5432}${code ? ` (${code})` : ''}: is it reachable, and may this role create tables?`,
       { cause: err },
     );
+  } finally {
+    await migrationDb.destroy();
   }
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+
+  // Requests and jobs: every statement bounded, every outage logged once (db/availability.ts).
+  const { db } = createDb(databaseUrl, config.databasePoolSize, {
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+    acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+    monitor: createDatabaseMonitor(logger),
+  });
 
   const keyring = new Keyring(keyEntries);
   // One metrics registry and one note dispatcher per process, shared by the HTTP app and the jobs.
@@ -61,7 +72,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   const notes = setupNotes({ db, keyring, logger, metrics, config });
   const verification = setupVerification({ db, keyring, logger, metrics, config, onNoteQueued: notes.nudge });
   // One dedicated LISTEN connection per process fans verification changes out to its SSE streams.
-  const live = createLiveHub({ databaseUrl, logger });
+  const live = createLiveHub({ databaseUrl, logger, connectTimeoutMs: config.databaseAcquireTimeoutMs });
   const app = createApp({
     config: { ...config, apiTokens, portalDir: config.portalDir ?? path.join(REPO_ROOT, 'apps/portal/dist') },
     db,
