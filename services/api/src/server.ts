@@ -15,6 +15,9 @@ import { createLiveHub } from './modules/verification/live';
 import { setupVerification } from './modules/verification/verification.setup';
 
 
+/** Longest wait for one clean-up step of the shutdown (closing the LISTEN connection, the jobs, the pool). */
+const CLEANUP_STEP_MS = 5_000;
+
 export interface Running {
   url: string;
   apiTokenHint: string | undefined;
@@ -108,14 +111,24 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
     logger.warn('VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on: tenants may point at any help-desk API and JWKS URL (development and tests only)');
   }
 
+  // Each clean-up step is bounded: with a database that never answers (frozen, cut off) closing the
+  // LISTEN connection or the pool would wait for it forever, and the process would never stop.
+  const settle = async (step: string, work: Promise<unknown>): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLEANUP_STEP_MS)));
+    const outcome = await Promise.race([work.then(() => 'done' as const, () => 'done' as const), late]);
+    clearTimeout(timer);
+    if (outcome === 'late') logger.warn({ step, waitedMs: CLEANUP_STEP_MS }, 'shutdown step did not finish in time; going on');
+  };
+
   let closing: Promise<void> | undefined;
   const shutdown = (reason: string) =>
     (closing ??= (async () => {
       logger.info({ reason }, 'shutting down: no new connections, draining requests');
-      // Live-status streams never end on their own: close them (and the LISTEN connection) first.
-      await live.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Live-status streams never end on their own: end them (and the LISTEN connection) before waiting for the drain.
+      await settle('live updates', live.close());
       // A keep-alive connection that was busy just now turns idle once its response is sent; close it
       // then, rather than holding the drain open until its keep-alive timeout.
       const sweep = setInterval(() => server.closeIdleConnections(), 100);
@@ -123,10 +136,10 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       await drained;
       clearInterval(sweep);
       clearTimeout(timer);
-      await jobs?.stop();
-      await verification.poller.stop();
-      await notes.stop();
-      await db.destroy();
+      await settle('jobs', jobs?.stop() ?? Promise.resolve());
+      await settle('verification poller', verification.poller.stop());
+      await settle('note delivery', notes.stop());
+      await settle('database pool', db.destroy());
       await embedded?.stop();
       logger.info('stopped');
     })());

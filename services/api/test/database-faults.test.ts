@@ -172,6 +172,28 @@ describe('a database outage', () => {
   });
 });
 
+describe('stopping while the database is frozen', () => {
+  it('SIGTERM still stops the process: the drain and the clean-up do not wait for a server that never answers', async () => {
+    const other = await startApi({
+      databaseUrl,
+      env: { DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_ACQUIRE_TIMEOUT_MS: '1000', VOUCHSAFE_SHUTDOWN_GRACE_MS: '2000' },
+    });
+    try {
+      expect((await fetch(`${other.url}/readyz`)).status).toBe(200);
+      await cluster.freeze();
+      const exited = other.exited();
+      process.kill(other.pid, 'SIGTERM');
+      const outcome = await Promise.race([exited, sleep(25_000).then(() => 'still running')]);
+      expect(outcome, other.logs()).toBe(0);
+      expect(other.logs()).toContain('"msg":"stopped"');
+    } finally {
+      await cluster.thaw();
+      await other.stop();
+    }
+    await until('readyz 200 after SIGCONT', isReady);
+  });
+});
+
 describe('the statement timeout leaves long legitimate work alone', () => {
   const MIGRATION_LOCK = '3853314791062309107'; // Kysely's migration advisory lock (PostgresAdapter, kysely 0.28)
 
