@@ -22,6 +22,8 @@ export interface Running {
   url: string;
   apiTokenHint: string | undefined;
   shutdown(reason: string): Promise<void>;
+  /** A forced stop is under way (the process exits next): only what must not outlive it, synchronously. */
+  abandon(): void;
 }
 
 /** Starts everything in order: database (embedded or given), migrations, HTTP, background jobs. */
@@ -144,5 +146,5 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       logger.info('stopped');
     })());
 
-  return { url, apiTokenHint, shutdown };
+  return { url, apiTokenHint, shutdown, abandon: () => embedded?.abandon() };
 }
