@@ -101,6 +101,8 @@ describe('a database outage', () => {
     }
     await until('readyz 200 after the restart', isReady);
     expect((await create()).status).toBe(201);
+    // Log lines come through the process's stdout, which may lag behind the HTTP answers.
+    await until('the recovery log line', async () => countOf(RECOVERED) > before.recoveries);
     expect(countOf(OUTAGE) - before.outages).toBe(1);
     expect(countOf(RECOVERED) - before.recoveries).toBe(1);
     expect(countOf('request failed') - before.failures).toBe(0);
@@ -149,6 +151,7 @@ describe('a database outage', () => {
     }
     await until('readyz 200 after SIGCONT', isReady);
     expect((await create()).status).toBe(201);
+    await until('the recovery log line', async () => countOf(RECOVERED) > recoveries);
     expect(countOf(RECOVERED)).toBe(recoveries + 1);
     expect(logLines().filter((l) => l.msg === 'request failed')).toEqual([]);
   });
@@ -162,6 +165,8 @@ describe('a database outage', () => {
       expect(refused.status).toBe(500);
       expect(refused.json.error?.code).toBe('internal');
       expect(refused.retryAfter).toBeNull();
+      // The log line comes through the process's stdout, which may lag behind the HTTP answer.
+      await until('the request failed log line', async () => countOf('request failed') > 0);
       const failed = logLines().filter((l) => l.msg === 'request failed').at(-1) as { err?: { code?: string } } | undefined;
       expect(failed?.err?.code).toBe('23514');
     } finally {
@@ -185,7 +190,7 @@ describe('stopping while the database is frozen', () => {
       process.kill(other.pid, 'SIGTERM');
       const outcome = await Promise.race([exited, sleep(25_000).then(() => 'still running')]);
       expect(outcome, other.logs()).toBe(0);
-      expect(other.logs()).toContain('"msg":"stopped"');
+      await until('the stopped log line', async () => other.logs().includes('"msg":"stopped"'), 5_000);
     } finally {
       await cluster.thaw();
       await other.stop();

@@ -73,8 +73,9 @@ describe('the API process', () => {
     const created = await slow.finish();
     expect(created.status).toBe(201);
     expect(await exit).toBe(0);
+    // The last lines may still be on their way through the pipe when the exit is seen.
+    await until('the stopped log line', () => (messages(api.logs()).includes('stopped') ? true : undefined), 5_000);
     expect(count(api.logs(), SHUTTING_DOWN)).toBe(1);
-    expect(messages(api.logs())).toContain('stopped');
     expect(api.logs()).not.toContain('forced stop');
   });
 
@@ -93,7 +94,7 @@ describe('the API process', () => {
     process.kill(api.pid, 'SIGTERM');
     await exit;
     expect(exitCode).toBe(128 + 15);
-    expect(api.logs()).toContain('forced stop: exiting now without waiting for requests in flight');
+    await until('the forced stop log line', () => (api.logs().includes('forced stop: exiting now without waiting for requests in flight') ? true : undefined), 5_000);
     expect(api.logs()).not.toContain('"msg":"stopped"');
     await expect(slow.finish()).rejects.toThrow();
   });

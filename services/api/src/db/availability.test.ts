@@ -79,10 +79,12 @@ describe('isUnavailableError', () => {
     const unavailable: unknown[] = [];
     await withClient(async (victim) => {
       const pid = (await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const ended = new Promise((resolve) => victim.once('end', resolve));
       const sleeping = errorOf(() => victim.query('SELECT pg_sleep(10)'));
       await new Promise((r) => setTimeout(r, 200));
       await withClient((admin) => admin.query('SELECT pg_terminate_backend($1)', [pid]));
       unavailable.push(await sleeping); // 57P01
+      await ended;
       unavailable.push(await errorOf(() => victim.query('SELECT 1'))); // not queryable any more
     });
     unavailable.push(await errorOf(() => withClient((c) => c.query("SET statement_timeout = '50ms'; SELECT pg_sleep(1)")))); // 57014
@@ -91,7 +93,8 @@ describe('isUnavailableError', () => {
     unavailable.push(await errorOf(() => new pg.Client({ connectionString: `postgres://u:p@127.0.0.1:${closedPort}/db` }).connect()));
     unavailable.push(await errorOf(() => new pg.Client({ connectionString: `postgres://u:p@localhost:${closedPort}/db` }).connect()));
 
-    const pool = new pg.Pool({ connectionString: database.url, max: 1, connectionTimeoutMillis: 100 });
+    // Long enough for the first connection on a busy machine; the second waits for the first to come back.
+    const pool = new pg.Pool({ connectionString: database.url, max: 1, connectionTimeoutMillis: 2_000 });
     const held = await pool.connect();
     unavailable.push(await errorOf(() => pool.connect())); // acquire timeout
     held.release();
@@ -132,7 +135,7 @@ describe('isUnavailableError', () => {
 
 describe('createDb', () => {
   it('bounds statements of a limited pool only, and marks its errors as the database’s', async () => {
-    const limited = createDb(database.url, 1, { statementTimeoutMs: 1_500, acquireTimeoutMs: 1_000 }).db;
+    const limited = createDb(database.url, 1, { statementTimeoutMs: 1_500, acquireTimeoutMs: 5_000 }).db;
     const unlimited = createDb(database.url, 1).db;
     try {
       const show = async (db: typeof limited) => (await sql<{ statement_timeout: string }>`SHOW statement_timeout`.execute(db)).rows[0]!.statement_timeout;
@@ -157,7 +160,7 @@ describe('createDb', () => {
     const lines: { msg: string; failedAttempts?: number; cause?: { code?: string } }[] = [];
     const logger = createLogger('info', new Writable({ write: (chunk, _e, cb) => (lines.push(JSON.parse(String(chunk))), cb()) }));
     const monitor = createDatabaseMonitor(logger);
-    const { db } = createDb(database.url, 2, { statementTimeoutMs: 200, acquireTimeoutMs: 1_000, monitor });
+    const { db } = createDb(database.url, 2, { statementTimeoutMs: 200, acquireTimeoutMs: 5_000, monitor });
     try {
       for (let i = 0; i < 3; i++) await errorOf(() => sql`SELECT pg_sleep(1)`.execute(db));
       await errorOf(() => sql`SELECT 1 / 0`.execute(db)); // an answer: the outage is over
