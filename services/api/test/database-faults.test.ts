@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealSecret, toBase64Url } from '@vouchsafe/crypto';
 import { API_DIR, startApi, startPostgres, TEST_API_TOKEN, TEST_KEYS, type ApiProcess, type TestPostgres } from '@vouchsafe/test-support';
 import { freshDatabase } from '@vouchsafe/test-support/vitest';
+import { createDb } from '../src/db/database';
 import { generateKeyEntry } from '../src/modules/keys/keyring';
 
 /**
@@ -155,6 +157,24 @@ describe('a database outage', () => {
     await until('the recovery log line', async () => countOf(RECOVERED) > recoveries);
     expect(countOf(RECOVERED)).toBe(recoveries + 1);
     expect(logLines().filter((l) => l.msg === 'request failed')).toEqual([]);
+  });
+
+  it('a statement a frozen server never answers fails after the client deadline, and its connection is not reused', async () => {
+    const { db, pool } = createDb(databaseUrl, 1, { statementTimeoutMs: 300, acquireTimeoutMs: 1_000 });
+    try {
+      const pidBefore = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db)).rows[0]!.pid;
+      await cluster.freeze();
+      try {
+        await expect(sql`SELECT 1`.execute(db)).rejects.toThrow('Query read timeout');
+        expect(pool.totalCount).toBe(0); // dropped, not back in the pool with the abandoned statement still on it
+      } finally {
+        await cluster.thaw();
+      }
+      const pidAfter = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db)).rows[0]!.pid;
+      expect(pidAfter).not.toBe(pidBefore);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('a constraint violation is not an outage: it stays a 500 internal, logged with its error', async () => {
