@@ -4,11 +4,14 @@
 // serves the demo desk (e2e/hosts: local Zendesk, ServiceNow and Jira stand-ins with seeded tickets) on
 // VOUCHSAFE_DEMO_PORT (default 8090), with IdP stand-ins (Okta, Duo, OIDC, Twilio) and a simulated phone at /phone;
 // VOUCHSAFE_DEMO=false turns that off. A real deployment (DATABASE_URL
-// set) never starts the demo desk. Ctrl-C or SIGTERM stops everything gracefully.
+// set) never starts the demo desk. Ctrl-C or SIGTERM stops everything gracefully (README, "Stopping"; the signal
+// handling is in supervise.mjs). VOUCHSAFE_START_SKIP_BUILD=true skips installing and building (the start script's
+// own tests use it; it is also handy for a restart after a build).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, install, pnpm } from './bootstrap.mjs';
+import { forwardStops } from './supervise.mjs';
 
 const env = process.env;
 const demo =
@@ -20,10 +23,14 @@ const demoPort = env.VOUCHSAFE_DEMO_PORT ?? '8090';
 const demoDuoPort = env.VOUCHSAFE_DEMO_DUO_PORT ?? '8091';
 const duoIntercept = pathToFileURL(path.join(ROOT, 'packages/test-support/src/idps/duo/intercept.ts')).href;
 
-install();
-const apps = ['@vouchsafe/portal', ...(demo ? ['@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira'] : [])];
-console.log(demo ? '• Building the portal and the help-desk sidebars…' : '• Building the portal…');
-pnpm(['exec', 'turbo', 'run', 'build', ...apps.map((a) => `--filter=${a}`), '--output-logs=errors-only']);
+if (/^(true|1|yes|on)$/i.test(env.VOUCHSAFE_START_SKIP_BUILD ?? '')) {
+  console.log('• VOUCHSAFE_START_SKIP_BUILD is set: using the installed dependencies and the last build');
+} else {
+  install();
+  const apps = ['@vouchsafe/portal', ...(demo ? ['@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira'] : [])];
+  console.log(demo ? '• Building the portal and the help-desk sidebars…' : '• Building the portal…');
+  pnpm(['exec', 'turbo', 'run', 'build', ...apps.map((a) => `--filter=${a}`), '--output-logs=errors-only']);
+}
 
 // The demo desk frames the sidebars from http://localhost:<demoPort> and registers tenants whose desk APIs are
 // the local stand-ins, which only an API that allows insecure help desks accepts (refused in production).
@@ -45,7 +52,8 @@ const demoEnv = demo
 
 console.log('• Starting Vouchsafe…');
 const children = new Set();
-let stopping = false;
+const stops = forwardStops(() => children);
+let isApiGone = false;
 const api = spawn(process.execPath, ['--import', 'tsx', ...(demo ? ['--import', duoIntercept] : []), path.join(ROOT, 'services/api/src/main.ts')], {
   cwd: path.join(ROOT, 'services/api'),
   stdio: 'inherit',
@@ -64,21 +72,15 @@ if (demo) {
   children.add(desk);
   desk.on('exit', (code, signal) => {
     children.delete(desk);
-    if (!stopping && code !== 0) {
+    if (!stops.isStopping && !isApiGone && code !== 0) {
       console.error(`✖ The demo desk stopped (${code ?? signal}); the API keeps running at http://localhost:${apiPort}/`);
     }
   });
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    stopping = true;
-    for (const child of children) child.kill(signal);
-  });
-}
 api.on('exit', (code, signal) => {
   children.delete(api);
-  stopping = true;
+  isApiGone = true;
   const done = () => process.exit(code ?? (signal ? 1 : 0));
   if (desk && desk.exitCode === null && desk.signalCode === null) {
     desk.once('exit', done);

@@ -48,6 +48,8 @@ export interface ApiProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
   /** Graceful stop: SIGTERM, then SIGKILL if it has not exited after 10 s. Resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Resolves with the exit code once the process has exited, whoever stopped it (null if it died by a signal). */
+  exited(): Promise<number | null>;
 }
 
 /** API processes not yet reaped, killed if this process exits without stopping them. */
@@ -186,5 +188,9 @@ export async function startApi(opts: StartApiOptions): Promise<ApiProcess> {
     throw new Error(`startApi: ${entry} ${failure}\n--- API output ---\n${logs()}`);
   }
 
-  return { url, port, pid: child.pid ?? -1, logs, kill, stop };
+  const exitedPromise = waitForExit(child).then(() => {
+    watchdog?.kill('SIGKILL');
+    return child.exitCode;
+  });
+  return { url, port, pid: child.pid ?? -1, logs, kill, stop, exited: () => exitedPromise };
 }

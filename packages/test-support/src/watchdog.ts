@@ -10,6 +10,11 @@ export interface WatchdogOptions {
   graceSeconds: number;
   /** Directory to delete afterwards. */
   removeDir?: string;
+  /**
+   * SIGCONT `pid` and its direct children before signalling: a test may have frozen them (SIGSTOP), and a stopped
+   * process acts on no signal but SIGKILL, which would leave its children stopped forever.
+   */
+  resumeChildren?: boolean;
 }
 
 /**
@@ -20,6 +25,7 @@ export function spawnWatchdog(opts: WatchdogOptions): ChildProcess {
   const script = [
     'while kill -0 "$1" 2>/dev/null; do sleep 1; done',
     'alive() { grep -qaF -- "$3" "/proc/$2/cmdline" 2>/dev/null; }',
+    'if alive && [ "$7" = 1 ]; then kill -CONT "$2"; for c in $(ps -o pid= --ppid "$2" 2>/dev/null); do kill -CONT "$c" 2>/dev/null; done; fi',
     'if alive; then kill -"$4" "$2"; i=0; while alive && [ "$i" -lt "$5" ]; do sleep 1; i=$((i+1)); done; alive && kill -KILL "$2"; fi',
     'if [ -n "$6" ]; then sleep 1; rm -rf -- "$6"; fi',
   ].join('\n');
@@ -35,6 +41,7 @@ export function spawnWatchdog(opts: WatchdogOptions): ChildProcess {
       opts.signal,
       String(opts.graceSeconds),
       opts.removeDir ?? '',
+      opts.resumeChildren ? '1' : '0',
     ],
     { detached: true, stdio: 'ignore' },
   );

@@ -64,7 +64,8 @@ export interface AppDeps {
     | 'noteMaxAttempts'
     | 'noteBackoffMs'
     | 'outboundAllow'
-  >;
+  > &
+    Partial<Pick<Config, 'readyTimeoutMs'>>;
   db: Db;
   keyring: Keyring;
   logger: Logger;
@@ -130,17 +131,21 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', noStore, (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Readiness has its own deadline: a load balancer must hear 503 at once from a process whose database hangs,
+  // not wait for the statement and connection timeouts (the checks go on in the background until those end them).
+  const readyTimeoutMs = config.readyTimeoutMs ?? 2_000;
   app.get('/readyz', noStore, async (_req, res) => {
-    try {
+    const check = (async () => {
       await sql`SELECT 1`.execute(db);
-      if (!(await isMigrated(db))) {
-        res.status(503).json({ status: 'migrating' });
-        return;
-      }
-      res.json({ status: 'ready' });
-    } catch {
-      res.status(503).json({ status: 'database unreachable' });
-    }
+      return (await isMigrated(db)) ? 'ready' : 'migrating';
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), readyTimeoutMs)));
+    const status = await Promise.race([check, deadline]).catch(() => 'database unreachable' as const);
+    clearTimeout(timer);
+    check.catch(() => undefined); // ended by the database's own timeouts when the deadline won
+    if (status === 'ready') res.json({ status });
+    else res.status(503).json({ status: status === 'timeout' ? 'database not answering' : status });
   });
 
   // The registered accounts' browser origins: frame-ancestors of each desk's sidebar page, CORS for Jira sites.

@@ -158,4 +158,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ VOUCHSAFE_FORGE_JWKS_URL: 'https://127.0.0.1:8443/jwks', VOUCHSAFE_OUTBOUND_ALLOW: '127.0.0.1:8443' }).forgeJwksUrl).toBe('https://127.0.0.1:8443/jwks');
     expect(loadConfig({ VOUCHSAFE_FORGE_JWKS_URL: 'http://127.0.0.1:4000/jwks', VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'true' }).forgeJwksUrl).toBe('http://127.0.0.1:4000/jwks');
   });
+
+  it('has database time limits: 10 s statements, 5 s to get a connection, 2 s for /readyz; each bounded', () => {
+    const c = loadConfig({});
+    expect([c.databaseStatementTimeoutMs, c.databaseAcquireTimeoutMs, c.readyTimeoutMs]).toEqual([10_000, 5_000, 2_000]);
+    const set = loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '2500', DATABASE_ACQUIRE_TIMEOUT_MS: '800', VOUCHSAFE_READY_TIMEOUT_MS: '300' });
+    expect([set.databaseStatementTimeoutMs, set.databaseAcquireTimeoutMs, set.readyTimeoutMs]).toEqual([2500, 800, 300]);
+    expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
+    expect(() => loadConfig({ DATABASE_ACQUIRE_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_ACQUIRE_TIMEOUT_MS/);
+    expect(() => loadConfig({ VOUCHSAFE_READY_TIMEOUT_MS: '60000' })).toThrow(/VOUCHSAFE_READY_TIMEOUT_MS/);
+  });
 });

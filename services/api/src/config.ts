@@ -121,6 +121,10 @@ const EnvSchema = z.object({
   VOUCHSAFE_HELPDESK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   // Outbound connections (issue 8, S12): non-public destinations the platform operator allows.
   VOUCHSAFE_OUTBOUND_ALLOW: z.string().max(4000).default(''),
+  // Time limits toward the database (issue 17; which connections they apply to: db/NOTES.md).
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  VOUCHSAFE_READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -174,6 +178,12 @@ export interface Config {
   helpdeskTimeoutMs: number;
   /** VOUCHSAFE_OUTBOUND_ALLOW: non-public addresses (networks or address:port) connectors and providers may reach. */
   outboundAllow: readonly AllowEntry[];
+  /** statement_timeout of the request pool's sessions; the client waits 1 s more for any answer. */
+  databaseStatementTimeoutMs: number;
+  /** How long a request waits for a database connection (pooled or new) before answering 503. */
+  databaseAcquireTimeoutMs: number;
+  /** /readyz answers 503 when the database has not answered its checks within this. */
+  readyTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -282,6 +292,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     noteBackoffMs: e.VOUCHSAFE_NOTE_BACKOFF_MS,
     helpdeskTimeoutMs: e.VOUCHSAFE_HELPDESK_TIMEOUT_MS,
     outboundAllow,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    databaseAcquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
+    readyTimeoutMs: e.VOUCHSAFE_READY_TIMEOUT_MS,
   });
 }
 

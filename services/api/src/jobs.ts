@@ -1,4 +1,5 @@
 import type { Db } from './db/database';
+import { isDatabaseOutage } from './db/availability';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { NoteDispatcher } from './modules/notes/note-delivery';
@@ -39,7 +40,10 @@ export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
     let timer: NodeJS.Timeout | undefined;
     const tick = async () => {
       if (stopped) return;
-      const p = run().catch((err: unknown) => log.warn({ err, job: name }, 'job failed; will retry'));
+      const p = run().catch((err: unknown) => {
+        // A database outage is logged once by the database monitor, not once per tick of every loop.
+        if (!isDatabaseOutage(err)) log.warn({ err, job: name }, 'job failed; will retry');
+      });
       running.add(p);
       await p;
       running.delete(p);

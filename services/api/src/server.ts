@@ -2,7 +2,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app';
 import { ConfigError, parseKeyring, type Config } from './config';
-import { createDb, migrateToLatest } from './db/database';
+import { createDatabaseMonitor } from './db/availability';
+import { createDb, migrateToLatest, UNLIMITED } from './db/database';
 import { startJobs } from './jobs';
 import { createOutbound, outboundPolicy } from './lib/outbound';
 import { createMetrics } from './metrics';
@@ -16,10 +17,15 @@ import { createLiveHub } from './modules/verification/live';
 import { setupVerification } from './modules/verification/verification.setup';
 
 
+/** Longest wait for one clean-up step of the shutdown (closing the LISTEN connection, the jobs, the pool). */
+const CLEANUP_STEP_MS = 5_000;
+
 export interface Running {
   url: string;
   apiTokenHint: string | undefined;
   shutdown(reason: string): Promise<void>;
+  /** A forced stop is under way (the process exits next): only what must not outlive it, synchronously. */
+  abandon(): void;
 }
 
 /** Starts everything in order: database (embedded or given), migrations, HTTP, background jobs. */
@@ -41,12 +47,13 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   }
   if (!keyEntries) throw new ConfigError('VOUCHSAFE_KEYS is required');
 
-  const { db } = createDb(databaseUrl, config.databasePoolSize);
   let applied: string[];
+  // Migrations get a connection of their own without the statement limit: waiting for another process's migration
+  // lock, or building an index on a large table, is legitimate work (db/NOTES.md).
+  const migrationDb = createDb(databaseUrl, 1, { ...UNLIMITED, acquireTimeoutMs: config.databaseAcquireTimeoutMs }).db;
   try {
-    applied = await migrateToLatest(db);
+    applied = await migrateToLatest(migrationDb);
   } catch (err) {
-    await db.destroy();
     // Name the server (never the URL: it carries the password) and the cause in one sentence.
     const { hostname, port } = new URL(databaseUrl);
     const code = (err as { code?: string }).code;
@@ -54,8 +61,17 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       `Cannot migrate the database at ${hostname}:${port || 5432}${code ? ` (${code})` : ''}: is it reachable, and may this role create tables?`,
       { cause: err },
     );
+  } finally {
+    await migrationDb.destroy();
   }
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+
+  // Requests and jobs: every statement bounded, every outage logged once (db/availability.ts).
+  const { db } = createDb(databaseUrl, config.databasePoolSize, {
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+    acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+    monitor: createDatabaseMonitor(logger),
+  });
 
   const keyring = new Keyring(keyEntries);
   // One metrics registry and one note dispatcher per process, shared by the HTTP app and the jobs.
@@ -65,7 +81,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   const notes = setupNotes({ db, keyring, logger, metrics, config, outbound });
   const verification = setupVerification({ db, keyring, logger, metrics, config, outbound, onNoteQueued: notes.nudge });
   // One dedicated LISTEN connection per process fans verification changes out to its SSE streams.
-  const live = createLiveHub({ databaseUrl, logger });
+  const live = createLiveHub({ databaseUrl, logger, connectTimeoutMs: config.databaseAcquireTimeoutMs });
   const app = createApp({
     config: { ...config, apiTokens, portalDir: config.portalDir ?? path.join(REPO_ROOT, 'apps/portal/dist') },
     db,
@@ -105,14 +121,24 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
     logger.info({ outboundAllow: config.outboundAllow.map((e) => e.text) }, 'VOUCHSAFE_OUTBOUND_ALLOW: connectors and providers may reach these non-public destinations');
   }
 
+  // Each clean-up step is bounded: with a database that never answers (frozen, cut off) closing the
+  // LISTEN connection or the pool would wait for it forever, and the process would never stop.
+  const settle = async (step: string, work: Promise<unknown>): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLEANUP_STEP_MS)));
+    const outcome = await Promise.race([work.then(() => 'done' as const, () => 'done' as const), late]);
+    clearTimeout(timer);
+    if (outcome === 'late') logger.warn({ step, waitedMs: CLEANUP_STEP_MS }, 'shutdown step did not finish in time; going on');
+  };
+
   let closing: Promise<void> | undefined;
   const shutdown = (reason: string) =>
     (closing ??= (async () => {
       logger.info({ reason }, 'shutting down: no new connections, draining requests');
-      // Live-status streams never end on their own: close them (and the LISTEN connection) first.
-      await live.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Live-status streams never end on their own: end them (and the LISTEN connection) before waiting for the drain.
+      await settle('live updates', live.close());
       // A keep-alive connection that was busy just now turns idle once its response is sent; close it
       // then, rather than holding the drain open until its keep-alive timeout.
       const sweep = setInterval(() => server.closeIdleConnections(), 100);
@@ -120,14 +146,14 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       await drained;
       clearInterval(sweep);
       clearTimeout(timer);
-      await jobs?.stop();
-      await verification.poller.stop();
-      await notes.stop();
-      await outbound.close();
-      await db.destroy();
+      await settle('jobs', jobs?.stop() ?? Promise.resolve());
+      await settle('verification poller', verification.poller.stop());
+      await settle('note delivery', notes.stop());
+      await settle('outbound connections', outbound.close());
+      await settle('database pool', db.destroy());
       await embedded?.stop();
       logger.info('stopped');
     })());
 
-  return { url, apiTokenHint, shutdown };
+  return { url, apiTokenHint, shutdown, abandon: () => embedded?.abandon() };
 }

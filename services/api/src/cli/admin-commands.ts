@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { loadConfig, parseKeyring } from '../config';
-import { createDb } from '../db/database';
+import { loadConfig, parseKeyring, type Config } from '../config';
+import { createDb, UNLIMITED } from '../db/database';
 import { embeddedDatabaseUrl, readLocalState } from '../local/embedded';
 import { Keyring, generateKeyEntry } from '../modules/keys/keyring';
 import { rotateKeys } from '../modules/keys/rotate-keys';
@@ -53,10 +53,17 @@ export function apiTokenGenerateCommand(name: string | undefined, scopeList: str
   out.result(entry);
 }
 
+/**
+ * Admin commands run without the service's statement limit (db/NOTES.md): a person watches them and Ctrl-C stops
+ * them, and an audit check reads the whole chain. Getting a connection is still bounded.
+ */
+const adminDb = (config: Config, databaseUrl: string) =>
+  createDb(databaseUrl, 2, { ...UNLIMITED, acquireTimeoutMs: config.databaseAcquireTimeoutMs });
+
 export async function keysRotateCommand(repoRoot: string, out: Out): Promise<void> {
-  const { databaseUrl, keys } = await adminDatabase(repoRoot);
+  const { config, databaseUrl, keys } = await adminDatabase(repoRoot);
   const keyring = new Keyring(keys);
-  const { db } = createDb(databaseUrl, 2);
+  const { db } = adminDb(config, databaseUrl);
   try {
     const result = await rotateKeys(db, keyring, (n) => out.info(`re-wrapped ${n} data keys…`));
     if (result.remaining > 0) {
@@ -69,8 +76,8 @@ export async function keysRotateCommand(repoRoot: string, out: Out): Promise<voi
 }
 
 export async function auditVerifyCommand(repoRoot: string, out: Out, opts: { seal: boolean }): Promise<void> {
-  const { databaseUrl } = await adminDatabase(repoRoot);
-  const { db } = createDb(databaseUrl, 2);
+  const { config, databaseUrl } = await adminDatabase(repoRoot);
+  const { db } = adminDb(config, databaseUrl);
   try {
     if (opts.seal) await sealAll(db);
     const r = await verifyAuditChain(db);

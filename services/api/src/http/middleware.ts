@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
 import type { ErrorBody } from '@vouchsafe/contracts';
 import { AppError } from '../errors';
+import { databaseUnavailable, isDatabaseOutage } from '../db/availability';
 import type { Logger } from '../logger';
 import { truncateIp } from '../lib/client-ip';
 import { isPagePath, sendPage } from './page';
@@ -83,12 +84,15 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     appError = new AppError('unsupported_media_type', 'Send the request body as UTF-8 application/json.');
   } else if (typeof bp?.status === 'number' && bp.status >= 400 && bp.status < 500) {
     appError = new AppError('bad_request', 'The request could not be read.');
+  } else if (isDatabaseOutage(err)) {
+    // An outage, not a bug: 503 with Retry-After. The database monitor logs it once per outage, not per request.
+    appError = databaseUnavailable(err);
   } else {
     appError = new AppError('internal', 'Something went wrong on our side. Quote the request id if you contact support.', {
       cause: err,
     });
   }
-  if (appError.status >= 500) {
+  if (appError.status >= 500 && !isDatabaseOutage(err)) {
     req.log?.error({ err: appError.cause ?? appError, code: appError.code }, 'request failed');
   } else {
     req.log?.info({ code: appError.code }, 'request refused');

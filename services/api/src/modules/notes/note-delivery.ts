@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database';
+import { isDatabaseOutage } from '../../db/availability';
 import { HelpdeskError, type DeskTenant, type HelpdeskConnector } from '../../helpdesks/helpdesk.types';
 import { shortId } from '../../lib/ids';
 import { maskIdentifiers } from '../../lib/mask';
@@ -165,7 +166,9 @@ export function createNoteDispatcher(deps: NoteDeliveryDeps) {
       return;
     }
     running = drain()
-      .catch((err: unknown) => log.warn({ err }, 'note delivery failed; the jobs loop will retry'))
+      .catch((err: unknown) => {
+        if (!isDatabaseOutage(err)) log.warn({ err }, 'note delivery failed; the jobs loop will retry'); // an outage is logged once
+      })
       .finally(() => {
         running = undefined;
         // A nudge that came in as the last run was finishing.

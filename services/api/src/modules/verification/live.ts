@@ -55,6 +55,11 @@ export interface LiveHubOptions {
   logger: Logger;
   /** First reconnect delay; doubles up to 10 s. */
   backoffMs?: number;
+  /**
+   * How long one (re)connect may take, so a hung server does not stall reconnecting forever. No statement limit:
+   * this session only LISTENs (db/NOTES.md).
+   */
+  connectTimeoutMs?: number;
   onSubscribersChanged?(count: number): void;
 }
 
@@ -93,7 +98,11 @@ export function createLiveHub(opts: LiveHubOptions): LiveHub {
 
   async function connect(): Promise<void> {
     if (isClosed) return;
-    const c = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'vouchsafe-api-live' });
+    const c = new pg.Client({
+      connectionString: opts.databaseUrl,
+      application_name: 'vouchsafe-api-live',
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
+    });
     c.on('notification', dispatch);
     c.on('error', () => {
       // 'end' follows; reconnect there.

@@ -1,3 +1,4 @@
+import { isDatabaseOutage } from '../../db/availability';
 import { IDP_OF_METHOD } from '../idps/idp-config';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
 import { providerFailureReason } from './start-verification';
@@ -79,7 +80,8 @@ export function createVerificationPoller(deps: PollerDeps, opts: PollerOptions) 
     for (const { row, isExpired } of leased) {
       track(
         pollOne(row, isExpired).catch((err: unknown) => {
-          log.warn({ err, verification: row.id.slice(0, 8) }, 'verification poll failed; the lease will run out and it is retried');
+          // A database outage is logged once by the database monitor.
+          if (!isDatabaseOutage(err)) log.warn({ err, verification: row.id.slice(0, 8) }, 'verification poll failed; the lease will run out and it is retried');
         }),
       );
     }
@@ -95,7 +97,7 @@ export function createVerificationPoller(deps: PollerDeps, opts: PollerOptions) 
     }
     leasing = pollDue()
       .catch((err: unknown) => {
-        log.warn({ err }, 'leasing verifications failed');
+        if (!isDatabaseOutage(err)) log.warn({ err }, 'leasing verifications failed');
         return 0;
       })
       .finally(() => {
