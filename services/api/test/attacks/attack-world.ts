@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SESSION_HEADER, type Desk, type IdpConfig, type VerificationPolicyInput } from '@vouchsafe/contracts';
+import { deriveChecks, sealSecret, toBase64Url } from '@vouchsafe/crypto';
 import { startApi, testCa, type ApiProcess } from '@vouchsafe/test-support';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
 import { OKTA_TEST_API_TOKEN, startOidcPeer, startOktaStandIn, startTwilioStandIn, type OidcPeer, type StartedOktaStandIn, type StartedTwilioStandIn } from '@vouchsafe/test-support/idps';
@@ -140,17 +144,34 @@ export async function serviceNowSidebar(w: AttackWorld, ticketIndex = 0, base = 
 
 export const sidebar = (base: string, s: Sidebar, method: string, path: string, body?: unknown) => api(base, method, `/api/v1/sidebar${path}`, body, s.headers);
 
-/** Polls until `check` passes (or throws its last failure after `ms`). */
-export async function eventually<T>(check: () => T | Promise<T>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+export { eventually } from '../sidebar-support';
+
+/** A secret only the ticket's verified requester may open, sent from the sidebar; with the link key and its check. */
+export async function sendVerifiedOnly(base: string, s: Sidebar, text = 'for the verified requester only') {
+  const sealed = await sealSecret({ kind: 'text', text });
+  const res = await sidebar(base, s, 'POST', '/secrets', {
+    kind: 'text',
+    ciphertext: toBase64Url(sealed.ciphertext),
+    keyCheck: toBase64Url(sealed.keyCheck),
+    requiresVerification: true,
+  });
+  if (res.status !== 201) throw new Error(`sidebar send: ${res.status} ${JSON.stringify(res.json)}`);
+  return { id: res.json.id as string, linkKey: sealed.linkKey, keyCheck: toBase64Url((await deriveChecks(sealed.linkKey)).keyCheck) };
+}
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/vouchsafe.mjs');
+
+/** The real `vouchsafe` CLI with exactly this environment (plus PATH). */
+export function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** A client address for this scenario (the processes trust X-Forwarded-For from loopback, as behind a proxy). */

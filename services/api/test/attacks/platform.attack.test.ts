@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { buildSecretLink, sealSecret, toBase64Url } from '@vouchsafe/crypto';
 import { percentEncode } from '../fuzz-support';
 import { api } from '../harness';
-import { SLUGS, eventually, from, serviceNowSidebar, sidebar, startAttackWorld, zendeskSidebar, type AttackWorld } from './attack-world';
+import { SLUGS, cli, eventually, from, serviceNowSidebar, sidebar, startAttackWorld, zendeskSidebar, type AttackWorld } from './attack-world';
 
 /**
  * Issue 8, the platform findings, against two production-mode API processes: outbound addresses (item 3), API-token
@@ -17,7 +15,6 @@ import { SLUGS, eventually, from, serviceNowSidebar, sidebar, startAttackWorld, 
  */
 
 const RATE_LIMIT = 30;
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/vouchsafe.mjs');
 let w: AttackWorld;
 let appsDir: string;
 
@@ -194,13 +191,13 @@ describe('item 11: markup from the desk never becomes markup in a note', () => {
       const found = w.desks.state.notes('servicenow', sn.ticketId).find((c) => c.body.includes('Caller verification'));
       expect(found).toBeDefined();
       return found!.body;
-    });
+    }, 15_000);
     expect(snNote).not.toMatch(/\[code\]|\[\/code\]/i);
     const zdNote = await eventually(() => {
       const found = w.desks.state.notes('zendesk', zd.ticketId).find((c) => c.body.includes('Caller verification'));
       expect(found).toBeDefined();
       return found!.body;
-    });
+    }, 15_000);
     expect(zdNote).not.toMatch(/(?<!\\)\[click(?<!\\)\]\(https:\/\/evil/);
     expect(zdNote).not.toContain('<img');
   });
@@ -216,15 +213,7 @@ describe('item 12: the smaller holes', () => {
 
     // b: the CLI reveals such a link through the tenant's prefix.
     const link = buildSecretLink(`${w.b.url}/t/${SLUGS.zendesk}`, res.json.id, sealed.linkKey);
-    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'secret', 'reveal', link], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const out = await cli(['secret', 'reveal', link]);
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout.trim().split('\n').at(-1)).toBe('from a script');
   });

@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveChecks, fromBase64Url, openSecret, sealSecret, toBase64Url } from '@vouchsafe/crypto';
+import { fromBase64Url, openSecret } from '@vouchsafe/crypto';
 import { startApi, type ApiProcess } from '@vouchsafe/test-support';
 import { generateKeyEntry } from '../../src/modules/keys/keyring';
 import { api } from '../harness';
-import { SLUGS, from, setPolicy, sidebar, startAttackWorld, zendeskSidebar, type AttackWorld } from './attack-world';
+import { SLUGS, cli, from, sendVerifiedOnly, setPolicy, sidebar, startAttackWorld, zendeskSidebar, type AttackWorld } from './attack-world';
 
 /**
  * Issue 8 item 6: following the README's key rotation (new key first everywhere → `vouchsafe keys rotate` → remove
@@ -15,7 +12,6 @@ import { SLUGS, from, setPolicy, sidebar, startAttackWorld, zendeskSidebar, type
  * processes restarted with each keyring, and the CLI doing the re-wrap.
  */
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/vouchsafe.mjs');
 const K1 = generateKeyEntry('k1');
 const K2 = generateKeyEntry('k2');
 
@@ -32,18 +28,6 @@ afterAll(async () => {
   await w?.close();
 });
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /** Stops whatever runs now and starts one production process with this keyring. */
 async function restartWith(keys: string): Promise<ApiProcess> {
   await Promise.all([w.a.stop(), w.b.stop(), current?.stop()]);
@@ -56,14 +40,7 @@ describe('key rotation, the README way, end to end', () => {
     // Before: the requester of ticket 0 (Priya) gets a verified-only secret; Lukas (ticket 1) gets his two pushes.
     const [priyaTicket, lukasTicket] = w.desks.state.zendesk.tickets;
     const priya = await zendeskSidebar(w, priyaTicket!.ticketId);
-    const sealed = await sealSecret({ kind: 'text', text: 'sent before the rotation' });
-    const sent = await sidebar(w.a.url, priya, 'POST', '/secrets', {
-      kind: 'text',
-      ciphertext: toBase64Url(sealed.ciphertext),
-      keyCheck: toBase64Url(sealed.keyCheck),
-      requiresVerification: true,
-    });
-    expect(sent.status, JSON.stringify(sent.json)).toBe(201);
+    const sent = await sendVerifiedOnly(w.a.url, priya, 'sent before the rotation');
     w.okta.state.setOutcome(w.desks.state.person('zendesk', lukasTicket!.requesterId)!.email!, 'manual');
     const lukas = await zendeskSidebar(w, lukasTicket!.ticketId);
     for (let i = 0; i < 2; i += 1) {
@@ -85,8 +62,8 @@ describe('key rotation, the README way, end to end', () => {
     api1 = await restartWith(K2);
 
     // The recipient opens the old secret: sign-in, grant, reveal.
-    const keyCheck = toBase64Url((await deriveChecks(sealed.linkKey)).keyCheck);
-    const start = await api(api1.url, 'POST', `/api/v1/t/${SLUGS.zendesk}/secrets/${sent.json.id}/verify`, { method: 'oidc', keyCheck }, from('203.0.113.7'));
+    const { keyCheck } = sent;
+    const start = await api(api1.url, 'POST', `/api/v1/t/${SLUGS.zendesk}/secrets/${sent.id}/verify`, { method: 'oidc', keyCheck }, from('203.0.113.7'));
     expect(start.status, JSON.stringify(start.json)).toBe(200);
     const query = await w.oidc.signIn(start.json.url);
     const callback = new URL(`${api1.url}/verify/callback/oidc`);
@@ -95,9 +72,9 @@ describe('key rotation, the README way, end to end', () => {
     expect(back.status).toBe(303);
     const grant = new URL(back.headers.get('location')!, api1.url).searchParams.get('grant');
     expect(grant).toBeTruthy();
-    const revealed = await api(api1.url, 'POST', `/api/v1/t/${SLUGS.zendesk}/secrets/${sent.json.id}/reveal`, { keyCheck, grant }, from('203.0.113.7'));
+    const revealed = await api(api1.url, 'POST', `/api/v1/t/${SLUGS.zendesk}/secrets/${sent.id}/reveal`, { keyCheck, grant }, from('203.0.113.7'));
     expect(revealed.status, JSON.stringify(revealed.json)).toBe(200);
-    const payload = await openSecret(fromBase64Url(revealed.json.ciphertext), sealed.linkKey);
+    const payload = await openSecret(fromBase64Url(revealed.json.ciphertext), sent.linkKey);
     expect(payload).toEqual({ kind: 'text', text: 'sent before the rotation' });
 
     // Lukas's window did not restart: a third push inside the hour is refused.
