@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, isPortOpen, REPO_ROOT, startApi, TEST_API_TOKEN, TEST_KEYS } from '@vouchsafe/test-support';
+import { freePort, isPortOpen, REPO_ROOT, startApi, TEST_API_TOKENS, TEST_KEYS } from '@vouchsafe/test-support';
 import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
 import { COPY_WINDOW_MS } from '../src/stop-signals';
 import { startSlowCreate } from './slow-request';
@@ -143,7 +143,7 @@ async function runStartScript(env: Record<string, string>, opts: { viaRunner?: b
       HOME: process.env.HOME ?? '/tmp',
       NODE_ENV: 'test',
       PORT: String(port),
-      VOUCHSAFE_API_TOKENS: TEST_API_TOKEN,
+      VOUCHSAFE_API_TOKENS: TEST_API_TOKENS,
       VOUCHSAFE_START_SKIP_BUILD: 'true',
       VOUCHSAFE_LOG_LEVEL: 'info',
       ...env,
