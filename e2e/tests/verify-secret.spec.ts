@@ -57,7 +57,10 @@ test('a verified-requester-only secret cannot be revealed without verification, 
   expect((await (await request.get(`${apiUrl()}/api/v1/t/${slug}/secrets/${id}`)).json()).viewsLeft).toBe(1);
 
   // The recipient asks to verify, signs in at the IdP as the requester, and comes back with a one-time grant.
-  const started = await request.post(`${apiUrl()}/api/v1/t/${slug}/secrets/${id}/verify`, { data: { method: 'oidc' } });
+  // Only a holder of the link may start it: the body carries the link key's check.
+  const keyCheck = toBase64Url((await deriveChecks(parseSecretLink(link).linkKey)).keyCheck);
+  expect((await request.post(`${apiUrl()}/api/v1/t/${slug}/secrets/${id}/verify`, { data: { method: 'oidc' } })).status()).toBe(422);
+  const started = await request.post(`${apiUrl()}/api/v1/t/${slug}/secrets/${id}/verify`, { data: { method: 'oidc', keyCheck } });
   expect(started.status()).toBe(200);
   const { url } = (await started.json()) as { url: string };
   const customer = await browser.newContext();
