@@ -1,9 +1,10 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS } from '@vouchsafe/test-support';
+import { OFFICIAL_ZAF_SDK, hasOfficialZafSdk, type ZafSdk } from './tests/support/browser-checks';
 
 // globalSetup resolves (and if need be installs) Chromium and starts Postgres + the API, then publishes both
 // through the environment. This file is evaluated again in each worker, after globalSetup, so the workers see them.
-export default defineConfig({
+export default defineConfig<{ zafSdk: ZafSdk }>({
   testDir: 'tests',
   globalSetup: './global-setup.ts',
   workers: 1, // CI machines have 2 cores, and the API and Postgres need one.
@@ -23,4 +24,12 @@ export default defineConfig({
     },
     trace: 'retain-on-failure',
   },
+  projects: [
+    { name: 'chromium' },
+    // The Zendesk specs again with Zendesk's official SDK, where a developer built it from Zendesk's source
+    // (apps/zendesk/scripts/build-official-sdk.ts). CI has no copy: there only the npm community build runs.
+    ...(hasOfficialZafSdk()
+      ? [{ name: 'zendesk-official-sdk', testMatch: /zendesk.*\.spec\.ts$|csp\.spec\.ts$/, use: { zafSdk: 'official' as const }, metadata: { sdk: OFFICIAL_ZAF_SDK } }]
+      : []),
+  ],
 });

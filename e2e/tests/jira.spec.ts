@@ -1,4 +1,4 @@
-import { test } from '@playwright/test';
+import { test } from './support/browser-checks';
 import { newTicket } from './support/desks';
 import { sendRevealAndNote } from './support/sidebar-flow';
 

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/browser-checks';
 import { deskUrl, newTicket, notesOf, outage, requestsTo, waitForNotes, type Desk, type StandInTicket } from './support/desks';
 import { expectMaskedNotes, isPurgedNote, isSentNote, openTicket, revealAsCustomer, sendTextSecret, waitForSendForm } from './support/sidebar-flow';
 

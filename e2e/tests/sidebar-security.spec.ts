@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
+import { expect, test } from './support/browser-checks';
 import { SESSION_HEADER } from '@vouchsafe/contracts';
 import {
   apiUrl,

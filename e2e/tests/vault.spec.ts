@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test, type Locator, type Page, type Request, type Response } from '@playwright/test';
+import type { Locator, Page, Request, Response } from '@playwright/test';
+import { expect, test } from './support/browser-checks';
 import { encodeLinkKey, generateLinkKey } from '@vouchsafe/crypto';
 import { runCli } from './support/cli';
 import { HEADINGS, MESSAGES, viewsRemainMessage } from './support/portal-text';

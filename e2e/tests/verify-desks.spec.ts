@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/browser-checks';
 import { newTicket } from './support/desks';
 import { openTicket } from './support/sidebar-flow';
 import {

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, test } from './support/browser-checks';
 import { deriveChecks, fromBase64Url, openSecret, parseSecretLink, toBase64Url } from '@vouchsafe/crypto';
 import { apiUrl, newTicket, sidebarOf, type StandInTicket } from './support/desks';
 import { LINK, openTicket, waitForSendForm } from './support/sidebar-flow';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/browser-checks';
 import { SESSION_HEADER } from '@vouchsafe/contracts';
 import { apiUrl, newTicket, notesOnPage, sessionFor, type StandInTicket } from './support/desks';
 import { openTicket } from './support/sidebar-flow';

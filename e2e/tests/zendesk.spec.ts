@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/browser-checks';
 import { newTicket, sidebarOf } from './support/desks';
 import { sendRevealAndNote } from './support/sidebar-flow';
 import { SIDEBAR } from './support/sidebar-text';

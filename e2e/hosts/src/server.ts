@@ -19,6 +19,8 @@ import type { IdpStandIns, PhoneLink } from './idps';
 import { registerTenants, type RegisteredTenant } from './register';
 
 const PUBLIC_DIR = path.join(import.meta.dirname, '..', 'public');
+/** The Zendesk app's manifest: the stand-in installs it, so ZAF metadata carries its name, version and settings. */
+const ZENDESK_MANIFEST = path.join(REPO_ROOT, 'apps', 'zendesk', 'package', 'manifest.json');
 /** The built Forge Custom UI (apps/jira's Vite output; Forge hosts it in production). */
 export const JIRA_APP_DIR = path.join(REPO_ROOT, 'apps', 'jira', 'static', 'sidebar', 'build');
 const JSON_LIMIT = '64kb';
@@ -109,6 +111,29 @@ const JIRA_APP_CSP = [
   "frame-ancestors 'self'",
 ].join('; ');
 
+interface ZendeskManifest {
+  name: string;
+  version: string;
+  parameters?: Array<{ name: string; secure?: boolean }>;
+}
+
+/**
+ * What `client.metadata()` reports for the installation: the app's name and version and its settings, i.e. the
+ * installation's values of the manifest's parameters plus `title`. Secure parameters never reach the browser
+ * (Zendesk substitutes them only inside proxied requests), so they are left out. An unknown parameter here fails.
+ */
+async function zendeskAppMetadata(values: Record<string, string>): Promise<{ name: string; version: string; settings: Record<string, string> }> {
+  const manifest = JSON.parse(await readFile(ZENDESK_MANIFEST, 'utf8')) as ZendeskManifest;
+  const settings: Record<string, string> = { title: manifest.name };
+  for (const parameter of manifest.parameters ?? []) {
+    if (parameter.secure) continue;
+    const value = values[parameter.name];
+    if (value === undefined) throw new Error(`the Zendesk stand-in has no installation value for the manifest parameter ${parameter.name}`);
+    settings[parameter.name] = value;
+  }
+  return { name: manifest.name, version: manifest.version, settings };
+}
+
 function noStore(res: Response): void {
   res.set('Cache-Control', 'no-store');
 }
@@ -162,6 +187,8 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
     res.set('Content-Security-Policy', pageCsp(apiOrigin));
     res.type('html').send(indexHtml());
   });
+  // The installation's settings: the app is installed with this API as its Vouchsafe URL.
+  const zendeskApp = await zendeskAppMetadata({ vouchsafe_url: apiUrl });
   app.get('/agent/config.json', (_req, res) => {
     noStore(res);
     res.json({
@@ -170,6 +197,7 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
         subdomain: DESK_ACCOUNTS.zendesk.subdomain,
         appId: DESK_ACCOUNTS.zendesk.appId,
         installationId: DESK_ACCOUNTS.zendesk.installationId,
+        app: zendeskApp,
       },
     });
   });
@@ -181,11 +209,46 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
     const ticket = state.ticket('zendesk', req.params.id);
     if (!ticket) return void res.status(404).json({ error: 'no such ticket' });
     const agent = agentOf('zendesk', req.query.agent);
+    // The requesters the agent may switch to: the latest few, and the current one.
+    const requesters = state.data('zendesk').requesters.slice(-12);
+    if (!requesters.some((p) => p.id === ticket.requesterId)) requesters.push(state.person('zendesk', ticket.requesterId)!);
     res.json({
       id: ticket.id,
       subject: ticket.subject,
       requester: personView('zendesk', ticket.requesterId),
       agent: { id: agent.id, name: agent.name, email: agent.email ?? '' },
+      requesters: requesters.map((p) => ({ id: p.id, name: p.name })),
+    });
+  });
+  // The agent edits the ticket's requester (the page then fires ZAF's documented change events).
+  app.post('/zendesk/agent/api/tickets/:id/requester', express.json({ limit: JSON_LIMIT }), (req, res) => {
+    noStore(res);
+    const ticket = state.ticket('zendesk', req.params.id);
+    if (!ticket) return void res.status(404).json({ error: 'no such ticket' });
+    const requester = state.data('zendesk').requesters.find((p) => p.id === String(req.body?.requesterId ?? ''));
+    if (!requester) return void res.status(422).json({ error: 'no such requester' });
+    ticket.requesterId = requester.id;
+    res.json({ requesterId: requester.id });
+  });
+  // client.request() through Zendesk's proxy: this account's REST API (the stand-in), called with the account's
+  // credentials (Zendesk would use the agent's own session; the stand-in API knows only the integration account).
+  app.post('/zendesk/agent/proxy', express.json({ limit: JSON_LIMIT }), async (req: Request, res: Response) => {
+    noStore(res);
+    const { url, type, contentType, data } = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof url !== 'string' || !/^\/api\/v2\/[\w./-]*(\?[^#]*)?$/.test(url) || url.includes('..')) {
+      return void res.status(400).json({ error: 'url must be a path under /api/v2/' });
+    }
+    const method = typeof type === 'string' ? type.toUpperCase() : 'GET';
+    const { email, apiToken } = DESK_ACCOUNTS.zendesk;
+    const headers = new Headers({ authorization: `Basic ${Buffer.from(`${email}/token:${apiToken}`).toString('base64')}` });
+    if (typeof contentType === 'string') headers.set('content-type', contentType);
+    const body = method === 'GET' || method === 'HEAD' || data === undefined ? undefined : typeof data === 'string' ? data : JSON.stringify(data);
+    const answer = await fetch(`${baseUrl}/zendesk${url}`, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    res.json({
+      status: answer.status,
+      statusText: answer.statusText,
+      responseText: await answer.text(),
+      contentType: answer.headers.get('content-type') ?? '',
     });
   });
   app.get('/zendesk/agent/api/tickets/:id/comments', (req, res) => {

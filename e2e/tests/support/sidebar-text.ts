@@ -7,6 +7,7 @@ export { messages as SIDEBAR } from '../../../packages/ui/src/messages';
 /** Labels on the stand-in agent pages (e2e/hosts/public/*.html). */
 export const DESK_PAGE = {
   zendeskReply: 'Reply draft',
+  zendeskRequester: 'Change requester',
   serviceNowCompose: 'Compose',
   jiraReply: 'Reply to customer',
   internalNote: 'Internal note',

@@ -66,6 +66,21 @@ describe('POST /api/v1/sessions/zendesk', () => {
     expect(t.logs.join('')).not.toContain(token);
   });
 
+  it("accepts exactly Zendesk's claims: aud/sub on {subdomain}.zendesk.com with either iss spelling, never the stand-in's URL", async () => {
+    const ticketId = zendeskTicket().id;
+    const agentId = agent('zendesk').id;
+    for (const issuer of ['url', 'host'] as const) {
+      const res = await api(t.url, 'POST', '/api/v1/sessions/zendesk', { token: await desks.mint.zendesk({ agentId, issuer }), ticketId });
+      expect(res.status, `${issuer}: ${JSON.stringify(res.json)}`).toBe(200);
+    }
+    // The tenant's connector calls the stand-in (apiBaseUrl), but Zendesk never signs for that address.
+    const standIn = `${desks.url}/zendesk`;
+    const installation = `${standIn}/api/v2/apps/installations/${desks.tenants().zendesk.installationId}.json`;
+    for (const claims of [{ aud: installation }, { iss: desks.url }, { sub: `${standIn}/api/v2/users/${agentId}.json` }, { sub: agentId }]) {
+      expectRejected(await api(t.url, 'POST', '/api/v1/sessions/zendesk', { token: await desks.mint.zendesk({ agentId, overrides: { claims } }), ticketId }));
+    }
+  });
+
   it('answers 404 for a ticket Zendesk does not have', async () => {
     const token = await desks.mint.zendesk({ agentId: agent('zendesk').id });
     const res = await api(t.url, 'POST', '/api/v1/sessions/zendesk', { token, ticketId: '987654321' });

@@ -93,15 +93,20 @@ describe('connectZendesk', () => {
     ]);
   });
 
-  it('re-reads the context when the requester changes, until unsubscribed', async () => {
+  it('re-reads the context on the documented requester event, until unsubscribed', async () => {
     const { zaf, fire, handlers } = fakeZaf();
     const host = await connectZendesk({ zaf });
     const seen: string[] = [];
     const off = host.onContextChange((context) => seen.push(context.ticketId));
-    fire('ticket.requester.changed');
+    // Only events Zendesk documents (ticket sidebar events) or its SDK uses; `ticket.requester.changed` is neither.
+    expect([...handlers.keys()].sort()).toEqual(['context.updated', 'ticket.requester.id.changed']);
+    fire('ticket.requester.id.changed');
     await vi.waitFor(() => expect(seen).toEqual(['42']));
+    fire('context.updated');
+    await vi.waitFor(() => expect(seen).toEqual(['42', '42']));
     off();
-    expect(handlers.get('ticket.requester.changed')?.size).toBe(0);
+    expect(handlers.get('ticket.requester.id.changed')?.size).toBe(0);
+    expect(handlers.get('context.updated')?.size).toBe(0);
   });
 });
 

@@ -3,8 +3,12 @@ import type { ZafClient, ZafClientStatic } from './zaf.types';
 
 export const HOST_TOKEN_META = 'vouchsafe-host-token';
 
-/** Events after which the sidebar re-reads the ticket (the sidebar instance itself is per ticket). */
-const CONTEXT_EVENTS = ['ticket.requester.changed', 'context.updated'] as const;
+/**
+ * Events after which the sidebar re-reads the ticket (the sidebar instance itself is per ticket). Only documented
+ * ones: `ticket.requester.id.changed` is in Zendesk's ticket sidebar event list, `context.updated` is the event the
+ * official SDK itself listens to (lib/client.js). `ticket.requester.changed` is not documented: never fired.
+ */
+const ZENDESK_CONTEXT_EVENTS = ['ticket.requester.id.changed', 'context.updated'] as const;
 
 export interface ZendeskAdapter extends HostAdapter {
   readonly desk: 'zendesk';
@@ -92,9 +96,9 @@ export async function connectZendesk(options: ConnectZendeskOptions = {}): Promi
       const handler = (): void => {
         readContext(client, subdomain).then(callback, () => undefined);
       };
-      for (const event of CONTEXT_EVENTS) client.on(event, handler);
+      for (const event of ZENDESK_CONTEXT_EVENTS) client.on(event, handler);
       return () => {
-        for (const event of CONTEXT_EVENTS) client.off(event, handler);
+        for (const event of ZENDESK_CONTEXT_EVENTS) client.off(event, handler);
       };
     },
   };

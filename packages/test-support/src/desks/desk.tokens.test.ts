@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeProtectedHeader, importSPKI, jwtVerify, type JWTVerifyOptions } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, importSPKI, jwtVerify, type JWTVerifyOptions } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESK_ACCOUNTS } from './desk.accounts';
 import { createDeskStandIns, startDeskStandIns, type StartedDeskStandIns } from './stand-ins';
@@ -15,20 +15,34 @@ describe('zendesk signed-URL tokens', () => {
   const verify = async (token: string, options: JWTVerifyOptions = {}) =>
     jwtVerify(token, await importSPKI(desks.keys.zendeskPublicKeyPem, 'RS256'), {
       ...RS256,
-      audience: `${desks.url}/zendesk/api/v2/apps/installations/${DESK_ACCOUNTS.zendesk.installationId}.json`,
+      audience: `https://acme.zendesk.com/api/v2/apps/installations/${DESK_ACCOUNTS.zendesk.installationId}.json`,
       issuer: 'https://acme.zendesk.com',
       ...options,
     });
 
-  it('carries the research §1.2 claims and verifies with the published key', async () => {
+  it("carries Zendesk's own claims (research §1.2), not the stand-in's address, and verifies with the published key", async () => {
     const { payload, protectedHeader } = await verify(await desks.mint.zendesk({ agentId: 9001 }));
     expect(protectedHeader).toEqual({ alg: 'RS256', typ: 'JWT' });
-    expect(payload).toMatchObject({
-      sub: `${desks.url}/zendesk/api/v2/users/9001.json`,
+    expect(payload).toEqual({
+      iss: 'https://acme.zendesk.com',
+      aud: `https://acme.zendesk.com/api/v2/apps/installations/${DESK_ACCOUNTS.zendesk.installationId}.json`,
+      sub: 'https://acme.zendesk.com/api/v2/users/9001.json',
+      iat: expect.any(Number),
+      nbf: payload.iat,
+      exp: payload.iat! + 300,
       context: { product: 'support', location: 'ticket_sidebar' },
     });
-    expect(payload.exp! - payload.iat!).toBe(300);
-    expect(payload.nbf).toBe(payload.iat);
+    expect(JSON.stringify(payload)).not.toContain(desks.url);
+  });
+
+  it('spells iss either way, and names another account when asked', async () => {
+    const host = await verify(await desks.mint.zendesk({ agentId: 9001, issuer: 'host' }), { issuer: 'acme.zendesk.com' });
+    expect(host.payload.iss).toBe('acme.zendesk.com');
+    const globex = await verify(await desks.mint.zendesk({ agentId: 7, subdomain: 'globex' }), {
+      audience: `https://globex.zendesk.com/api/v2/apps/installations/${DESK_ACCOUNTS.zendesk.installationId}.json`,
+      issuer: 'https://globex.zendesk.com',
+    });
+    expect(globex.payload.sub).toBe('https://globex.zendesk.com/api/v2/users/7.json');
   });
 
   it('spoils tokens on request', async () => {
@@ -95,11 +109,14 @@ describe('key material', () => {
     await expect(jwtVerify(token, await importSPKI(desks.keys.zendeskPublicKeyPem, 'RS256'), RS256)).resolves.toBeDefined();
   });
 
-  it('refuses to mint URL-bound tokens before it knows its URL', async () => {
+  it('refuses to mint URL-bound (Forge) tokens before it knows its URL; Zendesk tokens name Zendesk, not the URL', async () => {
     const unstarted = await createDeskStandIns({ keys: desks.keys.export() });
-    await expect(unstarted.mint.zendesk({ agentId: 9001 })).rejects.toThrow(/no URL yet/);
+    const accountId = desks.state.jira.agents[0]!.id;
+    await expect(unstarted.mint.forge({ accountId })).rejects.toThrow(/no URL yet/);
+    const zendesk = await jwtVerify(await unstarted.mint.zendesk({ agentId: 9001 }), await importSPKI(desks.keys.zendeskPublicKeyPem, 'RS256'), RS256);
+    expect(zendesk.payload.aud).toBe(`https://acme.zendesk.com/api/v2/apps/installations/${DESK_ACCOUNTS.zendesk.installationId}.json`);
     unstarted.setBaseUrl('http://127.0.0.1:1/');
-    const { payload } = await jwtVerify(await unstarted.mint.zendesk({ agentId: 9001 }), await importSPKI(desks.keys.zendeskPublicKeyPem, 'RS256'), RS256);
-    expect(payload.aud).toBe(`http://127.0.0.1:1/zendesk/api/v2/apps/installations/${DESK_ACCOUNTS.zendesk.installationId}.json`);
+    const { payload } = await jwtVerify(await unstarted.mint.forge({ accountId }), createLocalJWKSet(desks.keys.jwks), RS256);
+    expect((payload.app as any).apiBaseUrl).toBe('http://127.0.0.1:1/jira');
   });
 });

@@ -23,7 +23,7 @@ interface TokenTiming {
   expiresIn?: number;
   /** Pretend the token was minted at this epoch second (e.g. an hour ago for an expired token). */
   now?: number;
-  /** Defaults to the stand-ins' own URL. */
+  /** Where Forge tokens say the site lives (`apiBaseUrl`, `siteUrl`); defaults to the stand-ins' own URL. */
   baseUrl?: string;
   overrides?: TokenOverrides;
 }
@@ -31,6 +31,13 @@ interface TokenTiming {
 export interface ZendeskTokenOptions extends TokenTiming {
   agentId: string | number;
   installationId?: string;
+  /** The account (default the stand-in's `acme`): Zendesk's claims name `https://{subdomain}.zendesk.com`. */
+  subdomain?: string;
+  /**
+   * The `iss` spelling: `url` (default) `https://{subdomain}.zendesk.com`, or `host` `{subdomain}.zendesk.com`.
+   * Both are seen in public verifiers; which one Zendesk sends is UNCONFIRMED (research §1.2), so tests use both.
+   */
+  issuer?: 'url' | 'host';
 }
 
 export interface ServiceNowTokenOptions extends TokenTiming {
@@ -56,7 +63,11 @@ export interface ForgeTokenOptions extends TokenTiming {
 }
 
 export interface DeskMint {
-  /** Zendesk signed-URL JWT (research §1.2), RS256 with the Zendesk app key. Default lifetime 300 s. */
+  /**
+   * Zendesk signed-URL JWT (research §1.2), RS256 with the Zendesk app key, default lifetime 300 s. Its claims are
+   * Zendesk's own, never the stand-in's address: `aud` the installation's
+   * `https://{subdomain}.zendesk.com/api/v2/apps/installations/{id}.json`, `sub` the agent's API URL.
+   */
   zendesk(options: ZendeskTokenOptions): Promise<string>;
   /** What `sn_auth.GlideJWTAPI.generateJWT` returns for the sidebar (research §3.1). Default lifetime 60 s. */
   servicenow(options: ServiceNowTokenOptions): Promise<string>;
@@ -113,16 +124,17 @@ export function createDeskMint(keys: DeskKeys, state: DeskState, defaultBaseUrl:
 
   return {
     async zendesk(options) {
-      const zendeskBase = `${baseUrlOf(options)}/zendesk`;
+      // Zendesk signs for its own hosts whatever URL the stand-in API answers on (the tenant's apiBaseUrl).
+      const account = `${options.subdomain ?? DESK_ACCOUNTS.zendesk.subdomain}.zendesk.com`;
       const installationId = options.installationId ?? DESK_ACCOUNTS.zendesk.installationId;
       return sign(
         keys,
         'zendesk',
         { alg: 'RS256', typ: 'JWT' },
         {
-          iss: `https://${DESK_ACCOUNTS.zendesk.subdomain}.zendesk.com`,
-          aud: `${zendeskBase}/api/v2/apps/installations/${installationId}.json`,
-          sub: `${zendeskBase}/api/v2/users/${String(options.agentId)}.json`,
+          iss: options.issuer === 'host' ? account : `https://${account}`,
+          aud: `https://${account}/api/v2/apps/installations/${installationId}.json`,
+          sub: `https://${account}/api/v2/users/${String(options.agentId)}.json`,
           ...times(options, 300),
           context: { product: 'support', location: 'ticket_sidebar' },
         },

@@ -36,7 +36,7 @@ function tenant(desk: DeskTenant['desk'], account: string, verification: Record<
 
 const acme = tenant('zendesk', 'acme', { subdomain: 'acme', installationId: '111', publicKeyPem: pem(acmeZd.publicKey) }, 'https://acme.zendesk.com');
 const globex = tenant('zendesk', 'globex', { subdomain: 'globex', installationId: '222', publicKeyPem: pem(globexZd.publicKey) }, 'https://globex.zendesk.com');
-// A dev tenant pointing at a stand-in: its aud and iss follow the override.
+// A dev tenant whose connector calls a stand-in: Zendesk's claims still name local.zendesk.com, never the override.
 const local = tenant('zendesk', 'local', { subdomain: 'local', installationId: '333', publicKeyPem: pem(acmeZd.publicKey) }, 'http://127.0.0.1:9/zendesk');
 let serviceNow: DeskTenant;
 let jira: DeskTenant;
@@ -134,12 +134,15 @@ describe('Zendesk signed-URL JWT', () => {
     await expect(verify(await sign(claims({ iss: 'acme.zendesk.com' }), acmeZd.privateKey))).resolves.toBeTruthy();
   });
 
-  it('accepts the override base URL of a development tenant in aud and iss', async () => {
-    const token = await sign(
-      claims({ aud: 'http://127.0.0.1:9/zendesk/api/v2/apps/installations/333.json', iss: 'http://127.0.0.1:9' }),
-      acmeZd.privateKey,
-    );
-    expect((await verify(token)).tenant.id).toBe(local.id);
+  it("checks a development tenant against Zendesk's own URLs, never its stand-in base URL", async () => {
+    const zendeskClaims = { aud: 'https://local.zendesk.com/api/v2/apps/installations/333.json', iss: 'local.zendesk.com', sub: 'https://local.zendesk.com/api/v2/users/5.json' };
+    const good = await verify(await sign(claims(zendeskClaims), acmeZd.privateKey));
+    expect(good.tenant.id).toBe(local.id);
+    expect(good.agentId).toBe('5');
+    const standIn = 'http://127.0.0.1:9/zendesk';
+    expect(await reason(verify(await sign(claims({ ...zendeskClaims, aud: `${standIn}/api/v2/apps/installations/333.json` }), acmeZd.privateKey)))).toBe('wrong_audience');
+    expect(await reason(verify(await sign(claims({ ...zendeskClaims, iss: 'http://127.0.0.1:9' }), acmeZd.privateKey)))).toBe('wrong_issuer');
+    expect(await reason(verify(await sign(claims({ ...zendeskClaims, sub: `${standIn}/api/v2/users/5.json` }), acmeZd.privateKey)))).toBe('claims_missing');
   });
 
   it.each<[string, () => Promise<string>, RejectionReason]>([
@@ -154,6 +157,10 @@ describe('Zendesk signed-URL JWT', () => {
     ['no exp', () => sign(drop(claims(), 'exp'), acmeZd.privateKey), 'claims_missing'],
     ['no iat', () => sign(drop(claims(), 'iat'), acmeZd.privateKey), 'claims_missing'],
     ['no sub', () => sign(drop(claims(), 'sub'), acmeZd.privateKey), 'claims_missing'],
+    ['a bare user id as sub', () => sign(claims({ sub: '987654' }), acmeZd.privateKey), 'claims_missing'],
+    ["a user URL of another account as sub", () => sign(claims({ sub: 'https://globex.zendesk.com/api/v2/users/987654.json' }), acmeZd.privateKey), 'claims_missing'],
+    ['a user URL without .json as sub', () => sign(claims({ sub: 'https://acme.zendesk.com/api/v2/users/987654' }), acmeZd.privateKey), 'claims_missing'],
+    ['an http aud', () => sign(claims({ aud: 'http://acme.zendesk.com/api/v2/apps/installations/111.json' }), acmeZd.privateKey), 'wrong_audience'],
     ['no aud', () => sign(drop(claims(), 'aud'), acmeZd.privateKey), 'claims_missing'],
     ['alg none', async () => unsigned(claims()), 'alg_not_allowed'],
     ['HS256 keyed with the public key', () => hs256WithPublicPem(claims(), acme.verification.publicKeyPem!), 'alg_not_allowed'],

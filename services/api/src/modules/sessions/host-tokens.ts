@@ -106,17 +106,27 @@ async function verify(
   return payload as JWTPayload & { iat: number };
 }
 
-const ZENDESK_AUD = /^(.+)\/api\/v2\/apps\/installations\/(\d{1,20})\.json$/;
-const ZENDESK_SUB = /(?:^|\/api\/v2\/users\/)(\d{1,20})(?:\.json)?$/;
+const ZENDESK_AUD = /^https:\/\/[^/]+\/api\/v2\/apps\/installations\/(\d{1,20})\.json$/;
+const ZENDESK_USER = /^(\d{1,20})\.json$/;
 
-export const zendeskAudience = (t: DeskTenant) => `${t.apiBaseUrl}/api/v2/apps/installations/${t.verification.installationId}.json`;
+/**
+ * What Zendesk signs for a tenant names the account's own host (research §1.2), whatever `apiBaseUrl` the
+ * connector calls (a stand-in in tests): aud, iss and sub are checked against exactly these.
+ */
+const zendeskHost = (t: DeskTenant) => `${t.verification.subdomain ?? t.account}.zendesk.com`;
 
-export function zendeskIssuers(t: DeskTenant): string[] {
-  const sub = t.verification.subdomain ?? t.account;
-  const issuers = [`${sub}.zendesk.com`, `https://${sub}.zendesk.com`];
-  const base = new URL(t.apiBaseUrl);
-  if (base.origin !== `https://${sub}.zendesk.com`) issuers.push(base.origin, t.apiBaseUrl);
-  return issuers;
+/** `https://{subdomain}.zendesk.com/api/v2/apps/installations/{id}.json`: pins account and installation. */
+export const zendeskAudience = (t: DeskTenant) => `https://${zendeskHost(t)}/api/v2/apps/installations/${t.verification.installationId}.json`;
+
+/** Both spellings public verifiers accept; which one Zendesk sends is UNCONFIRMED (research §1.2). */
+export const zendeskIssuers = (t: DeskTenant): string[] => [zendeskHost(t), `https://${zendeskHost(t)}`];
+
+/** The agent's id from `sub`, which must be the user's API URL in this account: `https://{host}/api/v2/users/{id}.json`. */
+function zendeskAgentId(t: DeskTenant, sub: unknown): string {
+  const prefix = `https://${zendeskHost(t)}/api/v2/users/`;
+  const id = typeof sub === 'string' && sub.startsWith(prefix) ? ZENDESK_USER.exec(sub.slice(prefix.length))?.[1] : undefined;
+  if (!id) throw new SessionRejection('claims_missing', 'sub is not a user URL of this account');
+  return id;
 }
 
 /** Zendesk signed-URL JWT: tenant by aud (which pins account + installation), agent from sub. */
@@ -127,7 +137,7 @@ export async function verifyZendeskToken(deps: HostTokenDeps, token: string, tic
   if (aud === undefined) throw new SessionRejection('claims_missing', 'aud');
   const m = ZENDESK_AUD.exec(aud);
   if (!m) throw new SessionRejection('wrong_audience', 'aud is not an installation URL');
-  const tenant = (await deps.zendeskByInstallation(m[2]!)).find((t) => zendeskAudience(t) === aud);
+  const tenant = (await deps.zendeskByInstallation(m[1]!)).find((t) => zendeskAudience(t) === aud);
   if (!tenant) throw new SessionRejection('unknown_tenant', 'no tenant for this installation');
   const payload = await verify(
     token,
@@ -135,9 +145,7 @@ export async function verifyZendeskToken(deps: HostTokenDeps, token: string, tic
     { audience: zendeskAudience(tenant), issuer: zendeskIssuers(tenant), requiredClaims: ['sub'] },
     now,
   );
-  const agent = ZENDESK_SUB.exec(String(payload.sub));
-  if (!agent) throw new SessionRejection('claims_missing', 'sub is not a user URL');
-  return { tenant, agentId: agent[1]!, agentName: undefined, ticketId, issuedAt: payload.iat };
+  return { tenant, agentId: zendeskAgentId(tenant, payload.sub), agentName: undefined, ticketId, issuedAt: payload.iat };
 }
 
 /** ServiceNow instance JWT: tenant by iss (the instance name), record bound by table + sys_id claims. */
