@@ -1,20 +1,16 @@
 import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app';
+import { compose } from './compose';
 import { ConfigError, parseKeyring, type Config } from './config';
 import { createDatabaseMonitor } from './db/availability';
 import { createDb, migrateToLatest, UNLIMITED } from './db/database';
 import { startJobs } from './jobs';
-import { createOutbound, outboundPolicy } from './lib/outbound';
-import { createMetrics } from './metrics';
-import { setupNotes } from './modules/notes/notes.setup';
 import type { Logger } from './logger';
 import { Keyring } from './modules/keys/keyring';
 import { LOCAL_API_TOKEN_NAME, startEmbedded, type Embedded } from './local/embedded';
 import { API_TOKEN_SCOPES, apiToken } from './modules/api-tokens/api-tokens';
 import { REPO_ROOT } from './paths';
-import { createLiveHub } from './modules/verification/live';
-import { setupVerification } from './modules/verification/verification.setup';
 
 
 /** Longest wait for one clean-up step of the shutdown (closing the LISTEN connection, the jobs, the pool). */
@@ -73,26 +69,15 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
     monitor: createDatabaseMonitor(logger),
   });
 
-  const keyring = new Keyring(keyEntries);
-  // One metrics registry and one note dispatcher per process, shared by the HTTP app and the jobs.
-  const metrics = createMetrics(db);
-  // One outbound-connection guard (S12) for every connector and provider of this process.
-  const outbound = createOutbound(outboundPolicy(config));
-  const notes = setupNotes({ db, keyring, logger, metrics, config, outbound });
-  const verification = setupVerification({ db, keyring, logger, metrics, config, outbound, onNoteQueued: notes.nudge });
-  // One dedicated LISTEN connection per process fans verification changes out to its SSE streams.
-  const live = createLiveHub({ databaseUrl, logger, connectTimeoutMs: config.databaseAcquireTimeoutMs });
-  const app = createApp({
+  const graph = compose({
     config: { ...config, apiTokens, portalDir: config.portalDir ?? path.join(REPO_ROOT, 'apps/portal/dist') },
     db,
-    keyring,
-    metrics,
-    notes,
-    verification,
-    live,
+    keyring: new Keyring(keyEntries),
     logger,
-    outbound,
+    // One dedicated LISTEN connection per process fans verification changes out to its SSE streams.
+    databaseUrl,
   });
+  const app = createApp(graph);
   const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
@@ -108,9 +93,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
         purgeIntervalMs: config.purgeIntervalMs,
         sealIntervalMs: config.sealIntervalMs,
         outboxIntervalMs: config.outboxIntervalMs,
-        notes,
-        metrics,
-        verificationPoller: verification.poller,
+        ...graph.workers,
       })
     : undefined;
   logger.info({ port, url, embedded: embedded !== undefined, activeKid: keyEntries[0]!.kid }, 'listening');
@@ -138,7 +121,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Live-status streams never end on their own: end them (and the LISTEN connection) before waiting for the drain.
-      await settle('live updates', live.close());
+      if (graph.live) await settle('live updates', graph.live.close());
       // A keep-alive connection that was busy just now turns idle once its response is sent; close it
       // then, rather than holding the drain open until its keep-alive timeout.
       const sweep = setInterval(() => server.closeIdleConnections(), 100);
@@ -147,9 +130,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       clearInterval(sweep);
       clearTimeout(timer);
       await settle('jobs', jobs?.stop() ?? Promise.resolve());
-      await settle('verification poller', verification.poller.stop());
-      await settle('note delivery', notes.stop());
-      await settle('outbound connections', outbound.close());
+      await settle('verification poller, note delivery, outbound connections', graph.close());
       await settle('database pool', db.destroy());
       await embedded?.stop();
       logger.info('stopped');

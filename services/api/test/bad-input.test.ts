@@ -6,7 +6,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_HEADER } from '@vouchsafe/contracts';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
-import { createLiveHub, type LiveHub } from '../src/modules/verification/live';
 import { createTenantKeys } from '../src/modules/keys/tenant-keys';
 import { appRoutes, digestTables, hostileJson, hostileString, hostileValue, malformedString, percentEncode, queryString } from './fuzz-support';
 import { TOKEN, api, createSecret, startTestApp, type TestApp } from './harness';
@@ -22,7 +21,6 @@ import { TOKEN, api, createSecret, startTestApp, type TestApp } from './harness'
 
 let t: TestApp;
 let desks: StartedDeskStandIns;
-let live: LiveHub;
 let dir: string;
 let existing: Awaited<ReturnType<typeof createSecret>>;
 /** A secret of the Zendesk tenant (made through /api/v1/t/acme-zendesk/secrets). */
@@ -45,12 +43,8 @@ beforeAll(async () => {
   desks = await startDeskStandIns();
   t = await startTestApp({
     config: { portalDir: path.join(dir, 'portal'), appsDir: path.join(dir, 'apps') },
-    deps: ({ logger, databaseUrl }) => {
-      live = createLiveHub({ databaseUrl, logger });
-      return { live };
-    },
+    isLive: true,
   });
-  await live.ready();
   for (const body of Object.values(desks.tenants())) {
     const res = await api(t.url, 'POST', '/api/v1/admin/tenants', body, auth);
     if (res.status !== 201) throw new Error(`tenant: ${res.status} ${JSON.stringify(res.json)}`);
@@ -73,7 +67,6 @@ beforeAll(async () => {
   forgeToken = await desks.mint.forge({ accountId: desks.state.jira.agents[0]!.id, issueKey: desks.state.jira.tickets[0]!.id });
 });
 afterAll(async () => {
-  await live?.close();
   await t?.close();
   await desks?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });

@@ -6,9 +6,10 @@ import type { Express } from 'express';
 import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
 import { fromBase64Url, openSecret, sealSecret, toBase64Url, deriveChecks, type SecretPayload } from '@vouchsafe/crypto';
 import type { CreateSecretRequest, CreateSecretResponse } from '@vouchsafe/contracts';
-import { createApp, type AppDeps } from '../src/app';
+import { createApp } from '../src/app';
+import { compose, type AppConfig, type ComposeInput, type Graph } from '../src/compose';
 import { parseKeyring, type KeyEntry } from '../src/config';
-import { createOutbound, outboundPolicy, type Outbound } from '../src/lib/outbound';
+import type { Outbound } from '../src/lib/outbound';
 import { createDb, migrateToLatest, type Db } from '../src/db/database';
 import { createLogger } from '../src/logger';
 import { Keyring, generateKeyEntry } from '../src/modules/keys/keyring';
@@ -42,6 +43,8 @@ export interface TestApp {
   keyring: Keyring;
   /** The app's outbound-connection guard (S12). */
   outbound: Outbound;
+  /** Everything the composition root built for this app (notes, metrics, verification runtime, live hub, …). */
+  graph: Graph;
   /** Restart the HTTP app on the same database with another keyring. */
   withKeys(entries: KeyEntry[]): Promise<TestApp>;
   /**
@@ -55,14 +58,14 @@ export interface TestApp {
 export interface TestAppOptions {
   rateLimitPerMinute?: number;
   /** Overrides of the app config (help-desk settings default to what tests against stand-ins need). */
-  config?: Partial<AppDeps['config']>;
-  /**
-   * Extra app dependencies built on the test's database, keyring, logger and outbound guard (e.g. a note dispatcher the
-   * test drives).
-   */
-  deps?: (base: Pick<AppDeps, 'db' | 'keyring' | 'logger'> & { databaseUrl: string; outbound: Outbound }) => Partial<Pick<AppDeps, 'metrics' | 'notes' | 'verification' | 'live'>>;
+  config?: Partial<AppConfig>;
   /** The outbound guard (S12); default one built from the config's policy (with an injected resolver, say). */
   outbound?: Outbound;
+  /** Open this app's LISTEN connection (live verification status over SSE). */
+  isLive?: boolean;
+  /** Scripted verification providers instead of the built-in ones (compose.ts takes them as data). */
+  providerConstructors?: ComposeInput['providerConstructors'];
+  verificationPolling?: ComposeInput['verificationPolling'];
 }
 
 async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts: TestAppOptions = {}, ownsDatabase = true): Promise<TestApp> {
@@ -75,7 +78,7 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
   });
   const keyring = new Keyring(entries);
   const logger = createLogger('debug', sink);
-  const config: AppDeps['config'] = {
+  const config: AppConfig = {
     apiTokens: TEST_TOKENS,
     maxFileBytes: 10 * 1024 * 1024,
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
@@ -96,15 +99,19 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
     outboundAllow: [],
     ...opts.config,
   };
-  const outbound = opts.outbound ?? createOutbound(outboundPolicy(config));
-  const app = createApp({
+  const graph = compose({
     config,
     db,
     keyring,
     logger,
-    outbound,
-    ...opts.deps?.({ db, keyring, logger, databaseUrl: database.url, outbound }),
+    ...(opts.outbound ? { outbound: opts.outbound } : {}),
+    ...(opts.isLive ? { databaseUrl: database.url } : {}),
+    ...(opts.providerConstructors ? { providerConstructors: opts.providerConstructors } : {}),
+    ...(opts.verificationPolling ? { verificationPolling: opts.verificationPolling } : {}),
   });
+  await graph.live?.ready();
+  const { outbound } = graph;
+  const app = createApp(graph);
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -116,16 +123,17 @@ async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts
     logs,
     keyring,
     outbound,
+    graph,
     withKeys: async (next) => {
       await new Promise<void>((r) => server.close(() => r()));
-      if (!opts.outbound) await outbound.close();
+      await graph.close();
       return listen(db, database, next, opts, ownsDatabase);
     },
     another: (other) => listen(createDb(database.url, 10).db, database, entries, other ?? opts, false),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await outbound.close();
+      await graph.close();
       await db.destroy();
       if (ownsDatabase) await database.drop();
     },

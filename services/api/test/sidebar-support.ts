@@ -4,9 +4,8 @@ import { sealSecret, toBase64Url, type SecretPayload } from '@vouchsafe/crypto';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
 import { startJobs, type Jobs } from '../src/jobs';
 import { createLogger } from '../src/logger';
-import { createMetrics, type Metrics } from '../src/metrics';
+import type { Metrics } from '../src/metrics';
 import type { NoteDispatcher } from '../src/modules/notes/note-delivery';
-import { setupNotes } from '../src/modules/notes/notes.setup';
 import { TEST_ITERATIONS, TOKEN, api, revealBody, startTestApp, type TestApp } from './harness';
 
 /**
@@ -28,27 +27,10 @@ export interface SidebarWorld {
 
 export async function startSidebarWorld(opts: { maxAttempts?: number; backoffMs?: number; timeoutMs?: number } = {}): Promise<SidebarWorld> {
   const desks = await startDeskStandIns();
-  let notes: NoteDispatcher | undefined;
-  let metrics: Metrics | undefined;
   const t = await startTestApp({
     config: { noteMaxAttempts: opts.maxAttempts ?? 8, noteBackoffMs: opts.backoffMs ?? 100, helpdeskTimeoutMs: opts.timeoutMs ?? 2_000 },
-    deps: ({ db, keyring, logger, outbound }) => {
-      metrics = createMetrics(db);
-      notes = setupNotes({
-        db,
-        keyring,
-        logger,
-        metrics,
-        outbound,
-        config: {
-          noteMaxAttempts: opts.maxAttempts ?? 8,
-          noteBackoffMs: opts.backoffMs ?? 100,
-          helpdeskTimeoutMs: opts.timeoutMs ?? 2_000,
-        },
-      });
-      return { metrics, notes };
-    },
   });
+  const { notes, metrics } = t.graph;
   for (const body of Object.values(desks.tenants())) {
     const res = await api(t.url, 'POST', '/api/v1/admin/tenants', body, auth);
     if (res.status !== 201) throw new Error(`tenant: ${res.status} ${JSON.stringify(res.json)}`);
@@ -58,14 +40,14 @@ export async function startSidebarWorld(opts: { maxAttempts?: number; backoffMs?
     purgeIntervalMs: 100,
     sealIntervalMs: 1_000,
     outboxIntervalMs: 25,
-    notes: notes!,
-    metrics: metrics!,
+    notes,
+    metrics,
   });
   return {
     t,
     desks,
-    notes: notes!,
-    metrics: metrics!,
+    notes,
+    metrics,
     jobs,
     async close() {
       await jobs.stop();

@@ -1,21 +1,15 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { SESSION_HEADER, type Desk, type IdpConfig, type Verification, type VerificationPolicyInput } from '@vouchsafe/contracts';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
-import { createApp, type AppDeps } from '../src/app';
-import { createDb } from '../src/db/database';
 import { startJobs, type Jobs } from '../src/jobs';
 import { createLogger } from '../src/logger';
-import { createOutbound, outboundPolicy, type Outbound } from '../src/lib/outbound';
-import { createMetrics, type Metrics } from '../src/metrics';
-import { registerProviderConstructor } from '../src/modules/idps/providers';
 import type { NoteDispatcher } from '../src/modules/notes/note-delivery';
-import { setupNotes } from '../src/modules/notes/notes.setup';
-import { createLiveHub, type LiveHub } from '../src/modules/verification/live';
-import { setupVerification, type VerificationRuntime } from '../src/modules/verification/verification.setup';
 import type { IdpUser, ProviderOutcome, VerificationProvider } from '../src/providers/provider.types';
-import { TEST_TOKENS, api, startTestApp, type TestApp } from './harness';
+import type { AppConfig, ComposeInput } from '../src/compose';
+import type { Metrics } from '../src/metrics';
+import type { LiveHub } from '../src/modules/verification/live';
+import type { VerificationRuntime } from '../src/modules/verification/verification.setup';
+import { api, startTestApp, type TestApp, type TestAppOptions } from './harness';
 import { SLUGS, auth } from './sidebar-support';
 
 /**
@@ -92,7 +86,6 @@ export function scriptedIdp(kind: 'okta' | 'twilio'): ScriptedIdp {
       },
     },
   };
-  registerProviderConstructor(kind, () => self.provider);
   return self;
 }
 
@@ -104,59 +97,29 @@ export interface VerifyWorld {
   runtime: VerificationRuntime;
   live: LiveHub;
   jobs: Jobs;
+  /** How this world's app was started (a peer process starts the same way). */
+  appOptions: TestAppOptions;
   close(): Promise<void>;
 }
 
-const APP_CONFIG: AppDeps['config'] = {
-  apiTokens: TEST_TOKENS,
-  maxFileBytes: 1024 * 1024,
-  rateLimitPerMinute: 100_000,
-  trustProxy: 'loopback',
-  portalDir: undefined,
-  allowInsecureHelpdesks: true,
-  appsDir: '/nonexistent-vouchsafe-apps',
-  zafSdkUrl: '/apps/zendesk/vendor/zaf_sdk.js',
-  frameAncestors: { zendesk: ["'self'"], servicenow: ["'self'"] },
-  corsOrigins: ['https://*.cdn.prod.atlassian-dev.net'],
-  sessionTtlSeconds: 900,
-  sessionChainMaxSeconds: 8 * 3600,
-  forgeJwksUrl: 'https://forge.invalid/.well-known/jwks.json',
-  helpdeskTimeoutMs: 2_000,
-  publicUrl: undefined,
-  noteMaxAttempts: 8,
-  noteBackoffMs: 100,
-  outboundAllow: [],
-};
+/** The scripted providers as the composition root takes them: constructors by IdP kind. */
+const constructorsOf = (idps: readonly ScriptedIdp[]): ComposeInput['providerConstructors'] =>
+  Object.fromEntries(idps.map((idp) => [idp.provider.kind, () => idp.provider]));
 
-function verificationParts(
-  base: { db: AppDeps['db']; keyring: AppDeps['keyring']; logger: AppDeps['logger']; databaseUrl: string; outbound: Outbound },
-  pollIntervalMs: number,
-) {
-  const metrics = createMetrics(base.db);
-  const notes = setupNotes({ ...base, metrics, config: { noteMaxAttempts: 8, noteBackoffMs: 100, helpdeskTimeoutMs: 2_000 } });
-  const runtime = setupVerification({
-    ...base,
-    metrics,
-    config: { helpdeskTimeoutMs: 2_000 },
-    onNoteQueued: notes.nudge,
-    pollIntervalMs,
-    maxWaitMs: 1_000,
-  });
-  const live = createLiveHub({ databaseUrl: base.databaseUrl, logger: base.logger });
-  return { metrics, notes, runtime, live };
-}
-
-export async function startVerifyWorld(opts: { pollIntervalMs?: number } = {}): Promise<VerifyWorld> {
+/**
+ * The real app (notes, jobs, poller, LISTEN hub) on the desk stand-ins; `idps` replace the built-in providers of their
+ * kinds (given to the composition root as data, as production would give the real ones).
+ */
+export async function startVerifyWorld(opts: { pollIntervalMs?: number; idps?: readonly ScriptedIdp[] } = {}): Promise<VerifyWorld> {
   const desks = await startDeskStandIns();
-  let parts: ReturnType<typeof verificationParts> | undefined;
-  const t = await startTestApp({
+  const appOptions: TestAppOptions = {
     config: { noteBackoffMs: 100, helpdeskTimeoutMs: 2_000 },
-    deps: (base) => {
-      parts = verificationParts(base, opts.pollIntervalMs ?? 50);
-      return { metrics: parts.metrics, notes: parts.notes, verification: parts.runtime, live: parts.live };
-    },
-  });
-  const p = parts!;
+    isLive: true,
+    verificationPolling: { intervalMs: opts.pollIntervalMs ?? 50, maxWaitMs: 1_000 },
+    ...(opts.idps ? { providerConstructors: constructorsOf(opts.idps) } : {}),
+  };
+  const t = await startTestApp(appOptions);
+  const { notes, metrics, verification: runtime, live } = t.graph;
   for (const body of Object.values(desks.tenants())) {
     const res = await api(t.url, 'POST', '/api/v1/admin/tenants', body, auth);
     if (res.status !== 201) throw new Error(`tenant: ${res.status} ${JSON.stringify(res.json)}`);
@@ -165,23 +128,20 @@ export async function startVerifyWorld(opts: { pollIntervalMs?: number } = {}): 
     purgeIntervalMs: 1_000,
     sealIntervalMs: 200,
     outboxIntervalMs: 25,
-    notes: p.notes,
-    metrics: p.metrics,
-    verificationPoller: p.runtime.poller,
+    ...t.graph.workers,
     verificationIntervalMs: 50,
   });
-  await p.live.ready();
   return {
     t,
     desks,
-    notes: p.notes,
-    metrics: p.metrics,
-    runtime: p.runtime,
-    live: p.live,
+    notes,
+    metrics,
+    runtime,
+    live: live!,
     jobs,
+    appOptions,
     async close() {
       await jobs.stop();
-      await p.live.close();
       await t.close();
       await desks.close();
     },
@@ -189,28 +149,9 @@ export async function startVerifyWorld(opts: { pollIntervalMs?: number } = {}): 
 }
 
 /** A second API "process" on the same database: its own pool, poller and LISTEN connection. */
-export async function startPeerApp(w: VerifyWorld, config: Partial<AppDeps['config']> = {}): Promise<{ url: string; live: LiveHub; close(): Promise<void> }> {
-  const { db } = createDb(w.t.database.url, 5);
-  const logger = quiet();
-  const outbound = createOutbound(outboundPolicy(APP_CONFIG));
-  const parts = verificationParts({ db, keyring: w.t.keyring, logger, databaseUrl: w.t.database.url, outbound }, 50);
-  const app = createApp({ config: { ...APP_CONFIG, ...config }, db, keyring: w.t.keyring, logger, metrics: parts.metrics, notes: parts.notes, verification: parts.runtime, live: parts.live, outbound });
-  const server = http.createServer(app);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  await parts.live.ready();
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    live: parts.live,
-    async close() {
-      await parts.live.close();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      await parts.runtime.poller.stop();
-      await parts.notes.stop();
-      await outbound.close();
-      await db.destroy();
-    },
-  };
+export async function startPeerApp(w: VerifyWorld, config: Partial<AppConfig> = {}): Promise<{ url: string; live: LiveHub; close(): Promise<void> }> {
+  const peer = await w.t.another({ ...w.appOptions, config: { ...w.appOptions.config, ...config } });
+  return { url: peer.url, live: peer.graph.live!, close: () => peer.close() };
 }
 
 export async function configureIdp(w: VerifyWorld, desk: Desk, config: IdpConfig): Promise<void> {

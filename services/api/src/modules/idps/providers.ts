@@ -13,7 +13,8 @@ import { findIdp, listIdps } from './idps.repository';
 /**
  * Builds a tenant's providers from its sealed IdP connections. Each provider package exports one
  * constructor `(config, { timeoutMs, outbound, policy? }) => VerificationProvider`, looked up in a registry
- * that tests may override per call (`constructors`) or per process (registerProviderConstructor).
+ * of the built-in kinds; the composition root may pass other constructors (`constructors`, e.g. tests' scripted
+ * providers) — as data, never by changing a global.
  */
 
 export interface ProviderOptions {
@@ -32,11 +33,6 @@ const registry: Partial<ProviderConstructors> = {
   oidc: createOidcProvider,
   twilio: createTwilioProvider,
 };
-
-/** Adds or replaces the constructor of a kind (provider packages register themselves; tests may too). */
-export function registerProviderConstructor<K extends IdpKind>(kind: K, ctor: ProviderConstructor<K>): void {
-  (registry as Record<IdpKind, unknown>)[kind] = ctor;
-}
 
 function construct<K extends IdpKind>(config: Extract<IdpConfig, { kind: K }>, opts: ProviderOptions, constructors: Partial<ProviderConstructors>): VerificationProvider | undefined {
   const ctor = constructors[config.kind as K] as ProviderConstructor<K> | undefined;

@@ -1,6 +1,5 @@
 import type { Db } from '../../db/database';
-import { createConnector } from '../../helpdesks';
-import type { Outbound } from '../../lib/outbound';
+import type { DeskTenant, HelpdeskConnector } from '../../helpdesks/helpdesk.types';
 import type { RequesterKeyring } from '../../lib/requester-key';
 import type { TenantsService } from '../tenants/tenants.service';
 import { recipientMethods, requesterLookup } from './recipient-methods';
@@ -15,15 +14,11 @@ export function setupRecipients(deps: {
   db: Db;
   requesterKeys: RequesterKeyring;
   tenants: Pick<TenantsService, 'loadDeskTenant'>;
-  helpdeskTimeoutMs: number;
-  outbound: Outbound;
+  connectorFor(tenant: DeskTenant): HelpdeskConnector;
   startRecipient: RecipientVerificationDeps['startRecipient'];
 }) {
   const lookups: Pick<RecipientVerificationDeps, 'requesterOf' | 'keysOf' | 'linkMethods'> = {
-    requesterOf: requesterLookup({
-      tenants: deps.tenants,
-      connectorFor: (tenant) => createConnector(tenant, { timeoutMs: deps.helpdeskTimeoutMs, outbound: deps.outbound }),
-    }),
+    requesterOf: requesterLookup({ tenants: deps.tenants, connectorFor: deps.connectorFor }),
     keysOf: async (tenantId, requester) => (await deps.requesterKeys.keysFor(tenantId, requester))?.candidates ?? [],
     linkMethods: (tenantId) => recipientMethods(deps.db, tenantId),
   };

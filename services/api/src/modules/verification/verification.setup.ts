@@ -1,16 +1,15 @@
 import type { Config } from '../../config';
 import type { Db } from '../../db/database';
-import { createConnector } from '../../helpdesks';
+import type { DeskTenant, HelpdeskConnector } from '../../helpdesks/helpdesk.types';
 import type { Outbound } from '../../lib/outbound';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
-import { createProviders } from '../idps/providers';
+import { createProviders, type ProviderConstructors } from '../idps/providers';
 import { createRequesterKeyring } from '../../lib/requester-key';
 import type { Keyring } from '../keys/keyring';
 import { createTenantKeys } from '../keys/tenant-keys';
 import { loadPolicy } from '../policy/load-policy';
 import type { TenantsService } from '../tenants/tenants.service';
-import { createTenantsService } from '../tenants/tenants.service';
 import { createVerificationPoller, type VerificationPoller } from './verification.poller';
 import type { ProvidersFor, VerificationDeps } from './verification.deps';
 
@@ -29,12 +28,14 @@ export interface VerificationSetupDeps {
   logger: Logger;
   metrics: Pick<Metrics, 'verificationsStarted' | 'verificationsFinished'>;
   config: Pick<Config, 'helpdeskTimeoutMs'>;
-  /** The process's one outbound-connection guard (S12): connectors and providers connect through it. */
+  /** The process's one outbound-connection guard (S12): providers connect through it. */
   outbound: Outbound;
+  tenants: Pick<TenantsService, 'loadDeskTenant'>;
+  /** The process's desk connector factory (compose.ts). */
+  connectorFor(tenant: DeskTenant): HelpdeskConnector;
   onNoteQueued(): void;
-  tenants?: Pick<TenantsService, 'loadDeskTenant'>;
-  /** Tests: the tenant's providers from somewhere else than its sealed connections. */
-  providersFor?: ProvidersFor;
+  /** Provider constructors by kind when not the built-in ones (tests with scripted providers; compose.ts). */
+  providerConstructors?: Partial<ProviderConstructors>;
   pollIntervalMs?: number;
   maxWaitMs?: number;
 }
@@ -43,10 +44,15 @@ export const DEFAULT_POLL_INTERVAL_MS = 1_000;
 export const DEFAULT_LONG_POLL_MS = 10_000;
 
 export function setupVerification(s: VerificationSetupDeps): VerificationRuntime {
-  const tenants = s.tenants ?? createTenantsService({ db: s.db, keyring: s.keyring, outbound: s.outbound });
-  const providersFor: ProvidersFor =
-    s.providersFor ??
-    ((tenantId) => loadPolicy(s.db, tenantId).then(({ policy }) => createProviders(s.db, s.keyring, tenantId, { timeoutMs: s.config.helpdeskTimeoutMs, policy, outbound: s.outbound })));
+  const providersFor: ProvidersFor = (tenantId) =>
+    loadPolicy(s.db, tenantId).then(({ policy }) =>
+      createProviders(s.db, s.keyring, tenantId, {
+        timeoutMs: s.config.helpdeskTimeoutMs,
+        policy,
+        outbound: s.outbound,
+        ...(s.providerConstructors ? { constructors: s.providerConstructors } : {}),
+      }),
+    );
   const kick = { current: (): void => undefined };
   const deps: VerificationDeps = {
     db: s.db,
@@ -56,8 +62,8 @@ export function setupVerification(s: VerificationSetupDeps): VerificationRuntime
     metrics: s.metrics,
     providersFor,
     connectorFor: async (tenantId) => {
-      const tenant = await tenants.loadDeskTenant({ id: tenantId });
-      return tenant && createConnector(tenant, { timeoutMs: s.config.helpdeskTimeoutMs, outbound: s.outbound });
+      const tenant = await s.tenants.loadDeskTenant({ id: tenantId });
+      return tenant && s.connectorFor(tenant);
     },
     loadPolicy: (tenantId) => loadPolicy(s.db, tenantId),
     onNoteQueued: s.onNoteQueued,

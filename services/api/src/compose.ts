@@ -1,0 +1,184 @@
+import type { Config } from './config';
+import type { Db } from './db/database';
+import { AppError } from './errors';
+import { createConnector } from './helpdesks';
+import type { DeskTenant } from './helpdesks/helpdesk.types';
+import { createOutbound, outboundPolicy, type Outbound } from './lib/outbound';
+import type { Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import { createBearerAuth } from './modules/api-tokens/bearer-auth';
+import type { ProviderConstructors } from './modules/idps/providers';
+import { createIdpsService } from './modules/idps/idps.service';
+import type { Keyring } from './modules/keys/keyring';
+import { createNoteDispatcher } from './modules/notes/note-delivery';
+import { createPolicyService } from './modules/policy/policy.service';
+import { createRateLimits } from './modules/rate-limits/rate-limits';
+import { setupRecipients } from './modules/secrets/recipients.setup';
+import { createSecretsService } from './modules/secrets/secrets.service';
+import { createTicketSecretsService } from './modules/secrets/ticket-secrets.service';
+import { createSessionTokens } from './modules/sessions/session-token';
+import { createSessionsService } from './modules/sessions/sessions.service';
+import { createDeskOrigins } from './modules/tenants/desk-origins';
+import { createTenantsService } from './modules/tenants/tenants.service';
+import { createLiveHub } from './modules/verification/live';
+import { startRecipientVerification } from './modules/verification/start-verification';
+import { setupVerification } from './modules/verification/verification.setup';
+import { createVerificationEvents } from './modules/verification/verification-events';
+import { createVerificationService } from './modules/verification/verification.service';
+
+/**
+ * The composition root: every service, connector, provider registry and background worker of one API process is
+ * built here, once, in dependency order. `app.ts` only secures and mounts what this returns; `server.ts` starts the
+ * HTTP server and the jobs with it and stops its parts on shutdown. Tests build the same graph (test/harness.ts) with
+ * their own config — there is no other place that constructs a service.
+ */
+
+/** The settings the graph and the HTTP app read (server-only settings — ports, pools, embedded mode — stay in server.ts). */
+export type AppConfig = Pick<
+  Config,
+  | 'apiTokens'
+  | 'maxFileBytes'
+  | 'rateLimitPerMinute'
+  | 'trustProxy'
+  | 'portalDir'
+  | 'allowInsecureHelpdesks'
+  | 'appsDir'
+  | 'zafSdkUrl'
+  | 'frameAncestors'
+  | 'corsOrigins'
+  | 'sessionTtlSeconds'
+  | 'sessionChainMaxSeconds'
+  | 'forgeJwksUrl'
+  | 'helpdeskTimeoutMs'
+  | 'publicUrl'
+  | 'noteMaxAttempts'
+  | 'noteBackoffMs'
+  | 'outboundAllow'
+> &
+  Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs'>>;
+
+export interface ComposeInput {
+  config: AppConfig;
+  db: Db;
+  keyring: Keyring;
+  logger: Logger;
+  /** For this process's LISTEN connection (live verification status). Without it the SSE endpoint answers 503. */
+  databaseUrl?: string;
+  /** The outbound guard's name resolver and the like are in `outbound`; tests may pass a guard built their way. */
+  outbound?: Outbound;
+  /**
+   * Verification provider constructors by IdP kind, when not the built-in ones (tests with scripted providers). The
+   * graph takes them as data; nothing registers into a global.
+   */
+  providerConstructors?: Partial<ProviderConstructors>;
+  /** Push polling pace (tests poll faster than production's 1 s / 10 s long poll). */
+  verificationPolling?: { intervalMs: number; maxWaitMs: number };
+}
+
+export function compose(input: ComposeInput) {
+  const { config, db, keyring, logger } = input;
+  const metrics: Metrics = createMetrics(db);
+  // One outbound-connection guard (S12) for every connector and provider of this process.
+  const outbound = input.outbound ?? createOutbound(outboundPolicy(config));
+  const connectorFor = (tenant: DeskTenant) => createConnector(tenant, { timeoutMs: config.helpdeskTimeoutMs, outbound });
+  // The registered accounts' browser origins: frame-ancestors of each desk's sidebar page, CORS for Jira sites.
+  const deskOrigins = createDeskOrigins({ db, logger });
+  const tenants = createTenantsService({ db, keyring, outbound, onChanged: deskOrigins.invalidate });
+  const notes = createNoteDispatcher({
+    db,
+    logger,
+    metrics,
+    loadTenant: (id) => tenants.loadDeskTenant({ id }),
+    connectorFor,
+    maxAttempts: config.noteMaxAttempts,
+    backoffMs: config.noteBackoffMs,
+    timeoutMs: config.helpdeskTimeoutMs,
+  });
+  const verification = setupVerification({
+    db,
+    keyring,
+    logger,
+    metrics,
+    config,
+    outbound,
+    tenants,
+    connectorFor,
+    onNoteQueued: notes.nudge,
+    ...(input.providerConstructors ? { providerConstructors: input.providerConstructors } : {}),
+    ...(input.verificationPolling ? { pollIntervalMs: input.verificationPolling.intervalMs, maxWaitMs: input.verificationPolling.maxWaitMs } : {}),
+  });
+  // Verified-requester-only secrets (modules/secrets/NOTES.md); the recipient's verification runs in modules/verification.
+  const recipients = setupRecipients({
+    db,
+    requesterKeys: verification.deps.requesterKeys,
+    tenants,
+    connectorFor,
+    startRecipient: (start) => {
+      // VOUCHSAFE_PUBLIC_URL, else the request's own origin (development): where the IdP sends the browser back.
+      const origin = config.publicUrl ?? start.origin;
+      if (!origin) return Promise.reject(new AppError('not_ready', 'Recipient verification needs VOUCHSAFE_PUBLIC_URL on this server.'));
+      return startRecipientVerification(verification.deps, { ...start, callbackBase: `${origin}/verify/callback` });
+    },
+  });
+  const secretsDeps = { db, keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
+  const limits = createRateLimits(db);
+  const live = input.databaseUrl
+    ? createLiveHub({
+        databaseUrl: input.databaseUrl,
+        logger,
+        ...(config.databaseAcquireTimeoutMs ? { connectTimeoutMs: config.databaseAcquireTimeoutMs } : {}),
+      })
+    : undefined;
+
+  return {
+    config,
+    db,
+    logger,
+    metrics,
+    outbound,
+    deskOrigins,
+    tenants,
+    notes,
+    verification,
+    recipients,
+    secrets: createSecretsService({ ...secretsDeps, recipientMethods: recipients.service.methodsFor }),
+    ticketSecrets: createTicketSecretsService({ ...secretsDeps, recipients: recipients.lookups }),
+    sessions: createSessionsService({
+      tenants,
+      connectorFor,
+      tokens: createSessionTokens(keyring, { ttlSeconds: config.sessionTtlSeconds }),
+      chainMaxSeconds: config.sessionChainMaxSeconds,
+      forgeJwksUrl: config.forgeJwksUrl,
+      fetch: outbound.fetch,
+    }),
+    idps: createIdpsService({ db, keyring, outbound }),
+    policy: createPolicyService({ db }),
+    // Issue 8: scoped API tokens, failed-auth throttling and rate limits shared by every process (through Postgres).
+    limits,
+    bearerAuth: createBearerAuth({ tokens: config.apiTokens, limits, metrics }),
+    live,
+    verificationService: createVerificationService(verification.deps),
+    /** Live status streams (SSE); undefined without a LISTEN connection (the endpoint then answers 503). */
+    verificationEvents:
+      live &&
+      createVerificationEvents({
+        db,
+        hub: live,
+        logger,
+        isSupervisor: async (session) => (await verification.deps.loadPolicy(session.tenantId)).policy.supervisors.includes(session.agentId),
+        isTenantActive: tenants.isActive,
+        onStreams: (n) => metrics.verificationStreams.set(n),
+      }),
+    /** What the jobs loop needs besides its intervals (server.ts; tests start it the same way). */
+    workers: { notes, metrics, verificationPoller: verification.poller },
+    /** Stops everything the graph started, in order (the HTTP server and the pool are the caller's). */
+    async close(): Promise<void> {
+      await live?.close();
+      await verification.poller.stop();
+      await notes.stop();
+      if (!input.outbound) await outbound.close();
+    },
+  };
+}
+
+export type Graph = ReturnType<typeof compose>;
