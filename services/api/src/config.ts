@@ -83,111 +83,132 @@ const boolish = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
-const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default('0.0.0.0'),
-  DATABASE_URL: z.string().url().optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
-  VOUCHSAFE_KEYS: z.string().optional(),
-  VOUCHSAFE_API_TOKENS: z.string().optional(),
-  VOUCHSAFE_DATA_DIR: z.string().optional(),
-  VOUCHSAFE_PUBLIC_URL: z.string().url().optional(),
-  VOUCHSAFE_PORTAL_DIR: z.string().optional(),
-  VOUCHSAFE_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
-  VOUCHSAFE_PURGE_INTERVAL_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
-  VOUCHSAFE_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
-  VOUCHSAFE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  VOUCHSAFE_TRUST_PROXY: z.string().default('loopback'),
-  VOUCHSAFE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  VOUCHSAFE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
-  VOUCHSAFE_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  VOUCHSAFE_JOBS: boolish.default(true),
-  // Help-desk sidebars (issue 3).
-  VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: boolish.default(false),
-  VOUCHSAFE_ZAF_SDK_URL: z.string().min(1).max(500).default(DEFAULT_ZAF_SDK_URL),
-  // One list for every desk let a ServiceNow origin frame the Zendesk page: refused, see loadConfig.
-  VOUCHSAFE_FRAME_ANCESTORS: z.string().optional(),
-  VOUCHSAFE_FRAME_ANCESTORS_ZENDESK: z.string().max(2000).default(''),
-  VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW: z.string().max(2000).default(''),
-  VOUCHSAFE_CORS_ORIGINS: z.string().max(2000).default(DEFAULT_CORS_ORIGINS),
-  VOUCHSAFE_APPS_DIR: z.string().optional(),
-  VOUCHSAFE_SESSION_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(900),
-  VOUCHSAFE_SESSION_CHAIN_MAX_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
-  VOUCHSAFE_FORGE_JWKS_URL: z.string().url().default(DEFAULT_FORGE_JWKS_URL),
-  VOUCHSAFE_OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
-  VOUCHSAFE_NOTE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-  VOUCHSAFE_NOTE_BACKOFF_MS: z.coerce.number().int().min(10).max(300_000).default(1_000),
-  VOUCHSAFE_HELPDESK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-  // Outbound connections (issue 8, S12): non-public destinations the platform operator allows.
-  VOUCHSAFE_OUTBOUND_ALLOW: z.string().max(4000).default(''),
-  // Time limits toward the database (issue 17; which connections they apply to: db/NOTES.md).
-  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  VOUCHSAFE_READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
-});
+/** A string setting parsed by `parse` (which throws with a sentence naming the variable): a zod issue instead. */
+const parsedWith = <T>(parse: (value: string) => T) =>
+  z.string().transform((value, ctx): T => {
+    try {
+      return parse(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+// `prefault` (not `default`) for parsed settings: the default is input, parsed like a value that was set.
+const timeMs = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
-export type Env = z.infer<typeof EnvSchema>;
-
-export interface Config {
-  env: Env['NODE_ENV'];
-  port: number;
-  host: string;
+/**
+ * Every setting, declared once: the environment variable it comes from, its schema (type, bounds, default, parsing)
+ * and what it is for. `Config` is derived from this table; nothing else lists the settings.
+ */
+const SETTINGS = {
+  env: ['NODE_ENV', z.enum(['development', 'test', 'production']).default('development')],
+  port: ['PORT', z.coerce.number().int().min(0).max(65535).default(8080)],
+  host: ['HOST', z.string().default('0.0.0.0')],
   /** Unset in embedded mode until the embedded server has started. */
-  databaseUrl: string | undefined;
-  databasePoolSize: number;
-  keyring: KeyEntry[] | undefined;
-  /** VOUCHSAFE_API_TOKENS: name, scopes and SHA-256 digest of each token (modules/api-tokens). */
-  apiTokens: readonly ApiToken[];
-  dataDir: string | undefined;
-  publicUrl: string | undefined;
-  portalDir: string | undefined;
-  maxFileBytes: number;
-  purgeIntervalMs: number;
-  sealIntervalMs: number;
-  rateLimitPerMinute: number;
-  trustProxy: string;
-  logLevel: Env['VOUCHSAFE_LOG_LEVEL'];
-  shutdownGraceMs: number;
-  embeddedPgPort: number;
-  runJobs: boolean;
+  databaseUrl: ['DATABASE_URL', z.string().url().optional()],
+  databasePoolSize: ['DATABASE_POOL_SIZE', z.coerce.number().int().min(1).max(200).default(20)],
+  keyring: ['VOUCHSAFE_KEYS', parsedWith(parseKeyring).optional()],
+  /** Name, scopes and SHA-256 digest of each token (modules/api-tokens). */
+  apiTokens: ['VOUCHSAFE_API_TOKENS', z.string().optional().transform((v, ctx): readonly ApiToken[] => {
+    try {
+      return Object.freeze(parseApiTokens(v));
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  })],
+  dataDir: ['VOUCHSAFE_DATA_DIR', z.string().optional()],
+  publicUrl: ['VOUCHSAFE_PUBLIC_URL', z.string().url().optional().transform((v) => v?.replace(/\/+$/, ''))],
+  portalDir: ['VOUCHSAFE_PORTAL_DIR', z.string().optional()],
+  maxFileBytes: ['VOUCHSAFE_MAX_FILE_BYTES', z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024)],
+  purgeIntervalMs: ['VOUCHSAFE_PURGE_INTERVAL_MS', timeMs(100, 30_000, 10_000)],
+  sealIntervalMs: ['VOUCHSAFE_SEAL_INTERVAL_MS', timeMs(50, 60_000, 1_000)],
+  rateLimitPerMinute: ['VOUCHSAFE_RATE_LIMIT_PER_MINUTE', z.coerce.number().int().min(1).default(600)],
+  trustProxy: ['VOUCHSAFE_TRUST_PROXY', z.string().default('loopback')],
+  logLevel: ['VOUCHSAFE_LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')],
+  shutdownGraceMs: ['VOUCHSAFE_SHUTDOWN_GRACE_MS', timeMs(0, 120_000, 10_000)],
+  embeddedPgPort: ['VOUCHSAFE_EMBEDDED_PG_PORT', z.coerce.number().int().min(0).max(65535).default(0)],
+  runJobs: ['VOUCHSAFE_JOBS', boolish.default(true)],
   /** Tenants may point at non-vendor API/JWKS URLs (stand-ins). Never true in production. */
-  allowInsecureHelpdesks: boolean;
-  /** Substituted for %VOUCHSAFE_ZAF_SDK_URL% in the Zendesk sidebar page. */
-  zafSdkUrl: string;
+  allowInsecureHelpdesks: ['VOUCHSAFE_ALLOW_INSECURE_HELPDESKS', boolish.default(false)],
+  /** Substituted for %VOUCHSAFE_ZAF_SDK_URL% in the Zendesk sidebar page: https, or a path on this server. */
+  zafSdkUrl: [
+    'VOUCHSAFE_ZAF_SDK_URL',
+    z
+      .string()
+      .min(1)
+      .max(500)
+      .refine((v) => !/["'<>\s]/.test(v) && /^(https:\/\/|http:\/\/localhost[:/]|http:\/\/127\.0\.0\.1[:/]|\/)/.test(v), 'must be an https URL (or a path on this server, like /apps/zendesk/vendor/zaf_sdk.js)')
+      .default(DEFAULT_ZAF_SDK_URL),
+  ],
   /**
-   * Extra CSP frame-ancestors sources per desk sidebar page (operator configuration), on top of the
-   * registered tenants' own origins (modules/tenants/desk-origins.ts).
+   * Extra CSP frame-ancestors sources per desk sidebar page (operator configuration), on top of the registered tenants'
+   * own origins (modules/tenants/desk-origins.ts).
    */
-  frameAncestors: { zendesk: string[]; servicenow: string[] };
-  /**
-   * Exact origins or `https://*.suffix` patterns allowed to call /api/v1/sessions and /api/v1/sidebar,
-   * on top of the registered Jira tenants' site origins.
-   */
-  corsOrigins: string[];
+  frameAncestorsZendesk: ['VOUCHSAFE_FRAME_ANCESTORS_ZENDESK', parsedWith((v) => parseFrameAncestors(v, 'VOUCHSAFE_FRAME_ANCESTORS_ZENDESK')).prefault('')],
+  frameAncestorsServiceNow: ['VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW', parsedWith((v) => parseFrameAncestors(v, 'VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW')).prefault('')],
+  /** The old single list let a ServiceNow origin frame the Zendesk page: set at all, it stops start-up. */
+  legacyFrameAncestors: ['VOUCHSAFE_FRAME_ANCESTORS', z.string().optional()],
+  /** Exact origins or `https://*.suffix` patterns allowed to call the sidebar API, on top of registered Jira sites. */
+  corsOrigins: ['VOUCHSAFE_CORS_ORIGINS', parsedWith(parseCorsOrigins).prefault(DEFAULT_CORS_ORIGINS)],
   /** Holds apps/<desk>/dist (sidebar pages). */
-  appsDir: string;
-  sessionTtlSeconds: number;
+  appsDir: ['VOUCHSAFE_APPS_DIR', z.string().default(path.join(REPO_ROOT, 'apps'))],
+  sessionTtlSeconds: ['VOUCHSAFE_SESSION_TTL_SECONDS', z.coerce.number().int().min(30).max(900).default(900)],
   /** A session chain ends this long after the first host token was issued. */
-  sessionChainMaxSeconds: number;
-  forgeJwksUrl: string;
-  outboxIntervalMs: number;
-  noteMaxAttempts: number;
+  sessionChainMaxSeconds: ['VOUCHSAFE_SESSION_CHAIN_MAX_SECONDS', z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600)],
+  forgeJwksUrl: ['VOUCHSAFE_FORGE_JWKS_URL', z.string().url().default(DEFAULT_FORGE_JWKS_URL)],
+  outboxIntervalMs: ['VOUCHSAFE_OUTBOX_INTERVAL_MS', timeMs(50, 60_000, 1_000)],
+  noteMaxAttempts: ['VOUCHSAFE_NOTE_MAX_ATTEMPTS', z.coerce.number().int().min(1).max(50).default(8)],
   /** First retry delay of a note; doubles per attempt, capped at 5 minutes. */
-  noteBackoffMs: number;
-  helpdeskTimeoutMs: number;
-  /** VOUCHSAFE_OUTBOUND_ALLOW: non-public addresses (networks or address:port) connectors and providers may reach. */
-  outboundAllow: readonly AllowEntry[];
-  /** statement_timeout of the request pool's sessions; the client waits 1 s more for any answer. */
-  databaseStatementTimeoutMs: number;
+  noteBackoffMs: ['VOUCHSAFE_NOTE_BACKOFF_MS', timeMs(10, 300_000, 1_000)],
+  helpdeskTimeoutMs: ['VOUCHSAFE_HELPDESK_TIMEOUT_MS', timeMs(100, 60_000, 10_000)],
+  /** Non-public addresses (networks or address:port) connectors and providers may reach (issue 8, S12). */
+  outboundAllow: ['VOUCHSAFE_OUTBOUND_ALLOW', z.string().max(4000).pipe(parsedWith((v): readonly AllowEntry[] => parseOutboundAllow(v))).prefault('')],
+  /** statement_timeout of the request pool's sessions; the client waits 1 s more for any answer (db/NOTES.md). */
+  databaseStatementTimeoutMs: ['DATABASE_STATEMENT_TIMEOUT_MS', timeMs(100, 600_000, 10_000)],
   /** How long a request waits for a database connection (pooled or new) before answering 503. */
-  databaseAcquireTimeoutMs: number;
+  databaseAcquireTimeoutMs: ['DATABASE_ACQUIRE_TIMEOUT_MS', timeMs(100, 60_000, 5_000)],
   /** /readyz answers 503 when the database has not answered its checks within this. */
-  readyTimeoutMs: number;
-}
+  readyTimeoutMs: ['VOUCHSAFE_READY_TIMEOUT_MS', timeMs(100, 30_000, 2_000)],
+} as const satisfies Record<string, readonly [string, z.ZodType]>;
+
+type Settings = { -readonly [K in keyof typeof SETTINGS]: z.output<(typeof SETTINGS)[K][1]> };
+
+export type Config = Omit<Settings, 'frameAncestorsZendesk' | 'frameAncestorsServiceNow' | 'legacyFrameAncestors'> & {
+  /** Extra frame-ancestors sources per desk sidebar page (VOUCHSAFE_FRAME_ANCESTORS_<DESK>). */
+  frameAncestors: { zendesk: string[]; servicenow: string[] };
+};
+
+const EnvSchema = z.object(Object.fromEntries(Object.values(SETTINGS).map(([name, schema]) => [name, schema])));
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+const invalid = (message: string) => new ConfigError(`Invalid configuration: ${message}`);
+
+/** Rules between settings, checked once every setting parsed on its own. */
+function checkTogether(c: Settings): void {
+  if (c.databaseUrl && !c.keyring) {
+    throw new ConfigError(
+      'VOUCHSAFE_KEYS is required when DATABASE_URL is set. Generate one with `pnpm vouchsafe keys generate` and keep it in your secret store.',
+    );
+  }
+  if (c.allowInsecureHelpdesks && c.env === 'production') {
+    throw invalid('VOUCHSAFE_ALLOW_INSECURE_HELPDESKS=true is for development and tests; it is refused with NODE_ENV=production.');
+  }
+  if (c.env === 'production' && c.publicUrl === undefined) {
+    // Links, IdP redirect URIs and callbacks are built from it; without it they would follow the request's Host header.
+    throw invalid('VOUCHSAFE_PUBLIC_URL is required with NODE_ENV=production (the https origin agents and customers reach Vouchsafe at).');
+  }
+  if (c.legacyFrameAncestors !== undefined) {
+    throw invalid(
+      "VOUCHSAFE_FRAME_ANCESTORS is no longer read (one list let every desk frame every sidebar). Registered tenants' origins are allowed automatically; put extra origins in VOUCHSAFE_FRAME_ANCESTORS_ZENDESK and VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW.",
+    );
+  }
+  // The Forge JWKS is fetched like any outbound URL: the same rules, checked now and at every connect.
+  const forgeJwksProblem = urlProblem(c.forgeJwksUrl, outboundPolicy(c));
+  if (forgeJwksProblem !== undefined) throw invalid(`VOUCHSAFE_FORGE_JWKS_URL ${forgeJwksProblem}`);
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Readonly<Config> {
@@ -196,106 +217,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  const e = parsed.data;
-  let keyring: KeyEntry[] | undefined;
-  if (e.VOUCHSAFE_KEYS !== undefined) {
-    try {
-      keyring = parseKeyring(e.VOUCHSAFE_KEYS);
-    } catch (err) {
-      throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
-    }
-  }
-  if (e.DATABASE_URL && !keyring) {
-    throw new ConfigError(
-      'VOUCHSAFE_KEYS is required when DATABASE_URL is set. Generate one with `pnpm vouchsafe keys generate` and keep it in your secret store.',
-    );
-  }
-  let apiTokens: readonly ApiToken[];
-  try {
-    apiTokens = Object.freeze(parseApiTokens(e.VOUCHSAFE_API_TOKENS));
-  } catch (err) {
-    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
-  }
-  if (e.VOUCHSAFE_ALLOW_INSECURE_HELPDESKS && e.NODE_ENV === 'production') {
-    throw new ConfigError(
-      'Invalid configuration: VOUCHSAFE_ALLOW_INSECURE_HELPDESKS=true is for development and tests; it is refused with NODE_ENV=production.',
-    );
-  }
-  if (e.NODE_ENV === 'production' && e.VOUCHSAFE_PUBLIC_URL === undefined) {
-    // Links, IdP redirect URIs and callbacks are built from it; without it they would follow the request's Host header.
-    throw new ConfigError(
-      'Invalid configuration: VOUCHSAFE_PUBLIC_URL is required with NODE_ENV=production (the https origin agents and customers reach Vouchsafe at).',
-    );
-  }
-  let corsOrigins: string[];
-  try {
-    corsOrigins = parseCorsOrigins(e.VOUCHSAFE_CORS_ORIGINS);
-  } catch (err) {
-    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
-  }
-  if (e.VOUCHSAFE_FRAME_ANCESTORS !== undefined) {
-    throw new ConfigError(
-      'Invalid configuration: VOUCHSAFE_FRAME_ANCESTORS is no longer read (one list let every desk frame every sidebar). Registered tenants\' origins are allowed automatically; put extra origins in VOUCHSAFE_FRAME_ANCESTORS_ZENDESK and VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW.',
-    );
-  }
-  let frameAncestors: Config['frameAncestors'];
-  try {
-    frameAncestors = {
-      zendesk: parseFrameAncestors(e.VOUCHSAFE_FRAME_ANCESTORS_ZENDESK, 'VOUCHSAFE_FRAME_ANCESTORS_ZENDESK'),
-      servicenow: parseFrameAncestors(e.VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW, 'VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW'),
-    };
-  } catch (err) {
-    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
-  }
-  let outboundAllow: AllowEntry[];
-  try {
-    outboundAllow = parseOutboundAllow(e.VOUCHSAFE_OUTBOUND_ALLOW);
-  } catch (err) {
-    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
-  }
-  // The Forge JWKS is fetched like any outbound URL: the same rules, checked now and at every connect.
-  const forgeJwksProblem = urlProblem(e.VOUCHSAFE_FORGE_JWKS_URL, outboundPolicy({ allowInsecureHelpdesks: e.VOUCHSAFE_ALLOW_INSECURE_HELPDESKS, outboundAllow }));
-  if (forgeJwksProblem !== undefined) throw new ConfigError(`Invalid configuration: VOUCHSAFE_FORGE_JWKS_URL ${forgeJwksProblem}`);
-  if (/["'<>\s]/.test(e.VOUCHSAFE_ZAF_SDK_URL) || !/^(https:\/\/|http:\/\/localhost[:/]|http:\/\/127\.0\.0\.1[:/]|\/)/.test(e.VOUCHSAFE_ZAF_SDK_URL)) {
-    throw new ConfigError('Invalid configuration: VOUCHSAFE_ZAF_SDK_URL must be an https URL (or a path on this server, like /apps/zendesk/vendor/zaf_sdk.js)');
-  }
-  return Object.freeze({
-    env: e.NODE_ENV,
-    port: e.PORT,
-    host: e.HOST,
-    databaseUrl: e.DATABASE_URL,
-    databasePoolSize: e.DATABASE_POOL_SIZE,
-    keyring,
-    apiTokens,
-    dataDir: e.VOUCHSAFE_DATA_DIR,
-    publicUrl: e.VOUCHSAFE_PUBLIC_URL?.replace(/\/+$/, ''),
-    portalDir: e.VOUCHSAFE_PORTAL_DIR,
-    maxFileBytes: e.VOUCHSAFE_MAX_FILE_BYTES,
-    purgeIntervalMs: e.VOUCHSAFE_PURGE_INTERVAL_MS,
-    sealIntervalMs: e.VOUCHSAFE_SEAL_INTERVAL_MS,
-    rateLimitPerMinute: e.VOUCHSAFE_RATE_LIMIT_PER_MINUTE,
-    trustProxy: e.VOUCHSAFE_TRUST_PROXY,
-    logLevel: e.VOUCHSAFE_LOG_LEVEL,
-    shutdownGraceMs: e.VOUCHSAFE_SHUTDOWN_GRACE_MS,
-    embeddedPgPort: e.VOUCHSAFE_EMBEDDED_PG_PORT,
-    runJobs: e.VOUCHSAFE_JOBS,
-    allowInsecureHelpdesks: e.VOUCHSAFE_ALLOW_INSECURE_HELPDESKS,
-    zafSdkUrl: e.VOUCHSAFE_ZAF_SDK_URL,
-    frameAncestors,
-    corsOrigins,
-    appsDir: e.VOUCHSAFE_APPS_DIR ?? path.join(REPO_ROOT, 'apps'),
-    sessionTtlSeconds: e.VOUCHSAFE_SESSION_TTL_SECONDS,
-    sessionChainMaxSeconds: e.VOUCHSAFE_SESSION_CHAIN_MAX_SECONDS,
-    forgeJwksUrl: e.VOUCHSAFE_FORGE_JWKS_URL,
-    outboxIntervalMs: e.VOUCHSAFE_OUTBOX_INTERVAL_MS,
-    noteMaxAttempts: e.VOUCHSAFE_NOTE_MAX_ATTEMPTS,
-    noteBackoffMs: e.VOUCHSAFE_NOTE_BACKOFF_MS,
-    helpdeskTimeoutMs: e.VOUCHSAFE_HELPDESK_TIMEOUT_MS,
-    outboundAllow,
-    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
-    databaseAcquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
-    readyTimeoutMs: e.VOUCHSAFE_READY_TIMEOUT_MS,
-  });
+  const env = parsed.data as Record<string, unknown>;
+  const settings = Object.fromEntries(Object.entries(SETTINGS).map(([key, [name]]) => [key, env[name]])) as Settings;
+  checkTogether(settings);
+  const { frameAncestorsZendesk, frameAncestorsServiceNow, legacyFrameAncestors: _legacy, ...rest } = settings;
+  return Object.freeze({ ...rest, frameAncestors: { zendesk: frameAncestorsZendesk, servicenow: frameAncestorsServiceNow } });
 }
 
 const CliEnvSchema = z.object({
