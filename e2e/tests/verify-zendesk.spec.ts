@@ -3,6 +3,7 @@ import { SESSION_HEADER } from '@vouchsafe/contracts';
 import { apiUrl, newTicket, notesOnPage, sessionFor, type StandInTicket } from './support/desks';
 import { openTicket } from './support/sidebar-flow';
 import {
+  METHOD_LABEL,
   VERIFY,
   checkHidden,
   duoPushOn,
@@ -167,7 +168,7 @@ test.describe('Duo', () => {
       await customer.close();
     }
     await expectView(page, 'verified');
-    expect((await verificationNote(request, 'zendesk', ticket, 'Caller verification PASSED')).body).toContain('Duo link (Universal Prompt)');
+    expect((await verificationNote(request, 'zendesk', ticket, 'Caller verification PASSED')).body).toContain(METHOD_LABEL.duo_universal);
   });
 });
 
@@ -228,7 +229,7 @@ test.describe('Callback to the number on record (Twilio Verify)', () => {
     await verifySection(page).getByRole('button', { name: VERIFY.codeSubmit }).click();
     await expectView(page, 'verified');
     const note = await verificationNote(request, 'zendesk', ticket, 'Caller verification PASSED');
-    expect(note.body).toContain('Callback code by SMS');
+    expect(note.body).toContain(METHOD_LABEL.callback_sms);
     expectMaskedVerificationNote(note, ticket, [code]);
   });
 

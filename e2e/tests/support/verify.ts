@@ -1,6 +1,7 @@
 import { expect, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { deskUrl, notesOf, sidebarOf, waitForNotes, type Desk, type StandInComment, type StandInTicket } from './desks';
 import { SIDEBAR } from './sidebar-text';
+import { VERIFICATION_METHOD_LABELS } from '@vouchsafe/contracts';
 
 /**
  * Verify caller in the e2e suite: enrol a ticket's requester with the IdP stand-ins (globalSetup runs them and the
@@ -10,15 +11,8 @@ import { SIDEBAR } from './sidebar-text';
 
 export type Method = 'okta_push' | 'duo_push' | 'duo_universal' | 'oidc' | 'callback_sms' | 'callback_voice';
 
-/** Labels the API gives each method (services/api modules/policy evaluate.ts METHOD_LABELS). */
-export const METHOD_LABEL: Record<Method, string> = {
-  okta_push: 'Okta Verify push',
-  duo_push: 'Duo push',
-  duo_universal: 'Duo link',
-  oidc: 'Sign-in link',
-  callback_sms: 'Code by SMS',
-  callback_voice: 'Code by voice call',
-};
+/** Labels the API gives each method (contracts, the same in the sidebar and the notes). */
+export const METHOD_LABEL: Readonly<Record<Method, string>> = VERIFICATION_METHOD_LABELS;
 
 export const VERIFY = SIDEBAR.verify;
 

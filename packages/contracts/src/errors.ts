@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   not_ready: 503,
   helpdesk_unavailable: 502,
+  /** An identity provider (Okta, Duo, the OIDC provider, Twilio) did not answer. */
+  idp_unavailable: 502,
   internal: 500,
 } as const;
 

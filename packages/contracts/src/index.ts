@@ -5,3 +5,4 @@ export * from './verification';
 export * from './format';
 export * from './oidc-identity';
 export * from './text';
+export * from './wire';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { text } from './text';
 import { CreateSecretRequestSchema, SecretIdSchema } from './secrets';
+import type { ErrorCode } from './errors';
 import type { Verification, VerificationMethod, VerificationOverview } from './verification';
 
 /**
@@ -159,7 +160,8 @@ export class SidebarApiError extends Error {
     readonly failure: SidebarFailure,
     message: string,
     readonly status?: number,
-    readonly code?: string,
+    /** The API's error code (contracts ERROR_STATUS), when it answered one. */
+    readonly code?: ErrorCode,
     /** For 429 answers: how long until the limit lifts, when the API says. */
     readonly retryAfterSeconds?: number,
   ) {

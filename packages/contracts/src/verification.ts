@@ -12,6 +12,16 @@ export const VERIFICATION_METHODS = ['okta_push', 'duo_push', 'duo_universal', '
 export const VerificationMethodSchema = z.enum(VERIFICATION_METHODS);
 export type VerificationMethod = z.infer<typeof VerificationMethodSchema>;
 
+/** What each method is called, everywhere an agent or reviewer reads it: the sidebar, the notes, the tests. */
+export const VERIFICATION_METHOD_LABELS: Readonly<Record<VerificationMethod, string>> = {
+  okta_push: 'Okta Verify push',
+  duo_push: 'Duo push',
+  duo_universal: 'Duo link',
+  oidc: 'Sign-in link',
+  callback_sms: 'Code by SMS',
+  callback_voice: 'Code by voice call',
+};
+
 /** Methods proven by a one-time link sent to the email/phone on record (never a contact given on the call). */
 export const LINK_METHODS: readonly VerificationMethod[] = ['duo_universal', 'oidc'];
 

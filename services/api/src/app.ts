@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { sql } from 'kysely';
-import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
+import { API_PATHS, API_PREFIX, DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import { isMigrated } from './db/database';
 import { AppError } from './errors';
 import { wellFormedUrl } from './http/input';
@@ -93,17 +93,17 @@ export function createApp(graph: Graph): Express {
     { maxFileBytes: config.maxFileBytes, canCreate: bearerAuth('secrets'), publicLimit: limits.middleware(publicLimit(config.rateLimitPerMinute)) },
     recipients.service,
   );
-  app.use('/api/v1/t/:tenant', tenantFromPath(tenants), publicSecrets);
-  app.use('/api/v1', publicSecrets);
+  app.use(API_PATHS.tenantMount, tenantFromPath(tenants), publicSecrets);
+  app.use(API_PREFIX, publicSecrets);
   // Everything under /api/v1/admin (tenants, IdP connections, policy) needs the `admin` scope (S13).
-  app.use('/api/v1/admin', noStore, bearerAuth('admin'));
-  app.use('/api/v1/admin/tenants', tenantAdminRoutes(tenants));
-  app.use('/api/v1/admin/tenants/:slug/idp', idpAdminRoutes(graph.idps));
-  app.use('/api/v1/admin/tenants/:slug/policy', policyAdminRoutes(graph.policy));
-  app.use(['/api/v1/sessions', '/api/v1/sidebar'], sidebarCors(config.corsOrigins, () => deskOrigins.of('jira')));
-  app.use('/api/v1/sessions', sessionRoutes({ sessions, metrics }));
+  app.use(API_PATHS.admin, noStore, bearerAuth('admin'));
+  app.use(API_PATHS.adminTenants, tenantAdminRoutes(tenants));
+  app.use(`${API_PATHS.adminTenants}/:slug/idp`, idpAdminRoutes(graph.idps));
+  app.use(`${API_PATHS.adminTenants}/:slug/policy`, policyAdminRoutes(graph.policy));
+  app.use([API_PATHS.sessions, API_PATHS.sidebar], sidebarCors(config.corsOrigins, () => deskOrigins.of('jira')));
+  app.use(API_PATHS.sessions, sessionRoutes({ sessions, metrics }));
   app.use(
-    '/api/v1/sidebar',
+    API_PATHS.sidebar,
     requireSession({ sessions, metrics }),
     sidebarRoutes({ db, ticketSecrets: graph.ticketSecrets, publicUrl: config.publicUrl, maxFileBytes: config.maxFileBytes }),
     verificationRoutes({
@@ -121,7 +121,7 @@ export function createApp(graph: Graph): Express {
   );
   app.use('/api', (_req, _res, next) => next(new AppError('not_found', 'There is no such API endpoint.')));
 
-  app.get('/metrics', noStore, bearerAuth('metrics'), async (_req, res) => {
+  app.get(API_PATHS.metrics, noStore, bearerAuth('metrics'), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

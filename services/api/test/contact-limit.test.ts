@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
+import { DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import { VerificationPolicySchema } from '@vouchsafe/contracts';
 import { createRequesterKeyring, type RequesterKeys } from '../src/lib/requester-key';
 import { createTenantKeys } from '../src/modules/keys/tenant-keys';

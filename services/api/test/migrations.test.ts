@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
+import { DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import { migrations } from '@vouchsafe/migrations';
 import { createDb, isMigrated, migrateDownAll, migrateToLatest, type Db } from '../src/db/database';
 
@@ -34,4 +35,10 @@ it('runs up, down, up; concurrent starters apply each migration once', async () 
   expect(await migrateToLatest(db)).toEqual(all);
   const tenant = await sql<{ slug: string }>`SELECT slug FROM tenants`.execute(db);
   expect(tenant.rows).toEqual([{ slug: 'default' }]);
+});
+
+it('seeds the default tenant under the id contracts name (the frozen migration keeps its own copy)', async () => {
+  await migrateToLatest(db);
+  const row = await db.selectFrom('tenants').select(['id', 'slug']).where('slug', '=', 'default').executeTakeFirstOrThrow();
+  expect(row.id).toBe(DEFAULT_TENANT_ID);
 });

@@ -239,6 +239,15 @@ describe('POST /api/v1/t/:tenant/secrets/:id/verify', () => {
     expect(push.status).toBe(422);
   });
 
+  it('an identity provider that does not answer is 502 idp_unavailable (not the help desk), and the attempt is recorded failed', async () => {
+    const s = await send(w, agent, undefined, { requiresVerification: true });
+    const res = await api(w.t.url, 'POST', `${base()}/${s.id}/verify`, await verifyBody(s, 'oidc'));
+    expect(res.status).toBe(502);
+    expect(res.json.error.code).toBe('idp_unavailable');
+    const rows = await w.t.db.selectFrom('verifications').select('state').where('secret_id', '=', s.id).execute();
+    expect(rows.map((r) => r.state)).toEqual(['failed']);
+  });
+
   it('starts nothing without proof of the link key: 422 without it, 403 with a wrong one, throttled, nothing written', async () => {
     const s = await send(w, agent, undefined, { requiresVerification: true });
     const before = await countRows();

@@ -1,4 +1,4 @@
-import type { ErrorBody, RevealRequest, RevealResponse, SecretMetadata } from '@vouchsafe/contracts';
+import { API_PATHS, type ErrorBody, type RevealRequest, type RevealResponse, type SecretMetadata } from '@vouchsafe/contracts';
 
 /**
  * Everything that can go wrong, in the terms the page needs. 404 and 410 are one outcome on
@@ -42,15 +42,13 @@ export function createRevealApi(
   base = '',
   tenant?: string,
 ): RevealApi {
-  const prefix = tenant ? `${base}/api/v1/t/${encodeURIComponent(tenant)}` : `${base}/api/v1`;
-  const url = (id: string, suffix = '') => `${prefix}/secrets/${encodeURIComponent(id)}${suffix}`;
   return {
     getMetadata: (id, signal) =>
-      send(fetchImpl, url(id), { method: 'GET', signal: signal ?? null }, isSecretMetadata),
+      send(fetchImpl, `${base}${API_PATHS.secret(id, tenant || undefined)}`, { method: 'GET', signal: signal ?? null }, isSecretMetadata),
     reveal: (id, body) =>
-      send(fetchImpl, url(id, '/reveal'), { method: 'POST', body: JSON.stringify(body) }, isRevealResponse),
+      send(fetchImpl, `${base}${API_PATHS.reveal(id, tenant || undefined)}`, { method: 'POST', body: JSON.stringify(body) }, isRevealResponse),
     startVerification: (id, method, keyCheck) =>
-      send(fetchImpl, url(id, '/verify'), { method: 'POST', body: JSON.stringify({ method, keyCheck }) }, isVerifyStart),
+      send(fetchImpl, `${base}${API_PATHS.verifyRecipient(id, tenant || undefined)}`, { method: 'POST', body: JSON.stringify({ method, keyCheck }) }, isVerifyStart),
   };
 }
 

@@ -1,4 +1,5 @@
 import {
+  API_PATHS,
   CreateTicketSecretResponseSchema,
   SESSION_HEADER,
   SessionResponseSchema,
@@ -60,10 +61,10 @@ interface HeldSession {
   renewAtMs: number;
 }
 
-const RENEW_PATH = '/api/v1/sessions/renew';
-const SIDEBAR_SECRETS_PATH = '/api/v1/sidebar/secrets';
-const VERIFICATIONS_PATH = '/api/v1/sidebar/verifications';
-const verificationPath = (id: string, action: string): string => `${VERIFICATIONS_PATH}/${encodeURIComponent(id)}/${action}`;
+const RENEW_PATH = API_PATHS.sessionRenew;
+const SIDEBAR_SECRETS_PATH = API_PATHS.sidebarSecrets;
+const VERIFICATIONS_PATH = API_PATHS.verifications;
+const verificationPath = (id: string, action: string): string => `${API_PATHS.verification(id)}/${action}`;
 
 /**
  * The sidebar's API client. The session lives in memory only (never storage): losing it on reload
@@ -183,7 +184,7 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
     if (session && Date.now() >= session.renewAtMs) await renew().catch(() => undefined);
     if (!session || isStopped) throw new SidebarApiError('session_rejected', SESSION_REJECTED_MESSAGE);
     try {
-      return await stream({ method: 'GET', path: `${VERIFICATIONS_PATH}/events`, headers: { [SESSION_HEADER]: session.token }, signal });
+      return await stream({ method: 'GET', path: API_PATHS.verificationEvents, headers: { [SESSION_HEADER]: session.token }, signal });
     } catch (error) {
       throw error instanceof SidebarApiError ? error : unreachable();
     }
@@ -226,7 +227,7 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
     },
 
     async revokeSecret(id: string): Promise<void> {
-      const response = await authed('DELETE', `${SIDEBAR_SECRETS_PATH}/${encodeURIComponent(id)}`);
+      const response = await authed('DELETE', API_PATHS.sidebarSecret(id));
       expect(response, 204, () => true);
     },
 

@@ -1,3 +1,4 @@
+import { API_PATHS } from '@vouchsafe/contracts';
 import { createSidebarApi, type SessionExchange, type SidebarApiOptions } from '../api/sidebar-api.client';
 import type { SidebarConnection } from '../host-adapter.types';
 import { forgeTransport } from './forge.transport';
@@ -14,7 +15,7 @@ export const VOUCHSAFE_REMOTE_KEY = 'vouchsafe';
 export function jiraExchange(adapter: JiraAdapter): () => Promise<SessionExchange> {
   return async () => {
     const { ticketId } = await adapter.getContext();
-    return { path: '/api/v1/sessions/jira', body: { issueKey: ticketId } };
+    return { path: API_PATHS.session('jira'), body: { issueKey: ticketId } };
   };
 }
 

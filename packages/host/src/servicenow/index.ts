@@ -1,4 +1,4 @@
-import { SidebarApiError } from '@vouchsafe/contracts';
+import { API_PATHS, SidebarApiError } from '@vouchsafe/contracts';
 import { createSidebarApi, type SessionExchange, type SidebarApiOptions } from '../api/sidebar-api.client';
 import { SESSION_REJECTED_MESSAGE } from '../api/sidebar-api.errors';
 import { apiTransports } from '../api/fetch.transport';
@@ -13,7 +13,7 @@ export function serviceNowExchange(adapter: ServiceNowAdapter): () => Promise<Se
     const token = adapter.getHostToken();
     // No token: the page was reloaded after the fragment was scrubbed, or opened outside the workspace.
     if (!token) return Promise.reject(new SidebarApiError('session_rejected', SESSION_REJECTED_MESSAGE));
-    return Promise.resolve({ path: '/api/v1/sessions/servicenow', body: { token, table: adapter.record.table, sysId: adapter.record.sysId } });
+    return Promise.resolve({ path: API_PATHS.session('servicenow'), body: { token, table: adapter.record.table, sysId: adapter.record.sysId } });
   };
 }
 

@@ -1,6 +1,6 @@
 import { createSidebarApi, type SessionExchange, type SidebarApiOptions } from '../api/sidebar-api.client';
 import { apiTransports } from '../api/fetch.transport';
-import { SidebarApiError } from '@vouchsafe/contracts';
+import { API_PATHS, SidebarApiError } from '@vouchsafe/contracts';
 import { SESSION_REJECTED_MESSAGE } from '../api/sidebar-api.errors';
 import type { SidebarConnection } from '../host-adapter.types';
 import { connectZendesk, type ConnectZendeskOptions, type ZendeskAdapter } from './zendesk.adapter';
@@ -15,7 +15,7 @@ export function zendeskExchange(adapter: ZendeskAdapter): () => Promise<SessionE
     // No token: the page was loaded without Zendesk's signed POST (a reload, or opened directly).
     if (!token) throw new SidebarApiError('session_rejected', SESSION_REJECTED_MESSAGE);
     const { ticketId } = await adapter.getContext();
-    return { path: '/api/v1/sessions/zendesk', body: { token, ticketId } };
+    return { path: API_PATHS.session('zendesk'), body: { token, ticketId } };
   };
 }
 

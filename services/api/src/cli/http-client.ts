@@ -1,4 +1,5 @@
 import {
+  API_PATHS,
   REVOKE_TOKEN_HEADER,
   type CreateSecretRequest,
   type CreateSecretResponse,
@@ -63,17 +64,16 @@ const bearer = (token: string | undefined): Record<string, string> => (token ? {
 export function vaultClient(apiUrl: string, token?: string, tenant?: string) {
   const call = jsonCaller(apiUrl);
   const auth = () => bearer(token);
-  const prefix = `/api/v1${tenant === undefined ? '' : `/t/${encodeURIComponent(tenant)}`}/secrets`;
   return {
-    create: (req: CreateSecretRequest) => call<CreateSecretResponse>('POST', prefix, req, auth()),
-    metadata: (id: string) => call<SecretMetadata>('GET', `${prefix}/${encodeURIComponent(id)}`),
+    create: (req: CreateSecretRequest) => call<CreateSecretResponse>('POST', API_PATHS.secrets(tenant), req, auth()),
+    metadata: (id: string) => call<SecretMetadata>('GET', API_PATHS.secret(id, tenant)),
     reveal: (id: string, keyCheck: string, passphraseCheck?: string) =>
-      call<RevealResponse>('POST', `${prefix}/${encodeURIComponent(id)}/reveal`, {
+      call<RevealResponse>('POST', API_PATHS.reveal(id, tenant), {
         keyCheck,
         ...(passphraseCheck ? { passphraseCheck } : {}),
       }),
     revoke: (id: string, revokeToken: string) =>
-      call<void>('DELETE', `${prefix}/${encodeURIComponent(id)}`, undefined, { [REVOKE_TOKEN_HEADER]: revokeToken }),
+      call<void>('DELETE', API_PATHS.secret(id, tenant), undefined, { [REVOKE_TOKEN_HEADER]: revokeToken }),
   };
 }
 
@@ -81,9 +81,9 @@ export function vaultClient(apiUrl: string, token?: string, tenant?: string) {
 export function tenantsClient(apiUrl: string, token?: string) {
   const call = jsonCaller(apiUrl);
   return {
-    add: (req: TenantCreateRequest) => call<TenantSummary>('POST', '/api/v1/admin/tenants', req, bearer(token)),
-    list: () => call<{ tenants: TenantSummary[] }>('GET', '/api/v1/admin/tenants', undefined, bearer(token)),
-    remove: (slug: string) => call<void>('DELETE', `/api/v1/admin/tenants/${encodeURIComponent(slug)}`, undefined, bearer(token)),
+    add: (req: TenantCreateRequest) => call<TenantSummary>('POST', API_PATHS.adminTenants, req, bearer(token)),
+    list: () => call<{ tenants: TenantSummary[] }>('GET', API_PATHS.adminTenants, undefined, bearer(token)),
+    remove: (slug: string) => call<void>('DELETE', API_PATHS.adminTenant(slug), undefined, bearer(token)),
   };
 }
 
@@ -98,14 +98,13 @@ export interface PolicyResponse {
 /** A tenant's IdP connections and verification policy (API token). */
 export function verificationAdminClient(apiUrl: string, token?: string) {
   const call = jsonCaller(apiUrl);
-  const base = (slug: string) => `/api/v1/admin/tenants/${encodeURIComponent(slug)}`;
   return {
-    setIdp: (slug: string, config: IdpConfig) => call<void>('PUT', `${base(slug)}/idp/${config.kind}`, config, bearer(token)),
+    setIdp: (slug: string, config: IdpConfig) => call<void>('PUT', API_PATHS.adminIdp(slug, config.kind), config, bearer(token)),
     listIdps: (slug: string) =>
-      call<{ idps: { kind: IdpKind; settings: Record<string, unknown>; updatedAt: string }[] }>('GET', `${base(slug)}/idp`, undefined, bearer(token)),
-    removeIdp: (slug: string, kind: string) => call<void>('DELETE', `${base(slug)}/idp/${encodeURIComponent(kind)}`, undefined, bearer(token)),
-    showPolicy: (slug: string) => call<PolicyResponse>('GET', `${base(slug)}/policy`, undefined, bearer(token)),
+      call<{ idps: { kind: IdpKind; settings: Record<string, unknown>; updatedAt: string }[] }>('GET', API_PATHS.adminIdps(slug), undefined, bearer(token)),
+    removeIdp: (slug: string, kind: string) => call<void>('DELETE', API_PATHS.adminIdp(slug, kind), undefined, bearer(token)),
+    showPolicy: (slug: string) => call<PolicyResponse>('GET', API_PATHS.adminPolicy(slug), undefined, bearer(token)),
     setPolicy: (slug: string, policy: VerificationPolicyInput) =>
-      call<{ version: number; policy: VerificationPolicy }>('PUT', `${base(slug)}/policy`, policy, bearer(token)),
+      call<{ version: number; policy: VerificationPolicy }>('PUT', API_PATHS.adminPolicy(slug), policy, bearer(token)),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VERIFICATION_METHOD_LABELS } from '@vouchsafe/contracts';
 
 /**
  * Notes for verification.* outbox rows (written by modules/verification in the statement that
@@ -41,14 +42,7 @@ export const VerificationNoteFactsSchema = z.object({
 });
 export type VerificationNoteFacts = z.infer<typeof VerificationNoteFactsSchema>;
 
-const METHOD_NAMES: Record<string, string> = {
-  okta_push: 'Okta Verify push',
-  duo_push: 'Duo push',
-  duo_universal: 'Duo link (Universal Prompt)',
-  oidc: 'Sign-in link (OIDC)',
-  callback_sms: 'Callback code by SMS',
-  callback_voice: 'Callback code by voice',
-};
+const METHOD_NAMES: Readonly<Record<string, string>> = VERIFICATION_METHOD_LABELS;
 
 const BINDING_NAMES: Record<string, string> = {
   number_challenge: 'number challenge',

@@ -1,4 +1,4 @@
-import type { MethodOption, VerificationMethod, VerificationPolicy } from '@vouchsafe/contracts';
+import { VERIFICATION_METHOD_LABELS, type MethodOption, type VerificationMethod, type VerificationPolicy } from '@vouchsafe/contracts';
 import { PUSH_METHODS } from './load-policy';
 
 /**
@@ -40,14 +40,7 @@ export interface EvaluationContext {
   now: Date;
 }
 
-export const METHOD_LABELS: Readonly<Record<VerificationMethod, string>> = {
-  okta_push: 'Okta Verify push',
-  duo_push: 'Duo push',
-  duo_universal: 'Duo link',
-  oidc: 'Sign-in link',
-  callback_sms: 'Code by SMS',
-  callback_voice: 'Code by voice call',
-};
+export const METHOD_LABELS = VERIFICATION_METHOD_LABELS;
 
 const NEEDS_EMAIL: readonly VerificationMethod[] = ['oidc', 'duo_universal'];
 const NEEDS_PHONE: readonly VerificationMethod[] = ['callback_sms', 'callback_voice'];

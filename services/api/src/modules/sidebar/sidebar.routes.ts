@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { CreateTicketSecretRequestSchema, LIMITS, SecretIdSchema, type CreateTicketSecretResponse } from '@vouchsafe/contracts';
-import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
+import { DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
 import { AppError, secretGone } from '../../errors';
 import { jsonBody } from '../../http/input';

@@ -1,5 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { TenantCreateRequestSchema } from '@vouchsafe/contracts';
+import { API_PATHS, TenantCreateRequestSchema } from '@vouchsafe/contracts';
 import { AppError, secretGone } from '../../errors';
 import { jsonBody } from '../../http/input';
 import { noStore } from '../../http/middleware';
@@ -16,7 +16,7 @@ export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' |
     const body = TenantCreateRequestSchema.parse(req.body);
     const created = await service.add(body, actorOf(requireApiToken(req)));
     req.log.info({ tenant: created.slug, desk: created.desk }, 'tenant added');
-    res.status(201).location(`/api/v1/admin/tenants/${created.slug}`).json(created);
+    res.status(201).location(API_PATHS.adminTenant(created.slug)).json(created);
   });
 
   router.get('/', async (_req, res) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Desk, TenantCreateRequest, TenantSummary } from '@vouchsafe/contracts';
-import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
+import { DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
 import { AppError } from '../../errors';
 import type { DeskTenant } from '../../helpdesks/helpdesk.types';

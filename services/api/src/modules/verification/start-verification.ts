@@ -253,7 +253,7 @@ export async function startRecipientVerification(
   try {
     user = await provider.resolveUser(input.requester);
   } catch (err) {
-    throw new AppError('helpdesk_unavailable', 'The sign-in provider could not be reached; try again in a moment.', { cause: err });
+    throw new AppError('idp_unavailable', 'The sign-in provider could not be reached; try again in a moment.', { cause: err });
   }
   if (!user) throw new AppError('forbidden', 'The sign-in provider does not know the recipient on record. Ask the sender for help.');
   const id = randomUUID();
@@ -288,7 +288,7 @@ export async function startRecipientVerification(
     if (!started.link) throw new ProviderError('rejected', 'The sign-in provider did not return a link.');
   } catch (err) {
     await recordStartFailure(deps, input.tenantId, id, input.method, err);
-    throw new AppError('helpdesk_unavailable', providerFailureReason(err), { cause: err });
+    throw new AppError('idp_unavailable', providerFailureReason(err), { cause: err });
   }
   const binding = input.requester.email ? { kind: 'link' as const, sentTo: maskEmail(input.requester.email) } : started.binding;
   const row = { tenantId: input.tenantId, id, method: input.method };

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler, type Response } from 'express';
-import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
+import { DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import { sendPage } from '../../http/page';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
 import { IDP_OF_METHOD } from '../idps/idp-config';

@@ -98,7 +98,7 @@ export function createVerificationService(deps: VerificationDeps) {
       outcome = await provider.complete(row.providerState, { code });
     } catch (err) {
       if (err instanceof ProviderError && err.kind === 'unavailable') {
-        throw new AppError('helpdesk_unavailable', 'The callback service could not be reached to check the code; try again.', { cause: err });
+        throw new AppError('idp_unavailable', 'The callback service could not be reached to check the code; try again.', { cause: err });
       }
       outcome = { state: 'failed', reason: providerFailureReason(err) };
     }

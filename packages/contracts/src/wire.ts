@@ -1,0 +1,50 @@
+import type { Desk } from './sidebar';
+
+/**
+ * The HTTP surface every party shares — the API mounts these paths, and the sidebar client, the portal, the CLI, the
+ * stand-ins and the tests call them. Change a path here and every side follows (or fails to compile).
+ */
+
+export const API_PREFIX = '/api/v1';
+
+/** The tenant of the plain `/s/{id}` vault (CLI and API-token secrets without a desk). Seeded by the first migration. */
+export const DEFAULT_TENANT_ID = '00000000-0000-4000-8000-000000000001';
+
+const enc = encodeURIComponent;
+/** A help-desk tenant's public prefix (`/api/v1/t/{slug}`), or the default tenant's (`/api/v1`). */
+const publicPrefix = (tenantSlug?: string) => (tenantSlug === undefined ? API_PREFIX : `${API_PREFIX}/t/${enc(tenantSlug)}`);
+
+export const API_PATHS = {
+  healthz: '/healthz',
+  readyz: '/readyz',
+  metrics: '/metrics',
+  /** Express mount pattern of a help-desk tenant's public routes. */
+  tenantMount: `${API_PREFIX}/t/:tenant`,
+  /** POST: create (API token, scope `secrets`). */
+  secrets: (tenantSlug?: string) => `${publicPrefix(tenantSlug)}/secrets`,
+  /** GET metadata, DELETE revoke. */
+  secret: (id: string, tenantSlug?: string) => `${publicPrefix(tenantSlug)}/secrets/${enc(id)}`,
+  reveal: (id: string, tenantSlug?: string) => `${publicPrefix(tenantSlug)}/secrets/${enc(id)}/reveal`,
+  /** POST: a recipient of a verified-only secret starts the IdP sign-in. */
+  verifyRecipient: (id: string, tenantSlug?: string) => `${publicPrefix(tenantSlug)}/secrets/${enc(id)}/verify`,
+  sessions: `${API_PREFIX}/sessions`,
+  session: (desk: Desk) => `${API_PREFIX}/sessions/${desk}`,
+  sessionRenew: `${API_PREFIX}/sessions/renew`,
+  sidebar: `${API_PREFIX}/sidebar`,
+  sidebarSecrets: `${API_PREFIX}/sidebar/secrets`,
+  sidebarSecret: (id: string) => `${API_PREFIX}/sidebar/secrets/${enc(id)}`,
+  verifications: `${API_PREFIX}/sidebar/verifications`,
+  verification: (id: string) => `${API_PREFIX}/sidebar/verifications/${enc(id)}`,
+  verificationEvents: `${API_PREFIX}/sidebar/verifications/events`,
+  /** Where link methods return from the IdP (not under the API prefix: it is a page people open). */
+  verificationCallback: (kind: 'oidc' | 'duo') => `/verify/callback/${kind}`,
+  admin: `${API_PREFIX}/admin`,
+  adminTenants: `${API_PREFIX}/admin/tenants`,
+  adminTenant: (slug: string) => `${API_PREFIX}/admin/tenants/${enc(slug)}`,
+  adminIdps: (slug: string) => `${API_PREFIX}/admin/tenants/${enc(slug)}/idp`,
+  adminIdp: (slug: string, kind: string) => `${API_PREFIX}/admin/tenants/${enc(slug)}/idp/${enc(kind)}`,
+  adminPolicy: (slug: string) => `${API_PREFIX}/admin/tenants/${enc(slug)}/policy`,
+} as const;
+
+/** The recipient's link path (before `#key`): `/s/{id}` for the default tenant, `/t/{slug}/s/{id}` for a desk's. */
+export const linkPath = (id: string, tenantSlug?: string) => `${tenantSlug === undefined ? '' : `/t/${enc(tenantSlug)}`}/s/${enc(id)}`;
