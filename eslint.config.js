@@ -2,7 +2,8 @@
 // dependency direction from STYLE.md mechanical:
 //   apps -> ui, host, contracts, crypto;  services/api -> contracts, crypto, migrations;
 //   nothing imports apps; migrations import only kysely; contracts import nothing internal;
-//   only tests import test-support; only services/api/src/config.ts reads process.env.
+//   only tests import test-support; only services/api/src/config.ts reads process.env;
+//   packages/ui imports no host SDK and never fetches; services import no browser package (ui, host).
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -22,6 +23,14 @@ const BODY_PARSERS = [
 const apps = { group: ['@vouchsafe/portal', '@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira', '**/apps/**'], message: 'Nothing imports from apps/.' };
 const services = { group: ['@vouchsafe/api', '**/services/**'], message: 'Only apps talk to services, over HTTP.' };
 const testSupport = { group: ['@vouchsafe/test-support', '@vouchsafe/test-support/*'], message: 'Only tests may import test-support.' };
+const hostSdks = { group: ['@vouchsafe/host', '@vouchsafe/host/*', '@forge/bridge', 'zendesk_app_framework_sdk'], message: 'packages/ui never talks to a host SDK: it gets a SidebarHost.' };
+const browserPackages = { group: ['@vouchsafe/ui', '@vouchsafe/ui/*', '@vouchsafe/host', '@vouchsafe/host/*'], message: 'The API does not import browser packages (ui, host).' };
+// The UI never fetches: it gets a SidebarApi (contracts) from packages/host.
+const NO_NETWORK_IN_UI = [
+  { selector: "CallExpression[callee.name='fetch']", message: 'packages/ui never fetches: use the SidebarApi it is given.' },
+  { selector: "NewExpression[callee.name=/^(EventSource|XMLHttpRequest|WebSocket)$/]", message: 'packages/ui never opens connections: use the SidebarApi it is given.' },
+  { selector: "MemberExpression[property.name='fetch'][object.name=/^(window|globalThis|self)$/]", message: 'packages/ui never fetches: use the SidebarApi it is given.' },
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.turbo/**', '**/playwright-report/**', '**/test-results/**', '.data/**'] },
@@ -43,6 +52,14 @@ export default tseslint.config(
   { files: ['packages/**', 'services/**', 'migrations/**', 'e2e/**'], rules: { 'no-restricted-imports': restrict([apps]) } },
   { files: ['packages/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, services, testSupport]) } },
   {
+    files: ['packages/ui/**'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': restrict([apps, services, testSupport, hostSdks]),
+      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'No TypeScript enums: use a union of string literals.' }, ...NO_NETWORK_IN_UI],
+    },
+  },
+  {
     files: ['packages/contracts/**'],
     rules: { 'no-restricted-imports': restrict([{ group: ['@vouchsafe/*', '../../*'], message: 'contracts imports nothing internal.' }]) },
   },
@@ -57,7 +74,8 @@ export default tseslint.config(
       'no-restricted-imports': restrict([{ group: ['@vouchsafe/*', '../*', '!./*'], message: 'Migrations are frozen in time: import only kysely.' }]),
     },
   },
-  { files: ['services/**', 'apps/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, testSupport]) } },
+  { files: ['apps/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, testSupport]) } },
+  { files: ['services/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, testSupport, browserPackages]) } },
   {
     files: ['services/api/src/**'],
     ignores: ['services/api/src/config.ts', ...TEST_FILES],
