@@ -12,6 +12,8 @@ import type { Verification, VerificationMethod, VerificationOverview } from './v
 
 export const DESKS = ['zendesk', 'servicenow', 'jira'] as const;
 export const DeskSchema = z.enum(DESKS);
+/** What each desk is called wherever people read it. */
+export const DESK_LABELS: Readonly<Record<(typeof DESKS)[number], string>> = { zendesk: 'Zendesk', servicenow: 'ServiceNow', jira: 'Jira Service Management' };
 export type Desk = z.infer<typeof DeskSchema>;
 
 export const SESSION_HEADER = 'x-vouchsafe-session';

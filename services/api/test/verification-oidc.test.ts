@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdpConfigSchema, type IdpConfig, type Verification } from '@vouchsafe/contracts';
 import { startGraphStandIn, startOidcPeer, type NextLogin, type OidcPeer, type StartedGraphStandIn } from '@vouchsafe/test-support/idps';
-import { publicSettings, sealIdpConfig } from '../src/modules/idps/idp-config';
+import { sealIdpConfig } from '../src/modules/idps/idp-config';
+import { oidcDescriptor } from '../src/providers/oidc/descriptor';
 import { upsertIdp } from '../src/modules/idps/idps.repository';
 import { api } from './harness';
 import { SLUGS, auth, eventually } from './sidebar-support';
@@ -157,7 +158,8 @@ describe('a connection stored before the rule (Entra matched on preferred_userna
     const tenantId = (await w.t.db.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id;
     // Written as the old code did: straight past today's registration rules.
     const old = IdpConfigSchema.parse({ ...entra.idpConfig({ client: 'basic' }), subjectClaim: 'preferred_username' });
-    await upsertIdp(w.t.db, { tenantId, kind: 'oidc', settings: publicSettings(old), sealed: sealIdpConfig(w.t.keyring, tenantId, old) }, { kind: 'oidc', host: null });
+    if (old.kind !== 'oidc') throw new Error('not an OIDC connection');
+    await upsertIdp(w.t.db, { tenantId, kind: 'oidc', settings: oidcDescriptor.publicSettings(old), sealed: sealIdpConfig(w.t.keyring, tenantId, old) }, { kind: 'oidc', host: null });
     graph.reset();
     const a = await openAs(w, ticketFor('legacy.config@customer.test'));
     const overview = await call(w.t.url, a, 'GET', '/verifications');

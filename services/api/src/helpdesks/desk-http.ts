@@ -1,4 +1,4 @@
-import type { Desk } from '@vouchsafe/contracts';
+import { DESK_LABELS } from '@vouchsafe/contracts';
 import { isOutboundRefusal } from '../lib/outbound';
 import { HelpdeskError, type ConnectorOptions, type DeskTenant } from './helpdesk.types';
 
@@ -9,7 +9,6 @@ import { HelpdeskError, type ConnectorOptions, type DeskTenant } from './helpdes
  * never the URL (it carries ticket ids), credentials, or what was sent.
  */
 
-const DESK_NAMES: Record<Desk, string> = { zendesk: 'Zendesk', servicenow: 'ServiceNow', jira: 'Jira Service Management' };
 
 export interface DeskHttp {
   /** JSON answer of a 2xx; undefined on 404 when `isMissingOk`. Throws HelpdeskError otherwise. */
@@ -34,7 +33,7 @@ export function kindForStatus(status: number): HelpdeskError['kind'] {
 }
 
 export function createDeskHttp(tenant: DeskTenant, opts: ConnectorOptions): DeskHttp {
-  const desk = DESK_NAMES[tenant.desk];
+  const desk = DESK_LABELS[tenant.desk];
   const base = tenant.apiBaseUrl.replace(/\/+$/, '');
   const auth = authorization(tenant);
 
@@ -104,5 +103,5 @@ export function deskTime(v: unknown): Date | null {
 export const phoneDigits = (v: string): string => v.replace(/\D/g, '').replace(/^00/, '');
 
 export function malformed(tenant: DeskTenant, op: string): HelpdeskError {
-  return new HelpdeskError('unavailable', `${DESK_NAMES[tenant.desk]} answered in an unexpected shape (${op})`);
+  return new HelpdeskError('unavailable', `${DESK_LABELS[tenant.desk]} answered in an unexpected shape (${op})`);
 }

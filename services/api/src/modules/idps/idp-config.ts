@@ -1,4 +1,4 @@
-import { IdpConfigSchema, type IdpConfig, type IdpKind, type VerificationMethod } from '@vouchsafe/contracts';
+import { IdpConfigSchema, type IdpConfig, type IdpKind } from '@vouchsafe/contracts';
 import type { Keyring, PayloadBinding, SealedPayload } from '../keys/keyring';
 
 /**
@@ -24,60 +24,3 @@ export function openIdpConfig<K extends IdpKind>(keyring: Keyring, tenantId: str
     plain.fill(0);
   }
 }
-
-export type IdpSettings = Record<string, string | boolean | string[]>;
-
-/** What an admin may see again: no token, key, secret or private key. */
-export function publicSettings(config: IdpConfig): IdpSettings {
-  switch (config.kind) {
-    case 'okta':
-      return 'apiToken' in config.auth
-        ? { orgUrl: config.orgUrl, auth: 'api_token' }
-        : { orgUrl: config.orgUrl, auth: 'private_key', clientId: config.auth.clientId, scopes: config.auth.scopes, ...(config.auth.keyId ? { keyId: config.auth.keyId } : {}) };
-    case 'duo':
-      return {
-        apiHost: config.apiHost,
-        integrationKey: config.integrationKey,
-        hasUniversalPrompt: config.universal !== undefined,
-        ...(config.universal ? { universalClientId: config.universal.clientId } : {}),
-      };
-    case 'oidc':
-      return {
-        issuer: config.issuer,
-        clientId: config.clientId,
-        flavor: config.flavor,
-        subjectClaim: config.subjectClaim,
-        scopes: config.scopes,
-        hasClientSecret: config.clientSecret !== undefined,
-        // Stand-in overrides (development and tests only): URLs, never credentials.
-        ...(config.graph?.baseUrl ? { graphBaseUrl: config.graph.baseUrl } : {}),
-        ...(config.graph?.tokenUrl ? { graphTokenUrl: config.graph.tokenUrl } : {}),
-      };
-    case 'twilio':
-      return { accountSid: config.accountSid, serviceSid: config.serviceSid, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}) };
-  }
-}
-
-/** The methods a stored connection makes possible (Duo's link method needs its Universal Prompt app). */
-export function methodsOfIdp(kind: IdpKind, settings: Record<string, unknown>): VerificationMethod[] {
-  switch (kind) {
-    case 'okta':
-      return ['okta_push'];
-    case 'duo':
-      return settings.hasUniversalPrompt === true ? ['duo_push', 'duo_universal'] : ['duo_push'];
-    case 'oidc':
-      return ['oidc'];
-    case 'twilio':
-      return ['callback_sms', 'callback_voice'];
-  }
-}
-
-/** The IdP a method needs. */
-export const IDP_OF_METHOD: Readonly<Record<VerificationMethod, IdpKind>> = {
-  okta_push: 'okta',
-  duo_push: 'duo',
-  duo_universal: 'duo',
-  oidc: 'oidc',
-  callback_sms: 'twilio',
-  callback_voice: 'twilio',
-};

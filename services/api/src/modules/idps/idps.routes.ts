@@ -5,14 +5,12 @@ import { jsonBody } from '../../http/input';
 import { noStore } from '../../http/middleware';
 import { actorOf } from '../api-tokens/api-tokens';
 import { requireApiToken } from '../api-tokens/bearer-auth';
+import { IDP_KINDS, isIdpKind } from '../../providers/registry';
 import type { IdpsService } from './idps.service';
 
-const KINDS: readonly IdpKind[] = ['okta', 'duo', 'oidc', 'twilio'];
-
 function kindOf(raw: unknown): IdpKind {
-  const kind = KINDS.find((k) => k === raw);
-  if (!kind) throw new AppError('not_found', `There is no identity-provider kind "${String(raw).slice(0, 20)}"; use one of ${KINDS.join(', ')}.`);
-  return kind;
+  if (!isIdpKind(raw)) throw new AppError('not_found', `There is no identity-provider kind "${String(raw).slice(0, 20)}"; use one of ${IDP_KINDS.join(', ')}.`);
+  return raw;
 }
 
 /** `/api/v1/admin/tenants/:slug/idp`: a tenant's IdP connections; app.ts mounts it behind `bearerAuth('admin')`. */

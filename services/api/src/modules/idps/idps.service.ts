@@ -4,8 +4,9 @@ import { AppError } from '../../errors';
 import type { Outbound } from '../../lib/outbound';
 import type { Keyring } from '../keys/keyring';
 import { findActiveBySlug } from '../tenants/tenants.repository';
-import { methodsOfIdp, openIdpConfig, publicSettings, sealIdpConfig, type IdpSettings } from './idp-config';
-import { refuseUnsafeIdp } from './idp-hosts';
+import { descriptorOf, IDP_DESCRIPTORS } from '../../providers/registry';
+import type { IdpSettings } from '../../providers/descriptor';
+import { openIdpConfig, sealIdpConfig } from './idp-config';
 import * as repo from './idps.repository';
 
 export interface IdpsDeps {
@@ -28,18 +29,6 @@ export async function adminTenantBySlug(db: Db, slug: string): Promise<{ id: str
   return { id: row.id, slug: row.slug };
 }
 
-/** Host only (never a full URL) for the audit trail: pointing an IdP somewhere else must be visible. */
-function hostOf(config: IdpConfig): string | null {
-  const url = config.kind === 'okta' ? config.orgUrl : config.kind === 'oidc' ? config.issuer : config.kind === 'twilio' ? config.baseUrl : undefined;
-  if (config.kind === 'duo') return config.apiHost;
-  if (url === undefined) return null;
-  try {
-    return new URL(url).host;
-  } catch {
-    return null;
-  }
-}
-
 /** The tenant's connection of this kind, opened; undefined when none is configured. */
 export async function loadIdpConfig<K extends IdpKind>(db: Db, keyring: Keyring, tenantId: string, kind: K): Promise<Extract<IdpConfig, { kind: K }> | undefined> {
   const row = await repo.findIdp(db, tenantId, kind);
@@ -48,7 +37,7 @@ export async function loadIdpConfig<K extends IdpKind>(db: Db, keyring: Keyring,
 
 /** Methods the tenant's stored connections make possible, in VERIFICATION_METHODS order of their IdPs. */
 export async function configuredMethods(db: Db, tenantId: string): Promise<VerificationMethod[]> {
-  return (await repo.listIdps(db, tenantId)).flatMap((r) => methodsOfIdp(r.kind, r.settings));
+  return (await repo.listIdps(db, tenantId)).flatMap((r) => IDP_DESCRIPTORS[r.kind].methodsOf(r.settings));
 }
 
 export function createIdpsService(deps: IdpsDeps) {
@@ -56,13 +45,18 @@ export function createIdpsService(deps: IdpsDeps) {
 
   /** `actor`: who connects it (`api-token:<name>`), recorded in the `idp.configured` event. */
   async function set(slug: string, config: IdpConfig, actor: string): Promise<{ isReplacement: boolean }> {
-    await refuseUnsafeIdp(config, deps.outbound);
+    // What the connection may point at (S12) and which keys it carries: its kind's own checks. 422 names each field.
+    const descriptor = descriptorOf(config);
+    const issues = await descriptor.registrationIssues(config, deps.outbound);
+    if (issues.length > 0) {
+      throw new AppError('validation_failed', `The request is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, { issues });
+    }
     const tenant = await adminTenantBySlug(db, slug);
-    const settings = publicSettings(config);
+    const settings = descriptor.publicSettings(config);
     return repo.upsertIdp(
       db,
       { tenantId: tenant.id, kind: config.kind, settings, sealed: sealIdpConfig(keyring, tenant.id, config) },
-      { kind: config.kind, host: hostOf(config), ...(config.kind === 'okta' ? { auth: settings.auth } : {}), actor },
+      { kind: config.kind, host: descriptor.auditHost(config), ...(config.kind === 'okta' ? { auth: settings.auth } : {}), actor },
     );
   }
 

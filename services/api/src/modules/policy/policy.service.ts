@@ -2,7 +2,7 @@ import type { VerificationPolicy, VerificationPolicyInput } from '@vouchsafe/con
 import { VerificationPolicySchema } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
 import { AppError } from '../../errors';
-import { IDP_OF_METHOD } from '../idps/idp-config';
+import { IDP_OF_METHOD } from '../../providers/registry';
 import { adminTenantBySlug, configuredMethods } from '../idps/idps.service';
 import { loadPolicy } from './load-policy';
 import { PolicyConflictError, insertPolicyVersion } from './policy.repository';

@@ -1,4 +1,4 @@
-import type { Desk, SessionResponse } from '@vouchsafe/contracts';
+import { DESK_LABELS, type Desk, type SessionResponse } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
 import { HelpdeskError, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson } from '../../helpdesks/helpdesk.types';
 import { maskEmail, maskIdentifiers } from '../../lib/mask';
@@ -19,10 +19,9 @@ export interface SessionsDeps {
   now?: () => number;
 }
 
-export const DESK_NAMES: Record<Desk, string> = { zendesk: 'Zendesk', servicenow: 'ServiceNow', jira: 'Jira' };
 
 function deskFailure(desk: Desk, err: unknown): AppError {
-  return new AppError('helpdesk_unavailable', `Vouchsafe could not reach ${DESK_NAMES[desk]} to look up this ticket. Try again in a moment.`, {
+  return new AppError('helpdesk_unavailable', `Vouchsafe could not reach ${DESK_LABELS[desk]} to look up this ticket. Try again in a moment.`, {
     cause: err,
     detail: err instanceof HelpdeskError ? err.kind : undefined,
   });
@@ -61,7 +60,7 @@ export function createSessionsService(deps: SessionsDeps) {
       }
     };
     const ticket = await ask(() => connector.getTicket(verified.ticketId));
-    if (!ticket) throw new AppError('not_found', `This ticket was not found in ${DESK_NAMES[desk]}.`);
+    if (!ticket) throw new AppError('not_found', `This ticket was not found in ${DESK_LABELS[desk]}.`);
     const [requester, agent] = await Promise.all([
       ask(() => connector.getRequester(ticket)),
       verified.agentName ? undefined : ask(() => connector.getAgent(verified.agentId)),

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Desk, TenantCreateRequest, TenantSummary } from '@vouchsafe/contracts';
-import { DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
+import { DEFAULT_TENANT_ID, DESK_LABELS } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
 import { AppError } from '../../errors';
 import type { DeskTenant } from '../../helpdesks/helpdesk.types';
-import { rsaCertificateProblem, rsaPublicKeyProblem } from '../../lib/key-material';
-import type { Outbound } from '../../lib/outbound';
+import { DESK_DESCRIPTORS, registrationOf } from '../../helpdesks/registry';
+import { stripSlash } from '../../helpdesks/descriptor';
+import type { RegistrationOutbound } from '../../providers/descriptor';
 import type { Keyring } from '../keys/keyring';
 import { openCredentials, sealCredentials } from './tenant-credentials';
 import * as repo from './tenants.repository';
@@ -14,50 +15,21 @@ export interface TenantsDeps {
   db: Db;
   keyring: Keyring;
   /** The outbound rules (S12) every desk URL must pass at registration; connectors check again at connect time. */
-  outbound: Pick<Outbound, 'registrationProblem'>;
+  outbound: RegistrationOutbound;
   /** Called after a tenant was added or removed (cached desk origins forget their answer). */
   onChanged?: () => void;
 }
 
-const stripSlash = (url: string) => url.replace(/\/+$/, '');
-
 /** Where the connector calls the desk when the tenant has no override. */
-export function defaultApiBaseUrl(desk: Desk, account: string, verification: Record<string, unknown>): string {
-  if (desk === 'zendesk') return `https://${account}.zendesk.com`;
-  if (desk === 'servicenow') return `https://${account}.service-now.com`;
-  return stripSlash(String(verification.siteUrl ?? ''));
-}
-
-function accountOf(req: TenantCreateRequest): string {
-  if (req.desk === 'zendesk') return req.subdomain;
-  if (req.desk === 'servicenow') return req.instance;
-  return req.cloudId;
-}
-
-/** Public verification material only: keys, audiences, ids. Never credentials. */
-function verificationOf(req: TenantCreateRequest): Record<string, string> {
-  if (req.desk === 'zendesk') return { subdomain: req.subdomain, installationId: req.installationId, publicKeyPem: req.publicKeyPem };
-  if (req.desk === 'servicenow') return { instance: req.instance, certificatePem: req.certificatePem, audience: req.audience };
-  return { cloudId: req.cloudId, siteUrl: stripSlash(req.siteUrl), appId: req.appId, ...(req.jwksUrl ? { jwksUrl: req.jwksUrl } : {}) };
-}
+export const defaultApiBaseUrl = (desk: Desk, account: string, verification: Record<string, unknown>): string =>
+  DESK_DESCRIPTORS[desk].defaultApiBaseUrl(account, verification);
 
 /**
  * Every URL Vouchsafe will connect to for this desk (S12) and every key it will verify tokens with (item 12c), checked
- * before anything is stored: 422 naming each field. URLs: the outbound rules (https, no credentials or fragment, public
- * or operator-allowed host; a name that resolves now must resolve to allowed addresses). Keys: they must parse, RSA
- * of at least 2048 bits.
+ * by the desk's descriptor before anything is stored: 422 naming each field.
  */
 async function refuseUnsafe(req: TenantCreateRequest, outbound: TenantsDeps['outbound']): Promise<void> {
-  const urls: [string, string | undefined][] = [['apiBaseUrl', req.apiBaseUrl]];
-  if (req.desk === 'jira') urls.push(['jwksUrl', req.jwksUrl], ['siteUrl', req.siteUrl]);
-  const checked = await Promise.all(urls.map(async ([path, url]) => ({ path, message: url === undefined ? undefined : await outbound.registrationProblem(url) })));
-  if (req.desk === 'zendesk') checked.push({ path: 'publicKeyPem', message: rsaPublicKeyProblem(req.publicKeyPem) });
-  if (req.desk === 'servicenow') {
-    // A certificate from the instance's keystore, or its public key (the API has always accepted either form).
-    const isCertificate = /-----BEGIN CERTIFICATE-----/.test(req.certificatePem);
-    checked.push({ path: 'certificatePem', message: isCertificate ? rsaCertificateProblem(req.certificatePem) : rsaPublicKeyProblem(req.certificatePem) });
-  }
-  const issues = checked.filter((i): i is { path: string; message: string } => i.message !== undefined);
+  const issues = await registrationOf(req).issues(outbound);
   if (issues.length > 0) {
     throw new AppError('validation_failed', `The request is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, { issues });
   }
@@ -67,7 +39,6 @@ export function toSummary(row: repo.TenantRow): TenantSummary {
   return { id: row.id, slug: row.slug, name: row.name, desk: row.desk, account: row.account, createdAt: row.createdAt.toISOString() };
 }
 
-const DESK_NAMES: Record<Desk, string> = { zendesk: 'Zendesk', servicenow: 'ServiceNow', jira: 'Jira' };
 
 export function createTenantsService(deps: TenantsDeps) {
   const { db, keyring } = deps;
@@ -76,7 +47,7 @@ export function createTenantsService(deps: TenantsDeps) {
   async function add(req: TenantCreateRequest, actor: string): Promise<TenantSummary> {
     await refuseUnsafe(req, deps.outbound);
     const id = randomUUID();
-    const account = accountOf(req);
+    const { account, verification } = registrationOf(req);
     const apiBaseUrl = req.apiBaseUrl ? stripSlash(req.apiBaseUrl) : null;
     try {
       const createdAt = await repo.insertTenant(
@@ -87,7 +58,7 @@ export function createTenantsService(deps: TenantsDeps) {
           name: req.name,
           desk: req.desk,
           account,
-          verification: verificationOf(req),
+          verification,
           apiBaseUrl,
           credentials: sealCredentials(keyring, id, req.credentials),
         },
@@ -101,7 +72,7 @@ export function createTenantsService(deps: TenantsDeps) {
           'conflict',
           err.on === 'slug'
             ? `The slug "${req.slug}" is already used by another tenant (removed tenants keep theirs).`
-            : `This ${DESK_NAMES[req.desk]} account already has a tenant.`,
+            : `This ${DESK_LABELS[req.desk]} account already has a tenant.`,
         );
       }
       throw err;

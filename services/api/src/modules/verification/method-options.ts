@@ -3,7 +3,7 @@ import { HelpdeskError, type HelpdeskConnector, type HelpdeskPerson } from '../.
 import { AppError } from '../../errors';
 import type { RequesterKeys } from '../../lib/requester-key';
 import { ProviderError, type IdpUser, type MethodInfo, type RequesterOnRecord, type VerificationProvider } from '../../providers/provider.types';
-import { IDP_OF_METHOD } from '../idps/idp-config';
+import { IDP_DESCRIPTORS, IDP_OF_METHOD } from '../../providers/registry';
 import { evaluateMethods, type EvaluationContext, type MethodFacts } from '../policy/evaluate';
 import { checkContactLimit } from '../policy/contact-limit';
 import type { SidebarSession } from '../sessions/session.types';
@@ -30,7 +30,6 @@ export interface MethodContext {
   contactRetryAfterSeconds: number | null;
 }
 
-const IDP_NAMES: Record<IdpKind, string> = { okta: 'Okta', duo: 'Duo', oidc: 'The sign-in provider', twilio: 'Twilio Verify' };
 const DAY_MS = 24 * 3600 * 1000;
 
 export const deskUnavailable = (cause: unknown) =>
@@ -70,7 +69,7 @@ async function factsOf(
   try {
     const user = await provider.resolveUser(requester);
     if (!user) {
-      for (const m of provider.methods) facts[m] = { isListed: false, reason: `${IDP_NAMES[kind]} has no user for the requester on record.` };
+      for (const m of provider.methods) facts[m] = { isListed: false, reason: `${IDP_DESCRIPTORS[kind].name} has no user for the requester on record.` };
       return { kind, listed: [], facts };
     }
     const listed = await provider.listMethods(user);
@@ -84,8 +83,8 @@ async function factsOf(
   } catch (err) {
     const reason =
       err instanceof ProviderError && err.kind === 'misconfigured'
-        ? `${IDP_NAMES[kind]} is not set up correctly for this help desk.`
-        : `${IDP_NAMES[kind]} could not be reached; try again in a moment.`;
+        ? `${IDP_DESCRIPTORS[kind].name} is not set up correctly for this help desk.`
+        : `${IDP_DESCRIPTORS[kind].name} could not be reached; try again in a moment.`;
     for (const m of provider.methods) facts[m] = { isListed: false, reason };
     return { kind, listed: [], facts };
   }

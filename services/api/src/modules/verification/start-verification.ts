@@ -4,7 +4,7 @@ import { AppError } from '../../errors';
 import { HelpdeskError } from '../../helpdesks/helpdesk.types';
 import { maskEmail, maskIdentifiers } from '../../lib/mask';
 import { ProviderError, type IdpUser, type StartResult, type VerificationProvider } from '../../providers/provider.types';
-import { IDP_OF_METHOD } from '../idps/idp-config';
+import { IDP_OF_METHOD } from '../../providers/registry';
 import { contactLimitSentence, pushLimitSentence } from '../policy/evaluate';
 import { channelOf, reserveContact, type CustomerKeys } from '../policy/contact-limit';
 import type { SidebarSession } from '../sessions/session.types';

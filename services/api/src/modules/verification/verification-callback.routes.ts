@@ -2,7 +2,7 @@ import { Router, type RequestHandler, type Response } from 'express';
 import { DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import { sendPage } from '../../http/page';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
-import { IDP_OF_METHOD } from '../idps/idp-config';
+import { IDP_DESCRIPTORS, IDP_KINDS, IDP_OF_METHOD } from '../../providers/registry';
 import { findActiveById } from '../tenants/tenants.repository';
 import type { OnRecipientVerified } from './recipient-hook';
 import { providerFailureReason } from './start-verification';
@@ -25,7 +25,8 @@ export interface CallbackRoutesDeps {
   onRecipientVerified?: OnRecipientVerified;
 }
 
-const KINDS = new Set(['oidc', 'duo']);
+/** IdP kinds whose link methods come back here. */
+const KINDS = new Set<string>(IDP_KINDS.filter((kind) => IDP_DESCRIPTORS[kind].hasCallback));
 /** Long enough for the IdP's token endpoint and key fetch (each bounded by the provider timeout). */
 const CALLBACK_LEASE_MS = 60_000;
 

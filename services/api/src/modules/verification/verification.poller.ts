@@ -1,5 +1,5 @@
 import { isDatabaseOutage } from '../../db/availability';
-import { IDP_OF_METHOD } from '../idps/idp-config';
+import { IDP_OF_METHOD } from '../../providers/registry';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
 import { providerFailureReason } from './start-verification';
 import type { VerificationDeps } from './verification.deps';

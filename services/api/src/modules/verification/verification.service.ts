@@ -2,7 +2,7 @@ import type { Verification, VerificationOverview } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
 import { maskIdentifiers } from '../../lib/mask';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
-import { IDP_OF_METHOD } from '../idps/idp-config';
+import { IDP_OF_METHOD } from '../../providers/registry';
 import type { SidebarSession } from '../sessions/session.types';
 import { methodContext } from './method-options';
 import { providerFailureReason, startVerification, type StartInput } from './start-verification';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Client, DuoException } from '@duosecurity/duo_universal';
 import type { ProviderOutcome } from '../provider.types';
@@ -85,8 +86,11 @@ function sameString(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** What the Universal Prompt start stores and the callback reads back. */
+export const UniversalStateSchema = z.object({ state: z.string(), username: z.string(), redirectUrl: z.string() });
+
 function isUniversalState(value: Record<string, unknown>): value is Record<string, unknown> & UniversalState {
-  return typeof value.state === 'string' && typeof value.username === 'string' && typeof value.redirectUrl === 'string';
+  return UniversalStateSchema.safeParse(value).success;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

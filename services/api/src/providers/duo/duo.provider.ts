@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { VerificationMethod } from '@vouchsafe/contracts';
 import {
   ProviderError,
@@ -36,6 +37,9 @@ function pushInfo(ctx: StartContext): string {
   // Shown in Duo Mobile; the display context carries no identifiers (StartContext contract).
   return new URLSearchParams({ from: 'Vouchsafe help desk', reason: ctx.displayContext.slice(0, 200) }).toString();
 }
+
+/** What a push start stores and poll() reads back (verifications.provider_state). */
+export const DuoPushStateSchema = z.object({ txid: z.string().min(1) });
 
 export function createDuoProvider(config: DuoConfig, opts: DuoProviderOptions): VerificationProvider {
   const api = createDuoAuthApi(config, opts.timeoutMs);
@@ -84,9 +88,10 @@ export function createDuoProvider(config: DuoConfig, opts: DuoProviderOptions): 
     },
 
     async poll(state: Record<string, unknown>, maxWaitMs: number): Promise<ProviderOutcome> {
-      if (typeof state.txid !== 'string') return { state: 'failed', reason: 'This Duo push has no transaction on record.' };
+      const push = DuoPushStateSchema.safeParse(state);
+      if (!push.success) return { state: 'failed', reason: 'This Duo push has no transaction on record.' };
       // auth_status long-polls; a request still open when maxWaitMs is up just means "no news yet".
-      const status = await api.request<unknown>('GET', '/auth/v2/auth_status', { txid: state.txid }, Math.max(MIN_POLL_MS, maxWaitMs));
+      const status = await api.request<unknown>('GET', '/auth/v2/auth_status', { txid: push.data.txid }, Math.max(MIN_POLL_MS, maxWaitMs));
       return status === undefined ? { state: 'waiting' } : outcomeFromStatus(status);
     },
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { createHash, randomBytes } from 'node:crypto';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import type { VerificationPolicy } from '@vouchsafe/contracts';
@@ -31,21 +32,21 @@ export interface OidcProviderState {
 
 const random = (bytes: number): string => randomBytes(bytes).toString('base64url');
 
+/** What start() stores and complete() reads back. Rows from before `subjectClaim` existed matched on email. */
+export const OidcStateSchema = z.object({
+  state: z.string(),
+  nonce: z.string(),
+  codeVerifier: z.string(),
+  expectedSubject: z.string(),
+  subjectClaim: z.enum(['email', 'oid']).default('email'),
+  issuedAt: z.number(),
+  redirectUri: z.string(),
+});
+
 function parseState(raw: Record<string, unknown>): OidcProviderState {
-  const { state, nonce, codeVerifier, expectedSubject, issuedAt, redirectUri } = raw;
-  const subjectClaim = raw.subjectClaim ?? 'email';
-  if (
-    typeof state !== 'string' ||
-    typeof nonce !== 'string' ||
-    typeof codeVerifier !== 'string' ||
-    typeof expectedSubject !== 'string' ||
-    (subjectClaim !== 'email' && subjectClaim !== 'oid') ||
-    typeof issuedAt !== 'number' ||
-    typeof redirectUri !== 'string'
-  ) {
-    throw new ProviderError('misconfigured', 'The stored sign-in state is incomplete.');
-  }
-  return { state, nonce, codeVerifier, expectedSubject, subjectClaim, issuedAt, redirectUri };
+  const parsed = OidcStateSchema.safeParse(raw);
+  if (!parsed.success) throw new ProviderError('misconfigured', 'The stored sign-in state is incomplete.');
+  return parsed.data;
 }
 
 /** `openid` always; Entra also needs `profile`, without which its id_token carries no `oid`. */

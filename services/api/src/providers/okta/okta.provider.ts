@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { VerificationMethod } from '@vouchsafe/contracts';
 import {
   ProviderError,
@@ -32,10 +33,13 @@ interface OktaState {
   transactionId: string;
 }
 
+const id = z.string().min(1).max(200);
+/** What start() stores and poll() reads back (verifications.provider_state). */
+export const OktaStateSchema = z.object({ userId: id, factorId: id, transactionId: id });
+
 function readState(state: Record<string, unknown>): OktaState | undefined {
-  const { userId, factorId, transactionId } = state;
-  const ok = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
-  return ok(userId) && ok(factorId) && ok(transactionId) ? { userId, factorId, transactionId } : undefined;
+  const parsed = OktaStateSchema.safeParse(state);
+  return parsed.success ? parsed.data : undefined;
 }
 
 function toDate(value: unknown): Date | undefined {

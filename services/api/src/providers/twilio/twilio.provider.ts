@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { IdpConfig, VerificationPolicy } from '@vouchsafe/contracts';
 import type { OutboundFetch } from '../../lib/outbound';
 import { ProviderError, type ProviderOutcome, type StartResult, type VerificationProvider } from '../provider.types';
@@ -25,12 +26,13 @@ export interface TwilioProviderState {
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
 const SID = /^VE[0-9a-fA-F]{32}$/;
 
+/** What start() stores and complete()/cancel() read back (verifications.provider_state). */
+export const TwilioStateSchema = z.object({ sid: z.string().regex(SID), channel: z.enum(['sms', 'call']), sentAt: z.number() });
+
 function parseState(raw: Record<string, unknown>): TwilioProviderState {
-  const { sid, channel, sentAt } = raw;
-  if (typeof sid !== 'string' || !SID.test(sid) || (channel !== 'sms' && channel !== 'call') || typeof sentAt !== 'number') {
-    throw new ProviderError('misconfigured', 'The stored callback state is incomplete.');
-  }
-  return { sid, channel, sentAt };
+  const parsed = TwilioStateSchema.safeParse(raw);
+  if (!parsed.success) throw new ProviderError('misconfigured', 'The stored callback state is incomplete.');
+  return parsed.data;
 }
 
 /**
