@@ -3,27 +3,43 @@
  * rows) against the bare Postgres cycle (INSERT a 512-byte row, DELETE … RETURNING it) on the
  * same server, at the same concurrency, in the same run. Prints both rates, p50/p99 latency and
  * `ratio <secret ÷ bare>`. A script, not a test: it asserts nothing about speed.
- * A third, diagnostic line runs the secret cycle's two SQL statements in-process without HTTP, to show how the
+ * A diagnostic line runs the secret cycle's two SQL statements in-process without HTTP, to show how the
  * time splits between the database and the HTTP layer.
  *
- * BENCH_SECONDS (default 10), BENCH_CONCURRENCY (default 16), BENCH_LOG_LEVEL (API log level, default info).
+ * The floor (bench/floor-server.ts): a bare `node:http` server in its own process with a `pg` pool doing the same
+ * INSERT … RETURNING / DELETE … RETURNING for the same two requests, driven by the same client. Printed after
+ * `ratio`: `floor ratio <secret cycles/s ÷ floor cycles/s>` and `cpu ratio <API CPU ms per cycle ÷ floor server CPU
+ * ms per cycle>`, each server's CPU read from /proc/<pid>/stat (user + system, all threads) around its measured
+ * window. CPU per cycle counts only the time a process ran, not the time it waited for a CPU, so it stays
+ * steady when other work shares the machine; throughput does not.
+ *
+ * BENCH_SECONDS (default 10), BENCH_WARMUP_SECONDS (unmeasured load before each HTTP run, default 2),
+ * BENCH_CONCURRENCY (default 16), BENCH_LOG_LEVEL (API log level, default info), BENCH_ONLY (e.g. `floor,secret`:
+ * only these runs), BENCH_NODE_OPTIONS (NODE_OPTIONS of the API process), BENCH_CPU_PROF_DIR (a CPU profile of the
+ * API's measured window is written there: bench/cpu-profile.ts; Node 20 refuses `--cpu-prof` in NODE_OPTIONS).
  */
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { sealSecret, toBase64Url } from '@vouchsafe/crypto';
-import { TEST_API_TOKEN, startApi, startPostgres } from '@vouchsafe/test-support';
+import { API_DIR, TEST_API_TOKEN, startApi, startPostgres } from '@vouchsafe/test-support';
 import { parseKeyring } from '../src/config';
 import { createDb, migrateToLatest } from '../src/db/database';
 import { sha256 } from '../src/lib/ids';
 import { Keyring, generateKeyEntry } from '../src/modules/keys/keyring';
 import { consumeView, insertSecret } from '../src/modules/secrets/secrets.repository';
+import { cpuSplitMs, hasProc, treeCpuMs } from './proc-cpu';
 
 // A script's own knobs, not service configuration.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
+/** Runs to do, by the first word of their name (bare, sql, floor, secret); all by default. For quick comparisons. */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 
 interface Result {
   name: string;
@@ -31,39 +47,102 @@ interface Result {
   seconds: number;
   latencies: number[];
   errors: number;
+  /** CPU milliseconds per cycle of the serving process and of the Postgres cluster, when measured. */
+  cpu?: { server: number; serverSystem: number; db: number };
+  isSkipped?: boolean;
 }
 
-async function runFor(name: string, cycle: () => Promise<void>): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const deadline = performance.now() + SECONDS * 1000;
-  const started = performance.now();
+/** Whose CPU a run measures: the process serving the requests and the Postgres cluster's postmaster. */
+interface CpuProbe {
+  serverPid: number;
+  postmasterPid: number | undefined;
+}
+
+async function load(seconds: number, cycle: () => Promise<void>, onCycle: (ms: number) => void, onError: (err: unknown) => void): Promise<void> {
+  const deadline = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < deadline) {
         const t0 = performance.now();
         try {
           await cycle();
-          latencies.push(performance.now() - t0);
+          onCycle(performance.now() - t0);
         } catch (err) {
-          errors += 1;
-          if (errors === 1) console.error(`${name}: first error:`, (err as Error).message);
+          onError(err);
         }
       }
     }),
   );
-  return { name, cycles: latencies.length, seconds: (performance.now() - started) / 1000, latencies, errors };
+}
+
+async function runFor(name: string, cycle: () => Promise<void>, probe?: CpuProbe, window?: { start(): void; stop(): void }): Promise<Result> {
+  const latencies: number[] = [];
+  let errors = 0;
+  if (ONLY && !ONLY.includes(name.split(' ')[0]!)) return { name, cycles: 0, seconds: 0, latencies, errors, isSkipped: true };
+  const onError = (err: unknown) => {
+    errors += 1;
+    if (errors === 1) console.error(`${name}: first error:`, (err as Error).message);
+  };
+  if (probe && WARMUP_SECONDS > 0) await load(WARMUP_SECONDS, cycle, () => undefined, onError);
+  const dbPid = probe?.postmasterPid;
+  const cpu0 = probe && { server: cpuSplitMs(probe.serverPid), db: dbPid === undefined ? 0 : treeCpuMs(dbPid) };
+  const started = performance.now();
+  window?.start();
+  await load(SECONDS, cycle, (ms) => latencies.push(ms), onError);
+  window?.stop();
+  const seconds = (performance.now() - started) / 1000;
+  const result: Result = { name, cycles: latencies.length, seconds, latencies, errors };
+  if (probe && cpu0 && latencies.length > 0) {
+    const server = cpuSplitMs(probe.serverPid);
+    result.cpu = {
+      server: (server.user + server.system - cpu0.server.user - cpu0.server.system) / latencies.length,
+      serverSystem: (server.system - cpu0.server.system) / latencies.length,
+      db: dbPid === undefined ? NaN : (treeCpuMs(dbPid) - cpu0.db) / latencies.length,
+    };
+  }
+  return result;
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 function report(r: Result): number {
+  if (r.isSkipped) {
+    console.log(`${r.name.padEnd(14)} skipped (BENCH_ONLY)`);
+    return NaN;
+  }
   const sorted = [...r.latencies].sort((a, b) => a - b);
   const rate = r.cycles / r.seconds;
   console.log(
-    `${r.name.padEnd(14)} ${rate.toFixed(0).padStart(6)} cycles/s   p50 ${pct(sorted, 50).toFixed(2)} ms   p99 ${pct(sorted, 99).toFixed(2)} ms   (${r.cycles} cycles, ${r.errors} errors, ${r.seconds.toFixed(1)} s)`,
+    `${r.name.padEnd(14)} ${rate.toFixed(0).padStart(6)} cycles/s   p50 ${pct(sorted, 50).toFixed(2)} ms   p99 ${pct(sorted, 99).toFixed(2)} ms   (${r.cycles} cycles, ${r.errors} errors, ${r.seconds.toFixed(1)} s)` +
+      (r.cpu ? `   CPU per cycle: server ${r.cpu.server.toFixed(3)} ms (system ${r.cpu.serverSystem.toFixed(3)}), postgres ${r.cpu.db.toFixed(3)} ms` : ''),
   );
   return rate;
+}
+
+/** Starts bench/floor-server.ts (node + tsx, like the API) and resolves once it listens. */
+async function startFloor(databaseUrl: string): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(API_DIR, 'bench', 'floor-server.ts')], {
+    cwd: API_DIR,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, POOL_SIZE: String(CONCURRENCY) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`floor server exited with ${code} before listening`)));
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { port, pid: child.pid ?? -1, stop };
 }
 
 function httpJson(agent: http.Agent, port: number, method: string, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -84,13 +163,24 @@ function httpJson(agent: http.Agent, port: number, method: string, path: string,
 
 async function main() {
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
-  console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per cycle, API log level ${LOG_LEVEL}, Postgres with default durability\n`);
+  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per cycle (HTTP runs after ${WARMUP_SECONDS} s of warm-up), API log level ${LOG_LEVEL}, Postgres with default durability\n`);
+  const measureCpu = hasProc();
+  if (!measureCpu) console.log('no /proc here: CPU per cycle is not measured\n');
   const server = await startPostgres({ durable: true });
+  const profileDir = process.env.BENCH_CPU_PROF_DIR;
   const api = await startApi({
     databaseUrl: await server.createDatabase(),
-    env: { ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}), VOUCHSAFE_RATE_LIMIT_PER_MINUTE: '100000000', VOUCHSAFE_LOG_LEVEL: LOG_LEVEL, DATABASE_POOL_SIZE: String(CONCURRENCY) },
+    ...(profileDir ? { imports: [path.join(API_DIR, 'bench', 'cpu-profile.ts')] } : {}),
+    env: {
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      ...(profileDir ? { BENCH_CPU_PROF_DIR: path.resolve(profileDir) } : {}),
+      VOUCHSAFE_RATE_LIMIT_PER_MINUTE: '100000000', VOUCHSAFE_LOG_LEVEL: LOG_LEVEL, DATABASE_POOL_SIZE: String(CONCURRENCY),
+    },
   });
+  const floor = await startFloor(await server.createDatabase());
   const bareUrl = await server.createDatabase();
+  const probe = (serverPid: number): CpuProbe | undefined => (measureCpu ? { serverPid, postmasterPid: server.postmasterPid() } : undefined);
   try {
     // Bare cycle: what Postgres alone does for one insert and one delete-returning round trip each.
     const pool = new pg.Pool({ connectionString: bareUrl, max: CONCURRENCY });
@@ -106,15 +196,37 @@ async function main() {
     const sealed = await sealSecret({ kind: 'text', text: randomBytes(256).toString('hex') });
     const createBody = JSON.stringify({ kind: 'text', ciphertext: toBase64Url(sealed.ciphertext), keyCheck: toBase64Url(sealed.keyCheck), ttlSeconds: 600 });
     const revealBody = JSON.stringify({ keyCheck: toBase64Url(sealed.keyCheck) });
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const auth = { authorization: `Bearer ${TEST_API_TOKEN}` };
-    const secret = await runFor('secret cycle', async () => {
-      const created = await httpJson(agent, api.port, 'POST', '/api/v1/secrets', createBody, auth);
-      if (created.status !== 201) throw new Error(`create answered ${created.status}`);
-      const { id } = JSON.parse(created.body) as { id: string };
-      const revealed = await httpJson(agent, api.port, 'POST', `/api/v1/secrets/${id}/reveal`, revealBody, {});
-      if (revealed.status !== 200) throw new Error(`reveal answered ${revealed.status}`);
-    });
+
+    // Floor: the same two requests, same bodies and client, answered by a bare node:http server over the same SQL.
+    const floorAgent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const floorRun = await runFor(
+      'floor (http)',
+      async () => {
+        const created = await httpJson(floorAgent, floor.port, 'POST', '/rows', createBody, auth);
+        if (created.status !== 201) throw new Error(`floor create answered ${created.status}`);
+        const { id } = JSON.parse(created.body) as { id: string };
+        const taken = await httpJson(floorAgent, floor.port, 'POST', `/rows/${id}/take`, revealBody, {});
+        if (taken.status !== 200) throw new Error(`floor take answered ${taken.status}`);
+      },
+      probe(floor.pid),
+    );
+    floorAgent.destroy();
+    await floor.stop();
+
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const secret = await runFor(
+      'secret cycle',
+      async () => {
+        const created = await httpJson(agent, api.port, 'POST', '/api/v1/secrets', createBody, auth);
+        if (created.status !== 201) throw new Error(`create answered ${created.status}`);
+        const { id } = JSON.parse(created.body) as { id: string };
+        const revealed = await httpJson(agent, api.port, 'POST', `/api/v1/secrets/${id}/reveal`, revealBody, {});
+        if (revealed.status !== 200) throw new Error(`reveal answered ${revealed.status}`);
+      },
+      probe(api.pid),
+      profileDir ? { start: () => process.kill(api.pid, 'SIGUSR2'), stop: () => process.kill(api.pid, 'SIGUSR2') } : undefined,
+    );
     agent.destroy();
 
     // Diagnostic: the same two statements (with envelope encryption) straight from this process, no HTTP.
@@ -137,9 +249,14 @@ async function main() {
 
     const bareRate = report(bare);
     report(statements);
+    const floorRate = report(floorRun);
     const secretRate = report(secret);
+    console.log(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     console.log(`ratio ${(secretRate / bareRate).toFixed(3)}`);
+    console.log(`floor ratio ${(secretRate / floorRate).toFixed(3)}`);
+    console.log(`cpu ratio ${secret.cpu && floorRun.cpu ? (secret.cpu.server / floorRun.cpu.server).toFixed(2) : 'n/a'}`);
   } finally {
+    await floor.stop();
     await api.stop();
     await server.stop();
   }
