@@ -52,6 +52,14 @@ export function treeCpuMs(pid: number): number {
   return total;
 }
 
+/** CPU time of the whole machine so far (all CPUs, from /proc/stat), in milliseconds: busy (not idle or iowait) and total. */
+export function machineCpuMs(): { busy: number; total: number } {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return { busy: ((total - idle) * 1000) / clockTicks(), total: (total * 1000) / clockTicks() };
+}
+
 export const hasProc = (): boolean => {
   try {
     readFileSync('/proc/self/stat');

@@ -31,12 +31,14 @@ import { createDb, migrateToLatest } from '../src/db/database';
 import { sha256 } from '../src/lib/ids';
 import { Keyring, generateKeyEntry } from '../src/modules/keys/keyring';
 import { consumeView, insertSecret } from '../src/modules/secrets/secrets.repository';
-import { cpuSplitMs, hasProc, treeCpuMs } from './proc-cpu';
+import { cpuMs, cpuSplitMs, hasProc, machineCpuMs, treeCpuMs } from './proc-cpu';
 
 // A script's own knobs, not service configuration.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** The floor and the secret cycle take turns in this many rounds (SECONDS each in total). */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 10));
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 /** Runs to do, by the first word of their name (bare, sql, floor, secret); all by default. For quick comparisons. */
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
@@ -75,32 +77,68 @@ async function load(seconds: number, cycle: () => Promise<void>, onCycle: (ms: n
   );
 }
 
-async function runFor(name: string, cycle: () => Promise<void>, probe?: CpuProbe, window?: { start(): void; stop(): void }): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  if (ONLY && !ONLY.includes(name.split(' ')[0]!)) return { name, cycles: 0, seconds: 0, latencies, errors, isSkipped: true };
-  const onError = (err: unknown) => {
-    errors += 1;
-    if (errors === 1) console.error(`${name}: first error:`, (err as Error).message);
+interface Run {
+  name: string;
+  cycle: () => Promise<void>;
+  /** Whose CPU to read (HTTP runs); without it the run is measured for rate and latency only. */
+  probe?: CpuProbe;
+  /** Called when the first measured slice of this run starts and the last one ends (CPU profile). */
+  window?: { start(): void; stop(): void };
+}
+
+/**
+ * Measures runs side by side: after a warm-up each (runs with a probe), ROUNDS rounds give every run a slice of
+ * SECONDS / ROUNDS in turn, the order reversed every other round (ABBA), so a burst of other work on the machine lands
+ * on all of them alike. A server's CPU is read over the whole interleaved period (so work a cycle leaves behind, such
+ * as sealing its audit events, counts wherever it runs; an idle server uses next to nothing); Postgres's is read per
+ * slice and charged to the run that was driving it.
+ */
+async function interleave(runs: Run[], rounds: number): Promise<Result[]> {
+  const results = runs.map((run): Result & { errorsSeen: number } => ({ name: run.name, cycles: 0, seconds: 0, latencies: [], errors: 0, errorsSeen: 0 }));
+  const active = runs.map((run, i) => ({ run, result: results[i]! })).filter(({ run, result }) => {
+    const isSkipped = ONLY !== undefined && !ONLY.includes(run.name.split(' ')[0]!);
+    result.isSkipped = isSkipped;
+    return !isSkipped;
+  });
+  const onError = (result: Result) => (err: unknown) => {
+    result.errors += 1;
+    if (result.errors === 1) console.error(`${result.name}: first error:`, (err as Error).message);
   };
-  if (probe && WARMUP_SECONDS > 0) await load(WARMUP_SECONDS, cycle, () => undefined, onError);
-  const dbPid = probe?.postmasterPid;
-  const cpu0 = probe && { server: cpuSplitMs(probe.serverPid), db: dbPid === undefined ? 0 : treeCpuMs(dbPid) };
-  const started = performance.now();
-  window?.start();
-  await load(SECONDS, cycle, (ms) => latencies.push(ms), onError);
-  window?.stop();
-  const seconds = (performance.now() - started) / 1000;
-  const result: Result = { name, cycles: latencies.length, seconds, latencies, errors };
-  if (probe && cpu0 && latencies.length > 0) {
-    const server = cpuSplitMs(probe.serverPid);
-    result.cpu = {
-      server: (server.user + server.system - cpu0.server.user - cpu0.server.system) / latencies.length,
-      serverSystem: (server.system - cpu0.server.system) / latencies.length,
-      db: dbPid === undefined ? NaN : (treeCpuMs(dbPid) - cpu0.db) / latencies.length,
-    };
+  for (const { run, result } of active) {
+    if (run.probe && WARMUP_SECONDS > 0) await load(WARMUP_SECONDS, run.cycle, () => undefined, onError(result));
   }
-  return result;
+  const serverCpu0 = active.map(({ run }) => run.probe && cpuSplitMs(run.probe.serverPid));
+  const dbMs = active.map(() => 0);
+  for (const { run } of active) run.window?.start();
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? active.map((_, i) => i) : active.map((_, i) => active.length - 1 - i);
+    for (const i of order) {
+      const { run, result } = active[i]!;
+      const dbPid = run.probe?.postmasterPid;
+      const db0 = dbPid === undefined ? 0 : treeCpuMs(dbPid);
+      const started = performance.now();
+      await load(SECONDS / rounds, run.cycle, (ms) => result.latencies.push(ms), onError(result));
+      result.seconds += (performance.now() - started) / 1000;
+      if (dbPid !== undefined) dbMs[i]! += treeCpuMs(dbPid) - db0;
+    }
+  }
+  for (const { run } of active) run.window?.stop();
+  active.forEach(({ run, result }, i) => {
+    result.cycles = result.latencies.length;
+    const cpu0 = serverCpu0[i];
+    if (!run.probe || !cpu0 || result.cycles === 0) return;
+    const cpu1 = cpuSplitMs(run.probe.serverPid);
+    result.cpu = {
+      server: (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / result.cycles,
+      serverSystem: (cpu1.system - cpu0.system) / result.cycles,
+      db: run.probe.postmasterPid === undefined ? NaN : dbMs[i]! / result.cycles,
+    };
+  });
+  return results;
+}
+
+async function runFor(name: string, cycle: () => Promise<void>): Promise<Result> {
+  return (await interleave([{ name, cycle }], 1))[0]!;
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -164,7 +202,10 @@ function httpJson(agent: http.Agent, port: number, method: string, path: string,
 async function main() {
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per cycle (HTTP runs after ${WARMUP_SECONDS} s of warm-up), API log level ${LOG_LEVEL}, Postgres with default durability\n`);
+  console.log(
+    `concurrency ${CONCURRENCY}, ${SECONDS} s per cycle (floor and secret cycle: ${WARMUP_SECONDS} s of warm-up, then taking turns in ${ROUNDS} rounds), ` +
+      `API log level ${LOG_LEVEL}, Postgres with default durability\n`,
+  );
   const measureCpu = hasProc();
   if (!measureCpu) console.log('no /proc here: CPU per cycle is not measured\n');
   const server = await startPostgres({ durable: true });
@@ -200,34 +241,50 @@ async function main() {
 
     // Floor: the same two requests, same bodies and client, answered by a bare node:http server over the same SQL.
     const floorAgent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const floorRun = await runFor(
-      'floor (http)',
-      async () => {
-        const created = await httpJson(floorAgent, floor.port, 'POST', '/rows', createBody, auth);
-        if (created.status !== 201) throw new Error(`floor create answered ${created.status}`);
-        const { id } = JSON.parse(created.body) as { id: string };
-        const taken = await httpJson(floorAgent, floor.port, 'POST', `/rows/${id}/take`, revealBody, {});
-        if (taken.status !== 200) throw new Error(`floor take answered ${taken.status}`);
-      },
-      probe(floor.pid),
-    );
-    floorAgent.destroy();
-    await floor.stop();
-
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const secret = await runFor(
-      'secret cycle',
-      async () => {
-        const created = await httpJson(agent, api.port, 'POST', '/api/v1/secrets', createBody, auth);
-        if (created.status !== 201) throw new Error(`create answered ${created.status}`);
-        const { id } = JSON.parse(created.body) as { id: string };
-        const revealed = await httpJson(agent, api.port, 'POST', `/api/v1/secrets/${id}/reveal`, revealBody, {});
-        if (revealed.status !== 200) throw new Error(`reveal answered ${revealed.status}`);
-      },
-      probe(api.pid),
-      profileDir ? { start: () => process.kill(api.pid, 'SIGUSR2'), stop: () => process.kill(api.pid, 'SIGUSR2') } : undefined,
-    );
+    const ours = () =>
+      cpuMs(api.pid) + cpuMs(floor.pid) + (server.postmasterPid() === undefined ? 0 : treeCpuMs(server.postmasterPid()!)) +
+      (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+    const machine0 = measureCpu ? { ...machineCpuMs(), ours: ours() } : undefined;
+    const [floorRun, secret] = (await interleave(
+      [
+        {
+          name: 'floor (http)',
+          cycle: async () => {
+            const created = await httpJson(floorAgent, floor.port, 'POST', '/rows', createBody, auth);
+            if (created.status !== 201) throw new Error(`floor create answered ${created.status}`);
+            const { id } = JSON.parse(created.body) as { id: string };
+            const taken = await httpJson(floorAgent, floor.port, 'POST', `/rows/${id}/take`, revealBody, {});
+            if (taken.status !== 200) throw new Error(`floor take answered ${taken.status}`);
+          },
+          probe: probe(floor.pid),
+        },
+        {
+          name: 'secret cycle',
+          cycle: async () => {
+            const created = await httpJson(agent, api.port, 'POST', '/api/v1/secrets', createBody, auth);
+            if (created.status !== 201) throw new Error(`create answered ${created.status}`);
+            const { id } = JSON.parse(created.body) as { id: string };
+            const revealed = await httpJson(agent, api.port, 'POST', `/api/v1/secrets/${id}/reveal`, revealBody, {});
+            if (revealed.status !== 200) throw new Error(`reveal answered ${revealed.status}`);
+          },
+          probe: probe(api.pid),
+          window: profileDir ? { start: () => process.kill(api.pid, 'SIGUSR2'), stop: () => process.kill(api.pid, 'SIGUSR2') } : undefined,
+        },
+      ],
+      ROUNDS,
+    )) as [Result, Result];
+    // What the machine did meanwhile, ours (API, floor, Postgres, this client) and everyone else's, in CPUs.
+    const machine = machine0 && (() => {
+      const now = machineCpuMs();
+      const seconds = (now.total - machine0.total) / os.cpus().length / 1000;
+      const busy = (now.busy - machine0.busy) / 1000 / seconds;
+      const mine = (ours() - machine0.ours) / 1000 / seconds;
+      return `machine during floor + secret cycle: ${busy.toFixed(2)} of ${os.cpus().length} CPUs busy, ${mine.toFixed(2)} ours, ${Math.max(0, busy - mine).toFixed(2)} other work`;
+    })();
+    floorAgent.destroy();
     agent.destroy();
+    await floor.stop();
 
     // Diagnostic: the same two statements (with envelope encryption) straight from this process, no HTTP.
     const { db } = createDb(await server.createDatabase(), CONCURRENCY);
@@ -251,6 +308,7 @@ async function main() {
     report(statements);
     const floorRate = report(floorRun);
     const secretRate = report(secret);
+    if (machine) console.log(machine);
     console.log(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     console.log(`ratio ${(secretRate / bareRate).toFixed(3)}`);
     console.log(`floor ratio ${(secretRate / floorRate).toFixed(3)}`);
