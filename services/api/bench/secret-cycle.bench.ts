@@ -13,7 +13,8 @@
  * window. CPU per cycle counts only the time a process ran, not the time it waited for a CPU, so it stays
  * steady when other work shares the machine; throughput does not.
  *
- * BENCH_SECONDS (default 10), BENCH_WARMUP_SECONDS (unmeasured load before each HTTP run, default 2),
+ * BENCH_SECONDS (default 10), BENCH_WARMUP_CYCLES (unmeasured cycles before each HTTP run, default 4000, for at most
+ * 30 s: a cycle count rather than a time, so that the JIT has seen the same work however busy the machine is),
  * BENCH_CONCURRENCY (default 16), BENCH_LOG_LEVEL (API log level, default info), BENCH_ONLY (e.g. `floor,secret`:
  * only these runs), BENCH_NODE_OPTIONS (NODE_OPTIONS of the API process), BENCH_CPU_PROF_DIR (a CPU profile of the
  * API's measured window is written there: bench/cpu-profile.ts; Node 20 refuses `--cpu-prof` in NODE_OPTIONS).
@@ -35,7 +36,8 @@ import { cpuMs, cpuSplitMs, hasProc, machineCpuMs, treeCpuMs } from './proc-cpu'
 
 // A script's own knobs, not service configuration.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const WARMUP_CYCLES = Number(process.env.BENCH_WARMUP_CYCLES ?? 4000);
+const WARMUP_MAX_SECONDS = 30;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 /** The floor and the secret cycle take turns in this many rounds (SECONDS each in total). */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 10));
@@ -60,11 +62,18 @@ interface CpuProbe {
   postmasterPid: number | undefined;
 }
 
-async function load(seconds: number, cycle: () => Promise<void>, onCycle: (ms: number) => void, onError: (err: unknown) => void): Promise<void> {
+async function load(
+  seconds: number,
+  cycle: () => Promise<void>,
+  onCycle: (ms: number) => void,
+  onError: (err: unknown) => void,
+  maxCycles = Infinity,
+): Promise<void> {
   const deadline = performance.now() + seconds * 1000;
+  let started = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < deadline) {
+      while (performance.now() < deadline && started++ < maxCycles) {
         const t0 = performance.now();
         try {
           await cycle();
@@ -105,7 +114,7 @@ async function interleave(runs: Run[], rounds: number): Promise<Result[]> {
     if (result.errors === 1) console.error(`${result.name}: first error:`, (err as Error).message);
   };
   for (const { run, result } of active) {
-    if (run.probe && WARMUP_SECONDS > 0) await load(WARMUP_SECONDS, run.cycle, () => undefined, onError(result));
+    if (run.probe && WARMUP_CYCLES > 0) await load(WARMUP_MAX_SECONDS, run.cycle, () => undefined, onError(result), WARMUP_CYCLES);
   }
   const serverCpu0 = active.map(({ run }) => run.probe && cpuSplitMs(run.probe.serverPid));
   const dbMs = active.map(() => 0);
@@ -203,7 +212,7 @@ async function main() {
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(
-    `concurrency ${CONCURRENCY}, ${SECONDS} s per cycle (floor and secret cycle: ${WARMUP_SECONDS} s of warm-up, then taking turns in ${ROUNDS} rounds), ` +
+    `concurrency ${CONCURRENCY}, ${SECONDS} s per cycle (floor and secret cycle: ${WARMUP_CYCLES} cycles of warm-up, then taking turns in ${ROUNDS} rounds), ` +
       `API log level ${LOG_LEVEL}, Postgres with default durability\n`,
   );
   const measureCpu = hasProc();
