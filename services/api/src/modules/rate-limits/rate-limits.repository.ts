@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/database';
+import { executePrepared, type Db } from '../../db/database';
 
 /**
  * rate_limits (UNLOGGED): one fixed-window counter per (bucket, client network key). Every
@@ -19,22 +19,22 @@ export interface WindowCount {
  * across any number of processes every hit is counted once.
  */
 export async function hit(db: Db, bucket: string, key: Buffer, windowSeconds: number): Promise<WindowCount> {
-  const { rows } = await sql<{ hits: number; reset_in: number }>`
+  const { rows } = await executePrepared(db, sql<{ hits: number; reset_in: number }>`
     INSERT INTO rate_limits AS r (bucket, key, hits, reset_at)
     VALUES (${bucket}, ${key}, 1, now() + make_interval(secs => ${windowSeconds}))
     ON CONFLICT (bucket, key) DO UPDATE
        SET hits = CASE WHEN r.reset_at <= now() THEN 1 ELSE r.hits + 1 END,
            reset_at = CASE WHEN r.reset_at <= now() THEN EXCLUDED.reset_at ELSE r.reset_at END
-    RETURNING hits, ceil(extract(epoch FROM reset_at - now()))::int AS reset_in`.execute(db);
+    RETURNING hits, ceil(extract(epoch FROM reset_at - now()))::int AS reset_in`);
   const row = rows[0]!;
   return { hits: row.hits, resetInSeconds: Math.max(1, row.reset_in) };
 }
 
 /** The current window's count for a key, without counting; undefined when it has none. */
 export async function peek(db: Db, bucket: string, key: Buffer): Promise<WindowCount | undefined> {
-  const { rows } = await sql<{ hits: number; reset_in: number }>`
+  const { rows } = await executePrepared(db, sql<{ hits: number; reset_in: number }>`
     SELECT hits, ceil(extract(epoch FROM reset_at - now()))::int AS reset_in
-      FROM rate_limits WHERE bucket = ${bucket} AND key = ${key} AND reset_at > now()`.execute(db);
+      FROM rate_limits WHERE bucket = ${bucket} AND key = ${key} AND reset_at > now()`);
   const row = rows[0];
   return row && { hits: row.hits, resetInSeconds: Math.max(1, row.reset_in) };
 }
