@@ -17,7 +17,9 @@
  * 30 s: a cycle count rather than a time, so that the JIT has seen the same work however busy the machine is),
  * BENCH_CONCURRENCY (default 16), BENCH_LOG_LEVEL (API log level, default info), BENCH_ONLY (e.g. `floor,secret`:
  * only these runs), BENCH_NODE_OPTIONS (NODE_OPTIONS of the API process), BENCH_CPU_PROF_DIR (a CPU profile of the
- * API's measured window is written there: bench/cpu-profile.ts; Node 20 refuses `--cpu-prof` in NODE_OPTIONS).
+ * API's measured window is written there: bench/cpu-profile.ts; Node 20 refuses `--cpu-prof` in NODE_OPTIONS),
+ * BENCH_COMPARE_DIR (another checkout with its dependencies installed: its API takes turns with this one and the floor,
+ * and a last line compares the two; how changes were judged in BENCHMARKS.md).
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -228,6 +230,16 @@ async function main() {
       VOUCHSAFE_RATE_LIMIT_PER_MINUTE: '100000000', VOUCHSAFE_LOG_LEVEL: LOG_LEVEL, DATABASE_POOL_SIZE: String(CONCURRENCY),
     },
   });
+  // Another checkout's API (BENCH_COMPARE_DIR), measured in the same rounds: to tell whether a change moved the CPU.
+  const compareDir = process.env.BENCH_COMPARE_DIR;
+  const other =
+    compareDir === undefined
+      ? undefined
+      : await startApi({
+          databaseUrl: await server.createDatabase(),
+          entry: path.join(path.resolve(compareDir), 'services', 'api', 'src', 'main.ts'),
+          env: { VOUCHSAFE_RATE_LIMIT_PER_MINUTE: '100000000', VOUCHSAFE_LOG_LEVEL: LOG_LEVEL, DATABASE_POOL_SIZE: String(CONCURRENCY) },
+        });
   const floor = await startFloor(await server.createDatabase());
   const bareUrl = await server.createDatabase();
   const probe = (serverPid: number): CpuProbe | undefined => (measureCpu ? { serverPid, postmasterPid: server.postmasterPid() } : undefined);
@@ -252,10 +264,18 @@ async function main() {
     const floorAgent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const ours = () =>
-      cpuMs(api.pid) + cpuMs(floor.pid) + (server.postmasterPid() === undefined ? 0 : treeCpuMs(server.postmasterPid()!)) +
+      cpuMs(api.pid) + cpuMs(floor.pid) + (other ? cpuMs(other.pid) : 0) + (server.postmasterPid() === undefined ? 0 : treeCpuMs(server.postmasterPid()!)) +
       (process.cpuUsage().user + process.cpuUsage().system) / 1000;
     const machine0 = measureCpu ? { ...machineCpuMs(), ours: ours() } : undefined;
-    const [floorRun, secret] = (await interleave(
+    const apiCycle = (port: number, httpAgent: http.Agent) => async () => {
+      const created = await httpJson(httpAgent, port, 'POST', '/api/v1/secrets', createBody, auth);
+      if (created.status !== 201) throw new Error(`create answered ${created.status}`);
+      const { id } = JSON.parse(created.body) as { id: string };
+      const revealed = await httpJson(httpAgent, port, 'POST', `/api/v1/secrets/${id}/reveal`, revealBody, {});
+      if (revealed.status !== 200) throw new Error(`reveal answered ${revealed.status}`);
+    };
+    const otherAgent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const [floorRun, secret, compared] = (await interleave(
       [
         {
           name: 'floor (http)',
@@ -270,19 +290,15 @@ async function main() {
         },
         {
           name: 'secret cycle',
-          cycle: async () => {
-            const created = await httpJson(agent, api.port, 'POST', '/api/v1/secrets', createBody, auth);
-            if (created.status !== 201) throw new Error(`create answered ${created.status}`);
-            const { id } = JSON.parse(created.body) as { id: string };
-            const revealed = await httpJson(agent, api.port, 'POST', `/api/v1/secrets/${id}/reveal`, revealBody, {});
-            if (revealed.status !== 200) throw new Error(`reveal answered ${revealed.status}`);
-          },
+          cycle: apiCycle(api.port, agent),
           probe: probe(api.pid),
           window: profileDir ? { start: () => process.kill(api.pid, 'SIGUSR2'), stop: () => process.kill(api.pid, 'SIGUSR2') } : undefined,
         },
+        ...(other ? [{ name: 'compared cycle', cycle: apiCycle(other.port, otherAgent), probe: probe(other.pid) }] : []),
       ],
       ROUNDS,
-    )) as [Result, Result];
+    )) as [Result, Result, Result | undefined];
+    otherAgent.destroy();
     // What the machine did meanwhile, ours (API, floor, Postgres, this client) and everyone else's, in CPUs.
     const machine = machine0 && (() => {
       const now = machineCpuMs();
@@ -317,14 +333,19 @@ async function main() {
     report(statements);
     const floorRate = report(floorRun);
     const secretRate = report(secret);
+    if (compared) report(compared);
     if (machine) console.log(machine);
     console.log(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     console.log(`ratio ${(secretRate / bareRate).toFixed(3)}`);
     console.log(`floor ratio ${(secretRate / floorRate).toFixed(3)}`);
     console.log(`cpu ratio ${secret.cpu && floorRun.cpu ? (secret.cpu.server / floorRun.cpu.server).toFixed(2) : 'n/a'}`);
+    if (compared?.cpu && secret.cpu) {
+      console.log(`compared: throughput ${(secretRate / (compared.cycles / compared.seconds)).toFixed(3)}, API CPU per cycle ${(secret.cpu.server / compared.cpu.server).toFixed(3)} × ${compareDir}'s`);
+    }
   } finally {
     await floor.stop();
     await api.stop();
+    await other?.stop();
     await server.stop();
   }
 }
