@@ -7,9 +7,13 @@
  * - `POST /rows/:id/take`: `DELETE … RETURNING` the row, answer 200 `{"ciphertext": …}` (404 when it is gone).
  *
  * No validation, no encryption, no audit, no logging, no middleware: a floor, not a product.
- * Environment: DATABASE_URL, POOL_SIZE. Prints `listening <port>` once it accepts connections (port 0 = any free one).
+ *
+ * With FLOOR_FRAMEWORK=express the same two handlers are mounted on Express 5 (`express.json()`, ETag and
+ * X-Powered-By off, as in the API) instead: a diagnostic second floor that shows what the framework alone costs.
+ * Environment: DATABASE_URL, POOL_SIZE, FLOOR_FRAMEWORK. Prints `listening <port>` once it accepts connections.
  */
 import http from 'node:http';
+import express from 'express';
 import pg from 'pg';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_SIZE ?? 16) });
@@ -49,14 +53,36 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
   send(res, 404, { error: 'not found' });
 }
 
+/** The same two handlers on Express: body parsed by express.json, answers by res.json. */
+function expressApp(): express.Express {
+  const app = express();
+  app.set('etag', false);
+  app.disable('x-powered-by');
+  app.use(express.json());
+  app.post('/rows', async (req, res) => {
+    const { ciphertext } = req.body as { ciphertext: string };
+    const { rows } = await pool.query<{ id: string }>('INSERT INTO floor_rows (body) VALUES ($1) RETURNING id', [Buffer.from(ciphertext, 'base64url')]);
+    res.status(201).json({ id: rows[0]!.id });
+  });
+  app.post('/rows/:id/take', async (req, res) => {
+    const { rows } = await pool.query<{ body: Buffer }>('DELETE FROM floor_rows WHERE id = $1 RETURNING body', [req.params.id]);
+    if (rows[0]) res.json({ ciphertext: rows[0].body.toString('base64url') });
+    else res.status(404).json({ error: 'gone' });
+  });
+  return app;
+}
+
 async function main(): Promise<void> {
   await pool.query('CREATE TABLE IF NOT EXISTS floor_rows (id bigserial PRIMARY KEY, body bytea NOT NULL)');
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, { error: 'internal' });
-      else res.destroy();
-    });
-  });
+  const server =
+    process.env.FLOOR_FRAMEWORK === 'express'
+      ? http.createServer(expressApp())
+      : http.createServer((req, res) => {
+          handle(req, res).catch(() => {
+            if (!res.headersSent) send(res, 500, { error: 'internal' });
+            else res.destroy();
+          });
+        });
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
     process.stdout.write(`listening ${typeof address === 'object' && address ? address.port : 0}\n`);

@@ -9,17 +9,19 @@
  * The floor (bench/floor-server.ts): a bare `node:http` server in its own process with a `pg` pool doing the same
  * INSERT … RETURNING / DELETE … RETURNING for the same two requests, driven by the same client. Printed after
  * `ratio`: `floor ratio <secret cycles/s ÷ floor cycles/s>` and `cpu ratio <API CPU ms per cycle ÷ floor server CPU
- * ms per cycle>`, each server's CPU read from /proc/<pid>/stat (user + system, all threads) around its measured
- * window. CPU per cycle counts only the time a process ran, not the time it waited for a CPU, so it stays
- * steady when other work shares the machine; throughput does not.
+ * ms per cycle>`, each server's CPU read from /proc/<pid>/stat (user + system, all threads). CPU per cycle counts
+ * only the time a process ran, not the time it waited for a CPU, so it is steadier than throughput when other work
+ * shares the machine; the HTTP runs also take turns in short rounds so such work lands on all of them alike.
+ * A diagnostic second floor runs the same handlers on Express 5 (`express floor`): how much of the gap is the
+ * framework's.
  *
  * BENCH_SECONDS (default 10), BENCH_WARMUP_CYCLES (unmeasured cycles before each HTTP run, default 4000, for at most
  * 30 s: a cycle count rather than a time, so that the JIT has seen the same work however busy the machine is),
- * BENCH_CONCURRENCY (default 16), BENCH_LOG_LEVEL (API log level, default info), BENCH_ONLY (e.g. `floor,secret`:
- * only these runs), BENCH_NODE_OPTIONS (NODE_OPTIONS of the API process), BENCH_CPU_PROF_DIR (a CPU profile of the
- * API's measured window is written there: bench/cpu-profile.ts; Node 20 refuses `--cpu-prof` in NODE_OPTIONS),
- * BENCH_COMPARE_DIR (another checkout with its dependencies installed: its API takes turns with this one and the floor,
- * and a last line compares the two; how changes were judged in BENCHMARKS.md).
+ * BENCH_ROUNDS (default 10), BENCH_CONCURRENCY (default 16), BENCH_LOG_LEVEL (API log level, default info),
+ * BENCH_ONLY (e.g. `floor,secret`: only these runs, by the first word of their name), BENCH_NODE_OPTIONS
+ * (NODE_OPTIONS of the API process), BENCH_CPU_PROF_DIR (a CPU profile of the API's measured window is written there:
+ * bench/cpu-profile.ts; Node 20 refuses `--cpu-prof` in NODE_OPTIONS), BENCH_COMPARE_DIR (another checkout with its
+ * dependencies installed: its API takes turns with this one and the floors, and a last line compares the two).
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -169,10 +171,10 @@ function report(r: Result): number {
 }
 
 /** Starts bench/floor-server.ts (node + tsx, like the API) and resolves once it listens. */
-async function startFloor(databaseUrl: string): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
+async function startFloor(databaseUrl: string, framework: 'node:http' | 'express' = 'node:http'): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(API_DIR, 'bench', 'floor-server.ts')], {
     cwd: API_DIR,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, POOL_SIZE: String(CONCURRENCY) },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, POOL_SIZE: String(CONCURRENCY), FLOOR_FRAMEWORK: framework },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -214,7 +216,7 @@ async function main() {
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(
-    `concurrency ${CONCURRENCY}, ${SECONDS} s per cycle (floor and secret cycle: ${WARMUP_CYCLES} cycles of warm-up, then taking turns in ${ROUNDS} rounds), ` +
+    `concurrency ${CONCURRENCY}, ${SECONDS} s per cycle (HTTP runs: ${WARMUP_CYCLES} cycles of warm-up each, then taking turns in ${ROUNDS} rounds), ` +
       `API log level ${LOG_LEVEL}, Postgres with default durability\n`,
   );
   const measureCpu = hasProc();
@@ -241,6 +243,8 @@ async function main() {
           env: { VOUCHSAFE_RATE_LIMIT_PER_MINUTE: '100000000', VOUCHSAFE_LOG_LEVEL: LOG_LEVEL, DATABASE_POOL_SIZE: String(CONCURRENCY) },
         });
   const floor = await startFloor(await server.createDatabase());
+  // Diagnostic: the floor's handlers on Express 5, to tell the framework's share from the product's.
+  const expressFloor = await startFloor(await server.createDatabase(), 'express');
   const bareUrl = await server.createDatabase();
   const probe = (serverPid: number): CpuProbe | undefined => (measureCpu ? { serverPid, postmasterPid: server.postmasterPid() } : undefined);
   try {
@@ -262,9 +266,10 @@ async function main() {
 
     // Floor: the same two requests, same bodies and client, answered by a bare node:http server over the same SQL.
     const floorAgent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const expressAgent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const ours = () =>
-      cpuMs(api.pid) + cpuMs(floor.pid) + (other ? cpuMs(other.pid) : 0) + (server.postmasterPid() === undefined ? 0 : treeCpuMs(server.postmasterPid()!)) +
+      cpuMs(api.pid) + cpuMs(floor.pid) + cpuMs(expressFloor.pid) + (other ? cpuMs(other.pid) : 0) + (server.postmasterPid() === undefined ? 0 : treeCpuMs(server.postmasterPid()!)) +
       (process.cpuUsage().user + process.cpuUsage().system) / 1000;
     const machine0 = measureCpu ? { ...machineCpuMs(), ours: ours() } : undefined;
     const apiCycle = (port: number, httpAgent: http.Agent) => async () => {
@@ -274,20 +279,18 @@ async function main() {
       const revealed = await httpJson(httpAgent, port, 'POST', `/api/v1/secrets/${id}/reveal`, revealBody, {});
       if (revealed.status !== 200) throw new Error(`reveal answered ${revealed.status}`);
     };
+    const floorCycle = (port: number, httpAgent: http.Agent) => async () => {
+      const created = await httpJson(httpAgent, port, 'POST', '/rows', createBody, auth);
+      if (created.status !== 201) throw new Error(`floor create answered ${created.status}`);
+      const { id } = JSON.parse(created.body) as { id: string };
+      const taken = await httpJson(httpAgent, port, 'POST', `/rows/${id}/take`, revealBody, {});
+      if (taken.status !== 200) throw new Error(`floor take answered ${taken.status}`);
+    };
     const otherAgent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const [floorRun, secret, compared] = (await interleave(
+    const [floorRun, expressRun, secret, compared] = (await interleave(
       [
-        {
-          name: 'floor (http)',
-          cycle: async () => {
-            const created = await httpJson(floorAgent, floor.port, 'POST', '/rows', createBody, auth);
-            if (created.status !== 201) throw new Error(`floor create answered ${created.status}`);
-            const { id } = JSON.parse(created.body) as { id: string };
-            const taken = await httpJson(floorAgent, floor.port, 'POST', `/rows/${id}/take`, revealBody, {});
-            if (taken.status !== 200) throw new Error(`floor take answered ${taken.status}`);
-          },
-          probe: probe(floor.pid),
-        },
+        { name: 'floor (http)', cycle: floorCycle(floor.port, floorAgent), probe: probe(floor.pid) },
+        { name: 'express floor', cycle: floorCycle(expressFloor.port, expressAgent), probe: probe(expressFloor.pid) },
         {
           name: 'secret cycle',
           cycle: apiCycle(api.port, agent),
@@ -297,7 +300,7 @@ async function main() {
         ...(other ? [{ name: 'compared cycle', cycle: apiCycle(other.port, otherAgent), probe: probe(other.pid) }] : []),
       ],
       ROUNDS,
-    )) as [Result, Result, Result | undefined];
+    )) as [Result, Result, Result, Result | undefined];
     otherAgent.destroy();
     // What the machine did meanwhile, ours (API, floor, Postgres, this client) and everyone else's, in CPUs.
     const machine = machine0 && (() => {
@@ -305,11 +308,13 @@ async function main() {
       const seconds = (now.total - machine0.total) / os.cpus().length / 1000;
       const busy = (now.busy - machine0.busy) / 1000 / seconds;
       const mine = (ours() - machine0.ours) / 1000 / seconds;
-      return `machine during floor + secret cycle: ${busy.toFixed(2)} of ${os.cpus().length} CPUs busy, ${mine.toFixed(2)} ours, ${Math.max(0, busy - mine).toFixed(2)} other work`;
+      return `machine during the HTTP runs: ${busy.toFixed(2)} of ${os.cpus().length} CPUs busy, ${mine.toFixed(2)} ours, ${Math.max(0, busy - mine).toFixed(2)} other work`;
     })();
     floorAgent.destroy();
+    expressAgent.destroy();
     agent.destroy();
     await floor.stop();
+    await expressFloor.stop();
 
     // Diagnostic: the same two statements (with envelope encryption) straight from this process, no HTTP.
     const { db } = createDb(await server.createDatabase(), CONCURRENCY);
@@ -332,6 +337,7 @@ async function main() {
     const bareRate = report(bare);
     report(statements);
     const floorRate = report(floorRun);
+    report(expressRun);
     const secretRate = report(secret);
     if (compared) report(compared);
     if (machine) console.log(machine);
@@ -339,11 +345,16 @@ async function main() {
     console.log(`ratio ${(secretRate / bareRate).toFixed(3)}`);
     console.log(`floor ratio ${(secretRate / floorRate).toFixed(3)}`);
     console.log(`cpu ratio ${secret.cpu && floorRun.cpu ? (secret.cpu.server / floorRun.cpu.server).toFixed(2) : 'n/a'}`);
+    if (expressRun.cpu && floorRun.cpu && secret.cpu) {
+      // Diagnostic: how much of the gap the framework alone accounts for (its floor is the same server on Express 5).
+      console.log(`express floor: cpu ${(expressRun.cpu.server / floorRun.cpu.server).toFixed(2)} × floor; API cpu ${(secret.cpu.server / expressRun.cpu.server).toFixed(2)} × express floor`);
+    }
     if (compared?.cpu && secret.cpu) {
       console.log(`compared: throughput ${(secretRate / (compared.cycles / compared.seconds)).toFixed(3)}, API CPU per cycle ${(secret.cpu.server / compared.cpu.server).toFixed(3)} × ${compareDir}'s`);
     }
   } finally {
     await floor.stop();
+    await expressFloor.stop();
     await api.stop();
     await other?.stop();
     await server.stop();
