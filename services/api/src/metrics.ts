@@ -96,6 +96,39 @@ export type Metrics = ReturnType<typeof createMetrics>;
 /** `/api/v1/t/acme` → `/api/v1/t/:tenant`: tenant slugs stay out of labels. */
 const normaliseBase = (base: string) => base.replace(/\/t\/[^/]+/, '/t/:tenant');
 
+const ROUTE = Symbol('vouchsafe.route');
+const ROUTE_LABEL = Symbol('vouchsafe.routeLabel');
+interface Instrumented {
+  [ROUTE]?: Request['route'];
+  [ROUTE_LABEL]?: string;
+}
+
+/** Request prototypes (one per Express app) whose `route` assignment records the label. */
+const instrumented = new WeakSet<object>();
+
+/**
+ * Express assigns `req.route` when a route matches; an accessor on the app's request prototype, installed once,
+ * records the pattern at that moment. (It used to be defined on every request object, which left each request
+ * with a shape of its own and cost ~8 % of the API's CPU per secret cycle: issue 15, BENCHMARKS.md.)
+ */
+function instrument(proto: object): void {
+  if (instrumented.has(proto)) return;
+  instrumented.add(proto);
+  Object.defineProperty(proto, 'route', {
+    configurable: true,
+    enumerable: true,
+    get(this: Request & Instrumented) {
+      return this[ROUTE];
+    },
+    set(this: Request & Instrumented, value: Request['route']) {
+      this[ROUTE] = value;
+      const path: unknown = value?.path;
+      const pattern = Array.isArray(path) ? path.join('|') : String(path);
+      this[ROUTE_LABEL] = `${normaliseBase(this.baseUrl)}${pattern === '/' && this.baseUrl ? '' : pattern}`;
+    },
+  });
+}
+
 /**
  * Counts every answered request under its route pattern. Express restores `req.baseUrl` when an
  * error leaves a router, so the pattern is captured at the moment a route matches (Express assigns
@@ -103,22 +136,13 @@ const normaliseBase = (base: string) => base.replace(/\/t\/[^/]+/, '/t/:tenant')
  */
 export function httpMetrics(metrics: Pick<Metrics, 'httpRequests'>) {
   return (req: Request, res: Response, next: NextFunction) => {
-    let route: Request['route'];
-    let label: string | undefined;
-    Object.defineProperty(req, 'route', {
-      configurable: true,
-      enumerable: true,
-      get: () => route,
-      set: (value: Request['route']) => {
-        route = value;
-        const path: unknown = value?.path;
-        const pattern = Array.isArray(path) ? path.join('|') : String(path);
-        label = `${normaliseBase(req.baseUrl)}${pattern === '/' && req.baseUrl ? '' : pattern}`;
-      },
-    });
+    instrument(Object.getPrototypeOf(req) as object);
+    const r = req as Request & Instrumented;
+    r[ROUTE] = undefined;
+    r[ROUTE_LABEL] = undefined;
     res.on('finish', () => {
       const fallback = req.originalUrl.startsWith('/api/') ? 'unmatched' : 'static';
-      metrics.httpRequests.inc({ method: req.method, route: label ?? fallback, status: String(res.statusCode) });
+      metrics.httpRequests.inc({ method: req.method, route: r[ROUTE_LABEL] ?? fallback, status: String(res.statusCode) });
     });
     next();
   };

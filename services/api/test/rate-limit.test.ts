@@ -1,7 +1,11 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJobs } from '../src/jobs';
 import { createLogger } from '../src/logger';
+import { createRateLimits, maxLease, networkKey } from '../src/modules/rate-limits/rate-limits';
 import { api, createSecret, revealBody, reveal, startTestApp, type TestApp } from './harness';
 
 /** Public rate limits and reveal-guess throttling per client network, shared by every API process through Postgres (S9). */
@@ -108,6 +112,85 @@ describe('the public rate limit', () => {
     // Live windows (the exhausted client among them) were left alone.
     expect(await rows()).toBe(live - 12000);
     expect((await probe('192.0.2.99')).status).toBe(429);
+  });
+});
+
+/** The public window's row of a client network: hits counted in Postgres and when the window ends. */
+const windowOf = async (network: string, bucket = 'public') =>
+  (
+    await sql<{ hits: number; reset_at: Date }>`SELECT hits, reset_at FROM rate_limits WHERE bucket = ${bucket} AND key = ${networkKey(network)}`.execute(
+      t.db,
+    )
+  ).rows[0];
+
+describe('leases of hits for a busy network (one statement per lease)', () => {
+  it('counts a busy network in growing leases, one statement each, and uses no hit it did not count', async () => {
+    const app = await t.another({ rateLimitPerMinute: 6_400 });
+    try {
+      expect(maxLease(6_400)).toBe(64);
+      for (let i = 0; i < 300; i++) expect((await probe('192.0.2.60', app)).status).toBe(404);
+      // Leases of 1, 2, 4, … 64 were counted before use: more than the 300 requests, less than one lease more.
+      // (Without leases Postgres would show exactly 300: one statement per request.)
+      const row = await windowOf('192.0.2.60');
+      expect(row!.hits).toBeGreaterThan(300);
+      expect(row!.hits).toBeLessThan(300 + 64);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('lets no more than the limit through per window across processes, and wastes less than a lease per process', async () => {
+    const [a, b] = [await t.another({ rateLimitPerMinute: 640 }), await t.another({ rateLimitPerMinute: 640 })];
+    try {
+      const lease = maxLease(640);
+      expect(lease).toBe(6);
+      let passed = 0;
+      for (let i = 0; i < 700; i++) {
+        const { status } = await probe('192.0.2.61', i % 3 === 0 ? a : b);
+        if (status === 404) passed += 1;
+        else expect(status).toBe(429);
+      }
+      expect(passed).toBeLessThanOrEqual(640);
+      expect(passed).toBeGreaterThanOrEqual(640 - 2 * (lease - 1));
+      // Both processes now refuse this network, and another network is unaffected.
+      expect((await probe('192.0.2.61', a)).status).toBe(429);
+      expect((await probe('192.0.2.61', b)).status).toBe(429);
+      expect((await probe('192.0.2.62', a)).status).toBe(404);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('drops a lease when its window ends: the next request starts a new window in Postgres', async () => {
+    const limits = createRateLimits(t.db);
+    const bucket = 'lease-window-test';
+    const app = express();
+    app.get('/hit', limits.middleware({ bucket, limit: 6_400, windowSeconds: 3 }), (_req, res) => {
+      res.status(204).end();
+    });
+    const server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hit`;
+    try {
+      // Enough requests for leases that outlast them: hits counted and not used remain when the window ends.
+      let first: { hits: number; reset_at: Date } | undefined;
+      for (let i = 0; i < 40; i++) {
+        expect((await fetch(url)).status).toBe(204);
+        first ??= await windowOf('127.0.0.1', bucket);
+      }
+      const before = await windowOf('127.0.0.1', bucket);
+      expect(before!.reset_at.getTime()).toBe(first!.reset_at.getTime()); // still the first window
+      expect(before!.hits).toBeGreaterThan(40); // some of the last lease is left
+      await new Promise((r) => setTimeout(r, before!.reset_at.getTime() - Date.now() + 50));
+      expect((await fetch(url)).status).toBe(204);
+      const after = await windowOf('127.0.0.1', bucket);
+      expect(after!.reset_at.getTime()).toBeGreaterThan(before!.reset_at.getTime());
+      expect(after!.hits).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 

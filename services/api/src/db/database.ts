@@ -1,4 +1,16 @@
-import { Kysely, Migrator, NO_MIGRATIONS, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
+import { createHash } from 'node:crypto';
+import {
+  Kysely,
+  Migrator,
+  NO_MIGRATIONS,
+  PostgresDialect,
+  sql,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type QueryResult,
+  type RawBuilder,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run before the schema types apply */
@@ -53,6 +65,25 @@ export function createDb(connectionString: string, poolSize = 20, limits: DbLimi
 }
 
 /**
+ * SQL texts that run as named prepared statements, each under a name derived from its text (db/NOTES.md). Filled only
+ * by `executePrepared`, i.e. by the few hot statements written out in full, so the set stays small and fixed.
+ */
+const preparedNames = new Map<string, string>();
+
+/**
+ * Runs a statement as a named prepared statement: each pooled connection parses and plans it once (Postgres
+ * switches to a generic plan after five runs when that costs no more), then only binds and executes it. For
+ * statements whose text does not depend on the values (everything variable is a parameter).
+ */
+export async function executePrepared<R>(db: Kysely<any>, query: RawBuilder<R>): Promise<QueryResult<R>> {
+  const compiled = query.compile(db);
+  if (!preparedNames.has(compiled.sql)) {
+    preparedNames.set(compiled.sql, `vouchsafe_${createHash('sha256').update(compiled.sql).digest('hex').slice(0, 32)}`);
+  }
+  return db.executeQuery(compiled);
+}
+
+/**
  * The pool as Kysely sees it: every error is marked as the database's (so the HTTP layer can tell an outage from a
  * help desk's failure), every outcome goes to the monitor, and a connection whose statement got no answer in time
  * is dropped rather than lent out again (pg leaves that statement active on it, so the next one would queue behind
@@ -73,7 +104,8 @@ function watchedPool(pool: pg.Pool, monitor: DatabaseMonitor | undefined): Postg
       const query = async (text: string, parameters: readonly unknown[]) => {
         if (broken) failed(broken);
         try {
-          const result = await client.query(text, [...parameters]);
+          const name = preparedNames.get(text);
+          const result = await (name ? client.query({ name, text, values: [...parameters] }) : client.query(text, [...parameters]));
           monitor?.answered();
           return result;
         } catch (err) {

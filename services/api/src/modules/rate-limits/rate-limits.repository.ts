@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/database';
+import { executePrepared, type Db } from '../../db/database';
 
 /**
  * rate_limits (UNLOGGED): one fixed-window counter per (bucket, client network key). Every
@@ -13,28 +13,41 @@ export interface WindowCount {
   resetInSeconds: number;
 }
 
+export interface HitCount extends WindowCount {
+  /** Milliseconds until the window ends, rounded down (a lease taken from it must not outlive it). */
+  resetInMs: number;
+  /** When the window ends, in the database's clock (ms since the epoch): names the window. */
+  windowEnd: number;
+}
+
 /**
- * Counts one hit and returns the window's count including it, in one statement. A row whose
- * window has ended starts a new window; concurrent hits on one key serialise on its row, so
- * across any number of processes every hit is counted once.
+ * Counts `n` hits (default one) and returns the window's count including them, in one statement. A row whose
+ * window has ended starts a new window; concurrent hits on one key serialise on its row, so across any number of
+ * processes every hit is counted once.
  */
-export async function hit(db: Db, bucket: string, key: Buffer, windowSeconds: number): Promise<WindowCount> {
-  const { rows } = await sql<{ hits: number; reset_in: number }>`
+export async function hit(db: Db, bucket: string, key: Buffer, windowSeconds: number, n = 1): Promise<HitCount> {
+  const { rows } = await executePrepared(db, sql<{ hits: number; reset_in_ms: number; window_end: string }>`
     INSERT INTO rate_limits AS r (bucket, key, hits, reset_at)
-    VALUES (${bucket}, ${key}, 1, now() + make_interval(secs => ${windowSeconds}))
+    VALUES (${bucket}, ${key}, ${n}, now() + make_interval(secs => ${windowSeconds}))
     ON CONFLICT (bucket, key) DO UPDATE
-       SET hits = CASE WHEN r.reset_at <= now() THEN 1 ELSE r.hits + 1 END,
+       SET hits = CASE WHEN r.reset_at <= now() THEN EXCLUDED.hits ELSE r.hits + EXCLUDED.hits END,
            reset_at = CASE WHEN r.reset_at <= now() THEN EXCLUDED.reset_at ELSE r.reset_at END
-    RETURNING hits, ceil(extract(epoch FROM reset_at - now()))::int AS reset_in`.execute(db);
+    RETURNING hits, floor(extract(epoch FROM reset_at - now()) * 1000)::int AS reset_in_ms,
+              floor(extract(epoch FROM reset_at) * 1000)::bigint AS window_end`);
   const row = rows[0]!;
-  return { hits: row.hits, resetInSeconds: Math.max(1, row.reset_in) };
+  return {
+    hits: row.hits,
+    resetInSeconds: Math.max(1, Math.ceil(row.reset_in_ms / 1000)),
+    resetInMs: Math.max(0, row.reset_in_ms),
+    windowEnd: Number(row.window_end),
+  };
 }
 
 /** The current window's count for a key, without counting; undefined when it has none. */
 export async function peek(db: Db, bucket: string, key: Buffer): Promise<WindowCount | undefined> {
-  const { rows } = await sql<{ hits: number; reset_in: number }>`
+  const { rows } = await executePrepared(db, sql<{ hits: number; reset_in: number }>`
     SELECT hits, ceil(extract(epoch FROM reset_at - now()))::int AS reset_in
-      FROM rate_limits WHERE bucket = ${bucket} AND key = ${key} AND reset_at > now()`.execute(db);
+      FROM rate_limits WHERE bucket = ${bucket} AND key = ${key} AND reset_at > now()`);
   const row = rows[0];
   return row && { hits: row.hits, resetInSeconds: Math.max(1, row.reset_in) };
 }

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from '../../db/database';
+import { executePrepared, type Db } from '../../db/database';
 import type { SealedPayload } from '../keys/keyring';
 import type { NoteAction } from '../notes/note-text';
 
@@ -58,7 +58,7 @@ export function createdEventData(s: NewSecret, extra: Record<string, unknown> = 
 
 export async function insertSecret(db: Db, s: NewSecret): Promise<{ eventId: string }> {
   const data = createdEventData(s);
-  const { rows } = await sql<{ event_id: string }>`
+  const { rows } = await executePrepared(db, sql<{ event_id: string }>`
     WITH secret AS (
       INSERT INTO secrets (tenant_id, id, kind, expires_at, views_total, views_left, size_bytes, label_masked,
                            key_check_hash, passphrase_salt, passphrase_check_hash, revoke_token_hash)
@@ -72,7 +72,7 @@ export async function insertSecret(db: Db, s: NewSecret): Promise<{ eventId: str
     )
     INSERT INTO audit_events (tenant_id, type, secret_id, data)
     SELECT tenant_id, 'secret.created', id, ${data}::jsonb FROM secret
-    RETURNING id AS event_id`.execute(db);
+    RETURNING id AS event_id`);
   return { eventId: rows[0]!.event_id };
 }
 
@@ -156,7 +156,7 @@ export interface Revealed {
  * consumes nothing — the DELETE is the gate, not a read that a concurrent statement could miss.
  */
 export async function consumeView(db: Db, r: RevealInput): Promise<Revealed | undefined> {
-  const { rows } = await sql<{
+  const { rows } = await executePrepared(db, sql<{
     kind: 'text' | 'file';
     views_left: number;
     format: number;
@@ -208,7 +208,7 @@ export async function consumeView(db: Db, r: RevealInput): Promise<Revealed | un
     )
     SELECT c.kind, c.views_left, p.format, p.kid, p.wrapped_key, p.ciphertext, (SELECT id FROM event) AS event_id,
            EXISTS (SELECT 1 FROM note) AS noted
-      FROM consumed c, (SELECT * FROM kept UNION ALL SELECT * FROM purged) p`.execute(db);
+      FROM consumed c, (SELECT * FROM kept UNION ALL SELECT * FROM purged) p`);
   const row = rows[0];
   if (!row) return undefined;
   return {
