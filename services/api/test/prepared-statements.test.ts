@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TENANT_ID } from '@vouchsafe/migrations';
+import { DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
 import { parseKeyring } from '../src/config';
 import { createDb, migrateToLatest, type Db } from '../src/db/database';
