@@ -47,6 +47,22 @@ export default tseslint.config(
       ],
     },
   },
+  // Type-checked rules, where they catch bugs the compiler does not: a promise nobody awaits (a note never sent, an
+  // error nobody sees), a promise passed where a callback's result is ignored, `await` on a non-promise, a switch that
+  // misses a member of a union, a throw of something that is not an Error.
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/prefer-promise-reject-errors': 'error',
+    },
+  },
   // Tests read JSON answers loosely on purpose; the assertions are the types.
   { files: TEST_FILES, rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['packages/**', 'services/**', 'migrations/**', 'e2e/**'], rules: { 'no-restricted-imports': restrict([apps]) } },

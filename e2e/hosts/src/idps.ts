@@ -103,8 +103,8 @@ export function idpConfigsFor(desk: Desk, s: Pick<IdpStandIns, 'okta' | 'duo' | 
   const okta: IdpConfig = { kind: 'okta', orgUrl: s.okta.url, auth: { apiToken: OKTA_TEST_API_TOKEN } };
   const duo = s.duo.config as IdpConfig;
   const twilio = s.twilio.config as IdpConfig;
-  if (desk === 'zendesk') return [okta, duo, s.oidc.idpConfig({ client: 'basic' }) as IdpConfig, twilio];
-  if (desk === 'servicenow') return [oktaKey ?? okta, s.entra.idpConfig({ client: 'post', graph: s.graph.config }) as IdpConfig, twilio];
+  if (desk === 'zendesk') return [okta, duo, s.oidc.idpConfig({ client: 'basic' }), twilio];
+  if (desk === 'servicenow') return [oktaKey ?? okta, s.entra.idpConfig({ client: 'post', graph: s.graph.config }), twilio];
   return [okta, duo];
 }
 

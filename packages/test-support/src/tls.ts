@@ -34,7 +34,7 @@ function rsaKeys(bits: number): { privateKey: forge.pki.rsa.PrivateKey; publicKe
   // node's generator is native and fast; forge only signs.
   const pair = generateKeyPairSync('rsa', { modulusLength: bits });
   const pkcs1 = pair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const privateKey = forge.pki.privateKeyFromPem(pkcs1) as forge.pki.rsa.PrivateKey;
+  const privateKey = forge.pki.privateKeyFromPem(pkcs1);
   const publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e);
   return { privateKey, publicKey, pkcs8: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }

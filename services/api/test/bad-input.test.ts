@@ -322,7 +322,7 @@ interface FuzzRequest {
 function requestFor(key: string, spec: EndpointSpec): fc.Arbitrary<FuzzRequest> {
   const [method, pattern] = key.split(' ') as [string, string];
   const names = [...pattern.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
-  const params = fc.record(Object.fromEntries(names.map((n) => [n, spec.params?.[n] ?? anyParam])) as Record<string, fc.Arbitrary<string>>);
+  const params = fc.record(Object.fromEntries(names.map((n) => [n, spec.params?.[n] ?? anyParam])));
   const queryKey = spec.query ? fc.oneof(fc.constantFrom(...spec.query), hostileString(12, 2_000)) : hostileString(12, 2_000);
   const query = fc.array(fc.tuple(queryKey, fc.oneof(hostileString(60, 12_000), malformedString)), { maxLength: 4 });
   let body: fc.Arbitrary<FuzzRequest['body']> = fc.constant(undefined);
@@ -342,7 +342,7 @@ function requestFor(key: string, spec: EndpointSpec): fc.Arbitrary<FuzzRequest> 
   } else if (spec.body === 'form') {
     body = fc.array(fc.tuple(fc.oneof(fc.constant('token'), hostileString(12, 100)), hostileString(60, 12_000)), { maxLength: 4 }).map((pairs) => {
       // URLSearchParams would turn lone surrogates into U+FFFD; keep them as raw WTF-8 bytes instead.
-      return pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&') as unknown as string;
+      return pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&');
     });
   }
   const extra = spec.headers?.() ?? fc.constant({});

@@ -141,10 +141,10 @@ describe('IdP connections', () => {
       [{ ...oidc, issuer: `http://login.example.com/${ENTRA_TENANT}/v2.0` } as IdpConfig, 'issuer'],
       [{ ...oidc, graph: { baseUrl: 'https://graph.example.test' } } as IdpConfig, 'graph.baseUrl'],
       [{ ...oidc, graph: { tokenUrl: 'https://login.example.test/token' } } as IdpConfig, 'graph.tokenUrl'],
-      [{ ...duo, apiHost: 'localhost:9999' } as IdpConfig, 'apiHost'],
-      [{ ...duo, apiHost: 'api-1234.evil.example' } as IdpConfig, 'apiHost'],
+      [{ ...duo, apiHost: 'localhost:9999' }, 'apiHost'],
+      [{ ...duo, apiHost: 'api-1234.evil.example' }, 'apiHost'],
       // A regional Twilio edge or another public https host is a legitimate baseUrl; a loopback one is not.
-      [{ ...twilio, baseUrl: 'https://[::ffff:7f00:1]' } as IdpConfig, 'baseUrl'],
+      [{ ...twilio, baseUrl: 'https://[::ffff:7f00:1]' }, 'baseUrl'],
     ];
     for (const [config, field] of cases) {
       const res = await put(strict, 'acme-zendesk', config.kind, config);

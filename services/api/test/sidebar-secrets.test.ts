@@ -21,7 +21,7 @@ describe('POST /api/v1/sidebar/secrets', () => {
   it('needs a session', async () => {
     const res = await fetch(`${w.t.url}/api/v1/sidebar/secrets`);
     expect(res.status).toBe(401);
-    expect(((await res.json()) as any).error.code).toBe('session_rejected');
+    expect(((await res.json())).error.code).toBe('session_rejected');
   });
 
   it('creates a ticket-bound secret, answers with the tenant link base, and the "sent" note lands once', async () => {

@@ -150,9 +150,9 @@ async function runStartScript(env: Record<string, string>, opts: { viaRunner?: b
     },
   });
   let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const allGone = new Promise<void>((resolve) => child.stdout!.once('close', () => resolve()));
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+  const allGone = new Promise<void>((resolve) => child.stdout.once('close', () => resolve()));
   const s: Started = { child, url: `http://127.0.0.1:${port}`, output: () => output, allGone };
   started.push(s);
   await until(() => `the API started by start.mjs to be ready\n${output}`, async () => ((await isReady(s.url)) ? true : undefined), opts.readyTimeoutMs ?? 30_000);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdpConfigSchema, type IdpConfig, type Verification } from '@vouchsafe/contracts';
+import { IdpConfigSchema, type Verification } from '@vouchsafe/contracts';
 import { startGraphStandIn, startOidcPeer, type NextLogin, type OidcPeer, type StartedGraphStandIn } from '@vouchsafe/test-support/idps';
 import { sealIdpConfig } from '../src/modules/idps/idp-config';
 import { oidcDescriptor } from '../src/providers/oidc/descriptor';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   [generic, entra] = await Promise.all([startOidcPeer({ flavor: 'generic' }), startOidcPeer({ flavor: 'entra' })]);
   graph = await startGraphStandIn({ tenantId: entra.tenantId, clients: [{ clientId: entra.clients.basic.clientId, clientSecret: entra.clients.basic.clientSecret! }], directory: () => entra.directoryUsers() });
   for (const peer of [generic, entra]) peer.allowRedirectUri(`${w.t.url}/verify/callback/oidc`);
-  await configureIdp(w, 'zendesk', generic.idpConfig({ client: 'basic' }) as IdpConfig);
+  await configureIdp(w, 'zendesk', generic.idpConfig({ client: 'basic' }));
   await setPolicy(w, 'zendesk', { methods: ['oidc'], attemptTimeoutSeconds: 300, oidc: { requiredAcrs: ['c1'] } });
 }, 60_000);
 afterAll(async () => {
@@ -76,7 +76,7 @@ async function settled(a: AgentSession, id: string): Promise<Verification> {
 
 describe('generic OpenID Provider: the requester’s email counts only when the IdP verified it', () => {
   beforeAll(async () => {
-    await configureIdp(w, 'zendesk', generic.idpConfig({ client: 'basic' }) as IdpConfig);
+    await configureIdp(w, 'zendesk', generic.idpConfig({ client: 'basic' }));
   });
 
   it('an account with the requester’s email but email_verified: false ends failed with the reason, in the sidebar and the note', async () => {
@@ -126,7 +126,7 @@ describe('registering an OIDC connection that matches on a claim people can chan
 
 describe('Microsoft Entra: the object id Graph finds for the email on record', () => {
   beforeAll(async () => {
-    await configureIdp(w, 'zendesk', entra.idpConfig({ client: 'basic', graph: graph.config }) as IdpConfig);
+    await configureIdp(w, 'zendesk', entra.idpConfig({ client: 'basic', graph: graph.config }));
   });
 
   it('the requester’s own account verifies; another account with the same email fails', async () => {

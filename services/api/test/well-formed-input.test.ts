@@ -99,7 +99,7 @@ describe('NUL and unpaired surrogates are refused with 400 before any handler', 
   it('the Zendesk sidebar page refuses a form token with a NUL', async () => {
     const res = await fetch(`${t.url}/apps/zendesk/`, { method: 'POST', body: new URLSearchParams({ token: `abc\u0000def` }) });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error.issues[0].path).toBe('body.token');
+    expect(((await res.json())).error.issues[0].path).toBe('body.token');
   });
 
   it('still accepts odd but well-formed text (RTL marks, emoji) where the field allows it', async () => {

@@ -45,7 +45,7 @@ describe('App', () => {
 
     await act(async () => fireEvent.click(button));
     await waitFor(() => expect(screen.getByRole('main').dataset.state).toBe('revealed'));
-    expect((screen.getByRole('textbox', { name: 'Secret' }) as HTMLTextAreaElement).value).toBe('Temp password: Zq7!pL-4');
+    expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Secret' }).value).toBe('Temp password: Zq7!pL-4');
     expect(screen.getByText(MESSAGES.deleted)).toBeTruthy();
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: HEADINGS.revealedText }));
   });

@@ -73,7 +73,7 @@ describe('RevealView', () => {
     const { main } = renderState({ status: 'revealing', metadata });
     expect(main.dataset.state).toBe('revealing');
     expect(main.getAttribute('aria-busy')).toBe('true');
-    expect((screen.getByRole('button', { name: 'Reveal' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Reveal' }).disabled).toBe(true);
     expect(screen.getByText(MESSAGES.revealing)).toBeTruthy();
   });
 
@@ -81,7 +81,7 @@ describe('RevealView', () => {
     const { main } = renderState({ status: 'revealed', secret: { kind: 'text', text: 'hunter2' }, viewsLeft: 0 });
     expect(main.dataset.state).toBe('revealed');
     expect(heading(HEADINGS.revealedText)).toBeTruthy();
-    const area = screen.getByRole('textbox', { name: 'Secret' }) as HTMLTextAreaElement;
+    const area = screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Secret' });
     expect(area.value).toBe('hunter2');
     expect(area.readOnly).toBe(true);
     expect(screen.getByRole('button', { name: 'Copy' })).toBeTruthy();

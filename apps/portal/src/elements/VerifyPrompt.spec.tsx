@@ -55,7 +55,7 @@ describe("Verify it's you (secrets for the ticket's requester only)", () => {
     await act(async () => fireEvent.click(button));
     await waitFor(() => expect(main().dataset.state).toBe('revealed'));
     expect(vault.calls.reveal[0]?.grant).toBe(GRANT);
-    expect((screen.getByRole('textbox', { name: 'Secret' }) as HTMLTextAreaElement).value).toBe('Temp password: Zq7!pL-4');
+    expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Secret' }).value).toBe('Temp password: Zq7!pL-4');
   });
 
   it('back without the kept key (another tab or browser): says how to recover, fetches nothing', async () => {

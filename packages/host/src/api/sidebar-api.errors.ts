@@ -7,7 +7,7 @@ const NOT_FOUND_MESSAGE = 'That item does not exist for this ticket.';
 
 function errorOf(body: unknown): ErrorBody['error'] | undefined {
   if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
-  const error = (body as { error: unknown }).error;
+  const error = (body).error;
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code !== 'string' || typeof message !== 'string') return undefined;

@@ -26,6 +26,6 @@ export function connectServiceNowSidebar(
     const api = createSidebarApi({ ...apiTransports(options), exchange: serviceNowExchange(host) });
     return Promise.resolve({ host, api });
   } catch (error) {
-    return Promise.reject(error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }

@@ -101,7 +101,7 @@ async function sign(
     return new SignJWT(claims).setProtectedHeader(header).sign(new TextEncoder().encode(pem));
   }
   const key: KeyObject = keys.privateKeys[signWith === 'stranger' ? 'stranger' : keyFor];
-  const header = { ...defaultHeader, ...overrides.header } as JWTHeaderParameters;
+  const header = { ...defaultHeader, ...overrides.header };
   return new SignJWT(claims).setProtectedHeader(header).sign(key);
 }
 

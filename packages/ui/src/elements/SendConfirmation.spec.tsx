@@ -22,7 +22,7 @@ describe('SendConfirmation', () => {
     const write = vi.fn(async () => undefined);
     renderThemed(<SendConfirmation sent={{ ...base, delivery: 'copy', link: LINK }} onDismiss={() => undefined} writeClipboard={write} />);
     expect(screen.getByText(messages.copyIntoReply)).toBeTruthy();
-    const field = screen.getByRole('textbox', { name: messages.linkLabel }) as HTMLInputElement;
+    const field = screen.getByRole<HTMLInputElement>('textbox', { name: messages.linkLabel });
     expect(field.readOnly).toBe(true);
     expect(field.value).toBe(LINK);
     await act(async () => fireEvent.click(screen.getByRole('button', { name: messages.copyButton })));
@@ -40,7 +40,7 @@ describe('SendConfirmation', () => {
     );
     expect(screen.getByText(messages.insertFailed)).toBeTruthy();
     await act(async () => fireEvent.click(screen.getByRole('button', { name: messages.copyButton })));
-    const field = screen.getByRole('textbox', { name: messages.linkLabel }) as HTMLInputElement;
+    const field = screen.getByRole<HTMLInputElement>('textbox', { name: messages.linkLabel });
     expect(document.activeElement).toBe(field);
     expect([field.selectionStart, field.selectionEnd]).toEqual([0, LINK.length]);
     expect(screen.getByText(messages.copyFailed)).toBeTruthy();

@@ -22,7 +22,7 @@ describe('SendSecretForm', () => {
     expect(screen.getByRole('group', { name: messages.kindLegend })).toBeTruthy();
     expect(screen.getByRole('radio', { name: messages.kindText })).toHaveProperty('checked', true);
     expect(screen.getByRole('textbox', { name: messages.textLabel })).toBeTruthy();
-    const expiry = screen.getByRole('combobox', { name: messages.expiryLabel }) as HTMLSelectElement;
+    const expiry = screen.getByRole<HTMLSelectElement>('combobox', { name: messages.expiryLabel });
     expect([...expiry.options].map((o) => o.textContent)).toEqual(EXPIRY_PRESETS.map((p) => p.label));
     expect(expiry.selectedOptions[0]?.textContent).toBe('24 hours');
     expect(screen.getByRole('spinbutton', { name: messages.viewsLabel })).toHaveProperty('value', '1');

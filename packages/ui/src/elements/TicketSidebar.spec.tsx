@@ -122,7 +122,7 @@ describe('TicketSidebar send', () => {
     await user.click(sendButton());
 
     await screen.findByText(messages.copyIntoReply);
-    const field = screen.getByRole('textbox', { name: messages.linkLabel }) as HTMLInputElement;
+    const field = screen.getByRole<HTMLInputElement>('textbox', { name: messages.linkLabel });
     expect(field.readOnly).toBe(true);
     expect(field.value).toMatch(LINK);
     await user.click(screen.getByRole('button', { name: messages.copyButton }));
@@ -140,7 +140,7 @@ describe('TicketSidebar send', () => {
     await user.type(screen.getByRole('textbox', { name: messages.textLabel }), 'hunter2');
     await user.click(sendButton());
     await screen.findByText(messages.insertFailed);
-    expect((screen.getByRole('textbox', { name: messages.linkLabel }) as HTMLInputElement).value).toMatch(LINK);
+    expect(screen.getByRole<HTMLInputElement>('textbox', { name: messages.linkLabel }).value).toMatch(LINK);
   });
 
   it('sends a passphrase only as salt and check: the request alone cannot be opened', async () => {

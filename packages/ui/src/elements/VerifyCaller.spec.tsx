@@ -19,8 +19,14 @@ function setup(api = new FakeSidebarApi()) {
   return { api, errors, announced, user, view, section, state: () => section().dataset.verification };
 }
 
-const tick = (ms: number) => act(() => vi.advanceTimersByTime(ms));
-const push = (api: FakeSidebarApi, change: Verification) => act(() => api.push(change));
+const tick = (ms: number) =>
+  act(async () => {
+    vi.advanceTimersByTime(ms);
+  });
+const push = (api: FakeSidebarApi, change: Verification) =>
+  act(async () => {
+    api.push(change);
+  });
 
 /** An api whose overview already holds this verification as the agent's current one. */
 function withCurrent(current: Verification, extra: Partial<FakeSidebarApi['overview']> = {}) {

@@ -122,6 +122,9 @@ function watchedPool(pool: pg.Pool, monitor: DatabaseMonitor | undefined): Postg
   };
 }
 
+/** Kysely reports a migration's failure as `unknown`: keep an Error as it is, wrap anything else. */
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(`migration failed: ${String(error)}`));
+
 function migrator(db: Kysely<any>): Migrator {
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
@@ -132,13 +135,13 @@ function migrator(db: Kysely<any>): Migrator {
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator(db).migrateToLatest();
-  if (error) throw error;
+  if (error) throw asError(error);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 export async function migrateDownAll(db: Kysely<any>): Promise<void> {
   const { error } = await migrator(db).migrateTo(NO_MIGRATIONS);
-  if (error) throw error;
+  if (error) throw asError(error);
 }
 
 /** True when every migration this build knows about has been applied. */

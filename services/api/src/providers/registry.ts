@@ -19,7 +19,7 @@ export const isIdpKind = (value: unknown): value is IdpKind => typeof value === 
 
 /** The descriptor of a connection's kind, typed to that connection. */
 export function descriptorOf<K extends IdpKind>(config: Extract<IdpConfig, { kind: K }>): IdpDescriptor<K> {
-  return IDP_DESCRIPTORS[config.kind as K] as IdpDescriptor<K>;
+  return IDP_DESCRIPTORS[config.kind];
 }
 
 /** The IdP kind each method needs (derived: each method belongs to exactly one descriptor). */

@@ -102,8 +102,8 @@ export async function startAttackWorld(opts: AttackWorldOptions = {}): Promise<A
   }
   const connections: IdpConfig[] = [
     { kind: 'okta', orgUrl: okta.url, auth: { apiToken: OKTA_TEST_API_TOKEN } },
-    twilio.config as IdpConfig,
-    oidc.idpConfig({ client: 'basic' }) as IdpConfig,
+    twilio.config,
+    oidc.idpConfig({ client: 'basic' }),
   ];
   for (const desk of ['zendesk', 'servicenow'] as const) {
     for (const config of connections) {

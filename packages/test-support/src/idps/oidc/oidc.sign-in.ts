@@ -41,7 +41,10 @@ export async function signInOverHttp(peerUrl: string, authorizationUrl: string, 
   // An https peer (test CA) needs a client that trusts the CA: this process read NODE_EXTRA_CA_CERTS when it started.
   const dispatcher = tls.ca === undefined ? undefined : new Agent({ connect: { ca: tls.ca } });
   const get = (target: URL, init: RequestInit): Promise<Response> =>
-    dispatcher ? (undiciFetch(target, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>) : fetch(target, init);
+    dispatcher
+      ? // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed where the global Response is the DOM's (e2e's tsconfig)
+        (undiciFetch(target, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>)
+      : fetch(target, init);
   try {
     return await signIn(peerUrl, peerOrigin, jar, authorizationUrl, form, get);
   } finally {

@@ -202,7 +202,7 @@ function buildContract(specPath: string, spec: Spec): OktaContract {
       if (!regex.test(requestPath)) continue;
       const pathItem = spec.paths[template];
       const operation = pathItem?.[verb];
-      if (pathItem && isObject(operation)) return { template, operation: operation as SpecOperation, pathItem };
+      if (pathItem && isObject(operation)) return { template, operation: operation, pathItem };
     }
     return undefined;
   }

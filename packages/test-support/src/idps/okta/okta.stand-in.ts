@@ -209,7 +209,7 @@ export function createOktaStandIn(options: OktaStandInOptions = {}): OktaStandIn
     else if (scheme === 'Bearer' && credential) scopes = oauth.lookup(credential)?.scopes;
     if (!scopes) return void res.status(401).set('WWW-Authenticate', 'Bearer error="invalid_token"').json(oktaError('E0000011', 'Invalid token provided'));
     const needed = req.method === 'GET' ? ['okta.users.read', 'okta.users.manage'] : ['okta.users.manage'];
-    if (scopes !== 'all' && !needed.some((s) => (scopes as string[]).includes(s))) {
+    if (scopes !== 'all' && !needed.some((s) => (scopes).includes(s))) {
       return void res
         .status(403)
         .set('WWW-Authenticate', `Bearer error="insufficient_scope", error_description="The access token provided does not contain the required scopes."`)

@@ -126,7 +126,7 @@ function createDispatcher(guard: Guard): Agent {
   const connectorFor = (port: number): buildConnector.connector => {
     let connector = connectors.get(port);
     if (!connector) {
-      connector = buildConnector({ lookup: guardedLookup(guard, port), ...(guard.ca ? { ca: guard.ca } : {}) } as buildConnector.BuildOptions);
+      connector = buildConnector({ lookup: guardedLookup(guard, port), ...(guard.ca ? { ca: guard.ca } : {}) });
       connectors.set(port, connector);
     }
     return connector;

@@ -56,7 +56,7 @@ export async function listIdps(db: Db, tenantId: string): Promise<{ kind: IdpKin
     .where('tenant_id', '=', tenantId)
     .orderBy('kind')
     .execute();
-  return rows.map((r) => ({ kind: r.kind as IdpKind, settings: r.settings, updatedAt: r.updated_at }));
+  return rows.map((r) => ({ kind: r.kind, settings: r.settings, updatedAt: r.updated_at }));
 }
 
 export async function findIdp(db: Db, tenantId: string, kind: IdpKind): Promise<IdpRow | undefined> {
@@ -68,7 +68,7 @@ export async function findIdp(db: Db, tenantId: string, kind: IdpKind): Promise<
     .executeTakeFirst();
   return (
     r && {
-      kind: r.kind as IdpKind,
+      kind: r.kind,
       settings: r.settings,
       sealed: { format: r.credentials_format, kid: r.credentials_kid, wrappedKey: r.credentials_wrapped_key, ciphertext: r.credentials_ciphertext },
       updatedAt: r.updated_at,

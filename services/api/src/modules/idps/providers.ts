@@ -1,6 +1,6 @@
 import type { IdpConfig, IdpKind } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
-import type { ProviderConstructor, ProviderOptions } from '../../providers/descriptor';
+import type { ProviderOptions } from '../../providers/descriptor';
 import type { VerificationProvider } from '../../providers/provider.types';
 import { BUILT_IN_CONSTRUCTORS, type ProviderConstructors } from '../../providers/registry';
 import type { Keyring } from '../keys/keyring';
@@ -17,7 +17,7 @@ export type { ProviderConstructor, ProviderOptions } from '../../providers/descr
 export type { ProviderConstructors } from '../../providers/registry';
 
 function construct<K extends IdpKind>(config: Extract<IdpConfig, { kind: K }>, opts: ProviderOptions, constructors: Partial<ProviderConstructors>): VerificationProvider | undefined {
-  const ctor = constructors[config.kind as K] as ProviderConstructor<K> | undefined;
+  const ctor = constructors[config.kind];
   return ctor?.(config, opts);
 }
 

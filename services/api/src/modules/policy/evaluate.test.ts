@@ -143,7 +143,7 @@ const dateArb = fc.option(fc.integer({ min: -200 * 24, max: 0 }).map((h) => new 
 const factsArb: fc.Arbitrary<MethodFacts> = fc.record({ isListed: fc.boolean(), createdAt: dateArb, updatedAt: dateArb });
 const ctxArb = fc.record({
   configuredMethods: fc.subarray([...VERIFICATION_METHODS]),
-  facts: fc.dictionary(methodArb, factsArb) as fc.Arbitrary<Partial<Record<VerificationMethod, MethodFacts>>>,
+  facts: fc.dictionary(methodArb, factsArb),
   hasEmail: fc.boolean(),
   phone: fc.constantFrom<EvaluationContext['phone']>({ isUsable: true }, { isUsable: false, reason: 'The desk number changed recently.' }),
   pushLimit: fc.record({ count: fc.nat(30), retryAfterSeconds: fc.option(fc.integer({ min: 1, max: 86_400 }), { nil: null }) }),

@@ -1,6 +1,6 @@
 import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { DeskSchema, type Desk } from '@vouchsafe/contracts';
+import { DeskSchema } from '@vouchsafe/contracts';
 import type { Keyring } from '../keys/keyring';
 import { rejectionFromJose } from './jose-errors';
 import { SessionRejection } from './session-rejection';
@@ -105,7 +105,7 @@ export function createSessionTokens(keyring: Keyring, opts: { ttlSeconds: number
     if (now() >= c.chn) throw new SessionRejection('chain_expired');
     return {
       tenantId: c.ten,
-      desk: c.dsk as Desk,
+      desk: c.dsk,
       ticketId: c.tkt,
       ticketDisplayId: c.tdi,
       agentId: c.agt,

@@ -84,7 +84,7 @@ export function createDeskOrigins(deps: { db: Db; logger: Logger; ttlMs?: number
           .where('desk', 'is not', null)
           .execute();
         // An invalidate() while this query ran means it may predate the change: keep it stale.
-        snapshot = originsOf(rows as Row[]);
+        snapshot = originsOf(rows);
         loadedAt = started === generation ? now() : Number.NEGATIVE_INFINITY;
       } catch (err) {
         deps.logger.warn({ err: (err as Error).message }, 'desk origins: cannot read tenants; keeping the last answer');

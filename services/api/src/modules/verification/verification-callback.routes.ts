@@ -57,7 +57,7 @@ export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
 
   router.get('/verify/callback/:kind', deps.limit, async (req, res) => {
     const kind = String(req.params.kind);
-    const input = stringParams(req.query as Record<string, unknown>);
+    const input = stringParams(req.query);
     const state = input.state ?? '';
     // Only the full state the provider made (>= 128 random bits) finds a verification: a guessed or
     // partial one (e.g. the verification id alone) matches nothing and changes nothing.

@@ -56,7 +56,7 @@ export function createDuoAuthApi(config: DuoConfig, timeoutMs: number): DuoAuthA
           try {
             resolve(parse<T>(raw));
           } catch (err) {
-            reject(err);
+            reject(err instanceof Error ? err : new Error(String(err)));
           }
         });
       } catch {

@@ -42,12 +42,12 @@ interface HttpLike {
 /** Network and HTTP trouble behind a DuoException → ProviderError; undefined when it was not a transport failure. */
 function transportError(err: unknown): ProviderError | undefined {
   if (err instanceof ProviderError) return err;
-  const inner = err instanceof DuoException ? (err.inner as (Error & HttpLike) | undefined) : undefined;
+  const inner: (Error & HttpLike) | undefined = err instanceof DuoException ? err.inner : undefined;
   if (!inner) return undefined;
   const status = typeof inner.response?.status === 'number' ? inner.response.status : undefined;
   const data = inner.response?.data;
-  const oauthError = typeof data === 'object' && data !== null && 'error' in data ? (data as { error: unknown }).error : undefined;
-  const message = typeof data === 'object' && data !== null && 'message' in data ? (data as { message: unknown }).message : undefined;
+  const oauthError = typeof data === 'object' && data !== null && 'error' in data ? data.error : undefined;
+  const message = typeof data === 'object' && data !== null && 'message' in data ? data.message : undefined;
   if (status === undefined) {
     // jose's JWTVerify failures also arrive as `inner`: those are not transport errors.
     return 'code' in inner && typeof inner.code === 'string' && inner.code.startsWith('ERR_JW') ? undefined : new ProviderError('unavailable', 'Duo could not be reached.');
