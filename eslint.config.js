@@ -1,8 +1,10 @@
 // One lint setup for the whole workspace. Besides the usual TypeScript rules it makes the
 // dependency direction from STYLE.md mechanical:
 //   apps -> ui, host, contracts, crypto;  services/api -> contracts, crypto, migrations;
-//   nothing imports apps; migrations import only kysely; contracts import nothing internal;
-//   only tests import test-support; only services/api/src/config.ts reads process.env;
+//   apps/demo-desk -> contracts, test-support (its stand-ins speak the vendors' wire formats), nothing else internal;
+//   nothing imports apps, except e2e importing the demo desk; migrations import only kysely;
+//   contracts import nothing internal; only tests and the demo desk import test-support;
+//   only services/api/src/config.ts reads process.env;
 //   packages/ui imports no host SDK and never fetches; services import no browser package (ui, host).
 import js from '@eslint/js';
 import globals from 'globals';
@@ -21,6 +23,15 @@ const BODY_PARSERS = [
   { selector: "ImportDeclaration[source.value='body-parser']", message: 'Parse request bodies with jsonBody / formBody from http/input.ts.' },
 ];
 const apps = { group: ['@vouchsafe/portal', '@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira', '**/apps/**'], message: 'Nothing imports from apps/.' };
+// The demo desk (apps/demo-desk) is a local stand-in for the three desks, for trying Vouchsafe and for e2e: only e2e
+// may import it, so nothing the product ships can come to depend on it.
+const demoDesk = { group: ['@vouchsafe/demo-desk', '@vouchsafe/demo-desk/*'], message: 'Only e2e imports the demo desk (a local stand-in, never part of the product).' };
+// What the demo desk may import of the workspace: the wire types and the vendor stand-ins. It reaches the API and
+// hosts the built sidebars over HTTP only, and plays each desk's protocol itself (never through packages/host).
+const demoDeskOnly = {
+  group: ['@vouchsafe/*', '!@vouchsafe/contracts', '!@vouchsafe/test-support', '!@vouchsafe/test-support/*', '../../*'],
+  message: 'The demo desk imports only @vouchsafe/contracts and @vouchsafe/test-support; it talks to the API and the sidebars over HTTP.',
+};
 const services = { group: ['@vouchsafe/api', '**/services/**'], message: 'Only apps talk to services, over HTTP.' };
 const testSupport = { group: ['@vouchsafe/test-support', '@vouchsafe/test-support/*'], message: 'Only tests may import test-support.' };
 const hostSdks = { group: ['@vouchsafe/host', '@vouchsafe/host/*', '@forge/bridge', 'zendesk_app_framework_sdk'], message: 'packages/ui never talks to a host SDK: it gets a SidebarHost.' };
@@ -65,13 +76,14 @@ export default tseslint.config(
   },
   // Tests read JSON answers loosely on purpose; the assertions are the types.
   { files: TEST_FILES, rules: { '@typescript-eslint/no-explicit-any': 'off' } },
-  { files: ['packages/**', 'services/**', 'migrations/**', 'e2e/**'], rules: { 'no-restricted-imports': restrict([apps]) } },
-  { files: ['packages/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, services, testSupport]) } },
+  { files: ['packages/**', 'services/**', 'migrations/**', 'apps/**'], ignores: ['apps/demo-desk/**'], rules: { 'no-restricted-imports': restrict([apps, demoDesk]) } },
+  { files: ['e2e/**'], rules: { 'no-restricted-imports': restrict([apps]) } },
+  { files: ['packages/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, demoDesk, services, testSupport]) } },
   {
     files: ['packages/ui/**'],
     ignores: TEST_FILES,
     rules: {
-      'no-restricted-imports': restrict([apps, services, testSupport, hostSdks]),
+      'no-restricted-imports': restrict([apps, demoDesk, services, testSupport, hostSdks]),
       'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'No TypeScript enums: use a union of string literals.' }, ...NO_NETWORK_IN_UI],
     },
   },
@@ -82,7 +94,7 @@ export default tseslint.config(
   {
     files: ['packages/crypto/src/**'],
     ignores: TEST_FILES,
-    rules: { 'no-restricted-imports': restrict([apps, services, testSupport, { group: ['node:*'], message: 'crypto runs in browsers too: WebCrypto only.' }]) },
+    rules: { 'no-restricted-imports': restrict([apps, demoDesk, services, testSupport, { group: ['node:*'], message: 'crypto runs in browsers too: WebCrypto only.' }]) },
   },
   {
     files: ['migrations/**'],
@@ -90,8 +102,9 @@ export default tseslint.config(
       'no-restricted-imports': restrict([{ group: ['@vouchsafe/*', '../*', '!./*'], message: 'Migrations are frozen in time: import only kysely.' }]),
     },
   },
-  { files: ['apps/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, testSupport]) } },
-  { files: ['services/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, testSupport, browserPackages]) } },
+  { files: ['apps/**'], ignores: [...TEST_FILES, 'apps/demo-desk/**'], rules: { 'no-restricted-imports': restrict([apps, demoDesk, testSupport]) } },
+  { files: ['apps/demo-desk/**'], rules: { 'no-restricted-imports': restrict([demoDeskOnly]) } },
+  { files: ['services/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, demoDesk, testSupport, browserPackages]) } },
   {
     files: ['services/api/src/**'],
     ignores: ['services/api/src/config.ts', ...TEST_FILES],

@@ -13,8 +13,7 @@ import {
   type ApiProcess,
 } from '@vouchsafe/test-support';
 import type { Desk, VerificationPolicyInput } from '@vouchsafe/contracts';
-import { startIdpStandIns, type IdpStandIns } from './hosts/src/idps';
-import { startHostStandIns, type HostStandIns } from './hosts/src/server';
+import { startHostStandIns, startIdpStandIns, type HostStandIns, type IdpStandIns } from '@vouchsafe/demo-desk';
 
 const PORTAL_DIST = path.join(REPO_ROOT, 'apps', 'portal', 'dist');
 const LOG_MIRROR_MS = 200;

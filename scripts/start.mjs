@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start` / `pnpm start`: install, build the portal, run the API (embedded Postgres unless
 // DATABASE_URL is set). In local mode (no DATABASE_URL) it also builds the three help-desk sidebars and
-// serves the demo desk (e2e/hosts: local Zendesk, ServiceNow and Jira stand-ins with seeded tickets) on
+// serves the demo desk (apps/demo-desk: local Zendesk, ServiceNow and Jira stand-ins with seeded tickets) on
 // VOUCHSAFE_DEMO_PORT (default 8090), with IdP stand-ins (Okta, Duo, OIDC, Twilio) and a simulated phone at /phone;
 // VOUCHSAFE_DEMO=false turns that off. A real deployment (DATABASE_URL
 // set) never starts the demo desk. Ctrl-C or SIGTERM stops everything gracefully (README, "Stopping"; the signal
@@ -63,9 +63,9 @@ children.add(api);
 
 let desk;
 if (demo) {
-  // cwd e2e/ so `--import tsx` resolves the e2e package's own tsx.
-  desk = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'e2e/hosts/src/demo.ts')], {
-    cwd: path.join(ROOT, 'e2e'),
+  // cwd apps/demo-desk so `--import tsx` resolves the demo desk's own tsx.
+  desk = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/demo-desk/src/main.ts')], {
+    cwd: path.join(ROOT, 'apps/demo-desk'),
     stdio: 'inherit',
     env: { ...env, VOUCHSAFE_DEMO_PORT: demoPort, VOUCHSAFE_DEMO_DUO_PORT: demoDuoPort, VOUCHSAFE_DEMO_API_URL: `http://localhost:${apiPort}` },
   });

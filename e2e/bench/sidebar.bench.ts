@@ -14,7 +14,7 @@
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, TEST_API_TOKEN, ensureChromium, freePort, startApi, startPostgres } from '@vouchsafe/test-support';
-import { startHostStandIns } from '../hosts/src/server';
+import { startHostStandIns } from '@vouchsafe/demo-desk';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const TICKET = '101';

@@ -9,7 +9,7 @@ import { DESK_PAGE, SIDEBAR } from './support/sidebar-text';
 // posted from inside the real sidebar frame, so the stand-in's origin/source checks apply as they do to the app.
 // Runs with the npm community build and, where it was built, the official SDK (project zendesk-official-sdk).
 
-/** What the stand-in page exposes as `window.zafStandIn.state` (e2e/hosts/public/zaf-parent.js). */
+/** What the stand-in page exposes as `window.zafStandIn.state` (apps/demo-desk/public/zaf-parent.js). */
 interface StandInState {
   handshakes: string[];
   registered: { context: Record<string, unknown>; metadata: Record<string, unknown> };

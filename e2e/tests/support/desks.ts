@@ -3,7 +3,7 @@ import { DESK_PAGE } from './sidebar-text';
 
 export type Desk = 'zendesk' | 'servicenow' | 'jira';
 
-/** The host stand-ins started by globalSetup (e2e/hosts): agent pages, desk REST APIs, `/__control`. */
+/** The host stand-ins started by globalSetup (@vouchsafe/demo-desk): agent pages, desk REST APIs, `/__control`. */
 export function deskUrl(): string {
   const url = process.env.VOUCHSAFE_E2E_DESK_URL;
   if (!url) throw new Error('VOUCHSAFE_E2E_DESK_URL is set by the e2e globalSetup');

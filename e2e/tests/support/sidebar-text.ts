@@ -4,7 +4,7 @@
  */
 export { messages as SIDEBAR } from '../../../packages/ui/src/messages';
 
-/** Labels on the stand-in agent pages (e2e/hosts/public/*.html). */
+/** Labels on the stand-in agent pages (apps/demo-desk/public/*.html). */
 export const DESK_PAGE = {
   zendeskReply: 'Reply draft',
   zendeskRequester: 'Change requester',

@@ -1,6 +1,6 @@
 /**
  * Local stand-ins of the Zendesk, ServiceNow and Jira Service Management REST APIs, with the key material and
- * host tokens their sidebars carry. For API integration tests and the e2e demo desk:
+ * host tokens their sidebars carry. For API integration tests, e2e and the demo desk (apps/demo-desk):
  *
  *   const desks = await startDeskStandIns();
  *   for (const body of Object.values(desks.tenants())) await admin.post('/api/v1/admin/tenants', body);
