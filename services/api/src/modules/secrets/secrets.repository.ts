@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { executePrepared, type Db } from '../../db/database';
+import { isoUtc } from '../../db/sql';
 import type { SealedPayload } from '../keys/keyring';
 import type { NoteAction } from '../notes/note-text';
 
@@ -9,9 +10,6 @@ import type { NoteAction } from '../notes/note-text';
  * state change and its audit event) in ONE SQL statement, so a decision about a secret can never
  * be split by a crash or raced by another process. See NOTES.md in this folder.
  */
-
-/** A timestamp as ISO 8601 UTC with milliseconds, in SQL. */
-export const isoUtc = (column: RawBuilder<unknown>) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * The `INSERT … SELECT` head that queues a ticket note (modules/notes), inside the statement that
@@ -187,7 +185,7 @@ export async function purgeExpired(db: Db, limit: number): Promise<number> {
       INSERT INTO audit_events (tenant_id, type, secret_id, data)
       SELECT tenant_id, 'secret.expired', id,
              jsonb_build_object('outcome', 'purged', 'viewsLeft', views_left,
-                                'expiredAt', to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+                                'expiredAt', ${isoUtc(sql`expires_at`)})
         FROM deleted WHERE views_left > 0 AND revoked_at IS NULL
       RETURNING id, tenant_id, secret_id, occurred_at
     ), ticket AS (

@@ -9,6 +9,7 @@ import {
   type SecretMetadata,
 } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
+import { isRefusedBy, SQLSTATE } from '../../db/sql';
 import { AppError, secretGone } from '../../errors';
 import { maskIdentifiers } from '../../lib/mask';
 import { newRevokeToken, newSecretId, sha256 } from '../../lib/ids';
@@ -183,7 +184,7 @@ export function createSecretsService(deps: SecretsDeps) {
       await recordFailure(db, input, outcome);
     } catch (err) {
       // The secret was purged between the diagnosis and this write (foreign key gone).
-      if ((err as { code?: string }).code === '23503') throw secretGone();
+      if (isRefusedBy(err, SQLSTATE.foreignKeyViolation)) throw secretGone();
       throw err;
     }
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database';
 import { maskIdentifiers } from '../../lib/mask';
-import { NOTIFY_CHANNEL, auditData, noteFacts, recordTail } from './verification-record.sql';
+import { auditData, noteFacts, notifyChanged, recordTail } from './verification-record.sql';
 import { AUDIT_TYPES, type OutcomeState } from './verification.types';
 
 /**
@@ -86,5 +86,5 @@ export async function noteWrongCode(db: Db, tenantId: string, id: string, attemp
        WHERE tenant_id = ${tenantId} AND id = ${id} AND state = 'waiting' AND binding->>'kind' = 'callback_code'
       RETURNING id, tenant_id, ticket_id
     )
-    SELECT pg_notify(${NOTIFY_CHANNEL}, json_build_object('t', v.tenant_id, 'k', v.ticket_id, 'v', v.id)::text) FROM v`.execute(db);
+    SELECT ${notifyChanged} FROM v`.execute(db);
 }

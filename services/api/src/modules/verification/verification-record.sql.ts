@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { isoUtc } from '../secrets/secrets.repository';
+import { isoUtc, jsonb } from '../../db/sql';
 import type { VerificationAuditType } from './verification.types';
 
 /**
@@ -11,6 +11,9 @@ import type { VerificationAuditType } from './verification.types';
  */
 
 export const NOTIFY_CHANNEL = 'vouchsafe_verification';
+
+/** Tells the live streams (live.ts) that verification `v` of its tenant and ticket changed; heard at commit. */
+export const notifyChanged = sql`pg_notify(${NOTIFY_CHANNEL}, json_build_object('t', v.tenant_id, 'k', v.ticket_id, 'v', v.id)::text)`;
 
 /**
  * Structured, already-masked note facts, built in SQL from the verification row `v` after the
@@ -34,7 +37,7 @@ export function auditData(extra: Record<string, unknown> = {}): RawBuilder<unkno
       'agentId', v.agent_id, 'agent', v.agent_label, 'reason', v.reason, 'isFraudSuspected', v.is_fraud_suspected,
       'idpRef', CASE WHEN v.idp_ref IS NULL THEN NULL ELSE left(v.idp_ref, 8) END, 'policyVersion', v.policy_version,
       'contactSource', v.contact_source)
-      || ${JSON.stringify(extra)}::jsonb)`;
+      || ${jsonb(extra)})`;
 }
 
 /** The tail shared by every recording statement: audit event, note row, NOTIFY. `v` is the changed row. */
@@ -49,6 +52,6 @@ export function recordTail(eventId: string, type: VerificationAuditType, facts: 
       SELECT v.tenant_id, v.ticket_id, v.secret_id, e.id, ${type}, ${facts} FROM v, e
       RETURNING 1
     )
-    SELECT v.id, pg_notify(${NOTIFY_CHANNEL}, json_build_object('t', v.tenant_id, 'k', v.ticket_id, 'v', v.id)::text) AS notified
+    SELECT v.id, ${notifyChanged} AS notified
       FROM v`;
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Binding, ContactSource, VerificationMethod } from '@vouchsafe/contracts';
 import type { Db, Tx } from '../../db/database';
-import { NOTIFY_CHANNEL, auditData, noteFacts, recordTail } from './verification-record.sql';
+import { isRefusedBy, jsonb, lockForTransaction, SQLSTATE } from '../../db/sql';
+import { auditData, noteFacts, notifyChanged, recordTail } from './verification-record.sql';
 import { AUDIT_TYPES } from './verification.types';
 
 /**
@@ -50,7 +51,7 @@ export async function insertVerification(db: Db, n: NewVerification): Promise<{ 
 
 /** The unique violation insertVerification raises for a second open verification. */
 export const isOpenVerificationConflict = (err: unknown): boolean =>
-  (err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'verifications_one_open_uq';
+  isRefusedBy(err, SQLSTATE.uniqueViolation, 'verifications_one_open_uq');
 
 export interface IdpAccepted {
   /** `waiting` when the caller now has something to do; `started` while a link is still to be sent. */
@@ -71,12 +72,12 @@ export async function markAccepted(db: Db, tenantId: string, id: string, a: IdpA
   const { rows } = await sql<{ id: string }>`
     WITH v AS (
       UPDATE verifications
-         SET state = ${a.state}, binding = ${a.binding ? JSON.stringify(a.binding) : null}::jsonb, idp_ref = ${a.idpRef},
-             provider_state = ${JSON.stringify(a.providerState)}::jsonb, next_poll_at = ${a.isPolled ? sql`now()` : sql`NULL`}
+         SET state = ${a.state}, binding = ${jsonb(a.binding)}, idp_ref = ${a.idpRef},
+             provider_state = ${jsonb(a.providerState)}, next_poll_at = ${a.isPolled ? sql`now()` : sql`NULL`}
        WHERE tenant_id = ${tenantId} AND id = ${id} AND state = 'started'
       RETURNING id, tenant_id, ticket_id
     )
-    SELECT v.id, pg_notify(${NOTIFY_CHANNEL}, json_build_object('t', v.tenant_id, 'k', v.ticket_id, 'v', v.id)::text) FROM v`.execute(db);
+    SELECT v.id, ${notifyChanged} FROM v`.execute(db);
   return rows.length > 0;
 }
 
@@ -84,11 +85,11 @@ export async function markAccepted(db: Db, tenantId: string, id: string, a: IdpA
 export async function markWaiting(db: Db, tenantId: string, id: string, binding: Binding | null): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`
     WITH v AS (
-      UPDATE verifications SET state = 'waiting', binding = coalesce(${binding ? JSON.stringify(binding) : null}::jsonb, binding)
+      UPDATE verifications SET state = 'waiting', binding = coalesce(${jsonb(binding)}, binding)
        WHERE tenant_id = ${tenantId} AND id = ${id} AND state = 'started'
       RETURNING id, tenant_id, ticket_id
     )
-    SELECT v.id, pg_notify(${NOTIFY_CHANNEL}, json_build_object('t', v.tenant_id, 'k', v.ticket_id, 'v', v.id)::text) FROM v`.execute(db);
+    SELECT v.id, ${notifyChanged} FROM v`.execute(db);
   return rows.length > 0;
 }
 
@@ -98,7 +99,7 @@ export async function markWaiting(db: Db, tenantId: string, id: string, binding:
  * transaction, so racing requests count each other.
  */
 export async function recipientStartsBlocked(trx: Tx, tenantId: string, secretId: string, max: number, windowSeconds: number): Promise<number | null> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`recipient:${tenantId}:${secretId}`}, 0))`.execute(trx);
+  await lockForTransaction(trx, `recipient:${tenantId}:${secretId}`);
   const { rows } = await sql<{ n: number; oldest: Date | null }>`
     SELECT count(*)::int AS n, min(started_at) AS oldest FROM (
       SELECT started_at FROM verifications

@@ -1,4 +1,5 @@
 import type { Verification, VerificationOverview } from '@vouchsafe/contracts';
+import { isRefusedBy, SQLSTATE } from '../../db/sql';
 import { AppError } from '../../errors';
 import { maskIdentifiers } from '../../lib/mask';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
@@ -152,7 +153,7 @@ export function createVerificationService(deps: VerificationDeps) {
       });
     } catch (err) {
       // verification_overrides_two_people: the database refuses self-approval too.
-      if ((err as { code?: string }).code === '23514') throw new AppError('forbidden', 'An override needs a second person: you cannot approve your own request.');
+      if (isRefusedBy(err, SQLSTATE.checkViolation)) throw new AppError('forbidden', 'An override needs a second person: you cannot approve your own request.');
       throw err;
     }
     if (!isDone) throw new AppError('conflict', 'This override was already approved or the verification changed.');
