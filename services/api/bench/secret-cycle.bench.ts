@@ -35,7 +35,8 @@ import { parseKeyring } from '../src/config';
 import { createDb, migrateToLatest } from '../src/db/database';
 import { sha256 } from '../src/lib/ids';
 import { Keyring, generateKeyEntry } from '../src/modules/keys/keyring';
-import { consumeView, insertSecret } from '../src/modules/secrets/secrets.repository';
+import { consumeView } from '../src/modules/secrets/reveal.repository';
+import { insertSecret } from '../src/modules/secrets/secrets.repository';
 import { cpuMs, cpuSplitMs, hasProc, machineCpuMs, treeCpuMs } from './proc-cpu';
 
 // A script's own knobs, not service configuration.

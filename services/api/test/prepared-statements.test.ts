@@ -8,7 +8,8 @@ import { createDb, migrateToLatest, type Db } from '../src/db/database';
 import { sha256 } from '../src/lib/ids';
 import { Keyring, generateKeyEntry } from '../src/modules/keys/keyring';
 import * as limits from '../src/modules/rate-limits/rate-limits.repository';
-import { consumeView, insertSecret } from '../src/modules/secrets/secrets.repository';
+import { consumeView } from '../src/modules/secrets/reveal.repository';
+import { insertSecret } from '../src/modules/secrets/secrets.repository';
 
 /**
  * The secret cycle's hot statements run as named prepared statements (db/NOTES.md): each connection plans them once

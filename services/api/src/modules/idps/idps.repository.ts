@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { IdpKind } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
+import { jsonb } from '../../db/sql';
 import type { SealedPayload } from '../keys/keyring';
 
 /** tenant_idps rows. A change and its audit event are written by ONE statement. */
@@ -21,7 +22,7 @@ export async function upsertIdp(
   const { rows } = await sql<{ is_replacement: boolean }>`
     WITH up AS (
       INSERT INTO tenant_idps (tenant_id, kind, settings, credentials_format, credentials_kid, credentials_wrapped_key, credentials_ciphertext)
-      VALUES (${row.tenantId}, ${row.kind}, ${JSON.stringify(row.settings)}::jsonb, ${row.sealed.format}, ${row.sealed.kid},
+      VALUES (${row.tenantId}, ${row.kind}, ${jsonb(row.settings)}, ${row.sealed.format}, ${row.sealed.kid},
               ${row.sealed.wrappedKey}, ${row.sealed.ciphertext})
       ON CONFLICT (tenant_id, kind) DO UPDATE
          SET settings = EXCLUDED.settings, credentials_format = EXCLUDED.credentials_format,
@@ -30,7 +31,7 @@ export async function upsertIdp(
       RETURNING tenant_id, (xmax <> 0) AS is_replacement
     ), event AS (
       INSERT INTO audit_events (tenant_id, type, data)
-      SELECT tenant_id, 'idp.configured', ${JSON.stringify(eventData)}::jsonb || jsonb_build_object('replaced', is_replacement) FROM up
+      SELECT tenant_id, 'idp.configured', ${jsonb(eventData)} || jsonb_build_object('replaced', is_replacement) FROM up
     )
     SELECT is_replacement FROM up`.execute(db);
   return { isReplacement: rows[0]?.is_replacement ?? false };

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { VerificationMethod, VerificationPolicy } from '@vouchsafe/contracts';
 import type { Database } from '../../db/schema';
+import { lockForTransaction } from '../../db/sql';
 
 /**
  * Contact limits per customer (requester key), across all agents and tickets (S9), in
@@ -111,7 +112,7 @@ export async function reserveContact(trx: Transaction<Database>, args: ReserveAr
   const { limit, channels } = limitOf(args.policy, channel);
   // Serialises reservations for this customer only. The next statement takes its snapshot after the
   // lock is held (READ COMMITTED), so it sees every contact committed by an earlier holder.
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`contact:${tenantId}:${keys.primary.toString('hex')}`}, 0))`.execute(trx);
+  await lockForTransaction(trx, `contact:${tenantId}:${keys.primary.toString('hex')}`);
   const { rows } = await sql<{ count: number; blocked_until: Date | null; is_reserved: boolean }>`
     WITH state AS (${stateQuery(tenantId, keys.candidates, channels, limit, now)}),
     ins AS (

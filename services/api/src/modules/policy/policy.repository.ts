@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database';
+import { isRefusedBy, jsonb, SQLSTATE } from '../../db/sql';
 
 /**
  * verification_policies is insert-only: every change is a new row whose version is the previous
@@ -35,17 +36,17 @@ export async function insertPolicyVersion(
         SELECT COALESCE(MAX(version), 0) + 1 AS version FROM verification_policies WHERE tenant_id = ${tenantId}
       ), ins AS (
         INSERT INTO verification_policies (tenant_id, version, policy, changed_by)
-        SELECT ${tenantId}, version, ${JSON.stringify(policy)}::jsonb, ${changedBy} FROM next
+        SELECT ${tenantId}, version, ${jsonb(policy)}, ${changedBy} FROM next
         RETURNING tenant_id, version, created_at
       ), event AS (
         INSERT INTO audit_events (tenant_id, type, data)
-        SELECT tenant_id, 'policy.changed', ${JSON.stringify(eventData)}::jsonb || jsonb_build_object('version', version) FROM ins
+        SELECT tenant_id, 'policy.changed', ${jsonb(eventData)} || jsonb_build_object('version', version) FROM ins
       )
       SELECT version, created_at FROM ins`.execute(db);
     const row = rows[0]!;
     return { version: row.version, createdAt: row.created_at };
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new PolicyConflictError();
+    if (isRefusedBy(err, SQLSTATE.uniqueViolation)) throw new PolicyConflictError();
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database';
+import { isoUtc } from '../../db/sql';
 
 /**
  * Verified-requester-only secrets: who the ticket's requester is (as an HMAC key), and the one-time
@@ -67,7 +68,7 @@ export async function insertRevealGrant(db: Db, g: NewRevealGrant): Promise<{ ev
       INSERT INTO audit_events (tenant_id, type, secret_id, data)
       SELECT tenant_id, 'secret.reveal_granted', secret_id,
              jsonb_build_object('outcome', 'ok', 'verificationId', verification_id::text,
-                                'expiresAt', to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+                                'expiresAt', ${isoUtc(sql`expires_at`)})
         FROM granted
       RETURNING id
     )

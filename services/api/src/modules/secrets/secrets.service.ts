@@ -9,6 +9,7 @@ import {
   type SecretMetadata,
 } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
+import { isRefusedBy, SQLSTATE } from '../../db/sql';
 import { AppError, secretGone } from '../../errors';
 import { maskIdentifiers } from '../../lib/mask';
 import { newRevokeToken, newSecretId, sha256 } from '../../lib/ids';
@@ -16,6 +17,7 @@ import type { Metrics } from '../../metrics';
 import type { Keyring } from '../keys/keyring';
 import { secretPathFor } from '../tenants/link-base';
 import { grantHashOf } from './reveal-grant';
+import { consumeView, diagnoseReveal, recordFailure, recordGoneAttempt, type RevealInput } from './reveal.repository';
 import * as repo from './secrets.repository';
 
 export interface SecretsDeps {
@@ -121,7 +123,7 @@ export function createSecretsService(deps: SecretsDeps) {
   }
 
   async function reveal(ctx: RequestContext, id: string, req: RevealRequest): Promise<RevealResponse> {
-    const input: repo.RevealInput = {
+    const input: RevealInput = {
       tenantId: ctx.tenantId,
       id,
       keyCheckHash: sha256(fromB64u(req.keyCheck)),
@@ -130,7 +132,7 @@ export function createSecretsService(deps: SecretsDeps) {
       clientKey: clientKey(ctx, id),
       clientIp: ctx.clientIp,
     };
-    const revealed = await repo.consumeView(db, input);
+    const revealed = await consumeView(db, input);
     if (revealed) {
       deps.metrics.secretsRevealed.inc();
       if (revealed.isNoted) onNoteQueued();
@@ -142,11 +144,11 @@ export function createSecretsService(deps: SecretsDeps) {
     return explainRefusal(input);
   }
 
-  async function explainRefusal(input: repo.RevealInput): Promise<never> {
-    const why = await repo.diagnoseReveal(db, input);
+  async function explainRefusal(input: RevealInput): Promise<never> {
+    const why = await diagnoseReveal(db, input);
     if (!why) throw secretGone();
     if (!why.isAvailable) {
-      await repo.recordGoneAttempt(db, input);
+      await recordGoneAttempt(db, input);
       throw secretGone();
     }
     if (why.retryAfterSeconds !== null) {
@@ -177,12 +179,12 @@ export function createSecretsService(deps: SecretsDeps) {
     throw secretGone();
   }
 
-  async function recordFailureOrGone(input: repo.RevealInput, outcome: 'wrong_link_key' | 'wrong_passphrase') {
+  async function recordFailureOrGone(input: RevealInput, outcome: 'wrong_link_key' | 'wrong_passphrase') {
     try {
-      await repo.recordFailure(db, input, outcome);
+      await recordFailure(db, input, outcome);
     } catch (err) {
       // The secret was purged between the diagnosis and this write (foreign key gone).
-      if ((err as { code?: string }).code === '23503') throw secretGone();
+      if (isRefusedBy(err, SQLSTATE.foreignKeyViolation)) throw secretGone();
       throw err;
     }
   }
@@ -193,7 +195,7 @@ export function createSecretsService(deps: SecretsDeps) {
    * and audited like a wrong reveal guess. Unknown and gone secrets answer like gone ones.
    */
   async function checkLinkKey(ctx: RequestContext, id: string, keyCheck: string): Promise<void> {
-    const input: repo.RevealInput = {
+    const input: RevealInput = {
       tenantId: ctx.tenantId,
       id,
       keyCheckHash: sha256(fromB64u(keyCheck)),
@@ -202,7 +204,7 @@ export function createSecretsService(deps: SecretsDeps) {
       clientKey: clientKey(ctx, id),
       clientIp: ctx.clientIp,
     };
-    const why = await repo.diagnoseReveal(db, input);
+    const why = await diagnoseReveal(db, input);
     if (!why?.isAvailable) throw secretGone();
     if (why.retryAfterSeconds !== null) {
       throw new AppError('too_many_attempts', `Too many wrong attempts for this secret. Try again in ${why.retryAfterSeconds} seconds.`, {

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { TicketSecret } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
-import { createdEventData, isoUtc, ticketNote, type NewSecret } from './secrets.repository';
+import { isoUtc } from '../../db/sql';
+import { createdEventData, ticketNote, type NewSecret } from './secrets.repository';
 
 /** Who sent a secret from which ticket (a verified sidebar session). */
 export interface TicketBinding {

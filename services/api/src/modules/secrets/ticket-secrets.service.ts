@@ -11,7 +11,7 @@ import { insertTicketSecret, listForTicket } from './ticket-secrets.repository';
 /**
  * Secrets sent from a ticket sidebar: bound to (tenant, ticket) of the verified session. Reveal,
  * expiry and revoke each queue an internal note for that ticket in the statement that records
- * them (see secrets.repository.ts and modules/notes/NOTES.md).
+ * them (see reveal.repository.ts, secrets.repository.ts and modules/notes/NOTES.md).
  */
 
 /** First 8 hex characters of SHA-256 over a fixed label and the id: names a secret in notes without revealing its id. */

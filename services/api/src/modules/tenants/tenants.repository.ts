@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Desk } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
+import { isRefusedBy, jsonb, SQLSTATE } from '../../db/sql';
 import type { SealedPayload } from '../keys/keyring';
 
 /**
@@ -94,18 +95,18 @@ export async function insertTenant(db: Db, t: NewTenant, eventData: Record<strin
       WITH tenant AS (
         INSERT INTO tenants (id, slug, name, desk, desk_account, verification, api_base_url,
                              credentials_format, credentials_kid, credentials_wrapped_key, credentials_ciphertext)
-        VALUES (${t.id}, ${t.slug}, ${t.name}, ${t.desk}, ${t.account}, ${JSON.stringify(t.verification)}::jsonb, ${t.apiBaseUrl},
+        VALUES (${t.id}, ${t.slug}, ${t.name}, ${t.desk}, ${t.account}, ${jsonb(t.verification)}, ${t.apiBaseUrl},
                 ${t.credentials.format}, ${t.credentials.kid}, ${t.credentials.wrappedKey}, ${t.credentials.ciphertext})
         RETURNING id, created_at
       ), event AS (
         INSERT INTO audit_events (tenant_id, type, data)
-        SELECT id, 'tenant.added', ${JSON.stringify(eventData)}::jsonb FROM tenant
+        SELECT id, 'tenant.added', ${jsonb(eventData)} FROM tenant
       )
       SELECT created_at FROM tenant`.execute(db);
     return rows[0]!.created_at;
   } catch (err) {
-    const e = err as { code?: string; constraint?: string };
-    if (e.code === '23505') throw new TenantConflictError(e.constraint === 'tenants_desk_account_uq' ? 'account' : 'slug');
+    if (isRefusedBy(err, SQLSTATE.uniqueViolation, 'tenants_desk_account_uq')) throw new TenantConflictError('account');
+    if (isRefusedBy(err, SQLSTATE.uniqueViolation)) throw new TenantConflictError('slug');
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../../logger';
 import { TENANT_REMOVED_CHANNEL } from '../tenants/tenants.repository';
-import { NOTIFY_CHANNEL } from './verification.repository';
+import { NOTIFY_CHANNEL } from './verification-record.sql';
 
 /**
  * Per-process fan-out of verification changes. One dedicated Postgres connection LISTENs on

@@ -12,6 +12,16 @@ import { methodContext, type MethodContext } from './method-options';
 import type { RecipientStartInput } from './recipient-hook';
 import type { VerificationDeps } from './verification.deps';
 import * as repo from './verification.repository';
+import { closeExpiredOpen, recordOutcome } from './verification-outcomes.repository';
+import {
+  insertVerification,
+  isOpenVerificationConflict,
+  markAccepted,
+  markWaiting,
+  recipientStartsBlocked,
+  type IdpAccepted,
+  type NewVerification,
+} from './verification-start.repository';
 import { isPushMethod, type VerificationRow } from './verification.types';
 
 /**
@@ -82,7 +92,7 @@ function limitSentence(policy: VerificationPolicy, method: VerificationMethod, r
 }
 
 interface Reservation {
-  verification: repo.NewVerification;
+  verification: NewVerification;
   keys: CustomerKeys;
   policy: VerificationPolicy;
   /** Caller verifications: close this agent's expired attempt on the ticket first. */
@@ -103,9 +113,9 @@ async function reserve(deps: VerificationDeps, r: Reservation): Promise<void> {
   const channel = channelOf(n.method);
   try {
     await deps.db.transaction().execute(async (trx) => {
-      if (r.closeExpired) await repo.closeExpiredOpen(trx, n.tenantId, r.closeExpired.ticketId, r.closeExpired.agentId);
+      if (r.closeExpired) await closeExpiredOpen(trx, n.tenantId, r.closeExpired.ticketId, r.closeExpired.agentId);
       if (r.secretId !== undefined) {
-        const retry = await repo.recipientStartsBlocked(trx, n.tenantId, r.secretId, RECIPIENT_STARTS_PER_SECRET, RECIPIENT_WINDOW_SECONDS);
+        const retry = await recipientStartsBlocked(trx, n.tenantId, r.secretId, RECIPIENT_STARTS_PER_SECRET, RECIPIENT_WINDOW_SECONDS);
         if (retry !== null) {
           throw new AppError('rate_limited', `Sign-in for this secret was started too often; try again in ${Math.ceil(retry / 60)} minutes.`, {
             retryAfterSeconds: retry,
@@ -118,10 +128,10 @@ async function reserve(deps: VerificationDeps, r: Reservation): Promise<void> {
         const sentence = channel === 'push' ? pushLimitSentence(r.policy, retry) : contactLimitSentence(r.policy, retry);
         throw new AppError('rate_limited', r.limitReason ?? sentence, { retryAfterSeconds: retry });
       }
-      await repo.insertVerification(trx, n);
+      await insertVerification(trx, n);
     });
   } catch (err) {
-    if (repo.isOpenVerificationConflict(err)) {
+    if (isOpenVerificationConflict(err)) {
       throw new AppError('conflict', 'A verification is already running on this ticket; wait for it or cancel it first.');
     }
     throw err;
@@ -132,7 +142,7 @@ async function reserve(deps: VerificationDeps, r: Reservation): Promise<void> {
 /** The IdP refused or failed to start: the reserved row records why (audit, note). */
 async function recordStartFailure(deps: VerificationDeps, tenantId: string, id: string, method: VerificationMethod, err: unknown): Promise<void> {
   deps.logger.warn({ verification: id.slice(0, 8), method, kind: err instanceof ProviderError ? err.kind : 'internal' }, 'verification could not start');
-  if (await repo.recordOutcome(deps.db, tenantId, id, { state: 'failed', reason: providerFailureReason(err) })) {
+  if (await recordOutcome(deps.db, tenantId, id, { state: 'failed', reason: providerFailureReason(err) })) {
     deps.metrics.verificationsFinished.inc({ method, state: 'failed' });
     deps.onNoteQueued();
   }
@@ -144,9 +154,9 @@ async function accept(
   provider: VerificationProvider,
   row: { tenantId: string; id: string; method: VerificationMethod },
   started: StartResult,
-  accepted: Omit<repo.IdpAccepted, 'idpRef' | 'providerState'>,
+  accepted: Omit<IdpAccepted, 'idpRef' | 'providerState'>,
 ): Promise<boolean> {
-  const isAccepted = await repo.markAccepted(deps.db, row.tenantId, row.id, { ...accepted, idpRef: started.idpRef, providerState: started.providerState });
+  const isAccepted = await markAccepted(deps.db, row.tenantId, row.id, { ...accepted, idpRef: started.idpRef, providerState: started.providerState });
   if (!isAccepted) {
     await provider.cancel(started.providerState).catch(() => undefined);
     return false;
@@ -222,14 +232,14 @@ async function sendLink(
   if (started.link && connector) {
     try {
       await connector.addPublicReply(session.ticketId, linkText(started.link, Math.ceil(timeoutSeconds / 60)));
-      await repo.markWaiting(deps.db, session.tenantId, id, null);
+      await markWaiting(deps.db, session.tenantId, id, null);
       return;
     } catch (err) {
       reason = 'The help desk could not send the link to the requester on record.';
       deps.logger.warn({ verification: id.slice(0, 8), kind: err instanceof HelpdeskError ? err.kind : 'internal' }, 'verification link not sent');
     }
   }
-  if (await repo.recordOutcome(deps.db, session.tenantId, id, { state: 'failed', reason })) {
+  if (await recordOutcome(deps.db, session.tenantId, id, { state: 'failed', reason })) {
     deps.metrics.verificationsFinished.inc({ method, state: 'failed' });
     deps.onNoteQueued();
   }

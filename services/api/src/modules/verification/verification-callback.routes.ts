@@ -8,6 +8,7 @@ import type { OnRecipientVerified } from './recipient-hook';
 import { providerFailureReason } from './start-verification';
 import type { VerificationDeps } from './verification.deps';
 import * as repo from './verification.repository';
+import { claimForCallback } from './verification-polls.repository';
 import { recordProviderOutcome } from './verification.service';
 
 /**
@@ -67,7 +68,7 @@ export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
     if (!row || IDP_OF_METHOD[row.method] !== kind) return invalid();
     if (row.state !== 'waiting' && row.state !== 'started') return finishedPage(res, row.state);
     // One request at a time per link: the others get a page saying so and change nothing.
-    if (!(await repo.claimForCallback(v.db, row.tenantId, row.id, CALLBACK_LEASE_MS))) {
+    if (!(await claimForCallback(v.db, row.tenantId, row.id, CALLBACK_LEASE_MS))) {
       return sendPage(res, 409, 'This link is already being used', 'Another sign-in with this link is in progress. Go back to the page that opened first.');
     }
     const { policy } = await v.loadPolicy(row.tenantId);

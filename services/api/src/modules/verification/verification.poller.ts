@@ -3,7 +3,7 @@ import { IDP_OF_METHOD } from '../../providers/registry';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
 import { providerFailureReason } from './start-verification';
 import type { VerificationDeps } from './verification.deps';
-import * as repo from './verification.repository';
+import { leaseDuePolls, schedulePoll } from './verification-polls.repository';
 import { recordProviderOutcome } from './verification.service';
 import { isPushMethod, type VerificationRow } from './verification.types';
 
@@ -55,13 +55,13 @@ export function createVerificationPoller(deps: PollerDeps, opts: PollerOptions) 
     } catch (err) {
       if (err instanceof ProviderError && err.kind === 'unavailable') {
         log.info({ ...ctx }, 'IdP unreachable while polling; will retry');
-        await repo.schedulePoll(deps.db, row.tenantId, row.id, Math.max(opts.intervalMs, 1_000));
+        await schedulePoll(deps.db, row.tenantId, row.id, Math.max(opts.intervalMs, 1_000));
         return;
       }
       outcome = { state: 'failed', reason: providerFailureReason(err) };
     }
     if (outcome.state === 'waiting') {
-      await repo.schedulePoll(deps.db, row.tenantId, row.id, opts.intervalMs);
+      await schedulePoll(deps.db, row.tenantId, row.id, opts.intervalMs);
       later(opts.intervalMs);
       return;
     }
@@ -76,7 +76,7 @@ export function createVerificationPoller(deps: PollerDeps, opts: PollerOptions) 
   /** Leases what is due and starts a poll for each (not awaited: one long-poll must not hold up the others). */
   async function pollDue(): Promise<number> {
     if (isStopped) return 0;
-    const leased = await repo.leaseDuePolls(deps.db, opts.batch ?? 20, leaseMs);
+    const leased = await leaseDuePolls(deps.db, opts.batch ?? 20, leaseMs);
     for (const { row, isExpired } of leased) {
       track(
         pollOne(row, isExpired).catch((err: unknown) => {

@@ -1,4 +1,5 @@
 import type { Verification, VerificationOverview } from '@vouchsafe/contracts';
+import { isRefusedBy, SQLSTATE } from '../../db/sql';
 import { AppError } from '../../errors';
 import { maskIdentifiers } from '../../lib/mask';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
@@ -8,6 +9,8 @@ import { methodContext } from './method-options';
 import { providerFailureReason, startVerification, type StartInput } from './start-verification';
 import type { VerificationDeps } from './verification.deps';
 import * as repo from './verification.repository';
+import { noteWrongCode, recordOutcome, takeCodeAttempt } from './verification-outcomes.repository';
+import * as overrides from './verification-overrides.repository';
 import { OVERRIDABLE_STATES, isCodeMethod, isPushMethod, toView, type VerificationRow } from './verification.types';
 
 /**
@@ -62,7 +65,7 @@ export function createVerificationService(deps: VerificationDeps) {
 
   async function cancel(session: SidebarSession, id: string): Promise<Verification> {
     const row = await mine(session, id);
-    const recorded = await repo.recordOutcome(db, session.tenantId, id, {
+    const recorded = await recordOutcome(db, session.tenantId, id, {
       state: 'cancelled',
       reason: 'Cancelled by the agent.',
       actor: { id: session.agentId, label: maskIdentifiers(session.agentLabel) },
@@ -89,7 +92,7 @@ export function createVerificationService(deps: VerificationDeps) {
     if (!isCodeMethod(row.method)) throw new AppError('conflict', 'This verification does not take a code.');
     const { policy } = await deps.loadPolicy(session.tenantId);
     const max = policy.callbackMaxCodeAttempts;
-    const attempt = await repo.takeCodeAttempt(db, session.tenantId, id, max);
+    const attempt = await takeCodeAttempt(db, session.tenantId, id, max);
     if (!attempt) throw new AppError('conflict', 'This verification is no longer waiting for a code.');
     const provider = (await deps.providersFor(session.tenantId)).get(IDP_OF_METHOD[row.method]);
     let outcome: ProviderOutcome;
@@ -105,7 +108,7 @@ export function createVerificationService(deps: VerificationDeps) {
     if (outcome.state === 'waiting') {
       if (attempt.attempt >= max) outcome = { state: 'failed', reason: `Too many wrong codes (${max}).` };
       else {
-        await repo.noteWrongCode(db, session.tenantId, id, max - attempt.attempt);
+        await noteWrongCode(db, session.tenantId, id, max - attempt.attempt);
         return view(session, id);
       }
     }
@@ -115,7 +118,7 @@ export function createVerificationService(deps: VerificationDeps) {
 
   async function requestOverride(session: SidebarSession, id: string, reason: string): Promise<Verification> {
     await mine(session, id);
-    const isDone = await repo.requestOverride(db, {
+    const isDone = await overrides.requestOverride(db, {
       tenantId: session.tenantId,
       ticketId: session.ticketId,
       id,
@@ -140,7 +143,7 @@ export function createVerificationService(deps: VerificationDeps) {
     }
     let isDone: boolean;
     try {
-      isDone = await repo.approveOverride(db, {
+      isDone = await overrides.approveOverride(db, {
         tenantId: session.tenantId,
         ticketId: session.ticketId,
         id,
@@ -150,7 +153,7 @@ export function createVerificationService(deps: VerificationDeps) {
       });
     } catch (err) {
       // verification_overrides_two_people: the database refuses self-approval too.
-      if ((err as { code?: string }).code === '23514') throw new AppError('forbidden', 'An override needs a second person: you cannot approve your own request.');
+      if (isRefusedBy(err, SQLSTATE.checkViolation)) throw new AppError('forbidden', 'An override needs a second person: you cannot approve your own request.');
       throw err;
     }
     if (!isDone) throw new AppError('conflict', 'This override was already approved or the verification changed.');
@@ -180,11 +183,11 @@ export async function recordProviderOutcome(
     case 'waiting':
       return false;
     case 'verified':
-      recorded = await repo.recordOutcome(deps.db, row.tenantId, row.id, { state: 'verified', reason: null, validSeconds: lifetimeSeconds });
+      recorded = await recordOutcome(deps.db, row.tenantId, row.id, { state: 'verified', reason: null, validSeconds: lifetimeSeconds });
       break;
     case 'denied': {
       const isPush = isPushMethod(row.method);
-      recorded = await repo.recordOutcome(deps.db, row.tenantId, row.id, {
+      recorded = await recordOutcome(deps.db, row.tenantId, row.id, {
         state: 'denied',
         reason: isPush ? 'The customer denied the push. Treat this call as possible fraud.' : (outcome.reason ?? 'The caller refused.'),
         isFraudSuspected: isPush,
@@ -192,13 +195,13 @@ export async function recordProviderOutcome(
       break;
     }
     case 'timed_out':
-      recorded = await repo.recordOutcome(deps.db, row.tenantId, row.id, { state: 'timed_out', reason: 'The caller did not answer in time.' });
+      recorded = await recordOutcome(deps.db, row.tenantId, row.id, { state: 'timed_out', reason: 'The caller did not answer in time.' });
       break;
     case 'failed':
-      recorded = await repo.recordOutcome(deps.db, row.tenantId, row.id, { state: 'failed', reason: outcome.reason || 'The identity provider did not confirm the caller.' });
+      recorded = await recordOutcome(deps.db, row.tenantId, row.id, { state: 'failed', reason: outcome.reason || 'The identity provider did not confirm the caller.' });
       break;
     default:
-      recorded = await repo.recordOutcome(deps.db, row.tenantId, row.id, { state: 'failed', reason: 'The identity provider answered with a state Vouchsafe does not accept.' });
+      recorded = await recordOutcome(deps.db, row.tenantId, row.id, { state: 'failed', reason: 'The identity provider answered with a state Vouchsafe does not accept.' });
   }
   if (!recorded) return false;
   const state = outcome.state === 'verified' || outcome.state === 'denied' || outcome.state === 'timed_out' || outcome.state === 'failed' ? outcome.state : 'failed';
