@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test` / `pnpm test`: every suite on a fresh machine. Installs dependencies, then runs
-// typecheck, lint, unit + integration tests (each suite starts its own throwaway Postgres) and the
+// typecheck, lint, a formatting check, unit + integration tests (each suite starts its own throwaway Postgres) and the
 // Playwright e2e suite in Debian's Chromium (installed with apt when missing and running as root).
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -47,6 +47,7 @@ install();
 const stages = [
   ['Type-checking', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']],
   ['Linting', ['exec', 'turbo', 'run', 'lint', '--output-logs=errors-only']],
+  ['Checking formatting (prettier; `pnpm format` fixes it)', ['exec', 'prettier', '--check', '.', '--log-level', 'warn']],
   // One package at a time: each suite starts its own Postgres, and the machine has 2 cores.
   ['Testing (unit, integration, e2e)', ['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue']],
 ];
