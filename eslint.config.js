@@ -10,7 +10,16 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/*.spec.ts', '**/*.spec.tsx', '**/test/**', '**/bench/**', 'e2e/**', 'packages/test-support/**'];
+const TEST_FILES = [
+  '**/*.test.ts',
+  '**/*.test.tsx',
+  '**/*.spec.ts',
+  '**/*.spec.tsx',
+  '**/test/**',
+  '**/bench/**',
+  'e2e/**',
+  'packages/test-support/**',
+];
 
 const restrict = (patterns) => ['error', { patterns }];
 // Request bodies are parsed only by services/api/src/http/input.ts (jsonBody / formBody), which applies the
@@ -20,12 +29,21 @@ const BODY_PARSERS = [
     selector: "MemberExpression[object.name='express'][property.name=/^(json|urlencoded|text|raw)$/]",
     message: 'Parse request bodies with jsonBody / formBody from http/input.ts (they apply the well-formed text rule).',
   },
-  { selector: "ImportDeclaration[source.value='body-parser']", message: 'Parse request bodies with jsonBody / formBody from http/input.ts.' },
+  {
+    selector: "ImportDeclaration[source.value='body-parser']",
+    message: 'Parse request bodies with jsonBody / formBody from http/input.ts.',
+  },
 ];
-const apps = { group: ['@vouchsafe/portal', '@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira', '**/apps/**'], message: 'Nothing imports from apps/.' };
+const apps = {
+  group: ['@vouchsafe/portal', '@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira', '**/apps/**'],
+  message: 'Nothing imports from apps/.',
+};
 // The demo desk (apps/demo-desk) is a local stand-in for the three desks, for trying Vouchsafe and for e2e: only e2e
 // may import it, so nothing the product ships can come to depend on it.
-const demoDesk = { group: ['@vouchsafe/demo-desk', '@vouchsafe/demo-desk/*'], message: 'Only e2e imports the demo desk (a local stand-in, never part of the product).' };
+const demoDesk = {
+  group: ['@vouchsafe/demo-desk', '@vouchsafe/demo-desk/*'],
+  message: 'Only e2e imports the demo desk (a local stand-in, never part of the product).',
+};
 // What the demo desk may import of the workspace: the wire types and the vendor stand-ins. It reaches the API and
 // hosts the built sidebars over HTTP only, and plays each desk's protocol itself (never through packages/host).
 const demoDeskOnly = {
@@ -34,13 +52,25 @@ const demoDeskOnly = {
 };
 const services = { group: ['@vouchsafe/api', '**/services/**'], message: 'Only apps talk to services, over HTTP.' };
 const testSupport = { group: ['@vouchsafe/test-support', '@vouchsafe/test-support/*'], message: 'Only tests may import test-support.' };
-const hostSdks = { group: ['@vouchsafe/host', '@vouchsafe/host/*', '@forge/bridge', 'zendesk_app_framework_sdk'], message: 'packages/ui never talks to a host SDK: it gets a SidebarHost.' };
-const browserPackages = { group: ['@vouchsafe/ui', '@vouchsafe/ui/*', '@vouchsafe/host', '@vouchsafe/host/*'], message: 'The API does not import browser packages (ui, host).' };
+const hostSdks = {
+  group: ['@vouchsafe/host', '@vouchsafe/host/*', '@forge/bridge', 'zendesk_app_framework_sdk'],
+  message: 'packages/ui never talks to a host SDK: it gets a SidebarHost.',
+};
+const browserPackages = {
+  group: ['@vouchsafe/ui', '@vouchsafe/ui/*', '@vouchsafe/host', '@vouchsafe/host/*'],
+  message: 'The API does not import browser packages (ui, host).',
+};
 // The UI never fetches: it gets a SidebarApi (contracts) from packages/host.
 const NO_NETWORK_IN_UI = [
   { selector: "CallExpression[callee.name='fetch']", message: 'packages/ui never fetches: use the SidebarApi it is given.' },
-  { selector: "NewExpression[callee.name=/^(EventSource|XMLHttpRequest|WebSocket)$/]", message: 'packages/ui never opens connections: use the SidebarApi it is given.' },
-  { selector: "MemberExpression[property.name='fetch'][object.name=/^(window|globalThis|self)$/]", message: 'packages/ui never fetches: use the SidebarApi it is given.' },
+  {
+    selector: 'NewExpression[callee.name=/^(EventSource|XMLHttpRequest|WebSocket)$/]',
+    message: 'packages/ui never opens connections: use the SidebarApi it is given.',
+  },
+  {
+    selector: "MemberExpression[property.name='fetch'][object.name=/^(window|globalThis|self)$/]",
+    message: 'packages/ui never fetches: use the SidebarApi it is given.',
+  },
 ];
 
 export default tseslint.config(
@@ -52,10 +82,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'TSEnumDeclaration', message: 'No TypeScript enums: use a union of string literals.' },
-      ],
+      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'No TypeScript enums: use a union of string literals.' }],
     },
   },
   // Type-checked rules, where they catch bugs the compiler does not: a promise nobody awaits (a note never sent, an
@@ -76,7 +103,11 @@ export default tseslint.config(
   },
   // Tests read JSON answers loosely on purpose; the assertions are the types.
   { files: TEST_FILES, rules: { '@typescript-eslint/no-explicit-any': 'off' } },
-  { files: ['packages/**', 'services/**', 'migrations/**', 'apps/**'], ignores: ['apps/demo-desk/**'], rules: { 'no-restricted-imports': restrict([apps, demoDesk]) } },
+  {
+    files: ['packages/**', 'services/**', 'migrations/**', 'apps/**'],
+    ignores: ['apps/demo-desk/**'],
+    rules: { 'no-restricted-imports': restrict([apps, demoDesk]) },
+  },
   { files: ['e2e/**'], rules: { 'no-restricted-imports': restrict([apps]) } },
   { files: ['packages/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, demoDesk, services, testSupport]) } },
   {
@@ -84,7 +115,11 @@ export default tseslint.config(
     ignores: TEST_FILES,
     rules: {
       'no-restricted-imports': restrict([apps, demoDesk, services, testSupport, hostSdks]),
-      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'No TypeScript enums: use a union of string literals.' }, ...NO_NETWORK_IN_UI],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'No TypeScript enums: use a union of string literals.' },
+        ...NO_NETWORK_IN_UI,
+      ],
     },
   },
   {
@@ -94,17 +129,35 @@ export default tseslint.config(
   {
     files: ['packages/crypto/src/**'],
     ignores: TEST_FILES,
-    rules: { 'no-restricted-imports': restrict([apps, demoDesk, services, testSupport, { group: ['node:*'], message: 'crypto runs in browsers too: WebCrypto only.' }]) },
+    rules: {
+      'no-restricted-imports': restrict([
+        apps,
+        demoDesk,
+        services,
+        testSupport,
+        { group: ['node:*'], message: 'crypto runs in browsers too: WebCrypto only.' },
+      ]),
+    },
   },
   {
     files: ['migrations/**'],
     rules: {
-      'no-restricted-imports': restrict([{ group: ['@vouchsafe/*', '../*', '!./*'], message: 'Migrations are frozen in time: import only kysely.' }]),
+      'no-restricted-imports': restrict([
+        { group: ['@vouchsafe/*', '../*', '!./*'], message: 'Migrations are frozen in time: import only kysely.' },
+      ]),
     },
   },
-  { files: ['apps/**'], ignores: [...TEST_FILES, 'apps/demo-desk/**'], rules: { 'no-restricted-imports': restrict([apps, demoDesk, testSupport]) } },
+  {
+    files: ['apps/**'],
+    ignores: [...TEST_FILES, 'apps/demo-desk/**'],
+    rules: { 'no-restricted-imports': restrict([apps, demoDesk, testSupport]) },
+  },
   { files: ['apps/demo-desk/**'], rules: { 'no-restricted-imports': restrict([demoDeskOnly]) } },
-  { files: ['services/**'], ignores: TEST_FILES, rules: { 'no-restricted-imports': restrict([apps, demoDesk, testSupport, browserPackages]) } },
+  {
+    files: ['services/**'],
+    ignores: TEST_FILES,
+    rules: { 'no-restricted-imports': restrict([apps, demoDesk, testSupport, browserPackages]) },
+  },
   {
     files: ['services/api/src/**'],
     ignores: ['services/api/src/config.ts', ...TEST_FILES],

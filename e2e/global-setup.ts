@@ -3,15 +3,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
-import {
-  REPO_ROOT,
-  TEST_API_TOKEN,
-  ensureChromium,
-  freePort,
-  startApi,
-  startPostgres,
-  type ApiProcess,
-} from '@vouchsafe/test-support';
+import { REPO_ROOT, TEST_API_TOKEN, ensureChromium, freePort, startApi, startPostgres, type ApiProcess } from '@vouchsafe/test-support';
 import type { Desk, VerificationPolicyInput } from '@vouchsafe/contracts';
 import { startHostStandIns, startIdpStandIns, type HostStandIns, type IdpStandIns } from '@vouchsafe/demo-desk';
 
@@ -111,7 +103,12 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
       port: apiPort,
       // Duo's SDKs pin Duo's CAs: the API process reaches the Duo stand-in through the interception module.
       imports: idps.api.imports,
-      env: { VOUCHSAFE_PORTAL_DIR: PORTAL_DIST, VOUCHSAFE_PUBLIC_URL: apiUrl, ...deskApiEnv(`http://127.0.0.1:${hostsPort}`), ...idps.api.env },
+      env: {
+        VOUCHSAFE_PORTAL_DIR: PORTAL_DIST,
+        VOUCHSAFE_PUBLIC_URL: apiUrl,
+        ...deskApiEnv(`http://127.0.0.1:${hostsPort}`),
+        ...idps.api.env,
+      },
     });
   } catch (error) {
     await pg.stop();

@@ -29,7 +29,14 @@ export default defineConfig<{ zafSdk: ZafSdk }>({
     // The Zendesk specs again with Zendesk's official SDK, where a developer built it from Zendesk's source
     // (apps/zendesk/scripts/build-official-sdk.ts). CI has no copy: there only the npm community build runs.
     ...(hasOfficialZafSdk()
-      ? [{ name: 'zendesk-official-sdk', testMatch: /zendesk.*\.spec\.ts$|csp\.spec\.ts$/, use: { zafSdk: 'official' as const }, metadata: { sdk: OFFICIAL_ZAF_SDK } }]
+      ? [
+          {
+            name: 'zendesk-official-sdk',
+            testMatch: /zendesk.*\.spec\.ts$|csp\.spec\.ts$/,
+            use: { zafSdk: 'official' as const },
+            metadata: { sdk: OFFICIAL_ZAF_SDK },
+          },
+        ]
       : []),
   ],
 });

@@ -14,8 +14,7 @@ import { ROOT, install, pnpm } from './bootstrap.mjs';
 import { forwardStops } from './supervise.mjs';
 
 const env = process.env;
-const demo =
-  !env.DATABASE_URL && env.NODE_ENV !== 'production' && !/^(false|0|no|off)$/i.test(env.VOUCHSAFE_DEMO ?? '');
+const demo = !env.DATABASE_URL && env.NODE_ENV !== 'production' && !/^(false|0|no|off)$/i.test(env.VOUCHSAFE_DEMO ?? '');
 const apiPort = env.PORT ?? '8080';
 const demoPort = env.VOUCHSAFE_DEMO_PORT ?? '8090';
 // The demo's Duo stand-in: the API reaches it through the test-support interception module (Duo's SDKs pin Duo's
@@ -41,10 +40,18 @@ const demoEnv = demo
       VOUCHSAFE_ZAF_SDK_URL: env.VOUCHSAFE_ZAF_SDK_URL ?? '/apps/zendesk/vendor/zaf_sdk.js',
       VOUCHSAFE_TEST_DUO_STANDIN: `http://127.0.0.1:${demoDuoPort}`,
       // Each sidebar page may be framed only by its own desk; in the demo both desks are the demo desk's pages.
-      VOUCHSAFE_FRAME_ANCESTORS_ZENDESK: [env.VOUCHSAFE_FRAME_ANCESTORS_ZENDESK ?? '', `http://localhost:${demoPort}`, `http://127.0.0.1:${demoPort}`]
+      VOUCHSAFE_FRAME_ANCESTORS_ZENDESK: [
+        env.VOUCHSAFE_FRAME_ANCESTORS_ZENDESK ?? '',
+        `http://localhost:${demoPort}`,
+        `http://127.0.0.1:${demoPort}`,
+      ]
         .join(' ')
         .trim(),
-      VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW: [env.VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW ?? '', `http://localhost:${demoPort}`, `http://127.0.0.1:${demoPort}`]
+      VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW: [
+        env.VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW ?? '',
+        `http://localhost:${demoPort}`,
+        `http://127.0.0.1:${demoPort}`,
+      ]
         .join(' ')
         .trim(),
     }
@@ -54,11 +61,15 @@ console.log('• Starting Vouchsafe…');
 const children = new Set();
 const stops = forwardStops(() => children);
 let isApiGone = false;
-const api = spawn(process.execPath, ['--import', 'tsx', ...(demo ? ['--import', duoIntercept] : []), path.join(ROOT, 'services/api/src/main.ts')], {
-  cwd: path.join(ROOT, 'services/api'),
-  stdio: 'inherit',
-  env: { ...env, ...demoEnv },
-});
+const api = spawn(
+  process.execPath,
+  ['--import', 'tsx', ...(demo ? ['--import', duoIntercept] : []), path.join(ROOT, 'services/api/src/main.ts')],
+  {
+    cwd: path.join(ROOT, 'services/api'),
+    stdio: 'inherit',
+    env: { ...env, ...demoEnv },
+  },
+);
 children.add(api);
 
 let desk;
@@ -67,7 +78,12 @@ if (demo) {
   desk = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/demo-desk/src/main.ts')], {
     cwd: path.join(ROOT, 'apps/demo-desk'),
     stdio: 'inherit',
-    env: { ...env, VOUCHSAFE_DEMO_PORT: demoPort, VOUCHSAFE_DEMO_DUO_PORT: demoDuoPort, VOUCHSAFE_DEMO_API_URL: `http://localhost:${apiPort}` },
+    env: {
+      ...env,
+      VOUCHSAFE_DEMO_PORT: demoPort,
+      VOUCHSAFE_DEMO_DUO_PORT: demoDuoPort,
+      VOUCHSAFE_DEMO_API_URL: `http://localhost:${apiPort}`,
+    },
   });
   children.add(desk);
   desk.on('exit', (code, signal) => {

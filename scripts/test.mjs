@@ -57,6 +57,8 @@ for (const [title, args] of stages) {
 }
 const { passed, failed, skipped } = countReports();
 const seconds = Math.round((Date.now() - started) / 1000);
-console.log(failed > 0 ? `\n✖ ${failed} test(s) failed (${seconds} s); see the suite output above.` : `\n✔ All suites passed in ${seconds} s.`);
+console.log(
+  failed > 0 ? `\n✖ ${failed} test(s) failed (${seconds} s); see the suite output above.` : `\n✔ All suites passed in ${seconds} s.`,
+);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (failed > 0 || passed === 0) process.exit(1);

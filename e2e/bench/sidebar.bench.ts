@@ -91,12 +91,16 @@ async function main() {
     const total = [...scripts.values()].reduce((a, b) => a + b, 0);
     console.log('\nZendesk sidebar, first load (gzip -9 of every script the frame fetched):');
     for (const [file, bytes] of scripts) console.log(`  ${file.padEnd(48)} ${(bytes / 1024).toFixed(1)} KB`);
-    console.log(`  total ${(total / 1024).toFixed(1)} KB   budget ${BUDGET_BYTES / 1024} KB   ratio ${(total / BUDGET_BYTES).toFixed(2)} (goal ≤ 1.00)`);
+    console.log(
+      `  total ${(total / 1024).toFixed(1)} KB   budget ${BUDGET_BYTES / 1024} KB   ratio ${(total / BUDGET_BYTES).toFixed(2)} (goal ≤ 1.00)`,
+    );
     const f = median(sidebarFrame);
     const s = median(sidebar);
     const b = median(baseline);
     console.log(`\nTime to interactive, ${RUNS} cold runs:`);
-    console.log(`  sidebar frame (its navigation → ready)   median ${f.toFixed(0)} ms   p90 ${p90(sidebarFrame).toFixed(0)} ms   goal ≤ ${GOAL_MS} ms   ratio ${(f / GOAL_MS).toFixed(2)}`);
+    console.log(
+      `  sidebar frame (its navigation → ready)   median ${f.toFixed(0)} ms   p90 ${p90(sidebarFrame).toFixed(0)} ms   goal ≤ ${GOAL_MS} ms   ratio ${(f / GOAL_MS).toFixed(2)}`,
+    );
     console.log(`  baseline frame (trivial document)        median ${median(baselineFrame).toFixed(0)} ms`);
     console.log(`  whole agent page (navigation → sidebar ready)   median ${s.toFixed(0)} ms   p90 ${p90(sidebar).toFixed(0)} ms`);
     console.log(`  same page with a trivial sidebar (baseline)     median ${b.toFixed(0)} ms   ratio ${(s / b).toFixed(2)}`);

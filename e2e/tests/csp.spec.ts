@@ -24,7 +24,9 @@ test('(control) a CSP violation in the sidebar frame is seen and fails the test'
   const ticket = await newTicket(request, 'zendesk');
   await openTicket(page, ticket);
   await waitForSendForm(page);
-  browserChecks.expectProblem(/^\[csp\] img-src refused http:\/\/elsewhere\.example\/pixel\.png on http:\/\/127\.0\.0\.1:\d+\/apps\/zendesk\/$/);
+  browserChecks.expectProblem(
+    /^\[csp\] img-src refused http:\/\/elsewhere\.example\/pixel\.png on http:\/\/127\.0\.0\.1:\d+\/apps\/zendesk\/$/,
+  );
   // Content the sidebar's CSP forbids (an image from another origin); the browser reports it like any violation.
   await page.frame({ name: 'zaf-sidebar' })!.evaluate(() => {
     const img = document.createElement('img');

@@ -6,7 +6,11 @@ import { sendRevealAndNote } from './support/sidebar-flow';
 // (the stand-in adds a Forge Invocation Token signed by the key in its JWKS). JSM has no way for the app to write
 // into the reply editor, so the agent copies the link from the sidebar.
 
-test('an agent sends a secret from a JSM request; the customer reveals it once; the request gets masked internal comments', async ({ page, browser, request }) => {
+test('an agent sends a secret from a JSM request; the customer reveals it once; the request gets masked internal comments', async ({
+  page,
+  browser,
+  request,
+}) => {
   const ticket = await newTicket(request, 'jira');
   await sendRevealAndNote({ page, browser, request }, ticket);
 });

@@ -1,7 +1,15 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/browser-checks';
 import { deskUrl, newTicket, notesOf, outage, requestsTo, waitForNotes, type Desk, type StandInTicket } from './support/desks';
-import { expectMaskedNotes, isPurgedNote, isSentNote, openTicket, revealAsCustomer, sendTextSecret, waitForSendForm } from './support/sidebar-flow';
+import {
+  expectMaskedNotes,
+  isPurgedNote,
+  isSentNote,
+  openTicket,
+  revealAsCustomer,
+  sendTextSecret,
+  waitForSendForm,
+} from './support/sidebar-flow';
 
 // Notes survive a desk outage and lost replies: delivered after recovery, each exactly once.
 // globalSetup gives the API a 250 ms note backoff (doubling, 12 attempts), so retries are quick but the
@@ -64,7 +72,9 @@ for (const desk of DESKS) {
     // The next note write is applied by the desk but its answer is lost (503): the retry must find it first.
     const drop = await request.post(`${deskUrl()}/__control/drop`, { data: { desk, n: 1 } });
     expect(drop.status()).toBe(204);
-    const writesBefore = (await requestsTo(request, desk)).filter((r) => r.method === NOTE_WRITE[desk].method && NOTE_WRITE[desk].path.test(r.path)).length;
+    const writesBefore = (await requestsTo(request, desk)).filter(
+      (r) => r.method === NOTE_WRITE[desk].method && NOTE_WRITE[desk].path.test(r.path),
+    ).length;
 
     const text = `lost reply secret ${desk} 9xQ`;
     const link = await sendTextSecret(page, desk, text);
@@ -77,7 +87,9 @@ for (const desk of DESKS) {
     expect(notes.filter(isSentNote)).toHaveLength(1);
     expect(notes.filter(isPurgedNote)).toHaveLength(1);
     // The lost reply really happened: at least one write answered 503.
-    const writes = (await requestsTo(request, desk)).filter((r) => r.method === NOTE_WRITE[desk].method && NOTE_WRITE[desk].path.test(r.path));
+    const writes = (await requestsTo(request, desk)).filter(
+      (r) => r.method === NOTE_WRITE[desk].method && NOTE_WRITE[desk].path.test(r.path),
+    );
     expect(writes.slice(writesBefore).some((r) => r.status === 503)).toBe(true);
   });
 }

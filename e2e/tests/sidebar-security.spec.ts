@@ -1,16 +1,7 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './support/browser-checks';
 import { SESSION_HEADER } from '@vouchsafe/contracts';
-import {
-  apiUrl,
-  mintHostToken,
-  newTicket,
-  sessionFor,
-  sidebarOf,
-  startSession,
-  type Desk,
-  type StandInTicket,
-} from './support/desks';
+import { apiUrl, mintHostToken, newTicket, sessionFor, sidebarOf, startSession, type Desk, type StandInTicket } from './support/desks';
 import { openTicket, sendTextSecret } from './support/sidebar-flow';
 import { SIDEBAR } from './support/sidebar-text';
 
@@ -29,7 +20,10 @@ const idOf = (link: string): string => /\/s\/([A-Za-z0-9_-]{22})#/.exec(link)![1
 
 for (const desk of DESKS) {
   for (const variant of ['forged', 'expired'] as const) {
-    test(`${desk}: a ${variant} host token → the sidebar says the session could not be verified; the API refuses it`, async ({ page, request }) => {
+    test(`${desk}: a ${variant} host token → the sidebar says the session could not be verified; the API refuses it`, async ({
+      page,
+      request,
+    }) => {
       const ticket = await newTicket(request, desk);
       await openTicket(page, ticket, `?token=${variant}`);
       await expect(sidebarOf(page).getByText(SIDEBAR.sessionRejected)).toBeVisible({ timeout: 20_000 });
@@ -69,7 +63,11 @@ test('every sidebar call without a session, or with a bad one, is refused with 4
 
 test("a session for one ticket cannot see or touch another ticket's secret (404)", async ({ page, request }) => {
   const ticketA = await newTicket(request, 'zendesk');
-  const others: StandInTicket[] = [await newTicket(request, 'zendesk'), await newTicket(request, 'servicenow'), await newTicket(request, 'jira')];
+  const others: StandInTicket[] = [
+    await newTicket(request, 'zendesk'),
+    await newTicket(request, 'servicenow'),
+    await newTicket(request, 'jira'),
+  ];
   await openTicket(page, ticketA);
   const id = idOf(await sendTextSecret(page, 'zendesk', 'cross-ticket canary 7Hq2'));
 
@@ -87,5 +85,7 @@ test("a session for one ticket cannot see or touch another ticket's secret (404)
   }
   // Still there for ticket A: nothing above revoked it.
   const again = await request.get(SECRETS(), { headers: { [SESSION_HEADER]: sessionA } });
-  expect(((await again.json()) as { secrets: Array<{ id: string; status: string }> }).secrets.find((s) => s.id === id)?.status).toBe('waiting');
+  expect(((await again.json()) as { secrets: Array<{ id: string; status: string }> }).secrets.find((s) => s.id === id)?.status).toBe(
+    'waiting',
+  );
 });

@@ -6,15 +6,7 @@ import { expect, test } from './support/browser-checks';
 import { encodeLinkKey, generateLinkKey } from '@vouchsafe/crypto';
 import { runCli } from './support/cli';
 import { HEADINGS, MESSAGES, viewsRemainMessage } from './support/portal-text';
-import {
-  apiLogContaining,
-  createSecret,
-  metadataOf,
-  partsOf,
-  sha256OfFile,
-  viewsLeftOf,
-  withoutKey,
-} from './support/vault';
+import { apiLogContaining, createSecret, metadataOf, partsOf, sha256OfFile, viewsLeftOf, withoutKey } from './support/vault';
 
 // The customer side of the vault, end to end: the real CLI seals and uploads, the built portal in real
 // Chromium opens, and the real API (with Postgres) answers. Nothing is mocked.
@@ -237,8 +229,7 @@ test('a two-view secret can be revealed twice, in two pages', async ({ page, con
 const LINK_PREVIEWERS: Record<string, Record<string, string>> = {
   Slackbot: { 'User-Agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' },
   'Microsoft Teams': {
-    'User-Agent':
-      'Mozilla/5.0 (Windows NT 6.1; WOW64) SkypeUriPreview Preview/0.5 skype-url-preview@microsoft.com',
+    'User-Agent': 'Mozilla/5.0 (Windows NT 6.1; WOW64) SkypeUriPreview Preview/0.5 skype-url-preview@microsoft.com',
   },
   // Safe Links / Defender detonation looks like an ordinary Edge; BingPreview is its older preview fetcher.
   'Outlook Safe Links (Edge)': {

@@ -58,7 +58,12 @@ test('ServiceNow: Entra sign-in without MFA (no auth context in acrs) → failur
   await expectView(page, 'failed');
 });
 
-test('ServiceNow: another Entra account with the requester’s email (another oid) → failure', async ({ page, context, browser, request }) => {
+test('ServiceNow: another Entra account with the requester’s email (another oid) → failure', async ({
+  page,
+  context,
+  browser,
+  request,
+}) => {
   const ticket = await newTicket(request, 'servicenow', 'Entra lookalike account');
   await enrol(request, ticket);
   await openTicket(page, ticket);
@@ -84,7 +89,9 @@ test('Jira: Okta Verify push approved on the phone → verified and an internal 
   await startMethod(page, 'okta_push');
   const number = await readOut(page);
   const phone = await openPhone(context);
-  await oktaPushOn(phone, ticket).getByRole('button', { name: `Tap ${number}`, exact: true }).click();
+  await oktaPushOn(phone, ticket)
+    .getByRole('button', { name: `Tap ${number}`, exact: true })
+    .click();
   await expectView(page, 'verified');
   expectMaskedVerificationNote(await verificationNote(request, 'jira', ticket, 'Caller verification PASSED'), ticket, [number]);
 });

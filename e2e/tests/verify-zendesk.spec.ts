@@ -27,14 +27,22 @@ import {
 // simulated phone page answering pushes, and the masked internal notes on the ticket. Each test has its own ticket
 // and requester, so tests share nothing (push limits count per requester).
 
-async function zendeskTicket(request: Parameters<typeof newTicket>[0], subject: string, opts: Parameters<typeof enrol>[2] = {}): Promise<StandInTicket> {
+async function zendeskTicket(
+  request: Parameters<typeof newTicket>[0],
+  subject: string,
+  opts: Parameters<typeof enrol>[2] = {},
+): Promise<StandInTicket> {
   const ticket = await newTicket(request, 'zendesk', subject);
   await enrol(request, ticket, opts);
   return ticket;
 }
 
 test.describe('Okta Verify push with number challenge', () => {
-  test('approve on the phone (tapping the number read out) → verified badge and a masked PASSED note', async ({ page, context, request }) => {
+  test('approve on the phone (tapping the number read out) → verified badge and a masked PASSED note', async ({
+    page,
+    context,
+    request,
+  }) => {
     const ticket = await zendeskTicket(request, 'Locked out of online banking');
     await openTicket(page, ticket);
     await startMethod(page, 'okta_push');
@@ -42,7 +50,9 @@ test.describe('Okta Verify push with number challenge', () => {
     await expect(verifySection(page)).toContainText(VERIFY.readNumber(number, 'Okta Verify push').split(' in ')[0]!);
 
     const phone = await openPhone(context);
-    await oktaPushOn(phone, ticket).getByRole('button', { name: `Tap ${number}`, exact: true }).click();
+    await oktaPushOn(phone, ticket)
+      .getByRole('button', { name: `Tap ${number}`, exact: true })
+      .click();
 
     await expectView(page, 'verified');
     await expect(verifySection(page).locator('[data-badge="verified"]')).toHaveText(VERIFY.verifiedBadge);
@@ -122,7 +132,11 @@ test.describe('Okta Verify push with number challenge', () => {
 });
 
 test.describe('Duo', () => {
-  test('Duo push with Verified Push: the agent reads the code; approve on the phone → verified and a note', async ({ page, context, request }) => {
+  test('Duo push with Verified Push: the agent reads the code; approve on the phone → verified and a note', async ({
+    page,
+    context,
+    request,
+  }) => {
     const ticket = await zendeskTicket(request, 'New phone', { duo: { verifiedPush: true } });
     await openTicket(page, ticket);
     await startMethod(page, 'duo_push');
@@ -154,7 +168,12 @@ test.describe('Duo', () => {
     await expectView(page, 'timed_out');
   });
 
-  test('Duo Universal Prompt link: mailed to the requester, approved in the prompt → verified', async ({ page, context, browser, request }) => {
+  test('Duo Universal Prompt link: mailed to the requester, approved in the prompt → verified', async ({
+    page,
+    context,
+    browser,
+    request,
+  }) => {
     const ticket = await zendeskTicket(request, 'Verify by link');
     await openTicket(page, ticket);
     await startMethod(page, 'duo_universal');
@@ -274,7 +293,9 @@ test.describe('Supervisor override', () => {
     // … and the API refuses it from their own session (403), even though both agents are supervisors.
     const session = await sessionFor(request, ticket);
     const headers = { [SESSION_HEADER]: session };
-    const overview = (await (await request.get(`${apiUrl()}/api/v1/sidebar/verifications`, { headers })).json()) as { current: { id: string } };
+    const overview = (await (await request.get(`${apiUrl()}/api/v1/sidebar/verifications`, { headers })).json()) as {
+      current: { id: string };
+    };
     const self = await request.post(`${apiUrl()}/api/v1/sidebar/verifications/${overview.current.id}/override/approve`, { headers });
     expect(self.status()).toBe(403);
     await verificationNote(request, 'zendesk', ticket, 'Supervisor override REQUESTED');

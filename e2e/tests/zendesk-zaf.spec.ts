@@ -84,7 +84,10 @@ async function ready(page: Page, ticket: StandInTicket): Promise<Frame> {
   return sidebarFrame(page);
 }
 
-test('the desk registers the app with Zendesk-shaped context and metadata (settings from the manifest, no secure ones)', async ({ page, request }) => {
+test('the desk registers the app with Zendesk-shaped context and metadata (settings from the manifest, no secure ones)', async ({
+  page,
+  request,
+}) => {
   const ticket = await newTicket(request, 'zendesk');
   const frame = await ready(page, ticket);
   const appGuid = new URL(frame.url()).searchParams.get('app_guid');
@@ -110,7 +113,11 @@ test('the desk registers the app with Zendesk-shaped context and metadata (setti
   await expect.poll(() => page.locator('#sidebar').evaluate((f) => (f as HTMLIFrameElement).style.height)).toMatch(/^\d+px$/);
 });
 
-test('get, set and invoke are answered in Zendesk shapes; unknown paths and actions are errors (and violations)', async ({ page, request, browserChecks }) => {
+test('get, set and invoke are answered in Zendesk shapes; unknown paths and actions are errors (and violations)', async ({
+  page,
+  request,
+  browserChecks,
+}) => {
   const ticket = await newTicket(request, 'zendesk');
   const frame = await ready(page, ticket);
 
@@ -126,14 +133,22 @@ test('get, set and invoke are answered in Zendesk shapes; unknown paths and acti
     },
   });
 
-  expect(await call(frame, 'set', { 'comment.text': 'Hello from ZAF' })).toMatchObject({ result: { 'comment.text': 'Hello from ZAF', errors: {} } });
+  expect(await call(frame, 'set', { 'comment.text': 'Hello from ZAF' })).toMatchObject({
+    result: { 'comment.text': 'Hello from ZAF', errors: {} },
+  });
   await expect(page.getByLabel(DESK_PAGE.zendeskReply, { exact: true })).toHaveValue('Hello from ZAF');
-  expect(await call(frame, 'invoke', { 'ticket.comment.appendText': ['second line'] })).toEqual({ id: expect.any(Number), result: { errors: {} } });
+  expect(await call(frame, 'invoke', { 'ticket.comment.appendText': ['second line'] })).toEqual({
+    id: expect.any(Number),
+    result: { errors: {} },
+  });
   await expect(page.getByLabel(DESK_PAGE.zendeskReply, { exact: true })).toHaveValue('Hello from ZAF\nsecond line');
 
   // The official SDK's Tracker: every click is client.invoke('track', {type: 'click'}). Answered, never an error.
   expect(await call(frame, 'invoke', { track: [{ type: 'click' }] })).toEqual({ id: expect.any(Number), result: { errors: {} } });
-  expect(await call(frame, 'invoke', { track: [{ type: 'hover', value: 450 }] })).toEqual({ id: expect.any(Number), result: { errors: {} } });
+  expect(await call(frame, 'invoke', { track: [{ type: 'hover', value: 450 }] })).toEqual({
+    id: expect.any(Number),
+    result: { errors: {} },
+  });
   expect((await standIn(page)).tracked).toEqual(expect.arrayContaining([{ type: 'click' }, { type: 'hover', value: 450 }]));
 
   // What Zendesk does not offer is an error for that path (the SDK throws it), and the stand-in says so out loud.
@@ -143,31 +158,49 @@ test('get, set and invoke are answered in Zendesk shapes; unknown paths and acti
   expect(await call(frame, 'get', ['ticket.requester.ssn'])).toMatchObject({
     result: { errors: { 'ticket.requester.ssn': { name: 'ClientError', path: 'ticket.requester.ssn' } } },
   });
-  expect(await call(frame, 'invoke', { 'ticket.delete': [] })).toMatchObject({ result: { errors: { 'ticket.delete': { path: 'ticket.delete' } } } });
+  expect(await call(frame, 'invoke', { 'ticket.delete': [] })).toMatchObject({
+    result: { errors: { 'ticket.delete': { path: 'ticket.delete' } } },
+  });
   expect(await call(frame, 'set', { 'ticket.requester.id': 1 })).toMatchObject({ result: { errors: { 'ticket.requester.id': {} } } });
   await expect(page.getByRole('alert')).toContainText('ZAF protocol violation');
 });
 
-test('client.request is proxied to the account API (request:<n> answered zaf.request:<n>.done|fail); other hosts are refused', async ({ page, request, browserChecks }) => {
+test('client.request is proxied to the account API (request:<n> answered zaf.request:<n>.done|fail); other hosts are refused', async ({
+  page,
+  request,
+  browserChecks,
+}) => {
   const ticket = await newTicket(request, 'zendesk');
   const frame = await ready(page, ticket);
   // As the SDK does it: subscribe to both outcomes, then post the request.
   await tell(frame, 'iframe.on:request:9001.done', { subscriberCount: 1 });
   await tell(frame, 'iframe.on:request:9001.fail', { subscriberCount: 1 });
-  const done = await post(frame, { key: 'request:9001', message: { url: `/api/v2/tickets/${ticket.id}.json`, type: 'GET' } }, { key: 'zaf.request:9001.done' });
+  const done = await post(
+    frame,
+    { key: 'request:9001', message: { url: `/api/v2/tickets/${ticket.id}.json`, type: 'GET' } },
+    { key: 'zaf.request:9001.done' },
+  );
   expect(done?.message.responseArgs[0].ticket).toMatchObject({ id: Number(ticket.id), subject: ticket.subject });
   expect(done?.message.responseArgs[1]).toBe('success');
   expect(done?.message.responseArgs[2]).toMatchObject({ status: 200 });
 
   await tell(frame, 'iframe.on:request:9002.done', { subscriberCount: 1 });
   await tell(frame, 'iframe.on:request:9002.fail', { subscriberCount: 1 });
-  const missing = await post(frame, { key: 'request:9002', message: { url: '/api/v2/tickets/999999999.json' } }, { key: 'zaf.request:9002.fail' });
+  const missing = await post(
+    frame,
+    { key: 'request:9002', message: { url: '/api/v2/tickets/999999999.json' } },
+    { key: 'zaf.request:9002.fail' },
+  );
   expect(missing?.message.responseArgs[0]).toMatchObject({ status: 404 });
 
   browserChecks.expectProblem(/request:9003 to https:\/\/elsewhere\.example/);
   await tell(frame, 'iframe.on:request:9003.done', { subscriberCount: 1 });
   await tell(frame, 'iframe.on:request:9003.fail', { subscriberCount: 1 });
-  const refused = await post(frame, { key: 'request:9003', message: { url: 'https://elsewhere.example/steal', type: 'POST' } }, { key: 'zaf.request:9003.fail' });
+  const refused = await post(
+    frame,
+    { key: 'request:9003', message: { url: 'https://elsewhere.example/steal', type: 'POST' } },
+    { key: 'zaf.request:9003.fail' },
+  );
   expect(refused?.message.responseArgs[0]).toMatchObject({ status: 403 });
   expect((await standIn(page)).requests).toEqual([
     { n: 9001, url: `/api/v2/tickets/${ticket.id}.json`, outcome: 'done' },
@@ -176,7 +209,11 @@ test('client.request is proxied to the account API (request:<n> answered zaf.req
   ]);
 });
 
-test('documented events reach subscribers when the agent changes the requester; undocumented ones are flagged and never fire', async ({ page, request, browserChecks }) => {
+test('documented events reach subscribers when the agent changes the requester; undocumented ones are flagged and never fire', async ({
+  page,
+  request,
+  browserChecks,
+}) => {
   const other = await newTicket(request, 'zendesk');
   const ticket = await newTicket(request, 'zendesk');
   const frame = await ready(page, ticket);
@@ -184,7 +221,11 @@ test('documented events reach subscribers when the agent changes the requester; 
   await tell(frame, 'iframe.on:ticket.requester.changed', { subscriberCount: 1 });
   await tell(frame, 'iframe.on:ticket.requester.email.changed', { subscriberCount: 1 });
 
-  const event = post(frame, { key: 'iframe.on:ticket.requester.id.changed', message: { subscriberCount: 1 } }, { key: 'zaf.ticket.requester.id.changed' });
+  const event = post(
+    frame,
+    { key: 'iframe.on:ticket.requester.id.changed', message: { subscriberCount: 1 } },
+    { key: 'zaf.ticket.requester.id.changed' },
+  );
   await expect.poll(async () => (await standIn(page)).subscribers['ticket.requester.id.changed']).toBe(1);
   await page.getByLabel(DESK_PAGE.zendeskRequester, { exact: true }).selectOption({ label: other.requester.name });
   expect((await event)?.message).toBe(Number(other.requester.id));
@@ -197,7 +238,11 @@ test('documented events reach subscribers when the agent changes the requester; 
   await expect(page.locator('#facts')).toContainText(other.requester.name);
 });
 
-test('the sidebar speaks only documented ZAF; with the official SDK its clicks are tracked and it reports session.live', async ({ page, request, zafSdk }) => {
+test('the sidebar speaks only documented ZAF; with the official SDK its clicks are tracked and it reports session.live', async ({
+  page,
+  request,
+  zafSdk,
+}) => {
   const ticket = await newTicket(request, 'zendesk');
   await openTicket(page, ticket);
   const sidebar = sidebarOf(page);

@@ -6,7 +6,11 @@ import { SIDEBAR } from './support/sidebar-text';
 // Zendesk: the real built sidebar, loaded by a signed-URL form POST into the iframe, talking ZAF to the stand-in
 // agent page; the API verifies the signed URL, looks the ticket up through the Zendesk stand-in and writes notes.
 
-test('an agent sends a secret from a Zendesk ticket; the customer reveals it once; the ticket gets masked notes', async ({ page, browser, request }) => {
+test('an agent sends a secret from a Zendesk ticket; the customer reveals it once; the ticket gets masked notes', async ({
+  page,
+  browser,
+  request,
+}) => {
   const ticket = await newTicket(request, 'zendesk');
   await sendRevealAndNote({ page, browser, request }, ticket);
 });

@@ -71,7 +71,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('audit_events')
     .addColumn('seq', 'bigserial', (c) => c.primaryKey())
-    .addColumn('id', 'uuid', (c) => c.notNull().unique().defaultTo(sql`gen_random_uuid()`))
+    .addColumn('id', 'uuid', (c) =>
+      c
+        .notNull()
+        .unique()
+        .defaultTo(sql`gen_random_uuid()`),
+    )
     .addColumn('tenant_id', 'uuid', (c) => c.notNull().references('tenants.id'))
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('secret_id', 'text')

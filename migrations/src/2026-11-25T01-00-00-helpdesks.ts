@@ -41,17 +41,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('views_used', 'smallint', (c) => c.notNull().defaultTo(0))
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('waiting').check(sql`status IN ('waiting', 'viewed', 'expired', 'revoked')`),
+      c
+        .notNull()
+        .defaultTo('waiting')
+        .check(sql`status IN ('waiting', 'viewed', 'expired', 'revoked')`),
     )
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('ticket_secrets_pk', ['tenant_id', 'secret_id'])
     .execute();
-  await db.schema
-    .createIndex('ticket_secrets_ticket_idx')
-    .on('ticket_secrets')
-    .columns(['tenant_id', 'ticket_id', 'created_at'])
-    .execute();
+  await db.schema.createIndex('ticket_secrets_ticket_idx').on('ticket_secrets').columns(['tenant_id', 'ticket_id', 'created_at']).execute();
 
   // Internal notes waiting for delivery. Written in the same statement/transaction as the audit
   // event they report; delivered after commit by a job that leases rows with SKIP LOCKED.
@@ -67,7 +66,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // Structured, already-masked facts; rendered to text at delivery.
     .addColumn('note', 'jsonb', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('pending').check(sql`status IN ('pending', 'delivered', 'failed')`),
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status IN ('pending', 'delivered', 'failed')`),
     )
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

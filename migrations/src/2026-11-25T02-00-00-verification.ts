@@ -37,7 +37,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('tenant_id', 'uuid', (c) => c.notNull().references('tenants.id'))
     // 'caller': an agent verifying the caller on a ticket; 'recipient': a portal recipient proving
     // they are the ticket's requester before a verified-only secret opens.
-    .addColumn('purpose', 'text', (c) => c.notNull().defaultTo('caller').check(sql`purpose IN ('caller', 'recipient')`))
+    .addColumn('purpose', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('caller')
+        .check(sql`purpose IN ('caller', 'recipient')`),
+    )
     .addColumn('ticket_id', 'text', (c) => c.notNull())
     .addColumn('secret_id', 'text')
     .addColumn('agent_id', 'text', (c) => c.notNull())
@@ -96,10 +101,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('verification_id', 'uuid', (c) => c.notNull())
     .addColumn('sent_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('push_attempts_requester_idx').on('push_attempts').columns(['tenant_id', 'requester_key', 'sent_at']).execute();
+  await db.schema
+    .createIndex('push_attempts_requester_idx')
+    .on('push_attempts')
+    .columns(['tenant_id', 'requester_key', 'sent_at'])
+    .execute();
 
   // Verified-requester-only secrets.
-  await db.schema.alterTable('secrets').addColumn('requires_verification', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+  await db.schema
+    .alterTable('secrets')
+    .addColumn('requires_verification', 'boolean', (c) => c.notNull().defaultTo(false))
+    .execute();
   await db.schema.alterTable('ticket_secrets').addColumn('requester_key', 'bytea').execute();
   await db.schema
     .createTable('reveal_grants')

@@ -45,7 +45,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // handed out ('link') and callback codes ('code'), so start/cancel loops are bounded for each.
   await db.schema
     .alterTable('push_attempts')
-    .addColumn('channel', 'text', (c) => c.notNull().defaultTo('push').check(sql`channel IN ('push', 'link', 'code')`))
+    .addColumn('channel', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('push')
+        .check(sql`channel IN ('push', 'link', 'code')`),
+    )
     .execute();
   await db.schema.dropIndex('push_attempts_requester_idx').execute();
   await db.schema
@@ -80,7 +85,11 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('push_attempts_requester_idx').execute();
   await sql`DELETE FROM push_attempts WHERE channel <> 'push'`.execute(db);
   await db.schema.alterTable('push_attempts').dropColumn('channel').execute();
-  await db.schema.createIndex('push_attempts_requester_idx').on('push_attempts').columns(['tenant_id', 'requester_key', 'sent_at']).execute();
+  await db.schema
+    .createIndex('push_attempts_requester_idx')
+    .on('push_attempts')
+    .columns(['tenant_id', 'requester_key', 'sent_at'])
+    .execute();
   await sql`DROP INDEX IF EXISTS reveal_grants_verification_uq`.execute(db);
   await sql`DROP INDEX IF EXISTS verifications_callback_state_uq`.execute(db);
   await db.schema.alterTable('verifications').dropColumn('contact_source').execute();

@@ -5,7 +5,6 @@ import * as verification from './2026-11-25T02-00-00-verification';
 import * as verificationHardening from './2026-12-03T01-00-00-verification-hardening';
 import * as rateLimits from './2026-12-03T02-00-00-rate-limits';
 
-
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
   '2026-11-25T00-00-00-vault': vault,

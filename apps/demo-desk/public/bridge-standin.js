@@ -24,7 +24,9 @@
     if (!headers) return [];
     if (Array.isArray(headers)) return headers;
     if (typeof Headers !== 'undefined' && headers instanceof Headers) return Array.from(headers.entries());
-    return Object.keys(headers).map(function (k) { return [k, String(headers[k])]; });
+    return Object.keys(headers).map(function (k) {
+      return [k, String(headers[k])];
+    });
   }
 
   function remote(request) {
@@ -37,7 +39,12 @@
         path: request.path,
         method: request.method || 'GET',
         headers: headerPairs(request.headers),
-        body: request.body === undefined || request.body === null ? null : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
+        body:
+          request.body === undefined || request.body === null
+            ? null
+            : typeof request.body === 'string'
+              ? request.body
+              : JSON.stringify(request.body),
       }),
     }).then(function (res) {
       if (!res.ok) throw new Error('Forge bridge stand-in: the remote call failed (' + res.status + ')');
@@ -77,10 +84,18 @@
     },
     on: subscription,
     onPublic: subscription,
-    emit: function () { return Promise.resolve(); },
-    emitPublic: function () { return Promise.resolve(); },
-    emitReadyEvent: function () { return Promise.resolve(); },
-    getFrameId: function () { return Promise.resolve('vouchsafe-standin-frame'); },
+    emit: function () {
+      return Promise.resolve();
+    },
+    emitPublic: function () {
+      return Promise.resolve();
+    },
+    emitReadyEvent: function () {
+      return Promise.resolve();
+    },
+    getFrameId: function () {
+      return Promise.resolve('vouchsafe-standin-frame');
+    },
   };
 
   window.__bridge = {

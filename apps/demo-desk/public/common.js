@@ -47,7 +47,11 @@ export function pollComments(url, list, emptyText) {
         'article',
         { class: kind, 'data-comment-id': c.id, 'data-kind': kind, 'aria-label': c.public ? 'Public reply' : 'Internal note' },
         el('span', { class: `badge ${kind}` }, c.public ? 'Public reply' : 'Internal note'),
-        el('div', { class: 'meta' }, [c.author, c.createdAt && `${c.createdAt.slice(0, 16).replace('T', ' ')} UTC`].filter(Boolean).join(' · ')),
+        el(
+          'div',
+          { class: 'meta' },
+          [c.author, c.createdAt && `${c.createdAt.slice(0, 16).replace('T', ' ')} UTC`].filter(Boolean).join(' · '),
+        ),
         el('div', { class: 'body' }, c.body),
       );
       list.append(el('li', {}, article));

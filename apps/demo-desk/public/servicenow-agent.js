@@ -22,7 +22,11 @@ renderFacts(document.getElementById('facts'), [
   ['Caller', `${record.caller.name} <${record.caller.email}>`],
   ['Assigned to', record.agent.name],
 ]);
-pollComments(`/servicenow/agent/api/incident/${encodeURIComponent(sysId)}/comments`, document.getElementById('comments'), 'No work notes or comments yet.');
+pollComments(
+  `/servicenow/agent/api/incident/${encodeURIComponent(sysId)}/comments`,
+  document.getElementById('comments'),
+  'No work notes or comments yet.',
+);
 
 window.addEventListener('message', (event) => {
   if (event.source !== frame.contentWindow || event.origin !== apiOrigin) return;

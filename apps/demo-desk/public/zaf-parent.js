@@ -45,7 +45,14 @@ export const TICKET_CHANGE_EVENTS = Object.freeze([
  * Core events of every location (ZAF docs "Core events"; the list here is what we could confirm), plus
  * `context.updated`, which the official SDK subscribes to itself when it starts.
  */
-export const CORE_EVENTS = Object.freeze(['app.activated', 'app.deactivated', 'app.expanded', 'app.collapsed', 'app.willDestroy', 'context.updated']);
+export const CORE_EVENTS = Object.freeze([
+  'app.activated',
+  'app.deactivated',
+  'app.expanded',
+  'app.collapsed',
+  'app.willDestroy',
+  'context.updated',
+]);
 
 const DOCUMENTED_EVENTS = new Set([...TICKET_CHANGE_EVENTS, ...CORE_EVENTS]);
 const REQUEST_KEY = /^request:(\d+)$/;
@@ -205,7 +212,10 @@ export function createZafParent(options) {
     if (!/^\/api\/v2\/[\w./-]*(\?[^#]*)?$/.test(opts.url) || opts.url.includes('..')) {
       violation(`request:${n} to ${opts.url}: the stand-in proxies only this account's /api/v2 paths`);
       state.requests.push({ n, url: opts.url, outcome: 'refused' });
-      fail({ status: 403, statusText: 'Forbidden', responseText: 'This stand-in proxies only the Zendesk API of this account.' }, 'Forbidden');
+      fail(
+        { status: 403, statusText: 'Forbidden', responseText: 'This stand-in proxies only the Zendesk API of this account.' },
+        'Forbidden',
+      );
       return;
     }
     let answer;
@@ -224,7 +234,12 @@ export function createZafParent(options) {
         json = undefined;
       }
     }
-    const xhr = { status: answer.status, statusText: answer.statusText, responseText: answer.responseText, ...(json === undefined ? {} : { responseJSON: json }) };
+    const xhr = {
+      status: answer.status,
+      statusText: answer.statusText,
+      responseText: answer.responseText,
+      ...(json === undefined ? {} : { responseJSON: json }),
+    };
     const isOk = answer.status >= 200 && answer.status < 300;
     state.requests.push({ n, url: opts.url, outcome: isOk ? 'done' : 'fail' });
     if (!isOk) fail(xhr, answer.statusText);

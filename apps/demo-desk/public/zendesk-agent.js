@@ -31,10 +31,16 @@ function showTicket() {
     ['Requester', `${ticket.requester.name} <${ticket.requester.email}>`],
     ['Assignee', ticket.agent.name],
   ]);
-  requesterPicker.replaceChildren(...ticket.requesters.map((p) => el('option', { value: p.id, ...(p.id === ticket.requester.id ? { selected: '' } : {}) }, p.name)));
+  requesterPicker.replaceChildren(
+    ...ticket.requesters.map((p) => el('option', { value: p.id, ...(p.id === ticket.requester.id ? { selected: '' } : {}) }, p.name)),
+  );
 }
 showTicket();
-pollComments(`/zendesk/agent/api/tickets/${encodeURIComponent(ticketId)}/comments`, document.getElementById('comments'), 'No comments yet.');
+pollComments(
+  `/zendesk/agent/api/tickets/${encodeURIComponent(ticketId)}/comments`,
+  document.getElementById('comments'),
+  'No comments yet.',
+);
 
 const appGuid = crypto.randomUUID();
 const account = config.zendesk;
@@ -74,9 +80,21 @@ const zaf = createZafParent({
   appOrigin: apiOrigin,
   appGuid,
   // client.context(): the documented shape for a ticket_sidebar app.
-  context: (instanceGuid) => ({ instanceGuid, product: 'support', account: { subdomain: account.subdomain }, location: 'ticket_sidebar', ticketId: Number(ticket.id) }),
+  context: (instanceGuid) => ({
+    instanceGuid,
+    product: 'support',
+    account: { subdomain: account.subdomain },
+    location: 'ticket_sidebar',
+    ticketId: Number(ticket.id),
+  }),
   // client.metadata(): ids, name, version and the installation's settings (non-secure manifest parameters only).
-  metadata: { appId: Number(account.appId), installationId: Number(account.installationId), name: account.app.name, version: account.app.version, settings: account.app.settings },
+  metadata: {
+    appId: Number(account.appId),
+    installationId: Number(account.installationId),
+    name: account.app.name,
+    version: account.app.version,
+    settings: account.app.settings,
+  },
   paths,
   setters: {
     'comment.text': (value) => {
@@ -91,7 +109,12 @@ const zaf = createZafParent({
     resize,
   },
   proxy: (options) =>
-    postJson('/zendesk/agent/proxy', { url: options.url, type: options.type ?? options.method ?? 'GET', contentType: options.contentType, data: options.data }),
+    postJson('/zendesk/agent/proxy', {
+      url: options.url,
+      type: options.type ?? options.method ?? 'GET',
+      contentType: options.contentType,
+      data: options.data,
+    }),
   onViolation: (text) => fail(`ZAF protocol violation: ${text}`),
 });
 // For tests: what the app sent and what the desk delivered.

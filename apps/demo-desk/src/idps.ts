@@ -72,7 +72,12 @@ export interface IdpStandIns {
   /** Lets both OIDC peers redirect to the API's callback (`<apiUrl>/verify/callback/oidc`). */
   allowCallbacks(apiUrls: readonly string[]): void;
   /** PUTs each desk tenant's IdP connections and policy through the admin API. */
-  configure(opts: { apiUrl: string; apiToken: string; tenants: readonly RegisteredTenant[]; policies: Partial<Record<Desk, VerificationPolicyInput>> }): Promise<void>;
+  configure(opts: {
+    apiUrl: string;
+    apiToken: string;
+    tenants: readonly RegisteredTenant[];
+    policies: Partial<Record<Desk, VerificationPolicyInput>>;
+  }): Promise<void>;
   /** Makes `person` known to Okta (push factor enrolled 30 days ago), Duo and both OIDC peers (and so to Graph). */
   enroll(person: Enrolment): void;
   /** `/__control/idps/*` (tests only). */
@@ -99,7 +104,11 @@ export interface IdpStandInsOptions {
  * The IdP connections each desk tenant gets. Zendesk has every method; ServiceNow Entra (matched on the object id
  * Graph finds for the requester) + Okta (private key); Jira Okta + Duo.
  */
-export function idpConfigsFor(desk: Desk, s: Pick<IdpStandIns, 'okta' | 'duo' | 'oidc' | 'entra' | 'graph' | 'twilio'>, oktaKey?: IdpConfig): IdpConfig[] {
+export function idpConfigsFor(
+  desk: Desk,
+  s: Pick<IdpStandIns, 'okta' | 'duo' | 'oidc' | 'entra' | 'graph' | 'twilio'>,
+  oktaKey?: IdpConfig,
+): IdpConfig[] {
   const okta: IdpConfig = { kind: 'okta', orgUrl: s.okta.url, auth: { apiToken: OKTA_TEST_API_TOKEN } };
   const duo = s.duo.config as IdpConfig;
   const twilio = s.twilio.config as IdpConfig;
@@ -146,7 +155,15 @@ export async function startIdpStandIns(opts: IdpStandInsOptions = {}): Promise<I
   const twilio = await startTwilioStandIn();
   const oktaServiceApp = okta.createServiceApp({ scopes: ['okta.users.read', 'okta.users.manage'] });
 
-  const urls: IdpUrls = { okta: okta.url, duo: duoServer.url, oidc: oidc.url, entra: entra.url, graph: graph.url, twilio: twilio.url, duoApiHost: duo.apiHost };
+  const urls: IdpUrls = {
+    okta: okta.url,
+    duo: duoServer.url,
+    oidc: oidc.url,
+    entra: entra.url,
+    graph: graph.url,
+    twilio: twilio.url,
+    duoApiHost: duo.apiHost,
+  };
 
   function enroll(p: Enrolment): void {
     const email = p.email.trim().toLowerCase();
@@ -180,7 +197,13 @@ export async function startIdpStandIns(opts: IdpStandInsOptions = {}): Promise<I
     router.get('/okta/transactions', (req, res) => {
       const login = String(req.query.login ?? '').toLowerCase();
       const user = okta.state.findUser(login);
-      res.json({ transactions: user ? okta.state.transactions.filter((t) => t.userId === user.id).map((t) => ({ id: t.id, result: t.result, correctAnswer: t.correctAnswer })) : [] });
+      res.json({
+        transactions: user
+          ? okta.state.transactions
+              .filter((t) => t.userId === user.id)
+              .map((t) => ({ id: t.id, result: t.result, correctAnswer: t.correctAnswer }))
+          : [],
+      });
     });
     router.get('/twilio/code', (req, res) => res.json({ code: twilio.lastCode(String(req.query.to ?? '')) ?? null }));
     router.use((error: Error, _req: Request, res: Response, _next: express.NextFunction) => {
@@ -193,7 +216,10 @@ export async function startIdpStandIns(opts: IdpStandInsOptions = {}): Promise<I
     const router = express.Router();
     router.get('/phone', (_req, res) => {
       res.set('Cache-Control', 'no-store');
-      res.set('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
+      res.set(
+        'Content-Security-Policy',
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+      );
       res.type('html').send(PHONE_HTML);
     });
     router.get('/phone/api/state', (_req, res) => {
@@ -241,14 +267,20 @@ export async function startIdpStandIns(opts: IdpStandInsOptions = {}): Promise<I
     twilio,
     api: { imports: [DUO_INTERCEPT_MODULE], env: { [DUO_STANDIN_ENV]: duoServer.url } },
     allowCallbacks(apiUrls) {
-      for (const base of apiUrls) for (const peer of [oidc, entra]) peer.allowRedirectUri(`${base.replace(/\/+$/, '')}/verify/callback/oidc`);
+      for (const base of apiUrls)
+        for (const peer of [oidc, entra]) peer.allowRedirectUri(`${base.replace(/\/+$/, '')}/verify/callback/oidc`);
     },
     async configure({ apiUrl, apiToken, tenants, policies }) {
       const base = apiUrl.replace(/\/+$/, '');
       const oktaKey: IdpConfig = {
         kind: 'okta',
         orgUrl: okta.url,
-        auth: { clientId: oktaServiceApp.clientId, privateKeyPem: oktaServiceApp.privateKeyPem, keyId: oktaServiceApp.keyId, scopes: ['okta.users.read', 'okta.users.manage'] },
+        auth: {
+          clientId: oktaServiceApp.clientId,
+          privateKeyPem: oktaServiceApp.privateKeyPem,
+          keyId: oktaServiceApp.keyId,
+          scopes: ['okta.users.read', 'okta.users.manage'],
+        },
       };
       for (const tenant of tenants) {
         const slug = encodeURIComponent(tenant.slug);

@@ -69,7 +69,9 @@ async function localApiToken(): Promise<string> {
 }
 
 async function hasStoredPolicy(slug: string, apiToken: string): Promise<boolean> {
-  const res = await fetch(`${API_URL}/api/v1/admin/tenants/${encodeURIComponent(slug)}/policy`, { headers: { authorization: `Bearer ${apiToken}` } });
+  const res = await fetch(`${API_URL}/api/v1/admin/tenants/${encodeURIComponent(slug)}/policy`, {
+    headers: { authorization: `Bearer ${apiToken}` },
+  });
   if (!res.ok) {
     await res.body?.cancel();
     return false;
@@ -79,7 +81,8 @@ async function hasStoredPolicy(slug: string, apiToken: string): Promise<boolean>
 }
 
 async function main(): Promise<void> {
-  if (!Number.isInteger(PORT) || PORT <= 0 || PORT > 65535) throw new Error(`VOUCHSAFE_DEMO_PORT is not a port: ${env.VOUCHSAFE_DEMO_PORT}`);
+  if (!Number.isInteger(PORT) || PORT <= 0 || PORT > 65535)
+    throw new Error(`VOUCHSAFE_DEMO_PORT is not a port: ${env.VOUCHSAFE_DEMO_PORT}`);
   await mkdir(DEMO_DIR, { recursive: true, mode: 0o700 });
   const saved = await readJson<DemoFile>(KEYS_FILE);
 
@@ -107,7 +110,14 @@ async function main(): Promise<void> {
   // The seeded requesters answer on the phone page (nothing answers by itself).
   for (const desk of ['zendesk', 'servicenow', 'jira'] as const) {
     for (const person of hosts.desks.state.data(desk).requesters) {
-      if (person.email) idps.enroll({ email: person.email, name: person.name, phone: person.phone, okta: 'manual', duo: { outcome: 'manual', verifiedPush: true } });
+      if (person.email)
+        idps.enroll({
+          email: person.email,
+          name: person.name,
+          phone: person.phone,
+          okta: 'manual',
+          duo: { outcome: 'manual', verifiedPush: true },
+        });
     }
   }
   // IdP connections follow the stand-ins' (new) ports on every start; a policy only where none was stored yet.

@@ -122,7 +122,9 @@ interface ZendeskManifest {
  * installation's values of the manifest's parameters plus `title`. Secure parameters never reach the browser
  * (Zendesk substitutes them only inside proxied requests), so they are left out. An unknown parameter here fails.
  */
-async function zendeskAppMetadata(values: Record<string, string>): Promise<{ name: string; version: string; settings: Record<string, string> }> {
+async function zendeskAppMetadata(
+  values: Record<string, string>,
+): Promise<{ name: string; version: string; settings: Record<string, string> }> {
   const manifest = JSON.parse(await readFile(ZENDESK_MANIFEST, 'utf8')) as ZendeskManifest;
   const settings: Record<string, string> = { title: manifest.name };
   for (const parameter of manifest.parameters ?? []) {
@@ -242,8 +244,15 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
     const { email, apiToken } = DESK_ACCOUNTS.zendesk;
     const headers = new Headers({ authorization: `Basic ${Buffer.from(`${email}/token:${apiToken}`).toString('base64')}` });
     if (typeof contentType === 'string') headers.set('content-type', contentType);
-    const body = method === 'GET' || method === 'HEAD' || data === undefined ? undefined : typeof data === 'string' ? data : JSON.stringify(data);
-    const answer = await fetch(`${baseUrl}/zendesk${url}`, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    const body =
+      method === 'GET' || method === 'HEAD' || data === undefined ? undefined : typeof data === 'string' ? data : JSON.stringify(data);
+    const answer = await fetch(`${baseUrl}/zendesk${url}`, {
+      method,
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    });
     res.json({
       status: answer.status,
       statusText: answer.statusText,
@@ -423,7 +432,8 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
       if (value === 'zendesk' || value === 'servicenow' || value === 'jira') return value;
       throw Object.assign(new Error(`not a desk: ${String(value)}`), { status: 400 });
     };
-    const pageOf = (t: DeskTicket): string => (t.desk === 'zendesk' ? pages.zendesk(t.id) : t.desk === 'servicenow' ? pages.servicenow(t.id) : pages.jira(t.id));
+    const pageOf = (t: DeskTicket): string =>
+      t.desk === 'zendesk' ? pages.zendesk(t.id) : t.desk === 'servicenow' ? pages.servicenow(t.id) : pages.jira(t.id);
     control.post('/tickets', (req, res) => {
       const desk = deskOf(req.body?.desk);
       const ticket = state.addTicket(desk, {

@@ -13,7 +13,9 @@ interface ValidationResult {
   errors?: { message: string; reference?: string }[];
   manifestObject?: { yamlContent: Record<string, any> };
 }
-const bridgeRequire = createRequire(realpathSync(new URL('../../../packages/host/node_modules/@forge/bridge/package.json', import.meta.url)));
+const bridgeRequire = createRequire(
+  realpathSync(new URL('../../../packages/host/node_modules/@forge/bridge/package.json', import.meta.url)),
+);
 const forgeManifest = createRequire(bridgeRequire.resolve('@forge/manifest'))('@forge/manifest') as {
   validate(basic: boolean, path: string): Promise<ValidationResult>;
 };
@@ -45,7 +47,9 @@ describe('manifest.yml', () => {
 
   it('declares the issue context panel, its resource and the vouchsafe remote', () => {
     const yaml = result.manifestObject?.yamlContent ?? {};
-    expect(yaml.modules['jira:issueContext']).toEqual([{ key: 'vouchsafe-panel', resource: 'main', title: 'Vouchsafe', label: 'Vouchsafe' }]);
+    expect(yaml.modules['jira:issueContext']).toEqual([
+      { key: 'vouchsafe-panel', resource: 'main', title: 'Vouchsafe', label: 'Vouchsafe' },
+    ]);
     expect(yaml.resources).toEqual([{ key: 'main', path: 'static/sidebar/build' }]);
     // The key packages/host's forgeTransport uses (VOUCHSAFE_REMOTE_KEY).
     expect(yaml.remotes[0]).toMatchObject({ key: 'vouchsafe', operations: expect.arrayContaining(['fetch']) });
@@ -53,7 +57,10 @@ describe('manifest.yml', () => {
   });
 
   it('is a validator that can fail (issueContext without a label)', async () => {
-    const broken = await forgeManifest.validate(false, stage((yaml) => yaml.replace(/^ {6}label: Vouchsafe\n/m, '')));
+    const broken = await forgeManifest.validate(
+      false,
+      stage((yaml) => yaml.replace(/^ {6}label: Vouchsafe\n/m, '')),
+    );
     expect(broken.success).toBe(false);
   });
 });

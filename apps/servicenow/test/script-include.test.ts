@@ -21,7 +21,12 @@ function load(properties: Record<string, string> = {}, readable: string[] = [SYS
     ...properties,
   };
   const sandbox: Record<string, unknown> = {
-    Class: { create: () => function (this: { initialize(): void }) { this.initialize(); } },
+    Class: {
+      create: () =>
+        function (this: { initialize(): void }) {
+          this.initialize();
+        },
+    },
     gs: {
       getProperty: (name: string, fallback?: string) => props[name] ?? fallback,
       getUserID: () => '6816f79cc0a8016401c5a33be04be441',
@@ -34,7 +39,11 @@ function load(properties: Record<string, string> = {}, readable: string[] = [SYS
     GlideDateTime: function () {
       return { getNumericValue: () => Date.parse('2026-11-25T16:00:00Z') };
     },
-    sn_auth: { GlideJWTAPI: function () { return { generateJWT }; } },
+    sn_auth: {
+      GlideJWTAPI: function () {
+        return { generateJWT };
+      },
+    },
   };
   runInNewContext(SOURCE, sandbox);
   const Token = sandbox.VouchsafeSidebarToken as new () => { mint(t: string, s: string): string; sidebarUrl(t: string, s: string): string };

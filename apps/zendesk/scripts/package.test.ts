@@ -6,7 +6,8 @@ import { validateZendeskPackage, validateZip } from './validate-package';
 import { buildZendeskPackage } from './zendesk-package';
 
 const build = () => buildZendeskPackage({ version: '1.2.3', domains: ['vouchsafe.acme.com'] });
-const manifestOf = (files: Record<string, Uint8Array>) => JSON.parse(strFromU8(files['manifest.json'] ?? new Uint8Array())) as Record<string, any>;
+const manifestOf = (files: Record<string, Uint8Array>) =>
+  JSON.parse(strFromU8(files['manifest.json'] ?? new Uint8Array())) as Record<string, any>;
 const withManifest = (change: (manifest: Record<string, any>) => void): Record<string, Uint8Array> => {
   const files = build();
   const manifest = manifestOf(files);
@@ -17,7 +18,13 @@ const withManifest = (change: (manifest: Record<string, any>) => void): Record<s
 describe('the Zendesk app zip', () => {
   it('has the zcli layout and passes the offline rules', () => {
     const files = unzipSync(zipSync(build()));
-    expect(Object.keys(files).sort()).toEqual(['assets/logo-small.png', 'assets/logo.png', 'assets/logo.svg', 'manifest.json', 'translations/en.json']);
+    expect(Object.keys(files).sort()).toEqual([
+      'assets/logo-small.png',
+      'assets/logo.png',
+      'assets/logo.svg',
+      'manifest.json',
+      'translations/en.json',
+    ]);
     expect(validateZendeskPackage(files)).toEqual({ errors: [], warnings: [] });
   });
 
@@ -65,7 +72,9 @@ describe('the Zendesk app zip', () => {
     expect(validateZendeskPackage(withManifest((m) => (m.signedUrls = 'true'))).errors).toEqual(['manifest: signedUrls must be a boolean']);
     expect(validateZendeskPackage(withManifest((m) => delete m.frameworkVersion)).errors).toEqual(['missing_framework_version']);
     expect(validateZendeskPackage(withManifest((m) => delete m.author)).errors).toEqual(['manifest: author{name,email} is required']);
-    expect(validateZendeskPackage(withManifest((m) => (m.parameters[0].required = 'yes'))).errors).toEqual(['parameter vouchsafe_url: required must be a boolean']);
+    expect(validateZendeskPackage(withManifest((m) => (m.parameters[0].required = 'yes'))).errors).toEqual([
+      'parameter vouchsafe_url: required must be a boolean',
+    ]);
     expect(validateZendeskPackage(withManifest((m) => (m.parameters = []))).errors).toEqual([
       'location uses {{setting.vouchsafe_url}} but no parameter declares it',
     ]);
@@ -75,16 +84,25 @@ describe('the Zendesk app zip', () => {
     const at = (url: string) => validateZendeskPackage(withManifest((m) => (m.location.support.ticket_sidebar.url = url))).errors;
     expect(at('https://vouchsafe.acme.com/apps/zendesk/')).toEqual([]);
     expect(at('http://localhost:8080/apps/zendesk/')).toEqual([]);
-    expect(at('http://vouchsafe.acme.com/apps/zendesk/')).toEqual(['location.support.ticket_sidebar: absolute url must be https (or http://localhost)']);
+    expect(at('http://vouchsafe.acme.com/apps/zendesk/')).toEqual([
+      'location.support.ticket_sidebar: absolute url must be https (or http://localhost)',
+    ]);
     expect(at('iframe.html')).toEqual(['location.support.ticket_sidebar: a relative url must start with assets/']);
     expect(at('assets/iframe.html')).toEqual(['location.support.ticket_sidebar: assets/iframe.html is not in the package']);
   });
 
   it('applies the secure-parameter rules', () => {
-    const secure = validateZendeskPackage(withManifest((m) => m.parameters.push({ name: 'token', type: 'oauth', secure: true, default: 'x' })));
+    const secure = validateZendeskPackage(
+      withManifest((m) => m.parameters.push({ name: 'token', type: 'oauth', secure: true, default: 'x' })),
+    );
     expect(secure.errors).toEqual(['parameter token: oauth parameters cannot be secure']);
-    expect(secure.warnings).toEqual(['parameter token: secure parameter without scopes', 'parameter token: secure parameter with a default']);
-    expect(validateZendeskPackage(withManifest((m) => m.parameters.push({ name: 'name', type: 'text' }))).errors).toEqual(['a parameter may not be called "name"']);
+    expect(secure.warnings).toEqual([
+      'parameter token: secure parameter without scopes',
+      'parameter token: secure parameter with a default',
+    ]);
+    expect(validateZendeskPackage(withManifest((m) => m.parameters.push({ name: 'name', type: 'text' }))).errors).toEqual([
+      'a parameter may not be called "name"',
+    ]);
   });
 
   it('checks the icon sizes', () => {

@@ -40,7 +40,9 @@ export function encodePng(size: number, pixel: (x: number, y: number) => Rgba): 
   header.writeUInt32BE(size, 4);
   header.set([8, 6, 0, 0, 0], 8); // 8-bit, RGBA, deflate, no filter, no interlace
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]));
+  return new Uint8Array(
+    Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]),
+  );
 }
 
 /** Reads width and height from a PNG's IHDR, or null when the bytes are not a PNG. */
@@ -58,6 +60,7 @@ export function padlockPixel(x: number, y: number): Rgba {
   const [u, v] = [x * 32, y * 32];
   const isBody = u >= 8 && u <= 24 && v >= 14 && v <= 25;
   const distance = Math.hypot(u - 16, v - 11);
-  const isShackle = (v <= 11 && distance >= 3.75 && distance <= 6.25) || (v > 11 && v < 14 && (Math.abs(u - 11) <= 1.25 || Math.abs(u - 21) <= 1.25));
+  const isShackle =
+    (v <= 11 && distance >= 3.75 && distance <= 6.25) || (v > 11 && v < 14 && (Math.abs(u - 11) <= 1.25 || Math.abs(u - 21) <= 1.25));
   return isBody || isShackle ? WHITE : BLUE;
 }

@@ -39,7 +39,8 @@ function validateLocationUrl(where: string, url: unknown, files: Record<string, 
     try {
       const parsed = new URL(url);
       const isLocalhost = parsed.hostname === 'localhost';
-      if (parsed.protocol !== 'https:' && !(isLocalhost && parsed.protocol === 'http:')) errors.push(`${where}: absolute url must be https (or http://localhost)`);
+      if (parsed.protocol !== 'https:' && !(isLocalhost && parsed.protocol === 'http:'))
+        errors.push(`${where}: absolute url must be https (or http://localhost)`);
     } catch {
       errors.push(`${where}: url is not a valid URL`);
     }
@@ -79,13 +80,15 @@ function validateParameters(manifest: Json, result: ValidationResult): string[] 
   }
   const names: string[] = [];
   parameters.forEach((parameter: unknown, index) => {
-    if (!isObject(parameter) || typeof parameter.name !== 'string' || parameter.name === '') return void errors.push(`parameters[${index}] needs a name`);
+    if (!isObject(parameter) || typeof parameter.name !== 'string' || parameter.name === '')
+      return void errors.push(`parameters[${index}] needs a name`);
     const { name } = parameter;
     if (name === 'name') errors.push('a parameter may not be called "name"');
     if (names.includes(name)) errors.push(`parameter ${name} is declared twice`);
     names.push(name);
     for (const flag of ['required', 'secure'] as const) {
-      if (parameter[flag] !== undefined && typeof parameter[flag] !== 'boolean') errors.push(`parameter ${name}: ${flag} must be a boolean`);
+      if (parameter[flag] !== undefined && typeof parameter[flag] !== 'boolean')
+        errors.push(`parameter ${name}: ${flag} must be a boolean`);
     }
     if (parameter.secure === true) {
       if (parameter.type === 'oauth') errors.push(`parameter ${name}: oauth parameters cannot be secure`);
@@ -122,7 +125,8 @@ function validateAssets(files: Record<string, Uint8Array>, errors: string[]): vo
     const actual = bytes ? pngSize(bytes) : null;
     if (!bytes) errors.push(`${path} is missing`);
     else if (!actual) errors.push(`${path} is not a PNG`);
-    else if (actual.width !== size || actual.height !== size) errors.push(`${path} must be ${size}x${size}, is ${actual.width}x${actual.height}`);
+    else if (actual.width !== size || actual.height !== size)
+      errors.push(`${path} must be ${size}x${size}, is ${actual.width}x${actual.height}`);
   }
 }
 
@@ -138,7 +142,8 @@ export function validateZendeskPackage(files: Record<string, Uint8Array>): Valid
 
   if (typeof manifest.name !== 'string' || manifest.name === '') errors.push('manifest: name is required');
   const author = manifest.author;
-  if (!isObject(author) || typeof author.name !== 'string' || typeof author.email !== 'string') errors.push('manifest: author{name,email} is required');
+  if (!isObject(author) || typeof author.name !== 'string' || typeof author.email !== 'string')
+    errors.push('manifest: author{name,email} is required');
   if (typeof manifest.defaultLocale !== 'string') errors.push('manifest: defaultLocale is required');
   if (manifest.frameworkVersion === undefined) errors.push('missing_framework_version');
   else if (manifest.frameworkVersion !== '2.0') errors.push('manifest: frameworkVersion must be "2.0"');

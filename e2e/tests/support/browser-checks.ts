@@ -12,7 +12,8 @@ import { test as base, expect } from '@playwright/test';
 export type ZafSdk = 'npm' | 'official';
 
 export const OFFICIAL_ZAF_SDK =
-  process.env.VOUCHSAFE_E2E_OFFICIAL_ZAF_SDK ?? path.join(import.meta.dirname, '..', '..', '..', 'apps', 'zendesk', '.official-sdk', 'zaf_sdk.js');
+  process.env.VOUCHSAFE_E2E_OFFICIAL_ZAF_SDK ??
+  path.join(import.meta.dirname, '..', '..', '..', 'apps', 'zendesk', '.official-sdk', 'zaf_sdk.js');
 export const hasOfficialZafSdk = (): boolean => existsSync(OFFICIAL_ZAF_SDK);
 
 /** Console errors that fail a test: CSP violations (reported by the init script below) and ZAF stand-in violations. */
@@ -46,7 +47,9 @@ export const test = base.extend<{ zafSdk: ZafSdk; browserChecks: BrowserChecks }
       // In every frame, before any page script: report CSP violations where the console listener below sees them.
       await page.addInitScript(() => {
         document.addEventListener('securitypolicyviolation', (e) => {
-          console.error(`[csp] ${e.effectiveDirective} refused ${e.blockedURI || 'an inline resource'} on ${e.documentURI.split(/[?#]/)[0]}`);
+          console.error(
+            `[csp] ${e.effectiveDirective} refused ${e.blockedURI || 'an inline resource'} on ${e.documentURI.split(/[?#]/)[0]}`,
+          );
         });
       });
       const problems: string[] = [];
@@ -59,7 +62,11 @@ export const test = base.extend<{ zafSdk: ZafSdk; browserChecks: BrowserChecks }
 
       const unexpected = problems.filter((p) => !expected.some((pattern) => pattern.test(p)));
       expect(unexpected, 'CSP violations, ZAF protocol violations or uncaught errors in the page').toEqual([]);
-      for (const pattern of expected) expect(problems.some((p) => pattern.test(p)), `expected a problem matching ${pattern}`).toBe(true);
+      for (const pattern of expected)
+        expect(
+          problems.some((p) => pattern.test(p)),
+          `expected a problem matching ${pattern}`,
+        ).toBe(true);
     },
     { auto: true },
   ],

@@ -39,16 +39,31 @@ export interface StandInComment {
   author: string;
 }
 
-async function ok<T>(res: { ok(): boolean; status(): number; text(): Promise<string>; json(): Promise<unknown> }, what: string): Promise<T> {
+async function ok<T>(
+  res: { ok(): boolean; status(): number; text(): Promise<string>; json(): Promise<unknown> },
+  what: string,
+): Promise<T> {
   if (!res.ok()) throw new Error(`${what} answered ${res.status()}: ${await res.text()}`);
   return (await res.json()) as T;
 }
 
 /** A fresh ticket (with a fresh requester), so every test sees only its own notes. */
-export async function newTicket(request: APIRequestContext, desk: Desk, subject = 'Please send me the new password'): Promise<StandInTicket> {
+export async function newTicket(
+  request: APIRequestContext,
+  desk: Desk,
+  subject = 'Please send me the new password',
+): Promise<StandInTicket> {
   const n = Math.floor(Math.random() * 1e9);
   const res = await request.post(`${deskUrl()}/__control/tickets`, {
-    data: { desk, subject, requester: { name: `Dana Customer ${n}`, email: `dana.customer${n}@customer.test`, phone: `+1 555 01${String(n % 100000).padStart(5, '0')}` } },
+    data: {
+      desk,
+      subject,
+      requester: {
+        name: `Dana Customer ${n}`,
+        email: `dana.customer${n}@customer.test`,
+        phone: `+1 555 01${String(n % 100000).padStart(5, '0')}`,
+      },
+    },
   });
   return ok<StandInTicket>(res, 'POST /__control/tickets');
 }

@@ -14,8 +14,7 @@ export const HEADINGS = {
 
 export const MESSAGES = {
   gone: 'This secret has expired, was already viewed, or was revoked. Ask the sender for a new link.',
-  incomplete:
-    'Part of the link is missing. Open the complete link from the message you received, or ask the sender for a new link.',
+  incomplete: 'Part of the link is missing. Open the complete link from the message you received, or ask the sender for a new link.',
   wrongKey:
     'The key in this link does not match the secret, so nothing was revealed. Check that you opened the complete link, or ask the sender for a new link.',
   deleted: 'This secret has now been deleted from Vouchsafe. Save it somewhere safe before you close this page.',

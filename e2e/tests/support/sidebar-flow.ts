@@ -118,5 +118,7 @@ export async function sendRevealAndNote(
   // No further note for a refused reveal.
   expect((await notesOf(request, ticket.desk, ticket.id)).length).toBe(notes.length);
   // The sidebar's activity list shows the secret as viewed (it polls).
-  await expect(sidebarOf(page).getByRole('list', { name: SIDEBAR.activityListName })).toContainText(SIDEBAR.status.viewed, { timeout: 15_000 });
+  await expect(sidebarOf(page).getByRole('list', { name: SIDEBAR.activityListName })).toContainText(SIDEBAR.status.viewed, {
+    timeout: 15_000,
+  });
 }

@@ -91,7 +91,9 @@ export async function twilioCode(request: APIRequestContext, phone: string): Pro
 
 /** The Verify caller section of the sidebar on an agent page. */
 export const verifySection = (page: Page): Locator =>
-  sidebarOf(page).locator('section').filter({ has: sidebarOf(page).getByRole('heading', { name: VERIFY.heading }) });
+  sidebarOf(page)
+    .locator('section')
+    .filter({ has: sidebarOf(page).getByRole('heading', { name: VERIFY.heading }) });
 
 /** Waits for the section to show `view` (its data-verification attribute: waiting, verified, denied, failed …). */
 export async function expectView(page: Page, view: string, timeout = 20_000): Promise<void> {
@@ -138,13 +140,20 @@ export const oktaPushOn = (phone: Page, ticket: StandInTicket): Locator =>
 export const duoPushOn = (phone: Page, ticket: StandInTicket): Locator =>
   phone.getByRole('listitem', { name: `Duo push for ${ticket.requester.email!.toLowerCase()}` });
 export const linkOn = (phone: Page, ticket: StandInTicket): Locator =>
-  phone.getByRole('listitem', { name: `Link for ${ticket.requester.email}` }).getByRole('link', { name: 'Open the sign-in link' }).first();
+  phone
+    .getByRole('listitem', { name: `Link for ${ticket.requester.email}` })
+    .getByRole('link', { name: 'Open the sign-in link' })
+    .first();
 
 /**
  * Opens the sign-in link the desk mailed to the requester (from the phone page's mailbox), in the customer's own
  * browser context, and returns that page.
  */
-export async function openMailedLink(browser: Browser, phone: Page, ticket: StandInTicket): Promise<{ page: Page; href: string; close(): Promise<void> }> {
+export async function openMailedLink(
+  browser: Browser,
+  phone: Page,
+  ticket: StandInTicket,
+): Promise<{ page: Page; href: string; close(): Promise<void> }> {
   const link = linkOn(phone, ticket);
   await expect(link).toBeVisible({ timeout: 20_000 });
   const href = (await link.getAttribute('href'))!;
@@ -165,7 +174,12 @@ export async function oidcSignIn(page: Page, opts: { mfa?: boolean; until?: RegE
 const headline = (n: StandInComment) => n.body.split('\n')[0] ?? '';
 
 /** Waits for the verification note whose headline contains `words`; returns it. */
-export async function verificationNote(request: APIRequestContext, desk: Desk, ticket: StandInTicket, words: string): Promise<StandInComment> {
+export async function verificationNote(
+  request: APIRequestContext,
+  desk: Desk,
+  ticket: StandInTicket,
+  words: string,
+): Promise<StandInComment> {
   const notes = await waitForNotes(request, desk, ticket.id, (all) => all.some((n) => headline(n).includes(words)));
   return notes.find((n) => headline(n).includes(words))!;
 }
@@ -187,5 +201,7 @@ export function expectMaskedVerificationNote(note: StandInComment, ticket: Stand
 }
 
 export async function verificationNotes(request: APIRequestContext, ticket: StandInTicket): Promise<StandInComment[]> {
-  return (await notesOf(request, ticket.desk, ticket.id)).filter((n) => /Vouchsafe · (Caller|Recipient) verification|override/i.test(headline(n)));
+  return (await notesOf(request, ticket.desk, ticket.id)).filter((n) =>
+    /Vouchsafe · (Caller|Recipient) verification|override/i.test(headline(n)),
+  );
 }

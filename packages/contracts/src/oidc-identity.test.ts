@@ -2,8 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { entraLookupFilter, entraTenantOf, IdpConfigSchema, IdpRegistrationSchema } from './index';
 
 const TENANT = '6f1c2a4e-0000-4000-8000-0000000e47a1';
-const entra = { kind: 'oidc', flavor: 'entra', issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`, clientId: 'app', clientSecret: 'secret', subjectClaim: 'oid' } as const;
-const generic = { kind: 'oidc', flavor: 'generic', issuer: 'https://id.example.com', clientId: 'app', clientSecret: 'secret', subjectClaim: 'email' } as const;
+const entra = {
+  kind: 'oidc',
+  flavor: 'entra',
+  issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`,
+  clientId: 'app',
+  clientSecret: 'secret',
+  subjectClaim: 'oid',
+} as const;
+const generic = {
+  kind: 'oidc',
+  flavor: 'generic',
+  issuer: 'https://id.example.com',
+  clientId: 'app',
+  clientSecret: 'secret',
+  subjectClaim: 'email',
+} as const;
 
 const issuesOf = (body: unknown) => {
   const parsed = IdpRegistrationSchema.safeParse(body);
@@ -26,10 +40,16 @@ describe('registering an OIDC connection: only a verified or immutable identity'
   });
 
   it('Entra needs its tenant-specific issuer (for tid) and a client secret (for Graph)', () => {
-    for (const issuer of ['https://login.microsoftonline.com/common/v2.0', 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0', `https://login.microsoftonline.com/${TENANT}/`]) {
+    for (const issuer of [
+      'https://login.microsoftonline.com/common/v2.0',
+      'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0',
+      `https://login.microsoftonline.com/${TENANT}/`,
+    ]) {
       expect(issuesOf({ ...entra, issuer })).toEqual([expect.stringMatching(/^issuer: must be the tenant-specific issuer/)]);
     }
-    expect(issuesOf({ ...entra, clientSecret: undefined })).toEqual([expect.stringMatching(/^clientSecret: is required for flavor "entra".*User\.Read\.All/)]);
+    expect(issuesOf({ ...entra, clientSecret: undefined })).toEqual([
+      expect.stringMatching(/^clientSecret: is required for flavor "entra".*User\.Read\.All/),
+    ]);
     expect(issuesOf({ ...generic, graph: { baseUrl: 'https://graph.example.com' } })).toEqual(['graph: is only used with flavor "entra"']);
   });
 

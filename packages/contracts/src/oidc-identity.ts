@@ -75,14 +75,17 @@ export interface OidcIdentityIssue {
 
 const GENERIC_ONLY_EMAIL: Record<Exclude<OidcSubjectClaim, 'email'>, string> = {
   oid: 'must be "email" for flavor "generic": "oid" needs the Microsoft Graph lookup, which only flavor "entra" has',
-  preferred_username: 'must be "email" for flavor "generic" (accepted only with email_verified: true): preferred_username is chosen or changed by its owner and never verified',
+  preferred_username:
+    'must be "email" for flavor "generic" (accepted only with email_verified: true): preferred_username is chosen or changed by its owner and never verified',
   upn: 'must be "email" for flavor "generic" (accepted only with email_verified: true): upn is an attribute that can be changed and is never verified',
   sub: 'must be "email" for flavor "generic" (accepted only with email_verified: true): sub cannot be mapped to the requester on record without a directory lookup',
 };
 
 const ENTRA_ONLY_OID: Record<Exclude<OidcSubjectClaim, 'oid'>, string> = {
-  email: 'must be "oid" for flavor "entra": Entra’s email claim can be changed and is not verified (Microsoft: never use it for authorisation); Vouchsafe looks the requester up in Microsoft Graph and matches the immutable object id',
-  preferred_username: 'must be "oid" for flavor "entra": preferred_username can be changed (Microsoft: never use it for authorisation); Vouchsafe looks the requester up in Microsoft Graph and matches the immutable object id',
+  email:
+    'must be "oid" for flavor "entra": Entra’s email claim can be changed and is not verified (Microsoft: never use it for authorisation); Vouchsafe looks the requester up in Microsoft Graph and matches the immutable object id',
+  preferred_username:
+    'must be "oid" for flavor "entra": preferred_username can be changed (Microsoft: never use it for authorisation); Vouchsafe looks the requester up in Microsoft Graph and matches the immutable object id',
   upn: 'must be "oid" for flavor "entra": upn can be changed and reused (Microsoft: never use it for authorisation); Vouchsafe looks the requester up in Microsoft Graph and matches the immutable object id',
   sub: 'must be "oid" for flavor "entra": sub is a per-application pairwise id that Microsoft Graph cannot look up',
 };
@@ -97,10 +100,17 @@ export function oidcIdentityIssues(config: OidcIdentityConfig): OidcIdentityIssu
   }
   if (config.subjectClaim !== 'oid') issues.push({ path: 'subjectClaim', message: ENTRA_ONLY_OID[config.subjectClaim] });
   if (entraTenantOf(config.issuer) === undefined) {
-    issues.push({ path: 'issuer', message: 'must be the tenant-specific issuer https://login.microsoftonline.com/<directory-tenant-id>/v2.0 (the directory’s GUID), so that tid can be checked' });
+    issues.push({
+      path: 'issuer',
+      message:
+        'must be the tenant-specific issuer https://login.microsoftonline.com/<directory-tenant-id>/v2.0 (the directory’s GUID), so that tid can be checked',
+    });
   }
   if (config.clientSecret === undefined) {
-    issues.push({ path: 'clientSecret', message: `is required for flavor "entra": Vouchsafe uses it to look the requester up in Microsoft Graph (application permission ${GRAPH_PERMISSION})` });
+    issues.push({
+      path: 'clientSecret',
+      message: `is required for flavor "entra": Vouchsafe uses it to look the requester up in Microsoft Graph (application permission ${GRAPH_PERMISSION})`,
+    });
   }
   return issues;
 }

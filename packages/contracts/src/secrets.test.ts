@@ -15,8 +15,7 @@ describe('CreateSecretRequestSchema', () => {
     fc.assert(
       fc.property(fc.integer({ min: -10, max: 40 * 86_400 }), fc.integer({ min: -3, max: 20 }), (ttlSeconds, views) => {
         const ok = CreateSecretRequestSchema.safeParse({ ...base, ttlSeconds, views }).success;
-        const inRange =
-          ttlSeconds >= LIMITS.ttlMinSeconds && ttlSeconds <= LIMITS.ttlMaxSeconds && views >= 1 && views <= 10;
+        const inRange = ttlSeconds >= LIMITS.ttlMinSeconds && ttlSeconds <= LIMITS.ttlMaxSeconds && views >= 1 && views <= 10;
         expect(ok).toBe(inRange);
       }),
     );

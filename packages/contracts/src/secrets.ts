@@ -2,12 +2,10 @@ import { z } from 'zod';
 import { text } from './text';
 
 /** base64url without padding, the only binary encoding on the wire. */
-export const Base64UrlSchema = text()
-  .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url without padding');
+export const Base64UrlSchema = text().regex(/^[A-Za-z0-9_-]*$/, 'must be base64url without padding');
 
 /** 22 base64url characters = 128 bits from a CSPRNG (S4). */
-export const SecretIdSchema = text()
-  .regex(/^[A-Za-z0-9_-]{22}$/, 'is not a secret id');
+export const SecretIdSchema = text().regex(/^[A-Za-z0-9_-]{22}$/, 'is not a secret id');
 
 export const LIMITS = {
   textBytes: 64 * 1024,

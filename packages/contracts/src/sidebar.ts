@@ -13,7 +13,11 @@ import type { Verification, VerificationMethod, VerificationOverview } from './v
 export const DESKS = ['zendesk', 'servicenow', 'jira'] as const;
 export const DeskSchema = z.enum(DESKS);
 /** What each desk is called wherever people read it. */
-export const DESK_LABELS: Readonly<Record<(typeof DESKS)[number], string>> = { zendesk: 'Zendesk', servicenow: 'ServiceNow', jira: 'Jira Service Management' };
+export const DESK_LABELS: Readonly<Record<(typeof DESKS)[number], string>> = {
+  zendesk: 'Zendesk',
+  servicenow: 'ServiceNow',
+  jira: 'Jira Service Management',
+};
 export type Desk = z.infer<typeof DeskSchema>;
 
 export const SESSION_HEADER = 'x-vouchsafe-session';
@@ -173,7 +177,9 @@ export class SidebarApiError extends Error {
 
 /** Tenant administration (API token auth): one tenant per help-desk account. */
 const SlugSchema = text().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be 2–40 lowercase letters, digits or dashes');
-const PemSchema = text().max(16 * 1024).regex(/-----BEGIN [A-Z ]+-----/, 'must be PEM');
+const PemSchema = text()
+  .max(16 * 1024)
+  .regex(/-----BEGIN [A-Z ]+-----/, 'must be PEM');
 const BaseUrlSchema = text().url().max(300);
 
 export const TenantCreateRequestSchema = z.discriminatedUnion('desk', [

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CreateSecretRequestSchema, OverrideRequestSchema, TenantCreateRequestSchema, findMalformedText, isWellFormedText, text } from './index';
+import {
+  CreateSecretRequestSchema,
+  OverrideRequestSchema,
+  TenantCreateRequestSchema,
+  findMalformedText,
+  isWellFormedText,
+  text,
+} from './index';
 
 describe('isWellFormedText', () => {
   it.each([
@@ -21,7 +28,10 @@ describe('isWellFormedText', () => {
   });
 
   it('agrees with String.prototype.isWellFormed (plus: no NUL) on arbitrary UTF-16', () => {
-    const unit = fc.oneof(fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), fc.constantFrom('\u0000', '\ud800', '\udfff'));
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      fc.constantFrom('\u0000', '\ud800', '\udfff'),
+    );
     fc.assert(
       fc.property(fc.string({ unit, maxLength: 40 }), (s) => {
         const native = (s as unknown as { isWellFormed(): boolean }).isWellFormed();
@@ -34,7 +44,9 @@ describe('isWellFormedText', () => {
 
 describe('text()', () => {
   it('refuses malformed text with one issue and keeps the other string rules', () => {
-    const schema = text().min(3).regex(/^[a-z]+$/);
+    const schema = text()
+      .min(3)
+      .regex(/^[a-z]+$/);
     const bad = schema.safeParse('a\u0000');
     expect(bad.success).toBe(false);
     expect(bad.error?.issues).toHaveLength(1);
@@ -44,9 +56,13 @@ describe('text()', () => {
   });
 
   it('is what the request schemas are built on', () => {
-    expect(CreateSecretRequestSchema.safeParse({ kind: 'text', ciphertext: 'AAAA', keyCheck: 'A'.repeat(43), label: 'ok\ud800' }).success).toBe(false);
+    expect(
+      CreateSecretRequestSchema.safeParse({ kind: 'text', ciphertext: 'AAAA', keyCheck: 'A'.repeat(43), label: 'ok\ud800' }).success,
+    ).toBe(false);
     expect(OverrideRequestSchema.safeParse({ reason: 'a long enough reason \u0000' }).success).toBe(false);
-    expect(TenantCreateRequestSchema.safeParse({ desk: 'zendesk', name: '\u0000' }).error?.issues.some((i) => i.path.join('.') === 'name')).toBe(true);
+    expect(
+      TenantCreateRequestSchema.safeParse({ desk: 'zendesk', name: '\u0000' }).error?.issues.some((i) => i.path.join('.') === 'name'),
+    ).toBe(true);
   });
 
   it('every string schema in contracts uses it (no bare z.string())', () => {
@@ -63,7 +79,7 @@ describe('findMalformedText', () => {
     expect(findMalformedText({ a: 'ok', b: [1, 'x', { c: 'no\u0000' }] })).toEqual({ path: ['b', 2, 'c'], isKey: false });
     expect(findMalformedText({ a: { 'k\ud800': 1 } })).toEqual({ path: ['a'], isKey: true });
     expect(findMalformedText('\udc00')).toEqual({ path: [], isKey: false });
-    expect(findMalformedText({ a: ['fine', 1, null, true], 'ключ': 'значение' })).toBeUndefined();
+    expect(findMalformedText({ a: ['fine', 1, null, true], ключ: 'значение' })).toBeUndefined();
   });
 
   it('walks very deep and very wide values without recursion', () => {

@@ -58,7 +58,8 @@ export function findMalformedText(value: unknown): { path: TextPath; isKey: bool
     } else if (typeof v === 'object' && v !== null) {
       const keys = Object.keys(v);
       if (keys.some((k) => !isWellFormedText(k))) return { path: pathOf(node), isKey: true };
-      for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: (v as Record<string, unknown>)[keys[i]!], parent: node, key: keys[i]! });
+      for (let i = keys.length - 1; i >= 0; i--)
+        stack.push({ value: (v as Record<string, unknown>)[keys[i]!], parent: node, key: keys[i]! });
     }
   }
   return undefined;

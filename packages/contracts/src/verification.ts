@@ -122,7 +122,9 @@ export const VerificationOverviewSchema = z.object({
 export type VerificationOverview = z.infer<typeof VerificationOverviewSchema>;
 
 export const StartVerificationRequestSchema = z.object({ method: VerificationMethodSchema }).strict();
-export const SubmitCodeRequestSchema = z.object({ code: text().regex(/^\d{4,10}$/, 'must be the 4–10 digit code the caller reads back') }).strict();
+export const SubmitCodeRequestSchema = z
+  .object({ code: text().regex(/^\d{4,10}$/, 'must be the 4–10 digit code the caller reads back') })
+  .strict();
 export const OverrideRequestSchema = z.object({ reason: text().trim().min(10, 'must say why (at least 10 characters)').max(500) }).strict();
 
 /** SSE (GET /api/v1/sidebar/verifications/events): `event: verification`, `data: Verification`. */
@@ -136,15 +138,35 @@ export const VerificationPolicySchema = z
     /** Offered when the preferred methods cannot be used for this caller (e.g. no push factor listed). */
     fallbackMethod: VerificationMethodSchema.nullable().default(null),
     /** How long a verification counts, bound to ticket + agent. */
-    lifetimeSeconds: z.number().int().min(60).max(4 * 3600).default(900),
+    lifetimeSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(4 * 3600)
+      .default(900),
     /** A factor created or changed within this many hours is not enough alone. 0 disables. */
-    recentFactorHours: z.number().int().min(0).max(24 * 30).default(24),
+    recentFactorHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 30)
+      .default(24),
     /** Per customer, across all agents and tickets. */
     pushLimit: z
       .object({
         count: z.number().int().min(1).max(20).default(3),
-        windowSeconds: z.number().int().min(60).max(24 * 3600).default(600),
-        cooldownSeconds: z.number().int().min(60).max(24 * 3600).default(900),
+        windowSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(24 * 3600)
+          .default(600),
+        cooldownSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(24 * 3600)
+          .default(900),
       })
       .default({ count: 3, windowSeconds: 600, cooldownSeconds: 900 }),
     /**
@@ -155,8 +177,18 @@ export const VerificationPolicySchema = z
     contactLimit: z
       .object({
         count: z.number().int().min(1).max(50).default(5),
-        windowSeconds: z.number().int().min(60).max(24 * 3600).default(3600),
-        cooldownSeconds: z.number().int().min(60).max(24 * 3600).default(900),
+        windowSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(24 * 3600)
+          .default(3600),
+        cooldownSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(24 * 3600)
+          .default(900),
       })
       .default({ count: 5, windowSeconds: 3600, cooldownSeconds: 900 }),
     /**
@@ -208,7 +240,9 @@ export const IdpConfigSchema = z.discriminatedUnion('kind', [
         z
           .object({
             clientId: text().min(1).max(200),
-            privateKeyPem: text().max(16 * 1024).regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'must be a PEM private key'),
+            privateKeyPem: text()
+              .max(16 * 1024)
+              .regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'must be a PEM private key'),
             keyId: text().max(200).optional(),
             scopes: z.array(text().max(100)).min(1).default(['okta.users.read', 'okta.users.manage']),
           })
@@ -224,7 +258,10 @@ export const IdpConfigSchema = z.discriminatedUnion('kind', [
       integrationKey: text().min(1).max(100),
       secretKey: text().min(8).max(200),
       /** Universal Prompt (Web SDK) application, for the link method. */
-      universal: z.object({ clientId: text().min(1).max(100), clientSecret: text().min(8).max(200) }).strict().optional(),
+      universal: z
+        .object({ clientId: text().min(1).max(100), clientSecret: text().min(8).max(200) })
+        .strict()
+        .optional(),
     })
     .strict(),
   z

@@ -13,7 +13,6 @@ import {
 } from './index';
 import { codeOfSync } from './error-codes.testing';
 
-
 describe('base64url', () => {
   it('matches node Buffer base64url and round-trips', () => {
     fc.assert(

@@ -1,10 +1,5 @@
 export type CryptoErrorCode =
-  | 'invalid_link_key'
-  | 'decrypt_failed'
-  | 'unsupported_version'
-  | 'malformed_payload'
-  | 'invalid_encoding'
-  | 'invalid_argument';
+  'invalid_link_key' | 'decrypt_failed' | 'unsupported_version' | 'malformed_payload' | 'invalid_encoding' | 'invalid_argument';
 
 /**
  * The only error this package throws. Callers switch on `code`; messages never contain

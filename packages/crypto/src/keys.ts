@@ -110,8 +110,7 @@ export interface PassphraseOptions {
 }
 
 /** An empty passphrase means "no passphrase" on both sides, so an empty form field cannot lock anyone out. */
-export const hasPassphrase = (passphrase: string | undefined): passphrase is string =>
-  passphrase !== undefined && passphrase !== '';
+export const hasPassphrase = (passphrase: string | undefined): passphrase is string => passphrase !== undefined && passphrase !== '';
 
 export async function passKeyFor(opts: PassphraseOptions | undefined): Promise<Uint8Array | undefined> {
   if (!hasPassphrase(opts?.passphrase)) return undefined;

@@ -6,7 +6,6 @@ import { codeOfSync } from './error-codes.testing';
 
 const ID = 'AbCdEfGhIjKlMnOpQrStUv';
 
-
 describe('secret links', () => {
   it('builds base/s/id#key and parses it back', () => {
     const key = generateLinkKey();

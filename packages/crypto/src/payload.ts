@@ -1,8 +1,6 @@
 import { CryptoError } from './errors';
 
-export type SecretPayload =
-  | { kind: 'text'; text: string }
-  | { kind: 'file'; name: string; type: string; bytes: Uint8Array };
+export type SecretPayload = { kind: 'text'; text: string } | { kind: 'file'; name: string; type: string; bytes: Uint8Array };
 
 export const PAYLOAD_VERSION = 1;
 /** Generous bound on the JSON header (kind, file name, media type); see LIMITS.envelopeOverheadBytes. */
@@ -23,8 +21,7 @@ function malformed(message: string, cause?: unknown): CryptoError {
 
 /** Layout: 4-byte big-endian header length, UTF-8 JSON header, body (text as UTF-8, or file bytes). */
 export function encodePayload(p: SecretPayload): Uint8Array {
-  const header: PayloadHeader =
-    p.kind === 'text' ? { v: 1, kind: 'text' } : { v: 1, kind: 'file', name: p.name, type: p.type };
+  const header: PayloadHeader = p.kind === 'text' ? { v: 1, kind: 'text' } : { v: 1, kind: 'file', name: p.name, type: p.type };
   const headerBytes = utf8.encode(JSON.stringify(header));
   if (headerBytes.length > MAX_HEADER_BYTES) throw malformed('File name or media type is too long');
   const body = p.kind === 'text' ? utf8.encode(p.text) : p.bytes;

@@ -12,8 +12,7 @@ const FAST = 1_000;
 const ZERO_SALT = Buffer.alloc(32);
 
 // Reference implementation with node:crypto, written from the spec, not from the module under test.
-const hkdf = (ikm: Uint8Array, info: string): Buffer =>
-  Buffer.from(hkdfSync('sha256', ikm, ZERO_SALT, Buffer.from(info, 'ascii'), 32));
+const hkdf = (ikm: Uint8Array, info: string): Buffer => Buffer.from(hkdfSync('sha256', ikm, ZERO_SALT, Buffer.from(info, 'ascii'), 32));
 
 function referenceSeal(contentIkm: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): string {
   const key = hkdf(contentIkm, 'vouchsafe/v1/content');
@@ -29,7 +28,6 @@ function referencePlaintext(text: string): Buffer {
   len.writeUInt32BE(header.length);
   return Buffer.concat([len, header, Buffer.from(text, 'utf8')]);
 }
-
 
 describe('known-answer vectors (checked against node:crypto)', () => {
   const text = 'Temporary password: Zq7!pL-4 ✓';
@@ -117,8 +115,7 @@ describe('sealSecret / openSecret', () => {
 
   describe('fails closed with the right code', () => {
     let sealedPromise: ReturnType<typeof sealSecret> | undefined;
-    const sealed = () =>
-      (sealedPromise ??= sealSecret(payload, { passphrase: 'right', linkKey: LINK_KEY, iterations: FAST }));
+    const sealed = () => (sealedPromise ??= sealSecret(payload, { passphrase: 'right', linkKey: LINK_KEY, iterations: FAST }));
     const opts = async (passphrase = 'right') => ({
       passphrase,
       passphraseSalt: (await sealed()).passphraseSalt!,

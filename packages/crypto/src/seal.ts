@@ -50,9 +50,7 @@ export async function sealWithIv(
   const usesPassphrase = hasPassphrase(params.passphrase);
   const passphraseSalt = usesPassphrase ? own(params.passphraseSalt ?? randomBytes(PASSPHRASE_SALT_BYTES)) : undefined;
   const passKey =
-    usesPassphrase && passphraseSalt
-      ? await derivePassKey(params.passphrase as string, passphraseSalt, params.iterations)
-      : undefined;
+    usesPassphrase && passphraseSalt ? await derivePassKey(params.passphrase as string, passphraseSalt, params.iterations) : undefined;
   const keys = await deriveKeys(linkKey, passKey);
   const encrypted = await globalThis.crypto.subtle.encrypt(
     { name: 'AES-GCM', iv: own(iv), additionalData: aadFor(FORMAT_VERSION), tagLength: TAG_BYTES * 8 },
@@ -81,11 +79,7 @@ export async function sealSecret(payload: SecretPayload, opts?: SealOptions): Pr
   return sealWithIv(payload, params);
 }
 
-export async function openSecret(
-  ciphertext: Uint8Array,
-  linkKey: Uint8Array,
-  opts?: PassphraseOptions,
-): Promise<SecretPayload> {
+export async function openSecret(ciphertext: Uint8Array, linkKey: Uint8Array, opts?: PassphraseOptions): Promise<SecretPayload> {
   assertLinkKey(linkKey);
   if (ciphertext.length === 0) throw new CryptoError('decrypt_failed', 'Ciphertext is empty');
   const version = ciphertext[0]!;

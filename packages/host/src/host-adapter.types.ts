@@ -54,7 +54,8 @@ export function withHostTimeout<T>(promise: Promise<T>, ms: number, what: string
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new HostNotReadyError('The help desk did not answer. Reload the ticket to try again.', `${what} timed out after ${ms} ms`)),
+      () =>
+        reject(new HostNotReadyError('The help desk did not answer. Reload the ticket to try again.', `${what} timed out after ${ms} ms`)),
       ms,
     );
   });

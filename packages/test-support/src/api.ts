@@ -142,9 +142,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiProcess> {
     spawnError = error;
   });
   // Stops the API if this process is SIGKILLed (no exit hook runs then).
-  const watchdog = child.pid
-    ? spawnWatchdog({ pid: child.pid, cmdlineContains: entry, signal: 'TERM', graceSeconds: 5 })
-    : undefined;
+  const watchdog = child.pid ? spawnWatchdog({ pid: child.pid, cmdlineContains: entry, signal: 'TERM', graceSeconds: 5 }) : undefined;
   const logs = (): string => lines.join('\n');
 
   const url = `http://127.0.0.1:${port}`;

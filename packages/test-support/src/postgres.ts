@@ -209,12 +209,15 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Te
       createPostgresUser: process.getuid?.() === 0,
       initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
       postgresFlags: [
-        '-c', 'listen_addresses=127.0.0.1',
-        '-c', 'unix_socket_directories=',
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
         // Durability is pointless for a cluster that is deleted after the run, and fsync dominates test time.
         // Never copy these three settings anywhere near a real deployment.
         ...(opts.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
-        '-c', 'max_connections=300',
+        '-c',
+        'max_connections=300',
       ],
       onLog: log,
       onError: log,
@@ -259,13 +262,19 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Te
     const postmaster = postmasterOf(started);
     postmaster?.on('exit', (code, signal) => log(`postmaster exited (code ${code}, signal ${signal})\n`));
     watchdog = postmaster?.pid
-      ? spawnWatchdog({ pid: postmaster.pid, cmdlineContains: dataDir, signal: 'QUIT', graceSeconds: 3, removeDir: baseDir, resumeChildren: true })
+      ? spawnWatchdog({
+          pid: postmaster.pid,
+          cmdlineContains: dataDir,
+          signal: 'QUIT',
+          graceSeconds: 3,
+          removeDir: baseDir,
+          resumeChildren: true,
+        })
       : undefined;
   };
   watch();
 
-  const url = (db = 'postgres'): string =>
-    `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
+  const url = (db = 'postgres'): string => `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
 
   /** Fast shutdown of the current postmaster (thawed first), SIGKILL if it does not exit in time. */
   const shutDown = async (): Promise<void> => {
@@ -376,9 +385,7 @@ export async function createTestDatabase(adminUrl: string, name = randomDatabase
 
 /** Drops a database on the cluster behind `adminUrl`, terminating sessions still connected to it. */
 export async function dropTestDatabase(adminUrl: string, name: string): Promise<void> {
-  await withClient(adminUrl, (client) =>
-    client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
-  );
+  await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`));
 }
 
 /** `adminUrl` with its database replaced by `name`. */

@@ -39,7 +39,11 @@ function rsaKeys(bits: number): { privateKey: forge.pki.rsa.PrivateKey; publicKe
   return { privateKey, publicKey, pkcs8: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 
-function baseCertificate(publicKey: forge.pki.rsa.PublicKey, subject: forge.pki.CertificateField[], issuer: forge.pki.CertificateField[]): forge.pki.Certificate {
+function baseCertificate(
+  publicKey: forge.pki.rsa.PublicKey,
+  subject: forge.pki.CertificateField[],
+  issuer: forge.pki.CertificateField[],
+): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
   // Positive, unique serial numbers (the high bit cleared).

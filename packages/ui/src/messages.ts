@@ -35,8 +35,7 @@ export const messages = {
   viewsHint: 'How many times the link can be opened, 1 to 10.',
   viewsInvalid: 'Enter a whole number of views from 1 to 10.',
   passphraseLabel: 'Passphrase (optional)',
-  passphraseHint:
-    'The recipient will need it to open the secret. Share it another way, for example by phone, never in this ticket.',
+  passphraseHint: 'The recipient will need it to open the secret. Share it another way, for example by phone, never in this ticket.',
   sendButton: 'Send secret',
   sending: 'Encrypting and sending…',
 
@@ -118,7 +117,9 @@ export const messages = {
       channel === 'sms' ? `A code was sent by text message to ${sentTo}.` : `A code is being read out by phone to ${sentTo}.`,
     /** Where the number on record came from (the agent should know a desk number was trusted). */
     codeSource: (source: 'idp' | 'desk'): string =>
-      source === 'idp' ? "The number is the one in the identity provider's profile." : "The number is the help desk's (allowed by policy; unchanged recently).",
+      source === 'idp'
+        ? "The number is the one in the identity provider's profile."
+        : "The number is the help desk's (allowed by policy; unchanged recently).",
     codeLabel: 'Code the caller reads back',
     codeHint: 'Only the code the caller reads from their phone, never one they were told.',
     codeInvalid: 'Type the 4 to 10 digits the caller reads back.',
@@ -159,7 +160,16 @@ export const messages = {
     approve: 'Approve override',
     approveName: (agent: string): string => `Approve override requested by ${agent}`,
     approved: (agent: string): string => `Override for ${agent} approved.`,
-    stateWords: { started: 'started', waiting: 'waiting', verified: 'verified', denied: 'denied', timed_out: 'timed out', failed: 'failed', cancelled: 'cancelled', overridden: 'overridden' },
+    stateWords: {
+      started: 'started',
+      waiting: 'waiting',
+      verified: 'verified',
+      denied: 'denied',
+      timed_out: 'timed out',
+      failed: 'failed',
+      cancelled: 'cancelled',
+      overridden: 'overridden',
+    },
   },
 } as const;
 

@@ -39,7 +39,9 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
   const body = await readBody(req);
   if (req.method === 'POST' && req.url === '/rows') {
     const { ciphertext } = JSON.parse(body) as { ciphertext: string };
-    const { rows } = await pool.query<{ id: string }>('INSERT INTO floor_rows (body) VALUES ($1) RETURNING id', [Buffer.from(ciphertext, 'base64url')]);
+    const { rows } = await pool.query<{ id: string }>('INSERT INTO floor_rows (body) VALUES ($1) RETURNING id', [
+      Buffer.from(ciphertext, 'base64url'),
+    ]);
     send(res, 201, { id: rows[0]!.id });
     return;
   }
@@ -61,7 +63,9 @@ function expressApp(): express.Express {
   app.use(express.json());
   app.post('/rows', async (req, res) => {
     const { ciphertext } = req.body as { ciphertext: string };
-    const { rows } = await pool.query<{ id: string }>('INSERT INTO floor_rows (body) VALUES ($1) RETURNING id', [Buffer.from(ciphertext, 'base64url')]);
+    const { rows } = await pool.query<{ id: string }>('INSERT INTO floor_rows (body) VALUES ($1) RETURNING id', [
+      Buffer.from(ciphertext, 'base64url'),
+    ]);
     res.status(201).json({ id: rows[0]!.id });
   });
   app.post('/rows/:id/take', async (req, res) => {

@@ -108,12 +108,21 @@ interface Run {
  * slice and charged to the run that was driving it.
  */
 async function interleave(runs: Run[], rounds: number): Promise<Result[]> {
-  const results = runs.map((run): Result & { errorsSeen: number } => ({ name: run.name, cycles: 0, seconds: 0, latencies: [], errors: 0, errorsSeen: 0 }));
-  const active = runs.map((run, i) => ({ run, result: results[i]! })).filter(({ run, result }) => {
-    const isSkipped = ONLY !== undefined && !ONLY.includes(run.name.split(' ')[0]!);
-    result.isSkipped = isSkipped;
-    return !isSkipped;
-  });
+  const results = runs.map((run): Result & { errorsSeen: number } => ({
+    name: run.name,
+    cycles: 0,
+    seconds: 0,
+    latencies: [],
+    errors: 0,
+    errorsSeen: 0,
+  }));
+  const active = runs
+    .map((run, i) => ({ run, result: results[i]! }))
+    .filter(({ run, result }) => {
+      const isSkipped = ONLY !== undefined && !ONLY.includes(run.name.split(' ')[0]!);
+      result.isSkipped = isSkipped;
+      return !isSkipped;
+    });
   const onError = (result: Result) => (err: unknown) => {
     result.errors += 1;
     if (result.errors === 1) console.error(`${result.name}: first error:`, (err as Error).message);
@@ -166,16 +175,27 @@ function report(r: Result): number {
   const rate = r.cycles / r.seconds;
   console.log(
     `${r.name.padEnd(14)} ${rate.toFixed(0).padStart(6)} cycles/s   p50 ${pct(sorted, 50).toFixed(2)} ms   p99 ${pct(sorted, 99).toFixed(2)} ms   (${r.cycles} cycles, ${r.errors} errors, ${r.seconds.toFixed(1)} s)` +
-      (r.cpu ? `   CPU per cycle: server ${r.cpu.server.toFixed(3)} ms (system ${r.cpu.serverSystem.toFixed(3)}), postgres ${r.cpu.db.toFixed(3)} ms` : ''),
+      (r.cpu
+        ? `   CPU per cycle: server ${r.cpu.server.toFixed(3)} ms (system ${r.cpu.serverSystem.toFixed(3)}), postgres ${r.cpu.db.toFixed(3)} ms`
+        : ''),
   );
   return rate;
 }
 
 /** Starts bench/floor-server.ts (node + tsx, like the API) and resolves once it listens. */
-async function startFloor(databaseUrl: string, framework: 'node:http' | 'express' = 'node:http'): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
+async function startFloor(
+  databaseUrl: string,
+  framework: 'node:http' | 'express' = 'node:http',
+): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(API_DIR, 'bench', 'floor-server.ts')], {
     cwd: API_DIR,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, POOL_SIZE: String(CONCURRENCY), FLOOR_FRAMEWORK: framework },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      DATABASE_URL: databaseUrl,
+      POOL_SIZE: String(CONCURRENCY),
+      FLOOR_FRAMEWORK: framework,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -197,10 +217,24 @@ async function startFloor(databaseUrl: string, framework: 'node:http' | 'express
   return { port, pid: child.pid ?? -1, stop };
 }
 
-function httpJson(agent: http.Agent, port: number, method: string, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function httpJson(
+  agent: http.Agent,
+  port: number,
+  method: string,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method, path, agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -214,8 +248,15 @@ function httpJson(agent: http.Agent, port: number, method: string, path: string,
 }
 
 async function main() {
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
-  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(
     `concurrency ${CONCURRENCY}, ${SECONDS} s per cycle (HTTP runs: ${WARMUP_CYCLES} cycles of warm-up each, then taking turns in ${ROUNDS} rounds), ` +
       `API log level ${LOG_LEVEL}, Postgres with default durability\n`,
@@ -230,7 +271,9 @@ async function main() {
     env: {
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
       ...(profileDir ? { BENCH_CPU_PROF_DIR: path.resolve(profileDir) } : {}),
-      VOUCHSAFE_RATE_LIMIT_PER_MINUTE: '100000000', VOUCHSAFE_LOG_LEVEL: LOG_LEVEL, DATABASE_POOL_SIZE: String(CONCURRENCY),
+      VOUCHSAFE_RATE_LIMIT_PER_MINUTE: '100000000',
+      VOUCHSAFE_LOG_LEVEL: LOG_LEVEL,
+      DATABASE_POOL_SIZE: String(CONCURRENCY),
     },
   });
   // Another checkout's API (BENCH_COMPARE_DIR), measured in the same rounds: to tell whether a change moved the CPU.
@@ -247,7 +290,8 @@ async function main() {
   // Diagnostic: the floor's handlers on Express 5, to tell the framework's share from the product's.
   const expressFloor = await startFloor(await server.createDatabase(), 'express');
   const bareUrl = await server.createDatabase();
-  const probe = (serverPid: number): CpuProbe | undefined => (measureCpu ? { serverPid, postmasterPid: server.postmasterPid() } : undefined);
+  const probe = (serverPid: number): CpuProbe | undefined =>
+    measureCpu ? { serverPid, postmasterPid: server.postmasterPid() } : undefined;
   try {
     // Bare cycle: what Postgres alone does for one insert and one delete-returning round trip each.
     const pool = new pg.Pool({ connectionString: bareUrl, max: CONCURRENCY });
@@ -261,7 +305,12 @@ async function main() {
 
     // Secret cycle: a 512-byte secret sealed once by the client (client crypto is not server work).
     const sealed = await sealSecret({ kind: 'text', text: randomBytes(256).toString('hex') });
-    const createBody = JSON.stringify({ kind: 'text', ciphertext: toBase64Url(sealed.ciphertext), keyCheck: toBase64Url(sealed.keyCheck), ttlSeconds: 600 });
+    const createBody = JSON.stringify({
+      kind: 'text',
+      ciphertext: toBase64Url(sealed.ciphertext),
+      keyCheck: toBase64Url(sealed.keyCheck),
+      ttlSeconds: 600,
+    });
     const revealBody = JSON.stringify({ keyCheck: toBase64Url(sealed.keyCheck) });
     const auth = { authorization: `Bearer ${TEST_API_TOKEN}` };
 
@@ -270,7 +319,11 @@ async function main() {
     const expressAgent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const ours = () =>
-      cpuMs(api.pid) + cpuMs(floor.pid) + cpuMs(expressFloor.pid) + (other ? cpuMs(other.pid) : 0) + (server.postmasterPid() === undefined ? 0 : treeCpuMs(server.postmasterPid()!)) +
+      cpuMs(api.pid) +
+      cpuMs(floor.pid) +
+      cpuMs(expressFloor.pid) +
+      (other ? cpuMs(other.pid) : 0) +
+      (server.postmasterPid() === undefined ? 0 : treeCpuMs(server.postmasterPid()!)) +
       (process.cpuUsage().user + process.cpuUsage().system) / 1000;
     const machine0 = measureCpu ? { ...machineCpuMs(), ours: ours() } : undefined;
     const apiCycle = (port: number, httpAgent: http.Agent) => async () => {
@@ -304,13 +357,15 @@ async function main() {
     )) as [Result, Result, Result, Result | undefined];
     otherAgent.destroy();
     // What the machine did meanwhile, ours (API, floor, Postgres, this client) and everyone else's, in CPUs.
-    const machine = machine0 && (() => {
-      const now = machineCpuMs();
-      const seconds = (now.total - machine0.total) / os.cpus().length / 1000;
-      const busy = (now.busy - machine0.busy) / 1000 / seconds;
-      const mine = (ours() - machine0.ours) / 1000 / seconds;
-      return `machine during the HTTP runs: ${busy.toFixed(2)} of ${os.cpus().length} CPUs busy, ${mine.toFixed(2)} ours, ${Math.max(0, busy - mine).toFixed(2)} other work`;
-    })();
+    const machine =
+      machine0 &&
+      (() => {
+        const now = machineCpuMs();
+        const seconds = (now.total - machine0.total) / os.cpus().length / 1000;
+        const busy = (now.busy - machine0.busy) / 1000 / seconds;
+        const mine = (ours() - machine0.ours) / 1000 / seconds;
+        return `machine during the HTTP runs: ${busy.toFixed(2)} of ${os.cpus().length} CPUs busy, ${mine.toFixed(2)} ours, ${Math.max(0, busy - mine).toFixed(2)} other work`;
+      })();
     floorAgent.destroy();
     expressAgent.destroy();
     agent.destroy();
@@ -326,11 +381,28 @@ async function main() {
     const statements = await runFor('sql only', async () => {
       const id = randomBytes(16).toString('base64url');
       await insertSecret(db, {
-        tenantId, id, kind: 'text', expiresAt: new Date(Date.now() + 600_000), views: 1, sizeBytes: sealed.ciphertext.length,
-        labelMasked: null, keyCheckHash, passphraseSalt: null, passphraseCheckHash: null, revokeTokenHash: keyCheckHash,
-        payload: keyring.seal(Buffer.from(sealed.ciphertext), { tenantId, secretId: id }), clientIp: '127.0.0.0/24',
+        tenantId,
+        id,
+        kind: 'text',
+        expiresAt: new Date(Date.now() + 600_000),
+        views: 1,
+        sizeBytes: sealed.ciphertext.length,
+        labelMasked: null,
+        keyCheckHash,
+        passphraseSalt: null,
+        passphraseCheckHash: null,
+        revokeTokenHash: keyCheckHash,
+        payload: keyring.seal(Buffer.from(sealed.ciphertext), { tenantId, secretId: id }),
+        clientIp: '127.0.0.0/24',
       });
-      const r = await consumeView(db, { tenantId, id, keyCheckHash, passphraseCheckHash: null, clientKey: keyCheckHash, clientIp: '127.0.0.0/24' });
+      const r = await consumeView(db, {
+        tenantId,
+        id,
+        keyCheckHash,
+        passphraseCheckHash: null,
+        clientKey: keyCheckHash,
+        clientIp: '127.0.0.0/24',
+      });
       if (!r) throw new Error('consumeView matched nothing');
     });
     await db.destroy();
@@ -342,16 +414,25 @@ async function main() {
     const secretRate = report(secret);
     if (compared) report(compared);
     if (machine) console.log(machine);
-    console.log(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+    console.log(
+      `load average at end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
+    );
     console.log(`ratio ${(secretRate / bareRate).toFixed(3)}`);
     console.log(`floor ratio ${(secretRate / floorRate).toFixed(3)}`);
     console.log(`cpu ratio ${secret.cpu && floorRun.cpu ? (secret.cpu.server / floorRun.cpu.server).toFixed(2) : 'n/a'}`);
     if (expressRun.cpu && floorRun.cpu && secret.cpu) {
       // Diagnostic: how much of the gap the framework alone accounts for (its floor is the same server on Express 5).
-      console.log(`express floor: cpu ${(expressRun.cpu.server / floorRun.cpu.server).toFixed(2)} × floor; API cpu ${(secret.cpu.server / expressRun.cpu.server).toFixed(2)} × express floor`);
+      console.log(
+        `express floor: cpu ${(expressRun.cpu.server / floorRun.cpu.server).toFixed(2)} × floor; API cpu ${(secret.cpu.server / expressRun.cpu.server).toFixed(2)} × express floor`,
+      );
     }
     if (compared?.cpu && secret.cpu) {
-      console.log(`compared: throughput ${(secretRate / (compared.cycles / compared.seconds)).toFixed(3)}, API CPU per cycle ${(secret.cpu.server / compared.cpu.server).toFixed(3)} × ${compareDir}'s`);
+      console.log(
+        `compared: throughput ${(secretRate / (compared.cycles / compared.seconds)).toFixed(3)}, API CPU per cycle ${(secret.cpu.server / compared.cpu.server).toFixed(3)} × ${compareDir}'s`,
+      );
     }
   } finally {
     await floor.stop();

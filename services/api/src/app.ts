@@ -90,7 +90,11 @@ export function createApp(graph: Graph): Express {
   // One router at both prefixes; the per-network limit lives in Postgres, shared by both and by every process.
   const publicSecrets = secretsRoutes(
     graph.secrets,
-    { maxFileBytes: config.maxFileBytes, canCreate: bearerAuth('secrets'), publicLimit: limits.middleware(publicLimit(config.rateLimitPerMinute)) },
+    {
+      maxFileBytes: config.maxFileBytes,
+      canCreate: bearerAuth('secrets'),
+      publicLimit: limits.middleware(publicLimit(config.rateLimitPerMinute)),
+    },
     recipients.service,
   );
   app.use(API_PATHS.tenantMount, tenantFromPath(tenants), publicSecrets);
@@ -100,7 +104,10 @@ export function createApp(graph: Graph): Express {
   app.use(API_PATHS.adminTenants, tenantAdminRoutes(tenants));
   app.use(`${API_PATHS.adminTenants}/:slug/idp`, idpAdminRoutes(graph.idps));
   app.use(`${API_PATHS.adminTenants}/:slug/policy`, policyAdminRoutes(graph.policy));
-  app.use([API_PATHS.sessions, API_PATHS.sidebar], sidebarCors(config.corsOrigins, () => deskOrigins.of('jira')));
+  app.use(
+    [API_PATHS.sessions, API_PATHS.sidebar],
+    sidebarCors(config.corsOrigins, () => deskOrigins.of('jira')),
+  );
   app.use(API_PATHS.sessions, sessionRoutes({ sessions, metrics }));
   app.use(
     API_PATHS.sidebar,

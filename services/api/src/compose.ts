@@ -105,7 +105,9 @@ export function compose(input: ComposeInput) {
     connectorFor,
     onNoteQueued: notes.nudge,
     ...(input.providerConstructors ? { providerConstructors: input.providerConstructors } : {}),
-    ...(input.verificationPolling ? { pollIntervalMs: input.verificationPolling.intervalMs, maxWaitMs: input.verificationPolling.maxWaitMs } : {}),
+    ...(input.verificationPolling
+      ? { pollIntervalMs: input.verificationPolling.intervalMs, maxWaitMs: input.verificationPolling.maxWaitMs }
+      : {}),
   });
   // Verified-requester-only secrets (modules/secrets/NOTES.md); the recipient's verification runs in modules/verification.
   const recipients = setupRecipients({
@@ -165,7 +167,8 @@ export function compose(input: ComposeInput) {
         db,
         hub: live,
         logger,
-        isSupervisor: async (session) => (await verification.deps.loadPolicy(session.tenantId)).policy.supervisors.includes(session.agentId),
+        isSupervisor: async (session) =>
+          (await verification.deps.loadPolicy(session.tenantId)).policy.supervisors.includes(session.agentId),
         isTenantActive: tenants.isActive,
         onStreams: (n) => metrics.verificationStreams.set(n),
       }),

@@ -43,7 +43,11 @@ describe('loadConfig', () => {
       ['old bare format', ONE, /entry 1 is not "name:scopes:token"/],
       ['old 8-character format', 'integration-token', /entry 1 is not "name:scopes:token"/],
       ['repeated character', `ci:secrets:${'a'.repeat(64)}`, /entry "ci": the token does not look random/],
-      ['counting sequence', 'ci:secrets:abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', /entry "ci": the token does not look random/],
+      [
+        'counting sequence',
+        'ci:secrets:abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
+        /entry "ci": the token does not look random/,
+      ],
       ['repeated pattern', `ci:secrets:${'Xy7_'.repeat(16)}`, /entry "ci": the token does not look random/],
       ['short hex', `ci:secrets:${randomBytes(24).toString('hex')}`, /entry "ci": the token is too short/],
       ['not base64url', `ci:secrets:${randomBytes(33).toString('base64')}/`, /entry "ci": the token may contain only base64url/],
@@ -111,7 +115,10 @@ describe('loadConfig', () => {
   });
 
   it('takes extra frame-ancestors per desk, origins only (nothing that could end the CSP directive)', () => {
-    const c = loadConfig({ VOUCHSAFE_FRAME_ANCESTORS_ZENDESK: "'self' http://localhost:5173", VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW: 'https://acme.servicenowservices.com' });
+    const c = loadConfig({
+      VOUCHSAFE_FRAME_ANCESTORS_ZENDESK: "'self' http://localhost:5173",
+      VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW: 'https://acme.servicenowservices.com',
+    });
     expect(c.frameAncestors).toEqual({ zendesk: ["'self'", 'http://localhost:5173'], servicenow: ['https://acme.servicenowservices.com'] });
     for (const bad of ['https://a.zendesk.com; script-src *', "'unsafe-inline'", '*']) {
       expect(() => loadConfig({ VOUCHSAFE_FRAME_ANCESTORS_ZENDESK: bad })).toThrow(/VOUCHSAFE_FRAME_ANCESTORS_ZENDESK/);
@@ -120,7 +127,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses the old one-list-for-every-desk VOUCHSAFE_FRAME_ANCESTORS, naming its replacements', () => {
-    expect(() => loadConfig({ VOUCHSAFE_FRAME_ANCESTORS: 'https://*.zendesk.com' })).toThrow(/VOUCHSAFE_FRAME_ANCESTORS_ZENDESK and VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW/);
+    expect(() => loadConfig({ VOUCHSAFE_FRAME_ANCESTORS: 'https://*.zendesk.com' })).toThrow(
+      /VOUCHSAFE_FRAME_ANCESTORS_ZENDESK and VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW/,
+    );
   });
 
   it('accepts an https or same-server ZAF SDK URL only', () => {
@@ -139,30 +148,51 @@ describe('loadConfig', () => {
 
   it('requires VOUCHSAFE_PUBLIC_URL in production (links and IdP callbacks never follow the Host header there)', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VOUCHSAFE_PUBLIC_URL is required/);
-    expect(loadConfig({ NODE_ENV: 'production', VOUCHSAFE_PUBLIC_URL: 'https://vouchsafe.acme.com/' }).publicUrl).toBe('https://vouchsafe.acme.com');
+    expect(loadConfig({ NODE_ENV: 'production', VOUCHSAFE_PUBLIC_URL: 'https://vouchsafe.acme.com/' }).publicUrl).toBe(
+      'https://vouchsafe.acme.com',
+    );
     expect(loadConfig({}).publicUrl).toBeUndefined();
   });
 
   // Outbound connections (issue 8, S12).
   it('parses VOUCHSAFE_OUTBOUND_ALLOW at start-up and names a bad entry', () => {
     expect(loadConfig({}).outboundAllow).toEqual([]);
-    expect(loadConfig({ VOUCHSAFE_OUTBOUND_ALLOW: '10.20.0.0/16, 127.0.0.1:8443' }).outboundAllow.map((e) => e.text)).toEqual(['10.20.0.0/16', '127.0.0.1:8443']);
-    expect(() => loadConfig({ VOUCHSAFE_OUTBOUND_ALLOW: '10.20.0.0/16 169.254.169.254' })).toThrow(/VOUCHSAFE_OUTBOUND_ALLOW entry "169\.254\.169\.254" is a cloud metadata address|covers the cloud metadata/);
+    expect(loadConfig({ VOUCHSAFE_OUTBOUND_ALLOW: '10.20.0.0/16, 127.0.0.1:8443' }).outboundAllow.map((e) => e.text)).toEqual([
+      '10.20.0.0/16',
+      '127.0.0.1:8443',
+    ]);
+    expect(() => loadConfig({ VOUCHSAFE_OUTBOUND_ALLOW: '10.20.0.0/16 169.254.169.254' })).toThrow(
+      /VOUCHSAFE_OUTBOUND_ALLOW entry "169\.254\.169\.254" is a cloud metadata address|covers the cloud metadata/,
+    );
     expect(() => loadConfig({ VOUCHSAFE_OUTBOUND_ALLOW: 'sso.bank.internal' })).toThrow(ConfigError);
   });
 
   it('checks VOUCHSAFE_FORGE_JWKS_URL with the outbound rules', () => {
-    for (const bad of ['http://forge.example.com/jwks.json', 'https://127.0.0.1/jwks.json', 'https://[::ffff:7f00:1]/jwks', 'https://localhost/jwks', 'https://u:p@forge.example.com/jwks']) {
+    for (const bad of [
+      'http://forge.example.com/jwks.json',
+      'https://127.0.0.1/jwks.json',
+      'https://[::ffff:7f00:1]/jwks',
+      'https://localhost/jwks',
+      'https://u:p@forge.example.com/jwks',
+    ]) {
       expect(() => loadConfig({ VOUCHSAFE_FORGE_JWKS_URL: bad }), bad).toThrow(/VOUCHSAFE_FORGE_JWKS_URL/);
     }
-    expect(loadConfig({ VOUCHSAFE_FORGE_JWKS_URL: 'https://127.0.0.1:8443/jwks', VOUCHSAFE_OUTBOUND_ALLOW: '127.0.0.1:8443' }).forgeJwksUrl).toBe('https://127.0.0.1:8443/jwks');
-    expect(loadConfig({ VOUCHSAFE_FORGE_JWKS_URL: 'http://127.0.0.1:4000/jwks', VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'true' }).forgeJwksUrl).toBe('http://127.0.0.1:4000/jwks');
+    expect(
+      loadConfig({ VOUCHSAFE_FORGE_JWKS_URL: 'https://127.0.0.1:8443/jwks', VOUCHSAFE_OUTBOUND_ALLOW: '127.0.0.1:8443' }).forgeJwksUrl,
+    ).toBe('https://127.0.0.1:8443/jwks');
+    expect(
+      loadConfig({ VOUCHSAFE_FORGE_JWKS_URL: 'http://127.0.0.1:4000/jwks', VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'true' }).forgeJwksUrl,
+    ).toBe('http://127.0.0.1:4000/jwks');
   });
 
   it('has database time limits: 10 s statements, 5 s to get a connection, 2 s for /readyz; each bounded', () => {
     const c = loadConfig({});
     expect([c.databaseStatementTimeoutMs, c.databaseAcquireTimeoutMs, c.readyTimeoutMs]).toEqual([10_000, 5_000, 2_000]);
-    const set = loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '2500', DATABASE_ACQUIRE_TIMEOUT_MS: '800', VOUCHSAFE_READY_TIMEOUT_MS: '300' });
+    const set = loadConfig({
+      DATABASE_STATEMENT_TIMEOUT_MS: '2500',
+      DATABASE_ACQUIRE_TIMEOUT_MS: '800',
+      VOUCHSAFE_READY_TIMEOUT_MS: '300',
+    });
     expect([set.databaseStatementTimeoutMs, set.databaseAcquireTimeoutMs, set.readyTimeoutMs]).toEqual([2500, 800, 300]);
     expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
     expect(() => loadConfig({ DATABASE_ACQUIRE_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_ACQUIRE_TIMEOUT_MS/);

@@ -62,7 +62,8 @@ export const DEFAULT_CORS_ORIGINS = 'https://*.cdn.prod.atlassian-dev.net';
 export function parseCorsOrigins(value: string): string[] {
   const origins = value.split(/\s+/).filter(Boolean);
   const bad = origins.find((s) => !/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(s));
-  if (bad !== undefined) throw new Error(`VOUCHSAFE_CORS_ORIGINS entry "${bad.slice(0, 80)}" is not an origin like https://*.atlassian.net`);
+  if (bad !== undefined)
+    throw new Error(`VOUCHSAFE_CORS_ORIGINS entry "${bad.slice(0, 80)}" is not an origin like https://*.atlassian.net`);
   return origins;
 }
 
@@ -79,9 +80,7 @@ export function parseFrameAncestors(value: string, name = 'VOUCHSAFE_FRAME_ANCES
   return sources;
 }
 
-const boolish = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const boolish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** A string setting parsed by `parse` (which throws with a sentence naming the variable): a zod issue instead. */
 const parsedWith = <T>(parse: (value: string) => T) =>
@@ -109,18 +108,39 @@ const SETTINGS = {
   databasePoolSize: ['DATABASE_POOL_SIZE', z.coerce.number().int().min(1).max(200).default(20)],
   keyring: ['VOUCHSAFE_KEYS', parsedWith(parseKeyring).optional()],
   /** Name, scopes and SHA-256 digest of each token (modules/api-tokens). */
-  apiTokens: ['VOUCHSAFE_API_TOKENS', z.string().optional().transform((v, ctx): readonly ApiToken[] => {
-    try {
-      return Object.freeze(parseApiTokens(v));
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  })],
+  apiTokens: [
+    'VOUCHSAFE_API_TOKENS',
+    z
+      .string()
+      .optional()
+      .transform((v, ctx): readonly ApiToken[] => {
+        try {
+          return Object.freeze(parseApiTokens(v));
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+  ],
   dataDir: ['VOUCHSAFE_DATA_DIR', z.string().optional()],
-  publicUrl: ['VOUCHSAFE_PUBLIC_URL', z.string().url().optional().transform((v) => v?.replace(/\/+$/, ''))],
+  publicUrl: [
+    'VOUCHSAFE_PUBLIC_URL',
+    z
+      .string()
+      .url()
+      .optional()
+      .transform((v) => v?.replace(/\/+$/, '')),
+  ],
   portalDir: ['VOUCHSAFE_PORTAL_DIR', z.string().optional()],
-  maxFileBytes: ['VOUCHSAFE_MAX_FILE_BYTES', z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024)],
+  maxFileBytes: [
+    'VOUCHSAFE_MAX_FILE_BYTES',
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(10 * 1024 * 1024),
+  ],
   purgeIntervalMs: ['VOUCHSAFE_PURGE_INTERVAL_MS', timeMs(100, 30_000, 10_000)],
   sealIntervalMs: ['VOUCHSAFE_SEAL_INTERVAL_MS', timeMs(50, 60_000, 1_000)],
   rateLimitPerMinute: ['VOUCHSAFE_RATE_LIMIT_PER_MINUTE', z.coerce.number().int().min(1).default(600)],
@@ -138,15 +158,24 @@ const SETTINGS = {
       .string()
       .min(1)
       .max(500)
-      .refine((v) => !/["'<>\s]/.test(v) && /^(https:\/\/|http:\/\/localhost[:/]|http:\/\/127\.0\.0\.1[:/]|\/)/.test(v), 'must be an https URL (or a path on this server, like /apps/zendesk/vendor/zaf_sdk.js)')
+      .refine(
+        (v) => !/["'<>\s]/.test(v) && /^(https:\/\/|http:\/\/localhost[:/]|http:\/\/127\.0\.0\.1[:/]|\/)/.test(v),
+        'must be an https URL (or a path on this server, like /apps/zendesk/vendor/zaf_sdk.js)',
+      )
       .default(DEFAULT_ZAF_SDK_URL),
   ],
   /**
    * Extra CSP frame-ancestors sources per desk sidebar page (operator configuration), on top of the registered tenants'
    * own origins (modules/tenants/desk-origins.ts).
    */
-  frameAncestorsZendesk: ['VOUCHSAFE_FRAME_ANCESTORS_ZENDESK', parsedWith((v) => parseFrameAncestors(v, 'VOUCHSAFE_FRAME_ANCESTORS_ZENDESK')).prefault('')],
-  frameAncestorsServiceNow: ['VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW', parsedWith((v) => parseFrameAncestors(v, 'VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW')).prefault('')],
+  frameAncestorsZendesk: [
+    'VOUCHSAFE_FRAME_ANCESTORS_ZENDESK',
+    parsedWith((v) => parseFrameAncestors(v, 'VOUCHSAFE_FRAME_ANCESTORS_ZENDESK')).prefault(''),
+  ],
+  frameAncestorsServiceNow: [
+    'VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW',
+    parsedWith((v) => parseFrameAncestors(v, 'VOUCHSAFE_FRAME_ANCESTORS_SERVICENOW')).prefault(''),
+  ],
   /** The old single list let a ServiceNow origin frame the Zendesk page: set at all, it stops start-up. */
   legacyFrameAncestors: ['VOUCHSAFE_FRAME_ANCESTORS', z.string().optional()],
   /** Exact origins or `https://*.suffix` patterns allowed to call the sidebar API, on top of registered Jira sites. */
@@ -155,7 +184,15 @@ const SETTINGS = {
   appsDir: ['VOUCHSAFE_APPS_DIR', z.string().default(path.join(REPO_ROOT, 'apps'))],
   sessionTtlSeconds: ['VOUCHSAFE_SESSION_TTL_SECONDS', z.coerce.number().int().min(30).max(900).default(900)],
   /** A session chain ends this long after the first host token was issued. */
-  sessionChainMaxSeconds: ['VOUCHSAFE_SESSION_CHAIN_MAX_SECONDS', z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600)],
+  sessionChainMaxSeconds: [
+    'VOUCHSAFE_SESSION_CHAIN_MAX_SECONDS',
+    z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(8 * 3600),
+  ],
   forgeJwksUrl: ['VOUCHSAFE_FORGE_JWKS_URL', z.string().url().default(DEFAULT_FORGE_JWKS_URL)],
   outboxIntervalMs: ['VOUCHSAFE_OUTBOX_INTERVAL_MS', timeMs(50, 60_000, 1_000)],
   noteMaxAttempts: ['VOUCHSAFE_NOTE_MAX_ATTEMPTS', z.coerce.number().int().min(1).max(50).default(8)],
@@ -163,7 +200,14 @@ const SETTINGS = {
   noteBackoffMs: ['VOUCHSAFE_NOTE_BACKOFF_MS', timeMs(10, 300_000, 1_000)],
   helpdeskTimeoutMs: ['VOUCHSAFE_HELPDESK_TIMEOUT_MS', timeMs(100, 60_000, 10_000)],
   /** Non-public addresses (networks or address:port) connectors and providers may reach (issue 8, S12). */
-  outboundAllow: ['VOUCHSAFE_OUTBOUND_ALLOW', z.string().max(4000).pipe(parsedWith((v): readonly AllowEntry[] => parseOutboundAllow(v))).prefault('')],
+  outboundAllow: [
+    'VOUCHSAFE_OUTBOUND_ALLOW',
+    z
+      .string()
+      .max(4000)
+      .pipe(parsedWith((v): readonly AllowEntry[] => parseOutboundAllow(v)))
+      .prefault(''),
+  ],
   /** statement_timeout of the request pool's sessions; the client waits 1 s more for any answer (db/NOTES.md). */
   databaseStatementTimeoutMs: ['DATABASE_STATEMENT_TIMEOUT_MS', timeMs(100, 600_000, 10_000)],
   /** How long a request waits for a database connection (pooled or new) before answering 503. */

@@ -36,7 +36,10 @@ async function main() {
             },
           );
         } else if (step === 'repeat') {
-          logger.warn({ signal }, 'already shutting down: requests in flight are finishing; send the signal once more (Ctrl-C) to stop at once');
+          logger.warn(
+            { signal },
+            'already shutting down: requests in flight are finishing; send the signal once more (Ctrl-C) to stop at once',
+          );
         } else if (step === 'force') {
           logger.error({ signal }, 'forced stop: exiting now without waiting for requests in flight');
           running.abandon();

@@ -20,13 +20,21 @@ export function createMetrics(db: Db) {
     registers,
   });
   const secretsCreated = new Counter({ name: 'vouchsafe_secrets_created_total', help: 'Secrets created.', registers });
-  const secretsRevealed = new Counter({ name: 'vouchsafe_secrets_revealed_total', help: 'Views consumed (successful reveals).', registers });
+  const secretsRevealed = new Counter({
+    name: 'vouchsafe_secrets_revealed_total',
+    help: 'Views consumed (successful reveals).',
+    registers,
+  });
   const secretsExpired = new Counter({
     name: 'vouchsafe_secrets_expired_total',
     help: 'Expired secrets purged by this process.',
     registers,
   });
-  const notesDelivered = new Counter({ name: 'vouchsafe_notes_delivered_total', help: 'Internal notes delivered to a help desk.', registers });
+  const notesDelivered = new Counter({
+    name: 'vouchsafe_notes_delivered_total',
+    help: 'Internal notes delivered to a help desk.',
+    registers,
+  });
   const notesFailed = new Counter({
     name: 'vouchsafe_notes_failed_total',
     help: 'Internal notes given up on after their last attempt.',

@@ -12,7 +12,6 @@ import { LOCAL_API_TOKEN_NAME, startEmbedded, type Embedded } from './local/embe
 import { API_TOKEN_SCOPES, apiToken } from './modules/api-tokens/api-tokens';
 import { REPO_ROOT } from './paths';
 
-
 /** Longest wait for one clean-up step of the shutdown (closing the LISTEN connection, the jobs, the pool). */
 const CLEANUP_STEP_MS = 5_000;
 
@@ -98,10 +97,15 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
     : undefined;
   logger.info({ port, url, embedded: embedded !== undefined, activeKid: keyEntries[0]!.kid }, 'listening');
   if (config.allowInsecureHelpdesks) {
-    logger.warn('VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on: tenants may point at any help-desk API and JWKS URL (development and tests only)');
+    logger.warn(
+      'VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on: tenants may point at any help-desk API and JWKS URL (development and tests only)',
+    );
   }
   if (config.outboundAllow.length > 0) {
-    logger.info({ outboundAllow: config.outboundAllow.map((e) => e.text) }, 'VOUCHSAFE_OUTBOUND_ALLOW: connectors and providers may reach these non-public destinations');
+    logger.info(
+      { outboundAllow: config.outboundAllow.map((e) => e.text) },
+      'VOUCHSAFE_OUTBOUND_ALLOW: connectors and providers may reach these non-public destinations',
+    );
   }
 
   // Each clean-up step is bounded: with a database that never answers (frozen, cut off) closing the
@@ -109,7 +113,13 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   const settle = async (step: string, work: Promise<unknown>): Promise<void> => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLEANUP_STEP_MS)));
-    const outcome = await Promise.race([work.then(() => 'done' as const, () => 'done' as const), late]);
+    const outcome = await Promise.race([
+      work.then(
+        () => 'done' as const,
+        () => 'done' as const,
+      ),
+      late,
+    ]);
     clearTimeout(timer);
     if (outcome === 'late') logger.warn({ step, waitedMs: CLEANUP_STEP_MS }, 'shutdown step did not finish in time; going on');
   };

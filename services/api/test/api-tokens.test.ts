@@ -29,7 +29,8 @@ const snapshot = async () => ({
 });
 
 const scrape = async () => (await api(t.url, 'GET', '/metrics', undefined, bearer(SCOPED_TOKENS.metrics))).json as string;
-const failures = (text: string, reason: string) => Number(new RegExp(`vouchsafe_api_auth_failures_total\\{reason="${reason}"\\} (\\d+)`).exec(text)?.[1]);
+const failures = (text: string, reason: string) =>
+  Number(new RegExp(`vouchsafe_api_auth_failures_total\\{reason="${reason}"\\} (\\d+)`).exec(text)?.[1]);
 
 beforeAll(async () => {
   desks = await startDeskStandIns();
@@ -37,7 +38,9 @@ beforeAll(async () => {
   const tenant = await api(t.url, 'POST', '/api/v1/admin/tenants', desks.tenants().zendesk, bearer(TOKEN));
   expect(tenant.status, JSON.stringify(tenant.json)).toBe(201);
   expect((await api(t.url, 'PUT', '/api/v1/admin/tenants/acme-zendesk/idp/okta', okta, bearer(TOKEN))).status).toBe(204);
-  expect((await api(t.url, 'PUT', '/api/v1/admin/tenants/acme-zendesk/policy', { methods: ['okta_push'] }, bearer(TOKEN))).status).toBe(200);
+  expect((await api(t.url, 'PUT', '/api/v1/admin/tenants/acme-zendesk/policy', { methods: ['okta_push'] }, bearer(TOKEN))).status).toBe(
+    200,
+  );
 });
 afterAll(async () => {
   await t?.close();
@@ -115,7 +118,10 @@ describe('the actor of admin changes', () => {
     const actor = 'api-token:only-admin';
     expect((await api(t.url, 'POST', '/api/v1/admin/tenants', desks.tenants().jira, admin)).status).toBe(201);
     expect((await api(t.url, 'PUT', '/api/v1/admin/tenants/acme-jira/idp/okta', okta, admin)).status).toBe(204);
-    expect((await api(t.url, 'PUT', '/api/v1/admin/tenants/acme-jira/policy', { methods: ['okta_push'], supervisors: ['agent-7'] }, admin)).status).toBe(200);
+    expect(
+      (await api(t.url, 'PUT', '/api/v1/admin/tenants/acme-jira/policy', { methods: ['okta_push'], supervisors: ['agent-7'] }, admin))
+        .status,
+    ).toBe(200);
     expect((await api(t.url, 'DELETE', '/api/v1/admin/tenants/acme-jira/idp/okta', undefined, admin)).status).toBe(204);
     expect((await api(t.url, 'DELETE', '/api/v1/admin/tenants/acme-jira', undefined, admin)).status).toBe(204);
 

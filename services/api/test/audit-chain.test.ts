@@ -46,7 +46,9 @@ describe('audit hash chain', () => {
     await expect(sql`DELETE FROM audit_events WHERE chain_index = 1`.execute(t.db)).rejects.toThrow(/append-only/);
     // Not yet sealed is not editable either: the only allowed change is the seal itself.
     const fresh = await createSecret(t.url);
-    await expect(sql`UPDATE audit_events SET data = '{}'::jsonb WHERE secret_id = ${fresh.id}`.execute(t.db)).rejects.toThrow(/append-only/);
+    await expect(sql`UPDATE audit_events SET data = '{}'::jsonb WHERE secret_id = ${fresh.id}`.execute(t.db)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(sql`DELETE FROM audit_events WHERE secret_id = ${fresh.id}`.execute(t.db)).rejects.toThrow(/append-only/);
     expect(await sealAll(t.db)).toBe(1);
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
@@ -76,12 +78,16 @@ describe('audit hash chain', () => {
 
       // Reorder: swap the chain positions of events 2 and 3.
       await withSuperuser(sql`UPDATE audit_events SET chain_index = -chain_index WHERE chain_index IN (2, 3)`);
-      await withSuperuser(sql`UPDATE audit_events SET chain_index = CASE chain_index WHEN -2 THEN 3 ELSE 2 END WHERE chain_index IN (-2, -3)`);
+      await withSuperuser(
+        sql`UPDATE audit_events SET chain_index = CASE chain_index WHEN -2 THEN 3 ELSE 2 END WHERE chain_index IN (-2, -3)`,
+      );
       const reordered = await verifyAuditChain(fresh.db);
       expect(reordered.ok).toBe(false);
       expect(reordered.firstBreak?.chainIndex).toBe('2');
       await withSuperuser(sql`UPDATE audit_events SET chain_index = -chain_index WHERE chain_index IN (2, 3)`);
-      await withSuperuser(sql`UPDATE audit_events SET chain_index = CASE chain_index WHEN -2 THEN 3 ELSE 2 END WHERE chain_index IN (-2, -3)`);
+      await withSuperuser(
+        sql`UPDATE audit_events SET chain_index = CASE chain_index WHEN -2 THEN 3 ELSE 2 END WHERE chain_index IN (-2, -3)`,
+      );
       expect((await verifyAuditChain(fresh.db)).ok).toBe(true);
 
       // Delete the last event: the head no longer matches.

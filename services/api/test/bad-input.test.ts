@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_HEADER } from '@vouchsafe/contracts';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
 import { createTenantKeys } from '../src/modules/keys/tenant-keys';
-import { appRoutes, digestTables, hostileJson, hostileString, hostileValue, malformedString, percentEncode, queryString } from './fuzz-support';
+import {
+  appRoutes,
+  digestTables,
+  hostileJson,
+  hostileString,
+  hostileValue,
+  malformedString,
+  percentEncode,
+  queryString,
+} from './fuzz-support';
 import { TOKEN, api, createSecret, startTestApp, type TestApp } from './harness';
 
 /**
@@ -54,12 +63,21 @@ beforeAll(async () => {
   const tenantKeys = createTenantKeys(t.db, t.keyring);
   for (const { id } of await t.db.selectFrom('tenants').select('id').execute()) await tenantKeys.get(id, 'requester-key');
   existing = await createSecret(t.url, { kind: 'text', text: 'must survive' });
-  const own = await api(t.url, 'POST', '/api/v1/t/acme-zendesk/secrets', { kind: 'text', ciphertext: 'A'.repeat(64), keyCheck: 'B'.repeat(43) }, auth);
+  const own = await api(
+    t.url,
+    'POST',
+    '/api/v1/t/acme-zendesk/secrets',
+    { kind: 'text', ciphertext: 'A'.repeat(64), keyCheck: 'B'.repeat(43) },
+    auth,
+  );
   if (own.status !== 201) throw new Error(`tenant secret: ${own.status} ${JSON.stringify(own.json)}`);
   tenantSecretId = own.json.id;
   const agent = desks.state.zendesk.agents[0]!;
   zendeskToken = await desks.mint.zendesk({ agentId: agent.id });
-  const opened = await api(t.url, 'POST', '/api/v1/sessions/zendesk', { token: zendeskToken, ticketId: desks.state.zendesk.tickets[0]!.id });
+  const opened = await api(t.url, 'POST', '/api/v1/sessions/zendesk', {
+    token: zendeskToken,
+    ticketId: desks.state.zendesk.tickets[0]!.id,
+  });
   if (opened.status !== 200) throw new Error(`session: ${opened.status} ${JSON.stringify(opened.json)}`);
   session = opened.json.session;
   const snTicket = desks.state.servicenow.tickets[0]!;
@@ -180,15 +198,15 @@ describe('bad input never reaches a 5xx and changes nothing', () => {
   it('POST /api/v1/secrets/{id}/reveal', async () => {
     const before = await snapshot();
     await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(hostileId, fc.constant(existing.id)),
-        revealBody,
-        contentType,
-        async (id, body, ct) => {
-          const r = await send('POST', `/api/v1/secrets/${encodeURIComponent(id)}/reveal`, JSON.stringify(body), ct ? { 'content-type': ct } : {});
-          expectClear4xx(r, 'reveal');
-        },
-      ),
+      fc.asyncProperty(fc.oneof(hostileId, fc.constant(existing.id)), revealBody, contentType, async (id, body, ct) => {
+        const r = await send(
+          'POST',
+          `/api/v1/secrets/${encodeURIComponent(id)}/reveal`,
+          JSON.stringify(body),
+          ct ? { 'content-type': ct } : {},
+        );
+        expectClear4xx(r, 'reveal');
+      }),
       { numRuns: 300 },
     );
     const after = await snapshot();
@@ -248,11 +266,30 @@ interface EndpointSpec {
 }
 
 const anyParam = hostileString(60, 20_000);
-const validOr = (...values: (() => string)[]) => fc.oneof(anyParam, fc.constantFrom(...values).map((f) => f()));
-const TENANT = validOr(() => 'acme-zendesk', () => 'acme-jira', () => 'default');
-const SLUG = validOr(() => 'acme-zendesk', () => 'acme-servicenow');
-const SECRET_ID = validOr(() => existing.id, () => tenantSecretId);
-const KIND = validOr(() => 'okta', () => 'duo', () => 'oidc', () => 'twilio');
+const validOr = (...values: (() => string)[]) =>
+  fc.oneof(
+    anyParam,
+    fc.constantFrom(...values).map((f) => f()),
+  );
+const TENANT = validOr(
+  () => 'acme-zendesk',
+  () => 'acme-jira',
+  () => 'default',
+);
+const SLUG = validOr(
+  () => 'acme-zendesk',
+  () => 'acme-servicenow',
+);
+const SECRET_ID = validOr(
+  () => existing.id,
+  () => tenantSecretId,
+);
+const KIND = validOr(
+  () => 'okta',
+  () => 'duo',
+  () => 'oidc',
+  () => 'twilio',
+);
 const check43 = 'A'.repeat(43);
 const createValid = () => ({ kind: 'text', ciphertext: 'A'.repeat(64), keyCheck: check43, ttlSeconds: 3600, views: 1, label: 'label' });
 
@@ -266,7 +303,15 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
   'GET /apps/zendesk': { query: ['origin', 'app_guid'] },
   'POST /apps/zendesk': { body: 'form' },
   'GET /apps/servicenow': { query: ['table', 'sys_id'] },
-  'GET /verify/callback/:kind': { params: { kind: validOr(() => 'oidc', () => 'duo') }, query: ['state', 'code', 'duo_code', 'error'] },
+  'GET /verify/callback/:kind': {
+    params: {
+      kind: validOr(
+        () => 'oidc',
+        () => 'duo',
+      ),
+    },
+    query: ['state', 'code', 'duo_code', 'error'],
+  },
   'POST /api/v1/secrets': { auth: 'token', body: 'json', valid: createValid },
   'GET /api/v1/secrets/:id': { params: { id: SECRET_ID } },
   'POST /api/v1/secrets/:id/reveal': { params: { id: SECRET_ID }, body: 'json', valid: () => ({ keyCheck: check43 }) },
@@ -274,11 +319,23 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
   'DELETE /api/v1/secrets/:id': { params: { id: SECRET_ID }, headers: () => revokeHeader },
   'POST /api/v1/t/:tenant/secrets': { auth: 'token', params: { tenant: TENANT }, body: 'json', valid: createValid },
   'GET /api/v1/t/:tenant/secrets/:id': { params: { tenant: TENANT, id: SECRET_ID } },
-  'POST /api/v1/t/:tenant/secrets/:id/reveal': { params: { tenant: TENANT, id: SECRET_ID }, body: 'json', valid: () => ({ keyCheck: check43 }) },
-  'POST /api/v1/t/:tenant/secrets/:id/verify': { params: { tenant: TENANT, id: SECRET_ID }, body: 'json', valid: () => ({ method: 'duo_universal' }) },
+  'POST /api/v1/t/:tenant/secrets/:id/reveal': {
+    params: { tenant: TENANT, id: SECRET_ID },
+    body: 'json',
+    valid: () => ({ keyCheck: check43 }),
+  },
+  'POST /api/v1/t/:tenant/secrets/:id/verify': {
+    params: { tenant: TENANT, id: SECRET_ID },
+    body: 'json',
+    valid: () => ({ method: 'duo_universal' }),
+  },
   'DELETE /api/v1/t/:tenant/secrets/:id': { params: { tenant: TENANT, id: SECRET_ID }, headers: () => revokeHeader },
   'GET /api/v1/admin/tenants': { auth: 'token' },
-  'POST /api/v1/admin/tenants': { auth: 'token', body: 'json', valid: () => ({ ...desks.tenants().jira, slug: 'fuzz-jira', cloudId: '00000000-0000-4000-8000-000000000000' }) },
+  'POST /api/v1/admin/tenants': {
+    auth: 'token',
+    body: 'json',
+    valid: () => ({ ...desks.tenants().jira, slug: 'fuzz-jira', cloudId: '00000000-0000-4000-8000-000000000000' }),
+  },
   'DELETE /api/v1/admin/tenants/:slug': { auth: 'token' },
   'GET /api/v1/admin/tenants/:slug/idp': { auth: 'token', params: { slug: SLUG } },
   'PUT /api/v1/admin/tenants/:slug/idp/:kind': {
@@ -289,7 +346,12 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
   },
   'DELETE /api/v1/admin/tenants/:slug/idp/:kind': { auth: 'token', params: { slug: SLUG } },
   'GET /api/v1/admin/tenants/:slug/policy': { auth: 'token', params: { slug: SLUG } },
-  'PUT /api/v1/admin/tenants/:slug/policy': { auth: 'token', params: { slug: SLUG }, body: 'json', valid: () => ({ methods: ['okta_push'], supervisors: [] }) },
+  'PUT /api/v1/admin/tenants/:slug/policy': {
+    auth: 'token',
+    params: { slug: SLUG },
+    body: 'json',
+    valid: () => ({ methods: ['okta_push'], supervisors: [] }),
+  },
   'POST /api/v1/sessions/zendesk': { body: 'json', valid: () => ({ token: zendeskToken, ticketId: '101' }) },
   'POST /api/v1/sessions/servicenow': {
     body: 'json',
@@ -305,12 +367,19 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
   'POST /api/v1/sidebar/verifications': { auth: 'session', body: 'json', valid: () => ({ method: 'okta_push' }) },
   'POST /api/v1/sidebar/verifications/:id/cancel': { auth: 'session' },
   'POST /api/v1/sidebar/verifications/:id/code': { auth: 'session', body: 'json', valid: () => ({ code: '123456' }) },
-  'POST /api/v1/sidebar/verifications/:id/override': { auth: 'session', body: 'json', valid: () => ({ reason: 'the caller lost their phone' }) },
+  'POST /api/v1/sidebar/verifications/:id/override': {
+    auth: 'session',
+    body: 'json',
+    valid: () => ({ reason: 'the caller lost their phone' }),
+  },
   'POST /api/v1/sidebar/verifications/:id/override/approve': { auth: 'session' },
 };
 
 /** Printable ASCII only: fetch refuses anything else in a header value. */
-const revokeHeader = fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x21-\x7e]/g, '')).map((v): Record<string, string> => (v ? { 'x-revoke-token': v } : {}));
+const revokeHeader = fc
+  .string({ maxLength: 80 })
+  .map((s) => s.replace(/[^\x21-\x7e]/g, ''))
+  .map((v): Record<string, string> => (v ? { 'x-revoke-token': v } : {}));
 
 interface FuzzRequest {
   method: string;
@@ -335,15 +404,20 @@ function requestFor(key: string, spec: EndpointSpec): fc.Arbitrary<FuzzRequest> 
       const keys = Object.keys(spec.valid());
       variants.push({ weight: 1, arbitrary: fc.record(Object.fromEntries(keys.map((k) => [k, hostileValue])), { requiredKeys: [] }) });
       // The deepest reach: everything right but one field (which always fails the text rule).
-      variants.push({ weight: 3, arbitrary: fc.tuple(fc.constantFrom(...keys), malformedString).map(([k, bad]) => ({ ...spec.valid!(), [k]: bad })) });
+      variants.push({
+        weight: 3,
+        arbitrary: fc.tuple(fc.constantFrom(...keys), malformedString).map(([k, bad]) => ({ ...spec.valid!(), [k]: bad })),
+      });
     }
     // JSON.stringify keeps NUL and lone surrogates as \u escapes, exactly as a hostile client would send them.
     body = fc.oneof(...variants).map((v) => JSON.stringify(v) ?? 'null');
   } else if (spec.body === 'form') {
-    body = fc.array(fc.tuple(fc.oneof(fc.constant('token'), hostileString(12, 100)), hostileString(60, 12_000)), { maxLength: 4 }).map((pairs) => {
-      // URLSearchParams would turn lone surrogates into U+FFFD; keep them as raw WTF-8 bytes instead.
-      return pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&');
-    });
+    body = fc
+      .array(fc.tuple(fc.oneof(fc.constant('token'), hostileString(12, 100)), hostileString(60, 12_000)), { maxLength: 4 })
+      .map((pairs) => {
+        // URLSearchParams would turn lone surrogates into U+FFFD; keep them as raw WTF-8 bytes instead.
+        return pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&');
+      });
   }
   const extra = spec.headers?.() ?? fc.constant({});
   return fc.tuple(params, query, body, extra).map(([p, q, b, h]) => {

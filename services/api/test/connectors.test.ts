@@ -59,7 +59,12 @@ describe.each(DESKS)('%s connector', (desk) => {
     const ticket = await c.getTicket(seeded.ticketId);
     expect(ticket).toEqual({ id: seeded.ticketId, displayId: seeded.displayId, requesterId: seeded.requesterId });
     const requester = desks.state.person(desk, seeded.requesterId)!;
-    expect(await c.getRequester(ticket!)).toEqual({ id: requester.id, name: requester.name, email: requester.email, phone: requester.phone });
+    expect(await c.getRequester(ticket!)).toEqual({
+      id: requester.id,
+      name: requester.name,
+      email: requester.email,
+      phone: requester.phone,
+    });
     const agent = desks.state[desk].agents[0]!;
     expect(await c.getAgent(agent.id)).toMatchObject({ id: agent.id, name: agent.name });
     expect(await c.getTicket(missingId[desk])).toBeUndefined();
@@ -82,7 +87,10 @@ describe.each(DESKS)('%s connector', (desk) => {
   });
 
   it('maps wrong credentials to unauthorized, a missing ticket to not_found, without leaking anything', async () => {
-    const bad = desk === 'servicenow' ? { username: 'vouchsafe.integration', password: 'wrong-password-1' } : { email: 'x@acme.test', apiToken: 'wrong-token-1' };
+    const bad =
+      desk === 'servicenow'
+        ? { username: 'vouchsafe.integration', password: 'wrong-password-1' }
+        : { email: 'x@acme.test', apiToken: 'wrong-token-1' };
     const c = createConnector(tenant(desk, bad), { timeoutMs: 2_000, outbound });
     const ticketId = ticketOf().ticketId;
     const err = await c.addInternalNote(ticketId, 'NOTE-TEXT-CANARY').catch((e: unknown) => e);

@@ -24,7 +24,8 @@ const keyOf = async (email: string): Promise<RequesterKeys> =>
   (await createRequesterKeyring(t.keyring, createTenantKeys(t.db, t.keyring)).keysFor(DEFAULT_TENANT_ID, { email }))!;
 const reserve = (keys: RequesterKeys, now: Date, channel: ContactChannel = 'push', p = policy) =>
   reserveContactAlone(t.db, { tenantId: DEFAULT_TENANT_ID, keys, verificationId: randomUUID(), channel, policy: p, now });
-const check = (keys: RequesterKeys, now: Date, channel: ContactChannel = 'push', p = policy) => checkContactLimit(t.db, DEFAULT_TENANT_ID, keys, channel, p, now);
+const check = (keys: RequesterKeys, now: Date, channel: ContactChannel = 'push', p = policy) =>
+  checkContactLimit(t.db, DEFAULT_TENANT_ID, keys, channel, p, now);
 
 describe('push limit', () => {
   it('allows three pushes in ten minutes, then refuses until the cooldown after the third has passed', async () => {
@@ -70,7 +71,10 @@ describe('push limit', () => {
 
   it('honours a stricter policy immediately', async () => {
     const key = await keyOf('limit-4@example.com');
-    const strict = VerificationPolicySchema.parse({ methods: ['okta_push'], pushLimit: { count: 1, windowSeconds: 60, cooldownSeconds: 120 } });
+    const strict = VerificationPolicySchema.parse({
+      methods: ['okta_push'],
+      pushLimit: { count: 1, windowSeconds: 60, cooldownSeconds: 120 },
+    });
     const r1 = await reserve(key, at(0), 'push', strict);
     expect(r1.isReserved).toBe(true);
     expect(await check(key, at(30), 'push', strict)).toEqual({ count: 1, retryAfterSeconds: 90 });

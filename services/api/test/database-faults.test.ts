@@ -67,7 +67,11 @@ async function call(pathname: string, init: RequestInit = {}, deadlineMs = 10_00
 }
 
 const create = (deadlineMs?: number) =>
-  call('/api/v1/secrets', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_TOKEN}` }, body: createBody }, deadlineMs);
+  call(
+    '/api/v1/secrets',
+    { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_TOKEN}` }, body: createBody },
+    deadlineMs,
+  );
 
 const isReady = async () => (await call('/readyz').catch(() => ({ status: 0 }))).status === 200;
 
@@ -108,7 +112,9 @@ describe('a database outage', () => {
     expect(countOf(OUTAGE) - before.outages).toBe(1);
     expect(countOf(RECOVERED) - before.recoveries).toBe(1);
     expect(countOf('request failed') - before.failures).toBe(0);
-    const outage = logLines().filter((l) => l.msg === OUTAGE).at(-1)!;
+    const outage = logLines()
+      .filter((l) => l.msg === OUTAGE)
+      .at(-1)!;
     expect(outage.level).toBe('error');
     // Refused, reset, shutting down, terminated: whichever the first failing statement met.
     expect(outage.cause?.code ?? outage.cause?.message).toMatch(/^ECONN|^57P0|^08|^Connection terminated/);
@@ -188,7 +194,9 @@ describe('a database outage', () => {
       expect(refused.retryAfter).toBeNull();
       // The log line comes through the process's stdout, which may lag behind the HTTP answer.
       await until('the request failed log line', async () => countOf('request failed') > 0);
-      const failed = logLines().filter((l) => l.msg === 'request failed').at(-1) as { err?: { code?: string } } | undefined;
+      const failed = logLines()
+        .filter((l) => l.msg === 'request failed')
+        .at(-1) as { err?: { code?: string } } | undefined;
       expect(failed?.err?.code).toBe('23514');
     } finally {
       await admin.query('ALTER TABLE secrets DROP CONSTRAINT IF EXISTS test_refuses_everything');

@@ -15,8 +15,10 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const payloadOf = async (id: string) =>
-  (await sql<{ kid: string; wrapped_key: Buffer; ciphertext: Buffer }>`
-    SELECT kid, wrapped_key, ciphertext FROM secret_payloads WHERE secret_id = ${id}`.execute(t.db)).rows[0]!;
+  (
+    await sql<{ kid: string; wrapped_key: Buffer; ciphertext: Buffer }>`
+    SELECT kid, wrapped_key, ciphertext FROM secret_payloads WHERE secret_id = ${id}`.execute(t.db)
+  ).rows[0]!;
 
 describe('server-side envelope encryption (S3)', () => {
   it('stores neither the client ciphertext nor the data key in the clear', async () => {

@@ -24,10 +24,7 @@ let apis: ApiProcess[] = [];
 beforeAll(async () => {
   database = await freshDatabase();
   // Both start together on an empty database: their migrations race (the migrator's advisory lock decides).
-  apis = await Promise.all([
-    startApi({ databaseUrl: database.url, env: ENV }),
-    startApi({ databaseUrl: database.url, env: ENV }),
-  ]);
+  apis = await Promise.all([startApi({ databaseUrl: database.url, env: ENV }), startApi({ databaseUrl: database.url, env: ENV })]);
   db = createDb(database.url, 4).db;
 });
 
@@ -81,7 +78,10 @@ describe('a one-view secret is revealed exactly once across two API processes', 
 
     const all = answers.flat();
     expect(all.filter((x) => x.via === 0)).toHaveLength((SECRETS * REVEALS_PER_SECRET) / 2);
-    expect(all.filter((x) => x.status >= 500), 'no 5xx').toEqual([]);
+    expect(
+      all.filter((x) => x.status >= 500),
+      'no 5xx',
+    ).toEqual([]);
 
     for (const [s, perSecret] of answers.entries()) {
       const ok = perSecret.filter((x) => x.status === 200);

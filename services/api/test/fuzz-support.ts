@@ -52,14 +52,42 @@ export async function digestTables(db: Db): Promise<Record<string, string>> {
     // Throttle counters count requests — every request, hostile or not — and are not state the input could change.
     if (name === 'rate_limits') continue;
     const r = await sql<{ d: string; n: number }>`
-      SELECT md5(coalesce(string_agg(x::text, E'\n' ORDER BY x::text), '')) AS d, count(*)::int AS n FROM ${sql.table(name)} AS x`.execute(db);
+      SELECT md5(coalesce(string_agg(x::text, E'\n' ORDER BY x::text), '')) AS d, count(*)::int AS n FROM ${sql.table(name)} AS x`.execute(
+      db,
+    );
     out[name] = `${r.rows[0]!.n}:${r.rows[0]!.d}`;
   }
   return out;
 }
 
 /** Code units a careless server trips over: NUL, lone surrogates, RTL/bidi controls, separators, BOM, path and quote characters. */
-const NASTY = ['\u0000', '\ud800', '\udbff', '\udc00', '\udfff', '\u202e', '\u200f', '\u2066', '\u2028', '\u2029', '\ufeff', '\u0085', '\u00ad', '%', '%00', '/', '..', '\\', '"', "'", '<', '&', '#', '?', '\n'];
+const NASTY = [
+  '\u0000',
+  '\ud800',
+  '\udbff',
+  '\udc00',
+  '\udfff',
+  '\u202e',
+  '\u200f',
+  '\u2066',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '\u0085',
+  '\u00ad',
+  '%',
+  '%00',
+  '/',
+  '..',
+  '\\',
+  '"',
+  "'",
+  '<',
+  '&',
+  '#',
+  '?',
+  '\n',
+];
 
 /** One unit: any code point (including surrogate halves, which String.fromCodePoint leaves unpaired), often a nasty one. */
 export const hostileUnit: fc.Arbitrary<string> = fc.oneof(
@@ -72,18 +100,39 @@ export const hostileUnit: fc.Arbitrary<string> = fc.oneof(
 export const hostileString = (maxLength = 40, hugeUpTo = 100_000): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 6, arbitrary: fc.string({ unit: hostileUnit, maxLength }) },
-    { weight: 2, arbitrary: fc.tuple(fc.string({ unit: hostileUnit, maxLength: 10 }), fc.constantFrom('\u0000', '\ud800', '\udfff')).map(([s, bad]) => `${s}${bad}${s}`) },
-    { weight: 1, arbitrary: fc.tuple(fc.string({ unit: hostileUnit, minLength: 1, maxLength: 8 }), fc.integer({ min: Math.min(1_000, hugeUpTo), max: hugeUpTo })).map(([s, n]) => s.repeat(Math.ceil(n / s.length)).slice(0, n)) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.string({ unit: hostileUnit, maxLength: 10 }), fc.constantFrom('\u0000', '\ud800', '\udfff'))
+        .map(([s, bad]) => `${s}${bad}${s}`),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.string({ unit: hostileUnit, minLength: 1, maxLength: 8 }), fc.integer({ min: Math.min(1_000, hugeUpTo), max: hugeUpTo }))
+        .map(([s, n]) => s.repeat(Math.ceil(n / s.length)).slice(0, n)),
+    },
   );
 
 /** Arbitrary JSON whose strings and keys are hostile. */
 export const hostileJson: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 3, stringUnit: hostileUnit });
 
-export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(hostileString(), hostileJson, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
+export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  hostileString(),
+  hostileJson,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+);
 
 /** A string that is malformed for certain (for replacing one field of an otherwise valid body). */
 export const malformedString: fc.Arbitrary<string> = fc
-  .tuple(fc.string({ unit: hostileUnit, minLength: 4, maxLength: 12 }), fc.constantFrom('\u0000', '\ud800', '\udc00'), fc.string({ unit: hostileUnit, minLength: 4, maxLength: 12 }))
+  .tuple(
+    fc.string({ unit: hostileUnit, minLength: 4, maxLength: 12 }),
+    fc.constantFrom('\u0000', '\ud800', '\udc00'),
+    fc.string({ unit: hostileUnit, minLength: 4, maxLength: 12 }),
+  )
   .map(([a, bad, b]) => `${a}${bad}${b}`);
 
 const hex = (b: number) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`;

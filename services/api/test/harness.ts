@@ -68,7 +68,13 @@ export interface TestAppOptions {
   verificationPolling?: ComposeInput['verificationPolling'];
 }
 
-async function listen(db: Db, database: FreshDatabase, entries: KeyEntry[], opts: TestAppOptions = {}, ownsDatabase = true): Promise<TestApp> {
+async function listen(
+  db: Db,
+  database: FreshDatabase,
+  entries: KeyEntry[],
+  opts: TestAppOptions = {},
+  ownsDatabase = true,
+): Promise<TestApp> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -205,10 +211,7 @@ export async function createSecret(
 }
 
 export async function revealBody(linkKey: Uint8Array, passphrase?: string, salt?: Uint8Array) {
-  const checks = await deriveChecks(
-    linkKey,
-    passphrase && salt ? { passphrase, passphraseSalt: salt, iterations: TEST_ITERATIONS } : {},
-  );
+  const checks = await deriveChecks(linkKey, passphrase && salt ? { passphrase, passphraseSalt: salt, iterations: TEST_ITERATIONS } : {});
   return {
     keyCheck: toBase64Url(checks.keyCheck),
     ...(checks.passphraseCheck ? { passphraseCheck: toBase64Url(checks.passphraseCheck) } : {}),

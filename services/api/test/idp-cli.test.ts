@@ -10,18 +10,29 @@ const OKTA_TOKEN = '00cli-okta-api-token-31337';
 const w = useCliWorld('vs-idp-cli-');
 
 beforeAll(async () => {
-  expect((await api(w.t.url, 'POST', '/api/v1/admin/tenants', w.desks.tenants().zendesk, { authorization: `Bearer ${TOKEN}` })).status).toBe(201);
+  expect(
+    (await api(w.t.url, 'POST', '/api/v1/admin/tenants', w.desks.tenants().zendesk, { authorization: `Bearer ${TOKEN}` })).status,
+  ).toBe(201);
 });
 
 describe('vouchsafe tenant idp / policy', () => {
   it('connects an IdP from a file, lists it without secrets, and removes it', async () => {
-    writeFileSync(path.join(w.dir, 'okta.json'), JSON.stringify({ kind: 'okta', orgUrl: 'http://localhost:4711', auth: { apiToken: OKTA_TOKEN } }), { mode: 0o600 });
+    writeFileSync(
+      path.join(w.dir, 'okta.json'),
+      JSON.stringify({ kind: 'okta', orgUrl: 'http://localhost:4711', auth: { apiToken: OKTA_TOKEN } }),
+      { mode: 0o600 },
+    );
     const set = await w.cli(['tenant', 'idp', 'set', 'acme-zendesk', '--file', 'okta.json']);
     expect(set.stderr).toBe('');
     expect(set.code).toBe(0);
     expect(set.stdout.trim()).toBe('okta connection saved for acme-zendesk.');
 
-    const twilio = { kind: 'twilio', accountSid: `AC${'1'.repeat(32)}`, authToken: 'cli-twilio-token-123', serviceSid: `VA${'2'.repeat(32)}` };
+    const twilio = {
+      kind: 'twilio',
+      accountSid: `AC${'1'.repeat(32)}`,
+      authToken: 'cli-twilio-token-123',
+      serviceSid: `VA${'2'.repeat(32)}`,
+    };
     const piped = await w.cli(['tenant', 'idp', 'set', 'acme-zendesk'], JSON.stringify(twilio));
     expect(piped.code).toBe(0);
 
@@ -39,7 +50,14 @@ describe('vouchsafe tenant idp / policy', () => {
     expect(bad.stderr).not.toContain('cli-twilio-token-123');
 
     // An Entra connection matching on a claim people can change is refused before anything is sent (S11).
-    const entra = { kind: 'oidc', flavor: 'entra', issuer: 'http://127.0.0.1:9/6f1c2a4e-0000-4000-8000-0000000e47a1/v2.0', clientId: 'app', clientSecret: 'cli-entra-secret-42', subjectClaim: 'upn' };
+    const entra = {
+      kind: 'oidc',
+      flavor: 'entra',
+      issuer: 'http://127.0.0.1:9/6f1c2a4e-0000-4000-8000-0000000e47a1/v2.0',
+      clientId: 'app',
+      clientSecret: 'cli-entra-secret-42',
+      subjectClaim: 'upn',
+    };
     const unsafe = await w.cli(['tenant', 'idp', 'set', 'acme-zendesk'], JSON.stringify(entra));
     expect(unsafe.code).toBe(1);
     expect(unsafe.stderr).toContain('subjectClaim must be "oid" for flavor "entra"');
@@ -57,9 +75,15 @@ describe('vouchsafe tenant idp / policy', () => {
     const shown = await w.cli(['tenant', 'policy', 'show', 'acme-zendesk']);
     expect(shown.code).toBe(0);
     expect(shown.stdout.split('\n')[0]).toContain('default policy');
-    expect(JSON.parse(shown.stdout.slice(shown.stdout.indexOf('{')))).toMatchObject({ methods: ['okta_push'], fallbackMethod: 'okta_push' });
+    expect(JSON.parse(shown.stdout.slice(shown.stdout.indexOf('{')))).toMatchObject({
+      methods: ['okta_push'],
+      fallbackMethod: 'okta_push',
+    });
 
-    writeFileSync(path.join(w.dir, 'policy.json'), JSON.stringify({ methods: ['okta_push'], recentFactorHours: 12, supervisors: ['agent-2'] }));
+    writeFileSync(
+      path.join(w.dir, 'policy.json'),
+      JSON.stringify({ methods: ['okta_push'], recentFactorHours: 12, supervisors: ['agent-2'] }),
+    );
     const set = await w.cli(['tenant', 'policy', 'set', 'acme-zendesk', '--file', 'policy.json']);
     expect(set.stderr).toBe('');
     expect(set.stdout.trim()).toBe('Policy version 1 saved for acme-zendesk: okta_push.');

@@ -34,11 +34,20 @@ const duo: IdpConfig = {
   universal: { clientId: 'DIYYYYYYYYYYYYYYYYYY', clientSecret: DUO_UNIVERSAL_SECRET },
 };
 const ENTRA_TENANT = '6f1c2a4e-0000-4000-8000-0000000e47a1';
-const oidc = { kind: 'oidc', issuer: `https://login.example.com/${ENTRA_TENANT}/v2.0`, clientId: 'client-1', clientSecret: OIDC_SECRET, flavor: 'entra', subjectClaim: 'oid' } as const;
+const oidc = {
+  kind: 'oidc',
+  issuer: `https://login.example.com/${ENTRA_TENANT}/v2.0`,
+  clientId: 'client-1',
+  clientSecret: OIDC_SECRET,
+  flavor: 'entra',
+  subjectClaim: 'oid',
+} as const;
 const twilio: IdpConfig = { kind: 'twilio', accountSid: `AC${'a'.repeat(32)}`, authToken: TWILIO_TOKEN, serviceSid: `VA${'b'.repeat(32)}` };
 
-const put = (app: TestApp, slug: string, kind: string, body: unknown) => api(app.url, 'PUT', `/api/v1/admin/tenants/${slug}/idp/${kind}`, body, auth);
-const tenantId = async (slug: string) => (await t.db.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id;
+const put = (app: TestApp, slug: string, kind: string, body: unknown) =>
+  api(app.url, 'PUT', `/api/v1/admin/tenants/${slug}/idp/${kind}`, body, auth);
+const tenantId = async (slug: string) =>
+  (await t.db.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id;
 
 beforeAll(async () => {
   desks = await startDeskStandIns();
@@ -89,7 +98,12 @@ describe('IdP connections', () => {
     expect(rows).toHaveLength(4);
     const events = await t.db.selectFrom('audit_events').select(['type', 'data']).where('type', 'like', 'idp.%').execute();
     expect(events.filter((e) => e.type === 'idp.configured')).toHaveLength(4);
-    expect(events.find((e) => (e.data as { kind: string }).kind === 'okta')?.data).toMatchObject({ kind: 'okta', host: 'localhost:4711', auth: 'api_token', replaced: false });
+    expect(events.find((e) => (e.data as { kind: string }).kind === 'okta')?.data).toMatchObject({
+      kind: 'okta',
+      host: 'localhost:4711',
+      auth: 'api_token',
+      replaced: false,
+    });
     const text = JSON.stringify(rows.map((r) => r.settings)) + JSON.stringify(events) + t.logs.join('');
     for (const s of SECRETS) {
       expect(text).not.toContain(s);
@@ -103,8 +117,18 @@ describe('IdP connections', () => {
     expect(await loadIdpConfig(t.db, t.keyring, zd, 'okta')).toEqual(okta);
     expect(await loadIdpConfig(t.db, t.keyring, zd, 'oidc')).toMatchObject({ ...oidc, scopes: ['openid', 'email', 'profile'] });
     expect(await loadIdpConfig(t.db, t.keyring, sn, 'okta')).toBeUndefined();
-    const row = await t.db.selectFrom('tenant_idps').selectAll().where('tenant_id', '=', zd).where('kind', '=', 'okta').executeTakeFirstOrThrow();
-    const sealed = { format: row.credentials_format, kid: row.credentials_kid, wrappedKey: row.credentials_wrapped_key, ciphertext: row.credentials_ciphertext };
+    const row = await t.db
+      .selectFrom('tenant_idps')
+      .selectAll()
+      .where('tenant_id', '=', zd)
+      .where('kind', '=', 'okta')
+      .executeTakeFirstOrThrow();
+    const sealed = {
+      format: row.credentials_format,
+      kid: row.credentials_kid,
+      wrappedKey: row.credentials_wrapped_key,
+      ciphertext: row.credentials_ciphertext,
+    };
     expect(() => openIdpConfig(t.keyring, sn, 'okta', sealed)).toThrow();
     expect(() => openIdpConfig(t.keyring, zd, 'duo', sealed)).toThrow();
   });
@@ -113,7 +137,12 @@ describe('IdP connections', () => {
     const next = { ...okta, orgUrl: 'http://localhost:4712' };
     expect((await put(t, 'acme-zendesk', 'okta', next)).status).toBe(204);
     expect(await loadIdpConfig(t.db, t.keyring, await tenantId('acme-zendesk'), 'okta')).toEqual(next);
-    const last = await t.db.selectFrom('audit_events').select('data').where('type', '=', 'idp.configured').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    const last = await t.db
+      .selectFrom('audit_events')
+      .select('data')
+      .where('type', '=', 'idp.configured')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
     expect(last.data).toMatchObject({ kind: 'okta', host: 'localhost:4712', replaced: true });
     expect((await put(t, 'acme-zendesk', 'okta', okta)).status).toBe(204);
   });
@@ -173,16 +202,36 @@ describe('IdP connections', () => {
     const seen: string[] = [];
     const fake = (kind: 'okta' | 'duo') => (config: IdpConfig) => {
       seen.push(`${kind}:${config.kind}`);
-      return { kind, methods: [], resolveUser: async () => undefined, listMethods: async () => [], start: async () => { throw new Error('unused'); }, cancel: async () => {} };
+      return {
+        kind,
+        methods: [],
+        resolveUser: async () => undefined,
+        listMethods: async () => [],
+        start: async () => {
+          throw new Error('unused');
+        },
+        cancel: async () => {},
+      };
     };
-    const providers = await createProviders(t.db, t.keyring, zd, { timeoutMs: 1000, outbound: t.outbound, constructors: { okta: fake('okta'), duo: fake('duo') } });
+    const providers = await createProviders(t.db, t.keyring, zd, {
+      timeoutMs: 1000,
+      outbound: t.outbound,
+      constructors: { okta: fake('okta'), duo: fake('duo') },
+    });
     expect([...providers.keys()].sort()).toEqual(['duo', 'oidc', 'okta', 'twilio']);
     expect(seen.sort()).toEqual(['duo:duo', 'okta:okta']);
     expect(providers.get('oidc')?.kind).toBe('oidc');
     expect(providers.get('twilio')?.kind).toBe('twilio');
     const real = await createProviders(t.db, t.keyring, zd, { timeoutMs: 1000, outbound: t.outbound });
-    expect([...real.entries()].map(([k, p]) => [k, p.kind]).sort()).toEqual([['duo', 'duo'], ['oidc', 'oidc'], ['okta', 'okta'], ['twilio', 'twilio']]);
-    expect((await createProviders(t.db, t.keyring, await tenantId('acme-servicenow'), { timeoutMs: 1000, outbound: t.outbound })).size).toBe(0);
+    expect([...real.entries()].map(([k, p]) => [k, p.kind]).sort()).toEqual([
+      ['duo', 'duo'],
+      ['oidc', 'oidc'],
+      ['okta', 'okta'],
+      ['twilio', 'twilio'],
+    ]);
+    expect(
+      (await createProviders(t.db, t.keyring, await tenantId('acme-servicenow'), { timeoutMs: 1000, outbound: t.outbound })).size,
+    ).toBe(0);
   });
 
   it('are removed with an audit event; removing twice answers 404', async () => {
@@ -204,14 +253,25 @@ describe('verification policy', () => {
     const res = await api(t.url, 'GET', url('acme-zendesk'), undefined, auth);
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ version: 0, isDefault: true, changedBy: null });
-    expect(res.json.policy).toMatchObject({ methods: ['okta_push', 'duo_push', 'oidc', 'duo_universal'], fallbackMethod: 'oidc', lifetimeSeconds: 900, recentFactorHours: 24 });
+    expect(res.json.policy).toMatchObject({
+      methods: ['okta_push', 'duo_push', 'oidc', 'duo_universal'],
+      fallbackMethod: 'oidc',
+      lifetimeSeconds: 900,
+      recentFactorHours: 24,
+    });
     expect(res.json.policy.pushLimit).toEqual({ count: 3, windowSeconds: 600, cooldownSeconds: 900 });
     const empty = await api(t.url, 'GET', url('acme-servicenow'), undefined, auth);
     expect(empty.json.policy).toMatchObject({ methods: [], fallbackMethod: null });
   });
 
   it('refuses methods (or a fallback) whose IdP is not configured, naming them', async () => {
-    const res = await api(t.url, 'PUT', url('acme-zendesk'), { methods: ['okta_push', 'callback_sms'], fallbackMethod: 'callback_voice' }, auth);
+    const res = await api(
+      t.url,
+      'PUT',
+      url('acme-zendesk'),
+      { methods: ['okta_push', 'callback_sms'], fallbackMethod: 'callback_voice' },
+      auth,
+    );
     expect(res.status).toBe(422);
     expect(res.json.error.message).toContain('callback_sms (no twilio connection)');
     expect(res.json.error.message).toContain('callback_voice');
@@ -224,18 +284,34 @@ describe('verification policy', () => {
   });
 
   it('stores each change as a new version with its audit event', async () => {
-    const first = await api(t.url, 'PUT', url('acme-zendesk'), { methods: ['duo_push', 'okta_push'], fallbackMethod: 'oidc', pushLimit: { count: 2 } }, auth);
+    const first = await api(
+      t.url,
+      'PUT',
+      url('acme-zendesk'),
+      { methods: ['duo_push', 'okta_push'], fallbackMethod: 'oidc', pushLimit: { count: 2 } },
+      auth,
+    );
     expect(first.status, JSON.stringify(first.json)).toBe(200);
     expect(first.json.version).toBe(1);
     expect(first.json.policy.pushLimit).toEqual({ count: 2, windowSeconds: 600, cooldownSeconds: 900 });
     const second = await api(t.url, 'PUT', url('acme-zendesk'), { methods: ['okta_push'], recentFactorHours: 48 }, auth);
     expect(second.json.version).toBe(2);
     const shown = await api(t.url, 'GET', url('acme-zendesk'), undefined, auth);
-    expect(shown.json).toMatchObject({ version: 2, isDefault: false, changedBy: 'api-token:integration', policy: { methods: ['okta_push'], recentFactorHours: 48, fallbackMethod: null } });
+    expect(shown.json).toMatchObject({
+      version: 2,
+      isDefault: false,
+      changedBy: 'api-token:integration',
+      policy: { methods: ['okta_push'], recentFactorHours: 48, fallbackMethod: null },
+    });
     const loaded = await loadPolicy(t.db, await tenantId('acme-zendesk'));
     expect(loaded.version).toBe(2);
     expect(loaded.policy.lifetimeSeconds).toBe(900);
-    const events = await t.db.selectFrom('audit_events').select(['data', 'tenant_id']).where('type', '=', 'policy.changed').orderBy('seq').execute();
+    const events = await t.db
+      .selectFrom('audit_events')
+      .select(['data', 'tenant_id'])
+      .where('type', '=', 'policy.changed')
+      .orderBy('seq')
+      .execute();
     expect(events.map((e) => e.data)).toEqual([
       { version: 1, methods: ['duo_push', 'okta_push'], fallbackMethod: 'oidc', actor: 'api-token:integration' },
       { version: 2, methods: ['okta_push'], fallbackMethod: null, actor: 'api-token:integration' },
@@ -245,12 +321,19 @@ describe('verification policy', () => {
 
   it('never writes two rows with the same version under concurrent admins (409, retry)', async () => {
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => api(t.url, 'PUT', url('acme-zendesk'), { methods: ['okta_push'], recentFactorHours: i + 1 }, auth)),
+      Array.from({ length: 12 }, (_, i) =>
+        api(t.url, 'PUT', url('acme-zendesk'), { methods: ['okta_push'], recentFactorHours: i + 1 }, auth),
+      ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
     for (const r of results.filter((x) => x.status === 409)) expect(r.json.error.message).toContain('retry');
-    const rows = await t.db.selectFrom('verification_policies').select('version').where('tenant_id', '=', await tenantId('acme-zendesk')).orderBy('version').execute();
+    const rows = await t.db
+      .selectFrom('verification_policies')
+      .select('version')
+      .where('tenant_id', '=', await tenantId('acme-zendesk'))
+      .orderBy('version')
+      .execute();
     const ok = results.filter((r) => r.status === 200).map((r) => r.json.version as number);
     expect(new Set(ok).size).toBe(ok.length);
     expect(rows.map((r) => r.version)).toEqual(Array.from({ length: 2 + ok.length }, (_, i) => i + 1));

@@ -140,7 +140,10 @@ describe('a running API process', () => {
       const seen = Object.fromEntries(statuses);
       // A request whose connection is cut mid-statement may fail, as an outage (503 not_ready), never as a bug (500);
       // the process must not fail.
-      expect(Object.keys(seen).filter((k) => !['create 201', 'create 503', 'readyz 200', 'readyz 503'].includes(k)), JSON.stringify(seen)).toEqual([]);
+      expect(
+        Object.keys(seen).filter((k) => !['create 201', 'create 503', 'readyz 200', 'readyz 503'].includes(k)),
+        JSON.stringify(seen),
+      ).toEqual([]);
       expect(seen['create 201'], JSON.stringify(seen)).toBeGreaterThan(0);
       expect(await get(`${victim.url}/healthz`)).toEqual({ status: 200, json: { status: 'ok' } });
       await until('readyz 200', async () => ((await get(`${victim.url}/readyz`)).status === 200 ? true : undefined));
@@ -272,7 +275,12 @@ describe('refusing to start', () => {
       [oldFormat, /VOUCHSAFE_API_TOKENS entry 1 is not "name:scopes:token"/],
       [`${TEST_API_TOKENS},ci-sender:secrets:${weak}`, /VOUCHSAFE_API_TOKENS entry "ci-sender": the token does not look random/],
     ] as const) {
-      const r = await runApiDirectly({ DATABASE_URL: database.url, VOUCHSAFE_KEYS: TEST_KEYS, VOUCHSAFE_API_TOKENS: value, PORT: String(await freePort()) });
+      const r = await runApiDirectly({
+        DATABASE_URL: database.url,
+        VOUCHSAFE_KEYS: TEST_KEYS,
+        VOUCHSAFE_API_TOKENS: value,
+        PORT: String(await freePort()),
+      });
       expect(r.code).toBe(78);
       expect(r.stderr).toMatch(message);
       expect(r.stdout + r.stderr).not.toContain(oldFormat);
@@ -285,11 +293,15 @@ describe('refusing to start', () => {
 describe('API tokens made by the CLI', () => {
   it('`keys generate --token NAME --scopes` prints an entry (last line) the API starts with, scoped as asked', async () => {
     const cli = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(API_DIR, 'bin', 'vouchsafe.mjs'), 'keys', 'generate', '--token', 'ci-sender', '--scopes', 'secrets,metrics'], {
-        cwd: API_DIR,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        [path.join(API_DIR, 'bin', 'vouchsafe.mjs'), 'keys', 'generate', '--token', 'ci-sender', '--scopes', 'secrets,metrics'],
+        {
+          cwd: API_DIR,
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       let stdout = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
       child.on('error', reject);

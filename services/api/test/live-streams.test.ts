@@ -17,7 +17,8 @@ afterAll(async () => {
 });
 
 /** Resolves true when the stream ended within `ms`, false when it was still open. */
-const endsWithin = (done: Promise<void>, ms: number) => Promise.race([done.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+const endsWithin = (done: Promise<void>, ms: number) =>
+  Promise.race([done.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
 describe('live streams', () => {
   it('end when their session expires', async () => {
@@ -75,7 +76,9 @@ describe('live streams', () => {
     expect(stream.status).toBe(200);
     await new Promise((r) => setTimeout(r, 100));
     // Cut the hub's LISTEN connection, then remove the tenant before it reconnects (≥ 100 ms backoff): the NOTIFY is lost.
-    await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'vouchsafe-api-live' AND datname = current_database()`.execute(w.t.db);
+    await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'vouchsafe-api-live' AND datname = current_database()`.execute(
+      w.t.db,
+    );
     const removed = await api(w.t.url, 'DELETE', '/api/v1/admin/tenants/acme-servicenow', undefined, { authorization: `Bearer ${TOKEN}` });
     expect(removed.status).toBe(204);
     expect(await endsWithin(stream.done, 2_000)).toBe(true);

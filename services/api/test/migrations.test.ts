@@ -27,7 +27,22 @@ it('runs up, down, up; concurrent starters apply each migration once', async () 
   expect(results.flat().sort()).toEqual(all);
   expect(await isMigrated(db)).toBe(true);
   expect(await tables()).toEqual(
-    expect.arrayContaining(['tenants', 'secrets', 'secret_payloads', 'reveal_attempts', 'audit_events', 'audit_heads', 'ticket_secrets', 'note_outbox', 'verifications', 'tenant_idps', 'verification_policies', 'verification_overrides', 'push_attempts', 'reveal_grants']),
+    expect.arrayContaining([
+      'tenants',
+      'secrets',
+      'secret_payloads',
+      'reveal_attempts',
+      'audit_events',
+      'audit_heads',
+      'ticket_secrets',
+      'note_outbox',
+      'verifications',
+      'tenant_idps',
+      'verification_policies',
+      'verification_overrides',
+      'push_attempts',
+      'reveal_grants',
+    ]),
   );
   await migrateDownAll(db);
   expect((await tables()).filter((t) => !t.startsWith('kysely_'))).toEqual([]);

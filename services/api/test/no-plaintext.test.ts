@@ -53,7 +53,9 @@ async function recordingProxy(upstream: string) {
         method: req.method!,
         path: req.url!,
         status: up.status,
-        response: `${Object.entries(out).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${buf.toString('utf8')}`,
+        response: `${Object.entries(out)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\n')}\n\n${buf.toString('utf8')}`,
       });
       res.writeHead(up.status, out).end(buf);
     })().catch((err: unknown) => {
@@ -151,8 +153,18 @@ describe('S1: no plaintext, passphrase, link key or revoke token reaches the ser
 
     // (a) Through the CLI: create with a passphrase and a label, a refused reveal, then the real one.
     const created = await cli([
-      'secret', 'create', '--text', cliCanary, '--passphrase', cliPassphrase, '--label', label,
-      '--api', proxy.url, '--token', apiToken,
+      'secret',
+      'create',
+      '--text',
+      cliCanary,
+      '--passphrase',
+      cliPassphrase,
+      '--label',
+      label,
+      '--api',
+      proxy.url,
+      '--token',
+      apiToken,
     ]);
     expect(created.code, created.stderr).toBe(0);
     const link = created.stdout.trim().split('\n').at(-1)!;
@@ -179,7 +191,12 @@ describe('S1: no plaintext, passphrase, link key or revoke token reaches the ser
     expect(textOk.payload).toEqual({ kind: 'text', text: httpCanary });
 
     const fileBytes = new Uint8Array(Buffer.concat([randomBytes(3000), Buffer.from(fileCanary), randomBytes(3001)]));
-    const file = await createSecret(proxy.url, { kind: 'file', name: fileName, type: 'application/octet-stream', bytes: fileBytes }, {}, apiToken);
+    const file = await createSecret(
+      proxy.url,
+      { kind: 'file', name: fileName, type: 'application/octet-stream', bytes: fileBytes },
+      {},
+      apiToken,
+    );
     const fileMeta = await api(proxy.url, 'GET', `/api/v1/secrets/${file.id}`);
     expect(fileMeta.status).toBe(200);
     const fileOk = await reveal(proxy.url, file);
@@ -188,7 +205,9 @@ describe('S1: no plaintext, passphrase, link key or revoke token reaches the ser
 
     // A secret revoked with its token through the CLI, after a refused revoke with a wrong token.
     const doomed = await createSecret(proxy.url, { kind: 'text', text: revokedCanary }, {}, apiToken);
-    const badRevoke = await api(proxy.url, 'DELETE', `/api/v1/secrets/${doomed.id}`, undefined, { 'x-revoke-token': `x${doomed.revokeToken}` });
+    const badRevoke = await api(proxy.url, 'DELETE', `/api/v1/secrets/${doomed.id}`, undefined, {
+      'x-revoke-token': `x${doomed.revokeToken}`,
+    });
     expect(badRevoke.status).toBe(404);
     const revoked = await cli(['secret', 'revoke', `${proxy.url}/s/${doomed.id}`, '--revoke-token', doomed.revokeToken]);
     expect(revoked.code, revoked.stderr).toBe(0);

@@ -30,7 +30,11 @@ const ACCOUNTS: Record<Desk, () => string> = {
 };
 
 /** The outside-text part of a stored note line (`Agent: …`), or undefined when the line is missing. */
-const fragment = (body: string, label: string) => body.split('\n').find((l) => l.startsWith(`${label}: `))?.slice(label.length + 2);
+const fragment = (body: string, label: string) =>
+  body
+    .split('\n')
+    .find((l) => l.startsWith(`${label}: `))
+    ?.slice(label.length + 2);
 
 function expectInert(desk: Desk, text: string | undefined) {
   expect(text, 'line missing').toBeTruthy();
@@ -90,7 +94,8 @@ describe.each(DESKS)('%s', (desk) => {
       const receipt = randomUUID();
       await connector.addInternalNote(ticket.ticketId, renderParsedNote(parsed!, receipt, connector.escapeNoteText));
       const stored = w.desks.state.notes(desk, ticket.id).find((n) => n.body.includes(receipt))!.body;
-      for (const line of ['Requester on record', 'Requested by', 'Approved by', 'Override reason']) expectInert(desk, fragment(stored, line));
+      for (const line of ['Requester on record', 'Requested by', 'Approved by', 'Override reason'])
+        expectInert(desk, fragment(stored, line));
       expectInert(desk, fragment(stored, 'Result')!.replace(/^overridden — /, ''));
       // The receipt stays exactly as findNote looks for it.
       expect(stored).toContain(`Receipt: ${receipt}`);

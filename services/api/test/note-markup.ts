@@ -22,9 +22,13 @@ export const ACTIVE_MARKUP: Record<'zendesk' | 'servicenow' | 'jira', (fragment:
   // Journal fields: only [code]…[/code] is live, so no square bracket may remain.
   servicenow: (s) => (/[[\]]/.test(s) ? 'a square bracket ([code] tag)' : undefined),
   // Wiki markup: an unescaped [ ] { } ! | * _ + ^ ~ ? # -, or a backslash pair (forced line break).
-  jira: (s) => (/(^|[^\\])[[\]{}!|*_+^~?#-]/.test(s.replace(/\\[[\]{}!|*_+^~?#-]/g, '')) ? 'unescaped wiki markup' : /\\\\/.test(s) ? 'a line break' : undefined),
+  jira: (s) =>
+    /(^|[^\\])[[\]{}!|*_+^~?#-]/.test(s.replace(/\\[[\]{}!|*_+^~?#-]/g, ''))
+      ? 'unescaped wiki markup'
+      : /\\\\/.test(s)
+        ? 'a line break'
+        : undefined,
 };
 
 /** Every desk: nothing an autolinker would pick up. */
 export const LINK_LIKE = /[a-z0-9]:\/\/|\bwww\./i;
-

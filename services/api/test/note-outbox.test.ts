@@ -54,17 +54,20 @@ describe('with retries', () => {
     ['zendesk', 'destroy'],
     ['servicenow', 'destroy'],
     ['jira', 'destroy'],
-  ] as [Desk, 'status' | 'destroy'][])('a lost reply from %s (%s) does not duplicate the note: the retry finds it by its receipt', async (desk, mode) => {
-    const a = await openSidebar(w, desk, 1);
-    w.desks.dropResponses(desk, 1, { mode });
-    const s = await send(w, a);
-    await eventually(async () => expect((await outboxRow(w, s.id)).status).toBe('delivered'));
-    const row = await outboxRow(w, s.id);
-    expect(row.attempts).toBe(2);
-    expect(row.remote_id).toBeNull();
-    await new Promise((r) => setTimeout(r, 200));
-    expect(notesOn(w, a).filter((n) => n.includes(s.fingerprint))).toHaveLength(1);
-  });
+  ] as [Desk, 'status' | 'destroy'][])(
+    'a lost reply from %s (%s) does not duplicate the note: the retry finds it by its receipt',
+    async (desk, mode) => {
+      const a = await openSidebar(w, desk, 1);
+      w.desks.dropResponses(desk, 1, { mode });
+      const s = await send(w, a);
+      await eventually(async () => expect((await outboxRow(w, s.id)).status).toBe('delivered'));
+      const row = await outboxRow(w, s.id);
+      expect(row.attempts).toBe(2);
+      expect(row.remote_id).toBeNull();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(notesOn(w, a).filter((n) => n.includes(s.fingerprint))).toHaveLength(1);
+    },
+  );
 
   it('a ticket the desk no longer has fails at once (no pointless retries)', async () => {
     const a = await openSidebar(w, 'zendesk', 2);

@@ -39,7 +39,10 @@ function rebinding(): Resolver & { calls: string[] } {
 
 async function appWith(resolve: Resolver, allow = ''): Promise<TestApp> {
   const policy = outboundPolicy({ allowInsecureHelpdesks: false, outboundAllow: parseOutboundAllow(allow) });
-  return startTestApp({ config: { allowInsecureHelpdesks: false, outboundAllow: policy.allow }, outbound: createOutbound(policy, { resolve, ca: testCa().certPem }) });
+  return startTestApp({
+    config: { allowInsecureHelpdesks: false, outboundAllow: policy.allow },
+    outbound: createOutbound(policy, { resolve, ca: testCa().certPem }),
+  });
 }
 
 async function openZendeskSidebar(t: TestApp) {

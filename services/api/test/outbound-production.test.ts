@@ -81,7 +81,13 @@ describe('production mode with an operator allowlist', () => {
       const desk = await api(apiProcess.url, 'POST', '/api/v1/admin/tenants', { ...servicenow, apiBaseUrl: `${base}/servicenow` }, auth);
       expect(desk.status, base).toBe(422);
       expect(desk.json.error.issues.map((i: { path: string }) => i.path)).toEqual(['apiBaseUrl']);
-      const idp = await api(apiProcess.url, 'PUT', '/api/v1/admin/tenants/acme-zendesk/idp/okta', { kind: 'okta', orgUrl: base, auth: { apiToken: '00okta-token-for-tests' } }, auth);
+      const idp = await api(
+        apiProcess.url,
+        'PUT',
+        '/api/v1/admin/tenants/acme-zendesk/idp/okta',
+        { kind: 'okta', orgUrl: base, auth: { apiToken: '00okta-token-for-tests' } },
+        auth,
+      );
       expect(idp.status, base).toBe(422);
       expect(idp.json.error.issues.map((i: { path: string }) => i.path)).toEqual(['orgUrl']);
     }

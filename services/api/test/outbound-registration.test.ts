@@ -76,13 +76,32 @@ afterAll(async () => {
   await desks?.close();
 });
 
-const tenantCount = async () => Number((await t.db.selectFrom('tenants').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-const idpCount = async () => Number((await t.db.selectFrom('tenant_idps').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const tenantCount = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom('tenants')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+const idpCount = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom('tenant_idps')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 function expectRefused(res: { status: number; json: any }, field: string, url: string): void {
   expect(res.status, `${field} ${url}: ${JSON.stringify(res.json)}`).toBe(422);
   expect(res.json.error.code).toBe('validation_failed');
-  expect(res.json.error.issues.map((i: { path: string }) => i.path), url).toEqual([field]);
+  expect(
+    res.json.error.issues.map((i: { path: string }) => i.path),
+    url,
+  ).toEqual([field]);
   expect(res.json.error.message).toContain(field);
   // The answer names the field and the rule, never the credentials in the URL.
   expect(JSON.stringify(res.json)).not.toContain('hunter2');
@@ -113,7 +132,13 @@ describe('tenant registration refuses bad desk URLs in every spelling (422 names
 describe('IdP connections refuse bad hosts in every spelling (422 names the field, nothing stored)', () => {
   const okta = (orgUrl: string) => ({ kind: 'okta', orgUrl, auth: { apiToken: '00okta-token-for-tests' } });
   const oidc = (issuer: string) => ({ kind: 'oidc', issuer, clientId: 'client-1', clientSecret: 'oidc-client-secret' });
-  const twilio = (baseUrl: string) => ({ kind: 'twilio', accountSid: `AC${'a'.repeat(32)}`, authToken: 'twilio-token-0123', serviceSid: `VA${'b'.repeat(32)}`, baseUrl });
+  const twilio = (baseUrl: string) => ({
+    kind: 'twilio',
+    accountSid: `AC${'a'.repeat(32)}`,
+    authToken: 'twilio-token-0123',
+    serviceSid: `VA${'b'.repeat(32)}`,
+    baseUrl,
+  });
   const put = (kind: string, body: unknown) => api(t.url, 'PUT', `/api/v1/admin/tenants/acme-zendesk/idp/${kind}`, body, auth);
 
   it.each(BAD_HOSTS)('%s', async (bad) => {
@@ -124,7 +149,13 @@ describe('IdP connections refuse bad hosts in every spelling (422 names the fiel
   });
 
   it('refuses Duo API hosts that are not Duo’s', async () => {
-    for (const apiHost of ['localhost', '127.0.0.1', 'api-1.duosecurity.com:8443', 'api-1.duosecurity.com.evil.example', '169.254.169.254']) {
+    for (const apiHost of [
+      'localhost',
+      '127.0.0.1',
+      'api-1.duosecurity.com:8443',
+      'api-1.duosecurity.com.evil.example',
+      '169.254.169.254',
+    ]) {
       const res = await put('duo', { kind: 'duo', apiHost, integrationKey: 'DIXXXXXXXXXXXXXXXXXX', secretKey: 'duo-secret-key-0123' });
       expectRefused(res, 'apiHost', apiHost);
     }
@@ -135,7 +166,16 @@ describe('IdP connections refuse bad hosts in every spelling (422 names the fiel
     expect((await put('okta', okta('https://acme.okta.com'))).status).toBe(204);
     expect((await put('oidc', oidc('https://login.microsoftonline.com/6f1c2a4e-0000-4000-8000-0000000e47a1/v2.0'))).status).toBe(204);
     expect((await put('twilio', twilio('https://verify.twilio.com'))).status).toBe(204);
-    expect((await put('duo', { kind: 'duo', apiHost: 'api-1234abcd.duosecurity.com', integrationKey: 'DIXXXXXXXXXXXXXXXXXX', secretKey: 'duo-secret-key-0123' })).status).toBe(204);
+    expect(
+      (
+        await put('duo', {
+          kind: 'duo',
+          apiHost: 'api-1234abcd.duosecurity.com',
+          integrationKey: 'DIXXXXXXXXXXXXXXXXXX',
+          secretKey: 'duo-secret-key-0123',
+        })
+      ).status,
+    ).toBe(204);
     expect(await idpCount()).toBe(4);
   });
 });
@@ -153,12 +193,24 @@ describe('keys are parsed at registration (item 12c)', () => {
     const before = await tenantCount();
     const privatePem = rsa(2048).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     for (const pem of [garbage, truncated, spki(1024), ec.publicKey.export({ type: 'spki', format: 'pem' }).toString(), privatePem]) {
-      const res = await api(t.url, 'POST', '/api/v1/admin/tenants', { ...zendesk, slug: 'zd-keys', subdomain: 'zdkeys', apiBaseUrl: undefined, publicKeyPem: pem }, auth);
+      const res = await api(
+        t.url,
+        'POST',
+        '/api/v1/admin/tenants',
+        { ...zendesk, slug: 'zd-keys', subdomain: 'zdkeys', apiBaseUrl: undefined, publicKeyPem: pem },
+        auth,
+      );
       expectRefused(res, 'publicKeyPem', pem.slice(0, 40));
       expect(JSON.stringify(res.json)).not.toContain(pem.split('\n')[1]!.slice(0, 20));
     }
     expect(await tenantCount()).toBe(before);
-    const ok = await api(t.url, 'POST', '/api/v1/admin/tenants', { ...zendesk, slug: 'zd-keys', subdomain: 'zdkeys', apiBaseUrl: undefined, publicKeyPem: good }, auth);
+    const ok = await api(
+      t.url,
+      'POST',
+      '/api/v1/admin/tenants',
+      { ...zendesk, slug: 'zd-keys', subdomain: 'zdkeys', apiBaseUrl: undefined, publicKeyPem: good },
+      auth,
+    );
     expect(ok.status, JSON.stringify(ok.json)).toBe(201);
   });
 
@@ -181,7 +233,11 @@ describe('keys are parsed at registration (item 12c)', () => {
   it('Okta privateKeyPem: garbage, truncated, 1024-bit or a P-384 key → 422; RSA-2048 and P-256 keys register', async () => {
     const pkcs8 = (key: ReturnType<typeof rsa>['privateKey']) => key.export({ type: 'pkcs8', format: 'pem' }).toString();
     const strong = pkcs8(rsa(2048).privateKey);
-    const body = (privateKeyPem: string) => ({ kind: 'okta', orgUrl: 'https://acme.okta.com', auth: { clientId: '0oa1example', privateKeyPem, scopes: ['okta.users.read'] } });
+    const body = (privateKeyPem: string) => ({
+      kind: 'okta',
+      orgUrl: 'https://acme.okta.com',
+      auth: { clientId: '0oa1example', privateKeyPem, scopes: ['okta.users.read'] },
+    });
     const put = (pem: string) => api(t.url, 'PUT', '/api/v1/admin/tenants/acme-servicenow/idp/okta', body(pem), auth);
     const bad = [
       '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n',
@@ -190,7 +246,13 @@ describe('keys are parsed at registration (item 12c)', () => {
       pkcs8(generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey),
     ];
     for (const pem of bad) expectRefused(await put(pem), 'auth.privateKeyPem', pem.slice(0, 40));
-    const stored = () => t.db.selectFrom('tenant_idps').innerJoin('tenants', 'tenants.id', 'tenant_idps.tenant_id').where('tenants.slug', '=', 'acme-servicenow').selectAll('tenant_idps').execute();
+    const stored = () =>
+      t.db
+        .selectFrom('tenant_idps')
+        .innerJoin('tenants', 'tenants.id', 'tenant_idps.tenant_id')
+        .where('tenants.slug', '=', 'acme-servicenow')
+        .selectAll('tenant_idps')
+        .execute();
     expect(await stored()).toEqual([]);
     expect((await put(strong)).status).toBe(204);
     expect((await put(pkcs8(ec.privateKey))).status).toBe(204);

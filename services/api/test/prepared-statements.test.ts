@@ -35,13 +35,30 @@ const keyCheckHash = sha256('the key check');
 async function cycle(): Promise<void> {
   const id = randomBytes(16).toString('base64url');
   await insertSecret(db, {
-    tenantId: DEFAULT_TENANT_ID, id, kind: 'text', expiresAt: new Date(Date.now() + 600_000), views: 1, sizeBytes: 64,
-    labelMasked: null, keyCheckHash, passphraseSalt: null, passphraseCheckHash: null, revokeTokenHash: sha256('revoke'),
-    payload: keyring.seal(randomBytes(64), { tenantId: DEFAULT_TENANT_ID, secretId: id }), clientIp: null,
+    tenantId: DEFAULT_TENANT_ID,
+    id,
+    kind: 'text',
+    expiresAt: new Date(Date.now() + 600_000),
+    views: 1,
+    sizeBytes: 64,
+    labelMasked: null,
+    keyCheckHash,
+    passphraseSalt: null,
+    passphraseCheckHash: null,
+    revokeTokenHash: sha256('revoke'),
+    payload: keyring.seal(randomBytes(64), { tenantId: DEFAULT_TENANT_ID, secretId: id }),
+    clientIp: null,
   });
   await limits.hit(db, 'public', sha256('network'), 60);
   await limits.peek(db, 'auth-failures', sha256('network'));
-  const revealed = await consumeView(db, { tenantId: DEFAULT_TENANT_ID, id, keyCheckHash, passphraseCheckHash: null, clientKey: sha256('client'), clientIp: null });
+  const revealed = await consumeView(db, {
+    tenantId: DEFAULT_TENANT_ID,
+    id,
+    keyCheckHash,
+    passphraseCheckHash: null,
+    clientKey: sha256('client'),
+    clientIp: null,
+  });
   expect(revealed?.viewsLeft).toBe(0);
 }
 

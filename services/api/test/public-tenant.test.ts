@@ -65,7 +65,9 @@ describe('/api/v1/t/:tenant/secrets', () => {
     const revealed = await api(t.url, 'POST', `/api/v1/t/acme-zendesk/secrets/${s.id}/reveal`, await revealBody(s.linkKey));
     expect(revealed.status).toBe(200);
     expect(revealed.json.viewsLeft).toBe(1);
-    const revoked = await api(t.url, 'DELETE', `/api/v1/t/acme-zendesk/secrets/${s.id}`, undefined, { [REVOKE_TOKEN_HEADER]: s.revokeToken });
+    const revoked = await api(t.url, 'DELETE', `/api/v1/t/acme-zendesk/secrets/${s.id}`, undefined, {
+      [REVOKE_TOKEN_HEADER]: s.revokeToken,
+    });
     expect(revoked.status).toBe(204);
   });
 
@@ -95,7 +97,9 @@ describe('/api/v1/t/:tenant/secrets', () => {
 
   it('answers like a gone secret once the tenant is removed', async () => {
     const s = await createInTenant('soon gone');
-    expect((await api(t.url, 'DELETE', '/api/v1/admin/tenants/acme-zendesk', undefined, { authorization: `Bearer ${TOKEN}` })).status).toBe(204);
+    expect((await api(t.url, 'DELETE', '/api/v1/admin/tenants/acme-zendesk', undefined, { authorization: `Bearer ${TOKEN}` })).status).toBe(
+      204,
+    );
     const res = await api(t.url, 'GET', `/api/v1/t/acme-zendesk/secrets/${s.id}`);
     expect(res.status).toBe(404);
     expect(res.json.error.code).toBe('secret_gone');

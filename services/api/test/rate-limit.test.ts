@@ -46,7 +46,9 @@ describe('the public rate limit', () => {
     expect((await probe('2001:db8:aa:1::9')).status).toBe(429);
     expect((await probe('2001:db8:aa:2::1')).status).toBe(404);
     // An IPv4 client seen through a dual-stack socket (IPv4-mapped IPv6) is the same client as its IPv4 address.
-    expect(await statuses(['198.51.100.77', '198.51.100.77', '::ffff:198.51.100.77', '::ffff:198.51.100.77', '198.51.100.77'])).toEqual([404, 404, 404, 404, 404]);
+    expect(await statuses(['198.51.100.77', '198.51.100.77', '::ffff:198.51.100.77', '::ffff:198.51.100.77', '198.51.100.77'])).toEqual([
+      404, 404, 404, 404, 404,
+    ]);
     expect((await probe('::ffff:198.51.100.77')).status).toBe(429);
   });
 
@@ -118,9 +120,10 @@ describe('the public rate limit', () => {
 /** The public window's row of a client network: hits counted in Postgres and when the window ends. */
 const windowOf = async (network: string, bucket = 'public') =>
   (
-    await sql<{ hits: number; reset_at: Date }>`SELECT hits, reset_at FROM rate_limits WHERE bucket = ${bucket} AND key = ${networkKey(network)}`.execute(
-      t.db,
-    )
+    await sql<{
+      hits: number;
+      reset_at: Date;
+    }>`SELECT hits, reset_at FROM rate_limits WHERE bucket = ${bucket} AND key = ${networkKey(network)}`.execute(t.db)
   ).rows[0];
 
 describe('leases of hits for a busy network (one statement per lease)', () => {

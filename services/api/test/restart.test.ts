@@ -20,9 +20,7 @@ const WORKERS = 8;
 const KILL_AFTER = Math.floor(SECRETS / 3);
 const ENV = { VOUCHSAFE_RATE_LIMIT_PER_MINUTE: '1000000' };
 
-type Outcome =
-  | { kind: 'http'; status: number; code?: string; text?: string }
-  | { kind: 'network'; error: string };
+type Outcome = { kind: 'http'; status: number; code?: string; text?: string } | { kind: 'network'; error: string };
 
 let database: FreshDatabase;
 let db: Db;
@@ -69,9 +67,7 @@ describe('SIGKILL during a reveal load, then a new process on the same database'
     const created: Created[] = [];
     for (let i = 0; i < SECRETS; i += 20) {
       created.push(
-        ...(await Promise.all(
-          texts.slice(i, i + 20).map((text) => createSecret(first.url, { kind: 'text', text }, {}, TEST_API_TOKEN)),
-        )),
+        ...(await Promise.all(texts.slice(i, i + 20).map((text) => createSecret(first.url, { kind: 'text', text }, {}, TEST_API_TOKEN)))),
       );
     }
 
@@ -112,7 +108,10 @@ describe('SIGKILL during a reveal load, then a new process on the same database'
       }),
     );
     expect([...before, ...after].filter(is5xx), 'no 5xx at any point').toEqual([]);
-    expect(after.filter((o) => o.kind === 'network'), 'the new process answers everything').toEqual([]);
+    expect(
+      after.filter((o) => o.kind === 'network'),
+      'the new process answers everything',
+    ).toEqual([]);
 
     const rows = await sql<{ id: string; views_left: number; revealed: number; payloads: number }>`
       SELECT s.id, s.views_left,

@@ -11,10 +11,20 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 /** A secret of the Zendesk tenant, as a script would make it; the link is built from the path the API answers. */
 async function tenantSecret(text: string) {
   const sealed = await sealSecret({ kind: 'text', text });
-  const res = await api(w.t.url, 'POST', '/api/v1/t/acme-zendesk/secrets', { kind: 'text', ciphertext: toBase64Url(sealed.ciphertext), keyCheck: toBase64Url(sealed.keyCheck) }, auth);
+  const res = await api(
+    w.t.url,
+    'POST',
+    '/api/v1/t/acme-zendesk/secrets',
+    { kind: 'text', ciphertext: toBase64Url(sealed.ciphertext), keyCheck: toBase64Url(sealed.keyCheck) },
+    auth,
+  );
   expect(res.status).toBe(201);
   const base = `${w.t.url}${res.json.path.replace(/\/s\/[^/]+$/, '')}`;
-  return { id: res.json.id as string, revokeToken: res.json.revokeToken as string, link: buildSecretLink(base, res.json.id, sealed.linkKey) };
+  return {
+    id: res.json.id as string,
+    revokeToken: res.json.revokeToken as string,
+    link: buildSecretLink(base, res.json.id, sealed.linkKey),
+  };
 }
 
 describe('vouchsafe secret with a tenant link', () => {

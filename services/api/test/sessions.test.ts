@@ -76,8 +76,18 @@ describe('POST /api/v1/sessions/zendesk', () => {
     // The tenant's connector calls the stand-in (apiBaseUrl), but Zendesk never signs for that address.
     const standIn = `${desks.url}/zendesk`;
     const installation = `${standIn}/api/v2/apps/installations/${desks.tenants().zendesk.installationId}.json`;
-    for (const claims of [{ aud: installation }, { iss: desks.url }, { sub: `${standIn}/api/v2/users/${agentId}.json` }, { sub: agentId }]) {
-      expectRejected(await api(t.url, 'POST', '/api/v1/sessions/zendesk', { token: await desks.mint.zendesk({ agentId, overrides: { claims } }), ticketId }));
+    for (const claims of [
+      { aud: installation },
+      { iss: desks.url },
+      { sub: `${standIn}/api/v2/users/${agentId}.json` },
+      { sub: agentId },
+    ]) {
+      expectRejected(
+        await api(t.url, 'POST', '/api/v1/sessions/zendesk', {
+          token: await desks.mint.zendesk({ agentId, overrides: { claims } }),
+          ticketId,
+        }),
+      );
     }
   });
 
@@ -161,13 +171,21 @@ describe('POST /api/v1/sessions/jira', () => {
     const token = await desks.mint.forge({ accountId: agent('jira').id, issueKey: issue.id });
     const res = await api(t.url, 'POST', '/api/v1/sessions/jira', { issueKey: issue.id }, { authorization: `Bearer ${token}` });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
-    expect(res.json.context).toMatchObject({ desk: 'jira', ticket: { id: issue.id, displayId: issue.id }, agent: { label: agent('jira').name } });
+    expect(res.json.context).toMatchObject({
+      desk: 'jira',
+      ticket: { id: issue.id, displayId: issue.id },
+      agent: { label: agent('jira').name },
+    });
   });
 
   it('refuses a missing FIT, another app, and a FIT naming another issue', async () => {
     const [a, b] = desks.state.jira.tickets;
     expectRejected(await api(t.url, 'POST', '/api/v1/sessions/jira', { issueKey: a!.id }));
-    const otherApp = await desks.mint.forge({ accountId: agent('jira').id, issueKey: a!.id, appId: 'ari:cloud:ecosystem::app/00000000-0000-4000-8000-000000000000' });
+    const otherApp = await desks.mint.forge({
+      accountId: agent('jira').id,
+      issueKey: a!.id,
+      appId: 'ari:cloud:ecosystem::app/00000000-0000-4000-8000-000000000000',
+    });
     expectRejected(await api(t.url, 'POST', '/api/v1/sessions/jira', { issueKey: a!.id }, { authorization: `Bearer ${otherApp}` }));
     const forA = await desks.mint.forge({ accountId: agent('jira').id, issueKey: a!.id });
     expectRejected(await api(t.url, 'POST', '/api/v1/sessions/jira', { issueKey: b!.id }, { authorization: `Bearer ${forA}` }));
@@ -187,7 +205,9 @@ describe('requireSession on the sidebar routes', () => {
     expect(ok.json.secrets).toEqual([]);
     const before = await rejections();
     expectRejected(await api(t.url, 'GET', '/api/v1/sidebar/secrets'));
-    expectRejected(await api(t.url, 'GET', '/api/v1/sidebar/secrets', undefined, { [SESSION_HEADER]: `${started.json.session.slice(0, -2)}AA` }));
+    expectRejected(
+      await api(t.url, 'GET', '/api/v1/sidebar/secrets', undefined, { [SESSION_HEADER]: `${started.json.session.slice(0, -2)}AA` }),
+    );
     expectRejected(await api(t.url, 'GET', '/api/v1/sidebar/secrets', undefined, { [SESSION_HEADER]: token }));
     // Forge puts its own token in Authorization; it is never taken for a session.
     expectRejected(await api(t.url, 'GET', '/api/v1/sidebar/secrets', undefined, { authorization: `Bearer ${started.json.session}` }));

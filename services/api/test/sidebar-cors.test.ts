@@ -34,7 +34,12 @@ describe('sidebar CORS', () => {
     expect((await api(t.url, 'POST', '/api/v1/admin/tenants', jira, auth)).status).toBe(201);
     expect(await allowedOrigin('https://acme.atlassian.net')).toBe('https://acme.atlassian.net');
     expect(await allowedOrigin('https://ACME.atlassian.net')).toBe('https://ACME.atlassian.net');
-    for (const other of ['https://evil.atlassian.net', 'https://acme.atlassian.net.evil.example', 'http://acme.atlassian.net', 'https://atlassian.net']) {
+    for (const other of [
+      'https://evil.atlassian.net',
+      'https://acme.atlassian.net.evil.example',
+      'http://acme.atlassian.net',
+      'https://atlassian.net',
+    ]) {
       expect(await allowedOrigin(other), other).toBeNull();
     }
     // The Forge CDN (Custom UI frames) stays allowed by default.

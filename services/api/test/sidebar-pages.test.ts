@@ -127,13 +127,14 @@ describe('GET /apps/servicenow/', () => {
 const ancestorsOf = async (base: string, page: 'zendesk' | 'servicenow') =>
   /frame-ancestors ([^;]*)/.exec((await fetch(`${base}/apps/${page}/`)).headers.get('content-security-policy') ?? '')![1]!.split(' ');
 
-describe('frame-ancestors per desk: only that desk\'s registered accounts (and its operator extras)', () => {
+describe("frame-ancestors per desk: only that desk's registered accounts (and its operator extras)", () => {
   it('each page lists its own desk only; registering and removing a tenant changes it at once in this process', async () => {
     // No tenant yet: only the operator's extras.
     expect(await ancestorsOf(t.url, 'zendesk')).toEqual(['https://support.acme.example']);
     expect(await ancestorsOf(t.url, 'servicenow')).toEqual(['https://*.servicenowservices.com']);
     const auth = { authorization: `Bearer ${API_TOKEN}` };
-    for (const body of Object.values(desks.tenants())) expect((await api(t.url, 'POST', '/api/v1/admin/tenants', body, auth)).status).toBe(201);
+    for (const body of Object.values(desks.tenants()))
+      expect((await api(t.url, 'POST', '/api/v1/admin/tenants', body, auth)).status).toBe(201);
     const standIn = new URL(desks.url).origin; // the stand-ins' apiBaseUrl (development only) serves the agent pages too
     const zendesk = await ancestorsOf(t.url, 'zendesk');
     const serviceNow = await ancestorsOf(t.url, 'servicenow');

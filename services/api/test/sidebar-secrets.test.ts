@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { customerReveal, eventually, notesOn, openSidebar, scrape, send, sidebar, startSidebarWorld, type SidebarWorld } from './sidebar-support';
+import {
+  customerReveal,
+  eventually,
+  notesOn,
+  openSidebar,
+  scrape,
+  send,
+  sidebar,
+  startSidebarWorld,
+  type SidebarWorld,
+} from './sidebar-support';
 
 /** Secrets sent from a ticket sidebar and the masked internal notes each step leaves on that ticket. */
 
@@ -21,7 +31,7 @@ describe('POST /api/v1/sidebar/secrets', () => {
   it('needs a session', async () => {
     const res = await fetch(`${w.t.url}/api/v1/sidebar/secrets`);
     expect(res.status).toBe(401);
-    expect(((await res.json())).error.code).toBe('session_rejected');
+    expect((await res.json()).error.code).toBe('session_rejected');
   });
 
   it('creates a ticket-bound secret, answers with the tenant link base, and the "sent" note lands once', async () => {
@@ -38,7 +48,9 @@ describe('POST /api/v1/sidebar/secrets', () => {
     expect(lines[0]).toBe('Vouchsafe · Secret sent');
     expect(lines[1]).toBe(`Agent: ${w.desks.state.zendesk.agents[0]!.name}`);
     expect(lines[2]).toMatch(/^Time: \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
-    expect(lines[3]).toMatch(new RegExp(`^Secret: fingerprint ${s.fingerprint} \\(text, 1 view, expires \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\)$`));
+    expect(lines[3]).toMatch(
+      new RegExp(`^Secret: fingerprint ${s.fingerprint} \\(text, 1 view, expires \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\)$`),
+    );
     const receipt = receiptOf(body!);
     const event = await w.t.db.selectFrom('audit_events').selectAll().where('id', '=', receipt!).executeTakeFirstOrThrow();
     expect(event).toMatchObject({ type: 'secret.created', secret_id: s.id });
@@ -70,10 +82,14 @@ describe('POST /api/v1/sidebar/secrets', () => {
     const a = await openSidebar(w, 'zendesk');
     const count = async () => {
       const { rows } = await sql<{ n: string }>`
-        SELECT (SELECT count(*) FROM secrets) + (SELECT count(*) FROM ticket_secrets) + (SELECT count(*) FROM audit_events) AS n`.execute(w.t.db);
+        SELECT (SELECT count(*) FROM secrets) + (SELECT count(*) FROM ticket_secrets) + (SELECT count(*) FROM audit_events) AS n`.execute(
+        w.t.db,
+      );
       return Number(rows[0]!.n);
     };
-    await sql`CREATE FUNCTION refuse_note() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox refused'; END $$`.execute(w.t.db);
+    await sql`CREATE FUNCTION refuse_note() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox refused'; END $$`.execute(
+      w.t.db,
+    );
     await sql`CREATE TRIGGER refuse_note BEFORE INSERT ON note_outbox FOR EACH ROW EXECUTE FUNCTION refuse_note()`.execute(w.t.db);
     try {
       const before = await count();
@@ -91,9 +107,17 @@ describe('notes for reveal, revoke and expiry', () => {
     const a = await openSidebar(w, 'servicenow');
     const s = await send(w, a, undefined, { views: 2 });
     expect((await customerReveal(w, 'servicenow', s)).status).toBe(200);
-    await eventually(() => expect(notesOn(w, a).filter((n) => n.includes(`${s.fingerprint}`) && n.startsWith('Vouchsafe · Secret viewed 1 of 2'))).toHaveLength(1));
+    await eventually(() =>
+      expect(notesOn(w, a).filter((n) => n.includes(`${s.fingerprint}`) && n.startsWith('Vouchsafe · Secret viewed 1 of 2'))).toHaveLength(
+        1,
+      ),
+    );
     expect((await customerReveal(w, 'servicenow', s)).status).toBe(200);
-    await eventually(() => expect(notesOn(w, a).filter((n) => n.includes(s.fingerprint) && n.startsWith('Vouchsafe · Secret viewed and purged'))).toHaveLength(1));
+    await eventually(() =>
+      expect(notesOn(w, a).filter((n) => n.includes(s.fingerprint) && n.startsWith('Vouchsafe · Secret viewed and purged'))).toHaveLength(
+        1,
+      ),
+    );
     expect((await customerReveal(w, 'servicenow', s)).status).toBe(404);
     await w.notes.idle();
     await new Promise((r) => setTimeout(r, 100));
@@ -106,7 +130,9 @@ describe('notes for reveal, revoke and expiry', () => {
     const a = await openSidebar(w, 'jira');
     const s = await send(w, a);
     expect((await sidebar(w, a, 'DELETE', `/secrets/${s.id}`)).status).toBe(204);
-    await eventually(() => expect(notesOn(w, a).filter((n) => n.includes(s.fingerprint) && n.startsWith('Vouchsafe · Secret revoked'))).toHaveLength(1));
+    await eventually(() =>
+      expect(notesOn(w, a).filter((n) => n.includes(s.fingerprint) && n.startsWith('Vouchsafe · Secret revoked'))).toHaveLength(1),
+    );
     expect((await customerReveal(w, 'jira', s)).status).toBe(404);
     const again = await sidebar(w, a, 'DELETE', `/secrets/${s.id}`);
     expect(again.status).toBe(404);
@@ -119,7 +145,11 @@ describe('notes for reveal, revoke and expiry', () => {
     const a = await openSidebar(w, 'zendesk', 1);
     const s = await send(w, a);
     await sql`UPDATE secrets SET expires_at = now() - interval '1 second' WHERE id = ${s.id}`.execute(w.t.db);
-    await eventually(() => expect(notesOn(w, a).filter((n) => n.includes(s.fingerprint) && n.startsWith('Vouchsafe · Secret expired (purged unread)'))).toHaveLength(1));
+    await eventually(() =>
+      expect(
+        notesOn(w, a).filter((n) => n.includes(s.fingerprint) && n.startsWith('Vouchsafe · Secret expired (purged unread)')),
+      ).toHaveLength(1),
+    );
     await eventually(async () => {
       const list = await sidebar(w, a, 'GET', '/secrets');
       expect(list.json.secrets.find((x: any) => x.id === s.id)).toMatchObject({ status: 'expired', noteStatus: 'delivered' });
@@ -127,7 +157,7 @@ describe('notes for reveal, revoke and expiry', () => {
     expect(await scrape(w)).toMatch(/vouchsafe_secrets_expired_total [1-9]/);
   });
 
-  it('a session for one ticket cannot revoke or list another ticket\'s secret (404, same body as gone)', async () => {
+  it("a session for one ticket cannot revoke or list another ticket's secret (404, same body as gone)", async () => {
     const a = await openSidebar(w, 'zendesk', 0);
     const b = await openSidebar(w, 'zendesk', 1);
     const other = await openSidebar(w, 'servicenow', 0);
@@ -147,11 +177,17 @@ describe('notes for reveal, revoke and expiry', () => {
   });
 
   it('a vault secret (no ticket) reveals without any note', async () => {
-    const before = await w.t.db.selectFrom('note_outbox').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const before = await w.t.db
+      .selectFrom('note_outbox')
+      .select(sql<string>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     const { createSecret, reveal } = await import('./harness');
     const c = await createSecret(w.t.url);
     expect((await reveal(w.t.url, c)).status).toBe(200);
-    const after = await w.t.db.selectFrom('note_outbox').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const after = await w.t.db
+      .selectFrom('note_outbox')
+      .select(sql<string>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 });

@@ -25,7 +25,9 @@ export interface SidebarWorld {
   close(): Promise<void>;
 }
 
-export async function startSidebarWorld(opts: { maxAttempts?: number; backoffMs?: number; timeoutMs?: number } = {}): Promise<SidebarWorld> {
+export async function startSidebarWorld(
+  opts: { maxAttempts?: number; backoffMs?: number; timeoutMs?: number } = {},
+): Promise<SidebarWorld> {
   const desks = await startDeskStandIns();
   const t = await startTestApp({
     config: { noteMaxAttempts: opts.maxAttempts ?? 8, noteBackoffMs: opts.backoffMs ?? 100, helpdeskTimeoutMs: opts.timeoutMs ?? 2_000 },
@@ -56,7 +58,6 @@ export async function startSidebarWorld(opts: { maxAttempts?: number; backoffMs?
     },
   };
 }
-
 
 export interface Agent {
   desk: Desk;

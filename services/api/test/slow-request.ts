@@ -13,8 +13,15 @@ export interface SlowCreate {
  * goes out on `finish()`.
  */
 export async function startSlowCreate(apiUrl: string, token = TEST_API_TOKEN): Promise<SlowCreate> {
-  const sealed = await sealSecret({ kind: 'file', name: 'statement.pdf', type: 'application/pdf', bytes: new Uint8Array(5 * 1024 * 1024).fill(7) });
-  const body = Buffer.from(JSON.stringify({ kind: 'file', ciphertext: toBase64Url(sealed.ciphertext), keyCheck: toBase64Url(sealed.keyCheck) }));
+  const sealed = await sealSecret({
+    kind: 'file',
+    name: 'statement.pdf',
+    type: 'application/pdf',
+    bytes: new Uint8Array(5 * 1024 * 1024).fill(7),
+  });
+  const body = Buffer.from(
+    JSON.stringify({ kind: 'file', ciphertext: toBase64Url(sealed.ciphertext), keyCheck: toBase64Url(sealed.keyCheck) }),
+  );
   const req = http.request(`${apiUrl}/api/v1/secrets`, {
     method: 'POST',
     headers: {

@@ -29,7 +29,11 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string | (() => string), probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function until<T>(
+  what: string | (() => string),
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -94,7 +98,11 @@ describe('the API process', () => {
     process.kill(api.pid, 'SIGTERM');
     await exit;
     expect(exitCode).toBe(128 + 15);
-    await until('the forced stop log line', () => (api.logs().includes('forced stop: exiting now without waiting for requests in flight') ? true : undefined), 5_000);
+    await until(
+      'the forced stop log line',
+      () => (api.logs().includes('forced stop: exiting now without waiting for requests in flight') ? true : undefined),
+      5_000,
+    );
     expect(api.logs()).not.toContain('"msg":"stopped"');
     await expect(slow.finish()).rejects.toThrow();
   });
@@ -155,7 +163,11 @@ async function runStartScript(env: Record<string, string>, opts: { viaRunner?: b
   const allGone = new Promise<void>((resolve) => child.stdout.once('close', () => resolve()));
   const s: Started = { child, url: `http://127.0.0.1:${port}`, output: () => output, allGone };
   started.push(s);
-  await until(() => `the API started by start.mjs to be ready\n${output}`, async () => ((await isReady(s.url)) ? true : undefined), opts.readyTimeoutMs ?? 30_000);
+  await until(
+    () => `the API started by start.mjs to be ready\n${output}`,
+    async () => ((await isReady(s.url)) ? true : undefined),
+    opts.readyTimeoutMs ?? 30_000,
+  );
   return s;
 }
 

@@ -38,7 +38,13 @@ describe('tenant administration', () => {
     expect(list.json.tenants[1]).toMatchObject({ desk: 'zendesk', account: 'acme' });
     expect(JSON.stringify(list.json)).not.toContain('apiToken');
 
-    const sameSlug = await api(t.url, 'POST', '/api/v1/admin/tenants', { ...bodies.servicenow, slug: 'acme-zendesk', instance: 'other' }, auth);
+    const sameSlug = await api(
+      t.url,
+      'POST',
+      '/api/v1/admin/tenants',
+      { ...bodies.servicenow, slug: 'acme-zendesk', instance: 'other' },
+      auth,
+    );
     expect(sameSlug.status).toBe(409);
     expect(sameSlug.json.error).toMatchObject({ code: 'conflict' });
     expect(sameSlug.json.error.message).toContain('acme-zendesk');
@@ -83,7 +89,11 @@ describe('tenant administration', () => {
     const own = await t.db.selectFrom('tenants').selectAll().where('slug', '=', 'acme-servicenow').executeTakeFirstOrThrow();
     const copy = await t.db
       .updateTable('tenants')
-      .set({ credentials_wrapped_key: src.credentials_wrapped_key, credentials_ciphertext: src.credentials_ciphertext, credentials_kid: src.credentials_kid })
+      .set({
+        credentials_wrapped_key: src.credentials_wrapped_key,
+        credentials_ciphertext: src.credentials_ciphertext,
+        credentials_kid: src.credentials_kid,
+      })
       .where('slug', '=', 'acme-servicenow')
       .returning('id')
       .executeTakeFirstOrThrow();

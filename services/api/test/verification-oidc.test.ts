@@ -25,7 +25,11 @@ const slug = SLUGS.zendesk;
 beforeAll(async () => {
   w = await startVerifyWorld();
   [generic, entra] = await Promise.all([startOidcPeer({ flavor: 'generic' }), startOidcPeer({ flavor: 'entra' })]);
-  graph = await startGraphStandIn({ tenantId: entra.tenantId, clients: [{ clientId: entra.clients.basic.clientId, clientSecret: entra.clients.basic.clientSecret! }], directory: () => entra.directoryUsers() });
+  graph = await startGraphStandIn({
+    tenantId: entra.tenantId,
+    clients: [{ clientId: entra.clients.basic.clientId, clientSecret: entra.clients.basic.clientSecret! }],
+    directory: () => entra.directoryUsers(),
+  });
   for (const peer of [generic, entra]) peer.allowRedirectUri(`${w.t.url}/verify/callback/oidc`);
   await configureIdp(w, 'zendesk', generic.idpConfig({ client: 'basic' }));
   await setPolicy(w, 'zendesk', { methods: ['oidc'], attemptTimeoutSeconds: 300, oidc: { requiredAcrs: ['c1'] } });
@@ -48,7 +52,10 @@ async function startLink(a: AgentSession): Promise<{ v: Verification; link: stri
   const res = await call(w.t.url, a, 'POST', '/verifications', { method: 'oidc' });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   const link = await eventually(() => {
-    const reply = w.desks.state.comments('zendesk', a.ticketId).filter((c) => c.isPublic).at(-1);
+    const reply = w.desks.state
+      .comments('zendesk', a.ticketId)
+      .filter((c) => c.isPublic)
+      .at(-1);
     const url = /https?:\/\/\S+/.exec(reply?.body ?? '')?.[0];
     expect(url).toBeDefined();
     return url!;
@@ -90,7 +97,10 @@ describe('generic OpenID Provider: the requester’s email counts only when the 
     expect(done).toMatchObject({ state: 'failed', reason: expect.stringMatching(/has not verified.*email_verified is not true/) });
     expect(done.reason).not.toContain(email);
     const note = await eventually(() => {
-      const found = w.desks.state.notes('zendesk', a.ticketId).map((n) => n.body).find((b) => b.includes('has not verified'));
+      const found = w.desks.state
+        .notes('zendesk', a.ticketId)
+        .map((n) => n.body)
+        .find((b) => b.includes('has not verified'));
       expect(found).toBeDefined();
       return found!;
     });
@@ -139,16 +149,23 @@ describe('Microsoft Entra: the object id Graph finds for the email on record', (
     const b = await openAs(w, ticketFor('omar.other@customer.test'));
     const second = await startLink(b);
     await answer(entra, second.link, { oid: randomUUID() });
-    expect(await settled(b, second.v.id)).toMatchObject({ state: 'failed', reason: 'Someone other than the ticket’s requester signed in.' });
+    expect(await settled(b, second.v.id)).toMatchObject({
+      state: 'failed',
+      reason: 'Someone other than the ticket’s requester signed in.',
+    });
     const rows = await w.t.db.selectFrom('audit_events').select('data').where('type', 'like', 'verification.%').execute();
     expect(JSON.stringify(rows)).not.toContain(entra.account(email)!.oid);
   });
 
   it('no directory account for the requester: the method is not available, saying why', async () => {
-    const ticketId = w.desks.state.addTicket('zendesk', { requester: { name: 'Not In Entra', email: 'not.in.entra@customer.test' } }).ticketId;
+    const ticketId = w.desks.state.addTicket('zendesk', {
+      requester: { name: 'Not In Entra', email: 'not.in.entra@customer.test' },
+    }).ticketId;
     const a = await openAs(w, ticketId);
     const overview = await call(w.t.url, a, 'GET', '/verifications');
-    expect(overview.json.methods).toEqual([expect.objectContaining({ method: 'oidc', isAvailable: false, reason: expect.stringMatching(/no enabled member account/) })]);
+    expect(overview.json.methods).toEqual([
+      expect.objectContaining({ method: 'oidc', isAvailable: false, reason: expect.stringMatching(/no enabled member account/) }),
+    ]);
     expect((await call(w.t.url, a, 'POST', '/verifications', { method: 'oidc' })).status).toBe(409);
   });
 });
@@ -159,12 +176,20 @@ describe('a connection stored before the rule (Entra matched on preferred_userna
     // Written as the old code did: straight past today's registration rules.
     const old = IdpConfigSchema.parse({ ...entra.idpConfig({ client: 'basic' }), subjectClaim: 'preferred_username' });
     if (old.kind !== 'oidc') throw new Error('not an OIDC connection');
-    await upsertIdp(w.t.db, { tenantId, kind: 'oidc', settings: oidcDescriptor.publicSettings(old), sealed: sealIdpConfig(w.t.keyring, tenantId, old) }, { kind: 'oidc', host: null });
+    await upsertIdp(
+      w.t.db,
+      { tenantId, kind: 'oidc', settings: oidcDescriptor.publicSettings(old), sealed: sealIdpConfig(w.t.keyring, tenantId, old) },
+      { kind: 'oidc', host: null },
+    );
     graph.reset();
     const a = await openAs(w, ticketFor('legacy.config@customer.test'));
     const overview = await call(w.t.url, a, 'GET', '/verifications');
     const [option] = overview.json.methods;
-    expect(option).toMatchObject({ method: 'oidc', isAvailable: false, reason: expect.stringMatching(/cannot identify callers safely.*subjectClaim must be "oid"/) });
+    expect(option).toMatchObject({
+      method: 'oidc',
+      isAvailable: false,
+      reason: expect.stringMatching(/cannot identify callers safely.*subjectClaim must be "oid"/),
+    });
     const publicBefore = w.desks.state.comments('zendesk', a.ticketId).filter((c) => c.isPublic).length;
     const res = await call(w.t.url, a, 'POST', '/verifications', { method: 'oidc' });
     expect(res.status).toBe(409);

@@ -149,7 +149,10 @@ export async function startVerifyWorld(opts: { pollIntervalMs?: number; idps?: r
 }
 
 /** A second API "process" on the same database: its own pool, poller and LISTEN connection. */
-export async function startPeerApp(w: VerifyWorld, config: Partial<AppConfig> = {}): Promise<{ url: string; live: LiveHub; close(): Promise<void> }> {
+export async function startPeerApp(
+  w: VerifyWorld,
+  config: Partial<AppConfig> = {},
+): Promise<{ url: string; live: LiveHub; close(): Promise<void> }> {
   const peer = await w.t.another({ ...w.appOptions, config: { ...w.appOptions.config, ...config } });
   return { url: peer.url, live: peer.graph.live!, close: () => peer.close() };
 }
@@ -202,7 +205,11 @@ export interface SseClient {
 }
 
 /** Reads the SSE stream like the sidebar does (fetch streaming, session header). */
-export async function openEvents(base: string, a: AgentSession, onEvent?: (v: Verification) => void): Promise<SseClient & { headers: Headers; status: number }> {
+export async function openEvents(
+  base: string,
+  a: AgentSession,
+  onEvent?: (v: Verification) => void,
+): Promise<SseClient & { headers: Headers; status: number }> {
   const ac = new AbortController();
   const res = await fetch(`${base}/api/v1/sidebar/verifications/events`, { headers: { [SESSION_HEADER]: a.session }, signal: ac.signal });
   const events: Verification[] = [];

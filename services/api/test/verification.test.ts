@@ -67,7 +67,9 @@ async function settle(a: AgentSession, id: string, state: string): Promise<Verif
 }
 
 async function auditTypes(id: string): Promise<string[]> {
-  const { rows } = await sql<{ type: string }>`SELECT type FROM audit_events WHERE data->>'verificationId' = ${id} ORDER BY seq`.execute(w.t.db);
+  const { rows } = await sql<{ type: string }>`SELECT type FROM audit_events WHERE data->>'verificationId' = ${id} ORDER BY seq`.execute(
+    w.t.db,
+  );
   return rows.map((r) => r.type);
 }
 
@@ -183,7 +185,9 @@ describe('nothing but the IdP sets verified', () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => call(w.t.url, a, 'POST', '/verifications', { method: 'okta_push' })));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
     expect(okta.starts - starts).toBe(1);
-    const open = await sql<{ n: number }>`SELECT count(*)::int AS n FROM verifications WHERE ticket_id = ${t} AND state IN ('started', 'waiting')`.execute(w.t.db);
+    const open = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM verifications WHERE ticket_id = ${t} AND state IN ('started', 'waiting')`.execute(w.t.db);
     expect(open.rows[0]!.n).toBe(1);
     const created = results.find((r) => r.status === 201)!;
     await call(w.t.url, a, 'POST', `/verifications/${created.json.id}/cancel`);
@@ -197,7 +201,9 @@ describe('nothing but the IdP sets verified', () => {
     const b = await openAs(w, t6, 0);
     const v = await startPush(b);
     expect((await call(w.t.url, a, 'POST', `/verifications/${v.id}/cancel`)).status).toBe(404);
-    expect((await call(w.t.url, a, 'POST', `/verifications/${v.id}/override`, { reason: 'caller lost their phone today' })).status).toBe(404);
+    expect((await call(w.t.url, a, 'POST', `/verifications/${v.id}/override`, { reason: 'caller lost their phone today' })).status).toBe(
+      404,
+    );
     await call(w.t.url, b, 'POST', `/verifications/${v.id}/cancel`);
   });
 });
@@ -213,10 +219,14 @@ describe('supervisor override', () => {
     // Only the agent who ran it may ask; a reason is required.
     expect((await call(w.t.url, omarS, 'POST', `/verifications/${v.id}/override`, { reason: 'lost phone, known voice' })).status).toBe(403);
     expect((await call(w.t.url, janeS, 'POST', `/verifications/${v.id}/override`, { reason: 'short' })).status).toBe(422);
-    const asked = await call(w.t.url, janeS, 'POST', `/verifications/${v.id}/override`, { reason: 'Caller lost their phone; voice known to me' });
+    const asked = await call(w.t.url, janeS, 'POST', `/verifications/${v.id}/override`, {
+      reason: 'Caller lost their phone; voice known to me',
+    });
     expect(asked.status).toBe(200);
     expect(asked.json.override).toMatchObject({ state: 'requested', requestedBy: 'Jane Doe', approvedBy: null });
-    expect((await call(w.t.url, janeS, 'POST', `/verifications/${v.id}/override`, { reason: 'Caller lost their phone; again' })).status).toBe(409);
+    expect(
+      (await call(w.t.url, janeS, 'POST', `/verifications/${v.id}/override`, { reason: 'Caller lost their phone; again' })).status,
+    ).toBe(409);
     // Jane is not a supervisor: 403. With Jane as a supervisor, still 403 (her own request), and the DB refuses it too.
     expect((await call(w.t.url, janeS, 'POST', `/verifications/${v.id}/override/approve`)).status).toBe(403);
     await setPolicy(w, 'zendesk', { ...basePolicy, methods: [...basePolicy.methods], supervisors: [jane, omar] });
@@ -255,7 +265,12 @@ describe('push limit per customer', () => {
   it('counts across agents and tickets of the same requester and refuses with a sentence and retryAfterSeconds', async () => {
     const person = w.desks.state.addTicket('zendesk', { requester: { name: 'Pat Push', email: 'pat.push@customer.test' } });
     const second = w.desks.state.addTicket('zendesk', { requester: person.requesterId });
-    await setPolicy(w, 'zendesk', { ...basePolicy, methods: [...basePolicy.methods], supervisors: [omar], pushLimit: { count: 2, windowSeconds: 600, cooldownSeconds: 900 } });
+    await setPolicy(w, 'zendesk', {
+      ...basePolicy,
+      methods: [...basePolicy.methods],
+      supervisors: [omar],
+      pushLimit: { count: 2, windowSeconds: 600, cooldownSeconds: 900 },
+    });
     try {
       const janeOnFirst = await openAs(w, person.ticketId, 0);
       const omarOnSecond = await openAs(w, second.ticketId, 1);
@@ -278,14 +293,20 @@ describe('push limit per customer', () => {
   it('is race-safe: agents pressing at once on several tickets of one customer get exactly count pushes', async () => {
     const person = w.desks.state.addTicket('zendesk', { requester: { name: 'Ray Race', email: 'ray.race@customer.test' } });
     const tickets = [person, ...Array.from({ length: 4 }, () => w.desks.state.addTicket('zendesk', { requester: person.requesterId }))];
-    await setPolicy(w, 'zendesk', { ...basePolicy, methods: [...basePolicy.methods], supervisors: [omar], pushLimit: { count: 2, windowSeconds: 600, cooldownSeconds: 900 } });
+    await setPolicy(w, 'zendesk', {
+      ...basePolicy,
+      methods: [...basePolicy.methods],
+      supervisors: [omar],
+      pushLimit: { count: 2, windowSeconds: 600, cooldownSeconds: 900 },
+    });
     try {
       const sessions = await Promise.all(tickets.map((t, i) => openAs(w, t.ticketId, i % 2)));
       const before = okta.starts;
       const answers = await Promise.all(sessions.map((s) => call(w.t.url, s, 'POST', '/verifications', { method: 'okta_push' })));
       expect(answers.map((r) => r.status).sort()).toEqual([201, 201, 429, 429, 429]);
       expect(okta.starts - before).toBe(2);
-      for (const [i, r] of answers.entries()) if (r.status === 201) await call(w.t.url, sessions[i]!, 'POST', `/verifications/${r.json.id}/cancel`);
+      for (const [i, r] of answers.entries())
+        if (r.status === 201) await call(w.t.url, sessions[i]!, 'POST', `/verifications/${r.json.id}/cancel`);
     } finally {
       await setPolicy(w, 'zendesk', { ...basePolicy, methods: [...basePolicy.methods], supervisors: [omar] });
     }
@@ -294,7 +315,9 @@ describe('push limit per customer', () => {
 
 describe('callback code', () => {
   it('wrong codes are counted and end in failed after callbackMaxCodeAttempts; the right one verifies', async () => {
-    const t8 = w.desks.state.addTicket('zendesk', { requester: { name: 'Cal Back', email: 'cal@customer.test', phone: '+1 555 0199 555' } }).ticketId;
+    const t8 = w.desks.state.addTicket('zendesk', {
+      requester: { name: 'Cal Back', email: 'cal@customer.test', phone: '+1 555 0199 555' },
+    }).ticketId;
     const a = await openAs(w, t8, 0);
     let res = await call(w.t.url, a, 'POST', '/verifications', { method: 'callback_sms' });
     expect(res.status).toBe(201);
@@ -331,11 +354,24 @@ describe('callback number on record (S11): the IdP profile, a desk number only w
 
   const newTicket = (name: string, phone: string, phoneSetAt = new Date(Date.now() - 400 * DAY), isPhoneAudited?: boolean) =>
     w.desks.state.addTicket('zendesk', {
-      requester: { name, email: `${name.toLowerCase().replace(/\s+/g, '.')}@customer.test`, phone, phoneSetAt, ...(isPhoneAudited === undefined ? {} : { isPhoneAudited }) },
+      requester: {
+        name,
+        email: `${name.toLowerCase().replace(/\s+/g, '.')}@customer.test`,
+        phone,
+        phoneSetAt,
+        ...(isPhoneAudited === undefined ? {} : { isPhoneAudited }),
+      },
     });
-  const smsOption = async (a: AgentSession) => (await call(w.t.url, a, 'GET', '/verifications')).json.methods.find((m: { method: string }) => m.method === 'callback_sms');
+  const smsOption = async (a: AgentSession) =>
+    (await call(w.t.url, a, 'GET', '/verifications')).json.methods.find((m: { method: string }) => m.method === 'callback_sms');
   const auditSource = async (id: string) =>
-    (await sql<{ source: string | null }>`SELECT data->>'contactSource' AS source FROM audit_events WHERE data->>'verificationId' = ${id} AND type = 'verification.started'`.execute(w.t.db)).rows[0]?.source;
+    (
+      await sql<{
+        source: string | null;
+      }>`SELECT data->>'contactSource' AS source FROM audit_events WHERE data->>'verificationId' = ${id} AND type = 'verification.started'`.execute(
+        w.t.db,
+      )
+    ).rows[0]?.source;
 
   it('sends the code to the number in the IdP profile, never to the desk number an agent just edited', async () => {
     const t = newTicket('Ida Profile', '+1 555 0101 201');
@@ -348,7 +384,9 @@ describe('callback number on record (S11): the IdP profile, a desk number only w
     expect(twilio.startedFor.at(-1)?.phone).toBe('+15550101999');
     expect(res.json.binding).toMatchObject({ kind: 'callback_code', source: 'idp' });
     expect(await auditSource(res.json.id)).toBe('idp');
-    await eventually(() => expect(notesOf(t.ticketId).some((n) => n.includes("Code sent to: the phone number in the identity provider's profile"))).toBe(true));
+    await eventually(() =>
+      expect(notesOf(t.ticketId).some((n) => n.includes("Code sent to: the phone number in the identity provider's profile"))).toBe(true),
+    );
     await call(w.t.url, a, 'POST', `/verifications/${res.json.id}/cancel`);
   });
 
@@ -365,7 +403,12 @@ describe('callback number on record (S11): the IdP profile, a desk number only w
   });
 
   it('a policy that allows the desk number uses it only while unchanged for the window, and says so everywhere', async () => {
-    await setPolicy(w, 'zendesk', { ...basePolicy, methods: [...basePolicy.methods], supervisors: [omar], deskPhoneFallback: { isAllowed: true, minUnchangedDays: 30 } });
+    await setPolicy(w, 'zendesk', {
+      ...basePolicy,
+      methods: [...basePolicy.methods],
+      supervisors: [omar],
+      deskPhoneFallback: { isAllowed: true, minUnchangedDays: 30 },
+    });
     const t = newTicket('Olga Old', '+1 555 0101 203');
     okta.profilePhone = null;
     const a = await openAs(w, t.ticketId, 0);
@@ -388,7 +431,12 @@ describe('callback number on record (S11): the IdP profile, a desk number only w
   });
 
   it('a desk that cannot tell when its number changed counts as changed', async () => {
-    await setPolicy(w, 'zendesk', { ...basePolicy, methods: [...basePolicy.methods], supervisors: [omar], deskPhoneFallback: { isAllowed: true, minUnchangedDays: 30 } });
+    await setPolicy(w, 'zendesk', {
+      ...basePolicy,
+      methods: [...basePolicy.methods],
+      supervisors: [omar],
+      deskPhoneFallback: { isAllowed: true, minUnchangedDays: 30 },
+    });
     const t = newTicket('Una Undated', '+1 555 0101 204', new Date(Date.now() - 400 * DAY), false);
     okta.profilePhone = null;
     const a = await openAs(w, t.ticketId, 0);

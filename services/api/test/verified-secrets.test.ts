@@ -24,12 +24,18 @@ const base = () => `/api/v1/t/${slug}/secrets`;
 beforeAll(async () => {
   w = await startSidebarWorld();
   // A link-based method for the Zendesk tenant (the issuer is never called by these tests).
-  const put = await api(w.t.url, 'PUT', `/api/v1/admin/tenants/${slug}/idp/oidc`, {
-    kind: 'oidc',
-    issuer: 'http://127.0.0.1:9/issuer',
-    clientId: 'vouchsafe-test',
-    clientSecret: 'not-a-real-secret',
-  }, auth);
+  const put = await api(
+    w.t.url,
+    'PUT',
+    `/api/v1/admin/tenants/${slug}/idp/oidc`,
+    {
+      kind: 'oidc',
+      issuer: 'http://127.0.0.1:9/issuer',
+      clientId: 'vouchsafe-test',
+      clientSecret: 'not-a-real-secret',
+    },
+    auth,
+  );
   expect(put.status).toBe(204);
   tenantId = (await w.t.db.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id;
   const ticket = w.desks.state.zendesk.tickets[0]!;
@@ -51,7 +57,8 @@ const recipients = () =>
   });
 
 /** The customer's key as the app computes it (same tenant key, read from the database). */
-const keyOf = async (email: string) => (await createRequesterKeyring(w.t.keyring, createTenantKeys(w.t.db, w.t.keyring)).keysFor(tenantId, { email }))!.primary;
+const keyOf = async (email: string) =>
+  (await createRequesterKeyring(w.t.keyring, createTenantKeys(w.t.db, w.t.keyring)).keysFor(tenantId, { email }))!.primary;
 
 async function grantFor(s: Sent, email = requesterEmail): Promise<string | undefined> {
   const granted = await recipients().onVerified({
@@ -98,14 +105,26 @@ describe('sending a verified-requester-only secret from the sidebar', () => {
 
   it('is refused (422, nothing stored) when the tenant offers no link-based method', async () => {
     const jira = await openSidebar(w, 'jira');
-    const before = await w.t.db.selectFrom('secrets').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const before = await w.t.db
+      .selectFrom('secrets')
+      .select(sql<string>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     await expect(send(w, jira, undefined, { requiresVerification: true })).rejects.toThrow(/422.*requiresVerification/);
-    const after = await w.t.db.selectFrom('secrets').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const after = await w.t.db
+      .selectFrom('secrets')
+      .select(sql<string>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
   it('the public vault create refuses the sidebar-only field', async () => {
-    const res = await api(w.t.url, 'POST', '/api/v1/secrets', { kind: 'text', ciphertext: 'AAAA', keyCheck: 'a'.repeat(43), requiresVerification: true }, auth);
+    const res = await api(
+      w.t.url,
+      'POST',
+      '/api/v1/secrets',
+      { kind: 'text', ciphertext: 'AAAA', keyCheck: 'a'.repeat(43), requiresVerification: true },
+      auth,
+    );
     expect(res.status).toBe(422);
   });
 });
@@ -120,7 +139,12 @@ describe('revealing a verified-requester-only secret', () => {
     expect(res.json.error.code).toBe('verification_required');
     expect(res.json.error.message).toMatch(/Only the ticket's requester may open this secret/);
     expect(await viewsLeft(s)).toBe(1);
-    const revealed = await w.t.db.selectFrom('audit_events').select('id').where('secret_id', '=', s.id).where('type', '=', 'secret.revealed').execute();
+    const revealed = await w.t.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('secret_id', '=', s.id)
+      .where('type', '=', 'secret.revealed')
+      .execute();
     expect(revealed).toHaveLength(0);
   });
 
@@ -156,7 +180,7 @@ describe('revealing a verified-requester-only secret', () => {
     expect(await grantFor(s)).toBeUndefined();
   });
 
-  it('the requester\'s grant opens it once: the same grant cannot open a second view', async () => {
+  it("the requester's grant opens it once: the same grant cannot open a second view", async () => {
     const s = await sendVerifiedOnly(2);
     const grant = await grantFor(s);
     const first = await revealWith(s, grant);
@@ -169,7 +193,12 @@ describe('revealing a verified-requester-only secret', () => {
     expect(await viewsLeft(s)).toBe(1);
     // The grant row went with the reveal (same statement); the audit event names the verification.
     expect(await w.t.db.selectFrom('reveal_grants').select('grant_hash').where('secret_id', '=', s.id).execute()).toHaveLength(0);
-    const event = await w.t.db.selectFrom('audit_events').select('data').where('secret_id', '=', s.id).where('type', '=', 'secret.revealed').executeTakeFirstOrThrow();
+    const event = await w.t.db
+      .selectFrom('audit_events')
+      .select('data')
+      .where('secret_id', '=', s.id)
+      .where('type', '=', 'secret.revealed')
+      .executeTakeFirstOrThrow();
     expect(event.data).toHaveProperty('verificationId');
     // A fresh verification earns a fresh grant for the second view.
     expect((await revealWith(s, await grantFor(s))).status).toBe(200);
@@ -187,7 +216,11 @@ describe('revealing a verified-requester-only secret', () => {
   it('an expired grant is refused', async () => {
     const s = await sendVerifiedOnly();
     const grant = await grantFor(s);
-    await w.t.db.updateTable('reveal_grants').set({ expires_at: new Date(Date.now() - 1000) }).where('grant_hash', '=', grantHashOf(grant!)).execute();
+    await w.t.db
+      .updateTable('reveal_grants')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('grant_hash', '=', grantHashOf(grant!))
+      .execute();
     const res = await revealWith(s, grant);
     expect(res.status).toBe(403);
     expect(res.json.error.code).toBe('verification_required');
@@ -267,8 +300,14 @@ describe('POST /api/v1/t/:tenant/secrets/:id/verify', () => {
 });
 
 async function countRows() {
-  const verifications = await w.t.db.selectFrom('verifications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  const notes = await w.t.db.selectFrom('note_outbox').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const verifications = await w.t.db
+    .selectFrom('verifications')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  const notes = await w.t.db
+    .selectFrom('note_outbox')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return { verifications: Number(verifications.n), notes: Number(notes.n) };
 }
 
@@ -284,7 +323,13 @@ describe('the recipient verifies with the real OIDC peer, then reveals', () => {
     expect(put.status).toBe(204);
     // Every test here signs in as the same customer: lift the per-customer contact limit (5 an hour by
     // default; the attack suite tests it) so the per-secret cap is what these tests meet.
-    const policy = await api(w.t.url, 'PUT', `/api/v1/admin/tenants/${slug}/policy`, { methods: ['oidc'], contactLimit: { count: 50 } }, auth);
+    const policy = await api(
+      w.t.url,
+      'PUT',
+      `/api/v1/admin/tenants/${slug}/policy`,
+      { methods: ['oidc'], contactLimit: { count: 50 } },
+      auth,
+    );
     expect(policy.status).toBe(200);
     ticketAgent = agent;
     email = requesterEmail;
@@ -327,7 +372,12 @@ describe('the recipient verifies with the real OIDC peer, then reveals', () => {
     expect(granted).toHaveLength(1);
     expect(answers.filter((r) => r.status === 303)).toHaveLength(1);
     expect(await w.t.db.selectFrom('reveal_grants').select('grant_hash').where('secret_id', '=', s.id).execute()).toHaveLength(1);
-    const verified = await w.t.db.selectFrom('verifications').select('id').where('secret_id', '=', s.id).where('state', '=', 'verified').execute();
+    const verified = await w.t.db
+      .selectFrom('verifications')
+      .select('id')
+      .where('secret_id', '=', s.id)
+      .where('state', '=', 'verified')
+      .execute();
     expect(verified).toHaveLength(1);
   });
 
@@ -368,7 +418,11 @@ describe('the recipient verifies with the real OIDC peer, then reveals', () => {
     const ok = await revealWith(s, grant);
     expect(ok.status).toBe(200);
     expect(await viewsLeft(s)).toBeUndefined();
-    const row = await w.t.db.selectFrom('verifications').select(['purpose', 'state', 'secret_id']).where('secret_id', '=', s.id).executeTakeFirstOrThrow();
+    const row = await w.t.db
+      .selectFrom('verifications')
+      .select(['purpose', 'state', 'secret_id'])
+      .where('secret_id', '=', s.id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ purpose: 'recipient', state: 'verified' });
   });
 

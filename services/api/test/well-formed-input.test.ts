@@ -27,7 +27,8 @@ const count = async (table: 'tenants' | 'audit_events' | 'secrets') =>
   (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(t.db)).rows[0]!.n;
 
 /** The raw JSON text: JSON.stringify keeps `\u0000` and a lone `\ud800` as escapes, as a client would send them. */
-const post = (path: string, body: unknown, headers: Record<string, string> = auth) => api(t.url, 'POST', path, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
+const post = (path: string, body: unknown, headers: Record<string, string> = auth) =>
+  api(t.url, 'POST', path, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
 
 function expectRefused(res: { status: number; json: any }, path: string, where: RegExp) {
   expect(res.status).toBe(400);
@@ -43,16 +44,26 @@ describe('NUL and unpaired surrogates are refused with 400 before any handler', 
     const res = await post('/api/v1/admin/tenants', body);
     expectRefused(res, 'body.name', /body field "name"/);
     expect(JSON.stringify(res.json)).not.toContain('Evil Corp');
-    const lone = await post('/api/v1/admin/tenants', { ...body, name: 'Acme', credentials: { username: 'x\ud800y', password: 'long enough' } });
+    const lone = await post('/api/v1/admin/tenants', {
+      ...body,
+      name: 'Acme',
+      credentials: { username: 'x\ud800y', password: 'long enough' },
+    });
     expectRefused(lone, 'body.credentials.username', /body field "credentials.username"/);
     expect([await count('tenants'), await count('audit_events')]).toEqual(before);
   });
 
   it('in a nested array element and in a field name', async () => {
-    const res = await api(t.url, 'PUT', '/api/v1/admin/tenants/acme-zendesk/policy', JSON.stringify({ methods: ['okta_push'], supervisors: ['a', 'b\udc00'] }), {
-      'content-type': 'application/json',
-      ...auth,
-    });
+    const res = await api(
+      t.url,
+      'PUT',
+      '/api/v1/admin/tenants/acme-zendesk/policy',
+      JSON.stringify({ methods: ['okta_push'], supervisors: ['a', 'b\udc00'] }),
+      {
+        'content-type': 'application/json',
+        ...auth,
+      },
+    );
     expectRefused(res, 'body.supervisors[1]', /body field "supervisors\[1\]"/);
     const key = await post('/api/v1/secrets', { kind: 'text', 'la\u0000bel': 'x' });
     expect(key.status).toBe(400);
@@ -99,7 +110,7 @@ describe('NUL and unpaired surrogates are refused with 400 before any handler', 
   it('the Zendesk sidebar page refuses a form token with a NUL', async () => {
     const res = await fetch(`${t.url}/apps/zendesk/`, { method: 'POST', body: new URLSearchParams({ token: `abc\u0000def` }) });
     expect(res.status).toBe(400);
-    expect(((await res.json())).error.issues[0].path).toBe('body.token');
+    expect((await res.json()).error.issues[0].path).toBe('body.token');
   });
 
   it('still accepts odd but well-formed text (RTL marks, emoji) where the field allows it', async () => {

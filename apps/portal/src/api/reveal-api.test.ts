@@ -82,18 +82,27 @@ describe('createRevealApi', () => {
   it('starts a recipient verification with the method and the key check, and accepts only an http(s) URL back', async () => {
     const fetchImpl = vi.fn(async () => jsonResponse(200, { url: 'https://login.example/authorize?x=1' }));
     const api = createRevealApi(fetchImpl, '', 'acme');
-    expect(await api.startVerification(ID, 'oidc', 'k'.repeat(43))).toEqual({ ok: true, value: { url: 'https://login.example/authorize?x=1' } });
+    expect(await api.startVerification(ID, 'oidc', 'k'.repeat(43))).toEqual({
+      ok: true,
+      value: { url: 'https://login.example/authorize?x=1' },
+    });
     const [url, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe(`/api/v1/t/acme/secrets/${ID}/verify`);
     expect(init).toMatchObject({ method: 'POST', body: JSON.stringify({ method: 'oidc', keyCheck: 'k'.repeat(43) }), credentials: 'omit' });
 
     const evil = createRevealApi(async () => jsonResponse(200, { url: 'javascript:alert(1)' }));
-    expect(await evil.startVerification(ID, 'duo_universal', 'k'.repeat(43))).toEqual({ ok: false, failure: { kind: 'unexpected', status: 200 } });
+    expect(await evil.startVerification(ID, 'duo_universal', 'k'.repeat(43))).toEqual({
+      ok: false,
+      failure: { kind: 'unexpected', status: 200 },
+    });
   });
 
   it('maps verification_required to its own failure and reads needsVerification metadata', async () => {
     const refused = createRevealApi(async () => jsonResponse(403, errorBody('verification_required')));
-    expect(await refused.reveal(ID, { keyCheck: 'k', grant: 'g'.repeat(43) })).toEqual({ ok: false, failure: { kind: 'verification-required' } });
+    expect(await refused.reveal(ID, { keyCheck: 'k', grant: 'g'.repeat(43) })).toEqual({
+      ok: false,
+      failure: { kind: 'verification-required' },
+    });
     const withVerify = { ...metadata, needsVerification: true, verifyMethods: ['oidc', 'duo_universal'] };
     expect(await createRevealApi(async () => jsonResponse(200, withVerify)).getMetadata(ID)).toEqual({ ok: true, value: withVerify });
     const odd = { ...metadata, needsVerification: true, verifyMethods: ['sms'] };

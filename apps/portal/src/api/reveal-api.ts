@@ -46,18 +46,23 @@ export function createRevealApi(
     getMetadata: (id, signal) =>
       send(fetchImpl, `${base}${API_PATHS.secret(id, tenant || undefined)}`, { method: 'GET', signal: signal ?? null }, isSecretMetadata),
     reveal: (id, body) =>
-      send(fetchImpl, `${base}${API_PATHS.reveal(id, tenant || undefined)}`, { method: 'POST', body: JSON.stringify(body) }, isRevealResponse),
+      send(
+        fetchImpl,
+        `${base}${API_PATHS.reveal(id, tenant || undefined)}`,
+        { method: 'POST', body: JSON.stringify(body) },
+        isRevealResponse,
+      ),
     startVerification: (id, method, keyCheck) =>
-      send(fetchImpl, `${base}${API_PATHS.verifyRecipient(id, tenant || undefined)}`, { method: 'POST', body: JSON.stringify({ method, keyCheck }) }, isVerifyStart),
+      send(
+        fetchImpl,
+        `${base}${API_PATHS.verifyRecipient(id, tenant || undefined)}`,
+        { method: 'POST', body: JSON.stringify({ method, keyCheck }) },
+        isVerifyStart,
+      ),
   };
 }
 
-async function send<T>(
-  fetchImpl: FetchLike,
-  url: string,
-  init: RequestInit,
-  guard: (v: unknown) => v is T,
-): Promise<ApiResult<T>> {
+async function send<T>(fetchImpl: FetchLike, url: string, init: RequestInit, guard: (v: unknown) => v is T): Promise<ApiResult<T>> {
   let response: Response;
   try {
     response = await fetchImpl(url, {
@@ -135,7 +140,8 @@ export function isSecretMetadata(v: unknown): v is SecretMetadata {
     typeof v.needsPassphrase === 'boolean' &&
     (v.passphraseSalt === undefined || typeof v.passphraseSalt === 'string') &&
     (v.needsVerification === undefined || typeof v.needsVerification === 'boolean') &&
-    (v.verifyMethods === undefined || (Array.isArray(v.verifyMethods) && v.verifyMethods.every((m) => m === 'oidc' || m === 'duo_universal')))
+    (v.verifyMethods === undefined ||
+      (Array.isArray(v.verifyMethods) && v.verifyMethods.every((m) => m === 'oidc' || m === 'duo_universal')))
   );
 }
 
@@ -151,11 +157,5 @@ export function isVerifyStart(v: unknown): v is { url: string } {
 }
 
 export function isRevealResponse(v: unknown): v is RevealResponse {
-  return (
-    isObject(v) &&
-    typeof v.id === 'string' &&
-    isKind(v.kind) &&
-    typeof v.ciphertext === 'string' &&
-    Number.isInteger(v.viewsLeft)
-  );
+  return isObject(v) && typeof v.id === 'string' && isKind(v.kind) && typeof v.ciphertext === 'string' && Number.isInteger(v.viewsLeft);
 }

@@ -26,11 +26,7 @@ export function RevealForm({ needsPassphrase, isRevealing, passphraseProblem, on
   };
 
   const problemText =
-    passphraseProblem === 'missing'
-      ? MESSAGES.passphraseMissing
-      : passphraseProblem === 'wrong'
-        ? MESSAGES.passphraseWrong
-        : undefined;
+    passphraseProblem === 'missing' ? MESSAGES.passphraseMissing : passphraseProblem === 'wrong' ? MESSAGES.passphraseWrong : undefined;
 
   return (
     <form className="vs-form" onSubmit={submit} noValidate aria-label="Reveal the secret">

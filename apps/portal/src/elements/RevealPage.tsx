@@ -2,7 +2,8 @@ import type { RevealApi } from '../api/reveal-api';
 import { useReveal, type RevealDeps, type RevealTarget } from '../reveal/use-reveal';
 import { RevealView, type RevealViewProps } from './RevealView';
 
-export interface RevealPageProps extends Pick<RevealViewProps, 'writeClipboard' | 'saveFile' | 'now' | 'isKeyLost'>, Pick<RevealDeps, 'storage' | 'navigate'> {
+export interface RevealPageProps
+  extends Pick<RevealViewProps, 'writeClipboard' | 'saveFile' | 'now' | 'isKeyLost'>, Pick<RevealDeps, 'storage' | 'navigate'> {
   /** Undefined when the link is incomplete: nothing is fetched and nothing can be revealed. */
   target: RevealTarget | undefined;
   api: RevealApi;

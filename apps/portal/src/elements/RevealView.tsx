@@ -62,7 +62,16 @@ export function RevealView(props: RevealViewProps) {
   );
 }
 
-function screenFor({ state, onReveal, onRetry, onVerify = () => undefined, isKeyLost = false, now = () => new Date(), writeClipboard, saveFile }: RevealViewProps): Screen {
+function screenFor({
+  state,
+  onReveal,
+  onRetry,
+  onVerify = () => undefined,
+  isKeyLost = false,
+  now = () => new Date(),
+  writeClipboard,
+  saveFile,
+}: RevealViewProps): Screen {
   const retryButton = (
     <div className="vs-actions">
       <Button onClick={onRetry}>Try again</Button>
@@ -81,7 +90,10 @@ function screenFor({ state, onReveal, onRetry, onVerify = () => undefined, isKey
         ),
       };
     case 'incomplete':
-      return { heading: HEADINGS.incomplete, notice: <StateNotice type="warning">{isKeyLost ? MESSAGES.keyLost : MESSAGES.incomplete}</StateNotice> };
+      return {
+        heading: HEADINGS.incomplete,
+        notice: <StateNotice type="warning">{isKeyLost ? MESSAGES.keyLost : MESSAGES.incomplete}</StateNotice>,
+      };
     case 'verify':
     case 'verifying': {
       const problem = state.status === 'verify' ? state.problem : undefined;
@@ -116,7 +128,11 @@ function screenFor({ state, onReveal, onRetry, onVerify = () => undefined, isKey
         return { heading: HEADINGS.throttled, notice: <StateNotice type="warning">{message}</StateNotice>, body: retryButton };
       }
       return formScreen(state.metadata, now(), onReveal, {
-        notice: <StateNotice type="warning" title={HEADINGS.throttled}>{message}</StateNotice>,
+        notice: (
+          <StateNotice type="warning" title={HEADINGS.throttled}>
+            {message}
+          </StateNotice>
+        ),
       });
     }
     case 'ready':
@@ -127,9 +143,7 @@ function screenFor({ state, onReveal, onRetry, onVerify = () => undefined, isKey
       return formScreen(state.metadata, now(), onReveal, { isRevealing: true });
     case 'revealed': {
       const { secret, viewsLeft } = state;
-      const notice = (
-        <StateNotice type="success">{viewsLeft > 0 ? viewsRemainMessage(viewsLeft) : MESSAGES.deleted}</StateNotice>
-      );
+      const notice = <StateNotice type="success">{viewsLeft > 0 ? viewsRemainMessage(viewsLeft) : MESSAGES.deleted}</StateNotice>;
       return secret.kind === 'text'
         ? {
             heading: HEADINGS.revealedText,
@@ -139,9 +153,7 @@ function screenFor({ state, onReveal, onRetry, onVerify = () => undefined, isKey
         : {
             heading: HEADINGS.revealedFile,
             notice,
-            body: (
-              <RevealedFile name={secret.name} type={secret.type} bytes={secret.bytes} {...(saveFile ? { saveFile } : {})} />
-            ),
+            body: <RevealedFile name={secret.name} type={secret.type} bytes={secret.bytes} {...(saveFile ? { saveFile } : {})} />,
           };
     }
   }

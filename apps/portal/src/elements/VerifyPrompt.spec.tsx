@@ -60,17 +60,27 @@ describe("Verify it's you (secrets for the ticket's requester only)", () => {
 
   it('back without the kept key (another tab or browser): says how to recover, fetches nothing', async () => {
     const vault = await verifiedOnlyVault();
-    renderApp({ location: { pathname: PATH, hash: '', search: `?grant=${GRANT}` }, api: vault.api, storage: memoryStorage(), history: { state: null, replaceState: vi.fn() } });
+    renderApp({
+      location: { pathname: PATH, hash: '', search: `?grant=${GRANT}` },
+      api: vault.api,
+      storage: memoryStorage(),
+      history: { state: null, replaceState: vi.fn() },
+    });
     expect(main().dataset.state).toBe('incomplete');
     expect(screen.getByText(MESSAGES.keyLost)).toBeTruthy();
     expect(vault.calls.getMetadata).toBe(0);
   });
 
-  it("a refused grant goes back to the verify screen and says why", async () => {
+  it('a refused grant goes back to the verify screen and says why', async () => {
     const vault = await verifiedOnlyVault();
     const storage = memoryStorage();
     storage.setItem(linkKeyStorageKey(SECRET_ID), vault.hash.slice(1));
-    renderApp({ location: { pathname: PATH, hash: '', search: `?grant=${'H'.repeat(43)}` }, api: vault.api, storage, history: { state: null, replaceState: vi.fn() } });
+    renderApp({
+      location: { pathname: PATH, hash: '', search: `?grant=${'H'.repeat(43)}` },
+      api: vault.api,
+      storage,
+      history: { state: null, replaceState: vi.fn() },
+    });
     const target = await screen.findByRole('button', { name: 'Reveal' });
     await act(async () => fireEvent.click(target));
     await waitFor(() => expect(main().dataset.state).toBe('verify'));

@@ -60,9 +60,7 @@ describe('revealReducer', () => {
     const wrong = run(revealing, { type: 'reveal_failed', failure: { kind: 'wrong-passphrase' }, at: 0 });
     expect(wrong).toEqual({ status: 'wrong-passphrase', metadata });
     expect(run(wrong, { type: 'reveal_started' })).toEqual(revealing);
-    expect(run(revealing, { type: 'reveal_failed', failure: { kind: 'passphrase-required' }, at: 0 }).status).toBe(
-      'wrong-passphrase',
-    );
+    expect(run(revealing, { type: 'reveal_failed', failure: { kind: 'passphrase-required' }, at: 0 }).status).toBe('wrong-passphrase');
   });
 
   it('a missing passphrase is flagged without leaving the form', () => {
@@ -106,7 +104,10 @@ describe('revealReducer', () => {
     const verifyOnly: SecretMetadata = { ...metadata, needsVerification: true, verifyMethods: ['oidc'] };
     const verify = run({ status: 'loading' }, { type: 'metadata_loaded', metadata: verifyOnly });
     expect(verify).toEqual({ status: 'verify', metadata: verifyOnly });
-    expect(run({ status: 'loading' }, { type: 'metadata_loaded', metadata: verifyOnly, hasGrant: true })).toEqual({ status: 'ready', metadata: verifyOnly });
+    expect(run({ status: 'loading' }, { type: 'metadata_loaded', metadata: verifyOnly, hasGrant: true })).toEqual({
+      status: 'ready',
+      metadata: verifyOnly,
+    });
     // No reveal from the verify screen, and only one start at a time.
     expect(run(verify, { type: 'reveal_started' })).toBe(verify);
     const verifying = run(verify, { type: 'verify_started' });

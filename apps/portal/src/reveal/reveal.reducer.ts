@@ -110,7 +110,9 @@ export function revealReducer(state: RevealState, event: RevealEvent): RevealSta
     case 'verify_started':
       return state.status === 'verify' ? { status: 'verifying', metadata: state.metadata } : state;
     case 'verify_failed':
-      return state.status === 'verifying' ? { status: 'verify', metadata: state.metadata, problem: verifyProblem(event.failure, event.at) } : state;
+      return state.status === 'verifying'
+        ? { status: 'verify', metadata: state.metadata, problem: verifyProblem(event.failure, event.at) }
+        : state;
     case 'metadata_failed':
       return state.status === 'loading' ? fromFailure(event.failure, event.at) : state;
     case 'passphrase_missing': {
@@ -127,9 +129,7 @@ export function revealReducer(state: RevealState, event: RevealEvent): RevealSta
     case 'decrypt_failed':
       return state.status === 'revealing' ? { status: 'error', reason: 'decrypt' } : state;
     case 'reveal_succeeded':
-      return state.status === 'revealing'
-        ? { status: 'revealed', secret: event.secret, viewsLeft: event.viewsLeft }
-        : state;
+      return state.status === 'revealing' ? { status: 'revealed', secret: event.secret, viewsLeft: event.viewsLeft } : state;
     case 'retry':
       if (state.status !== 'unreachable' && state.status !== 'throttled') return state;
       return state.metadata ? { status: 'ready', metadata: state.metadata } : { status: 'loading' };
@@ -139,7 +139,9 @@ export function revealReducer(state: RevealState, event: RevealEvent): RevealSta
 function verifyProblem(failure: ApiFailure, at: number): VerifyProblem {
   switch (failure.kind) {
     case 'throttled':
-      return failure.retryAfterSeconds === undefined ? { kind: 'throttled', at } : { kind: 'throttled', retryAfterSeconds: failure.retryAfterSeconds, at };
+      return failure.retryAfterSeconds === undefined
+        ? { kind: 'throttled', at }
+        : { kind: 'throttled', retryAfterSeconds: failure.retryAfterSeconds, at };
     case 'unreachable':
       return { kind: 'unreachable' };
     default:

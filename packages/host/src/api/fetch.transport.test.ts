@@ -5,7 +5,12 @@ describe('fetchTransport', () => {
   it('sends JSON to a same-origin relative path without cookies or referrer', async () => {
     const fetchImpl = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response('{"ok":true}', { status: 201 }));
     const transport = fetchTransport('', fetchImpl);
-    const answer = await transport({ method: 'POST', path: '/api/v1/sidebar/secrets', headers: { 'x-vouchsafe-session': 's' }, body: { a: 1 } });
+    const answer = await transport({
+      method: 'POST',
+      path: '/api/v1/sidebar/secrets',
+      headers: { 'x-vouchsafe-session': 's' },
+      body: { a: 1 },
+    });
     expect(answer).toEqual({ status: 201, body: { ok: true } });
     const [url, init] = fetchImpl.mock.calls[0] ?? [];
     expect(url).toBe('/api/v1/sidebar/secrets');
@@ -29,12 +34,22 @@ describe('fetchTransport', () => {
     const fetchImpl = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response('data: 1\n\n', { status: 200 }));
     const stream = fetchStreamTransport('', fetchImpl);
     const controller = new AbortController();
-    const answer = await stream({ method: 'GET', path: '/api/v1/sidebar/verifications/events', headers: { 'x-vouchsafe-session': 's' }, signal: controller.signal });
+    const answer = await stream({
+      method: 'GET',
+      path: '/api/v1/sidebar/verifications/events',
+      headers: { 'x-vouchsafe-session': 's' },
+      signal: controller.signal,
+    });
     expect(answer.status).toBe(200);
     expect(await new Response(answer.body).text()).toBe('data: 1\n\n');
     const [url, init] = fetchImpl.mock.calls[0] ?? [];
     expect(url).toBe('/api/v1/sidebar/verifications/events');
-    expect(init).toMatchObject({ method: 'GET', credentials: 'omit', headers: { 'x-vouchsafe-session': 's', accept: 'text/event-stream' }, signal: controller.signal });
+    expect(init).toMatchObject({
+      method: 'GET',
+      credentials: 'omit',
+      headers: { 'x-vouchsafe-session': 's', accept: 'text/event-stream' },
+      signal: controller.signal,
+    });
   });
 
   it('streams for the pages the API serves, and polls when a caller brings its own transport without a stream', () => {

@@ -48,7 +48,11 @@ export function fetchStreamTransport(baseUrl = '', fetchImpl: FetchLike = defaul
  * The transports of a sidebar served by the API (Zendesk, ServiceNow): fetch for calls and for the
  * event stream. A caller that brings its own call transport but no stream gets polling.
  */
-export function apiTransports(options: { transport?: Transport; stream?: StreamTransport }): { transport: Transport; stream?: StreamTransport } {
-  if (options.transport) return options.stream ? { transport: options.transport, stream: options.stream } : { transport: options.transport };
+export function apiTransports(options: { transport?: Transport; stream?: StreamTransport }): {
+  transport: Transport;
+  stream?: StreamTransport;
+} {
+  if (options.transport)
+    return options.stream ? { transport: options.transport, stream: options.stream } : { transport: options.transport };
   return { transport: fetchTransport(), stream: options.stream ?? fetchStreamTransport() };
 }

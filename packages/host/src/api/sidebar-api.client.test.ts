@@ -61,7 +61,11 @@ describe('createSidebarApi', () => {
     const api = createSidebarApi({ transport, exchange });
     const context = await api.start();
     expect(context.ticket.displayId).toBe('#42');
-    expect(requests[0]).toMatchObject({ method: 'POST', path: '/api/v1/sessions/zendesk', body: { token: 'host-token-xxxxxxxx', ticketId: '42' } });
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/v1/sessions/zendesk',
+      body: { token: 'host-token-xxxxxxxx', ticketId: '42' },
+    });
     expect(requests[0]?.headers[SESSION_HEADER]).toBeUndefined();
 
     await api.listSecrets();
@@ -124,7 +128,15 @@ describe('createSidebarApi', () => {
       'GET /api/v1/sidebar/secrets': () => {
         lists += 1;
         return lists === 1
-          ? { status: 401, body: { error: { code: 'session_rejected', message: 'This sidebar session could not be verified. Reopen the ticket to start a new one.' } } }
+          ? {
+              status: 401,
+              body: {
+                error: {
+                  code: 'session_rejected',
+                  message: 'This sidebar session could not be verified. Reopen the ticket to start a new one.',
+                },
+              },
+            }
           : { status: 200, body: { secrets: [] } };
       },
     });
@@ -136,7 +148,12 @@ describe('createSidebarApi', () => {
   });
 
   it('reports session_rejected when the renewal is refused, and then stops calling the API', async () => {
-    const rejected = { status: 401, body: { error: { code: 'session_rejected', message: 'This sidebar session could not be verified. Reopen the ticket to start a new one.' } } };
+    const rejected = {
+      status: 401,
+      body: {
+        error: { code: 'session_rejected', message: 'This sidebar session could not be verified. Reopen the ticket to start a new one.' },
+      },
+    };
     const { transport, requests } = fakeApi({
       'POST /api/v1/sessions/zendesk': () => ({ status: 200, body: sessionBody('session-1') }),
       'POST /api/v1/sessions/renew': () => rejected,
@@ -154,17 +171,40 @@ describe('createSidebarApi', () => {
 
   it('rejects a host token the API refuses with session_rejected', async () => {
     const { transport } = fakeApi({
-      'POST /api/v1/sessions/zendesk': () => ({ status: 401, body: { error: { code: 'session_rejected', message: 'This sidebar session could not be verified. Reopen the ticket to start a new one.' } } }),
+      'POST /api/v1/sessions/zendesk': () => ({
+        status: 401,
+        body: {
+          error: { code: 'session_rejected', message: 'This sidebar session could not be verified. Reopen the ticket to start a new one.' },
+        },
+      }),
     });
-    await expect(createSidebarApi({ transport, exchange }).start()).rejects.toMatchObject({ failure: 'session_rejected', code: 'session_rejected' });
+    await expect(createSidebarApi({ transport, exchange }).start()).rejects.toMatchObject({
+      failure: 'session_rejected',
+      code: 'session_rejected',
+    });
   });
 
   it.each([
-    [404, 'not_found', 'Secret AAAA… does not exist for this ticket', { error: { code: 'not_found', message: 'Secret AAAA… does not exist for this ticket' } }],
+    [
+      404,
+      'not_found',
+      'Secret AAAA… does not exist for this ticket',
+      { error: { code: 'not_found', message: 'Secret AAAA… does not exist for this ticket' } },
+    ],
     [422, 'rejected', 'views must be at most 10', { error: { code: 'validation_failed', message: 'views must be at most 10' } }],
     [409, 'rejected', 'Vouchsafe refused the request (HTTP 409).', undefined],
-    [500, 'unreachable', 'Vouchsafe could not be reached. Check your connection and try again.', { error: { code: 'internal', message: 'Internal error (request 1234)' } }],
-    [502, 'unreachable', 'Vouchsafe could not be reached. Check your connection and try again.', { error: { code: 'helpdesk_unavailable', message: 'Zendesk did not answer' } }],
+    [
+      500,
+      'unreachable',
+      'Vouchsafe could not be reached. Check your connection and try again.',
+      { error: { code: 'internal', message: 'Internal error (request 1234)' } },
+    ],
+    [
+      502,
+      'unreachable',
+      'Vouchsafe could not be reached. Check your connection and try again.',
+      { error: { code: 'helpdesk_unavailable', message: 'Zendesk did not answer' } },
+    ],
     [503, 'unreachable', 'Vouchsafe could not be reached. Check your connection and try again.', undefined],
   ])('maps HTTP %i to %s', async (status, failure, message, body) => {
     const { transport } = fakeApi({

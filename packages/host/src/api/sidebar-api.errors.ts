@@ -7,7 +7,7 @@ const NOT_FOUND_MESSAGE = 'That item does not exist for this ticket.';
 
 function errorOf(body: unknown): ErrorBody['error'] | undefined {
   if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
-  const error = (body).error;
+  const error = body.error;
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code !== 'string' || typeof message !== 'string') return undefined;
@@ -22,7 +22,13 @@ export function toSidebarApiError(response: TransportResponse): SidebarApiError 
   if (status === 404) return new SidebarApiError('not_found', error?.message ?? NOT_FOUND_MESSAGE, status, error?.code);
   if (status >= 400 && status < 500) {
     const retryAfter = typeof error?.retryAfterSeconds === 'number' && error.retryAfterSeconds >= 0 ? error.retryAfterSeconds : undefined;
-    return new SidebarApiError('rejected', error?.message ?? `Vouchsafe refused the request (HTTP ${status}).`, status, error?.code, retryAfter);
+    return new SidebarApiError(
+      'rejected',
+      error?.message ?? `Vouchsafe refused the request (HTTP ${status}).`,
+      status,
+      error?.code,
+      retryAfter,
+    );
   }
   // 5xx (including a help desk the API could not reach), 3xx and anything unexpected.
   return new SidebarApiError('unreachable', UNREACHABLE_MESSAGE, status, error?.code);

@@ -29,7 +29,13 @@ function sessionBody(token: string, ttlSeconds = 900): SessionResponse {
   return {
     session: token,
     expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
-    context: { desk: 'zendesk', tenantName: 'Acme', ticket: { id: '42', displayId: '#42' }, requester: { label: 'j***@e***.com' }, agent: { label: 'Jane Doe' } },
+    context: {
+      desk: 'zendesk',
+      tenantName: 'Acme',
+      ticket: { id: '42', displayId: '#42' },
+      requester: { label: 'j***@e***.com' },
+      agent: { label: 'Jane Doe' },
+    },
   };
 }
 
@@ -68,7 +74,10 @@ function setup(h: Partial<Harness> = {}, extra: Partial<SidebarApiOptions> = {})
   const routes: Harness['routes'] = {
     'POST /api/v1/sessions/zendesk': () => ({ status: 200, body: sessionBody(`session-${++sessions}`) }),
     'POST /api/v1/sessions/renew': () => ({ status: 200, body: sessionBody(`session-${++sessions}`) }),
-    'GET /api/v1/sidebar/verifications': () => ({ status: 200, body: { current: null, pendingOverrides: [], methods: [], isSupervisor: false } }),
+    'GET /api/v1/sidebar/verifications': () => ({
+      status: 200,
+      body: { current: null, pendingOverrides: [], methods: [], isSupervisor: false },
+    }),
     ...h.routes,
   };
   const transport = vi.fn(async (request: TransportRequest) => {
@@ -95,7 +104,10 @@ function setup(h: Partial<Harness> = {}, extra: Partial<SidebarApiOptions> = {})
   return { api, requests, opened, stream, routes };
 }
 
-const ok = (body: ReadableStream<Uint8Array>): { request: TransportRequest; answer: StreamResponse } => ({ request: undefined as never, answer: { status: 200, body } });
+const ok = (body: ReadableStream<Uint8Array>): { request: TransportRequest; answer: StreamResponse } => ({
+  request: undefined as never,
+  answer: { status: 200, body },
+});
 
 describe('verification calls', () => {
   beforeEach(() => {
@@ -104,7 +116,7 @@ describe('verification calls', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('start, cancel, code, override and approve go to the plan\'s endpoints with the session', async () => {
+  it("start, cancel, code, override and approve go to the plan's endpoints with the session", async () => {
     const answer = (state: Verification['state']) => () => ({ status: 200, body: verification({ state }) });
     const { api, requests } = setup({
       routes: {
@@ -140,14 +152,26 @@ describe('verification calls', () => {
       routes: {
         'POST /api/v1/sidebar/verifications': () => ({
           status: 429,
-          body: { error: { code: 'rate_limited', message: 'This customer has had 3 pushes in 10 minutes. Try again in 15 minutes.', retryAfterSeconds: 900 } },
+          body: {
+            error: {
+              code: 'rate_limited',
+              message: 'This customer has had 3 pushes in 10 minutes. Try again in 15 minutes.',
+              retryAfterSeconds: 900,
+            },
+          },
         }),
       },
     });
     await api.start();
     const error = await api.startVerification('okta_push').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SidebarApiError);
-    expect(error).toMatchObject({ failure: 'rejected', status: 429, code: 'rate_limited', retryAfterSeconds: 900, message: expect.stringContaining('3 pushes') });
+    expect(error).toMatchObject({
+      failure: 'rejected',
+      status: 429,
+      code: 'rate_limited',
+      retryAfterSeconds: 900,
+      message: expect.stringContaining('3 pushes'),
+    });
     api.stop();
   });
 
@@ -177,7 +201,11 @@ describe('subscribeVerifications over SSE', () => {
     const seen: Verification[] = [];
     const unsubscribe = api.subscribeVerifications((v) => seen.push(v));
     await vi.advanceTimersByTimeAsync(0);
-    expect(opened[0]).toMatchObject({ method: 'GET', path: '/api/v1/sidebar/verifications/events', headers: { [SESSION_HEADER]: 'session-1' } });
+    expect(opened[0]).toMatchObject({
+      method: 'GET',
+      path: '/api/v1/sidebar/verifications/events',
+      headers: { [SESSION_HEADER]: 'session-1' },
+    });
 
     const text = `: ping\n\n${event(verification({ state: 'started', binding: null }))}`;
     live.write(text.slice(0, 30));
@@ -203,13 +231,21 @@ describe('subscribeVerifications over SSE', () => {
     const third = liveBody();
     const missed = verification({ state: 'verified', validUntil: '2026-11-25T16:15:00.000Z' });
     const { api, opened, requests } = setup({
-      routes: { 'GET /api/v1/sidebar/verifications': () => ({ status: 200, body: { current: missed, pendingOverrides: [], methods: [], isSupervisor: false } }) },
+      routes: {
+        'GET /api/v1/sidebar/verifications': () => ({
+          status: 200,
+          body: { current: missed, pendingOverrides: [], methods: [], isSupervisor: false },
+        }),
+      },
       streams: [ok(first.body), { request: undefined as never, answer: { status: 503, body: null } }, ok(third.body)],
     });
     await api.start();
     const seen: string[] = [];
     const errors: SidebarApiError[] = [];
-    api.subscribeVerifications((v) => seen.push(v.state), (e) => errors.push(e));
+    api.subscribeVerifications(
+      (v) => seen.push(v.state),
+      (e) => errors.push(e),
+    );
     await vi.advanceTimersByTimeAsync(0);
     first.write(event(verification({ state: 'waiting' })));
     first.close();
@@ -259,7 +295,10 @@ describe('subscribeVerifications over SSE', () => {
     const { api, opened } = setup({ streams: [refused, ok(live.body)] });
     await api.start();
     const errors: string[] = [];
-    api.subscribeVerifications(() => undefined, (e) => errors.push(e.failure));
+    api.subscribeVerifications(
+      () => undefined,
+      (e) => errors.push(e.failure),
+    );
     await vi.advanceTimersByTimeAsync(0);
     expect(opened.map((r) => r.headers[SESSION_HEADER])).toEqual(['session-1', 'session-2']);
     expect(errors).toEqual([]);
@@ -268,7 +307,10 @@ describe('subscribeVerifications over SSE', () => {
     const again = setup({ streams: [refused, refused, refused] });
     await again.api.start();
     const failures: string[] = [];
-    again.api.subscribeVerifications(() => undefined, (e) => failures.push(e.failure));
+    again.api.subscribeVerifications(
+      () => undefined,
+      (e) => failures.push(e.failure),
+    );
     await vi.advanceTimersByTimeAsync(60_000);
     expect(failures).toEqual(['session_rejected']);
     expect(again.opened).toHaveLength(2);
@@ -309,9 +351,20 @@ describe('subscribeVerifications by polling (no stream: Forge)', () => {
 
   it('reads GET /verifications every second and reports only changes', async () => {
     let current: Verification | null = verification({ state: 'waiting' });
-    const pending = verification({ id: '00000000-0000-4000-8000-000000000002', state: 'failed', override: { state: 'requested', requestedBy: 'Sam', reason: 'lost phone, voice known', approvedBy: null } });
+    const pending = verification({
+      id: '00000000-0000-4000-8000-000000000002',
+      state: 'failed',
+      override: { state: 'requested', requestedBy: 'Sam', reason: 'lost phone, voice known', approvedBy: null },
+    });
     const { api, requests } = setup(
-      { routes: { 'GET /api/v1/sidebar/verifications': () => ({ status: 200, body: { current, pendingOverrides: [pending], methods: [], isSupervisor: true } }) } },
+      {
+        routes: {
+          'GET /api/v1/sidebar/verifications': () => ({
+            status: 200,
+            body: { current, pendingOverrides: [pending], methods: [], isSupervisor: true },
+          }),
+        },
+      },
       { stream: undefined },
     );
     await api.start();
@@ -335,12 +388,22 @@ describe('subscribeVerifications by polling (no stream: Forge)', () => {
   it('keeps polling through outages, and stops when the session is refused', async () => {
     let status = 503;
     const { api } = setup(
-      { routes: { 'GET /api/v1/sidebar/verifications': () => (status === 200 ? { status, body: { current: null, pendingOverrides: [], methods: [], isSupervisor: false } } : { status, body: undefined }) } },
+      {
+        routes: {
+          'GET /api/v1/sidebar/verifications': () =>
+            status === 200
+              ? { status, body: { current: null, pendingOverrides: [], methods: [], isSupervisor: false } }
+              : { status, body: undefined },
+        },
+      },
       { stream: undefined },
     );
     await api.start();
     const errors: string[] = [];
-    api.subscribeVerifications(() => undefined, (e) => errors.push(e.failure));
+    api.subscribeVerifications(
+      () => undefined,
+      (e) => errors.push(e.failure),
+    );
     await vi.advanceTimersByTimeAsync(1_000);
     expect(errors).toEqual(['unreachable', 'unreachable']);
     status = 200;

@@ -34,7 +34,12 @@ export interface StreamTiming {
   connectTimeoutMs: number;
 }
 
-export const DEFAULT_STREAM_TIMING: StreamTiming = { backoffMs: 1_000, maxBackoffMs: 30_000, idleTimeoutMs: 45_000, connectTimeoutMs: 20_000 };
+export const DEFAULT_STREAM_TIMING: StreamTiming = {
+  backoffMs: 1_000,
+  maxBackoffMs: 30_000,
+  idleTimeoutMs: 45_000,
+  connectTimeoutMs: 20_000,
+};
 export const POLL_INTERVAL_MS = 1_000;
 
 const isSessionGone = (error: unknown): boolean => error instanceof SidebarApiError && error.failure === 'session_rejected';
@@ -137,7 +142,11 @@ export function subscribeBySse(
     }
     wasRefused = false;
     failures = 0;
-    if (hasConnected) deps.overview().then((o) => isActive && emitChanged(listOf(o)), () => undefined);
+    if (hasConnected)
+      deps.overview().then(
+        (o) => isActive && emitChanged(listOf(o)),
+        () => undefined,
+      );
     hasConnected = true;
     await pump(response.body, current);
   }

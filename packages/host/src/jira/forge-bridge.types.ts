@@ -11,7 +11,10 @@ export interface ForgeContext {
 export interface ForgeBridge {
   view: { getContext(): Promise<ForgeContext> };
   events: { on(event: string, callback: (payload?: unknown) => unknown): Promise<{ unsubscribe(): void }> };
-  requestRemote(remoteKey: string, init?: { path?: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<Response>;
+  requestRemote(
+    remoteKey: string,
+    init?: { path?: string; method?: string; headers?: Record<string, string>; body?: string },
+  ): Promise<Response>;
 }
 
 export type BridgeLoader = () => Promise<ForgeBridge>;

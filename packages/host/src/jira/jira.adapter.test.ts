@@ -72,16 +72,27 @@ describe('connectJira', () => {
     const session = {
       session: 'session-1',
       expiresAt: new Date(Date.now() + 900_000).toISOString(),
-      context: { desk: 'jira', tenantName: 'Acme', ticket: { id: 'HELP-42', displayId: 'HELP-42' }, requester: { label: 'r***@e***.com' }, agent: { label: 'Jane' } },
+      context: {
+        desk: 'jira',
+        tenantName: 'Acme',
+        ticket: { id: 'HELP-42', displayId: 'HELP-42' },
+        requester: { label: 'r***@e***.com' },
+        agent: { label: 'Jane' },
+      },
     };
     vi.mocked(bridge.requestRemote).mockImplementation(async (_key, init) =>
-      init?.path === '/api/v1/sessions/jira' ? new Response(JSON.stringify(session), { status: 200 }) : new Response('{"secrets":[]}', { status: 200 }),
+      init?.path === '/api/v1/sessions/jira'
+        ? new Response(JSON.stringify(session), { status: 200 })
+        : new Response('{"secrets":[]}', { status: 200 }),
     );
     const { api } = await connectJiraSidebar({ loadBridge });
     await api.start();
     await api.listSecrets();
     const calls = vi.mocked(bridge.requestRemote).mock.calls;
-    expect(calls[0]).toEqual(['vouchsafe', expect.objectContaining({ path: '/api/v1/sessions/jira', method: 'POST', body: '{"issueKey":"HELP-42"}' })]);
+    expect(calls[0]).toEqual([
+      'vouchsafe',
+      expect.objectContaining({ path: '/api/v1/sessions/jira', method: 'POST', body: '{"issueKey":"HELP-42"}' }),
+    ]);
     expect(calls[1]?.[1]).toMatchObject({ path: '/api/v1/sidebar/secrets', method: 'GET', headers: { [SESSION_HEADER]: 'session-1' } });
     expect(calls[1]?.[1]?.headers).not.toHaveProperty('authorization');
     (api as { stop?: () => void }).stop?.();

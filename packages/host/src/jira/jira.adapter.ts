@@ -53,7 +53,10 @@ export async function connectJira(options: ConnectJiraOptions = {}): Promise<Jir
       });
       return () => {
         isActive = false;
-        subscription.then((s) => s.unsubscribe(), () => undefined);
+        subscription.then(
+          (s) => s.unsubscribe(),
+          () => undefined,
+        );
       };
     },
   };

@@ -13,7 +13,10 @@ export function serviceNowExchange(adapter: ServiceNowAdapter): () => Promise<Se
     const token = adapter.getHostToken();
     // No token: the page was reloaded after the fragment was scrubbed, or opened outside the workspace.
     if (!token) return Promise.reject(new SidebarApiError('session_rejected', SESSION_REJECTED_MESSAGE));
-    return Promise.resolve({ path: API_PATHS.session('servicenow'), body: { token, table: adapter.record.table, sysId: adapter.record.sysId } });
+    return Promise.resolve({
+      path: API_PATHS.session('servicenow'),
+      body: { token, table: adapter.record.table, sysId: adapter.record.sysId },
+    });
   };
 }
 

@@ -4,7 +4,14 @@ import { HostNotReadyError } from '../host-adapter.types';
 import { connectServiceNow, serviceNowExchange } from './index';
 
 const SYS_ID = '9d385017c611228701d22104cc95c371';
-const claims = { iss: 'acme', aud: 'vouchsafe', sub: '6816f79cc0a8016401c5a33be04be441', name: 'Jane Agent', table: 'incident', sys_id: SYS_ID };
+const claims = {
+  iss: 'acme',
+  aud: 'vouchsafe',
+  sub: '6816f79cc0a8016401c5a33be04be441',
+  name: 'Jane Agent',
+  table: 'incident',
+  sys_id: SYS_ID,
+};
 const b64url = (value: object) => btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const TOKEN = `${b64url({ alg: 'RS256', typ: 'JWT' })}.${b64url(claims)}.c2lnbmF0dXJl`;
 
@@ -68,7 +75,10 @@ describe('connectServiceNow', () => {
     const host = connectServiceNow({ parent });
     expect(host.canInsertIntoReply).toBe(true);
     await host.insertIntoReply('https://vouchsafe.example/s/abc#key');
-    expect(parent.postMessage).toHaveBeenCalledWith({ type: 'vouchsafe:insert-reply', text: 'https://vouchsafe.example/s/abc#key' }, 'https://acme.service-now.com');
+    expect(parent.postMessage).toHaveBeenCalledWith(
+      { type: 'vouchsafe:insert-reply', text: 'https://vouchsafe.example/s/abc#key' },
+      'https://acme.service-now.com',
+    );
   });
 
   it('shows empty identity when the token is not a readable JWT (the API decides anyway)', async () => {

@@ -22,7 +22,10 @@ function fakeZaf(options: { isRegistered?: boolean; data?: Record<string, unknow
     }),
     on: (name, handler) => handlers.set(name, (handlers.get(name) ?? new Set()).add(handler)),
     off: (name, handler) => handlers.get(name)?.delete(handler),
-    context: () => (options.isRegistered === false ? new Promise(() => undefined) : Promise.resolve({ account: { subdomain: 'acme' }, location: 'ticket_sidebar', ticketId: 42 })),
+    context: () =>
+      options.isRegistered === false
+        ? new Promise(() => undefined)
+        : Promise.resolve({ account: { subdomain: 'acme' }, location: 'ticket_sidebar', ticketId: 42 }),
   };
   const zaf: ZafClientStatic = { init: () => client };
   const fire = (name: string) => handlers.get(name)?.forEach((h) => h());
@@ -49,7 +52,10 @@ describe('connectZendesk', () => {
 
   it('is not ready when the desk never registers the app', async () => {
     const { zaf } = fakeZaf({ isRegistered: false });
-    await expect(connectZendesk({ zaf, readyTimeoutMs: 20 })).rejects.toMatchObject({ name: 'HostNotReadyError', detail: expect.stringContaining('app.registered') });
+    await expect(connectZendesk({ zaf, readyTimeoutMs: 20 })).rejects.toMatchObject({
+      name: 'HostNotReadyError',
+      detail: expect.stringContaining('app.registered'),
+    });
   });
 
   it('uses the global ZAFClient the SDK script defines', async () => {

@@ -51,7 +51,6 @@ export async function createDeskKeys(existing?: DeskKeySet): Promise<DeskKeys> {
     strangerPublicKeyPem: publicPem(privateKeys.stranger),
     forgeKid,
     jwks: { keys: [{ kty: forgePublic.kty, n: forgePublic.n, e: forgePublic.e, kid: forgeKid, alg: 'RS256', use: 'sig' }] },
-    export: () =>
-      Object.fromEntries(KEY_NAMES.map((name) => [name, privateKeys[name].export({ format: 'jwk' }) as JWK])) as DeskKeySet,
+    export: () => Object.fromEntries(KEY_NAMES.map((name) => [name, privateKeys[name].export({ format: 'jwk' }) as JWK])) as DeskKeySet,
   };
 }

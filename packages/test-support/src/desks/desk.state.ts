@@ -165,9 +165,7 @@ export class DeskState {
   addTicket(desk: Desk, fields: NewTicket = {}): DeskTicket {
     const data = this[desk];
     const requester =
-      typeof fields.requester === 'string'
-        ? this.person(desk, fields.requester)
-        : this.addPerson(desk, fields.requester ?? {});
+      typeof fields.requester === 'string' ? this.person(desk, fields.requester) : this.addPerson(desk, fields.requester ?? {});
     if (!requester) throw new Error(`no ${desk} person ${String(fields.requester)} in the stand-in`);
     const subject = fields.subject ?? `Ticket ${data.tickets.length + 1}`;
     const ticket = this.makeTicket(desk, data.tickets.length, subject, requester, fields.table ?? 'incident', new Date());
@@ -190,7 +188,18 @@ export class DeskState {
     if (desk === 'zendesk') {
       const id = String(101 + index);
       first.id = String(4_000_000 + index);
-      return { desk, id, ticketId: id, displayId: `#${id}`, table: '', issueId: id, subject, requesterId: requester.id, createdAt, comments: [first] };
+      return {
+        desk,
+        id,
+        ticketId: id,
+        displayId: `#${id}`,
+        table: '',
+        issueId: id,
+        subject,
+        requesterId: requester.id,
+        createdAt,
+        comments: [first],
+      };
     }
     if (desk === 'servicenow') {
       const id = sysId(`${table}-${index}-${index < SEED_REQUESTERS.length ? 'seed' : randomUUID()}`);
@@ -211,7 +220,18 @@ export class DeskState {
     }
     const key = `${DESK_ACCOUNTS.jira.projectKey}-${index + 1}`;
     // JSM shows the description as a field, not a comment.
-    return { desk, id: key, ticketId: key, displayId: key, table: '', issueId: String(10_001 + index), subject, requesterId: requester.id, createdAt, comments: [] };
+    return {
+      desk,
+      id: key,
+      ticketId: key,
+      displayId: key,
+      table: '',
+      issueId: String(10_001 + index),
+      subject,
+      requesterId: requester.id,
+      createdAt,
+      comments: [],
+    };
   }
 
   private seed(desk: Desk, apiUser: DeskPerson, agentId: (key: string) => string, requesterId: (index: number) => string): DeskData {
@@ -246,18 +266,53 @@ export class DeskState {
   }
 
   private seedZendesk(): DeskData {
-    const apiUser = { id: '9000', name: 'Vouchsafe Integration', email: DESK_ACCOUNTS.zendesk.email, phone: null, phoneSetAt: SEED_PHONE_TIME, updatedAt: SEED_PHONE_TIME };
-    return this.seed('zendesk', apiUser, (key) => (key === 'jane' ? '9001' : '9002'), (i) => String(7001 + i));
+    const apiUser = {
+      id: '9000',
+      name: 'Vouchsafe Integration',
+      email: DESK_ACCOUNTS.zendesk.email,
+      phone: null,
+      phoneSetAt: SEED_PHONE_TIME,
+      updatedAt: SEED_PHONE_TIME,
+    };
+    return this.seed(
+      'zendesk',
+      apiUser,
+      (key) => (key === 'jane' ? '9001' : '9002'),
+      (i) => String(7001 + i),
+    );
   }
 
   private seedServiceNow(): DeskData {
-    const apiUser = { id: sysId('api-user'), name: 'Vouchsafe Integration', email: null, phone: null, phoneSetAt: SEED_PHONE_TIME, updatedAt: SEED_PHONE_TIME };
-    return this.seed('servicenow', apiUser, (key) => sysId(`agent-${key}`), (i) => sysId(`caller-${i}`));
+    const apiUser = {
+      id: sysId('api-user'),
+      name: 'Vouchsafe Integration',
+      email: null,
+      phone: null,
+      phoneSetAt: SEED_PHONE_TIME,
+      updatedAt: SEED_PHONE_TIME,
+    };
+    return this.seed(
+      'servicenow',
+      apiUser,
+      (key) => sysId(`agent-${key}`),
+      (i) => sysId(`caller-${i}`),
+    );
   }
 
   private seedJira(): DeskData {
-    const apiUser = { id: accountId('api-user'), name: 'Vouchsafe Integration', email: DESK_ACCOUNTS.jira.email, phone: null, phoneSetAt: SEED_PHONE_TIME, updatedAt: SEED_PHONE_TIME };
-    return this.seed('jira', apiUser, (key) => accountId(`agent-${key}`), (i) => accountId(`reporter-${i}`));
+    const apiUser = {
+      id: accountId('api-user'),
+      name: 'Vouchsafe Integration',
+      email: DESK_ACCOUNTS.jira.email,
+      phone: null,
+      phoneSetAt: SEED_PHONE_TIME,
+      updatedAt: SEED_PHONE_TIME,
+    };
+    return this.seed(
+      'jira',
+      apiUser,
+      (key) => accountId(`agent-${key}`),
+      (i) => accountId(`reporter-${i}`),
+    );
   }
 }
-

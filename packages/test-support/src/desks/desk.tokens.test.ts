@@ -48,9 +48,16 @@ describe('zendesk signed-URL tokens', () => {
   it('spoils tokens on request', async () => {
     const hourAgo = Math.floor(Date.now() / 1000) - 3600;
     await expect(verify(await desks.mint.zendesk({ agentId: 9001, now: hourAgo }))).rejects.toMatchObject({ code: 'ERR_JWT_EXPIRED' });
-    await expect(verify(await desks.mint.zendesk({ agentId: 9001, installationId: '1' }))).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' });
-    await expect(verify(await desks.mint.zendesk({ agentId: 9001, overrides: { claims: { iss: 'evil.zendesk.com' } } }))).rejects.toMatchObject({ claim: 'iss' });
-    await expect(verify(await desks.mint.zendesk({ agentId: 9001, overrides: { signWith: 'stranger' } }))).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
+    await expect(verify(await desks.mint.zendesk({ agentId: 9001, installationId: '1' }))).rejects.toMatchObject({
+      code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+      claim: 'aud',
+    });
+    await expect(
+      verify(await desks.mint.zendesk({ agentId: 9001, overrides: { claims: { iss: 'evil.zendesk.com' } } })),
+    ).rejects.toMatchObject({ claim: 'iss' });
+    await expect(verify(await desks.mint.zendesk({ agentId: 9001, overrides: { signWith: 'stranger' } }))).rejects.toMatchObject({
+      code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    });
     const none = await desks.mint.zendesk({ agentId: 9001, overrides: { signWith: 'none' } });
     expect(decodeProtectedHeader(none).alg).toBe('none');
     await expect(verify(none)).rejects.toThrow();
@@ -83,12 +90,25 @@ describe('forge invocation tokens', () => {
     const agent = desks.state.jira.agents[0]!;
     const token = await desks.mint.forge({ accountId: agent.id, issueKey: 'HELP-2' });
     const jwks = createRemoteJWKSet(new URL(`${desks.url}/jira/.well-known/jwks.json`));
-    const { payload, protectedHeader } = await jwtVerify(token, jwks, { ...RS256, issuer: 'forge/invocation-token', audience: DESK_ACCOUNTS.jira.appId });
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+      ...RS256,
+      issuer: 'forge/invocation-token',
+      audience: DESK_ACCOUNTS.jira.appId,
+    });
     expect(protectedHeader.kid).toBe(desks.keys.forgeKid);
     expect(payload).toMatchObject({
       principal: agent.id,
-      app: { id: DESK_ACCOUNTS.jira.appId, installationId: DESK_ACCOUNTS.jira.installationId, apiBaseUrl: `${desks.url}/jira`, module: { type: 'jira:issueContext' } },
-      context: { cloudId: DESK_ACCOUNTS.jira.cloudId, siteUrl: `${desks.url}/jira`, extension: { type: 'jira:issueContext', issue: { key: 'HELP-2', id: '10002' } } },
+      app: {
+        id: DESK_ACCOUNTS.jira.appId,
+        installationId: DESK_ACCOUNTS.jira.installationId,
+        apiBaseUrl: `${desks.url}/jira`,
+        module: { type: 'jira:issueContext' },
+      },
+      context: {
+        cloudId: DESK_ACCOUNTS.jira.cloudId,
+        siteUrl: `${desks.url}/jira`,
+        extension: { type: 'jira:issueContext', issue: { key: 'HELP-2', id: '10002' } },
+      },
     });
     expect(payload.exp! - payload.iat!).toBe(60);
     const stranger = await desks.mint.forge({ accountId: agent.id, overrides: { signWith: 'stranger' } });
@@ -113,7 +133,11 @@ describe('key material', () => {
     const unstarted = await createDeskStandIns({ keys: desks.keys.export() });
     const accountId = desks.state.jira.agents[0]!.id;
     await expect(unstarted.mint.forge({ accountId })).rejects.toThrow(/no URL yet/);
-    const zendesk = await jwtVerify(await unstarted.mint.zendesk({ agentId: 9001 }), await importSPKI(desks.keys.zendeskPublicKeyPem, 'RS256'), RS256);
+    const zendesk = await jwtVerify(
+      await unstarted.mint.zendesk({ agentId: 9001 }),
+      await importSPKI(desks.keys.zendeskPublicKeyPem, 'RS256'),
+      RS256,
+    );
     expect(zendesk.payload.aud).toBe(`https://acme.zendesk.com/api/v2/apps/installations/${DESK_ACCOUNTS.zendesk.installationId}.json`);
     unstarted.setBaseUrl('http://127.0.0.1:1/');
     const { payload } = await jwtVerify(await unstarted.mint.forge({ accountId }), createLocalJWKSet(desks.keys.jwks), RS256);

@@ -96,7 +96,8 @@ async function sign(
     return `${base64url(header)}.${base64url(claims)}.`;
   }
   if (signWith === 'hs256-public-key') {
-    const pem = keyFor === 'servicenow' ? keys.serviceNowPublicKeyPem : keyFor === 'zendesk' ? keys.zendeskPublicKeyPem : publicJwksText(keys);
+    const pem =
+      keyFor === 'servicenow' ? keys.serviceNowPublicKeyPem : keyFor === 'zendesk' ? keys.zendeskPublicKeyPem : publicJwksText(keys);
     const header = { ...defaultHeader, ...overrides.header, alg: 'HS256' };
     return new SignJWT(claims).setProtectedHeader(header).sign(new TextEncoder().encode(pem));
   }

@@ -34,7 +34,11 @@ describe('jira stand-in', () => {
     });
     expect((await call('GET', '/rest/servicedeskapi/request/10001')).json.issueKey).toBe('HELP-1');
     const user = await call('GET', `/rest/api/3/user?accountId=${seeded.requesterId}`);
-    expect(user.json).toMatchObject({ accountId: seeded.requesterId, displayName: 'Priya Natarajan', emailAddress: 'priya.natarajan@customer.test' });
+    expect(user.json).toMatchObject({
+      accountId: seeded.requesterId,
+      displayName: 'Priya Natarajan',
+      emailAddress: 'priya.natarajan@customer.test',
+    });
   });
 
   it('refuses wrong credentials and answers 404 for unknown requests and users', async () => {
@@ -48,7 +52,12 @@ describe('jira stand-in', () => {
   it('creates internal comments (201) and lists them by visibility', async () => {
     const created = await call('POST', '/rest/servicedeskapi/request/HELP-2/comment', { body: 'internal note', public: false });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ id: expect.any(String), body: 'internal note', public: false, author: { accountId: desks.state.jira.apiUser.id } });
+    expect(created.json).toMatchObject({
+      id: expect.any(String),
+      body: 'internal note',
+      public: false,
+      author: { accountId: desks.state.jira.apiUser.id },
+    });
     await call('POST', '/rest/servicedeskapi/request/HELP-2/comment', { body: 'reply to the customer' });
     expect(desks.state.notes('jira', 'HELP-2').map((c) => c.body)).toEqual(['internal note']);
     const internal = await call('GET', '/rest/servicedeskapi/request/HELP-2/comment?public=false&internal=true');

@@ -119,7 +119,10 @@ export function createJiraRouter(ctx: DeskContext, keys: DeskKeys): Router {
         if (!ticket) return;
         const body: unknown = req.body;
         if (!isPlainObject(body) || typeof body.body !== 'string' || body.body.trim() === '') {
-          res.status(400).json({ errorMessage: 'The comment body must not be empty.', i18nErrorMessage: { i18nKey: 'sd.comment.error.empty', parameters: [] } });
+          res.status(400).json({
+            errorMessage: 'The comment body must not be empty.',
+            i18nErrorMessage: { i18nKey: 'sd.comment.error.empty', parameters: [] },
+          });
           return;
         }
         // JSM makes a comment public unless told otherwise.
@@ -134,7 +137,8 @@ export function createJiraRouter(ctx: DeskContext, keys: DeskKeys): Router {
         }
         const person = state.person('jira', id);
         if (!person) res.status(404).json(jiraErrors('Specified user does not exist or you do not have required permissions'));
-        else reply(req, res, 200, { self: `${site()}/rest/api/3/user?accountId=${person.id}`, accountType: 'atlassian', ...userDto(person) });
+        else
+          reply(req, res, 200, { self: `${site()}/rest/api/3/user?accountId=${person.id}`, accountType: 'atlassian', ...userDto(person) });
       });
     },
   });

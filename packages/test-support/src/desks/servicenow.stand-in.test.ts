@@ -35,13 +35,21 @@ describe('servicenow stand-in', () => {
     const linked = await call('GET', `/api/now/v1/table/incident/${incident.id}?sysparm_fields=caller_id`);
     expect(linked.json.result.caller_id).toEqual({ link: expect.stringContaining('/sys_user/'), value: incident.requesterId });
     const user = await call('GET', `/api/now/table/sys_user/${incident.requesterId}`);
-    expect(user.json.result).toMatchObject({ sys_id: incident.requesterId, name: 'Priya Natarajan', email: 'priya.natarajan@customer.test', mobile_phone: expect.any(String) });
+    expect(user.json.result).toMatchObject({
+      sys_id: incident.requesterId,
+      name: 'Priya Natarajan',
+      email: 'priya.natarajan@customer.test',
+      mobile_phone: expect.any(String),
+    });
   });
 
   it('refuses wrong credentials with the Table API failure body', async () => {
     const wrong = `Basic ${Buffer.from(`${username}:wrong-password`).toString('base64')}`;
     const res = await call('GET', '/api/now/table/incident', undefined, wrong);
-    expect(res).toEqual({ status: 401, json: { error: { message: 'User Not Authenticated', detail: 'Required to provide Auth information' }, status: 'failure' } });
+    expect(res).toEqual({
+      status: 401,
+      json: { error: { message: 'User Not Authenticated', detail: 'Required to provide Auth information' }, status: 'failure' },
+    });
     expect((await call('GET', '/api/now/table/incident', undefined, `Bearer ${DESK_ACCOUNTS.servicenow.oauthToken}`)).status).toBe(200);
   });
 
@@ -56,7 +64,9 @@ describe('servicenow stand-in', () => {
   it('stores work notes from PATCH, reads journal fields back empty, and finds the note by receipt', async () => {
     const incident = desks.state.servicenow.tickets[1]!;
     const receipt = '7d0c2b1e-1111-4222-8333-944455556666';
-    const res = await call('PATCH', `/api/now/table/incident/${incident.id}`, { work_notes: `Vouchsafe · Secret sent\nReceipt: ${receipt}` });
+    const res = await call('PATCH', `/api/now/table/incident/${incident.id}`, {
+      work_notes: `Vouchsafe · Secret sent\nReceipt: ${receipt}`,
+    });
     expect(res.status).toBe(200);
     expect(res.json.result).toMatchObject({ sys_id: incident.id, work_notes: '', comments: '' });
     expect(desks.state.notes('servicenow', incident.ticketId).map((n) => n.body)).toEqual([`Vouchsafe · Secret sent\nReceipt: ${receipt}`]);

@@ -104,7 +104,10 @@ export function createServiceNowRouter(ctx: DeskContext): Router {
 
   /** Applies sysparm_fields, sysparm_exclude_reference_link and sysparm_display_value=true to one row. */
   const render = (req: Request, row: Row): Record<string, unknown> => {
-    const fields = queryParam(req, 'sysparm_fields')?.split(',').map((f) => f.trim()).filter(Boolean);
+    const fields = queryParam(req, 'sysparm_fields')
+      ?.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     const isExcludingLinks = queryParam(req, 'sysparm_exclude_reference_link') === 'true';
     const isDisplay = queryParam(req, 'sysparm_display_value') === 'true';
     const out: Record<string, unknown> = {};

@@ -99,9 +99,15 @@ describe('tenants', () => {
     const s = tenants.servicenow.credentials as { username: string; password: string };
     const j = tenants.jira.credentials;
     const answers = await Promise.all([
-      fetch(`${tenants.zendesk.apiBaseUrl}/api/v2/tickets/101.json`, { headers: { authorization: basic(`${z.email}/token:${z.apiToken}`) } }),
-      fetch(`${tenants.servicenow.apiBaseUrl}/api/now/table/incident?sysparm_limit=1`, { headers: { authorization: basic(`${s.username}:${s.password}`) } }),
-      fetch(`${tenants.jira.apiBaseUrl}/rest/servicedeskapi/request/HELP-1`, { headers: { authorization: basic(`${j.email}:${j.apiToken}`) } }),
+      fetch(`${tenants.zendesk.apiBaseUrl}/api/v2/tickets/101.json`, {
+        headers: { authorization: basic(`${z.email}/token:${z.apiToken}`) },
+      }),
+      fetch(`${tenants.servicenow.apiBaseUrl}/api/now/table/incident?sysparm_limit=1`, {
+        headers: { authorization: basic(`${s.username}:${s.password}`) },
+      }),
+      fetch(`${tenants.jira.apiBaseUrl}/rest/servicedeskapi/request/HELP-1`, {
+        headers: { authorization: basic(`${j.email}:${j.apiToken}`) },
+      }),
     ]);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
   });

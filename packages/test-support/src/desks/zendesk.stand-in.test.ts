@@ -32,7 +32,7 @@ describe('zendesk stand-in', () => {
     expect(user.json.user).toMatchObject({ name: 'Priya Natarajan', email: 'priya.natarajan@customer.test', phone: expect.any(String) });
   });
 
-  it('refuses wrong credentials with Zendesk\'s body and accepts the oauth token', async () => {
+  it("refuses wrong credentials with Zendesk's body and accepts the oauth token", async () => {
     const wrong = `Basic ${Buffer.from(`${email}/token:not-the-token`).toString('base64')}`;
     for (const authorization of [wrong, '', `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`, 'Bearer nope']) {
       const res = await call('GET', '/api/v2/tickets/101.json', undefined, authorization);
@@ -42,7 +42,10 @@ describe('zendesk stand-in', () => {
   });
 
   it('answers 404 for unknown tickets and users', async () => {
-    expect(await call('GET', '/api/v2/tickets/999.json')).toEqual({ status: 404, json: { error: 'RecordNotFound', description: 'Not found' } });
+    expect(await call('GET', '/api/v2/tickets/999.json')).toEqual({
+      status: 404,
+      json: { error: 'RecordNotFound', description: 'Not found' },
+    });
     expect((await call('GET', '/api/v2/users/1.json')).status).toBe(404);
     expect((await call('PUT', '/api/v2/tickets/999.json', { ticket: { comment: { body: 'x', public: false } } })).status).toBe(404);
   });
@@ -55,7 +58,11 @@ describe('zendesk stand-in', () => {
     expect(notes.map((n) => [n.body, n.isPublic, n.authorId])).toEqual([['Vouchsafe · Secret sent', false, '9000']]);
     const listed = await call('GET', '/api/v2/tickets/102/comments.json');
     expect(listed.json.comments.map((c: any) => c.public)).toEqual([true, false]);
-    expect(listed.json.comments[1]).toMatchObject({ id: Number(notes[0]!.id), body: 'Vouchsafe · Secret sent', created_at: expect.any(String) });
+    expect(listed.json.comments[1]).toMatchObject({
+      id: Number(notes[0]!.id),
+      body: 'Vouchsafe · Secret sent',
+      created_at: expect.any(String),
+    });
   });
 
   it('makes a comment public when the body does not say otherwise', async () => {
@@ -92,7 +99,9 @@ describe('zendesk stand-in', () => {
   });
 
   it('serves the app public key to authenticated callers', async () => {
-    const res = await fetch(`${desks.url}/zendesk/api/v2/apps/${DESK_ACCOUNTS.zendesk.appId}/public_key.pem`, { headers: { authorization: BASIC } });
+    const res = await fetch(`${desks.url}/zendesk/api/v2/apps/${DESK_ACCOUNTS.zendesk.appId}/public_key.pem`, {
+      headers: { authorization: BASIC },
+    });
     expect(await res.text()).toBe(desks.keys.zendeskPublicKeyPem);
     expect((await fetch(`${desks.url}/zendesk/api/v2/apps/${DESK_ACCOUNTS.zendesk.appId}/public_key.pem`)).status).toBe(401);
   });

@@ -1,7 +1,15 @@
 import type { Request, Response, Router } from 'express';
 import { DESK_ACCOUNTS } from './desk.accounts';
 import type { DeskKeys } from './desk.keys';
-import { createDeskRouter, createReply, isAuthorized, isPlainObject, queryParam, type DeskContext, type DeskErrorBodies } from './desk.http';
+import {
+  createDeskRouter,
+  createReply,
+  isAuthorized,
+  isPlainObject,
+  queryParam,
+  type DeskContext,
+  type DeskErrorBodies,
+} from './desk.http';
 import type { DeskComment, DeskPerson, DeskTicket } from './desk.types';
 
 /** Zendesk's error bodies (Support API). */

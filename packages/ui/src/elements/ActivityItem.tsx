@@ -66,7 +66,13 @@ export function ActivityItem({ secret, onRevoke }: ActivityItemProps) {
       )}
       {isWaiting && !isConfirming && (
         <div style={styles.row}>
-          <Button ref={revokeRef} size="small" isDanger aria-label={messages.revokeName(secret.fingerprint)} onClick={() => setIsConfirming(true)}>
+          <Button
+            ref={revokeRef}
+            size="small"
+            isDanger
+            aria-label={messages.revokeName(secret.fingerprint)}
+            onClick={() => setIsConfirming(true)}
+          >
             {messages.revokeButton}
           </Button>
         </div>
@@ -75,7 +81,15 @@ export function ActivityItem({ secret, onRevoke }: ActivityItemProps) {
         <div role="group" aria-label={messages.revokeName(secret.fingerprint)}>
           <SM>{messages.revokeQuestion}</SM>
           <div style={styles.row}>
-            <Button ref={confirmRef} size="small" isDanger isPrimary disabled={isRevoking} aria-busy={isRevoking || undefined} onClick={() => void revoke()}>
+            <Button
+              ref={confirmRef}
+              size="small"
+              isDanger
+              isPrimary
+              disabled={isRevoking}
+              aria-busy={isRevoking || undefined}
+              onClick={() => void revoke()}
+            >
               {messages.revokeConfirm}
             </Button>
             <Button size="small" isBasic disabled={isRevoking} onClick={() => setIsConfirming(false)}>

@@ -8,12 +8,18 @@ import { PendingOverrides } from './PendingOverrides';
 
 describe('PendingOverrides', () => {
   it('renders nothing without requests', () => {
-    const { container } = renderThemed(<PendingOverrides overrides={[]} methodName={() => 'Okta Verify'} isApproving={false} onApprove={vi.fn()} />);
+    const { container } = renderThemed(
+      <PendingOverrides overrides={[]} methodName={() => 'Okta Verify'} isApproving={false} onApprove={vi.fn()} />,
+    );
     expect(container.querySelector('section')).toBeNull();
   });
 
   it('names who asked and why; Approve names them too', async () => {
-    const pending = verification({ id: OTHER_ID, state: 'timed_out', override: { state: 'requested', requestedBy: 'Ann Agent', reason: 'phone broken, known voice', approvedBy: null } });
+    const pending = verification({
+      id: OTHER_ID,
+      state: 'timed_out',
+      override: { state: 'requested', requestedBy: 'Ann Agent', reason: 'phone broken, known voice', approvedBy: null },
+    });
     const onApprove = vi.fn();
     renderThemed(<PendingOverrides overrides={[pending]} methodName={() => 'Okta Verify'} isApproving={false} onApprove={onApprove} />);
     expect(screen.getByText('Ann Agent asks to override a timed out Okta Verify verification')).toBeTruthy();

@@ -28,7 +28,13 @@ export function PendingOverrides({ overrides, methodName, isApproving, onApprove
               {v.override && <SM>{messages.verify.overrideReason(v.override.reason)}</SM>}
               {v.reason && <SM style={styles.muted}>{messages.verify.failed(v.reason)}</SM>}
               <div style={styles.row}>
-                <Button size="small" isDanger disabled={isApproving} aria-label={messages.verify.approveName(agent)} onClick={() => onApprove(v)}>
+                <Button
+                  size="small"
+                  isDanger
+                  disabled={isApproving}
+                  aria-label={messages.verify.approveName(agent)}
+                  onClick={() => onApprove(v)}
+                >
                   {messages.verify.approve}
                 </Button>
               </div>

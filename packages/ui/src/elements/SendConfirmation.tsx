@@ -47,11 +47,7 @@ export function SendConfirmation({ sent, onDismiss, writeClipboard = defaultWrit
   };
 
   const headline =
-    sent.delivery === 'inserted'
-      ? messages.insertedIntoReply
-      : sent.delivery === 'copy'
-        ? messages.copyIntoReply
-        : messages.insertFailed;
+    sent.delivery === 'inserted' ? messages.insertedIntoReply : sent.delivery === 'copy' ? messages.copyIntoReply : messages.insertFailed;
 
   return (
     <Well isRecessed style={styles.block}>
@@ -75,9 +71,7 @@ export function SendConfirmation({ sent, onDismiss, writeClipboard = defaultWrit
             <Button size="small" isPrimary onClick={() => void copy(sent.link as string)}>
               {messages.copyButton}
             </Button>
-            <SM role="status">
-              {copyState === 'copied' ? messages.copied : copyState === 'failed' ? messages.copyFailed : ''}
-            </SM>
+            <SM role="status">{copyState === 'copied' ? messages.copied : copyState === 'failed' ? messages.copyFailed : ''}</SM>
           </div>
         </>
       )}

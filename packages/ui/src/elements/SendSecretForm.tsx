@@ -58,14 +58,9 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
   const contentProblem = kind === 'text' ? textProblem(text) : fileProblem(file?.size);
   // "Missing" waits for a send attempt; "too large" shows as soon as it is true.
   const shownContentProblem =
-    contentProblem === 'textMissing' || contentProblem === 'fileMissing'
-      ? hasTriedSend
-        ? contentProblem
-        : undefined
-      : contentProblem;
+    contentProblem === 'textMissing' || contentProblem === 'fileMissing' ? (hasTriedSend ? contentProblem : undefined) : contentProblem;
   const viewsIssue = viewsProblem(views);
-  const contentMessage =
-    problemText(shownContentProblem, file) ?? (kind === 'file' && isUnreadable ? messages.fileUnreadable : undefined);
+  const contentMessage = problemText(shownContentProblem, file) ?? (kind === 'file' && isUnreadable ? messages.fileUnreadable : undefined);
 
   const reset = (): void => {
     setText('');
@@ -117,13 +112,7 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
         <Fieldset.Legend>{messages.kindLegend}</Fieldset.Legend>
         {KINDS.map((k) => (
           <Field key={k.value}>
-            <Radio
-              name="vouchsafe-kind"
-              value={k.value}
-              checked={kind === k.value}
-              disabled={isSending}
-              onChange={() => setKind(k.value)}
-            >
+            <Radio name="vouchsafe-kind" value={k.value} checked={kind === k.value} disabled={isSending} onChange={() => setKind(k.value)}>
               <Field.Label>{k.label}</Field.Label>
             </Radio>
           </Field>
@@ -172,12 +161,7 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
 
       <Field>
         <Field.Label>{messages.expiryLabel}</Field.Label>
-        <Select
-          isCompact
-          value={String(ttlSeconds)}
-          disabled={isSending}
-          onChange={(e) => setTtlSeconds(Number(e.target.value))}
-        >
+        <Select isCompact value={String(ttlSeconds)} disabled={isSending} onChange={(e) => setTtlSeconds(Number(e.target.value))}>
           {EXPIRY_PRESETS.map((p) => (
             <option key={p.seconds} value={p.seconds}>
               {p.label}

@@ -49,9 +49,17 @@ describe('SidebarFrame', () => {
     const host = new FakeSidebarHost();
     let height = 50;
     vi.spyOn(document.body, 'scrollHeight', 'get').mockImplementation(() => height);
-    const { rerender } = render(<SidebarFrame state="loading" host={host}>a</SidebarFrame>);
+    const { rerender } = render(
+      <SidebarFrame state="loading" host={host}>
+        a
+      </SidebarFrame>,
+    );
     height = 80;
-    rerender(<SidebarFrame state="ready" host={host}>b</SidebarFrame>);
+    rerender(
+      <SidebarFrame state="ready" host={host}>
+        b
+      </SidebarFrame>,
+    );
     expect(host.heights).toEqual([50, 80]);
   });
 });

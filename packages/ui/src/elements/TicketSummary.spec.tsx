@@ -9,8 +9,12 @@ describe('TicketSummary', () => {
   it('pairs each label with the server-provided value', () => {
     renderThemed(<TicketSummary context={CONTEXT} />);
     const group = screen.getByRole('group', { name: messages.ticketContext });
-    const terms = within(group).getAllByRole('term').map((t) => t.textContent);
-    const values = within(group).getAllByRole('definition').map((d) => d.textContent);
+    const terms = within(group)
+      .getAllByRole('term')
+      .map((t) => t.textContent);
+    const values = within(group)
+      .getAllByRole('definition')
+      .map((d) => d.textContent);
     expect(terms).toEqual([messages.ticketLabel, messages.requesterLabel, messages.agentLabel]);
     expect(values).toEqual(['#42', 'j***@e***.com', 'Jane Doe']);
   });

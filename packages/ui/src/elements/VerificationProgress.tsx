@@ -44,7 +44,13 @@ export function VerificationProgress(props: VerificationProgressProps) {
           <SM>{messages.verify.linkHint}</SM>
         </>
       ) : (
-        <CodeEntry {...props} sentTo={binding.sentTo} channel={binding.channel} attemptsLeft={binding.attemptsLeft} source={binding.source} />
+        <CodeEntry
+          {...props}
+          sentTo={binding.sentTo}
+          channel={binding.channel}
+          attemptsLeft={binding.attemptsLeft}
+          source={binding.source}
+        />
       )}
       {secondsLeft !== undefined && (
         <SM role="timer" aria-live="off" data-countdown="attempt">
@@ -107,7 +113,13 @@ function CodeEntry({ sentTo, channel, attemptsLeft, source, isCheckingCode, onCo
   };
 
   return (
-    <form style={styles.column} onSubmit={(e) => void submit(e)} noValidate aria-label={messages.verify.codeLabel} data-verification-id={verification.id}>
+    <form
+      style={styles.column}
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-label={messages.verify.codeLabel}
+      data-verification-id={verification.id}
+    >
       <MD isBold>{messages.verify.codeSent(channel, sentTo)}</MD>
       {source && <SM>{messages.verify.codeSource(source)}</SM>}
       <Field>

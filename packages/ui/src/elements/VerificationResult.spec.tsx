@@ -10,7 +10,12 @@ const approved = { state: 'approved', requestedBy: 'Jane Doe', reason: 'lost pho
 describe('VerificationResult', () => {
   it('verified: the one green badge, with the IdP reference and receipt', () => {
     renderThemed(
-      <VerificationResult verification={verification({ state: 'verified', idpRef: 'ftx…91', receipt: 'ev-1' })} view="verified" methodName="Okta Verify" secondsValid={872} />,
+      <VerificationResult
+        verification={verification({ state: 'verified', idpRef: 'ftx…91', receipt: 'ev-1' })}
+        view="verified"
+        methodName="Okta Verify"
+        secondsValid={872}
+      />,
     );
     expect(screen.getByText(messages.verify.verifiedBadge).closest('[data-badge="verified"]')).toBeTruthy();
     expect(screen.getByRole('timer').textContent).toBe('Verified by Okta Verify · valid for 14:32');
@@ -19,7 +24,14 @@ describe('VerificationResult', () => {
   });
 
   it('overridden: a warning banner naming both people, never the badge', () => {
-    renderThemed(<VerificationResult verification={verification({ state: 'overridden', override: approved })} view="overridden" methodName="Okta Verify" secondsValid={60} />);
+    renderThemed(
+      <VerificationResult
+        verification={verification({ state: 'overridden', override: approved })}
+        view="overridden"
+        methodName="Okta Verify"
+        secondsValid={60}
+      />,
+    );
     const banner = screen.getByRole('alert');
     expect(banner.dataset.banner).toBe('override');
     expect(banner.textContent).toContain(messages.verify.overrideBannerTitle);
@@ -29,12 +41,16 @@ describe('VerificationResult', () => {
   });
 
   it('denied without a fraud flag says the caller denied it', () => {
-    renderThemed(<VerificationResult verification={verification({ state: 'denied' })} view="denied" methodName="Duo Push" secondsValid={undefined} />);
+    renderThemed(
+      <VerificationResult verification={verification({ state: 'denied' })} view="denied" methodName="Duo Push" secondsValid={undefined} />,
+    );
     expect(screen.getByText(messages.verify.deniedNoFraud)).toBeTruthy();
   });
 
   it('failed without a reason still says it failed', () => {
-    renderThemed(<VerificationResult verification={verification({ state: 'failed' })} view="failed" methodName="Duo Push" secondsValid={undefined} />);
+    renderThemed(
+      <VerificationResult verification={verification({ state: 'failed' })} view="failed" methodName="Duo Push" secondsValid={undefined} />,
+    );
     expect(screen.getByText('Verification failed.')).toBeTruthy();
   });
 });

@@ -78,7 +78,11 @@ export function VerificationResult({ verification, view, methodName, secondsVali
         <Alert.Title>{messages.verify.overrideBannerTitle}</Alert.Title>
         <Alert.Paragraph>
           <span role="timer" aria-live="off" data-countdown="valid">
-            {messages.verify.overrideBanner(requestedBy, approvedBy ?? '?', secondsValid === undefined ? undefined : formatCountdown(secondsValid))}
+            {messages.verify.overrideBanner(
+              requestedBy,
+              approvedBy ?? '?',
+              secondsValid === undefined ? undefined : formatCountdown(secondsValid),
+            )}
           </span>
         </Alert.Paragraph>
         <Alert.Paragraph>{messages.verify.overrideReason(reason)}</Alert.Paragraph>

@@ -54,7 +54,10 @@ describe('VerifyCaller: choosing and starting', () => {
     expect(duo).toHaveProperty('disabled', true);
     expect(duo.getAttribute('aria-describedby')).toBeTruthy();
     expect(document.getElementById(duo.getAttribute('aria-describedby')!)?.textContent).toBe('The caller has no Duo push device.');
-    expect(within(group).getByRole('radio', { name: v.fallbackName('Text message to the number on record') })).toHaveProperty('disabled', false);
+    expect(within(group).getByRole('radio', { name: v.fallbackName('Text message to the number on record') })).toHaveProperty(
+      'disabled',
+      false,
+    );
   });
 
   it('keeps a final answer that arrived before the start request answered (a fast IdP)', async () => {
@@ -250,7 +253,11 @@ describe('VerifyCaller: results', () => {
   it.each([
     ['denied', { isFraudSuspected: true }, "Denied on the customer's phone — possible fraud"],
     ['timed_out', {}, 'The caller did not answer in time.'],
-    ['failed', { reason: 'Okta answered with a state Vouchsafe does not accept' }, 'Verification failed: Okta answered with a state Vouchsafe does not accept'],
+    [
+      'failed',
+      { reason: 'Okta answered with a state Vouchsafe does not accept' },
+      'Verification failed: Okta answered with a state Vouchsafe does not accept',
+    ],
   ] as const)('%s: says so, offers another try and a supervisor override', async (final, extra, sentence) => {
     const api = withCurrent(verification({ state: 'waiting' }));
     const { state, announced } = setup(api);
@@ -338,7 +345,11 @@ describe('VerifyCaller: supervisor override', () => {
     api.overview = { ...api.overview, isSupervisor: true };
     const { state } = setup(api);
     await waitFor(() => expect(state()).toBe('none'));
-    const pending = verification({ id: OTHER_ID, state: 'timed_out', override: { state: 'requested', requestedBy: 'Jane Doe', reason: 'lost phone; known caller', approvedBy: null } });
+    const pending = verification({
+      id: OTHER_ID,
+      state: 'timed_out',
+      override: { state: 'requested', requestedBy: 'Jane Doe', reason: 'lost phone; known caller', approvedBy: null },
+    });
     api.overview = { ...api.overview, pendingOverrides: [pending] };
     await push(api, pending);
     await screen.findByRole('region', { name: v.pendingHeading });

@@ -101,7 +101,12 @@ export function VerifyCaller({ api, onError, announce }: VerifyCallerProps) {
 }
 
 /** Announces each change of what the section shows (not the countdown's ticks). */
-function useAnnouncements(view: VerifyView, current: Verification | null, nameOf: (v: Verification) => string, announce: (text: string) => void): void {
+function useAnnouncements(
+  view: VerifyView,
+  current: Verification | null,
+  nameOf: (v: Verification) => string,
+  announce: (text: string) => void,
+): void {
   const previous = useRef<string | undefined>(undefined);
   const binding = current?.binding;
   const bindingKey = binding ? JSON.stringify(binding) : '';
@@ -126,7 +131,8 @@ function spoken(view: VerifyView, current: Verification, name: string): string {
     if (binding?.kind === 'number_challenge') return messages.verify.readNumber(binding.number, name);
     if (binding?.kind === 'verified_push') return messages.verify.readCode(binding.code);
     if (binding?.kind === 'link') return messages.verify.linkSent(binding.sentTo);
-    if (binding?.kind === 'callback_code') return `${messages.verify.codeSent(binding.channel, binding.sentTo)} ${messages.verify.attemptsLeft(binding.attemptsLeft)}`;
+    if (binding?.kind === 'callback_code')
+      return `${messages.verify.codeSent(binding.channel, binding.sentTo)} ${messages.verify.attemptsLeft(binding.attemptsLeft)}`;
     return messages.verify.waitingPush(name);
   }
   if (view === 'verified') return `${messages.verify.verifiedBadge}: ${name}`;

@@ -14,7 +14,10 @@ describe('VerifyMethodPicker', () => {
     await user.tab();
     expect(document.activeElement).toBe(screen.getByRole('radio', { name: 'Okta Verify' }));
     await user.keyboard('{ArrowDown}');
-    expect(screen.getByRole('radio', { name: messages.verify.fallbackName('Text message to the number on record') })).toHaveProperty('checked', true);
+    expect(screen.getByRole('radio', { name: messages.verify.fallbackName('Text message to the number on record') })).toHaveProperty(
+      'checked',
+      true,
+    );
     await user.tab();
     expect(document.activeElement).toBe(screen.getByRole('button', { name: messages.verify.start }));
     await user.keyboard('{Enter}');

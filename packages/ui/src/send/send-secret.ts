@@ -21,7 +21,13 @@ export async function sendSecret(api: SidebarApi, host: SidebarHost, draft: Secr
   const link = buildSecretLink(created.linkBase, created.id, linkKey);
   const base = { fingerprint: created.fingerprint, expiresAt: created.expiresAt, views: created.views };
   if (!host.canInsertIntoReply) return { ...base, delivery: 'copy', link };
-  const text = messages.replyText(link, formatExpiry(created.expiresAt), created.views, draft.passphrase !== '', draft.requiresVerification === true);
+  const text = messages.replyText(
+    link,
+    formatExpiry(created.expiresAt),
+    created.views,
+    draft.passphrase !== '',
+    draft.requiresVerification === true,
+  );
   try {
     await host.insertIntoReply(text);
     return { ...base, delivery: 'inserted' };

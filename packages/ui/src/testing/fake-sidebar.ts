@@ -139,7 +139,11 @@ export class FakeSidebarApi implements SidebarApi {
   async approveOverride(id: string): Promise<Verification> {
     return this.answer(`approve ${id}`, () => {
       const pending = this.overview.pendingOverrides.find((p) => p.id === id) ?? verification({ id });
-      return { ...pending, state: 'overridden', override: pending.override && { ...pending.override, state: 'approved', approvedBy: 'Sam Lee' } };
+      return {
+        ...pending,
+        state: 'overridden',
+        override: pending.override && { ...pending.override, state: 'approved', approvedBy: 'Sam Lee' },
+      };
     });
   }
 
@@ -165,7 +169,14 @@ export class FakeSidebarApi implements SidebarApi {
     const views = request.views ?? 1;
     const expiresAt = new Date(Date.parse('2026-11-25T16:20:00.000Z') + (request.ttlSeconds ?? 86_400) * 1000).toISOString();
     this.secrets = [
-      ticketSecret({ id, fingerprint: `f${String(this.created.length).padStart(7, '0')}`, kind: request.kind, expiresAt, viewsTotal: views, noteStatus: 'pending' }),
+      ticketSecret({
+        id,
+        fingerprint: `f${String(this.created.length).padStart(7, '0')}`,
+        kind: request.kind,
+        expiresAt,
+        viewsTotal: views,
+        noteStatus: 'pending',
+      }),
       ...this.secrets,
     ];
     return { id, fingerprint: this.secrets[0]!.fingerprint, expiresAt, views, linkBase: 'https://vault.example/t/acme' };
@@ -202,6 +213,11 @@ export class FakeSidebarHost implements SidebarHost {
 }
 
 export const rejected = (): SidebarApiError =>
-  new SidebarApiError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.', 401, 'session_rejected');
+  new SidebarApiError(
+    'session_rejected',
+    'This sidebar session could not be verified. Reopen the ticket to start a new one.',
+    401,
+    'session_rejected',
+  );
 export const unreachable = (): SidebarApiError =>
   new SidebarApiError('unreachable', 'Vouchsafe could not be reached.', undefined, undefined);

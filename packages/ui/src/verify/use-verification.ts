@@ -1,5 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { SidebarApiError, type SidebarApi, type Verification, type VerificationMethod, type VerificationOverview } from '@vouchsafe/contracts';
+import {
+  SidebarApiError,
+  type SidebarApi,
+  type Verification,
+  type VerificationMethod,
+  type VerificationOverview,
+} from '@vouchsafe/contracts';
 import { formatWait } from '../format';
 import { messages } from '../messages';
 import { applyChange, isNewer } from './verification-model';

@@ -33,7 +33,11 @@ describe('applyChange', () => {
   });
 
   it('drops a pending override once it is no longer requested, and reports unknown ids', () => {
-    const pending = verification({ id: OTHER_ID, state: 'failed', override: { state: 'requested', requestedBy: 'A', reason: 'xxxxxxxxxx', approvedBy: null } });
+    const pending = verification({
+      id: OTHER_ID,
+      state: 'failed',
+      override: { state: 'requested', requestedBy: 'A', reason: 'xxxxxxxxxx', approvedBy: null },
+    });
     const shown = overview(null, [pending]);
     expect(applyChange(shown, { ...pending, state: 'overridden' }).overview.pendingOverrides).toEqual([]);
     expect(applyChange(shown, verification()).isKnown).toBe(false);
@@ -43,9 +47,14 @@ describe('applyChange', () => {
 describe('canRequestOverride and methodName', () => {
   it('allows an override only after failed, denied or timed out, once', () => {
     expect(canRequestOverride(null)).toBe(false);
-    for (const state of ['started', 'waiting', 'verified', 'cancelled', 'overridden'] as const) expect(canRequestOverride(verification({ state }))).toBe(false);
+    for (const state of ['started', 'waiting', 'verified', 'cancelled', 'overridden'] as const)
+      expect(canRequestOverride(verification({ state }))).toBe(false);
     for (const state of ['failed', 'denied', 'timed_out'] as const) expect(canRequestOverride(verification({ state }))).toBe(true);
-    expect(canRequestOverride(verification({ state: 'failed', override: { state: 'requested', requestedBy: 'A', reason: 'r', approvedBy: null } }))).toBe(false);
+    expect(
+      canRequestOverride(
+        verification({ state: 'failed', override: { state: 'requested', requestedBy: 'A', reason: 'r', approvedBy: null } }),
+      ),
+    ).toBe(false);
   });
 
   it("uses the overview's label, else a built-in name", () => {

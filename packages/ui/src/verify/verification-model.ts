@@ -1,4 +1,10 @@
-import { FINAL_STATES, type MethodOption, type Verification, type VerificationMethod, type VerificationOverview } from '@vouchsafe/contracts';
+import {
+  FINAL_STATES,
+  type MethodOption,
+  type Verification,
+  type VerificationMethod,
+  type VerificationOverview,
+} from '@vouchsafe/contracts';
 import { messages } from '../messages';
 
 /**
@@ -42,7 +48,11 @@ export function isNewer(next: Verification, shown: Verification): boolean {
 
 export function viewOf(current: Verification | null, nowMs: number): VerifyView {
   if (current === null) return 'none';
-  if ((current.state === 'verified' || current.state === 'overridden') && current.validUntil !== null && Date.parse(current.validUntil) <= nowMs) {
+  if (
+    (current.state === 'verified' || current.state === 'overridden') &&
+    current.validUntil !== null &&
+    Date.parse(current.validUntil) <= nowMs
+  ) {
     return 'expired';
   }
   if (current.override?.state === 'requested' && current.state !== 'overridden') return 'override-requested';

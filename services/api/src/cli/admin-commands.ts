@@ -95,7 +95,9 @@ export async function auditVerifyCommand(repoRoot: string, out: Out, opts: { sea
             }`;
       throw new CliError(`Audit chain BROKEN after ${r.events} good events: ${what}.`);
     }
-    out.result(`Audit chain intact: ${r.events} events across ${r.tenants} tenant(s) verified${r.unsealed ? `, ${r.unsealed} not yet sealed` : ''}.`);
+    out.result(
+      `Audit chain intact: ${r.events} events across ${r.tenants} tenant(s) verified${r.unsealed ? `, ${r.unsealed} not yet sealed` : ''}.`,
+    );
   } finally {
     await db.destroy();
   }

@@ -101,7 +101,12 @@ export function verificationAdminClient(apiUrl: string, token?: string) {
   return {
     setIdp: (slug: string, config: IdpConfig) => call<void>('PUT', API_PATHS.adminIdp(slug, config.kind), config, bearer(token)),
     listIdps: (slug: string) =>
-      call<{ idps: { kind: IdpKind; settings: Record<string, unknown>; updatedAt: string }[] }>('GET', API_PATHS.adminIdps(slug), undefined, bearer(token)),
+      call<{ idps: { kind: IdpKind; settings: Record<string, unknown>; updatedAt: string }[] }>(
+        'GET',
+        API_PATHS.adminIdps(slug),
+        undefined,
+        bearer(token),
+      ),
     removeIdp: (slug: string, kind: string) => call<void>('DELETE', API_PATHS.adminIdp(slug, kind), undefined, bearer(token)),
     showPolicy: (slug: string) => call<PolicyResponse>('GET', API_PATHS.adminPolicy(slug), undefined, bearer(token)),
     setPolicy: (slug: string, policy: VerificationPolicyInput) =>

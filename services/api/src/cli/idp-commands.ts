@@ -20,7 +20,11 @@ const needSlug = (slug: string | undefined, usage: string): string => {
   return slug;
 };
 
-export async function idpSetCommand(opts: TenantCommandOptions & { slug: string | undefined; file: string | undefined }, out: Out, stdin: NodeJS.ReadableStream = process.stdin): Promise<void> {
+export async function idpSetCommand(
+  opts: TenantCommandOptions & { slug: string | undefined; file: string | undefined },
+  out: Out,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<void> {
   const slug = needSlug(opts.slug, 'tenant idp set SLUG --file F');
   const parsed = IdpRegistrationSchema.safeParse(await readTenantDefinition(opts.file, opts.cwd, stdin, 'IdP connection'));
   // Paths and rule messages only: never echo the values (they include secrets).
@@ -42,7 +46,10 @@ export async function idpListCommand(opts: TenantCommandOptions & { slug: string
   out.result(lines.at(-1)!);
 }
 
-export async function idpRemoveCommand(opts: TenantCommandOptions & { slug: string | undefined; kind: string | undefined }, out: Out): Promise<void> {
+export async function idpRemoveCommand(
+  opts: TenantCommandOptions & { slug: string | undefined; kind: string | undefined },
+  out: Out,
+): Promise<void> {
   const slug = needSlug(opts.slug, 'tenant idp remove SLUG KIND');
   if (!opts.kind) throw new CliError('Give the kind to remove (okta, duo, oidc or twilio): vouchsafe tenant idp remove SLUG KIND.');
   await verificationAdminClient(opts.api, opts.token).removeIdp(slug, opts.kind);
@@ -52,11 +59,19 @@ export async function idpRemoveCommand(opts: TenantCommandOptions & { slug: stri
 export async function policyShowCommand(opts: TenantCommandOptions & { slug: string | undefined }, out: Out): Promise<void> {
   const slug = needSlug(opts.slug, 'tenant policy show SLUG');
   const p = await verificationAdminClient(opts.api, opts.token).showPolicy(slug);
-  out.info(p.isDefault ? `${slug}: default policy (none stored yet; built from the IdP connections)` : `${slug}: policy version ${p.version}, saved ${p.createdAt} by ${p.changedBy}`);
+  out.info(
+    p.isDefault
+      ? `${slug}: default policy (none stored yet; built from the IdP connections)`
+      : `${slug}: policy version ${p.version}, saved ${p.createdAt} by ${p.changedBy}`,
+  );
   out.result(JSON.stringify(p.policy, null, 2));
 }
 
-export async function policySetCommand(opts: TenantCommandOptions & { slug: string | undefined; file: string | undefined }, out: Out, stdin: NodeJS.ReadableStream = process.stdin): Promise<void> {
+export async function policySetCommand(
+  opts: TenantCommandOptions & { slug: string | undefined; file: string | undefined },
+  out: Out,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<void> {
   const slug = needSlug(opts.slug, 'tenant policy set SLUG --file F');
   const parsed = VerificationPolicySchema.safeParse(await readTenantDefinition(opts.file, opts.cwd, stdin, 'policy'));
   if (!parsed.success) throw new CliError(`The policy is not valid: ${issuesOf(parsed.error.issues)}.`);

@@ -112,10 +112,7 @@ export async function revealSecretCommand(o: RevealOptions, out: Out): Promise<v
     checks.passphraseCheck ? toBase64Url(checks.passphraseCheck) : undefined,
   );
   const payload = await openSecret(fromBase64Url(revealed.ciphertext), linkKey, passOpts);
-  const gone =
-    revealed.viewsLeft === 0
-      ? 'The secret has now been deleted from Vouchsafe.'
-      : `${revealed.viewsLeft} view(s) left.`;
+  const gone = revealed.viewsLeft === 0 ? 'The secret has now been deleted from Vouchsafe.' : `${revealed.viewsLeft} view(s) left.`;
   if (payload.kind === 'text') {
     if (o.out) {
       await writeFile(path.resolve(o.cwd, o.out), payload.text, { mode: 0o600 });

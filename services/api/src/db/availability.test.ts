@@ -138,7 +138,8 @@ describe('createDb', () => {
     const limited = createDb(database.url, 1, { statementTimeoutMs: 1_500, acquireTimeoutMs: 5_000 }).db;
     const unlimited = createDb(database.url, 1).db;
     try {
-      const show = async (db: typeof limited) => (await sql<{ statement_timeout: string }>`SHOW statement_timeout`.execute(db)).rows[0]!.statement_timeout;
+      const show = async (db: typeof limited) =>
+        (await sql<{ statement_timeout: string }>`SHOW statement_timeout`.execute(db)).rows[0]!.statement_timeout;
       expect(await show(limited)).toBe('1500ms');
       expect(await show(unlimited)).toBe('0');
 

@@ -92,11 +92,10 @@ export function isDatabaseOutage(err: unknown): boolean {
 
 /** The answer to a request that failed because of an outage. */
 export function databaseUnavailable(cause: unknown): AppError {
-  return new AppError(
-    'not_ready',
-    `Vouchsafe cannot reach its database right now. Try again in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`,
-    { cause, retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
-  );
+  return new AppError('not_ready', `Vouchsafe cannot reach its database right now. Try again in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`, {
+    cause,
+    retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+  });
 }
 
 /**

@@ -30,7 +30,11 @@ export interface TicketSecretsTable {
   views_total: number;
   views_used: ColumnType<number, number | undefined, number>;
   expires_at: Timestamp;
-  status: ColumnType<'waiting' | 'viewed' | 'expired' | 'revoked', 'waiting' | 'viewed' | 'expired' | 'revoked' | undefined, 'waiting' | 'viewed' | 'expired' | 'revoked'>;
+  status: ColumnType<
+    'waiting' | 'viewed' | 'expired' | 'revoked',
+    'waiting' | 'viewed' | 'expired' | 'revoked' | undefined,
+    'waiting' | 'viewed' | 'expired' | 'revoked'
+  >;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
   requester_key: Buffer | null;
@@ -44,7 +48,11 @@ export interface NoteOutboxTable {
   audit_event_id: string;
   action: string;
   note: ColumnType<Record<string, unknown>, string, string>;
-  status: ColumnType<'pending' | 'delivered' | 'failed', 'pending' | 'delivered' | 'failed' | undefined, 'pending' | 'delivered' | 'failed'>;
+  status: ColumnType<
+    'pending' | 'delivered' | 'failed',
+    'pending' | 'delivered' | 'failed' | undefined,
+    'pending' | 'delivered' | 'failed'
+  >;
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: DefaultedTimestamp;
   lease_until: Timestamp | null;
@@ -227,4 +235,3 @@ export interface Database {
   tenant_keys: TenantKeysTable;
   rate_limits: RateLimitsTable;
 }
-

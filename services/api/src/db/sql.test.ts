@@ -34,7 +34,9 @@ describe('db/sql', () => {
   });
 
   it('lockForTransaction: an advisory lock held until the transaction ends', async () => {
-    const advisoryLocks = sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`;
+    const advisoryLocks = sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`;
     const { inside, after } = await db.connection().execute(async (c) => {
       const inside = await c.transaction().execute(async (trx) => {
         await lockForTransaction(trx, 'test:one');

@@ -9,7 +9,6 @@ import { HelpdeskError, type ConnectorOptions, type DeskTenant } from './helpdes
  * never the URL (it carries ticket ids), credentials, or what was sent.
  */
 
-
 export interface DeskHttp {
   /** JSON answer of a 2xx; undefined on 404 when `isMissingOk`. Throws HelpdeskError otherwise. */
   json(op: string, method: string, path: string, opts?: { body?: unknown; isMissingOk?: boolean }): Promise<unknown>;

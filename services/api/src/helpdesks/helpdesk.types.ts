@@ -19,10 +19,7 @@ export interface DeskTenant {
   apiBaseUrl: string;
   /** Public verification material from tenants.verification (PEM keys, audience, app id, JWKS URL). */
   verification: Record<string, string>;
-  credentials:
-    | { email: string; apiToken: string }
-    | { oauthToken: string }
-    | { username: string; password: string };
+  credentials: { email: string; apiToken: string } | { oauthToken: string } | { username: string; password: string };
 }
 
 export interface HelpdeskPerson {

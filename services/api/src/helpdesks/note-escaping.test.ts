@@ -34,7 +34,10 @@ describe('outside text in notes is inert in every desk', () => {
   });
 
   it('holds for any text (property)', () => {
-    const unit = fc.oneof(fc.constantFrom(...'[](){}!|*_+^~?#-\\`<>:/.w'.split(''), 'www.', 'http://', '[code]'), fc.string({ maxLength: 2 }));
+    const unit = fc.oneof(
+      fc.constantFrom(...'[](){}!|*_+^~?#-\\`<>:/.w'.split(''), 'www.', 'http://', '[code]'),
+      fc.string({ maxLength: 2 }),
+    );
     fc.assert(
       fc.property(fc.string({ unit, maxLength: 40 }), (raw) => {
         const text = cleanText(raw, 400);

@@ -37,7 +37,10 @@ describe('the help-desk registry', () => {
   it('names every field a registration must fix: a key that is not an RSA public key, a URL the outbound rules refuse', async () => {
     expect(await registrationOf(zendesk()).issues(allowAll)).toEqual([]);
     const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const refuse = { registrationProblem: async (url: string) => (url.includes('internal') ? 'is not a public host' : undefined), policy: { allowInsecure: false, allow: [] } } as never;
+    const refuse = {
+      registrationProblem: async (url: string) => (url.includes('internal') ? 'is not a public host' : undefined),
+      policy: { allowInsecure: false, allow: [] },
+    } as never;
     const issues = await registrationOf(zendesk({ publicKeyPem: ecKey, apiBaseUrl: 'https://internal.example' })).issues(refuse);
     expect(issues.map((i) => i.path).sort()).toEqual(['apiBaseUrl', 'publicKeyPem']);
   });

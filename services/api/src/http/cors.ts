@@ -30,7 +30,8 @@ export function originMatcher(patterns: readonly string[]): (origin: string) => 
  */
 export function sidebarCors(patterns: readonly string[], registered: () => Promise<readonly string[]> = async () => []) {
   const isConfigured = originMatcher(patterns);
-  const isAllowed = async (origin: string) => isConfigured(origin) || (await registered()).some((o) => o.toLowerCase() === origin.toLowerCase());
+  const isAllowed = async (origin: string) =>
+    isConfigured(origin) || (await registered()).some((o) => o.toLowerCase() === origin.toLowerCase());
   return async (req: Request, res: Response, next: NextFunction) => {
     const origin = req.get('origin');
     res.vary('Origin');

@@ -54,7 +54,9 @@ export function oktaPrivateKeyProblem(pem: string): string | undefined {
     return 'does not parse as a PEM private key (an encrypted key cannot be used)';
   }
   if (key.asymmetricKeyType === 'ec') {
-    return key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? undefined : 'holds an EC key on a curve other than P-256 (Okta signs EC keys as ES256)';
+    return key.asymmetricKeyDetails?.namedCurve === 'prime256v1'
+      ? undefined
+      : 'holds an EC key on a curve other than P-256 (Okta signs EC keys as ES256)';
   }
   return rsaStrengthProblem(key, 'private key');
 }

@@ -18,7 +18,9 @@ describe('requesterKeys', () => {
     const expected = createHmac('sha256', TENANT_KEY).update(`${T1}\nemail:jane.doe@example.com`).digest();
     expect(keys.primary.equals(expected)).toBe(true);
     // Then the legacy value under the (one) KEK's HKDF subkey, for rows written before tenant keys existed.
-    const subkey = Buffer.from(hkdfSync('sha256', Buffer.alloc(32, 1), Buffer.from('vouchsafe:subkey'), Buffer.from(LEGACY_REQUESTER_KEY_INFO), 32));
+    const subkey = Buffer.from(
+      hkdfSync('sha256', Buffer.alloc(32, 1), Buffer.from('vouchsafe:subkey'), Buffer.from(LEGACY_REQUESTER_KEY_INFO), 32),
+    );
     expect(keys.candidates).toHaveLength(2);
     expect(keys.candidates[1]!.equals(createHmac('sha256', subkey).update(`${T1}\nemail:jane.doe@example.com`).digest())).toBe(true);
   });

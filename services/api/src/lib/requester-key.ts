@@ -41,7 +41,10 @@ export const normaliseEmail = (email: string): string | null => {
 
 /** E.164 or null: spaces, dots, dashes and brackets dropped, a leading 00 read as +. */
 export function normalisePhone(phone: string): string | null {
-  const p = phone.trim().replace(/[\s().-]/g, '').replace(/^00/, '+');
+  const p = phone
+    .trim()
+    .replace(/[\s().-]/g, '')
+    .replace(/^00/, '+');
   return /^\+[1-9]\d{6,14}$/.test(p) ? p : null;
 }
 

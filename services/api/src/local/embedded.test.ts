@@ -29,7 +29,12 @@ describe('embedded local state (.data/local.json)', () => {
 
   it('upgrades a file from before scoped tokens: a new token, everything else kept, still 0600', async () => {
     const dir = dataDir();
-    const old = { pgPort: 54321, pgPassword: 'old-password', keys: generateKeyEntry('local1'), apiToken: `vs_local_${randomBytes(24).toString('base64url')}` };
+    const old = {
+      pgPort: 54321,
+      pgPassword: 'old-password',
+      keys: generateKeyEntry('local1'),
+      apiToken: `vs_local_${randomBytes(24).toString('base64url')}`,
+    };
     writeFileSync(localStatePath(dir), JSON.stringify(old), { mode: 0o600 });
     expect(weakTokenReason(old.apiToken)).toBeDefined();
     const state = await loadOrCreateState(dir, 0);

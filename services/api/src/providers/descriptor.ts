@@ -19,7 +19,10 @@ export interface ProviderOptions {
   outbound: Outbound;
 }
 
-export type ProviderConstructor<K extends IdpKind> = (config: Extract<IdpConfig, { kind: K }>, opts: ProviderOptions) => VerificationProvider;
+export type ProviderConstructor<K extends IdpKind> = (
+  config: Extract<IdpConfig, { kind: K }>,
+  opts: ProviderOptions,
+) => VerificationProvider;
 
 /** A field of a connection that failed a registration check: 422 names `path`. */
 export interface RegistrationIssue {
@@ -54,7 +57,10 @@ export interface IdpDescriptor<K extends IdpKind> {
 /** Checks `urls` (path → URL or undefined) against the outbound rules. */
 export async function urlIssues(outbound: RegistrationOutbound, urls: Record<string, string | undefined>): Promise<RegistrationIssue[]> {
   const checked = await Promise.all(
-    Object.entries(urls).map(async ([path, url]) => ({ path, message: url === undefined ? undefined : await outbound.registrationProblem(url) })),
+    Object.entries(urls).map(async ([path, url]) => ({
+      path,
+      message: url === undefined ? undefined : await outbound.registrationProblem(url),
+    })),
   );
   return checked.filter((i): i is RegistrationIssue => i.message !== undefined);
 }

@@ -74,12 +74,18 @@ describe('Okta SDK', () => {
     const jumper = http.createServer((req, res) => {
       res.writeHead(302, { location: `http://127.0.0.1:${(target.address() as AddressInfo).port}${req.url ?? '/'}` }).end();
     });
-    await Promise.all([new Promise<void>((r) => target.listen(0, '127.0.0.1', r)), new Promise<void>((r) => jumper.listen(0, '127.0.0.1', r))]);
+    await Promise.all([
+      new Promise<void>((r) => target.listen(0, '127.0.0.1', r)),
+      new Promise<void>((r) => jumper.listen(0, '127.0.0.1', r)),
+    ]);
     try {
       const jumperPort = (jumper.address() as AddressInfo).port;
       const targetPort = (target.address() as AddressInfo).port;
       const outbound = guard(`127.0.0.1:${jumperPort} 127.0.0.1:${targetPort}`);
-      const provider = createOktaProvider({ kind: 'okta', orgUrl: `http://okta.bank.example:${jumperPort}`, auth: { apiToken: okta.apiToken } }, { timeoutMs: 3_000, outbound });
+      const provider = createOktaProvider(
+        { kind: 'okta', orgUrl: `http://okta.bank.example:${jumperPort}`, auth: { apiToken: okta.apiToken } },
+        { timeoutMs: 3_000, outbound },
+      );
       expect(await rejection(provider.resolveUser(REQUESTER))).toBeInstanceOf(ProviderError);
       expect(hits).toEqual([]);
     } finally {
@@ -97,7 +103,13 @@ describe('Twilio Verify', () => {
   it('is refused at connect time when its name resolves to loopback, and Twilio sees nothing', async () => {
     twilio.reset();
     const provider = createTwilioProvider(config(), { timeoutMs: 3_000, outbound: guard() });
-    const err = await rejection(provider.start(user, { method: 'callback_sms' }, { verificationId: 'v1', callbackUrl: 'https://vouchsafe.example/cb', displayContext: 'Call' }));
+    const err = await rejection(
+      provider.start(
+        user,
+        { method: 'callback_sms' },
+        { verificationId: 'v1', callbackUrl: 'https://vouchsafe.example/cb', displayContext: 'Call' },
+      ),
+    );
     expect(err).toMatchObject({ kind: 'misconfigured', message: expect.stringMatching(/address Vouchsafe may not connect to/) });
     expect(twilio.log).toEqual([]);
   });
@@ -105,7 +117,11 @@ describe('Twilio Verify', () => {
   it('control: allowed, the code is sent', async () => {
     twilio.reset();
     const provider = createTwilioProvider(config(), { timeoutMs: 3_000, outbound: guard(`127.0.0.1:${portOf(twilio.url)}`) });
-    const start = await provider.start(user, { method: 'callback_sms' }, { verificationId: 'v1', callbackUrl: 'https://vouchsafe.example/cb', displayContext: 'Call' });
+    const start = await provider.start(
+      user,
+      { method: 'callback_sms' },
+      { verificationId: 'v1', callbackUrl: 'https://vouchsafe.example/cb', displayContext: 'Call' },
+    );
     expect(start.idpRef).toMatch(/^VE/);
     expect(twilio.log.length).toBeGreaterThan(0);
   });

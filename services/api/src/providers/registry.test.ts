@@ -33,6 +33,15 @@ describe('the identity-provider registry', () => {
     expect(IDP_DESCRIPTORS.duo.stateSchema.safeParse({ txid: 'tx-1' }).success).toBe(true);
     expect(IDP_DESCRIPTORS.duo.stateSchema.safeParse({ state: 's', username: 'u', redirectUrl: 'https://x' }).success).toBe(true);
     expect(IDP_DESCRIPTORS.duo.stateSchema.safeParse({}).success).toBe(false);
-    expect(IDP_DESCRIPTORS.oidc.stateSchema.safeParse({ state: 's', nonce: 'n', codeVerifier: 'c', expectedSubject: 'e', issuedAt: 1, redirectUri: 'r' }).success).toBe(true);
+    expect(
+      IDP_DESCRIPTORS.oidc.stateSchema.safeParse({
+        state: 's',
+        nonce: 'n',
+        codeVerifier: 'c',
+        expectedSubject: 'e',
+        issuedAt: 1,
+        redirectUri: 'r',
+      }).success,
+    ).toBe(true);
   });
 });

@@ -30,4 +30,6 @@ export const IDP_OF_METHOD = Object.fromEntries(
 export type ProviderConstructors = { [K in IdpKind]: ProviderConstructor<K> };
 
 /** The built-in constructors, by kind. */
-export const BUILT_IN_CONSTRUCTORS = Object.fromEntries(IDP_KINDS.map((kind) => [kind, IDP_DESCRIPTORS[kind].create])) as ProviderConstructors;
+export const BUILT_IN_CONSTRUCTORS = Object.fromEntries(
+  IDP_KINDS.map((kind) => [kind, IDP_DESCRIPTORS[kind].create]),
+) as ProviderConstructors;

@@ -6,7 +6,15 @@ import { SESSION_HEADER, type Desk, type IdpConfig, type VerificationPolicyInput
 import { deriveChecks, sealSecret, toBase64Url } from '@vouchsafe/crypto';
 import { startApi, testCa, type ApiProcess } from '@vouchsafe/test-support';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
-import { OKTA_TEST_API_TOKEN, startOidcPeer, startOktaStandIn, startTwilioStandIn, type OidcPeer, type StartedOktaStandIn, type StartedTwilioStandIn } from '@vouchsafe/test-support/idps';
+import {
+  OKTA_TEST_API_TOKEN,
+  startOidcPeer,
+  startOktaStandIn,
+  startTwilioStandIn,
+  type OidcPeer,
+  type StartedOktaStandIn,
+  type StartedTwilioStandIn,
+} from '@vouchsafe/test-support/idps';
 import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
 import { createDb, type Db } from '../../src/db/database';
 import { api } from '../harness';
@@ -142,7 +150,8 @@ export async function serviceNowSidebar(w: AttackWorld, ticketIndex = 0, base = 
   return { desk: 'servicenow', ticketId: ticket.ticketId, headers: { [SESSION_HEADER]: res.json.session } };
 }
 
-export const sidebar = (base: string, s: Sidebar, method: string, path: string, body?: unknown) => api(base, method, `/api/v1/sidebar${path}`, body, s.headers);
+export const sidebar = (base: string, s: Sidebar, method: string, path: string, body?: unknown) =>
+  api(base, method, `/api/v1/sidebar${path}`, body, s.headers);
 
 export { eventually } from '../sidebar-support';
 

@@ -6,7 +6,17 @@ import { sql } from 'kysely';
 import { buildSecretLink, sealSecret, toBase64Url } from '@vouchsafe/crypto';
 import { percentEncode } from '../fuzz-support';
 import { api } from '../harness';
-import { SLUGS, cli, eventually, from, serviceNowSidebar, sidebar, startAttackWorld, zendeskSidebar, type AttackWorld } from './attack-world';
+import {
+  SLUGS,
+  cli,
+  eventually,
+  from,
+  serviceNowSidebar,
+  sidebar,
+  startAttackWorld,
+  zendeskSidebar,
+  type AttackWorld,
+} from './attack-world';
 
 /**
  * Issue 8, the platform findings, against two production-mode API processes: outbound addresses (item 3), API-token
@@ -33,7 +43,14 @@ afterAll(async () => {
 });
 
 const count = async (table: 'tenant_idps' | 'tenants' | 'verification_policies' | 'secrets') =>
-  Number((await w.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await w.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('item 3: outbound connections go only to public https addresses (or the operator’s allowlist)', () => {
   it('a discovery document naming an internal token endpoint fails the sign-in before any client secret is sent', async () => {
@@ -85,7 +102,11 @@ describe('item 4: API tokens carry scopes; failed authentication is throttled an
   it('a secrets-only token cannot repoint an IdP, change supervisors, add tenants or read metrics — and changes nothing', async () => {
     const before = { idps: await count('tenant_idps'), policies: await count('verification_policies'), tenants: await count('tenants') };
     const attempts = [
-      ['PUT', `/api/v1/admin/tenants/${SLUGS.zendesk}/idp/oidc`, { kind: 'oidc', issuer: 'https://attacker.example', clientId: 'x', clientSecret: 'y' }],
+      [
+        'PUT',
+        `/api/v1/admin/tenants/${SLUGS.zendesk}/idp/oidc`,
+        { kind: 'oidc', issuer: 'https://attacker.example', clientId: 'x', clientSecret: 'y' },
+      ],
       ['PUT', `/api/v1/admin/tenants/${SLUGS.zendesk}/policy`, { methods: ['oidc'], supervisors: ['attacker'] }],
       ['POST', '/api/v1/admin/tenants', w.desks.tenants().jira],
       ['DELETE', `/api/v1/admin/tenants/${SLUGS.servicenow}`, undefined],
@@ -95,15 +116,26 @@ describe('item 4: API tokens carry scopes; failed authentication is throttled an
       const res = await api(w.a.url, method, p, body, w.as.secrets);
       expect(res.status, `${method} ${p}`).toBe(403);
     }
-    expect({ idps: await count('tenant_idps'), policies: await count('verification_policies'), tenants: await count('tenants') }).toEqual(before);
+    expect({ idps: await count('tenant_idps'), policies: await count('verification_policies'), tenants: await count('tenants') }).toEqual(
+      before,
+    );
     // And the admin token cannot create secrets.
     const sealed = await sealSecret({ kind: 'text', text: 'x' });
-    const created = await api(w.b.url, 'POST', '/api/v1/secrets', { kind: 'text', ciphertext: toBase64Url(sealed.ciphertext), keyCheck: toBase64Url(sealed.keyCheck) }, w.as.admin);
+    const created = await api(
+      w.b.url,
+      'POST',
+      '/api/v1/secrets',
+      { kind: 'text', ciphertext: toBase64Url(sealed.ciphertext), keyCheck: toBase64Url(sealed.keyCheck) },
+      w.as.admin,
+    );
     expect(created.status).toBe(403);
   });
 
   it('every admin change names the token that made it (never the token itself)', async () => {
-    const rows = await sql<{ type: string; data: string }>`SELECT type, data::text AS data FROM audit_events WHERE type IN ('idp.configured', 'policy.changed', 'tenant.added')`.execute(w.db);
+    const rows = await sql<{
+      type: string;
+      data: string;
+    }>`SELECT type, data::text AS data FROM audit_events WHERE type IN ('idp.configured', 'policy.changed', 'tenant.added')`.execute(w.db);
     expect(rows.rows.length).toBeGreaterThan(0);
     for (const r of rows.rows) {
       expect(r.data, r.type).toContain('api-token:ops');
@@ -115,7 +147,14 @@ describe('item 4: API tokens carry scopes; failed authentication is throttled an
     const guesser = from('192.0.2.77');
     const statuses: number[] = [];
     for (let i = 0; i < 14; i += 1) {
-      statuses.push((await api(i % 2 ? w.a.url : w.b.url, 'GET', '/api/v1/admin/tenants', undefined, { ...guesser, authorization: `Bearer ${'G'.repeat(42)}${i % 10}` })).status);
+      statuses.push(
+        (
+          await api(i % 2 ? w.a.url : w.b.url, 'GET', '/api/v1/admin/tenants', undefined, {
+            ...guesser,
+            authorization: `Bearer ${'G'.repeat(42)}${i % 10}`,
+          })
+        ).status,
+      );
     }
     expect(statuses.slice(0, 10).every((st) => st === 401)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429, 429, 429]);
@@ -135,10 +174,28 @@ describe('item 7: NUL and lone surrogates answer 400, never 500, on every kind o
     const tenantsBefore = await count('tenants');
     for (const text of bad) {
       const checks = [
-        await api(w.a.url, 'POST', '/api/v1/secrets', JSON.stringify({ kind: 'text', ciphertext: 'A'.repeat(64), keyCheck: 'B'.repeat(43), label: text }), { ...w.as.secrets, 'content-type': 'application/json' }),
+        await api(
+          w.a.url,
+          'POST',
+          '/api/v1/secrets',
+          JSON.stringify({ kind: 'text', ciphertext: 'A'.repeat(64), keyCheck: 'B'.repeat(43), label: text }),
+          { ...w.as.secrets, 'content-type': 'application/json' },
+        ),
         await api(w.b.url, 'POST', '/api/v1/admin/tenants', { ...w.desks.tenants().jira, name: text }, w.as.admin),
-        await api(w.a.url, 'POST', '/api/v1/sidebar/verifications/00000000-0000-4000-8000-000000000000/override', { reason: `${text} because` }, s.headers),
-        await api(w.b.url, 'POST', `/api/v1/sidebar/secrets`, { kind: 'text', ciphertext: 'A'.repeat(64), keyCheck: 'B'.repeat(43), label: text }, s.headers),
+        await api(
+          w.a.url,
+          'POST',
+          '/api/v1/sidebar/verifications/00000000-0000-4000-8000-000000000000/override',
+          { reason: `${text} because` },
+          s.headers,
+        ),
+        await api(
+          w.b.url,
+          'POST',
+          `/api/v1/sidebar/secrets`,
+          { kind: 'text', ciphertext: 'A'.repeat(64), keyCheck: 'B'.repeat(43), label: text },
+          s.headers,
+        ),
       ];
       for (const r of checks) expect(r.status, JSON.stringify(r.json)).toBe(400);
       // A lone surrogate travels as its (invalid) UTF-8 bytes, as an attacker's client sends it.
@@ -158,7 +215,10 @@ describe('item 10: throttles hold across processes and IPv6 networks, and cannot
     const id = 'A'.repeat(22);
     const answers: number[] = [];
     for (let i = 0; i < RATE_LIMIT + 4; i += 1) {
-      answers.push((await api(i % 2 ? w.a.url : w.b.url, 'GET', `/api/v1/secrets/${id}`, undefined, from(`2001:db8:77:1::${(i + 1).toString(16)}`))).status);
+      answers.push(
+        (await api(i % 2 ? w.a.url : w.b.url, 'GET', `/api/v1/secrets/${id}`, undefined, from(`2001:db8:77:1::${(i + 1).toString(16)}`)))
+          .status,
+      );
     }
     expect(answers.slice(0, RATE_LIMIT).every((st) => st === 404)).toBe(true);
     expect(answers.slice(RATE_LIMIT)).toEqual([429, 429, 429, 429]);
@@ -168,7 +228,17 @@ describe('item 10: throttles hold across processes and IPv6 networks, and cannot
   it('flooding the limiter with thousands of other networks does not free an exhausted one', async () => {
     const exhausted = from('2001:db8:78:1::1');
     for (let i = 0; i < RATE_LIMIT; i += 1) await api(w.b.url, 'GET', `/api/v1/secrets/${'B'.repeat(22)}`, undefined, exhausted);
-    await Promise.all(Array.from({ length: 400 }, (_, i) => api(i % 2 ? w.a.url : w.b.url, 'GET', `/api/v1/secrets/${'C'.repeat(22)}`, undefined, from(`2001:db8:${(0x100 + i).toString(16)}::1`))));
+    await Promise.all(
+      Array.from({ length: 400 }, (_, i) =>
+        api(
+          i % 2 ? w.a.url : w.b.url,
+          'GET',
+          `/api/v1/secrets/${'C'.repeat(22)}`,
+          undefined,
+          from(`2001:db8:${(0x100 + i).toString(16)}::1`),
+        ),
+      ),
+    );
     expect((await api(w.a.url, 'GET', `/api/v1/secrets/${'B'.repeat(22)}`, undefined, exhausted)).status).toBe(429);
   });
 });
@@ -182,7 +252,10 @@ describe('item 11: markup from the desk never becomes markup in a note', () => {
     w.okta.state.addUser({ email: 'hostile.name@customer.test', firstName: 'H', lastName: 'N', push: true });
     const snSidebar = await serviceNowSidebar(w, 2);
     const zdSidebar = await zendeskSidebar(w, zd.ticketId);
-    for (const [base, s] of [[w.a.url, snSidebar], [w.b.url, zdSidebar]] as const) {
+    for (const [base, s] of [
+      [w.a.url, snSidebar],
+      [w.b.url, zdSidebar],
+    ] as const) {
       const res = await sidebar(base, s, 'POST', '/verifications', { method: 'okta_push' });
       expect(res.status, JSON.stringify(res.json)).toBe(201);
       await sidebar(base, s, 'POST', `/verifications/${res.json.id}/cancel`);
@@ -206,10 +279,18 @@ describe('item 11: markup from the desk never becomes markup in a note', () => {
 describe('item 12: the smaller holes', () => {
   it('a: a secret made with an API token in a desk tenant answers a path that works', async () => {
     const sealed = await sealSecret({ kind: 'text', text: 'from a script' });
-    const res = await api(w.a.url, 'POST', `/api/v1/t/${SLUGS.zendesk}/secrets`, { kind: 'text', ciphertext: toBase64Url(sealed.ciphertext), keyCheck: toBase64Url(sealed.keyCheck) }, w.as.secrets);
+    const res = await api(
+      w.a.url,
+      'POST',
+      `/api/v1/t/${SLUGS.zendesk}/secrets`,
+      { kind: 'text', ciphertext: toBase64Url(sealed.ciphertext), keyCheck: toBase64Url(sealed.keyCheck) },
+      w.as.secrets,
+    );
     expect(res.status, JSON.stringify(res.json)).toBe(201);
     expect(res.json.path).toBe(`/t/${SLUGS.zendesk}/s/${res.json.id}`);
-    expect((await api(w.b.url, 'GET', `/api/v1/t/${SLUGS.zendesk}/secrets/${res.json.id}`, undefined, from('198.51.100.12'))).status).toBe(200);
+    expect((await api(w.b.url, 'GET', `/api/v1/t/${SLUGS.zendesk}/secrets/${res.json.id}`, undefined, from('198.51.100.12'))).status).toBe(
+      200,
+    );
 
     // b: the CLI reveals such a link through the tenant's prefix.
     const link = buildSecretLink(`${w.b.url}/t/${SLUGS.zendesk}`, res.json.id, sealed.linkKey);
@@ -222,8 +303,18 @@ describe('item 12: the smaller holes', () => {
     const { zendesk, servicenow } = w.desks.tenants();
     const before = await count('tenants');
     const bodies = [
-      { ...zendesk, slug: 'bad-zendesk-pem', subdomain: 'badpem', publicKeyPem: '-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n' },
-      { ...servicenow, slug: 'bad-sn-pem', instance: 'badpem', certificatePem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' },
+      {
+        ...zendesk,
+        slug: 'bad-zendesk-pem',
+        subdomain: 'badpem',
+        publicKeyPem: '-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n',
+      },
+      {
+        ...servicenow,
+        slug: 'bad-sn-pem',
+        instance: 'badpem',
+        certificatePem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n',
+      },
     ];
     for (const body of bodies) expect((await api(w.a.url, 'POST', '/api/v1/admin/tenants', body, w.as.admin)).status).toBe(422);
     expect(await count('tenants')).toBe(before);

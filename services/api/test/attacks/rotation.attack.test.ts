@@ -63,7 +63,13 @@ describe('key rotation, the README way, end to end', () => {
 
     // The recipient opens the old secret: sign-in, grant, reveal.
     const { keyCheck } = sent;
-    const start = await api(api1.url, 'POST', `/api/v1/t/${SLUGS.zendesk}/secrets/${sent.id}/verify`, { method: 'oidc', keyCheck }, from('203.0.113.7'));
+    const start = await api(
+      api1.url,
+      'POST',
+      `/api/v1/t/${SLUGS.zendesk}/secrets/${sent.id}/verify`,
+      { method: 'oidc', keyCheck },
+      from('203.0.113.7'),
+    );
     expect(start.status, JSON.stringify(start.json)).toBe(200);
     const query = await w.oidc.signIn(start.json.url);
     const callback = new URL(`${api1.url}/verify/callback/oidc`);
@@ -72,7 +78,13 @@ describe('key rotation, the README way, end to end', () => {
     expect(back.status).toBe(303);
     const grant = new URL(back.headers.get('location')!, api1.url).searchParams.get('grant');
     expect(grant).toBeTruthy();
-    const revealed = await api(api1.url, 'POST', `/api/v1/t/${SLUGS.zendesk}/secrets/${sent.id}/reveal`, { keyCheck, grant }, from('203.0.113.7'));
+    const revealed = await api(
+      api1.url,
+      'POST',
+      `/api/v1/t/${SLUGS.zendesk}/secrets/${sent.id}/reveal`,
+      { keyCheck, grant },
+      from('203.0.113.7'),
+    );
     expect(revealed.status, JSON.stringify(revealed.json)).toBe(200);
     const payload = await openSecret(fromBase64Url(revealed.json.ciphertext), sent.linkKey);
     expect(payload).toEqual({ kind: 'text', text: 'sent before the rotation' });

@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { api } from '../harness';
-import { PUBLIC_URL, SLUGS, eventually, from, sendVerifiedOnly, setPolicy, sidebar, startAttackWorld, zendeskSidebar, type AttackWorld, type Sidebar } from './attack-world';
+import {
+  PUBLIC_URL,
+  SLUGS,
+  eventually,
+  from,
+  sendVerifiedOnly,
+  setPolicy,
+  sidebar,
+  startAttackWorld,
+  zendeskSidebar,
+  type AttackWorld,
+  type Sidebar,
+} from './attack-world';
 
 /**
  * Issue 8, the verification findings, against two production-mode API processes: who receives a callback code
@@ -23,9 +35,21 @@ function customer(fields: { phone?: string; okta?: { mobilePhone: string | null 
   n += 1;
   const email = `attack.customer${n}@customer.test`;
   const ticket = w.desks.state.addTicket('zendesk', {
-    requester: { name: `Attack Customer ${n}`, email, phone: fields.phone ?? `+1 555 0142 ${String(100 + n)}`, phoneSetAt: new Date(Date.now() - 400 * DAY) },
+    requester: {
+      name: `Attack Customer ${n}`,
+      email,
+      phone: fields.phone ?? `+1 555 0142 ${String(100 + n)}`,
+      phoneSetAt: new Date(Date.now() - 400 * DAY),
+    },
   });
-  if (fields.okta !== false) w.okta.state.addUser({ email, firstName: 'Attack', lastName: `Customer ${n}`, mobilePhone: fields.okta?.mobilePhone ?? null, push: true });
+  if (fields.okta !== false)
+    w.okta.state.addUser({
+      email,
+      firstName: 'Attack',
+      lastName: `Customer ${n}`,
+      mobilePhone: fields.okta?.mobilePhone ?? null,
+      push: true,
+    });
   w.oidc.addAccount(email);
   return { email, ticket };
 }
@@ -79,14 +103,20 @@ describe('item 1: a callback code goes to the number in the IdP profile, never t
   });
 
   it('a policy that allows the desk number refuses one changed recently, and says which number was used', async () => {
-    await setPolicy(w, 'zendesk', { methods: ['okta_push', 'oidc', 'callback_sms'], recentFactorHours: 0, deskPhoneFallback: { isAllowed: true, minUnchangedDays: 30 } });
+    await setPolicy(w, 'zendesk', {
+      methods: ['okta_push', 'oidc', 'callback_sms'],
+      recentFactorHours: 0,
+      deskPhoneFallback: { isAllowed: true, minUnchangedDays: 30 },
+    });
     try {
       const old = customer({ phone: '+1 555 0142 903', okta: { mobilePhone: null } });
       const s = await zendeskSidebar(w, old.ticket.ticketId);
       const res = await startMethod(s, 'callback_sms');
       expect(res.status, JSON.stringify(res.json)).toBe(201);
       expect(res.json.binding).toMatchObject({ source: 'desk' });
-      const audit = await sql<{ source: string }>`SELECT data->>'contactSource' AS source FROM audit_events WHERE data->>'verificationId' = ${res.json.id}`.execute(w.db);
+      const audit = await sql<{
+        source: string;
+      }>`SELECT data->>'contactSource' AS source FROM audit_events WHERE data->>'verificationId' = ${res.json.id}`.execute(w.db);
       expect(audit.rows.map((r) => r.source)).toContain('desk');
       await sidebar(w.a.url, s, 'POST', `/verifications/${res.json.id}/cancel`);
 
@@ -123,7 +153,15 @@ describe('item 2: an OIDC account with the victim’s email but no verified emai
 
 const verifyPath = (id: string) => `/api/v1/t/${SLUGS.zendesk}/secrets/${id}/verify`;
 const outboxOf = async (ticketId: string) =>
-  Number((await w.db.selectFrom('note_outbox').select((eb) => eb.fn.countAll<string>().as('n')).where('ticket_id', '=', ticketId).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await w.db
+        .selectFrom('note_outbox')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('ticket_id', '=', ticketId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('item 5: no unauthenticated verification flood, and every start/cancel loop is bounded', () => {
   it('starting a recipient sign-in needs the link key; a wrong key is refused and throttled, and writes no note', async () => {
@@ -134,7 +172,10 @@ describe('item 5: no unauthenticated verification flood, and every start/cancel 
     const client = from('198.51.100.41');
     expect((await api(w.a.url, 'POST', verifyPath(secret.id), { method: 'oidc' }, client)).status).toBe(422);
     const statuses = [];
-    for (let i = 0; i < 6; i += 1) statuses.push((await api(i % 2 ? w.a.url : w.b.url, 'POST', verifyPath(secret.id), { method: 'oidc', keyCheck: 'A'.repeat(43) }, client)).status);
+    for (let i = 0; i < 6; i += 1)
+      statuses.push(
+        (await api(i % 2 ? w.a.url : w.b.url, 'POST', verifyPath(secret.id), { method: 'oidc', keyCheck: 'A'.repeat(43) }, client)).status,
+      );
     expect(statuses.slice(0, 3)).toEqual([403, 403, 403]);
     expect(statuses).toContain(429);
     const rows = await w.db.selectFrom('verifications').select('id').where('secret_id', '=', secret.id).execute();
@@ -148,7 +189,15 @@ describe('item 5: no unauthenticated verification flood, and every start/cancel 
     const secret = await sendVerifiedOnly(w.a.url, s);
     const notesBefore = await outboxOf(c.ticket.ticketId);
     const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => api(i % 2 ? w.a.url : w.b.url, 'POST', verifyPath(secret.id), { method: 'oidc', keyCheck: secret.keyCheck }, from(`198.51.100.${50 + i}`))),
+      Array.from({ length: 12 }, (_, i) =>
+        api(
+          i % 2 ? w.a.url : w.b.url,
+          'POST',
+          verifyPath(secret.id),
+          { method: 'oidc', keyCheck: secret.keyCheck },
+          from(`198.51.100.${50 + i}`),
+        ),
+      ),
     );
     expect(answers.filter((r) => r.status === 200)).toHaveLength(5);
     expect(answers.filter((r) => r.status === 429)).toHaveLength(7);
@@ -198,7 +247,9 @@ describe('item 9: races are decided by the database', () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => startMethod(s, 'okta_push', i % 2 ? w.a.url : w.b.url)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(9);
-    const pushes = w.okta.requests().filter((r) => r.method === 'POST' && r.path.includes(`/users/${user.id}/factors/`) && r.path.endsWith('/verify'));
+    const pushes = w.okta
+      .requests()
+      .filter((r) => r.method === 'POST' && r.path.includes(`/users/${user.id}/factors/`) && r.path.endsWith('/verify'));
     expect(pushes).toHaveLength(1);
   });
 
@@ -222,7 +273,10 @@ describe('item 9: races are decided by the database', () => {
 
 describe('afterwards', () => {
   it('no internal note written by any of this carries a customer’s email or phone number', async () => {
-    await eventually(async () => expect(await w.db.selectFrom('note_outbox').select('id').where('status', '<>', 'delivered').execute()).toHaveLength(0), 15_000);
+    await eventually(
+      async () => expect(await w.db.selectFrom('note_outbox').select('id').where('status', '<>', 'delivered').execute()).toHaveLength(0),
+      15_000,
+    );
     const notes = w.desks.state.zendesk.tickets.flatMap((t) => t.comments.filter((c) => !c.isPublic).map((c) => c.body)).join('\n');
     expect(notes).toContain('Vouchsafe');
     expect(notes).not.toMatch(/attack\.customer\d+@|0142 ?9\d\d|0666 ?9\d\d/);

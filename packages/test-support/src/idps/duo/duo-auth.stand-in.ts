@@ -68,7 +68,9 @@ export function createDuoAuthRouter(ctx: DuoAuthContext): Router {
     return { params, ikey: verdict.ikey };
   };
 
-  router.get('/auth/v2/ping', (req, res) => send(req, res, new Map(), 200, { stat: 'OK', response: { time: Math.floor(Date.now() / 1000) } }));
+  router.get('/auth/v2/ping', (req, res) =>
+    send(req, res, new Map(), 200, { stat: 'OK', response: { time: Math.floor(Date.now() / 1000) } }),
+  );
 
   router.get('/auth/v2/check', (req, res) => {
     const s = signed(req, res);
@@ -88,7 +90,11 @@ export function createDuoAuthRouter(ctx: DuoAuthContext): Router {
       result === 'auth'
         ? { result, status_msg: 'Account is active', devices: user?.devices ?? [] }
         : result === 'enroll'
-          ? { result, status_msg: 'Enroll an authentication device to proceed', enroll_portal_url: `https://${ctx.apiHost()}/portal?code=stand-in` }
+          ? {
+              result,
+              status_msg: 'Enroll an authentication device to proceed',
+              enroll_portal_url: `https://${ctx.apiHost()}/portal?code=stand-in`,
+            }
           : result === 'allow'
             ? { result, status_msg: 'Allowing unknown user' }
             : { result, status_msg: 'Login request denied.' };

@@ -22,7 +22,10 @@ function field(req: Request, name: string): string | undefined {
 }
 
 function wantsJson(req: Request): boolean {
-  return req.is('application/json') === 'application/json' || (req.accepts(['html', 'json']) === 'json' && !req.is('application/x-www-form-urlencoded'));
+  return (
+    req.is('application/json') === 'application/json' ||
+    (req.accepts(['html', 'json']) === 'json' && !req.is('application/x-www-form-urlencoded'))
+  );
 }
 
 function view(tx: DuoTransaction): Record<string, unknown> {
@@ -75,7 +78,11 @@ export function createDuoPhoneRouter(state: DuoState): Router {
       res.redirect(303, `${req.baseUrl}/__phone/duo/pending`);
       return;
     }
-    res.status(status).type('html').set('Cache-Control', 'no-store').send(page(`${req.baseUrl}/__phone/duo`, state.pending(), error));
+    res
+      .status(status)
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .send(page(`${req.baseUrl}/__phone/duo`, state.pending(), error));
   };
 
   router.get('/__phone/duo/pending', (req, res) => {
@@ -83,7 +90,10 @@ export function createDuoPhoneRouter(state: DuoState): Router {
       res.set('Cache-Control', 'no-store').json({ pending: state.pending().map(view) });
       return;
     }
-    res.type('html').set('Cache-Control', 'no-store').send(page(`${req.baseUrl}/__phone/duo`, state.pending(), undefined));
+    res
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .send(page(`${req.baseUrl}/__phone/duo`, state.pending(), undefined));
   });
 
   router.post('/__phone/duo/:txid/approve', (req, res) => {

@@ -76,7 +76,11 @@ export function createDuoUniversalRouter(ctx: DuoUniversalContext): Router {
   };
 
   /** Verifies a client assertion for `audience`; returns the failure, or undefined when it is good. */
-  const checkAssertion = async (clientId: string | undefined, assertion: string | undefined, audience: string): Promise<string | undefined> => {
+  const checkAssertion = async (
+    clientId: string | undefined,
+    assertion: string | undefined,
+    audience: string,
+  ): Promise<string | undefined> => {
     const key = clientId ? secretKey(clientId) : undefined;
     if (!clientId || !key || !assertion) return 'invalid_client';
     try {
@@ -93,7 +97,13 @@ export function createDuoUniversalRouter(ctx: DuoUniversalContext): Router {
     const error = await checkAssertion(clientId, formValue(req, 'client_assertion'), `${base()}/oauth/v1/health_check`);
     record(req, error ? 400 : 200, { client_id: clientId ?? '' }, error);
     if (error) {
-      res.status(400).json({ stat: 'FAIL', code: 40002, timestamp: Math.floor(Date.now() / 1000), message: error, message_detail: 'The client assertion is not valid.' });
+      res.status(400).json({
+        stat: 'FAIL',
+        code: 40002,
+        timestamp: Math.floor(Date.now() / 1000),
+        message: error,
+        message_detail: 'The client assertion is not valid.',
+      });
       return;
     }
     res.json({ stat: 'OK', response: { timestamp: Math.floor(Date.now() / 1000) } });
@@ -105,10 +115,14 @@ export function createDuoUniversalRouter(ctx: DuoUniversalContext): Router {
     const key = clientId ? secretKey(clientId) : undefined;
     const refuse = (why: string): void => {
       record(req, 400, { client_id: clientId ?? '' }, why);
-      res.status(400).type('html').send(`<!doctype html><title>Duo</title><p>Invalid request: ${escapeHtml(why)}</p>`);
+      res
+        .status(400)
+        .type('html')
+        .send(`<!doctype html><title>Duo</title><p>Invalid request: ${escapeHtml(why)}</p>`);
     };
     if (!clientId || !key || !redirectUri) return refuse('unknown client or missing redirect_uri');
-    if (queryValue(req, 'response_type') !== 'code' || queryValue(req, 'scope') !== 'openid') return refuse('response_type must be code, scope openid');
+    if (queryValue(req, 'response_type') !== 'code' || queryValue(req, 'scope') !== 'openid')
+      return refuse('response_type must be code, scope openid');
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(queryValue(req, 'request') ?? '', key, { algorithms: ['HS512'], audience: base(), issuer: clientId }));
@@ -120,7 +134,14 @@ export function createDuoUniversalRouter(ctx: DuoUniversalContext): Router {
     if (payload.client_id !== clientId || payload.redirect_uri !== redirectUri) return refuse('request object does not match the query');
     if (typeof state !== 'string' || state.length < 22 || state.length > 1024) return refuse('state');
     if (typeof username !== 'string' || !username) return refuse('duo_uname');
-    const pending: Pending = { id: randomUUID(), clientId, username: username.toLowerCase(), state, redirectUri, useDuoCode: payload.use_duo_code_attribute !== false };
+    const pending: Pending = {
+      id: randomUUID(),
+      clientId,
+      username: username.toLowerCase(),
+      state,
+      redirectUri,
+      useDuoCode: payload.use_duo_code_attribute !== false,
+    };
     pendings.set(pending.id, pending);
     record(req, 200, { client_id: clientId, duo_uname: username });
     res
@@ -145,7 +166,14 @@ export function createDuoUniversalRouter(ctx: DuoUniversalContext): Router {
     }
     pendings.delete(pending.id);
     const code = randomBytes(24).toString('base64url');
-    codes.set(code, { clientId: pending.clientId, username: pending.username, redirectUri: pending.redirectUri, decision, issuedAt: Date.now(), isUsed: false });
+    codes.set(code, {
+      clientId: pending.clientId,
+      username: pending.username,
+      redirectUri: pending.redirectUri,
+      decision,
+      issuedAt: Date.now(),
+      isUsed: false,
+    });
     const target = new URL(pending.redirectUri);
     target.searchParams.set(pending.useDuoCode ? 'duo_code' : 'code', code);
     target.searchParams.set('state', pending.state);
@@ -160,9 +188,11 @@ export function createDuoUniversalRouter(ctx: DuoUniversalContext): Router {
       record(req, 400, { client_id: clientId ?? '' }, error);
       res.status(400).json({ error, error_description: description });
     };
-    if (formValue(req, 'grant_type') !== 'authorization_code') return reject('unsupported_grant_type', 'grant_type must be authorization_code');
+    if (formValue(req, 'grant_type') !== 'authorization_code')
+      return reject('unsupported_grant_type', 'grant_type must be authorization_code');
     if (formValue(req, 'client_assertion_type') !== CLIENT_ASSERTION_TYPE) return reject('invalid_client', 'client_assertion_type');
-    if (await checkAssertion(clientId, formValue(req, 'client_assertion'), tokenUrl)) return reject('invalid_client', 'The client assertion is not valid.');
+    if (await checkAssertion(clientId, formValue(req, 'client_assertion'), tokenUrl))
+      return reject('invalid_client', 'The client assertion is not valid.');
     const code = codes.get(formValue(req, 'code') ?? '');
     if (!code || code.isUsed || Date.now() - code.issuedAt > CODE_LIFETIME_MS || code.clientId !== clientId) {
       return reject('invalid_grant', 'The authorization code is invalid or expired.');
@@ -207,7 +237,9 @@ export function createDuoUniversalRouter(ctx: DuoUniversalContext): Router {
       .setExpirationTime(now + 300)
       .sign(secretKey(clientId ?? '') ?? new Uint8Array());
     record(req, 200, { client_id: clientId ?? '' });
-    res.set('Cache-Control', 'no-store').json({ id_token: idToken, access_token: randomBytes(24).toString('base64url'), expires_in: 3600, token_type: 'Bearer' });
+    res
+      .set('Cache-Control', 'no-store')
+      .json({ id_token: idToken, access_token: randomBytes(24).toString('base64url'), expires_in: 3600, token_type: 'Bearer' });
   });
 
   return router;

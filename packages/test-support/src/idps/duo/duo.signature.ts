@@ -60,7 +60,8 @@ export const DUO_AUTH_ERRORS = {
   badSignature: { code: 40103, message: 'Invalid signature in request credentials', stat: 'FAIL' },
 } as const;
 
-export type SignatureVerdict = { ok: true; ikey: string } | { ok: false; error: (typeof DUO_AUTH_ERRORS)[keyof typeof DUO_AUTH_ERRORS]; why: string };
+export type SignatureVerdict =
+  { ok: true; ikey: string } | { ok: false; error: (typeof DUO_AUTH_ERRORS)[keyof typeof DUO_AUTH_ERRORS]; why: string };
 
 /** How far the Date header may be from the stand-in's clock. */
 const MAX_SKEW_MS = 5 * 60_000;
@@ -82,7 +83,8 @@ export function verifySignature(
   if (skey === undefined) return { ok: false, error: DUO_AUTH_ERRORS.badIkey, why: 'unknown integration key' };
   const sent = Date.parse(request.date);
   // Duo reports a clock far off as bad credentials (UNCONFIRMED which code it uses; 40103 here).
-  if (Number.isNaN(sent) || Math.abs(now - sent) > MAX_SKEW_MS) return { ok: false, error: DUO_AUTH_ERRORS.badSignature, why: 'Date header missing or too far off' };
+  if (Number.isNaN(sent) || Math.abs(now - sent) > MAX_SKEW_MS)
+    return { ok: false, error: DUO_AUTH_ERRORS.badSignature, why: 'Date header missing or too far off' };
   const canon = canonicalRequest({ date: request.date, method: request.method, host: apiHost, path: request.path, params: request.params });
   const expected = createHmac('sha512', skey).update(canon).digest('hex');
   const isEqual = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));

@@ -31,21 +31,40 @@ async function call(
   const headers: Record<string, string> = { date };
   if (!opts.noAuth) headers.authorization = signRequest(opts.ikey ?? integrationKey, opts.skey ?? secretKey, canon);
   if (method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
-  const res = await fetch(`${duo.url}${route}${method === 'GET' && encoded ? `?${encoded}` : ''}`, { method, headers, ...(method === 'POST' ? { body: encoded } : {}) });
+  const res = await fetch(`${duo.url}${route}${method === 'GET' && encoded ? `?${encoded}` : ''}`, {
+    method,
+    headers,
+    ...(method === 'POST' ? { body: encoded } : {}),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
 describe('Auth API signatures', () => {
   it('percent-encodes every byte but unreserved characters, upper-case hex', () => {
     expect(percentEncode("a b!'()*~_.-é@")).toBe('a%20b%21%27%28%29%2A~_.-%C3%A9%40');
-    const canon = canonicalRequest({ date: 'D', method: 'post', host: 'API-X.duosecurity.com', path: '/p', params: parseParams('z=1&a=2&a=3&b=x%20y') });
+    const canon = canonicalRequest({
+      date: 'D',
+      method: 'post',
+      host: 'API-X.duosecurity.com',
+      path: '/p',
+      params: parseParams('z=1&a=2&a=3&b=x%20y'),
+    });
     expect(canon).toBe('D\nPOST\napi-x.duosecurity.com\n/p\na=2&a=3&b=x%20y&z=1');
   });
 
   it('accepts a correctly signed request (GET query and POST body)', async () => {
-    expect(await call('GET', '/auth/v2/check', {})).toMatchObject({ status: 200, body: { stat: 'OK', response: { time: expect.any(Number) } } });
+    expect(await call('GET', '/auth/v2/check', {})).toMatchObject({
+      status: 200,
+      body: { stat: 'OK', response: { time: expect.any(Number) } },
+    });
     const pre = await call('POST', '/auth/v2/preauth', { username: 'priya.natarajan@customer.test', client_supports_verified_push: '1' });
-    expect(pre).toMatchObject({ status: 200, body: { stat: 'OK', response: { result: 'auth', devices: [expect.objectContaining({ capabilities: expect.arrayContaining(['push']) })] } } });
+    expect(pre).toMatchObject({
+      status: 200,
+      body: {
+        stat: 'OK',
+        response: { result: 'auth', devices: [expect.objectContaining({ capabilities: expect.arrayContaining(['push']) })] },
+      },
+    });
   });
 
   it('rejects a tampered parameter, a wrong secret key, another host and a stale date with Duo’s 40103', async () => {
@@ -67,21 +86,39 @@ describe('Auth API signatures', () => {
 describe('pushes', () => {
   it('scripted and manual outcomes, long-polled auth_status, the phone page', async () => {
     duo.setUser('priya.natarajan@customer.test', { outcome: 'manual' });
-    const auth = await call('POST', '/auth/v2/auth', { username: 'priya.natarajan@customer.test', factor: 'push', device: 'auto', async: '1', pushinfo: 'from=desk' });
+    const auth = await call('POST', '/auth/v2/auth', {
+      username: 'priya.natarajan@customer.test',
+      factor: 'push',
+      device: 'auto',
+      async: '1',
+      pushinfo: 'from=desk',
+    });
     const txid = auth.body.response.txid as string;
-    expect(await call('GET', '/auth/v2/auth_status', { txid })).toMatchObject({ body: { response: { result: 'waiting', status: 'pushed' } } });
+    expect(await call('GET', '/auth/v2/auth_status', { txid })).toMatchObject({
+      body: { response: { result: 'waiting', status: 'pushed' } },
+    });
     const page = await (await fetch(`${duo.url}/__phone/duo/pending`)).text();
     expect(page).toContain(txid);
     const polled = call('GET', '/auth/v2/auth_status', { txid });
-    const form = await fetch(`${duo.url}/__phone/duo/${txid}/deny`, { method: 'POST', body: new URLSearchParams({ fraud: '1' }), redirect: 'manual' });
+    const form = await fetch(`${duo.url}/__phone/duo/${txid}/deny`, {
+      method: 'POST',
+      body: new URLSearchParams({ fraud: '1' }),
+      redirect: 'manual',
+    });
     expect(form.status).toBe(303);
     expect(await polled).toMatchObject({ body: { response: { result: 'deny', status: 'fraud' } } });
     expect(duo.pending()).toEqual([]);
   });
 
   it('unknown users, wrong factors and unknown transactions get Duo’s 400 answers', async () => {
-    expect(await call('POST', '/auth/v2/auth', { username: 'nobody@customer.test', factor: 'push', async: '1' })).toMatchObject({ status: 400, body: { code: 40002 } });
-    expect(await call('POST', '/auth/v2/auth', { username: 'priya.natarajan@customer.test', factor: 'sms' })).toMatchObject({ status: 400, body: { code: 40002 } });
+    expect(await call('POST', '/auth/v2/auth', { username: 'nobody@customer.test', factor: 'push', async: '1' })).toMatchObject({
+      status: 400,
+      body: { code: 40002 },
+    });
+    expect(await call('POST', '/auth/v2/auth', { username: 'priya.natarajan@customer.test', factor: 'sms' })).toMatchObject({
+      status: 400,
+      body: { code: 40002 },
+    });
     expect(await call('GET', '/auth/v2/auth_status', { txid: 'nope' })).toMatchObject({ status: 400, body: { code: 40002 } });
   });
 });
@@ -90,7 +127,12 @@ describe('Universal Prompt', () => {
   it('refuses a request object not signed with the client secret', async () => {
     const { clientId } = DUO_TEST_CREDENTIALS.universal;
     const redirect = 'http://127.0.0.1:9/cb';
-    const request = await new SignJWT({ client_id: clientId, redirect_uri: redirect, state: 's'.repeat(30), duo_uname: 'priya.natarajan@customer.test' })
+    const request = await new SignJWT({
+      client_id: clientId,
+      redirect_uri: redirect,
+      state: 's'.repeat(30),
+      duo_uname: 'priya.natarajan@customer.test',
+    })
       .setProtectedHeader({ alg: 'HS512' })
       .setIssuer(clientId)
       .setAudience(`https://${apiHost}`)
@@ -129,7 +171,12 @@ describe('interception', () => {
 
   it('reaches a spawned process through startApi imports + the environment', async () => {
     const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'intercept-probe.fixture.ts');
-    const api = await startApi({ databaseUrl: 'postgres://unused', entry, imports: [DUO_INTERCEPT_MODULE], env: { [DUO_STANDIN_ENV]: duo.url } });
+    const api = await startApi({
+      databaseUrl: 'postgres://unused',
+      entry,
+      imports: [DUO_INTERCEPT_MODULE],
+      env: { [DUO_STANDIN_ENV]: duo.url },
+    });
     try {
       const res = await fetch(`${api.url}/probe`);
       expect(res.status).toBe(200);
@@ -138,7 +185,12 @@ describe('interception', () => {
       await api.stop();
     }
     // The destination is the environment's: a closed port there means no answer (and no trip to the real Duo).
-    const closed = await startApi({ databaseUrl: 'postgres://unused', entry, imports: [DUO_INTERCEPT_MODULE], env: { [DUO_STANDIN_ENV]: 'http://127.0.0.1:1' } });
+    const closed = await startApi({
+      databaseUrl: 'postgres://unused',
+      entry,
+      imports: [DUO_INTERCEPT_MODULE],
+      env: { [DUO_STANDIN_ENV]: 'http://127.0.0.1:1' },
+    });
     try {
       expect((await fetch(`${closed.url}/probe`)).status).toBe(502);
     } finally {

@@ -71,7 +71,9 @@ export interface StartedDuoStandIn extends DuoStandIn {
 
 export function createDuoStandIn(options: DuoStandInOptions = {}): DuoStandIn {
   const apiHost = (options.apiHost ?? DUO_TEST_CREDENTIALS.apiHost).toLowerCase();
-  const integrations = options.integrations ?? [{ integrationKey: DUO_TEST_CREDENTIALS.integrationKey, secretKey: DUO_TEST_CREDENTIALS.secretKey }];
+  const integrations = options.integrations ?? [
+    { integrationKey: DUO_TEST_CREDENTIALS.integrationKey, secretKey: DUO_TEST_CREDENTIALS.secretKey },
+  ];
   const clients = options.clients ?? [DUO_TEST_CREDENTIALS.universal];
   const state = new DuoState(options.seed ?? true);
   const router = express.Router();
@@ -84,7 +86,13 @@ export function createDuoStandIn(options: DuoStandInOptions = {}): DuoStandIn {
       longPollMs: () => options.longPollMs ?? 10_000,
     }),
   );
-  router.use(createDuoUniversalRouter({ state, apiHost: () => apiHost, clientSecretFor: (id) => clients.find((c) => c.clientId === id)?.clientSecret }));
+  router.use(
+    createDuoUniversalRouter({
+      state,
+      apiHost: () => apiHost,
+      clientSecretFor: (id) => clients.find((c) => c.clientId === id)?.clientSecret,
+    }),
+  );
   router.use(createDuoPhoneRouter(state));
   const [integration] = integrations;
   const [client] = clients;
@@ -93,7 +101,13 @@ export function createDuoStandIn(options: DuoStandInOptions = {}): DuoStandIn {
     router,
     state,
     apiHost,
-    config: { kind: 'duo', apiHost, integrationKey: integration.integrationKey, secretKey: integration.secretKey, universal: { ...client } },
+    config: {
+      kind: 'duo',
+      apiHost,
+      integrationKey: integration.integrationKey,
+      secretKey: integration.secretKey,
+      universal: { ...client },
+    },
     setUser: (username, script) => state.setUser(username, script),
     pending: () => state.pending(),
     decide: (txid, decision) => state.decide(txid, decision),

@@ -142,7 +142,10 @@ export class DuoState {
     return this.users.get(username.toLowerCase());
   }
 
-  createTransaction(user: DuoUser, input: { factor: string; device: string; pushinfo: Record<string, string>; type: string | null }): DuoTransaction {
+  createTransaction(
+    user: DuoUser,
+    input: { factor: string; device: string; pushinfo: Record<string, string>; type: string | null },
+  ): DuoTransaction {
     const isVerified = user.verifiedPush && this.verifiedPushClients.has(user.username);
     const code = isVerified ? String(randomInt(0, 1_000_000)).padStart(6, '0') : null;
     const tx: DuoTransaction = {

@@ -23,7 +23,14 @@ export const SELECTABLE: readonly GraphUserProperty[] = ['id', 'displayName', 'm
 /** Graph's default projection for GET /users (the subset of it the stand-in stores). */
 export const DEFAULT_SELECT: readonly GraphUserProperty[] = ['id', 'displayName', 'mail', 'userPrincipalName'];
 /** Properties with `eq` supported by default (no ConsistencyLevel / $count needed). */
-const FILTERABLE: ReadonlySet<string> = new Set<GraphUserProperty>(['id', 'displayName', 'mail', 'userPrincipalName', 'userType', 'accountEnabled']);
+const FILTERABLE: ReadonlySet<string> = new Set<GraphUserProperty>([
+  'id',
+  'displayName',
+  'mail',
+  'userPrincipalName',
+  'userType',
+  'accountEnabled',
+]);
 
 export interface Comparison {
   property: GraphUserProperty;
@@ -100,17 +107,28 @@ function comparison(tokens: Token[], at: number): Comparison {
   }
   if (prop?.kind !== 'word' || op?.kind !== 'word' || !literal) throw new ODataError('BadRequest', 'Invalid filter clause.');
   if (!FILTERABLE.has(prop.text)) {
-    throw new ODataError('Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${prop.text}' of resource 'User'.`);
+    throw new ODataError(
+      'Request_UnsupportedQuery',
+      `Unsupported or invalid query filter clause specified for property '${prop.text}' of resource 'User'.`,
+    );
   }
   if (op.text !== 'eq') {
-    throw new ODataError('Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${prop.text}' of resource 'User'.`);
+    throw new ODataError(
+      'Request_UnsupportedQuery',
+      `Unsupported or invalid query filter clause specified for property '${prop.text}' of resource 'User'.`,
+    );
   }
   const property = prop.text as GraphUserProperty;
   if (property === 'accountEnabled') {
-    if (literal.kind !== 'word' || (literal.text !== 'true' && literal.text !== 'false')) throw new ODataError('BadRequest', "A binary operator with incompatible types was detected. Found operand types 'Edm.Boolean' and 'Edm.String' for operator kind 'Equal'.");
+    if (literal.kind !== 'word' || (literal.text !== 'true' && literal.text !== 'false'))
+      throw new ODataError(
+        'BadRequest',
+        "A binary operator with incompatible types was detected. Found operand types 'Edm.Boolean' and 'Edm.String' for operator kind 'Equal'.",
+      );
     return { property, value: literal.text === 'true' };
   }
-  if (literal.kind !== 'string') throw new ODataError('BadRequest', `A binary operator with incompatible types was detected for property '${property}'.`);
+  if (literal.kind !== 'string')
+    throw new ODataError('BadRequest', `A binary operator with incompatible types was detected for property '${property}'.`);
   return { property, value: literal.text };
 }
 
@@ -124,7 +142,8 @@ export function parseFilter(filter: string): Filter {
     at += 3;
     const joiner = tokens[at];
     if (!joiner) return groups;
-    if (joiner.kind !== 'word' || (joiner.text !== 'and' && joiner.text !== 'or')) throw new ODataError('BadRequest', 'Invalid filter clause: expected and/or.');
+    if (joiner.kind !== 'word' || (joiner.text !== 'and' && joiner.text !== 'or'))
+      throw new ODataError('BadRequest', 'Invalid filter clause: expected and/or.');
     if (joiner.text === 'or') groups.push([]);
     at += 1;
   }
@@ -137,7 +156,11 @@ export function matches(user: GraphUser, filter: Filter): boolean {
   return filter.some((group) =>
     group.every(({ property, value }) => {
       const actual = user[property];
-      return typeof value === 'boolean' ? actual === value : typeof actual === 'string' || actual === null ? eqIgnoreCase(actual, value) : false;
+      return typeof value === 'boolean'
+        ? actual === value
+        : typeof actual === 'string' || actual === null
+          ? eqIgnoreCase(actual, value)
+          : false;
     }),
   );
 }
@@ -148,17 +171,23 @@ const OPTIONS = new Set(['$filter', '$select', '$top']);
 export function parseUsersQuery(params: URLSearchParams, consistencyLevel: string | undefined): UsersQuery {
   for (const key of params.keys()) {
     if (key === '$search' && consistencyLevel !== 'eventual') {
-      throw new ODataError('Request_UnsupportedQuery', "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
+      throw new ODataError(
+        'Request_UnsupportedQuery',
+        "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+      );
     }
-    if (!OPTIONS.has(key)) throw new ODataError('Request_UnsupportedQuery', `The query option '${key}' is not supported by this Microsoft Graph stand-in.`);
-    if (params.getAll(key).length > 1) throw new ODataError('BadRequest', `Query option '${key}' was specified more than once, but it must be specified at most once.`);
+    if (!OPTIONS.has(key))
+      throw new ODataError('Request_UnsupportedQuery', `The query option '${key}' is not supported by this Microsoft Graph stand-in.`);
+    if (params.getAll(key).length > 1)
+      throw new ODataError('BadRequest', `Query option '${key}' was specified more than once, but it must be specified at most once.`);
   }
   const rawFilter = params.get('$filter');
   const rawSelect = params.get('$select');
   const rawTop = params.get('$top');
   const select = rawSelect === null ? [...DEFAULT_SELECT] : rawSelect.split(',').map((s) => s.trim());
   for (const property of select) {
-    if (!(SELECTABLE as readonly string[]).includes(property)) throw new ODataError('BadRequest', `Could not find a property named '${property}' on type 'microsoft.graph.user'.`);
+    if (!(SELECTABLE as readonly string[]).includes(property))
+      throw new ODataError('BadRequest', `Could not find a property named '${property}' on type 'microsoft.graph.user'.`);
   }
   const top = rawTop === null ? 100 : Number(rawTop);
   if (!/^\d+$/.test(rawTop ?? '100') || top < 1 || top > 999) throw new ODataError('Request_BadRequest', 'Invalid page size specified.');

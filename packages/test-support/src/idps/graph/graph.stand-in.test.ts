@@ -11,17 +11,35 @@ beforeAll(async () => {
   graph = await startGraphStandIn({
     tenantId: TENANT,
     clients: [app, unconsented],
-    directory: () => [{ id: '11111111-1111-4111-8111-111111111111', displayName: 'Priya', mail: 'priya@customer.test', userPrincipalName: 'priya@bank.test', userType: 'Member', accountEnabled: true }],
+    directory: () => [
+      {
+        id: '11111111-1111-4111-8111-111111111111',
+        displayName: 'Priya',
+        mail: 'priya@customer.test',
+        userPrincipalName: 'priya@bank.test',
+        userType: 'Member',
+        accountEnabled: true,
+      },
+    ],
   });
 });
 afterAll(() => graph.close());
 afterEach(() => graph.reset());
 
 async function token(body: Record<string, string>, tenant = TENANT): Promise<Response> {
-  return fetch(`${graph.url}/${tenant}/oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
+  return fetch(`${graph.url}/${tenant}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(body),
+  });
 }
 
-const grant = (client: { clientId: string; clientSecret: string } = app) => ({ client_id: client.clientId, client_secret: client.clientSecret, scope: GRAPH_STANDIN_SCOPE, grant_type: 'client_credentials' });
+const grant = (client: { clientId: string; clientSecret: string } = app) => ({
+  client_id: client.clientId,
+  client_secret: client.clientSecret,
+  scope: GRAPH_STANDIN_SCOPE,
+  grant_type: 'client_credentials',
+});
 
 async function accessToken(client = app): Promise<string> {
   const res = await token(grant(client));
@@ -38,7 +56,12 @@ describe('Microsoft Graph stand-in: client-credentials token endpoint', () => {
   it('issues a bearer token for the Graph .default scope, with Entra’s response shape', async () => {
     const res = await token(grant());
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: expect.any(String) });
+    expect(await res.json()).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 3599,
+      ext_expires_in: 3599,
+      access_token: expect.any(String),
+    });
     expect(graph.log.at(-1)?.params).not.toHaveProperty('client_secret');
   });
 
@@ -46,9 +69,16 @@ describe('Microsoft Graph stand-in: client-credentials token endpoint', () => {
     const wrong = await token({ ...grant(), client_secret: 'nope' });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ error: 'invalid_client', error_codes: [7000215] });
-    expect((await (await token({ ...grant(), client_id: 'someone' })).json()) as object).toMatchObject({ error: 'unauthorized_client', error_codes: [700016] });
-    expect((await (await token({ ...grant(), scope: 'https://graph.microsoft.com/User.Read.All' })).json()) as object).toMatchObject({ error: 'invalid_scope' });
-    expect((await (await token({ ...grant(), grant_type: 'password' })).json()) as object).toMatchObject({ error: 'unsupported_grant_type' });
+    expect((await (await token({ ...grant(), client_id: 'someone' })).json()) as object).toMatchObject({
+      error: 'unauthorized_client',
+      error_codes: [700016],
+    });
+    expect((await (await token({ ...grant(), scope: 'https://graph.microsoft.com/User.Read.All' })).json()) as object).toMatchObject({
+      error: 'invalid_scope',
+    });
+    expect((await (await token({ ...grant(), grant_type: 'password' })).json()) as object).toMatchObject({
+      error: 'unsupported_grant_type',
+    });
     const tenant = await token(grant(), '9e9e9e9e-0000-4000-8000-000000000000');
     expect(tenant.status).toBe(400);
     expect(await tenant.json()).toMatchObject({ error: 'invalid_request', error_codes: [90002] });
@@ -87,7 +117,9 @@ describe('Microsoft Graph stand-in: GET /v1.0/users', () => {
     expect((await users(filter("mail eq 'priya@customer.test'"), 'forged.token.value')).status).toBe(401);
     const denied = await users(filter("mail eq 'priya@customer.test'"), await accessToken(unconsented));
     expect(denied.status).toBe(403);
-    expect(await denied.json()).toMatchObject({ error: { code: 'Authorization_RequestDenied', innerError: { 'request-id': expect.any(String) } } });
+    expect(await denied.json()).toMatchObject({
+      error: { code: 'Authorization_RequestDenied', innerError: { 'request-id': expect.any(String) } },
+    });
   });
 
   it('refuses query syntax it does not model, as Graph would', async () => {

@@ -74,7 +74,13 @@ export interface StartedGraphStandIn extends GraphStandIn {
 }
 
 function graphError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } });
+  res.status(status).json({
+    error: {
+      code,
+      message,
+      innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': randomUUID(), 'client-request-id': randomUUID() },
+    },
+  });
 }
 
 /** The identity platform's token error body (AADSTS code first in the description, as Entra writes it). */
@@ -90,7 +96,13 @@ function tokenError(res: Response, status: number, error: string, aadsts: number
   });
 }
 
-const FAULT_CODES: Record<number, string> = { 429: 'TooManyRequests', 500: 'InternalServerError', 502: 'BadGateway', 503: 'serviceNotAvailable', 504: 'GatewayTimeout' };
+const FAULT_CODES: Record<number, string> = {
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  502: 'BadGateway',
+  503: 'serviceNotAvailable',
+  504: 'GatewayTimeout',
+};
 
 export async function createGraphStandIn(options: GraphStandInOptions): Promise<GraphStandIn> {
   const tenantId = (options.tenantId ?? randomUUID()).toLowerCase();
@@ -110,7 +122,14 @@ export async function createGraphStandIn(options: GraphStandInOptions): Promise<
   const router = express.Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
     const url = new URL(req.originalUrl, 'http://graph.invalid');
-    const entry: GraphLogEntry = { method: req.method, path: url.pathname, params: Object.fromEntries(url.searchParams), hasBearer: /^Bearer\s/i.test(req.get('authorization') ?? ''), status: 0, at: new Date() };
+    const entry: GraphLogEntry = {
+      method: req.method,
+      path: url.pathname,
+      params: Object.fromEntries(url.searchParams),
+      hasBearer: /^Bearer\s/i.test(req.get('authorization') ?? ''),
+      status: 0,
+      at: new Date(),
+    };
     log.push(entry);
     res.on('finish', () => {
       entry.status = res.statusCode;
@@ -122,20 +141,65 @@ export async function createGraphStandIn(options: GraphStandInOptions): Promise<
     const form = (req.body ?? {}) as Record<string, unknown>;
     const field = (name: string) => (typeof form[name] === 'string' ? form[name] : undefined);
     const entry = log.at(-1);
-    if (entry) entry.params = Object.fromEntries(Object.entries(form).filter(([k]) => k !== 'client_secret').map(([k, v]) => [k, String(v)]));
+    if (entry)
+      entry.params = Object.fromEntries(
+        Object.entries(form)
+          .filter(([k]) => k !== 'client_secret')
+          .map(([k, v]) => [k, String(v)]),
+      );
     if (String(req.params.tenant).toLowerCase() !== tenantId) {
-      return tokenError(res, 400, 'invalid_request', 90002, `Tenant '${String(req.params.tenant).slice(0, 64)}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      return tokenError(
+        res,
+        400,
+        'invalid_request',
+        90002,
+        `Tenant '${String(req.params.tenant).slice(0, 64)}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
     }
-    if (req.get('authorization')) return tokenError(res, 401, 'invalid_client', 7000218, 'The request body must contain the following parameter: client_secret or client_assertion (this stand-in takes the secret in the body only).');
-    if (field('grant_type') !== 'client_credentials') return tokenError(res, 400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+    if (req.get('authorization'))
+      return tokenError(
+        res,
+        401,
+        'invalid_client',
+        7000218,
+        'The request body must contain the following parameter: client_secret or client_assertion (this stand-in takes the secret in the body only).',
+      );
+    if (field('grant_type') !== 'client_credentials')
+      return tokenError(res, 400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
     const client = options.clients.find((c) => c.clientId === field('client_id'));
-    if (!client) return tokenError(res, 400, 'unauthorized_client', 700016, `Application with identifier '${String(field('client_id') ?? '').slice(0, 64)}' was not found in the directory.`);
-    if (field('client_secret') !== client.clientSecret) return tokenError(res, 401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
+    if (!client)
+      return tokenError(
+        res,
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${String(field('client_id') ?? '').slice(0, 64)}' was not found in the directory.`,
+      );
+    if (field('client_secret') !== client.clientSecret)
+      return tokenError(
+        res,
+        401,
+        'invalid_client',
+        7000215,
+        'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+      );
     if (field('scope') !== GRAPH_STANDIN_SCOPE) {
-      return tokenError(res, 400, 'invalid_scope', 1002012, 'The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).');
+      return tokenError(
+        res,
+        400,
+        'invalid_scope',
+        1002012,
+        'The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).',
+      );
     }
     const roles = client.roles ?? [USER_READ_ALL];
-    const accessToken = await new SignJWT({ tid: tenantId, appid: client.clientId, idtyp: 'app', ver: '1.0', ...(roles.length > 0 ? { roles } : {}) })
+    const accessToken = await new SignJWT({
+      tid: tenantId,
+      appid: client.clientId,
+      idtyp: 'app',
+      ver: '1.0',
+      ...(roles.length > 0 ? { roles } : {}),
+    })
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
       .setIssuer(`https://sts.windows.net/${tenantId}/`)
       .setAudience(GRAPH_AUDIENCE)
@@ -154,9 +218,20 @@ export async function createGraphStandIn(options: GraphStandInOptions): Promise<
     }
     let claims: Record<string, unknown>;
     try {
-      claims = (await jwtVerify(bearer, keys.publicKey, { audience: GRAPH_AUDIENCE, issuer: `https://sts.windows.net/${tenantId}/`, algorithms: ['RS256'] })).payload;
+      claims = (
+        await jwtVerify(bearer, keys.publicKey, {
+          audience: GRAPH_AUDIENCE,
+          issuer: `https://sts.windows.net/${tenantId}/`,
+          algorithms: ['RS256'],
+        })
+      ).payload;
     } catch {
-      graphError(res, 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience, issuer, signature or lifetime.');
+      graphError(
+        res,
+        401,
+        'InvalidAuthenticationToken',
+        'Access token validation failure. Invalid audience, issuer, signature or lifetime.',
+      );
       return false;
     }
     const roles = Array.isArray(claims.roles) ? claims.roles : [];
@@ -171,7 +246,12 @@ export async function createGraphStandIn(options: GraphStandInOptions): Promise<
     if (!(await authorise(req, res))) return;
     if (fault.times > 0) {
       fault.times -= 1;
-      return graphError(res, fault.status, FAULT_CODES[fault.status] ?? 'generalException', 'The service is temporarily unavailable. Please retry later.');
+      return graphError(
+        res,
+        fault.status,
+        FAULT_CODES[fault.status] ?? 'generalException',
+        'The service is temporarily unavailable. Please retry later.',
+      );
     }
     let query;
     try {
@@ -186,11 +266,15 @@ export async function createGraphStandIn(options: GraphStandInOptions): Promise<
     res.json({
       '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users(${query.select.join(',')})`,
       value: page,
-      ...(found.length > query.top ? { '@odata.nextLink': `${base}/v1.0/users?$top=${query.top}&$skiptoken=${randomUUID().replace(/-/g, '')}` } : {}),
+      ...(found.length > query.top
+        ? { '@odata.nextLink': `${base}/v1.0/users?$top=${query.top}&$skiptoken=${randomUUID().replace(/-/g, '')}` }
+        : {}),
     });
   });
 
-  router.use('/v1.0', (_req, res) => graphError(res, 400, 'BadRequest', 'Resource not found for the segment (this stand-in serves GET /v1.0/users only).'));
+  router.use('/v1.0', (_req, res) =>
+    graphError(res, 400, 'BadRequest', 'Resource not found for the segment (this stand-in serves GET /v1.0/users only).'),
+  );
 
   return {
     router,

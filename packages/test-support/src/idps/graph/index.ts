@@ -8,7 +8,16 @@
  *   graph.addUser({ mail: 'priya.natarajan@customer.test', userType: 'Guest' });   // a planted guest
  *   graph.failUsers(503);                                                            // Graph down once
  */
-export { DEFAULT_SELECT, ODataError, parseUsersQuery, SELECTABLE, type Filter, type GraphUser, type GraphUserProperty, type UsersQuery } from './graph.odata';
+export {
+  DEFAULT_SELECT,
+  ODataError,
+  parseUsersQuery,
+  SELECTABLE,
+  type Filter,
+  type GraphUser,
+  type GraphUserProperty,
+  type UsersQuery,
+} from './graph.odata';
 export {
   createGraphStandIn,
   GRAPH_STANDIN_SCOPE,

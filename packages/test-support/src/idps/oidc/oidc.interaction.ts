@@ -92,12 +92,15 @@ ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
 async function autoConsent(ctx: InteractionContext, req: Request, res: Response, details: InteractionDetails): Promise<void> {
   const provider = ctx.provider();
   const clientId = String(details.params.client_id);
-  const grant = (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ?? new provider.Grant({ accountId: details.session?.accountId, clientId });
+  const grant =
+    (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ??
+    new provider.Grant({ accountId: details.session?.accountId, clientId });
   const missing = details.prompt.details;
   if (Array.isArray(missing.missingOIDCScope)) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
   if (Array.isArray(missing.missingOIDCClaims)) grant.addOIDCClaims(missing.missingOIDCClaims as string[]);
   if (missing.missingResourceScopes && typeof missing.missingResourceScopes === 'object') {
-    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes as Record<string, string[]>)) grant.addResourceScope(indicator, scopes.join(' '));
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes as Record<string, string[]>))
+      grant.addResourceScope(indicator, scopes.join(' '));
   }
   const grantId = await grant.save();
   await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
@@ -117,7 +120,10 @@ export function createInteractionRouter(ctx: InteractionContext): Router {
         return;
       }
       const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
-      res.set('cache-control', 'no-store').type('html').send(loginPage(details, ctx.flavor, ctx.peekNextLogin()?.email ?? hint));
+      res
+        .set('cache-control', 'no-store')
+        .type('html')
+        .send(loginPage(details, ctx.flavor, ctx.peekNextLogin()?.email ?? hint));
     } catch (error) {
       next(error);
     }
@@ -130,13 +136,21 @@ export function createInteractionRouter(ctx: InteractionContext): Router {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const chosen = ctx.takeNextLogin();
       if (chosen?.deny) {
-        await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'End-User aborted interaction' }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(
+          req,
+          res,
+          { error: 'access_denied', error_description: 'End-User aborted interaction' },
+          { mergeWithLastSubmission: false },
+        );
         return;
       }
       const email = chosen?.email ?? (typeof body.email === 'string' ? body.email : '');
       const account = ctx.findAccountByEmail(email);
       if (!account) {
-        res.status(200).type('html').send(loginPage(details, ctx.flavor, email, 'We could not find an account with that email.'));
+        res
+          .status(200)
+          .type('html')
+          .send(loginPage(details, ctx.flavor, email, 'We could not find an account with that email.'));
         return;
       }
       const didMfa = body.mfa === 'yes';
@@ -164,7 +178,14 @@ export function createInteractionRouter(ctx: InteractionContext): Router {
   router.post('/interaction/:uid/abort', form, async (req, res, next) => {
     try {
       ctx.takeNextLogin();
-      await ctx.provider().interactionFinished(req, res, { error: 'access_denied', error_description: 'End-User aborted interaction' }, { mergeWithLastSubmission: false });
+      await ctx
+        .provider()
+        .interactionFinished(
+          req,
+          res,
+          { error: 'access_denied', error_description: 'End-User aborted interaction' },
+          { mergeWithLastSubmission: false },
+        );
     } catch (error) {
       next(error);
     }

@@ -15,8 +15,19 @@ async function authorize(extra: Record<string, string> = {}, pkce = true): Promi
   const meta = (await (await fetch(`${peer.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
   const verifier = randomBytes(32).toString('base64url');
   const url = new URL(meta.authorization_endpoint!);
-  const params: Record<string, string> = { client_id: peer.clients.public.clientId, response_type: 'code', scope: 'openid email profile', redirect_uri: CALLBACK, state: 's1', nonce: 'n1', prompt: 'login', login_hint: 'lukas.becker@customer.test', ...extra };
-  if (pkce) Object.assign(params, { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' });
+  const params: Record<string, string> = {
+    client_id: peer.clients.public.clientId,
+    response_type: 'code',
+    scope: 'openid email profile',
+    redirect_uri: CALLBACK,
+    state: 's1',
+    nonce: 'n1',
+    prompt: 'login',
+    login_hint: 'lukas.becker@customer.test',
+    ...extra,
+  };
+  if (pkce)
+    Object.assign(params, { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' });
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return { url: url.href, verifier };
 }
@@ -24,7 +35,11 @@ async function authorize(extra: Record<string, string> = {}, pkce = true): Promi
 describe('OIDC peer (real oidc-provider, Entra flavour)', () => {
   it('serves discovery at the issuer path and redirect URIs registered after start', async () => {
     expect(peer.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+\/v2\.0$/);
-    const res = await fetch(`${peer.url}/__control/redirect-uris`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uri: CALLBACK }) });
+    const res = await fetch(`${peer.url}/__control/redirect-uris`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ uri: CALLBACK }),
+    });
     expect(res.status).toBe(204);
   });
 
@@ -43,11 +58,25 @@ describe('OIDC peer (real oidc-provider, Entra flavour)', () => {
     const token = await fetch(meta.token_endpoint!, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: answer.code!, redirect_uri: CALLBACK, code_verifier: verifier, client_id: peer.clients.public.clientId }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: answer.code!,
+        redirect_uri: CALLBACK,
+        code_verifier: verifier,
+        client_id: peer.clients.public.clientId,
+      }),
     });
     const body = (await token.json()) as { id_token: string };
-    const { payload } = await jwtVerify(body.id_token, createRemoteJWKSet(new URL(meta.jwks_uri!)), { issuer: peer.issuer, audience: peer.clients.public.clientId });
-    expect(payload).toMatchObject({ email: 'lukas.becker@customer.test', preferred_username: 'lukas.becker@customer.test', nonce: 'n1', acrs: ['c1', 'c3'] });
+    const { payload } = await jwtVerify(body.id_token, createRemoteJWKSet(new URL(meta.jwks_uri!)), {
+      issuer: peer.issuer,
+      audience: peer.clients.public.clientId,
+    });
+    expect(payload).toMatchObject({
+      email: 'lukas.becker@customer.test',
+      preferred_username: 'lukas.becker@customer.test',
+      nonce: 'n1',
+      acrs: ['c1', 'c3'],
+    });
     expect(Math.abs(Number(payload.auth_time) - (Math.floor(Date.now() / 1000) - 42))).toBeLessThan(5);
     // As Entra v2 makes them: the object id and directory, no amr and no email_verified.
     expect(payload).toMatchObject({ oid: peer.account('lukas.becker@customer.test')?.oid, tid: peer.tenantId, ver: '2.0' });
@@ -59,13 +88,27 @@ describe('OIDC peer (real oidc-provider, Entra flavour)', () => {
 
   it('lists its accounts as Graph users with the oid the id_token carries', () => {
     const lukas = peer.directoryUsers().find((u) => u.mail === 'lukas.becker@customer.test');
-    expect(lukas).toEqual({ id: peer.account('lukas.becker@customer.test')?.oid, displayName: expect.any(String), mail: 'lukas.becker@customer.test', userPrincipalName: 'lukas.becker@customer.test', userType: 'Member', accountEnabled: true });
+    expect(lukas).toEqual({
+      id: peer.account('lukas.becker@customer.test')?.oid,
+      displayName: expect.any(String),
+      mail: 'lukas.becker@customer.test',
+      userPrincipalName: 'lukas.becker@customer.test',
+      userType: 'Member',
+      accountEnabled: true,
+    });
   });
 
   it('shows a login form a browser can fill, and refuses requests without PKCE', async () => {
     const { url } = await authorize();
     const first = await fetch(url, { redirect: 'manual' });
-    const interaction = await fetch(new URL(first.headers.get('location')!, url), { headers: { cookie: first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') } });
+    const interaction = await fetch(new URL(first.headers.get('location')!, url), {
+      headers: {
+        cookie: first.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; '),
+      },
+    });
     const html = await interaction.text();
     expect(html).toContain('data-testid="oidc-login-form"');
     expect(html).toContain('value="lukas.becker@customer.test"');
@@ -92,14 +135,30 @@ describe('OIDC peer (generic flavour) claims', () => {
     const meta = (await (await fetch(`${generic.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
     const verifier = randomBytes(32).toString('base64url');
     const url = new URL(meta.authorization_endpoint!);
-    const params = { client_id: generic.clients.public.clientId, response_type: 'code', scope: 'openid email profile', redirect_uri: CALLBACK, state: 's', nonce: 'n', login_hint: 'lukas.becker@customer.test', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
+    const params = {
+      client_id: generic.clients.public.clientId,
+      response_type: 'code',
+      scope: 'openid email profile',
+      redirect_uri: CALLBACK,
+      state: 's',
+      nonce: 'n',
+      login_hint: 'lukas.becker@customer.test',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    };
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     if (login) generic.setNextLogin(login);
     const answer = await generic.signIn(url.href);
     const token = await fetch(meta.token_endpoint!, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: answer.code!, redirect_uri: CALLBACK, code_verifier: verifier, client_id: generic.clients.public.clientId }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: answer.code!,
+        redirect_uri: CALLBACK,
+        code_verifier: verifier,
+        client_id: generic.clients.public.clientId,
+      }),
     });
     return (await jwtVerify(((await token.json()) as { id_token: string }).id_token, createRemoteJWKSet(new URL(meta.jwks_uri!)))).payload;
   }

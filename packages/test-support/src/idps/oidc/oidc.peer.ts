@@ -75,7 +75,12 @@ export interface OidcPeer {
   readonly tenantId: string;
   readonly clients: { basic: OidcPeerClient; post: OidcPeerClient; public: OidcPeerClient };
   /** Default subject claim: entra `oid` (give `graph`), generic `email`. */
-  idpConfig(options?: { client?: 'basic' | 'post' | 'public'; subjectClaim?: OidcPeerIdpConfig['subjectClaim']; scopes?: string[]; graph?: OidcPeerIdpConfig['graph'] }): OidcPeerIdpConfig;
+  idpConfig(options?: {
+    client?: 'basic' | 'post' | 'public';
+    subjectClaim?: OidcPeerIdpConfig['subjectClaim'];
+    scopes?: string[];
+    graph?: OidcPeerIdpConfig['graph'];
+  }): OidcPeerIdpConfig;
   allowRedirectUri(uri: string): void;
   addAccount(email: string, name?: string): void;
   /** The account with this email (its `oid` is what Graph and the Entra id_token carry). */
@@ -130,7 +135,12 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
   const addAccount = (email: string, name?: string): void => {
     const key = email.trim().toLowerCase();
     const existing = accounts.get(key);
-    accounts.set(key, { accountId: accountIdFor(key), oid: existing?.oid ?? randomUUID(), email: email.trim(), name: name ?? email.split('@')[0] ?? email });
+    accounts.set(key, {
+      accountId: accountIdFor(key),
+      oid: existing?.oid ?? randomUUID(),
+      email: email.trim(),
+      name: name ?? email.split('@')[0] ?? email,
+    });
   };
   for (const person of SEED_PEOPLE()) addAccount(person.email, person.name);
   for (const extra of options.accounts ?? []) addAccount(extra.email, extra.name);
@@ -138,8 +148,16 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
 
   const redirectUris = new Set<string>(options.redirectUris ?? ['http://127.0.0.1/callback']);
   const clients = {
-    basic: { clientId: 'vouchsafe-basic', clientSecret: randomBytes(24).toString('base64url'), tokenEndpointAuthMethod: 'client_secret_basic' as const },
-    post: { clientId: 'vouchsafe-post', clientSecret: randomBytes(24).toString('base64url'), tokenEndpointAuthMethod: 'client_secret_post' as const },
+    basic: {
+      clientId: 'vouchsafe-basic',
+      clientSecret: randomBytes(24).toString('base64url'),
+      tokenEndpointAuthMethod: 'client_secret_basic' as const,
+    },
+    post: {
+      clientId: 'vouchsafe-post',
+      clientSecret: randomBytes(24).toString('base64url'),
+      tokenEndpointAuthMethod: 'client_secret_post' as const,
+    },
     public: { clientId: 'vouchsafe-public', tokenEndpointAuthMethod: 'none' as const },
   };
   const clientMetadata = (): Map<string, Record<string, unknown>> =>
@@ -226,7 +244,9 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
             ...(emailVerified !== null && emailVerified !== undefined ? { email_verified: emailVerified } : {}),
             name: account.name,
             preferred_username: account.email,
-            ...(flavor === 'entra' ? { upn: account.email, oid: extras?.oid ?? account.oid, tid: extras?.tid ?? tenantId, ver: '2.0' } : {}),
+            ...(flavor === 'entra'
+              ? { upn: account.email, oid: extras?.oid ?? account.oid, tid: extras?.tid ?? tenantId, ver: '2.0' }
+              : {}),
             ...(extras?.acrs ? { acrs: extras.acrs } : {}),
           };
         },
@@ -315,7 +335,9 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
     const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => Response;
     res.end = ((chunk?: unknown, ...rest: unknown[]): Response => {
       if (res.statusCode !== 200 || chunk === undefined || chunk === null) return end(chunk, ...rest);
-      const text = JSON.stringify(edit(JSON.parse(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk)) as Record<string, unknown>));
+      const text = JSON.stringify(
+        edit(JSON.parse(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk)) as Record<string, unknown>),
+      );
       if (!res.headersSent) res.setHeader('content-length', Buffer.byteLength(text));
       return end(text);
     }) as Response['end'];
@@ -361,7 +383,14 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
       return found && { ...found };
     },
     directoryUsers: () =>
-      [...accounts.values()].map((a) => ({ id: a.oid, displayName: a.name, mail: a.email, userPrincipalName: a.email, userType: 'Member' as const, accountEnabled: true as const })),
+      [...accounts.values()].map((a) => ({
+        id: a.oid,
+        displayName: a.name,
+        mail: a.email,
+        userPrincipalName: a.email,
+        userType: 'Member' as const,
+        accountEnabled: true as const,
+      })),
     setNextLogin: (login) => {
       nextLogin = { ...login };
     },

@@ -35,7 +35,12 @@ class CookieJar {
  * Drives the peer's login page with plain HTTP, as a browser would: follow redirects with cookies, post the login form,
  * and stop at the first redirect that leaves the peer (the client's redirect_uri), returning its query parameters.
  */
-export async function signInOverHttp(peerUrl: string, authorizationUrl: string, form: SignInForm = {}, tls: { ca?: string } = {}): Promise<Record<string, string>> {
+export async function signInOverHttp(
+  peerUrl: string,
+  authorizationUrl: string,
+  form: SignInForm = {},
+  tls: { ca?: string } = {},
+): Promise<Record<string, string>> {
   const peerOrigin = new URL(peerUrl).origin;
   const jar = new CookieJar();
   // An https peer (test CA) needs a client that trusts the CA: this process read NODE_EXTRA_CA_CERTS when it started.
@@ -79,13 +84,27 @@ async function signIn(
     const match = /^\/interaction\/([^/]+)$/.exec(target.pathname);
     const html = await response.text();
     if (next.method === 'POST' && response.status === 200) {
-      throw new Error(`the OIDC peer did not accept the sign-in: ${html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
+      throw new Error(
+        `the OIDC peer did not accept the sign-in: ${html
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .slice(0, 300)}`,
+      );
     }
     if (response.status !== 200 || !match?.[1]) {
       throw new Error(`the OIDC peer answered ${response.status} at ${target.pathname}: ${html.slice(0, 300)}`);
     }
     const prefilled = /name="email" value="([^"]*)"/.exec(html)?.[1] ?? '';
-    const body = new URLSearchParams({ email: form.email ?? prefilled.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') });
+    const body = new URLSearchParams({
+      email:
+        form.email ??
+        prefilled
+          .replace(/&#39;/g, "'")
+          .replace(/&quot;/g, '"')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&'),
+    });
     if (form.mfa ?? true) body.set('mfa', 'yes');
     next = { url: `/interaction/${match[1]}/${form.cancel ? 'abort' : 'login'}`, method: 'POST', body };
   }

@@ -71,7 +71,11 @@ async function push(login: string, outcome: OktaOutcome | 'none', numberChalleng
   const factors = (await call('GET', `/api/v1/users/${user.id}/factors`)).body as any[];
   const factor = factors.find((f) => f.factorType === 'push');
   if (outcome !== 'none') okta.state.setOutcome(login, { outcome, afterPolls: 1 });
-  const started = await call('POST', `/api/v1/users/${user.id}/factors/${factor.id}/verify`, numberChallenge ? { useNumberMatchingChallenge: true } : undefined);
+  const started = await call(
+    'POST',
+    `/api/v1/users/${user.id}/factors/${factor.id}/verify`,
+    numberChallenge ? { useNumberMatchingChallenge: true } : undefined,
+  );
   const poll = new URL(started.body._links.poll.href).pathname;
   return { user, factor, started, poll };
 }
@@ -102,7 +106,12 @@ describe('the contract document', () => {
 
 describe('stand-in answers validate against the spec', () => {
   it('users by login and id, factor lists (push, sms, none)', async () => {
-    for (const login of ['priya.natarajan@customer.test', 'lukas.becker@customer.test', 'amara.okafor@customer.test', 'noah.kim@customer.test']) {
+    for (const login of [
+      'priya.natarajan@customer.test',
+      'lukas.becker@customer.test',
+      'amara.okafor@customer.test',
+      'noah.kim@customer.test',
+    ]) {
       const user = await call('GET', `/api/v1/users/${encodeURIComponent(login)}`);
       expect(user.status).toBe(200);
       expect(user.body.profile.login).toBe(login);
@@ -138,7 +147,9 @@ describe('stand-in answers validate against the spec', () => {
     expect((await call('GET', '/api/v1/users/nobody%40customer.test')).status).toBe(404);
     const noah = (await call('GET', '/api/v1/users/noah.kim%40customer.test')).body;
     const sms = ((await call('GET', `/api/v1/users/${noah.id}/factors`)).body as any[])[0];
-    expect((await call('POST', `/api/v1/users/${noah.id}/factors/${sms.id}/verify`, { useNumberMatchingChallenge: true })).status).toBe(400);
+    expect((await call('POST', `/api/v1/users/${noah.id}/factors/${sms.id}/verify`, { useNumberMatchingChallenge: true })).status).toBe(
+      400,
+    );
     expect((await call('POST', `/api/v1/users/${noah.id}/factors/opfNOPE/verify`, { useNumberMatchingChallenge: true })).status).toBe(404);
     expect((await call('GET', `/api/v1/users/${noah.id}/factors/opfNOPE/transactions/v2mst.nope`)).status).toBe(404);
     expect((await call('GET', `/api/v1/users/${noah.id}/factors`, undefined, 'SSWS wrong-token')).status).toBe(401);
@@ -146,7 +157,12 @@ describe('stand-in answers validate against the spec', () => {
     expect((await call('GET', `/api/v1/users/${noah.id}/factors`, undefined, `Bearer ${readOnly}`)).status).toBe(200);
     const priya = (await call('GET', '/api/v1/users/priya.natarajan%40customer.test')).body;
     const pushFactor = ((await call('GET', `/api/v1/users/${priya.id}/factors`)).body as any[]).find((f) => f.factorType === 'push');
-    const denied = await call('POST', `/api/v1/users/${priya.id}/factors/${pushFactor.id}/verify`, { useNumberMatchingChallenge: true }, `Bearer ${readOnly}`);
+    const denied = await call(
+      'POST',
+      `/api/v1/users/${priya.id}/factors/${pushFactor.id}/verify`,
+      { useNumberMatchingChallenge: true },
+      `Bearer ${readOnly}`,
+    );
     expect(denied.status).toBe(403);
     okta.fail(429);
     expect((await call('GET', `/api/v1/users/${noah.id}/factors`)).status).toBe(429);
@@ -163,7 +179,9 @@ describe('the checker can fail', () => {
     const second = await push('amara.okafor@customer.test', 'none');
     await call('GET', second.poll);
     const problems = violations();
-    expect(problems.some((p) => p.includes('/transactions/') && p.includes('/factorResult must be equal to one of the allowed values'))).toBe(true);
+    expect(
+      problems.some((p) => p.includes('/transactions/') && p.includes('/factorResult must be equal to one of the allowed values')),
+    ).toBe(true);
     expect(problems.some((p) => p.includes('/transactions/') && p.includes("must have required property 'factorResult'"))).toBe(true);
     // Everything else the stand-in said in those two pushes was in spec.
     expect(problems.every((p) => p.includes('/transactions/'))).toBe(true);
@@ -173,14 +191,28 @@ describe('the checker can fail', () => {
     const base = { method: 'GET', path: '/api/v1/users/00u1/factors/opf1/transactions/v2mst.a', status: 200 };
     expect(contract.checkResponse({ ...base, responseBody: { factorResult: 'SUCCESS' } })).toEqual([]);
     expect(contract.checkResponse({ ...base, responseBody: { factorResult: 'MAYBE' } })).not.toEqual([]);
-    expect(contract.checkResponse({ ...base, responseBody: { factorResult: 'WAITING', _links: { poll: { nohref: true } } } })).not.toEqual([]);
+    expect(contract.checkResponse({ ...base, responseBody: { factorResult: 'WAITING', _links: { poll: { nohref: true } } } })).not.toEqual(
+      [],
+    );
     expect(contract.checkResponse({ ...base, status: 418, responseBody: {} })).not.toEqual([]);
-    const verify = { method: 'POST', path: '/api/v1/users/00u1/factors/opf1/verify', headers: { authorization: 'SSWS ***', 'user-agent': UA } };
-    expect(contract.checkResponse({ ...verify, status: 201, responseBody: { factorResult: 'WAITING', _embedded: { challenge: { correctAnswer: '42' } } } })).not.toEqual([]);
+    const verify = {
+      method: 'POST',
+      path: '/api/v1/users/00u1/factors/opf1/verify',
+      headers: { authorization: 'SSWS ***', 'user-agent': UA },
+    };
+    expect(
+      contract.checkResponse({
+        ...verify,
+        status: 201,
+        responseBody: { factorResult: 'WAITING', _embedded: { challenge: { correctAnswer: '42' } } },
+      }),
+    ).not.toEqual([]);
     expect(contract.checkResponse({ ...verify, status: 201, responseBody: { factorResult: 'SUCCESS' } })).not.toEqual([]);
     expect(contract.checkRequest({ ...verify, requestBody: { useNumberMatchingChallenge: true } })).toEqual([]);
     expect(contract.checkRequest({ ...verify, requestBody: { useNumberMatchingChallenge: 'yes' } })).not.toEqual([]);
-    expect(contract.checkRequest({ ...verify, headers: { 'user-agent': UA } })).toEqual(['Authorization is neither `SSWS {token}` nor `Bearer {access_token}`']);
+    expect(contract.checkRequest({ ...verify, headers: { 'user-agent': UA } })).toEqual([
+      'Authorization is neither `SSWS {token}` nor `Bearer {access_token}`',
+    ]);
     expect(contract.checkRequest({ ...verify, query: 'bogus=1' })).toEqual(['query parameter bogus is not declared for verifyFactor']);
     expect(contract.checkRequest({ ...verify, method: 'DELETE' })).not.toEqual([]);
     const list = { method: 'GET', path: '/api/v1/users/00u1/factors', status: 200 };

@@ -58,7 +58,6 @@ interface Spec {
   components: { schemas: Record<string, JsonObject>; responses: Record<string, JsonObject>; parameters: Record<string, JsonObject> };
 }
 
-
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -121,7 +120,12 @@ function convert(node: Json): Json {
     out[key] = convert(value);
   }
   const discriminator = node.discriminator;
-  if (isObject(discriminator) && typeof discriminator.propertyName === 'string' && isObject(discriminator.mapping) && Array.isArray(node.oneOf)) {
+  if (
+    isObject(discriminator) &&
+    typeof discriminator.propertyName === 'string' &&
+    isObject(discriminator.mapping) &&
+    Array.isArray(node.oneOf)
+  ) {
     const property = discriminator.propertyName;
     const mapping = Object.entries(discriminator.mapping).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
     delete out.oneOf;
@@ -196,7 +200,10 @@ function buildContract(specPath: string, spec: Spec): OktaContract {
     return node as T;
   }
 
-  function find(method: string, requestPath: string): { template: string; operation: SpecOperation; pathItem: Record<string, Json> } | undefined {
+  function find(
+    method: string,
+    requestPath: string,
+  ): { template: string; operation: SpecOperation; pathItem: Record<string, Json> } | undefined {
     const verb = method.toLowerCase();
     for (const { template, regex } of templates) {
       if (!regex.test(requestPath)) continue;
@@ -208,7 +215,9 @@ function buildContract(specPath: string, spec: Spec): OktaContract {
   }
 
   function errorsOf(fn: ValidateFunction): string[] {
-    return (fn.errors ?? []).slice(0, 8).map((e) => `${e.instancePath || '(body)'} ${e.message ?? 'invalid'}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+    return (fn.errors ?? [])
+      .slice(0, 8)
+      .map((e) => `${e.instancePath || '(body)'} ${e.message ?? 'invalid'}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
   }
 
   const contract: OktaContract = {
@@ -230,7 +239,8 @@ function buildContract(specPath: string, spec: Spec): OktaContract {
         if (!declaredQuery.has(name)) problems.push(`query parameter ${name} is not declared for ${found.operation.operationId}`);
       }
       const authorization = headers?.authorization ?? '';
-      if (!/^(SSWS|Bearer|DPoP) \S+$/.test(authorization)) problems.push('Authorization is neither `SSWS {token}` nor `Bearer {access_token}`');
+      if (!/^(SSWS|Bearer|DPoP) \S+$/.test(authorization))
+        problems.push('Authorization is neither `SSWS {token}` nor `Bearer {access_token}`');
       if (!headers?.['user-agent']) problems.push('User-Agent header missing');
       const body = found.operation.requestBody;
       const hasBody = requestBody !== undefined && requestBody !== '';
@@ -259,12 +269,15 @@ function buildContract(specPath: string, spec: Spec): OktaContract {
         responses[`${String(status)[0]}XX`] ??
         responses.default ??
         (status === 401 ? { $ref: '#/components/responses/ErrorInvalidToken401' } : undefined);
-      if (!declared) return [`status ${status} is not declared for ${found.operation.operationId} (declared: ${Object.keys(responses).join(', ')})`];
+      if (!declared)
+        return [`status ${status} is not declared for ${found.operation.operationId} (declared: ${Object.keys(responses).join(', ')})`];
       const response = deref<JsonObject>(declared, 'responses');
       const content = isObject(response.content) ? response.content : undefined;
       const media = content?.['application/json'];
       if (!isObject(media) || !media.schema) {
-        return responseBody === undefined || responseBody === '' ? [] : [`status ${status} of ${found.operation.operationId} has no body in the spec`];
+        return responseBody === undefined || responseBody === ''
+          ? []
+          : [`status ${status} of ${found.operation.operationId} has no body in the spec`];
       }
       const fn = validator(`res ${found.template} ${method} ${status}`, media.schema);
       return fn(responseBody) ? [] : errorsOf(fn).map((e) => `response ${status} ${e}`);
@@ -276,4 +289,3 @@ function buildContract(specPath: string, spec: Spec): OktaContract {
   };
   return contract;
 }
-

@@ -68,7 +68,8 @@ export class OktaOAuth {
       const fail = (status: number, error: string, description: string) => {
         res.status(status).set('Cache-Control', 'no-store').json({ error, error_description: description });
       };
-      if (body.grant_type !== 'client_credentials') return fail(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+      if (body.grant_type !== 'client_credentials')
+        return fail(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
       if (body.client_assertion_type !== ASSERTION_TYPE || !body.client_assertion) {
         return fail(401, 'invalid_client', 'Client authentication failed: a client_assertion of type jwt-bearer is required.');
       }
@@ -103,7 +104,9 @@ export class OktaOAuth {
       }
       const accessToken = randomBytes(32).toString('base64url');
       this.tokens.set(accessToken, { clientId: app.clientId, scopes: requested, expiresAt: Date.now() + 3_600_000 });
-      res.set('Cache-Control', 'no-store').json({ token_type: 'Bearer', expires_in: 3600, access_token: accessToken, scope: requested.join(' ') });
+      res
+        .set('Cache-Control', 'no-store')
+        .json({ token_type: 'Bearer', expires_in: 3600, access_token: accessToken, scope: requested.join(' ') });
     });
     return router;
   }

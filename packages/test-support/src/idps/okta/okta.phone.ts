@@ -10,9 +10,7 @@ function escapeHtml(value: string): string {
 function renderPush(push: OktaPendingPush): string {
   const id = encodeURIComponent(push.transactionId);
   const approve = push.numberChallenge
-    ? push.choices
-        .map((n) => `<button type="submit" name="answer" value="${n}" aria-label="Tap ${n}">${n}</button>`)
-        .join(' ')
+    ? push.choices.map((n) => `<button type="submit" name="answer" value="${n}" aria-label="Tap ${n}">${n}</button>`).join(' ')
     : '<button type="submit">Approve</button>';
   return `<li data-transaction="${escapeHtml(push.transactionId)}">
   <p><strong>Did you just try to sign in?</strong> ${escapeHtml(push.user)} · ${escapeHtml(push.device)}</p>
@@ -65,7 +63,8 @@ export function createOktaPhoneRouter(state: OktaState): Router {
 
   router.put('/users/:login/outcome', (req, res) => {
     const body = (req.body ?? {}) as Partial<OktaScript>;
-    if (!body.outcome || !OUTCOMES.includes(body.outcome)) return void res.status(400).json({ error: `outcome must be one of ${OUTCOMES.join(', ')}` });
+    if (!body.outcome || !OUTCOMES.includes(body.outcome))
+      return void res.status(400).json({ error: `outcome must be one of ${OUTCOMES.join(', ')}` });
     if (!state.findUser(req.params.login)) return void res.status(404).json({ error: 'unknown user' });
     const script: OktaScript = { outcome: body.outcome };
     if (typeof body.afterPolls === 'number') script.afterPolls = body.afterPolls;

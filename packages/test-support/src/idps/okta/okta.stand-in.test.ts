@@ -16,12 +16,18 @@ afterAll(() => okta.close());
 beforeEach(() => okta.reset());
 
 const api = (path: string, init: RequestInit = {}, auth = `SSWS ${okta.apiToken}`) =>
-  fetch(`${okta.url}${path}`, { ...init, headers: { Authorization: auth, 'User-Agent': 'test', 'Content-Type': 'application/json', ...(init.headers ?? {}) } });
+  fetch(`${okta.url}${path}`, {
+    ...init,
+    headers: { Authorization: auth, 'User-Agent': 'test', 'Content-Type': 'application/json', ...(init.headers ?? {}) },
+  });
 
 async function startPush(login = PRIYA) {
   const user = okta.state.requireUser(login);
   const factor = user.factors.find((f) => f.factorType === 'push')!;
-  const res = await api(`/api/v1/users/${user.id}/factors/${factor.id}/verify`, { method: 'POST', body: JSON.stringify({ useNumberMatchingChallenge: true }) });
+  const res = await api(`/api/v1/users/${user.id}/factors/${factor.id}/verify`, {
+    method: 'POST',
+    body: JSON.stringify({ useNumberMatchingChallenge: true }),
+  });
   expect(res.status).toBe(201);
   return okta.state.lastTransaction(login)!;
 }
@@ -39,7 +45,11 @@ async function assertion(app: OktaServiceAppCredentials, overrides: { aud?: stri
 }
 
 const token = (fields: Record<string, string>) =>
-  fetch(`${okta.url}/oauth2/v1/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+  fetch(`${okta.url}/oauth2/v1/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+  });
 
 describe('seed', () => {
   it('has the desk requesters with push factors (one enrolled an hour ago) and one sms-only user', () => {
@@ -54,7 +64,9 @@ describe('seed', () => {
 
 describe('API guards', () => {
   it('requires a User-Agent and a valid SSWS token; logs credentials by scheme only', async () => {
-    const noUa = await fetch(`${okta.url}/api/v1/users/${encodeURIComponent(PRIYA)}`, { headers: { Authorization: `SSWS ${okta.apiToken}`, 'User-Agent': '' } });
+    const noUa = await fetch(`${okta.url}/api/v1/users/${encodeURIComponent(PRIYA)}`, {
+      headers: { Authorization: `SSWS ${okta.apiToken}`, 'User-Agent': '' },
+    });
     expect(noUa.status).toBe(400);
     expect(((await noUa.json()) as { errorCode: string }).errorCode).toBe('E0000001');
     const bad = await api(`/api/v1/users/${encodeURIComponent(PRIYA)}`, {}, 'SSWS nope');
@@ -69,7 +81,11 @@ describe('API guards', () => {
 describe('token endpoint (private_key_jwt)', () => {
   it('issues a Bearer token for a valid assertion and refuses a wrong key, audience, replay or scope', async () => {
     const app = okta.createServiceApp();
-    const base = { grant_type: 'client_credentials', scope: 'okta.users.read', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' };
+    const base = {
+      grant_type: 'client_credentials',
+      scope: 'okta.users.read',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    };
     const jti = crypto.randomUUID();
     const ok = await token({ ...base, client_assertion: await assertion(app, { jti }) });
     expect(ok.status).toBe(200);
@@ -78,7 +94,9 @@ describe('token endpoint (private_key_jwt)', () => {
     expect((await token({ ...base, client_assertion: await assertion(app, { jti }) })).status).toBe(401);
     const other = okta.createServiceApp();
     expect((await token({ ...base, client_assertion: await assertion({ ...app, privateKeyPem: other.privateKeyPem }) })).status).toBe(401);
-    expect((await token({ ...base, client_assertion: await assertion(app, { aud: 'https://elsewhere.okta.com/oauth2/v1/token' }) })).status).toBe(401);
+    expect(
+      (await token({ ...base, client_assertion: await assertion(app, { aud: 'https://elsewhere.okta.com/oauth2/v1/token' }) })).status,
+    ).toBe(401);
     expect((await token({ ...base, scope: 'okta.apps.manage', client_assertion: await assertion(app) })).status).toBe(400);
     expect((await token({ ...base, grant_type: 'password', client_assertion: await assertion(app) })).status).toBe(400);
     expect((await api(`/api/v1/users/${encodeURIComponent(PRIYA)}`, {}, 'Bearer made-up')).status).toBe(401);
@@ -88,7 +106,9 @@ describe('token endpoint (private_key_jwt)', () => {
 describe('outcomes and the phone', () => {
   it('manual pushes wait for the phone page: JSON list, HTML page with the number choices, form approve', async () => {
     const tx = await startPush();
-    const list = (await (await fetch(`${okta.url}/__phone/okta/pending`)).json()) as { pending: { transactionId: string; choices: number[] }[] };
+    const list = (await (await fetch(`${okta.url}/__phone/okta/pending`)).json()) as {
+      pending: { transactionId: string; choices: number[] }[];
+    };
     expect(list.pending).toHaveLength(1);
     expect(list.pending[0]!.transactionId).toBe(tx.id);
     expect(list.pending[0]!.choices).toHaveLength(3);
@@ -122,7 +142,11 @@ describe('outcomes and the phone', () => {
     const next = await startPush();
     const poll = await api(`/api/v1/users/${next.userId}/factors/${next.factorId}/transactions/${next.id}`);
     expect(((await poll.json()) as { factorResult: string }).factorResult).toBe('MAYBE');
-    const bad = await fetch(`${okta.url}/__phone/okta/users/${encodeURIComponent(PRIYA)}/outcome`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{"outcome":"maybe"}' });
+    const bad = await fetch(`${okta.url}/__phone/okta/users/${encodeURIComponent(PRIYA)}/outcome`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"outcome":"maybe"}',
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -163,7 +187,12 @@ describe('mounted under a path', () => {
         .sign(await importPKCS8(appCreds.privateKeyPem, 'RS256'));
       const tokenRes = await fetch(`${org}/oauth2/v1/token`, {
         method: 'POST',
-        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'okta.users.read', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: signed }),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          scope: 'okta.users.read',
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: signed,
+        }),
       });
       expect(tokenRes.status).toBe(200);
     } finally {

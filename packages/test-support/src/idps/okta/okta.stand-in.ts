@@ -64,7 +64,13 @@ export interface StartedOktaStandIn extends OktaStandIn {
 type OktaErrorCode = 'E0000001' | 'E0000006' | 'E0000007' | 'E0000009' | 'E0000011' | 'E0000047';
 
 function oktaError(code: OktaErrorCode, summary: string, causes: string[] = []) {
-  return { errorCode: code, errorSummary: summary, errorLink: code, errorId: `oae${randomBytes(11).toString('base64url')}`, errorCauses: causes.map((errorSummary) => ({ errorSummary })) };
+  return {
+    errorCode: code,
+    errorSummary: summary,
+    errorLink: code,
+    errorId: `oae${randomBytes(11).toString('base64url')}`,
+    errorCauses: causes.map((errorSummary) => ({ errorSummary })),
+  };
 }
 
 const FAULTS: Record<number, [OktaErrorCode, string]> = {
@@ -91,7 +97,14 @@ function userJson(user: OktaUser, org: string) {
     lastUpdated: iso,
     passwordChanged: iso,
     type: { id: 'oty1stand1n0000000000' },
-    profile: { firstName: user.firstName, lastName: user.lastName, mobilePhone: user.mobilePhone, secondEmail: null, login: user.login, email: user.email },
+    profile: {
+      firstName: user.firstName,
+      lastName: user.lastName,
+      mobilePhone: user.mobilePhone,
+      secondEmail: null,
+      login: user.login,
+      email: user.email,
+    },
     credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
     _links: { self: { href: `${org}/api/v1/users/${user.id}` } },
   };
@@ -148,7 +161,10 @@ function transactionJson(tx: OktaTransaction, result: OktaTransaction['result'],
   return {
     factorResult: result,
     profile,
-    _links: { verify: { href: `${factorUrl}/verify`, hints: { allow: ['POST'] } }, factor: { href: factorUrl, hints: { allow: ['GET', 'DELETE'] } } },
+    _links: {
+      verify: { href: `${factorUrl}/verify`, hints: { allow: ['POST'] } },
+      factor: { href: factorUrl, hints: { allow: ['GET', 'DELETE'] } },
+    },
   };
 }
 
@@ -202,17 +218,27 @@ export function createOktaStandIn(options: OktaStandInOptions = {}): OktaStandIn
   });
   api.use((req, res, next) => {
     // Okta needs a User-Agent (it is what Okta Verify shows as the sign-in's browser and OS).
-    if (!req.get('user-agent')) return void res.status(400).json(oktaError('E0000001', 'Api validation failed: User-Agent', ['User-Agent: The User-Agent header is required.']));
+    if (!req.get('user-agent'))
+      return void res
+        .status(400)
+        .json(oktaError('E0000001', 'Api validation failed: User-Agent', ['User-Agent: The User-Agent header is required.']));
     const [scheme, credential] = (req.get('authorization') ?? '').split(' ');
     let scopes: string[] | 'all' | undefined;
     if (scheme === 'SSWS' && credential && apiTokens.includes(credential)) scopes = 'all';
     else if (scheme === 'Bearer' && credential) scopes = oauth.lookup(credential)?.scopes;
-    if (!scopes) return void res.status(401).set('WWW-Authenticate', 'Bearer error="invalid_token"').json(oktaError('E0000011', 'Invalid token provided'));
+    if (!scopes)
+      return void res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer error="invalid_token"')
+        .json(oktaError('E0000011', 'Invalid token provided'));
     const needed = req.method === 'GET' ? ['okta.users.read', 'okta.users.manage'] : ['okta.users.manage'];
-    if (scopes !== 'all' && !needed.some((s) => (scopes).includes(s))) {
+    if (scopes !== 'all' && !needed.some((s) => scopes.includes(s))) {
       return void res
         .status(403)
-        .set('WWW-Authenticate', `Bearer error="insufficient_scope", error_description="The access token provided does not contain the required scopes."`)
+        .set(
+          'WWW-Authenticate',
+          `Bearer error="insufficient_scope", error_description="The access token provided does not contain the required scopes."`,
+        )
         .json(oktaError('E0000006', 'You do not have permission to perform the requested action'));
     }
     if (fault !== null) {
@@ -242,7 +268,9 @@ export function createOktaStandIn(options: OktaStandInOptions = {}): OktaStandIn
     const factor = user?.factors.find((f) => f.id === req.params.factorId);
     if (!user || !factor) return void notFound(res, `${req.params.factorId} (UserFactor)`);
     if (factor.factorType !== 'push' || factor.status !== 'ACTIVE') {
-      return void res.status(400).json(oktaError('E0000001', 'Api validation failed: factor', ['factor: This factor cannot be verified with a push.']));
+      return void res
+        .status(400)
+        .json(oktaError('E0000001', 'Api validation failed: factor', ['factor: This factor cannot be verified with a push.']));
     }
     const body = (req.body ?? {}) as Record<string, unknown>;
     const tx = state.startPush(user, factor, body.useNumberMatchingChallenge === true, req.get('user-agent') ?? '');

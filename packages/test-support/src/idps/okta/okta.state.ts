@@ -116,10 +116,24 @@ interface SeedUser {
  * days), Noah (sms only: no push factor, the fallback case; add a desk ticket with his email to use him).
  */
 const SEED_USERS: SeedUser[] = [
-  { firstName: 'Priya', lastName: 'Natarajan', email: 'priya.natarajan@customer.test', mobilePhone: '+15550199101', pushAgeMs: 90 * DAY, smsPhone: '+15550199101' },
+  {
+    firstName: 'Priya',
+    lastName: 'Natarajan',
+    email: 'priya.natarajan@customer.test',
+    mobilePhone: '+15550199101',
+    pushAgeMs: 90 * DAY,
+    smsPhone: '+15550199101',
+  },
   { firstName: 'Lukas', lastName: 'Becker', email: 'lukas.becker@customer.test', mobilePhone: '+493055501002', pushAgeMs: HOUR },
   { firstName: 'Amara', lastName: 'Okafor', email: 'amara.okafor@customer.test', mobilePhone: null, pushAgeMs: 400 * DAY },
-  { firstName: 'Noah', lastName: 'Kim', email: 'noah.kim@customer.test', mobilePhone: '+15550199104', pushAgeMs: null, smsPhone: '+15550199104' },
+  {
+    firstName: 'Noah',
+    lastName: 'Kim',
+    email: 'noah.kim@customer.test',
+    mobilePhone: '+15550199104',
+    pushAgeMs: null,
+    smsPhone: '+15550199104',
+  },
 ];
 
 export const OKTA_SEED_LOGINS = SEED_USERS.map((u) => u.email);
@@ -139,15 +153,29 @@ export class OktaState {
     if (!this.isSeeded) return;
     const now = Date.now();
     for (const seed of SEED_USERS) {
-      const user = this.addUser({ email: seed.email, firstName: seed.firstName, lastName: seed.lastName, mobilePhone: seed.mobilePhone, push: false });
+      const user = this.addUser({
+        email: seed.email,
+        firstName: seed.firstName,
+        lastName: seed.lastName,
+        mobilePhone: seed.mobilePhone,
+        push: false,
+      });
       user.created = new Date(now - 500 * DAY);
-      if (seed.pushAgeMs !== null) this.addFactor(user.email, { factorType: 'push', created: new Date(now - seed.pushAgeMs), label: `${seed.firstName}'s iPhone` });
+      if (seed.pushAgeMs !== null)
+        this.addFactor(user.email, { factorType: 'push', created: new Date(now - seed.pushAgeMs), label: `${seed.firstName}'s iPhone` });
       if (seed.smsPhone) this.addFactor(user.email, { factorType: 'sms', created: new Date(now - 200 * DAY), label: seed.smsPhone });
     }
   }
 
   /** A new ACTIVE user (login = email), with an ACTIVE Okta Verify push factor unless `push: false`. */
-  addUser(input: { email: string; firstName?: string; lastName?: string; mobilePhone?: string | null; push?: boolean; script?: OktaScript }): OktaUser {
+  addUser(input: {
+    email: string;
+    firstName?: string;
+    lastName?: string;
+    mobilePhone?: string | null;
+    push?: boolean;
+    script?: OktaScript;
+  }): OktaUser {
     const email = input.email.toLowerCase();
     if (this.findUser(email)) throw new Error(`Okta stand-in: user ${email} exists`);
     const user: OktaUser = {
@@ -290,7 +318,11 @@ export class OktaState {
       });
   }
 
-  private decide(tx: OktaTransaction, result: OktaTransaction['result'], by: NonNullable<OktaTransaction['decidedBy']>): OktaTransaction['result'] {
+  private decide(
+    tx: OktaTransaction,
+    result: OktaTransaction['result'],
+    by: NonNullable<OktaTransaction['decidedBy']>,
+  ): OktaTransaction['result'] {
     tx.result = result;
     tx.decidedBy = by;
     return result;

@@ -7,7 +7,11 @@ beforeAll(async () => {
 });
 afterAll(() => twilio.close());
 
-const post = (path: string, form: Record<string, string>, auth = `${twilio.config.accountSid}:${twilio.config.authToken}`): Promise<Response> =>
+const post = (
+  path: string,
+  form: Record<string, string>,
+  auth = `${twilio.config.accountSid}:${twilio.config.authToken}`,
+): Promise<Response> =>
   fetch(`${twilio.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from(auth).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -26,12 +30,22 @@ describe('Twilio Verify stand-in', () => {
   });
 
   it('sends a code, shows it on the phone page, approves it once, re-sends the same pending code', async () => {
-    const started = (await (await post(`${svc()}/Verifications`, { To: '+15550199101', Channel: 'sms' })).json()) as Record<string, unknown>;
-    expect(started).toMatchObject({ status: 'pending', to: '+15550199101', channel: 'sms', sid: expect.stringMatching(/^VE[0-9a-f]{32}$/) });
+    const started = (await (await post(`${svc()}/Verifications`, { To: '+15550199101', Channel: 'sms' })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(started).toMatchObject({
+      status: 'pending',
+      to: '+15550199101',
+      channel: 'sms',
+      sid: expect.stringMatching(/^VE[0-9a-f]{32}$/),
+    });
     const again = (await (await post(`${svc()}/Verifications`, { To: '+15550199101', Channel: 'sms' })).json()) as Record<string, unknown>;
     expect(again.sid).toBe(started.sid);
 
-    const phone = (await (await fetch(`${twilio.url}/__phone/twilio/messages`)).json()) as { messages: Array<{ code: string; sid: string }> };
+    const phone = (await (await fetch(`${twilio.url}/__phone/twilio/messages`)).json()) as {
+      messages: Array<{ code: string; sid: string }>;
+    };
     expect(phone.messages).toHaveLength(2);
     const code = phone.messages[0]!.code;
     expect(twilio.log.every((e) => e.form.Code === undefined || e.form.Code === '***')).toBe(true);

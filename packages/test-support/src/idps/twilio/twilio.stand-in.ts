@@ -120,7 +120,11 @@ export function createTwilioStandIn(options: TwilioStandInOptions = {}): TwilioS
       lookup: {},
       amount: null,
       payee: null,
-      send_code_attempts: Array.from({ length: v.sends }, (_, i) => ({ attempt_sid: `VL${v.sid.slice(2, 32)}${String(i).padStart(2, '0')}`, channel: v.channel, time: v.createdAt.toISOString() })),
+      send_code_attempts: Array.from({ length: v.sends }, (_, i) => ({
+        attempt_sid: `VL${v.sid.slice(2, 32)}${String(i).padStart(2, '0')}`,
+        channel: v.channel,
+        time: v.createdAt.toISOString(),
+      })),
       date_created: v.createdAt.toISOString(),
       date_updated: new Date().toISOString(),
       sna: null,
@@ -132,11 +136,15 @@ export function createTwilioStandIn(options: TwilioStandInOptions = {}): TwilioS
   router.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
   router.get('/__phone/twilio/messages', (_req, res) => {
-    res.set('cache-control', 'no-store').json({ messages: sent.map((m) => ({ ...m, status: verifications.get(m.sid)?.status ?? 'expired' })) });
+    res
+      .set('cache-control', 'no-store')
+      .json({ messages: sent.map((m) => ({ ...m, status: verifications.get(m.sid)?.status ?? 'expired' })) });
   });
 
   router.use('/v2', (req, res, next) => {
-    const form = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, k === 'Code' ? '***' : String(v)]));
+    const form = Object.fromEntries(
+      Object.entries((req.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, k === 'Code' ? '***' : String(v)]),
+    );
     const entry: TwilioLogEntry = { method: req.method, path: `/v2${req.path}`, form, status: 0, at: new Date() };
     log.push(entry);
     res.on('finish', () => {
@@ -203,8 +211,12 @@ export function createTwilioStandIn(options: TwilioStandInOptions = {}): TwilioS
       twilioError(res, 400, 60200, 'Either a To or VerificationSid must be specified');
       return;
     }
-    const v = body.VerificationSid !== undefined ? verifications.get(body.VerificationSid) : [...verifications.values()].find((x) => x.to === body.To && isLive(x));
-    const notFound = (): void => twilioError(res, 404, 20404, `The requested resource /Services/${serviceSid}/VerificationCheck was not found`);
+    const v =
+      body.VerificationSid !== undefined
+        ? verifications.get(body.VerificationSid)
+        : [...verifications.values()].find((x) => x.to === body.To && isLive(x));
+    const notFound = (): void =>
+      twilioError(res, 404, 20404, `The requested resource /Services/${serviceSid}/VerificationCheck was not found`);
     if (!v || (body.To !== undefined && v.to !== body.To)) {
       notFound();
       return;

@@ -1,5 +1,12 @@
 import { createDeskHttp, field, idString, isRecord, malformed, textOrNull } from '../desk-http';
-import { HelpdeskError, type ConnectorOptions, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
+import {
+  HelpdeskError,
+  type ConnectorOptions,
+  type DeskTenant,
+  type HelpdeskConnector,
+  type HelpdeskPerson,
+  type HelpdeskTicket,
+} from '../helpdesk.types';
 
 /**
  * Jira Service Management: requests read from the servicedesk API, internal comments posted with

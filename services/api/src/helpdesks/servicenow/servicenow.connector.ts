@@ -1,5 +1,12 @@
 import { createDeskHttp, deskTime, field, idString, malformed, textOrNull } from '../desk-http';
-import { HelpdeskError, type ConnectorOptions, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
+import {
+  HelpdeskError,
+  type ConnectorOptions,
+  type DeskTenant,
+  type HelpdeskConnector,
+  type HelpdeskPerson,
+  type HelpdeskTicket,
+} from '../helpdesk.types';
 
 /**
  * ServiceNow Table API: records read with sysparm_fields, internal notes written to the
@@ -88,12 +95,20 @@ export function createServiceNowConnector(tenant: DeskTenant, opts: ConnectorOpt
     // record's own last update is the best bound the instance gives.
     async phoneChangedAt(person) {
       if (!person.phone || !SYS_ID.test(person.id)) return null;
-      const query = encodeURIComponent(`tablename=sys_user^documentkey=${person.id}^fieldnameINmobile_phone,phone^ORDERBYDESCsys_created_on`);
-      const audit = await http.json('read phone history', 'GET', `/api/now/table/sys_audit?sysparm_query=${query}&sysparm_fields=sys_created_on&sysparm_limit=1`);
+      const query = encodeURIComponent(
+        `tablename=sys_user^documentkey=${person.id}^fieldnameINmobile_phone,phone^ORDERBYDESCsys_created_on`,
+      );
+      const audit = await http.json(
+        'read phone history',
+        'GET',
+        `/api/now/table/sys_audit?sysparm_query=${query}&sysparm_fields=sys_created_on&sysparm_limit=1`,
+      );
       const rows = field(audit, 'result');
       if (!Array.isArray(rows)) throw malformed(tenant, 'read phone history');
       if (rows.length > 0) return deskTime(field(rows[0], 'sys_created_on'));
-      const body = await http.json('read caller', 'GET', `/api/now/table/sys_user/${person.id}?sysparm_fields=sys_updated_on`, { isMissingOk: true });
+      const body = await http.json('read caller', 'GET', `/api/now/table/sys_user/${person.id}?sysparm_fields=sys_updated_on`, {
+        isMissingOk: true,
+      });
       return deskTime(field(field(body, 'result'), 'sys_updated_on'));
     },
 
@@ -107,7 +122,9 @@ export function createServiceNowConnector(tenant: DeskTenant, opts: ConnectorOpt
     async addPublicReply(ticketId, text) {
       const { table, sysId } = record(ticketId);
       // `comments` is the customer-visible journal: the instance notifies the caller on record.
-      await http.json('add customer comment', 'PATCH', `/api/now/table/${table}/${sysId}?sysparm_fields=sys_id`, { body: { comments: text } });
+      await http.json('add customer comment', 'PATCH', `/api/now/table/${table}/${sysId}?sysparm_fields=sys_id`, {
+        body: { comments: text },
+      });
       return { remoteId: null };
     },
 

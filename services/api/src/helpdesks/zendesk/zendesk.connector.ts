@@ -1,5 +1,12 @@
 import { createDeskHttp, deskTime, field, idString, isRecord, malformed, phoneDigits, textOrNull } from '../desk-http';
-import { HelpdeskError, type ConnectorOptions, type DeskTenant, type HelpdeskConnector, type HelpdeskPerson, type HelpdeskTicket } from '../helpdesk.types';
+import {
+  HelpdeskError,
+  type ConnectorOptions,
+  type DeskTenant,
+  type HelpdeskConnector,
+  type HelpdeskPerson,
+  type HelpdeskTicket,
+} from '../helpdesk.types';
 
 /**
  * Zendesk Support REST API: tickets and users read with the Tickets/Users APIs, internal notes
@@ -20,7 +27,10 @@ const MAX_COMMENT_PAGES = 10;
  * (notes/note-text.ts cleanText), so autolinking finds nothing either.
  */
 export function escapeZendeskNoteText(fragment: string): string {
-  return fragment.replace(/[\\`*_[\]()!#]/g, '\\$&').replace(/</g, '\u2039').replace(/>/g, '\u203a');
+  return fragment
+    .replace(/[\\`*_[\]()!#]/g, '\\$&')
+    .replace(/</g, '\u2039')
+    .replace(/>/g, '\u203a');
 }
 
 export function createZendeskConnector(tenant: DeskTenant, opts: ConnectorOptions): HelpdeskConnector {
@@ -64,12 +74,17 @@ export function createZendeskConnector(tenant: DeskTenant, opts: ConnectorOption
     // set. No identity with that number: Zendesk cannot tell us, so the number counts as changed.
     async phoneChangedAt(person) {
       if (!person.phone || !TICKET_ID.test(person.id)) return null;
-      const body = await http.json('read user identities', 'GET', `/api/v2/users/${person.id}/identities.json?per_page=100`, { isMissingOk: true });
+      const body = await http.json('read user identities', 'GET', `/api/v2/users/${person.id}/identities.json?per_page=100`, {
+        isMissingOk: true,
+      });
       const identities = field(body, 'identities');
       if (!Array.isArray(identities)) return null;
       const digits = phoneDigits(person.phone);
       const match = identities.find(
-        (i) => field(i, 'type') === 'phone_number' && typeof field(i, 'value') === 'string' && phoneDigits(field(i, 'value') as string) === digits,
+        (i) =>
+          field(i, 'type') === 'phone_number' &&
+          typeof field(i, 'value') === 'string' &&
+          phoneDigits(field(i, 'value') as string) === digits,
       );
       if (!match) return null;
       const times = [deskTime(field(match, 'created_at')), deskTime(field(match, 'updated_at'))];

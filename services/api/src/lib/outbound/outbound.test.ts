@@ -18,7 +18,9 @@ interface Recorder {
   close(): Promise<void>;
 }
 
-async function recorder(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => res.end('{"ok":true}')): Promise<Recorder> {
+async function recorder(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => res.end('{"ok":true}'),
+): Promise<Recorder> {
   const seen: string[] = [];
   const server = http.createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
@@ -39,7 +41,8 @@ async function recorder(handler: (req: http.IncomingMessage, res: http.ServerRes
 }
 
 const PUBLIC = '93.184.215.14';
-const answers = (...addresses: string[]): LookupAddress[] => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+const answers = (...addresses: string[]): LookupAddress[] =>
+  addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 
 /** A resolver that answers each call with the next list (the last one repeats), counting calls. */
 function sequence(...lists: LookupAddress[][]): Resolver & { calls: number } {
@@ -111,11 +114,14 @@ describe('DNS rebinding', () => {
     expect(desk.seen).toEqual([]);
   });
 
-  it.each(['::ffff:127.0.0.1', '::ffff:7f00:1', '::1', '169.254.169.254', '64:ff9b::a9fe:a9fe', '0.0.0.0'])('answers of %s are refused', async (address) => {
-    const outbound = make(policy(), { resolve: sequence(answers(address)) });
-    expect(isOutboundRefusal(await refusal(outbound.fetch(`http://evil.example:${desk.port}/`)))).toBe(true);
-    expect(desk.seen).toEqual([]);
-  });
+  it.each(['::ffff:127.0.0.1', '::ffff:7f00:1', '::1', '169.254.169.254', '64:ff9b::a9fe:a9fe', '0.0.0.0'])(
+    'answers of %s are refused',
+    async (address) => {
+      const outbound = make(policy(), { resolve: sequence(answers(address)) });
+      expect(isOutboundRefusal(await refusal(outbound.fetch(`http://evil.example:${desk.port}/`)))).toBe(true);
+      expect(desk.seen).toEqual([]);
+    },
+  );
 
   it('registration already refuses a name that resolves to a private address now, and accepts one that does not resolve', async () => {
     const outbound = make(policy(), { resolve: sequence(answers('10.1.2.3')) });
@@ -132,7 +138,13 @@ describe('DNS rebinding', () => {
 describe('literal addresses and the URL rules at connect time', () => {
   it('refuses loopback literals and unusual spellings before any socket opens', async () => {
     const outbound = make(policy(), { resolve: sequence(answers(PUBLIC)) });
-    for (const url of [desk.url, `http://0x7f000001:${desk.port}/`, `http://2130706433:${desk.port}/`, `http://[::ffff:7f00:1]:${desk.port}/`, `http://localhost:${desk.port}/`]) {
+    for (const url of [
+      desk.url,
+      `http://0x7f000001:${desk.port}/`,
+      `http://2130706433:${desk.port}/`,
+      `http://[::ffff:7f00:1]:${desk.port}/`,
+      `http://localhost:${desk.port}/`,
+    ]) {
       expect(isOutboundRefusal(await refusal(outbound.fetch(url))), url).toBe(true);
     }
     expect(desk.seen).toEqual([]);
@@ -154,7 +166,9 @@ describe('redirects', () => {
     try {
       const outbound = make(policy(`127.0.0.1:${jumper.port} 127.0.0.1:${target.port}`));
       for (const path of ['/away', '/same']) {
-        const err = await refusal(outbound.fetch(`${jumper.url}${path}`, { method: 'POST', headers: { authorization: 'Bearer canary' }, body: 'secret=1' }));
+        const err = await refusal(
+          outbound.fetch(`${jumper.url}${path}`, { method: 'POST', headers: { authorization: 'Bearer canary' }, body: 'secret=1' }),
+        );
         expect(err).toBeInstanceOf(TypeError);
       }
       expect(jumper.seen).toEqual(['POST /away', 'POST /same']);
@@ -168,15 +182,19 @@ describe('redirects', () => {
 describe('nodeAgent (SDKs on node http)', () => {
   const get = (agent: http.Agent, url: string): Promise<number> =>
     new Promise((resolve, reject) => {
-      http.get(url, { agent }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      }).on('error', reject);
+      http
+        .get(url, { agent }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject);
     });
 
   it('refuses rebinding names and loopback literals, and connects to allowed ones', async () => {
     const outbound = make(policy(), { resolve: sequence(answers('127.0.0.1')) });
-    expect(isOutboundRefusal(await refusal(get(outbound.nodeAgent('http:'), `http://okta.rebind.example:${desk.port}/api/v1/users`)))).toBe(true);
+    expect(isOutboundRefusal(await refusal(get(outbound.nodeAgent('http:'), `http://okta.rebind.example:${desk.port}/api/v1/users`)))).toBe(
+      true,
+    );
     expect(isOutboundRefusal(await refusal(get(outbound.nodeAgent('http:'), `${desk.url}/api/v1/users`)))).toBe(true);
     expect(desk.seen).toEqual([]);
     const allowed = make(policy(`127.0.0.1:${desk.port}`), { resolve: sequence(answers('127.0.0.1')) });

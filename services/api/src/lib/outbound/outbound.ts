@@ -150,7 +150,10 @@ function createNodeAgent(guard: Guard, protocol: 'http:' | 'https:'): http.Agent
   const agent = new Base({ keepAlive: true, ...(guard.ca && protocol === 'https:' ? { ca: guard.ca } : {}) });
   const create = agent.createConnection.bind(agent) as (o: net.NetConnectOpts, oncreate: unknown) => net.Socket | undefined;
   // node's Agent calls createConnection(options, oncreate); answering through oncreate with an error fails the request.
-  (agent as unknown as { createConnection: unknown }).createConnection = (o: { host?: string; port?: number | string }, oncreate: (err: Error | null, socket?: net.Socket) => void) => {
+  (agent as unknown as { createConnection: unknown }).createConnection = (
+    o: { host?: string; port?: number | string },
+    oncreate: (err: Error | null, socket?: net.Socket) => void,
+  ) => {
     const port = Number(o.port) || defaultPort(protocol);
     const refusal = literalRefusal(guard, o.host ?? '', port);
     if (refusal) {

@@ -84,7 +84,8 @@ describe('urlProblem (registration, strict policy)', () => {
   });
 
   it('never quotes the URL in its phrase', () => {
-    for (const [url] of BAD_URLS) expect(urlProblem(url, STRICT)).not.toMatch(/:\/\/|okta|meta-data|metadata\.google|printer|intranet|a9fe/i);
+    for (const [url] of BAD_URLS)
+      expect(urlProblem(url, STRICT)).not.toMatch(/:\/\/|okta|meta-data|metadata\.google|printer|intranet|a9fe/i);
   });
 });
 

@@ -61,7 +61,8 @@ function literalProblem(raw: string, url: URL, policy: OutboundPolicy): string |
   if (!net.isIP(ip)) return undefined;
   if (policy.isAnyAddressAllowed) return undefined;
   // 0x7f.1, 2130706433, 017700000001, 127.1, 127.0.0.1. and [::ffff:127.0.0.1] all parse; nobody means them honestly.
-  if (writtenHost(raw)?.toLowerCase() !== url.hostname) return 'writes its IP address in an unusual form: write it plainly (like 192.0.2.10 or [2001:db8::10])';
+  if (writtenHost(raw)?.toLowerCase() !== url.hostname)
+    return 'writes its IP address in an unusual form: write it plainly (like 192.0.2.10 or [2001:db8::10])';
   if (isV6 && embeddedIpv4(ip)) return 'names an IPv6 address that carries an IPv4 address: write the IPv4 address itself';
   return addressProblem(canonicalIp(ip) ?? ip, Number(url.port) || defaultPort(url.protocol), policy);
 }
@@ -75,7 +76,9 @@ export function urlProblem(raw: string, policy: OutboundPolicy): string | undefi
     return 'must be an absolute URL';
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.isHttpAllowed)) {
-    return url.protocol === 'http:' ? `must be an https URL (plain http only with ${INSECURE_FLAG}, in development and tests)` : 'must be an https URL';
+    return url.protocol === 'http:'
+      ? `must be an https URL (plain http only with ${INSECURE_FLAG}, in development and tests)`
+      : 'must be an https URL';
   }
   if (url.username !== '' || url.password !== '') return 'must not contain a user name or password';
   if (url.href.includes('#')) return 'must not contain a #fragment';

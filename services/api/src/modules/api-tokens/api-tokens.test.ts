@@ -3,12 +3,15 @@ import { actorOf, findApiToken, formatApiTokenEntry, generateApiToken, parseApiT
 
 describe('API tokens', () => {
   const [ci, ops] = [generateApiToken(), generateApiToken()];
-  const tokens = parseApiTokens(formatApiTokenEntry('ci-sender', ['secrets'], ci) + ',' + formatApiTokenEntry('ops', ['admin', 'metrics'], ops));
+  const tokens = parseApiTokens(
+    formatApiTokenEntry('ci-sender', ['secrets'], ci) + ',' + formatApiTokenEntry('ops', ['admin', 'metrics'], ops),
+  );
 
   it('finds the entry a presented token belongs to, and nothing for anything else', () => {
     expect(findApiToken(tokens, ci)?.name).toBe('ci-sender');
     expect(findApiToken(tokens, ops)?.scopes).toEqual(['admin', 'metrics']);
-    for (const other of ['', ci.slice(1), `${ci} `, ci.toUpperCase(), generateApiToken()]) expect(findApiToken(tokens, other)).toBeUndefined();
+    for (const other of ['', ci.slice(1), `${ci} `, ci.toUpperCase(), generateApiToken()])
+      expect(findApiToken(tokens, other)).toBeUndefined();
     expect(findApiToken([], ci)).toBeUndefined();
   });
 

@@ -89,7 +89,9 @@ function hint(name: string): string {
 /** Checks one entry's parts; `label` names it in messages (its name when that is valid, else its position). */
 function toApiToken(label: string, name: string, scopeList: string, token: string): ApiToken {
   if (!NAME.test(name)) {
-    throw new Error(`VOUCHSAFE_API_TOKENS entry ${label}: the name must be 1-32 letters, digits, "_", "." or "-", starting with a letter or digit`);
+    throw new Error(
+      `VOUCHSAFE_API_TOKENS entry ${label}: the name must be 1-32 letters, digits, "_", "." or "-", starting with a letter or digit`,
+    );
   }
   const scopes = scopeList.split('+');
   if (!scopes.every(isScope)) {

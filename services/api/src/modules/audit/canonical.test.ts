@@ -12,7 +12,11 @@ describe('canonicalJson', () => {
   it('does not depend on key order and round-trips through JSON', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
-        const reordered = JSON.parse(JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x)));
+        const reordered = JSON.parse(
+          JSON.stringify(v, (_k, x) =>
+            x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x,
+          ),
+        );
         expect(canonicalJson(reordered)).toBe(canonicalJson(v));
         expect(JSON.parse(canonicalJson(v))).toEqual(JSON.parse(JSON.stringify(v)));
       }),

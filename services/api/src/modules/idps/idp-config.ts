@@ -14,7 +14,12 @@ export function sealIdpConfig(keyring: Keyring, tenantId: string, config: IdpCon
   return keyring.seal(Buffer.from(JSON.stringify(config), 'utf8'), idpBinding(tenantId, config.kind));
 }
 
-export function openIdpConfig<K extends IdpKind>(keyring: Keyring, tenantId: string, kind: K, sealed: SealedPayload): Extract<IdpConfig, { kind: K }> {
+export function openIdpConfig<K extends IdpKind>(
+  keyring: Keyring,
+  tenantId: string,
+  kind: K,
+  sealed: SealedPayload,
+): Extract<IdpConfig, { kind: K }> {
   const plain = keyring.open(sealed, idpBinding(tenantId, kind));
   try {
     const config = IdpConfigSchema.parse(JSON.parse(plain.toString('utf8')));

@@ -63,7 +63,15 @@ export async function listIdps(db: Db, tenantId: string): Promise<{ kind: IdpKin
 export async function findIdp(db: Db, tenantId: string, kind: IdpKind): Promise<IdpRow | undefined> {
   const r = await db
     .selectFrom('tenant_idps')
-    .select(['kind', 'settings', 'credentials_format', 'credentials_kid', 'credentials_wrapped_key', 'credentials_ciphertext', 'updated_at'])
+    .select([
+      'kind',
+      'settings',
+      'credentials_format',
+      'credentials_kid',
+      'credentials_wrapped_key',
+      'credentials_ciphertext',
+      'updated_at',
+    ])
     .where('tenant_id', '=', tenantId)
     .where('kind', '=', kind)
     .executeTakeFirst();
@@ -71,7 +79,12 @@ export async function findIdp(db: Db, tenantId: string, kind: IdpKind): Promise<
     r && {
       kind: r.kind,
       settings: r.settings,
-      sealed: { format: r.credentials_format, kid: r.credentials_kid, wrappedKey: r.credentials_wrapped_key, ciphertext: r.credentials_ciphertext },
+      sealed: {
+        format: r.credentials_format,
+        kid: r.credentials_kid,
+        wrappedKey: r.credentials_wrapped_key,
+        ciphertext: r.credentials_ciphertext,
+      },
       updatedAt: r.updated_at,
     }
   );

@@ -9,7 +9,11 @@ import { IDP_KINDS, isIdpKind } from '../../providers/registry';
 import type { IdpsService } from './idps.service';
 
 function kindOf(raw: unknown): IdpKind {
-  if (!isIdpKind(raw)) throw new AppError('not_found', `There is no identity-provider kind "${String(raw).slice(0, 20)}"; use one of ${IDP_KINDS.join(', ')}.`);
+  if (!isIdpKind(raw))
+    throw new AppError(
+      'not_found',
+      `There is no identity-provider kind "${String(raw).slice(0, 20)}"; use one of ${IDP_KINDS.join(', ')}.`,
+    );
   return raw;
 }
 

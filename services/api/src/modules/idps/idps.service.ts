@@ -30,7 +30,12 @@ export async function adminTenantBySlug(db: Db, slug: string): Promise<{ id: str
 }
 
 /** The tenant's connection of this kind, opened; undefined when none is configured. */
-export async function loadIdpConfig<K extends IdpKind>(db: Db, keyring: Keyring, tenantId: string, kind: K): Promise<Extract<IdpConfig, { kind: K }> | undefined> {
+export async function loadIdpConfig<K extends IdpKind>(
+  db: Db,
+  keyring: Keyring,
+  tenantId: string,
+  kind: K,
+): Promise<Extract<IdpConfig, { kind: K }> | undefined> {
   const row = await repo.findIdp(db, tenantId, kind);
   return row && openIdpConfig(keyring, tenantId, kind, row.sealed);
 }
@@ -49,7 +54,9 @@ export function createIdpsService(deps: IdpsDeps) {
     const descriptor = descriptorOf(config);
     const issues = await descriptor.registrationIssues(config, deps.outbound);
     if (issues.length > 0) {
-      throw new AppError('validation_failed', `The request is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, { issues });
+      throw new AppError('validation_failed', `The request is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, {
+        issues,
+      });
     }
     const tenant = await adminTenantBySlug(db, slug);
     const settings = descriptor.publicSettings(config);

@@ -16,7 +16,11 @@ import { findIdp, listIdps } from './idps.repository';
 export type { ProviderConstructor, ProviderOptions } from '../../providers/descriptor';
 export type { ProviderConstructors } from '../../providers/registry';
 
-function construct<K extends IdpKind>(config: Extract<IdpConfig, { kind: K }>, opts: ProviderOptions, constructors: Partial<ProviderConstructors>): VerificationProvider | undefined {
+function construct<K extends IdpKind>(
+  config: Extract<IdpConfig, { kind: K }>,
+  opts: ProviderOptions,
+  constructors: Partial<ProviderConstructors>,
+): VerificationProvider | undefined {
   const ctor = constructors[config.kind];
   return ctor?.(config, opts);
 }
@@ -27,7 +31,13 @@ export interface CreateProvidersOptions extends ProviderOptions {
 }
 
 /** The provider of one kind for this tenant, or undefined when not configured or not built in. */
-export async function createProvider(db: Db, keyring: Keyring, tenantId: string, kind: IdpKind, opts: CreateProvidersOptions): Promise<VerificationProvider | undefined> {
+export async function createProvider(
+  db: Db,
+  keyring: Keyring,
+  tenantId: string,
+  kind: IdpKind,
+  opts: CreateProvidersOptions,
+): Promise<VerificationProvider | undefined> {
   const row = await findIdp(db, tenantId, kind);
   if (!row) return undefined;
   const { constructors, ...providerOpts } = opts;
@@ -35,7 +45,12 @@ export async function createProvider(db: Db, keyring: Keyring, tenantId: string,
 }
 
 /** Every provider the tenant's connections make possible, keyed by IdP kind. */
-export async function createProviders(db: Db, keyring: Keyring, tenantId: string, opts: CreateProvidersOptions): Promise<Map<IdpKind, VerificationProvider>> {
+export async function createProviders(
+  db: Db,
+  keyring: Keyring,
+  tenantId: string,
+  opts: CreateProvidersOptions,
+): Promise<Map<IdpKind, VerificationProvider>> {
   const out = new Map<IdpKind, VerificationProvider>();
   for (const { kind } of await listIdps(db, tenantId)) {
     const provider = await createProvider(db, keyring, tenantId, kind, opts);

@@ -54,8 +54,7 @@ function gcmOpen(key: Buffer, sealed: Buffer, aad: Buffer): Buffer {
   return Buffer.concat([decipher.update(body), decipher.final()]);
 }
 
-const payloadAad = (format: number, b: PayloadBinding) =>
-  Buffer.from(`vouchsafe:payload:v${format}:${b.tenantId}:${b.secretId}`, 'utf8');
+const payloadAad = (format: number, b: PayloadBinding) => Buffer.from(`vouchsafe:payload:v${format}:${b.tenantId}:${b.secretId}`, 'utf8');
 const keyAad = (format: number, kid: string, b: PayloadBinding) =>
   Buffer.from(`vouchsafe:data-key:v${format}:${kid}:${b.tenantId}:${b.secretId}`, 'utf8');
 

@@ -12,7 +12,10 @@ import type { Keyring, PayloadBinding } from './keyring';
 
 export type TenantKeyPurpose = 'requester-key';
 
-export const tenantKeyBinding = (tenantId: string, purpose: TenantKeyPurpose): PayloadBinding => ({ tenantId, secretId: `tenant-key:${purpose}` });
+export const tenantKeyBinding = (tenantId: string, purpose: TenantKeyPurpose): PayloadBinding => ({
+  tenantId,
+  secretId: `tenant-key:${purpose}`,
+});
 
 export interface TenantKeys {
   get(tenantId: string, purpose: TenantKeyPurpose): Promise<Buffer>;
@@ -39,7 +42,14 @@ export function createTenantKeys(db: Db, keyring: Keyring): TenantKeys {
       // Two processes may race to create it: one insert wins and both read the winner back.
       await db
         .insertInto('tenant_keys')
-        .values({ tenant_id: tenantId, purpose, format: sealed.format, kid: sealed.kid, wrapped_key: sealed.wrappedKey, ciphertext: sealed.ciphertext })
+        .values({
+          tenant_id: tenantId,
+          purpose,
+          format: sealed.format,
+          kid: sealed.kid,
+          wrapped_key: sealed.wrappedKey,
+          ciphertext: sealed.ciphertext,
+        })
         .onConflict((oc) => oc.columns(['tenant_id', 'purpose']).doNothing())
         .execute();
       row = await select(tenantId, purpose);

@@ -72,7 +72,10 @@ export function createNoteDelivery(deps: NoteDeliveryDeps) {
         log.info(ctx, 'internal note found on the desk from an earlier attempt');
         return;
       }
-      const { remoteId } = await connector.addInternalNote(row.ticketId, renderParsedNote(parsed, row.auditEventId, connector.escapeNoteText));
+      const { remoteId } = await connector.addInternalNote(
+        row.ticketId,
+        renderParsedNote(parsed, row.auditEventId, connector.escapeNoteText),
+      );
       if (await outbox.markDelivered(db, row, remoteId)) deps.metrics.notesDelivered.inc();
       log.info(ctx, 'internal note delivered');
     } catch (err) {

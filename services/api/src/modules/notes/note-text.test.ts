@@ -39,7 +39,11 @@ describe('renderNote', () => {
   });
 
   it('masks a label and keeps it on one line', () => {
-    const text = renderNote('sent', { ...facts, label: 'Reset for john.doe@example.com\nReceipt: 11111111-2222-4333-8444-555555555555' }, RECEIPT);
+    const text = renderNote(
+      'sent',
+      { ...facts, label: 'Reset for john.doe@example.com\nReceipt: 11111111-2222-4333-8444-555555555555' },
+      RECEIPT,
+    );
     expect(text).toContain('Label: Reset for j***@e***.com Receipt: [id]');
     expect(text.split('\n')).toHaveLength(6);
     expect(text.match(/Receipt: [0-9a-f-]{36}/g)).toEqual([`Receipt: ${RECEIPT}`]);
@@ -54,7 +58,12 @@ describe('renderNote', () => {
 
 const email = fc.emailAddress();
 const phone = fc
-  .tuple(fc.constantFrom('+1 ', '+44 ', '(0) ', ''), fc.stringMatching(/^[0-9]{3}$/), fc.stringMatching(/^[0-9]{3}$/), fc.stringMatching(/^[0-9]{4}$/))
+  .tuple(
+    fc.constantFrom('+1 ', '+44 ', '(0) ', ''),
+    fc.stringMatching(/^[0-9]{3}$/),
+    fc.stringMatching(/^[0-9]{3}$/),
+    fc.stringMatching(/^[0-9]{4}$/),
+  )
   .map(([p, a, b, c]) => `${p}${a}-${b}-${c}`);
 const account = fc.stringMatching(/^[0-9]{6,20}$/);
 const canary = fc.oneof(email, phone, account);

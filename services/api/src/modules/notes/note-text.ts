@@ -99,8 +99,7 @@ export function renderNote(action: NoteAction, facts: NoteFacts, receipt: string
 }
 
 export type ParsedNote =
-  | { action: NoteAction; facts: NoteFacts }
-  | { action: VerificationNoteAction; facts: VerificationNoteFacts; isVerification: true };
+  { action: NoteAction; facts: NoteFacts } | { action: VerificationNoteAction; facts: VerificationNoteFacts; isVerification: true };
 
 /** Parses a stored row; undefined when it cannot be rendered (the row is then marked failed). */
 export function parseNote(action: string, note: unknown): ParsedNote | undefined {

@@ -88,7 +88,9 @@ export function renderVerificationNote(
 ): string {
   const lines = [`Vouchsafe · ${headline(action, f)}`];
   if (f.isFraudSuspected) lines.push('⚠ Possible fraud: the customer denied the push');
-  lines.push(`Method: ${METHOD_NAMES[f.method] ?? clean(f.method, 40)}${f.binding ? ` (${BINDING_NAMES[f.binding] ?? clean(f.binding, 40)})` : ''}`);
+  lines.push(
+    `Method: ${METHOD_NAMES[f.method] ?? clean(f.method, 40)}${f.binding ? ` (${BINDING_NAMES[f.binding] ?? clean(f.binding, 40)})` : ''}`,
+  );
   if (f.contactSource) lines.push(`Code sent to: ${CONTACT_SOURCE_NAMES[f.contactSource]}`);
   lines.push(`Requester on record: ${clean(f.requester) || 'unknown'}`);
   if (action === 'verification.override_approved') {

@@ -59,9 +59,15 @@ describe('evaluateMethods', () => {
   it('refuses methods whose IdP is not connected, and uses the reason the IdP lookup gave', () => {
     const options = evaluateMethods(
       policyOf({ methods: ['okta_push', 'callback_sms'] }),
-      ctxOf({ configuredMethods: ['okta_push'], facts: { okta_push: { isListed: false, reason: 'Okta has no user with the email on record.' } } }),
+      ctxOf({
+        configuredMethods: ['okta_push'],
+        facts: { okta_push: { isListed: false, reason: 'Okta has no user with the email on record.' } },
+      }),
     );
-    expect(options.map((o) => o.reason)).toEqual(['Okta has no user with the email on record.', 'Twilio Verify is not connected for this help desk.']);
+    expect(options.map((o) => o.reason)).toEqual([
+      'Okta has no user with the email on record.',
+      'Twilio Verify is not connected for this help desk.',
+    ]);
   });
 
   it('blocks pushes at the limit with the clear sentence, but not links or callbacks', () => {
@@ -80,7 +86,9 @@ describe('evaluateMethods', () => {
       ctxOf({ contactLimit: { count: 5, retryAfterSeconds: 600 } }),
     );
     expect(options.map((o) => o.isAvailable)).toEqual([true, false, false, false, false]);
-    expect(options[1]!.reason).toBe('This customer has been sent 5 links or codes in 60 minutes; try again in 10 minutes or use another method.');
+    expect(options[1]!.reason).toBe(
+      'This customer has been sent 5 links or codes in 60 minutes; try again in 10 minutes or use another method.',
+    );
   });
 
   it('gives the reason method-options found when no phone on record may receive a code', () => {
@@ -94,10 +102,12 @@ describe('evaluateMethods', () => {
 
   it('treats an updated factor like a new one, and recentFactorHours 0 disables the guard', () => {
     const changed: MethodFacts = { isListed: true, createdAt: OLD, updatedAt: new Date(NOW.getTime() - HOUR) };
-    expect(evaluateMethods(policyOf({ methods: ['okta_push'], recentFactorHours: 48 }), ctxOf({ facts: { okta_push: changed } }))[0]!.reason).toBe(
-      'A factor changed in the last 48 hours is not enough on its own.',
-    );
-    expect(evaluateMethods(policyOf({ methods: ['okta_push'], recentFactorHours: 0 }), ctxOf({ facts: { okta_push: changed } }))[0]!.isAvailable).toBe(true);
+    expect(
+      evaluateMethods(policyOf({ methods: ['okta_push'], recentFactorHours: 48 }), ctxOf({ facts: { okta_push: changed } }))[0]!.reason,
+    ).toBe('A factor changed in the last 48 hours is not enough on its own.');
+    expect(
+      evaluateMethods(policyOf({ methods: ['okta_push'], recentFactorHours: 0 }), ctxOf({ facts: { okta_push: changed } }))[0]!.isAvailable,
+    ).toBe(true);
   });
 
   it('offers the fallback when the listing is missing the push factor (listings may be incomplete)', () => {
@@ -120,7 +130,10 @@ describe('evaluateMethods', () => {
 
   it('never lets the fallback bypass the push limit or the recent-factor guard', () => {
     const policy = policyOf({ methods: ['okta_push'], fallbackMethod: 'okta_push' });
-    const limited = evaluateMethods(policy, ctxOf({ facts: { okta_push: { isListed: false } }, pushLimit: { count: 3, retryAfterSeconds: 60 } }));
+    const limited = evaluateMethods(
+      policy,
+      ctxOf({ facts: { okta_push: { isListed: false } }, pushLimit: { count: 3, retryAfterSeconds: 60 } }),
+    );
     expect(limited[0]).toMatchObject({ isAvailable: false, isFallback: true });
     expect(limited[0]!.reason).toContain('try again in 1 minute or use another method');
     const recent = evaluateMethods(policy, ctxOf({ facts: { okta_push: { isListed: true, createdAt: NOW } } }));
@@ -136,10 +149,17 @@ const policyArb = fc
     methods: fc.uniqueArray(methodArb, { minLength: 1, maxLength: VERIFICATION_METHODS.length }),
     fallbackMethod: fc.option(methodArb, { nil: null }),
     recentFactorHours: fc.integer({ min: 0, max: 72 }),
-    pushLimit: fc.record({ count: fc.integer({ min: 1, max: 20 }), windowSeconds: fc.integer({ min: 60, max: 86_400 }), cooldownSeconds: fc.integer({ min: 60, max: 86_400 }) }),
+    pushLimit: fc.record({
+      count: fc.integer({ min: 1, max: 20 }),
+      windowSeconds: fc.integer({ min: 60, max: 86_400 }),
+      cooldownSeconds: fc.integer({ min: 60, max: 86_400 }),
+    }),
   })
   .map((p) => policyOf(p));
-const dateArb = fc.option(fc.integer({ min: -200 * 24, max: 0 }).map((h) => new Date(NOW.getTime() + h * HOUR)), { nil: null });
+const dateArb = fc.option(
+  fc.integer({ min: -200 * 24, max: 0 }).map((h) => new Date(NOW.getTime() + h * HOUR)),
+  { nil: null },
+);
 const factsArb: fc.Arbitrary<MethodFacts> = fc.record({ isListed: fc.boolean(), createdAt: dateArb, updatedAt: dateArb });
 const ctxArb = fc.record({
   configuredMethods: fc.subarray([...VERIFICATION_METHODS]),

@@ -76,7 +76,12 @@ function isRecent(facts: MethodFacts | undefined, hours: number, now: Date): boo
 }
 
 /** Why `method` cannot be used now, or null. `ignoreListing` for the fallback. */
-function unavailableReason(method: VerificationMethod, policy: VerificationPolicy, ctx: EvaluationContext, ignoreListing: boolean): string | null {
+function unavailableReason(
+  method: VerificationMethod,
+  policy: VerificationPolicy,
+  ctx: EvaluationContext,
+  ignoreListing: boolean,
+): string | null {
   if (!ctx.configuredMethods.includes(method)) return `${IDP_NAMES[method]} is not connected for this help desk.`;
   if (NEEDS_EMAIL.includes(method) && !ctx.hasEmail) return 'There is no email on record to send the link to.';
   if (NEEDS_PHONE.includes(method) && !ctx.phone.isUsable) return ctx.phone.reason;

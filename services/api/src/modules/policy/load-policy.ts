@@ -4,7 +4,14 @@ import { configuredMethods } from '../idps/idps.service';
 import { latestPolicy } from './policy.repository';
 
 /** The order a default policy offers configured methods in: pushes first, then links, then callbacks. */
-export const DEFAULT_METHOD_ORDER: readonly VerificationMethod[] = ['okta_push', 'duo_push', 'oidc', 'duo_universal', 'callback_sms', 'callback_voice'];
+export const DEFAULT_METHOD_ORDER: readonly VerificationMethod[] = [
+  'okta_push',
+  'duo_push',
+  'oidc',
+  'duo_universal',
+  'callback_sms',
+  'callback_voice',
+];
 export const PUSH_METHODS: readonly VerificationMethod[] = ['okta_push', 'duo_push'];
 
 export interface LoadedPolicy {

@@ -26,14 +26,17 @@ export interface HitCount extends WindowCount {
  * processes every hit is counted once.
  */
 export async function hit(db: Db, bucket: string, key: Buffer, windowSeconds: number, n = 1): Promise<HitCount> {
-  const { rows } = await executePrepared(db, sql<{ hits: number; reset_in_ms: number; window_end: string }>`
+  const { rows } = await executePrepared(
+    db,
+    sql<{ hits: number; reset_in_ms: number; window_end: string }>`
     INSERT INTO rate_limits AS r (bucket, key, hits, reset_at)
     VALUES (${bucket}, ${key}, ${n}, now() + make_interval(secs => ${windowSeconds}))
     ON CONFLICT (bucket, key) DO UPDATE
        SET hits = CASE WHEN r.reset_at <= now() THEN EXCLUDED.hits ELSE r.hits + EXCLUDED.hits END,
            reset_at = CASE WHEN r.reset_at <= now() THEN EXCLUDED.reset_at ELSE r.reset_at END
     RETURNING hits, floor(extract(epoch FROM reset_at - now()) * 1000)::int AS reset_in_ms,
-              floor(extract(epoch FROM reset_at) * 1000)::bigint AS window_end`);
+              floor(extract(epoch FROM reset_at) * 1000)::bigint AS window_end`,
+  );
   const row = rows[0]!;
   return {
     hits: row.hits,
@@ -45,9 +48,12 @@ export async function hit(db: Db, bucket: string, key: Buffer, windowSeconds: nu
 
 /** The current window's count for a key, without counting; undefined when it has none. */
 export async function peek(db: Db, bucket: string, key: Buffer): Promise<WindowCount | undefined> {
-  const { rows } = await executePrepared(db, sql<{ hits: number; reset_in: number }>`
+  const { rows } = await executePrepared(
+    db,
+    sql<{ hits: number; reset_in: number }>`
     SELECT hits, ceil(extract(epoch FROM reset_at - now()))::int AS reset_in
-      FROM rate_limits WHERE bucket = ${bucket} AND key = ${key} AND reset_at > now()`);
+      FROM rate_limits WHERE bucket = ${bucket} AND key = ${key} AND reset_at > now()`,
+  );
   const row = rows[0];
   return row && { hits: row.hits, resetInSeconds: Math.max(1, row.reset_in) };
 }

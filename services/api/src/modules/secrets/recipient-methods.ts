@@ -7,7 +7,8 @@ import { configuredMethods } from '../idps/idps.service';
 import { loadPolicy } from '../policy/load-policy';
 import type { TenantsService } from '../tenants/tenants.service';
 
-const isRecipientMethod = (m: VerificationMethod): m is RecipientVerifyMethod => (RECIPIENT_VERIFY_METHODS as readonly string[]).includes(m);
+const isRecipientMethod = (m: VerificationMethod): m is RecipientVerifyMethod =>
+  (RECIPIENT_VERIFY_METHODS as readonly string[]).includes(m);
 
 /** The link-based methods the tenant's policy allows AND an IdP connection makes possible, in policy order. */
 export async function recipientMethods(db: Db, tenantId: string): Promise<RecipientVerifyMethod[]> {
@@ -34,10 +35,14 @@ export function requesterLookup(deps: {
       return person ? { email: person.email, phone: person.phone, name: person.name } : undefined;
     } catch (err) {
       if (err instanceof HelpdeskError && err.kind === 'not_found') return undefined;
-      throw new AppError('helpdesk_unavailable', "Vouchsafe could not reach the help desk to look up the ticket's requester. Try again in a moment.", {
-        cause: err,
-        detail: err instanceof HelpdeskError ? err.kind : undefined,
-      });
+      throw new AppError(
+        'helpdesk_unavailable',
+        "Vouchsafe could not reach the help desk to look up the ticket's requester. Try again in a moment.",
+        {
+          cause: err,
+          detail: err instanceof HelpdeskError ? err.kind : undefined,
+        },
+      );
     }
   };
 }

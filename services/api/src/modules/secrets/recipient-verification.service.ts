@@ -43,24 +43,34 @@ export function createRecipientVerification(deps: RecipientVerificationDeps) {
   const { db } = deps;
 
   /** Any key of this person equals the key stored when the secret was sent. */
-  const isSamePerson = (stored: Buffer | null, keys: readonly Buffer[]): stored is Buffer => stored !== null && keys.some((k) => k.equals(stored));
+  const isSamePerson = (stored: Buffer | null, keys: readonly Buffer[]): stored is Buffer =>
+    stored !== null && keys.some((k) => k.equals(stored));
 
-  async function start(tenantId: string, secretId: string, method: RecipientVerifyMethod, origin?: string): Promise<VerifyRecipientResponse> {
+  async function start(
+    tenantId: string,
+    secretId: string,
+    method: RecipientVerifyMethod,
+    origin?: string,
+  ): Promise<VerifyRecipientResponse> {
     const target = await findRecipientTarget(db, tenantId, secretId);
     // Unknown, gone, other-tenant and ordinary secrets all answer like a gone secret (no oracle).
     if (!target) throw secretGone();
     const methods = await deps.linkMethods(tenantId);
     if (!methods.includes(method)) {
-      throw new AppError('validation_failed', 'This way of verifying is not offered for this secret. Pick one of the ways the page shows.', {
-        issues: [{ path: 'method', message: `is not one of ${methods.join(', ') || 'the configured methods (none)'}` }],
-      });
+      throw new AppError(
+        'validation_failed',
+        'This way of verifying is not offered for this secret. Pick one of the ways the page shows.',
+        {
+          issues: [{ path: 'method', message: `is not one of ${methods.join(', ') || 'the configured methods (none)'}` }],
+        },
+      );
     }
     const requester = await deps.requesterOf(tenantId, target.ticketId);
     // The ticket's requester must still be the person the secret was sent for.
     if (!requester || !isSamePerson(target.requesterKey, await deps.keysOf(tenantId, requester))) {
       throw new AppError(
         'forbidden',
-        'Vouchsafe cannot verify the recipient of this secret: the ticket\'s requester on record has changed. Ask the sender for a new link.',
+        "Vouchsafe cannot verify the recipient of this secret: the ticket's requester on record has changed. Ask the sender for a new link.",
       );
     }
     return deps.startRecipient({

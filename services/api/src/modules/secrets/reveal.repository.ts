@@ -59,16 +59,18 @@ export interface Revealed {
  * consumes nothing — the DELETE is the gate, not a read that a concurrent statement could miss.
  */
 export async function consumeView(db: Db, r: RevealInput): Promise<Revealed | undefined> {
-  const { rows } = await executePrepared(db, sql<{
-    kind: 'text' | 'file';
-    views_left: number;
-    format: number;
-    kid: string;
-    wrapped_key: Buffer;
-    ciphertext: Buffer;
-    event_id: string;
-    noted: boolean;
-  }>`
+  const { rows } = await executePrepared(
+    db,
+    sql<{
+      kind: 'text' | 'file';
+      views_left: number;
+      format: number;
+      kid: string;
+      wrapped_key: Buffer;
+      ciphertext: Buffer;
+      event_id: string;
+      noted: boolean;
+    }>`
     WITH grant_used AS (
       DELETE FROM reveal_grants g USING secrets s
        WHERE g.tenant_id = s.tenant_id AND g.secret_id = s.id AND g.grant_hash = ${r.grantHash ?? null}
@@ -111,7 +113,8 @@ export async function consumeView(db: Db, r: RevealInput): Promise<Revealed | un
     )
     SELECT c.kind, c.views_left, p.format, p.kid, p.wrapped_key, p.ciphertext, (SELECT id FROM event) AS event_id,
            EXISTS (SELECT 1 FROM note) AS noted
-      FROM consumed c, (SELECT * FROM kept UNION ALL SELECT * FROM purged) p`);
+      FROM consumed c, (SELECT * FROM kept UNION ALL SELECT * FROM purged) p`,
+  );
   const row = rows[0];
   if (!row) return undefined;
   return {

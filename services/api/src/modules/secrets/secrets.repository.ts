@@ -57,7 +57,9 @@ export function createdEventData(s: NewSecret, extra: Record<string, unknown> = 
 
 export async function insertSecret(db: Db, s: NewSecret): Promise<{ eventId: string }> {
   const data = createdEventData(s);
-  const { rows } = await executePrepared(db, sql<{ event_id: string }>`
+  const { rows } = await executePrepared(
+    db,
+    sql<{ event_id: string }>`
     WITH secret AS (
       INSERT INTO secrets (tenant_id, id, kind, expires_at, views_total, views_left, size_bytes, label_masked,
                            key_check_hash, passphrase_salt, passphrase_check_hash, revoke_token_hash)
@@ -71,7 +73,8 @@ export async function insertSecret(db: Db, s: NewSecret): Promise<{ eventId: str
     )
     INSERT INTO audit_events (tenant_id, type, secret_id, data)
     SELECT tenant_id, 'secret.created', id, ${data}::jsonb FROM secret
-    RETURNING id AS event_id`);
+    RETURNING id AS event_id`,
+  );
   return { eventId: rows[0]!.event_id };
 }
 

@@ -40,7 +40,11 @@ function parseId(raw: unknown): string {
   return parsed.data;
 }
 
-export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOptions, recipients?: Pick<RecipientVerification, 'start'>): Router {
+export function secretsRoutes(
+  service: SecretsService,
+  opts: SecretsRoutesOptions,
+  recipients?: Pick<RecipientVerification, 'start'>,
+): Router {
   const router = Router();
   // base64 inflates by 4/3; allow for the JSON around it.
   const createLimit = Math.ceil(((opts.maxFileBytes + LIMITS.envelopeOverheadBytes) * 4) / 3) + 16 * 1024;
@@ -49,17 +53,12 @@ export function secretsRoutes(service: SecretsService, opts: SecretsRoutesOption
 
   router.use(noStore);
 
-  router.post(
-    '/secrets',
-    opts.canCreate,
-    jsonBody(createLimit),
-    async (req, res) => {
-      const body = CreateSecretRequestSchema.parse(req.body);
-      const created = await service.create(ctxOf(req), body);
-      req.log.info({ secret: shortId(created.id), kind: body.kind, views: body.views }, 'secret created');
-      res.status(201).location(secretApiPathFor(req.tenantSlug, created.id)).json(created);
-    },
-  );
+  router.post('/secrets', opts.canCreate, jsonBody(createLimit), async (req, res) => {
+    const body = CreateSecretRequestSchema.parse(req.body);
+    const created = await service.create(ctxOf(req), body);
+    req.log.info({ secret: shortId(created.id), kind: body.kind, views: body.views }, 'secret created');
+    res.status(201).location(secretApiPathFor(req.tenantSlug, created.id)).json(created);
+  });
 
   router.get('/secrets/:id', publicLimit, async (req, res) => {
     res.json(await service.getMetadata(ctxOf(req), parseId(req.params.id)));

@@ -59,7 +59,10 @@ export function prepareSecret(
   const ciphertext = fromB64u(req.ciphertext);
   const limit = maxCiphertextBytes(req.kind, deps.maxFileBytes);
   if (ciphertext.length > limit) {
-    const what = req.kind === 'text' ? 'Text secrets are limited to 64 KiB' : `Files are limited to ${Math.floor(deps.maxFileBytes / 1024 / 1024)} MiB`;
+    const what =
+      req.kind === 'text'
+        ? 'Text secrets are limited to 64 KiB'
+        : `Files are limited to ${Math.floor(deps.maxFileBytes / 1024 / 1024)} MiB`;
     throw new AppError('payload_too_large', `${what}; this one is larger.`);
   }
   if (ciphertext.length < 1 + 12 + 16) {
@@ -117,9 +120,7 @@ export function createSecretsService(deps: SecretsDeps) {
   }
 
   function clientKey(ctx: RequestContext, id: string): Buffer {
-    return createHash('sha256')
-      .update(`vouchsafe:reveal-client:${ctx.tenantId}:${id}:${ctx.clientNetwork}`)
-      .digest();
+    return createHash('sha256').update(`vouchsafe:reveal-client:${ctx.tenantId}:${id}:${ctx.clientNetwork}`).digest();
   }
 
   async function reveal(ctx: RequestContext, id: string, req: RevealRequest): Promise<RevealResponse> {
@@ -158,13 +159,16 @@ export function createSecretsService(deps: SecretsDeps) {
     }
     if (!why.isKeyOk) {
       await recordFailureOrGone(input, 'wrong_link_key');
-      throw new AppError('wrong_link_key', 'This link is not complete or not correct: its key does not match the secret. Nothing was revealed.');
+      throw new AppError(
+        'wrong_link_key',
+        'This link is not complete or not correct: its key does not match the secret. Nothing was revealed.',
+      );
     }
     if (why.needsVerification && !why.isGrantOk) {
       throw new AppError(
         'verification_required',
         !input.grantHash
-          ? 'Only the ticket\'s requester may open this secret. Verify who you are first; nothing was revealed.'
+          ? "Only the ticket's requester may open this secret. Verify who you are first; nothing was revealed."
           : 'Your verification for this secret has expired or was already used. Verify again; nothing was revealed.',
       );
     }
@@ -213,7 +217,10 @@ export function createSecretsService(deps: SecretsDeps) {
     }
     if (!why.isKeyOk) {
       await recordFailureOrGone(input, 'wrong_link_key');
-      throw new AppError('wrong_link_key', 'This link is not complete or not correct: its key does not match the secret. Nothing was started.');
+      throw new AppError(
+        'wrong_link_key',
+        'This link is not complete or not correct: its key does not match the secret. Nothing was started.',
+      );
     }
   }
 

@@ -44,7 +44,7 @@ export function createTicketSecretsService(deps: TicketSecretsDeps) {
     }
     const requester = await recipients.requesterOf(session.tenantId, session.ticketId);
     const key = requester && (requester.email || requester.phone) ? (await recipients.keysOf(session.tenantId, requester))[0] : undefined;
-    if (!key) throw refuseVerifiedOnly('the ticket\'s requester has no email address or phone number on record.');
+    if (!key) throw refuseVerifiedOnly("the ticket's requester has no email address or phone number on record.");
     return key;
   }
 

@@ -31,13 +31,37 @@ const JIRA_CLOUD = randomUUID();
 const JIRA_APP = `ari:cloud:ecosystem::app/${randomUUID()}`;
 
 function tenant(desk: DeskTenant['desk'], account: string, verification: Record<string, string>, apiBaseUrl: string): DeskTenant {
-  return { id: randomUUID(), slug: `${desk}-${account}`, name: account, desk, account, apiBaseUrl, verification, credentials: { oauthToken: 'x'.repeat(10) } };
+  return {
+    id: randomUUID(),
+    slug: `${desk}-${account}`,
+    name: account,
+    desk,
+    account,
+    apiBaseUrl,
+    verification,
+    credentials: { oauthToken: 'x'.repeat(10) },
+  };
 }
 
-const acme = tenant('zendesk', 'acme', { subdomain: 'acme', installationId: '111', publicKeyPem: pem(acmeZd.publicKey) }, 'https://acme.zendesk.com');
-const globex = tenant('zendesk', 'globex', { subdomain: 'globex', installationId: '222', publicKeyPem: pem(globexZd.publicKey) }, 'https://globex.zendesk.com');
+const acme = tenant(
+  'zendesk',
+  'acme',
+  { subdomain: 'acme', installationId: '111', publicKeyPem: pem(acmeZd.publicKey) },
+  'https://acme.zendesk.com',
+);
+const globex = tenant(
+  'zendesk',
+  'globex',
+  { subdomain: 'globex', installationId: '222', publicKeyPem: pem(globexZd.publicKey) },
+  'https://globex.zendesk.com',
+);
 // A dev tenant whose connector calls a stand-in: Zendesk's claims still name local.zendesk.com, never the override.
-const local = tenant('zendesk', 'local', { subdomain: 'local', installationId: '333', publicKeyPem: pem(acmeZd.publicKey) }, 'http://127.0.0.1:9/zendesk');
+const local = tenant(
+  'zendesk',
+  'local',
+  { subdomain: 'local', installationId: '333', publicKeyPem: pem(acmeZd.publicKey) },
+  'http://127.0.0.1:9/zendesk',
+);
 let serviceNow: DeskTenant;
 let jira: DeskTenant;
 let certDir: string;
@@ -48,7 +72,8 @@ let jwksHits = 0;
 const outbound = createOutbound({ isHttpAllowed: true, isAnyAddressAllowed: true, allow: [] });
 const deps = (): HostTokenDeps => ({
   zendeskByInstallation: async (id) => [acme, globex, local].filter((t) => t.verification.installationId === id),
-  loadDeskTenant: async ({ desk, account }) => [acme, globex, local, serviceNow, jira].find((t) => t.desk === desk && t.account === account),
+  loadDeskTenant: async ({ desk, account }) =>
+    [acme, globex, local, serviceNow, jira].find((t) => t.desk === desk && t.account === account),
   forgeJwksUrl: 'http://127.0.0.1:9/never-used.json',
   fetch: outbound.fetch,
 });
@@ -59,8 +84,15 @@ beforeAll(async () => {
   const keyFile = path.join(certDir, 'key.pem');
   const certFile = path.join(certDir, 'cert.pem');
   writeFileSync(keyFile, sn.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
-  execFileSync('openssl', ['req', '-x509', '-key', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=acme.service-now.com'], { stdio: 'ignore' });
-  serviceNow = tenant('servicenow', 'acme', { instance: 'acme', certificatePem: readFileSync(certFile, 'utf8'), audience: 'vouchsafe' }, 'https://acme.service-now.com');
+  execFileSync('openssl', ['req', '-x509', '-key', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=acme.service-now.com'], {
+    stdio: 'ignore',
+  });
+  serviceNow = tenant(
+    'servicenow',
+    'acme',
+    { instance: 'acme', certificatePem: readFileSync(certFile, 'utf8'), audience: 'vouchsafe' },
+    'https://acme.service-now.com',
+  );
 
   const jwk = { ...(await exportJWK(forge.publicKey)), kid: 'forge-1', alg: 'RS256', use: 'sig' };
   jwksServer = http.createServer((_req, res) => {
@@ -135,32 +167,68 @@ describe('Zendesk signed-URL JWT', () => {
   });
 
   it("checks a development tenant against Zendesk's own URLs, never its stand-in base URL", async () => {
-    const zendeskClaims = { aud: 'https://local.zendesk.com/api/v2/apps/installations/333.json', iss: 'local.zendesk.com', sub: 'https://local.zendesk.com/api/v2/users/5.json' };
+    const zendeskClaims = {
+      aud: 'https://local.zendesk.com/api/v2/apps/installations/333.json',
+      iss: 'local.zendesk.com',
+      sub: 'https://local.zendesk.com/api/v2/users/5.json',
+    };
     const good = await verify(await sign(claims(zendeskClaims), acmeZd.privateKey));
     expect(good.tenant.id).toBe(local.id);
     expect(good.agentId).toBe('5');
     const standIn = 'http://127.0.0.1:9/zendesk';
-    expect(await reason(verify(await sign(claims({ ...zendeskClaims, aud: `${standIn}/api/v2/apps/installations/333.json` }), acmeZd.privateKey)))).toBe('wrong_audience');
-    expect(await reason(verify(await sign(claims({ ...zendeskClaims, iss: 'http://127.0.0.1:9' }), acmeZd.privateKey)))).toBe('wrong_issuer');
-    expect(await reason(verify(await sign(claims({ ...zendeskClaims, sub: `${standIn}/api/v2/users/5.json` }), acmeZd.privateKey)))).toBe('claims_missing');
+    expect(
+      await reason(
+        verify(await sign(claims({ ...zendeskClaims, aud: `${standIn}/api/v2/apps/installations/333.json` }), acmeZd.privateKey)),
+      ),
+    ).toBe('wrong_audience');
+    expect(await reason(verify(await sign(claims({ ...zendeskClaims, iss: 'http://127.0.0.1:9' }), acmeZd.privateKey)))).toBe(
+      'wrong_issuer',
+    );
+    expect(await reason(verify(await sign(claims({ ...zendeskClaims, sub: `${standIn}/api/v2/users/5.json` }), acmeZd.privateKey)))).toBe(
+      'claims_missing',
+    );
   });
 
   it.each<[string, () => Promise<string>, RejectionReason]>([
     ['a forged signature', () => sign(claims(), stranger.privateKey), 'bad_signature'],
     ["another tenant's key", () => sign(claims(), globexZd.privateKey), 'bad_signature'],
-    ['an expired token (beyond 30 s of skew)', () => sign(claims({ iat: now() - 400, nbf: now() - 400, exp: now() - 31 }), acmeZd.privateKey), 'expired'],
+    [
+      'an expired token (beyond 30 s of skew)',
+      () => sign(claims({ iat: now() - 400, nbf: now() - 400, exp: now() - 31 }), acmeZd.privateKey),
+      'expired',
+    ],
     ['a token from the future', () => sign(claims({ nbf: now() + 120 }), acmeZd.privateKey), 'not_yet_valid'],
-    ['an unknown installation', () => sign(claims({ aud: 'https://acme.zendesk.com/api/v2/apps/installations/999.json' }), acmeZd.privateKey), 'unknown_tenant'],
+    [
+      'an unknown installation',
+      () => sign(claims({ aud: 'https://acme.zendesk.com/api/v2/apps/installations/999.json' }), acmeZd.privateKey),
+      'unknown_tenant',
+    ],
     ['an aud that is not an installation', () => sign(claims({ aud: 'https://acme.zendesk.com/' }), acmeZd.privateKey), 'wrong_audience'],
-    ["another account's aud for this installation", () => sign(claims({ aud: 'https://globex.zendesk.com/api/v2/apps/installations/111.json' }), acmeZd.privateKey), 'unknown_tenant'],
+    [
+      "another account's aud for this installation",
+      () => sign(claims({ aud: 'https://globex.zendesk.com/api/v2/apps/installations/111.json' }), acmeZd.privateKey),
+      'unknown_tenant',
+    ],
     ['a wrong issuer', () => sign(claims({ iss: 'https://globex.zendesk.com' }), acmeZd.privateKey), 'wrong_issuer'],
     ['no exp', () => sign(drop(claims(), 'exp'), acmeZd.privateKey), 'claims_missing'],
     ['no iat', () => sign(drop(claims(), 'iat'), acmeZd.privateKey), 'claims_missing'],
     ['no sub', () => sign(drop(claims(), 'sub'), acmeZd.privateKey), 'claims_missing'],
     ['a bare user id as sub', () => sign(claims({ sub: '987654' }), acmeZd.privateKey), 'claims_missing'],
-    ["a user URL of another account as sub", () => sign(claims({ sub: 'https://globex.zendesk.com/api/v2/users/987654.json' }), acmeZd.privateKey), 'claims_missing'],
-    ['a user URL without .json as sub', () => sign(claims({ sub: 'https://acme.zendesk.com/api/v2/users/987654' }), acmeZd.privateKey), 'claims_missing'],
-    ['an http aud', () => sign(claims({ aud: 'http://acme.zendesk.com/api/v2/apps/installations/111.json' }), acmeZd.privateKey), 'wrong_audience'],
+    [
+      'a user URL of another account as sub',
+      () => sign(claims({ sub: 'https://globex.zendesk.com/api/v2/users/987654.json' }), acmeZd.privateKey),
+      'claims_missing',
+    ],
+    [
+      'a user URL without .json as sub',
+      () => sign(claims({ sub: 'https://acme.zendesk.com/api/v2/users/987654' }), acmeZd.privateKey),
+      'claims_missing',
+    ],
+    [
+      'an http aud',
+      () => sign(claims({ aud: 'http://acme.zendesk.com/api/v2/apps/installations/111.json' }), acmeZd.privateKey),
+      'wrong_audience',
+    ],
     ['no aud', () => sign(drop(claims(), 'aud'), acmeZd.privateKey), 'claims_missing'],
     ['alg none', async () => unsigned(claims()), 'alg_not_allowed'],
     ['HS256 keyed with the public key', () => hs256WithPublicPem(claims(), acme.verification.publicKeyPem!), 'alg_not_allowed'],
@@ -170,7 +238,9 @@ describe('Zendesk signed-URL JWT', () => {
   });
 
   it('tolerates up to 30 s of clock skew on exp', async () => {
-    await expect(verify(await sign(claims({ iat: now() - 300, nbf: now() - 300, exp: now() - 20 }), acmeZd.privateKey))).resolves.toBeTruthy();
+    await expect(
+      verify(await sign(claims({ iat: now() - 300, nbf: now() - 300, exp: now() - 20 }), acmeZd.privateKey)),
+    ).resolves.toBeTruthy();
   });
 });
 
@@ -250,7 +320,11 @@ describe('Forge Invocation Token', () => {
     ['no context', () => signForge(drop(claims(), 'context')), 'claims_missing'],
     ['no principal', () => signForge(drop(claims(), 'principal')), 'claims_missing'],
     ['no exp', () => signForge(drop(claims(), 'exp')), 'claims_missing'],
-    ['a token naming another issue', () => signForge(claims({ context: { cloudId: JIRA_CLOUD, extension: { issue: { key: 'HELP-7' } } } })), 'ticket_mismatch'],
+    [
+      'a token naming another issue',
+      () => signForge(claims({ context: { cloudId: JIRA_CLOUD, extension: { issue: { key: 'HELP-7' } } } })),
+      'ticket_mismatch',
+    ],
     ['alg none', async () => unsigned(claims()), 'alg_not_allowed'],
     ['HS256 keyed with the public key', () => hs256WithPublicPem(claims(), pem(forge.publicKey)), 'alg_not_allowed'],
   ])('refuses %s', async (_name, token, expected) => {

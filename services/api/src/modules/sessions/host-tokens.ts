@@ -65,7 +65,12 @@ function remoteJwks(url: string, fetch: OutboundFetch) {
   }
   let set = cache.get(url);
   if (!set) {
-    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, [customFetch]: fetch });
+    set = createRemoteJWKSet(new URL(url), {
+      timeoutDuration: 5_000,
+      cooldownDuration: 30_000,
+      cacheMaxAge: 10 * 60_000,
+      [customFetch]: fetch,
+    });
     cache.set(url, set);
   }
   return set;
@@ -116,7 +121,8 @@ const ZENDESK_USER = /^(\d{1,20})\.json$/;
 const zendeskHost = (t: DeskTenant) => `${t.verification.subdomain ?? t.account}.zendesk.com`;
 
 /** `https://{subdomain}.zendesk.com/api/v2/apps/installations/{id}.json`: pins account and installation. */
-export const zendeskAudience = (t: DeskTenant) => `https://${zendeskHost(t)}/api/v2/apps/installations/${t.verification.installationId}.json`;
+export const zendeskAudience = (t: DeskTenant) =>
+  `https://${zendeskHost(t)}/api/v2/apps/installations/${t.verification.installationId}.json`;
 
 /** Both spellings public verifiers accept; which one Zendesk sends is UNCONFIRMED (research §1.2). */
 export const zendeskIssuers = (t: DeskTenant): string[] => [zendeskHost(t), `https://${zendeskHost(t)}`];

@@ -40,7 +40,13 @@ describe('sidebar session tokens', () => {
     expect(expiresAt.getTime() / 1000).toBe(T0 + 900);
     t += 899;
     const s = await tokens.verify(token);
-    expect(s).toMatchObject({ tenantId: claims().tenantId, desk: 'zendesk', ticketId: '42', agentId: '987654', chainExpiresAt: T0 + 8 * 3600 });
+    expect(s).toMatchObject({
+      tenantId: claims().tenantId,
+      desk: 'zendesk',
+      ticketId: '42',
+      agentId: '987654',
+      chainExpiresAt: T0 + 8 * 3600,
+    });
     t += 10;
     expect(await reason(tokens.verify(token))).toBe('expired');
   });
@@ -87,7 +93,9 @@ describe('sidebar session tokens', () => {
     const keyring = ring('k1');
     const tokens = createSessionTokens(keyring, { ttlSeconds: 900 });
     const key = keyring.deriveSubkeys('vouchsafe:sidebar-session:v1').get('k1')!;
-    const forged = await new SignJWT({ ...decodeJwt((await tokens.mint(claims({ chainExpiresAt: Math.floor(Date.now() / 1000) + 3600 }))).token) })
+    const forged = await new SignJWT({
+      ...decodeJwt((await tokens.mint(claims({ chainExpiresAt: Math.floor(Date.now() / 1000) + 3600 }))).token),
+    })
       .setProtectedHeader({ alg: 'HS256', kid: 'k1', typ: 'JWT' })
       .sign(key);
     expect(await reason(tokens.verify(forged))).toBe('malformed');

@@ -19,12 +19,15 @@ export interface SessionsDeps {
   now?: () => number;
 }
 
-
 function deskFailure(desk: Desk, err: unknown): AppError {
-  return new AppError('helpdesk_unavailable', `Vouchsafe could not reach ${DESK_LABELS[desk]} to look up this ticket. Try again in a moment.`, {
-    cause: err,
-    detail: err instanceof HelpdeskError ? err.kind : undefined,
-  });
+  return new AppError(
+    'helpdesk_unavailable',
+    `Vouchsafe could not reach ${DESK_LABELS[desk]} to look up this ticket. Try again in a moment.`,
+    {
+      cause: err,
+      detail: err instanceof HelpdeskError ? err.kind : undefined,
+    },
+  );
 }
 
 /** What the sidebar may show for a person: a name and/or a masked email, never a full identifier. */
@@ -109,7 +112,8 @@ export function createSessionsService(deps: SessionsDeps) {
 
   return {
     zendesk: async (token: string, ticketId: string) => open(await verifyZendeskToken(hostDeps, token, ticketId)),
-    servicenow: async (token: string, record: { table: string; sysId: string }) => open(await verifyServiceNowToken(hostDeps, token, record)),
+    servicenow: async (token: string, record: { table: string; sysId: string }) =>
+      open(await verifyServiceNowToken(hostDeps, token, record)),
     jira: async (token: string, issueKey: string) => open(await verifyForgeToken(hostDeps, token, issueKey)),
 
     /** A session whose tenant was removed is as dead as an expired one. */

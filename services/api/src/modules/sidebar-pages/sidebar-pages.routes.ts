@@ -89,7 +89,9 @@ export function sidebarPagesRoutes(opts: SidebarPagesOptions): Router {
   const zendeskDir = path.join(opts.appsDir, 'zendesk', 'dist');
   const serviceNowDir = path.join(opts.appsDir, 'servicenow', 'dist');
   const zafOrigin = scriptOrigin(opts.zafSdkUrl);
-  const ancestors = async (desk: 'zendesk' | 'servicenow') => [...new Set([...(await opts.deskOrigins.of(desk)), ...opts.frameAncestors[desk]])];
+  const ancestors = async (desk: 'zendesk' | 'servicenow') => [
+    ...new Set([...(await opts.deskOrigins.of(desk)), ...opts.frameAncestors[desk]]),
+  ];
   const zendeskHeaders = pageHeaders(async () => sidebarCsp({ frameAncestors: await ancestors('zendesk'), extraScriptSrc: zafOrigin }));
   const serviceNowHeaders = pageHeaders(async () => sidebarCsp({ frameAncestors: await ancestors('servicenow') }));
   const form = formBody({ limit: '16kb', parameterLimit: 20 });

@@ -22,7 +22,8 @@ export interface SidebarRoutesDeps {
 
 /** Mounted behind requireSession(): without a session these routes never run. */
 function sessionOf(req: Request): SidebarSession {
-  if (!req.session) throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
+  if (!req.session)
+    throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
   return req.session;
 }
 
@@ -42,14 +43,18 @@ export function sidebarRoutes(deps: SidebarRoutesDeps): Router {
     const session = sessionOf(req);
     const body = CreateTicketSecretRequestSchema.parse(req.body);
     const tenant = await findActiveById(deps.db, session.tenantId);
-    if (!tenant) throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
+    if (!tenant)
+      throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
     const created = await deps.ticketSecrets.create(session, ctxOf(req), body);
     const publicUrl = deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const answer: CreateTicketSecretResponse = {
       ...created,
       linkBase: linkBaseFor(publicUrl, tenant.slug, tenant.id === DEFAULT_TENANT_ID),
     };
-    req.log.info({ secret: shortId(created.id), kind: body.kind, views: body.views, requiresVerification: body.requiresVerification }, 'ticket secret created');
+    req.log.info(
+      { secret: shortId(created.id), kind: body.kind, views: body.views, requiresVerification: body.requiresVerification },
+      'ticket secret created',
+    );
     res.status(201).json(answer);
   });
 

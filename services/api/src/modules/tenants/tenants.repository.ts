@@ -64,7 +64,12 @@ function toRow(r: RawRow): TenantRow {
     verification: r.verification,
     apiBaseUrl: r.api_base_url,
     credentials: hasCredentials
-      ? { format: r.credentials_format!, kid: r.credentials_kid!, wrappedKey: r.credentials_wrapped_key!, ciphertext: r.credentials_ciphertext! }
+      ? {
+          format: r.credentials_format!,
+          kid: r.credentials_kid!,
+          wrappedKey: r.credentials_wrapped_key!,
+          ciphertext: r.credentials_ciphertext!,
+        }
       : null,
     createdAt: r.created_at,
   };
@@ -112,7 +117,13 @@ export async function insertTenant(db: Db, t: NewTenant, eventData: Record<strin
 }
 
 export async function listActive(db: Db): Promise<TenantRow[]> {
-  const rows = await db.selectFrom('tenants').select(COLUMNS).where('deleted_at', 'is', null).orderBy('created_at').orderBy('slug').execute();
+  const rows = await db
+    .selectFrom('tenants')
+    .select(COLUMNS)
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at')
+    .orderBy('slug')
+    .execute();
   return rows.map(toRow);
 }
 

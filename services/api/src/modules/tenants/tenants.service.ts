@@ -31,14 +31,15 @@ export const defaultApiBaseUrl = (desk: Desk, account: string, verification: Rec
 async function refuseUnsafe(req: TenantCreateRequest, outbound: TenantsDeps['outbound']): Promise<void> {
   const issues = await registrationOf(req).issues(outbound);
   if (issues.length > 0) {
-    throw new AppError('validation_failed', `The request is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, { issues });
+    throw new AppError('validation_failed', `The request is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, {
+      issues,
+    });
   }
 }
 
 export function toSummary(row: repo.TenantRow): TenantSummary {
   return { id: row.id, slug: row.slug, name: row.name, desk: row.desk, account: row.account, createdAt: row.createdAt.toISOString() };
 }
-
 
 export function createTenantsService(deps: TenantsDeps) {
   const { db, keyring } = deps;

@@ -43,7 +43,8 @@ const key = (tenantId: string, ticketId: string) => `${tenantId}\u0000${ticketId
 function parsePayload(payload: string | undefined): LiveChange | undefined {
   try {
     const p = JSON.parse(payload ?? '') as { t?: unknown; k?: unknown; v?: unknown };
-    if (typeof p.t === 'string' && typeof p.k === 'string' && typeof p.v === 'string') return { tenantId: p.t, ticketId: p.k, verificationId: p.v };
+    if (typeof p.t === 'string' && typeof p.k === 'string' && typeof p.v === 'string')
+      return { tenantId: p.t, ticketId: p.k, verificationId: p.v };
   } catch {
     // not ours
   }

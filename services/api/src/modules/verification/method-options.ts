@@ -2,7 +2,13 @@ import type { ContactSource, IdpKind, MethodOption, VerificationMethod, Verifica
 import { HelpdeskError, type HelpdeskConnector, type HelpdeskPerson } from '../../helpdesks/helpdesk.types';
 import { AppError } from '../../errors';
 import type { RequesterKeys } from '../../lib/requester-key';
-import { ProviderError, type IdpUser, type MethodInfo, type RequesterOnRecord, type VerificationProvider } from '../../providers/provider.types';
+import {
+  ProviderError,
+  type IdpUser,
+  type MethodInfo,
+  type RequesterOnRecord,
+  type VerificationProvider,
+} from '../../providers/provider.types';
 import { IDP_DESCRIPTORS, IDP_OF_METHOD } from '../../providers/registry';
 import { evaluateMethods, type EvaluationContext, type MethodFacts } from '../policy/evaluate';
 import { checkContactLimit } from '../policy/contact-limit';
@@ -45,7 +51,8 @@ export interface RequesterLookup {
 /** The ticket's requester as the desk has them on record. */
 export async function requesterOnRecord(deps: Pick<VerificationDeps, 'connectorFor'>, session: SidebarSession): Promise<RequesterLookup> {
   const connector = await deps.connectorFor(session.tenantId);
-  if (!connector) throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
+  if (!connector)
+    throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
   let person;
   try {
     const ticket = await connector.getTicket(session.ticketId);
@@ -69,14 +76,20 @@ async function factsOf(
   try {
     const user = await provider.resolveUser(requester);
     if (!user) {
-      for (const m of provider.methods) facts[m] = { isListed: false, reason: `${IDP_DESCRIPTORS[kind].name} has no user for the requester on record.` };
+      for (const m of provider.methods)
+        facts[m] = { isListed: false, reason: `${IDP_DESCRIPTORS[kind].name} has no user for the requester on record.` };
       return { kind, listed: [], facts };
     }
     const listed = await provider.listMethods(user);
     for (const m of provider.methods) {
       const info = listed.find((l) => l.method === m);
       facts[m] = info
-        ? { isListed: !info.unavailableReason, ...(info.unavailableReason ? { reason: info.unavailableReason } : {}), createdAt: info.createdAt ?? null, updatedAt: info.updatedAt ?? null }
+        ? {
+            isListed: !info.unavailableReason,
+            ...(info.unavailableReason ? { reason: info.unavailableReason } : {}),
+            createdAt: info.createdAt ?? null,
+            updatedAt: info.updatedAt ?? null,
+          }
         : { isListed: false };
     }
     return { kind, user, listed, facts };
@@ -111,7 +124,10 @@ export async function phoneOnRecord(
   const { isAllowed, minUnchangedDays } = policy.deskPhoneFallback;
   if (!deskPhone) return { isUsable: false, reason: 'There is no phone number on record to call back.' };
   if (!isAllowed) {
-    return { isUsable: false, reason: 'The identity provider has no phone number for this caller, and this policy does not send codes to the help desk’s number.' };
+    return {
+      isUsable: false,
+      reason: 'The identity provider has no phone number for this caller, and this policy does not send codes to the help desk’s number.',
+    };
   }
   let changedAt: Date | null;
   try {
@@ -120,10 +136,16 @@ export async function phoneOnRecord(
     changedAt = null;
   }
   if (changedAt === null) {
-    return { isUsable: false, reason: 'The help desk cannot tell when its phone number for this caller last changed, so it cannot receive a code.' };
+    return {
+      isUsable: false,
+      reason: 'The help desk cannot tell when its phone number for this caller last changed, so it cannot receive a code.',
+    };
   }
   if (now.getTime() - changedAt.getTime() < minUnchangedDays * DAY_MS) {
-    return { isUsable: false, reason: `The help desk’s phone number for this caller changed in the last ${minUnchangedDays} days, so it cannot receive a code.` };
+    return {
+      isUsable: false,
+      reason: `The help desk’s phone number for this caller changed in the last ${minUnchangedDays} days, so it cannot receive a code.`,
+    };
   }
   return { isUsable: true, phone: deskPhone, source: 'desk' };
 }
@@ -134,7 +156,9 @@ export async function methodContext(deps: VerificationDeps, session: SidebarSess
   const keys = await deps.requesterKeys.keysFor(session.tenantId, { email: requester.email, phone: requester.phone });
   if (!keys) throw new AppError('conflict', 'The requester’s email or phone number on record is not usable for verification.');
   const [{ version, policy }, providers] = await Promise.all([deps.loadPolicy(session.tenantId), deps.providersFor(session.tenantId)]);
-  const wanted = new Set<IdpKind>([...policy.methods, ...(policy.fallbackMethod ? [policy.fallbackMethod] : [])].map((m) => IDP_OF_METHOD[m]));
+  const wanted = new Set<IdpKind>(
+    [...policy.methods, ...(policy.fallbackMethod ? [policy.fallbackMethod] : [])].map((m) => IDP_OF_METHOD[m]),
+  );
   const inUse = [...providers].filter(([kind]) => wanted.has(kind));
   // Directories first: the callback provider may only be given the number they (or a trusted desk) hold.
   const looked = await Promise.all(inUse.filter(([kind]) => kind !== 'twilio').map(([kind, p]) => factsOf(kind, p, requester)));

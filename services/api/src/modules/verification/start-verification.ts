@@ -117,12 +117,23 @@ async function reserve(deps: VerificationDeps, r: Reservation): Promise<void> {
       if (r.secretId !== undefined) {
         const retry = await recipientStartsBlocked(trx, n.tenantId, r.secretId, RECIPIENT_STARTS_PER_SECRET, RECIPIENT_WINDOW_SECONDS);
         if (retry !== null) {
-          throw new AppError('rate_limited', `Sign-in for this secret was started too often; try again in ${Math.ceil(retry / 60)} minutes.`, {
-            retryAfterSeconds: retry,
-          });
+          throw new AppError(
+            'rate_limited',
+            `Sign-in for this secret was started too often; try again in ${Math.ceil(retry / 60)} minutes.`,
+            {
+              retryAfterSeconds: retry,
+            },
+          );
         }
       }
-      const slot = await reserveContact(trx, { tenantId: n.tenantId, keys: r.keys, verificationId: n.id, channel, policy: r.policy, now: new Date() });
+      const slot = await reserveContact(trx, {
+        tenantId: n.tenantId,
+        keys: r.keys,
+        verificationId: n.id,
+        channel,
+        policy: r.policy,
+        now: new Date(),
+      });
       if (!slot.isReserved) {
         const retry = slot.retryAfterSeconds ?? (channel === 'push' ? r.policy.pushLimit : r.policy.contactLimit).cooldownSeconds;
         const sentence = channel === 'push' ? pushLimitSentence(r.policy, retry) : contactLimitSentence(r.policy, retry);
@@ -140,8 +151,17 @@ async function reserve(deps: VerificationDeps, r: Reservation): Promise<void> {
 }
 
 /** The IdP refused or failed to start: the reserved row records why (audit, note). */
-async function recordStartFailure(deps: VerificationDeps, tenantId: string, id: string, method: VerificationMethod, err: unknown): Promise<void> {
-  deps.logger.warn({ verification: id.slice(0, 8), method, kind: err instanceof ProviderError ? err.kind : 'internal' }, 'verification could not start');
+async function recordStartFailure(
+  deps: VerificationDeps,
+  tenantId: string,
+  id: string,
+  method: VerificationMethod,
+  err: unknown,
+): Promise<void> {
+  deps.logger.warn(
+    { verification: id.slice(0, 8), method, kind: err instanceof ProviderError ? err.kind : 'internal' },
+    'verification could not start',
+  );
   if (await recordOutcome(deps.db, tenantId, id, { state: 'failed', reason: providerFailureReason(err) })) {
     deps.metrics.verificationsFinished.inc({ method, state: 'failed' });
     deps.onNoteQueued();
@@ -156,7 +176,11 @@ async function accept(
   started: StartResult,
   accepted: Omit<IdpAccepted, 'idpRef' | 'providerState'>,
 ): Promise<boolean> {
-  const isAccepted = await markAccepted(deps.db, row.tenantId, row.id, { ...accepted, idpRef: started.idpRef, providerState: started.providerState });
+  const isAccepted = await markAccepted(deps.db, row.tenantId, row.id, {
+    ...accepted,
+    idpRef: started.idpRef,
+    providerState: started.providerState,
+  });
   if (!isAccepted) {
     await provider.cancel(started.providerState).catch(() => undefined);
     return false;
@@ -209,7 +233,8 @@ export async function startVerification(deps: VerificationDeps, session: Sidebar
   const isLink = LINK_METHODS.includes(method);
   const binding = isLink && ctx.requester.email ? { kind: 'link' as const, sentTo: maskEmail(ctx.requester.email) } : started.binding;
   const row = { tenantId: session.tenantId, id, method };
-  if (!(await accept(deps, provider, row, started, { state: isLink ? 'started' : 'waiting', binding, isPolled: isPushMethod(method) }))) return found();
+  if (!(await accept(deps, provider, row, started, { state: isLink ? 'started' : 'waiting', binding, isPolled: isPushMethod(method) })))
+    return found();
   if (isPushMethod(method)) deps.onPushStarted();
   if (isLink) await sendLink(deps, session, { id, method }, started, ctx.policy.attemptTimeoutSeconds);
   return found();
@@ -236,7 +261,10 @@ async function sendLink(
       return;
     } catch (err) {
       reason = 'The help desk could not send the link to the requester on record.';
-      deps.logger.warn({ verification: id.slice(0, 8), kind: err instanceof HelpdeskError ? err.kind : 'internal' }, 'verification link not sent');
+      deps.logger.warn(
+        { verification: id.slice(0, 8), kind: err instanceof HelpdeskError ? err.kind : 'internal' },
+        'verification link not sent',
+      );
     }
   }
   if (await recordOutcome(deps.db, session.tenantId, id, { state: 'failed', reason })) {
@@ -290,11 +318,15 @@ export async function startRecipientVerification(
   });
   let started: StartResult;
   try {
-    started = await provider.start(user, { method: input.method }, {
-      verificationId: id,
-      callbackUrl: `${input.callbackBase}/${IDP_OF_METHOD[input.method]}`,
-      displayContext: 'Open a secret',
-    });
+    started = await provider.start(
+      user,
+      { method: input.method },
+      {
+        verificationId: id,
+        callbackUrl: `${input.callbackBase}/${IDP_OF_METHOD[input.method]}`,
+        displayContext: 'Open a secret',
+      },
+    );
     if (!started.link) throw new ProviderError('rejected', 'The sign-in provider did not return a link.');
   } catch (err) {
     await recordStartFailure(deps, input.tenantId, id, input.method, err);

@@ -35,7 +35,11 @@ const RESULT_PAGES: Record<string, [number, string, string]> = {
   verified: [200, 'You are verified', 'Thank you. You can close this page and go back to your call with our support team.'],
   denied: [200, 'Verification refused', 'The sign-in was refused. If you did not expect this, tell our support team.'],
   timed_out: [410, 'This link has expired', 'Ask our support team to send a new one.'],
-  failed: [200, 'Verification failed', 'We could not confirm your identity with this sign-in. Our support team can see the result and will help.'],
+  failed: [
+    200,
+    'Verification failed',
+    'We could not confirm your identity with this sign-in. Our support team can see the result and will help.',
+  ],
   cancelled: [410, 'This link is no longer valid', 'The verification was cancelled. Ask our support team for a new one if you need it.'],
   overridden: [410, 'This link is no longer valid', 'This verification has already finished.'],
 };
@@ -62,14 +66,20 @@ export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
     const state = input.state ?? '';
     // Only the full state the provider made (>= 128 random bits) finds a verification: a guessed or
     // partial one (e.g. the verification id alone) matches nothing and changes nothing.
-    const invalid = () => sendPage(res, 400, 'This link is not valid', 'It may have been used already or mistyped. Ask our support team to send a new one.');
+    const invalid = () =>
+      sendPage(res, 400, 'This link is not valid', 'It may have been used already or mistyped. Ask our support team to send a new one.');
     if (!KINDS.has(kind) || state.length < 16 || state.length > 1024) return invalid();
     const row = await repo.findByCallbackState(v.db, state);
     if (!row || IDP_OF_METHOD[row.method] !== kind) return invalid();
     if (row.state !== 'waiting' && row.state !== 'started') return finishedPage(res, row.state);
     // One request at a time per link: the others get a page saying so and change nothing.
     if (!(await claimForCallback(v.db, row.tenantId, row.id, CALLBACK_LEASE_MS))) {
-      return sendPage(res, 409, 'This link is already being used', 'Another sign-in with this link is in progress. Go back to the page that opened first.');
+      return sendPage(
+        res,
+        409,
+        'This link is already being used',
+        'Another sign-in with this link is in progress. Go back to the page that opened first.',
+      );
     }
     const { policy } = await v.loadPolicy(row.tenantId);
     let outcome: ProviderOutcome;
@@ -107,7 +117,12 @@ export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
         res.set('Cache-Control', 'no-store').redirect(303, grant.location);
         return;
       }
-      return sendPage(res, 403, 'The secret cannot be opened', 'You were verified, but not as the person this secret was sent to. Ask the sender for help.');
+      return sendPage(
+        res,
+        403,
+        'The secret cannot be opened',
+        'You were verified, but not as the person this secret was sent to. Ask the sender for help.',
+      );
     }
     const [status, title, text] = RESULT_PAGES[final] ?? RESULT_PAGES.failed!;
     sendPage(res, status, title, text);

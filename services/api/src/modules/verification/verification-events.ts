@@ -45,7 +45,10 @@ export interface VerificationEventsDeps {
 }
 
 const mayShow = (s: Stream, row: VerificationRow) =>
-  row.purpose === 'caller' && row.tenantId === s.session.tenantId && row.ticketId === s.session.ticketId && (row.agentId === s.session.agentId || (s.isSupervisor && row.override !== null));
+  row.purpose === 'caller' &&
+  row.tenantId === s.session.tenantId &&
+  row.ticketId === s.session.ticketId &&
+  (row.agentId === s.session.agentId || (s.isSupervisor && row.override !== null));
 
 export function createVerificationEvents(deps: VerificationEventsDeps) {
   const channels = new Map<string, Channel>();
@@ -111,13 +114,15 @@ export function createVerificationEvents(deps: VerificationEventsDeps) {
       isSupervisor,
       send: (row) => write(`event: ${VERIFICATION_EVENT}\ndata: ${JSON.stringify(toView(row))}\n\n`),
       snapshot: () => {
-        ch.queue = ch.queue.then(async () => {
-          const [current, pending] = await Promise.all([
-            repo.findCurrent(deps.db, session.tenantId, session.ticketId, session.agentId),
-            isSupervisor ? repo.findPendingOverrides(deps.db, session.tenantId, session.ticketId) : Promise.resolve([]),
-          ]);
-          for (const row of [...(current ? [current] : []), ...pending.filter((p) => p.id !== current?.id)]) stream.send(row);
-        }).catch((err: unknown) => log.warn({ err }, 'could not load the verification snapshot'));
+        ch.queue = ch.queue
+          .then(async () => {
+            const [current, pending] = await Promise.all([
+              repo.findCurrent(deps.db, session.tenantId, session.ticketId, session.agentId),
+              isSupervisor ? repo.findPendingOverrides(deps.db, session.tenantId, session.ticketId) : Promise.resolve([]),
+            ]);
+            for (const row of [...(current ? [current] : []), ...pending.filter((p) => p.id !== current?.id)]) stream.send(row);
+          })
+          .catch((err: unknown) => log.warn({ err }, 'could not load the verification snapshot'));
       },
       close: () => {
         if (isClosed) return;

@@ -42,7 +42,6 @@ export async function recordOutcome(db: Db, tenantId: string, id: string, o: Out
   return rows.length > 0 ? { eventId } : undefined;
 }
 
-
 /**
  * This agent's open verifications on this ticket whose time is up but which no poller has closed
  * yet: recorded as timed out (audit, note) so a new start is not refused for a dead attempt.

@@ -19,8 +19,13 @@ export const notifyChanged = sql`pg_notify(${NOTIFY_CHANNEL}, json_build_object(
  * Structured, already-masked note facts, built in SQL from the verification row `v` after the
  * change and the audit event `e`. Rendered by modules/notes (note-text.ts) at delivery.
  */
-export function noteFacts(extra: { approver?: string | null; overrideReason?: string | RawBuilder<unknown> | null } = {}): RawBuilder<unknown> {
-  const overrideReason = typeof extra.overrideReason === 'object' && extra.overrideReason !== null ? extra.overrideReason : sql`${extra.overrideReason ?? null}::text`;
+export function noteFacts(
+  extra: { approver?: string | null; overrideReason?: string | RawBuilder<unknown> | null } = {},
+): RawBuilder<unknown> {
+  const overrideReason =
+    typeof extra.overrideReason === 'object' && extra.overrideReason !== null
+      ? extra.overrideReason
+      : sql`${extra.overrideReason ?? null}::text`;
   return sql`jsonb_build_object(
       'agent', v.agent_label, 'at', ${isoUtc(sql`e.occurred_at`)}, 'method', v.method, 'purpose', v.purpose,
       'binding', v.binding->>'kind', 'idpRef', CASE WHEN v.idp_ref IS NULL THEN NULL WHEN length(v.idp_ref) > 8 THEN left(v.idp_ref, 8) || '…' ELSE v.idp_ref END,

@@ -98,7 +98,13 @@ export async function markWaiting(db: Db, tenantId: string, id: string, binding:
  * at most `max` per `windowSeconds` per secret. Takes a per-secret advisory lock for the rest of the
  * transaction, so racing requests count each other.
  */
-export async function recipientStartsBlocked(trx: Tx, tenantId: string, secretId: string, max: number, windowSeconds: number): Promise<number | null> {
+export async function recipientStartsBlocked(
+  trx: Tx,
+  tenantId: string,
+  secretId: string,
+  max: number,
+  windowSeconds: number,
+): Promise<number | null> {
   await lockForTransaction(trx, `recipient:${tenantId}:${secretId}`);
   const { rows } = await sql<{ n: number; oldest: Date | null }>`
     SELECT count(*)::int AS n, min(started_at) AS oldest FROM (

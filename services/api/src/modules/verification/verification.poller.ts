@@ -45,7 +45,12 @@ export function createVerificationPoller(deps: PollerDeps, opts: PollerOptions) 
       return;
     }
     if (!provider?.poll) {
-      await recordProviderOutcome(deps, row, { state: 'failed', reason: 'The identity provider connection was removed.' }, policy.lifetimeSeconds);
+      await recordProviderOutcome(
+        deps,
+        row,
+        { state: 'failed', reason: 'The identity provider connection was removed.' },
+        policy.lifetimeSeconds,
+      );
       return;
     }
     const remainingMs = row.expiresAt.getTime() - Date.now();
@@ -65,7 +70,8 @@ export function createVerificationPoller(deps: PollerDeps, opts: PollerOptions) 
       later(opts.intervalMs);
       return;
     }
-    if (await recordProviderOutcome(deps, row, outcome, policy.lifetimeSeconds)) log.info({ ...ctx, state: outcome.state }, 'verification answered');
+    if (await recordProviderOutcome(deps, row, outcome, policy.lifetimeSeconds))
+      log.info({ ...ctx, state: outcome.state }, 'verification answered');
   }
 
   function track(p: Promise<void>) {
@@ -81,7 +87,8 @@ export function createVerificationPoller(deps: PollerDeps, opts: PollerOptions) 
       track(
         pollOne(row, isExpired).catch((err: unknown) => {
           // A database outage is logged once by the database monitor.
-          if (!isDatabaseOutage(err)) log.warn({ err, verification: row.id.slice(0, 8) }, 'verification poll failed; the lease will run out and it is retried');
+          if (!isDatabaseOutage(err))
+            log.warn({ err, verification: row.id.slice(0, 8) }, 'verification poll failed; the lease will run out and it is retried');
         }),
       );
     }

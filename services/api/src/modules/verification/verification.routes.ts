@@ -17,7 +17,8 @@ export interface VerificationRoutesDeps {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function sessionOf(req: Request): SidebarSession {
-  if (!req.session) throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
+  if (!req.session)
+    throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
   return req.session;
 }
 

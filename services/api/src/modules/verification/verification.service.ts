@@ -136,7 +136,8 @@ export function createVerificationService(deps: VerificationDeps) {
     const row = await repo.findForTicket(db, session.tenantId, session.ticketId, id);
     if (!row) throw notFound();
     const { policy } = await deps.loadPolicy(session.tenantId);
-    if (!policy.supervisors.includes(session.agentId)) throw new AppError('forbidden', 'Only a supervisor named in the verification policy can approve an override.');
+    if (!policy.supervisors.includes(session.agentId))
+      throw new AppError('forbidden', 'Only a supervisor named in the verification policy can approve an override.');
     if (!row.override) throw new AppError('conflict', 'Nobody asked for an override of this verification.');
     if (row.override.requestedById === session.agentId || row.agentId === session.agentId) {
       throw new AppError('forbidden', 'An override needs a second person: you cannot approve your own request.');
@@ -153,7 +154,8 @@ export function createVerificationService(deps: VerificationDeps) {
       });
     } catch (err) {
       // verification_overrides_two_people: the database refuses self-approval too.
-      if (isRefusedBy(err, SQLSTATE.checkViolation)) throw new AppError('forbidden', 'An override needs a second person: you cannot approve your own request.');
+      if (isRefusedBy(err, SQLSTATE.checkViolation))
+        throw new AppError('forbidden', 'An override needs a second person: you cannot approve your own request.');
       throw err;
     }
     if (!isDone) throw new AppError('conflict', 'This override was already approved or the verification changed.');
@@ -198,13 +200,22 @@ export async function recordProviderOutcome(
       recorded = await recordOutcome(deps.db, row.tenantId, row.id, { state: 'timed_out', reason: 'The caller did not answer in time.' });
       break;
     case 'failed':
-      recorded = await recordOutcome(deps.db, row.tenantId, row.id, { state: 'failed', reason: outcome.reason || 'The identity provider did not confirm the caller.' });
+      recorded = await recordOutcome(deps.db, row.tenantId, row.id, {
+        state: 'failed',
+        reason: outcome.reason || 'The identity provider did not confirm the caller.',
+      });
       break;
     default:
-      recorded = await recordOutcome(deps.db, row.tenantId, row.id, { state: 'failed', reason: 'The identity provider answered with a state Vouchsafe does not accept.' });
+      recorded = await recordOutcome(deps.db, row.tenantId, row.id, {
+        state: 'failed',
+        reason: 'The identity provider answered with a state Vouchsafe does not accept.',
+      });
   }
   if (!recorded) return false;
-  const state = outcome.state === 'verified' || outcome.state === 'denied' || outcome.state === 'timed_out' || outcome.state === 'failed' ? outcome.state : 'failed';
+  const state =
+    outcome.state === 'verified' || outcome.state === 'denied' || outcome.state === 'timed_out' || outcome.state === 'failed'
+      ? outcome.state
+      : 'failed';
   deps.metrics.verificationsFinished.inc({ method: row.method, state });
   deps.onNoteQueued();
   return true;

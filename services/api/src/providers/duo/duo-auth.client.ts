@@ -27,9 +27,14 @@ function failure(body: Record<string, unknown>): ProviderError {
   if (body.stat === 'ERROR') return new ProviderError('unavailable', 'Duo could not be reached.');
   const code = typeof body.code === 'number' ? body.code : undefined;
   if (code !== undefined && code >= 40100 && code < 40200) {
-    return new ProviderError('misconfigured', `Duo refused Vouchsafe's credentials (code ${code}): check the integration key, secret key and API host.`, 401);
+    return new ProviderError(
+      'misconfigured',
+      `Duo refused Vouchsafe's credentials (code ${code}): check the integration key, secret key and API host.`,
+      401,
+    );
   }
-  if (code !== undefined && code >= 40000 && code < 50000) return new ProviderError('rejected', `Duo refused the request (code ${code}).`, Math.floor(code / 100));
+  if (code !== undefined && code >= 40000 && code < 50000)
+    return new ProviderError('rejected', `Duo refused the request (code ${code}).`, Math.floor(code / 100));
   return new ProviderError('unavailable', `Duo answered with an error${code !== undefined ? ` (code ${code})` : ''}.`);
 }
 

@@ -39,7 +39,8 @@ export function methodsFromPreauth(preauth: unknown, methods: readonly Verificat
             : REASONS.unknown;
   return methods.map((method): MethodInfo => {
     if (blocked) return { method, unavailableReason: blocked };
-    if (method === 'duo_push' && !hasPushDevice(isObject(preauth) ? preauth.devices : undefined)) return { method, unavailableReason: REASONS.noPush };
+    if (method === 'duo_push' && !hasPushDevice(isObject(preauth) ? preauth.devices : undefined))
+      return { method, unavailableReason: REASONS.noPush };
     return { method };
   });
 }
@@ -57,7 +58,9 @@ export function outcomeFromStatus(status: unknown): ProviderOutcome {
   const { result, status: detail } = status;
   if (result === 'waiting') return { state: 'waiting' };
   if (result === 'allow') {
-    return detail === 'allow' ? { state: 'verified' } : { state: 'failed', reason: 'Duo let the attempt through without the caller approving it (bypass).' };
+    return detail === 'allow'
+      ? { state: 'verified' }
+      : { state: 'failed', reason: 'Duo let the attempt through without the caller approving it (bypass).' };
   }
   if (result === 'deny') {
     if (detail === 'fraud') return { state: 'denied', reason: 'The caller reported the push as fraud in Duo Mobile: possible fraud.' };

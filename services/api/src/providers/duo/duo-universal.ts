@@ -31,7 +31,10 @@ function client(config: DuoConfig, universal: Universal, redirectUrl: string): C
     return new Client({ clientId: universal.clientId, clientSecret: universal.clientSecret, apiHost: config.apiHost, redirectUrl });
   } catch {
     // DuoException: the client id must be 20 characters, the secret 40, the redirect URL a URL.
-    throw new ProviderError('misconfigured', 'The Duo Universal Prompt application is not set up correctly (client id, client secret or API host).');
+    throw new ProviderError(
+      'misconfigured',
+      'The Duo Universal Prompt application is not set up correctly (client id, client secret or API host).',
+    );
   }
 }
 
@@ -50,11 +53,17 @@ function transportError(err: unknown): ProviderError | undefined {
   const message = typeof data === 'object' && data !== null && 'message' in data ? data.message : undefined;
   if (status === undefined) {
     // jose's JWTVerify failures also arrive as `inner`: those are not transport errors.
-    return 'code' in inner && typeof inner.code === 'string' && inner.code.startsWith('ERR_JW') ? undefined : new ProviderError('unavailable', 'Duo could not be reached.');
+    return 'code' in inner && typeof inner.code === 'string' && inner.code.startsWith('ERR_JW')
+      ? undefined
+      : new ProviderError('unavailable', 'Duo could not be reached.');
   }
   if (oauthError === 'invalid_grant') return undefined;
   if (status === 401 || oauthError === 'invalid_client' || message === 'invalid_client') {
-    return new ProviderError('misconfigured', 'Duo refused the Universal Prompt application’s credentials: check the client id, client secret and API host.', status);
+    return new ProviderError(
+      'misconfigured',
+      'Duo refused the Universal Prompt application’s credentials: check the client id, client secret and API host.',
+      status,
+    );
   }
   if (status >= 500) return new ProviderError('unavailable', `Duo answered with an error (HTTP ${status}).`, status);
   return new ProviderError('rejected', `Duo refused the request (HTTP ${status}).`, status);
@@ -100,7 +109,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** The id_token's verdict: allow for the expected user only; a bypass never counts. */
 export function outcomeFromToken(token: unknown, username: string): ProviderOutcome {
   if (!isObject(token)) return { state: 'failed', reason: 'Duo’s answer was incomplete.' };
-  if (token.preferred_username !== username) return { state: 'failed', reason: 'Duo verified a different user than the requester on record.' };
+  if (token.preferred_username !== username)
+    return { state: 'failed', reason: 'Duo verified a different user than the requester on record.' };
   const result = isObject(token.auth_result) ? token.auth_result : {};
   const context = isObject(token.auth_context) ? token.auth_context : {};
   if (result.status === 'allow' && result.result === 'allow') {
@@ -120,10 +130,13 @@ export async function completeUniversal(
 ): Promise<ProviderOutcome> {
   if (!config.universal) throw new ProviderError('misconfigured', 'The Duo Universal Prompt is not configured for this help desk.');
   if (!isUniversalState(stored)) return { state: 'failed', reason: 'This Duo link has no attempt on record.' };
-  if (!input.state || !sameString(input.state, stored.state)) return { state: 'failed', reason: 'The Duo link does not belong to this attempt.' };
+  if (!input.state || !sameString(input.state, stored.state))
+    return { state: 'failed', reason: 'The Duo link does not belong to this attempt.' };
   if (input.error) {
     // UNCONFIRMED: whether the Universal Prompt redirects back with an OAuth error when the user declines.
-    return input.error === 'access_denied' ? { state: 'denied', reason: 'The caller denied the Duo prompt.' } : { state: 'failed', reason: 'Duo ended the prompt with an error.' };
+    return input.error === 'access_denied'
+      ? { state: 'denied', reason: 'The caller denied the Duo prompt.' }
+      : { state: 'failed', reason: 'Duo ended the prompt with an error.' };
   }
   const code = input.duo_code ?? input.code;
   if (!code) return { state: 'failed', reason: 'Duo sent no authorization code back.' };
@@ -137,7 +150,8 @@ export async function completeUniversal(
     if (err instanceof DuoException && err.message === 'The username is invalid') {
       return { state: 'failed', reason: 'Duo verified a different user than the requester on record.' };
     }
-    if (err instanceof DuoException && err.message === 'Error decoding JWT') return { state: 'failed', reason: 'Duo’s answer did not carry a valid signature.' };
+    if (err instanceof DuoException && err.message === 'Error decoding JWT')
+      return { state: 'failed', reason: 'Duo’s answer did not carry a valid signature.' };
     const isUsed = err instanceof DuoException && /invalid_grant/.test(err.message);
     return { state: 'failed', reason: isUsed ? 'This Duo link was already used or has expired.' : 'Duo’s answer was incomplete.' };
   }

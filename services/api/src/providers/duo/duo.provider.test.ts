@@ -111,7 +111,11 @@ describe('duo_push', () => {
     expect(Date.now() - t0).toBeLessThan(2_000);
     const pending = await (await fetch(`${duo.url}/__phone/duo/pending`, { headers: { accept: 'application/json' } })).json();
     expect(pending.pending).toEqual([expect.objectContaining({ txid: idpRef, username: PRIYA, needsCode: false })]);
-    const approved = await fetch(`${duo.url}/__phone/duo/${idpRef}/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const approved = await fetch(`${duo.url}/__phone/duo/${idpRef}/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(approved.status).toBe(200);
     expect(await settle(providerState)).toEqual({ state: 'verified' });
   });
@@ -123,7 +127,11 @@ describe('duo_push', () => {
     expect(started.binding).toEqual({ kind: 'verified_push', code: duo.state.transactions.get(started.idpRef)?.verifiedPushCode });
     expect(started.binding).toMatchObject({ code: expect.stringMatching(/^\d{6}$/) });
     const post = (code: string) =>
-      fetch(`${duo.url}/__phone/duo/${started.idpRef}/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+      fetch(`${duo.url}/__phone/duo/${started.idpRef}/approve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
     expect((await post('000000x')).status).toBe(400);
     expect((await post((started.binding as { code: string }).code)).status).toBe(200);
     expect(await settle(started.providerState)).toEqual({ state: 'verified' });
@@ -158,7 +166,11 @@ describe('duo_universal', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     const pending = /name="pending" value="([^"]+)"/.exec(html)?.[1] ?? '';
-    const res = await fetch(`${duo.url}/oauth/v1/decide`, { method: 'POST', body: new URLSearchParams({ pending, decision }), redirect: 'manual' });
+    const res = await fetch(`${duo.url}/oauth/v1/decide`, {
+      method: 'POST',
+      body: new URLSearchParams({ pending, decision }),
+      redirect: 'manual',
+    });
     expect(res.status).toBe(302);
     const back = new URL(res.headers.get('location') ?? '');
     expect(`${back.origin}${back.pathname}`).toBe(CTX.callbackUrl);
@@ -177,14 +189,20 @@ describe('duo_universal', () => {
     expect(query).toEqual({ duo_code: expect.any(String), state: started.idpRef });
     expect(await provider().complete!(started.providerState, query)).toEqual({ state: 'verified' });
     // The code is single use.
-    expect(await provider().complete!(started.providerState, query)).toMatchObject({ state: 'failed', reason: expect.stringContaining('already used') });
+    expect(await provider().complete!(started.providerState, query)).toMatchObject({
+      state: 'failed',
+      reason: expect.stringContaining('already used'),
+    });
   });
 
   it('deny and fraud are denied', async () => {
     const a = await provider().start(await userFor(), LINK, CTX);
     expect(await provider().complete!(a.providerState, await answerPrompt(a.link!, 'deny'))).toMatchObject({ state: 'denied' });
     const b = await provider().start(await userFor(), LINK, CTX);
-    expect(await provider().complete!(b.providerState, await answerPrompt(b.link!, 'fraud'))).toMatchObject({ state: 'denied', reason: expect.stringContaining('fraud') });
+    expect(await provider().complete!(b.providerState, await answerPrompt(b.link!, 'fraud'))).toMatchObject({
+      state: 'denied',
+      reason: expect.stringContaining('fraud'),
+    });
   });
 
   it('a foreign state, a missing code or another user never verify', async () => {

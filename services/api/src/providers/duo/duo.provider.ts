@@ -58,7 +58,9 @@ export function createDuoProvider(config: DuoConfig, opts: DuoProviderOptions): 
     const txid = answer.txid;
     // The first status read answers at once ("pushed"); with Verified Duo Push its message holds the code the
     // caller must type into Duo Mobile, which the agent reads out. No answer in time: no code to show.
-    const first = await api.request<unknown>('GET', '/auth/v2/auth_status', { txid }, Math.min(CODE_PEEK_MS, opts.timeoutMs)).catch(() => undefined);
+    const first = await api
+      .request<unknown>('GET', '/auth/v2/auth_status', { txid }, Math.min(CODE_PEEK_MS, opts.timeoutMs))
+      .catch(() => undefined);
     const code = verifiedPushCode(first);
     return { idpRef: txid, binding: code ? { kind: 'verified_push', code } : null, providerState: { txid } };
   };

@@ -23,7 +23,10 @@ export const oidcDescriptor: IdpDescriptor<'oidc'> = {
     // pointing either elsewhere is for stand-ins only.
     for (const key of ['baseUrl', 'tokenUrl'] as const) {
       if (config.graph?.[key] !== undefined && !outbound.policy.isAnyAddressAllowed) {
-        issues.push({ path: `graph.${key}`, message: 'is only accepted when VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on (development and tests)' });
+        issues.push({
+          path: `graph.${key}`,
+          message: 'is only accepted when VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on (development and tests)',
+        });
       }
     }
     return issues;

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { ENTRA_LOOKUP_SELECT, ENTRA_LOOKUP_TOP, GRAPH_BASE_URL, GRAPH_PERMISSION, GRAPH_SCOPE, entraLookupFilter, type EntraLookupUser } from '@vouchsafe/contracts';
+import {
+  ENTRA_LOOKUP_SELECT,
+  ENTRA_LOOKUP_TOP,
+  GRAPH_BASE_URL,
+  GRAPH_PERMISSION,
+  GRAPH_SCOPE,
+  entraLookupFilter,
+  type EntraLookupUser,
+} from '@vouchsafe/contracts';
 import { ProviderError } from '../provider.types';
 import type { OidcConfig } from './oidc.claims';
 import { discover, type OidcOutbound } from './oidc.discovery';
@@ -33,7 +41,9 @@ export function clearGraphTokens(): void {
 const unreachable = () => new ProviderError('unavailable', 'Microsoft Graph could not be reached to look the requester up.');
 
 function cacheKey(tokenUrl: string, config: OidcConfig): string {
-  return createHash('sha256').update(`${tokenUrl}\0${config.clientId}\0${config.clientSecret ?? ''}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${tokenUrl}\0${config.clientId}\0${config.clientSecret ?? ''}`)
+    .digest('base64url');
 }
 
 async function tokenEndpoint(config: OidcConfig, timeoutMs: number, outbound: OidcOutbound): Promise<string> {
@@ -41,8 +51,14 @@ async function tokenEndpoint(config: OidcConfig, timeoutMs: number, outbound: Oi
 }
 
 async function fetchToken(tokenUrl: string, config: OidcConfig, timeoutMs: number, outbound: OidcOutbound): Promise<CachedToken> {
-  if (config.clientSecret === undefined) throw new ProviderError('misconfigured', 'The Entra connection has no client secret to look the requester up in Microsoft Graph.');
-  const body = new URLSearchParams({ client_id: config.clientId, client_secret: config.clientSecret, scope: GRAPH_SCOPE, grant_type: 'client_credentials' });
+  if (config.clientSecret === undefined)
+    throw new ProviderError('misconfigured', 'The Entra connection has no client secret to look the requester up in Microsoft Graph.');
+  const body = new URLSearchParams({
+    client_id: config.clientId,
+    client_secret: config.clientSecret,
+    scope: GRAPH_SCOPE,
+    grant_type: 'client_credentials',
+  });
   let response: Response;
   try {
     response = await outbound.fetch(tokenUrl, {
@@ -60,7 +76,11 @@ async function fetchToken(tokenUrl: string, config: OidcConfig, timeoutMs: numbe
   if (!response.ok) {
     if (response.status >= 500 || response.status === 429) throw unreachable();
     // invalid_client (wrong or expired secret), unauthorized_client, invalid_scope …: an admin has to fix the app.
-    throw new ProviderError('misconfigured', 'Microsoft Entra refused Vouchsafe’s client credentials for Microsoft Graph (check the client secret and its expiry).', response.status);
+    throw new ProviderError(
+      'misconfigured',
+      'Microsoft Entra refused Vouchsafe’s client credentials for Microsoft Graph (check the client secret and its expiry).',
+      response.status,
+    );
   }
   const token = answer.access_token;
   const expiresIn = typeof answer.expires_in === 'number' ? answer.expires_in : Number(answer.expires_in);
@@ -82,16 +102,22 @@ async function accessToken(config: OidcConfig, timeoutMs: number, isFresh: boole
 
 function usersUrl(config: OidcConfig, email: string): string {
   const base = (config.graph?.baseUrl ?? GRAPH_BASE_URL).replace(/\/+$/, '');
-  const query = [`$filter=${encodeURIComponent(entraLookupFilter(email))}`, `$select=${ENTRA_LOOKUP_SELECT.join(',')}`, `$top=${ENTRA_LOOKUP_TOP}`];
+  const query = [
+    `$filter=${encodeURIComponent(entraLookupFilter(email))}`,
+    `$select=${ENTRA_LOOKUP_SELECT.join(',')}`,
+    `$top=${ENTRA_LOOKUP_TOP}`,
+  ];
   return `${base}/v1.0/users?${query.join('&')}`;
 }
 
 function parseUsers(json: unknown): { users: EntraLookupUser[]; hasMore: boolean } {
   const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : undefined;
-  if (!body || !Array.isArray(body.value)) throw new ProviderError('unavailable', 'Microsoft Graph answered the user lookup with something unexpected.');
+  if (!body || !Array.isArray(body.value))
+    throw new ProviderError('unavailable', 'Microsoft Graph answered the user lookup with something unexpected.');
   const users = body.value.map((raw: unknown): EntraLookupUser => {
     const u = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-    if (typeof u.id !== 'string' || !GUID.test(u.id)) throw new ProviderError('unavailable', 'Microsoft Graph answered the user lookup without an object id.');
+    if (typeof u.id !== 'string' || !GUID.test(u.id))
+      throw new ProviderError('unavailable', 'Microsoft Graph answered the user lookup without an object id.');
     return {
       id: u.id.toLowerCase(),
       userType: u.userType === 'Member' || u.userType === 'Guest' ? u.userType : null,
@@ -101,7 +127,13 @@ function parseUsers(json: unknown): { users: EntraLookupUser[]; hasMore: boolean
   return { users, hasMore: typeof body['@odata.nextLink'] === 'string' };
 }
 
-async function getUsers(config: OidcConfig, email: string, timeoutMs: number, isFreshToken: boolean, outbound: OidcOutbound): Promise<Response> {
+async function getUsers(
+  config: OidcConfig,
+  email: string,
+  timeoutMs: number,
+  isFreshToken: boolean,
+  outbound: OidcOutbound,
+): Promise<Response> {
   const token = await accessToken(config, timeoutMs, isFreshToken, outbound);
   try {
     return await outbound.fetch(usersUrl(config, email), {
@@ -129,7 +161,11 @@ export async function lookUpEntraUser(config: OidcConfig, email: string, timeout
   if (!response.ok) {
     await response.body?.cancel();
     if (response.status === 401 || response.status === 403) {
-      throw new ProviderError('misconfigured', `Microsoft Graph refused to look the requester up: grant the app registration the application permission ${GRAPH_PERMISSION} (with admin consent).`, response.status);
+      throw new ProviderError(
+        'misconfigured',
+        `Microsoft Graph refused to look the requester up: grant the app registration the application permission ${GRAPH_PERMISSION} (with admin consent).`,
+        response.status,
+      );
     }
     if (response.status === 429 || response.status >= 500) throw unreachable();
     throw new ProviderError('misconfigured', `Microsoft Graph refused the user lookup (HTTP ${response.status}).`, response.status);

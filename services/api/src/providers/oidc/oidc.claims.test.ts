@@ -58,7 +58,10 @@ describe('generic OIDC: the email identifies the requester only when the IdP ver
     ['null', null],
     ['1', 1],
   ])('fails with email_verified %s, with its own reason', (_label, value) => {
-    expect(checkIdTokenClaims(generic({ email_verified: value }), emailExpect)).toEqual({ state: 'failed', reason: REASONS.unverifiedEmail });
+    expect(checkIdTokenClaims(generic({ email_verified: value }), emailExpect)).toEqual({
+      state: 'failed',
+      reason: REASONS.unverifiedEmail,
+    });
   });
 
   it('fails when email_verified is absent', () => {
@@ -67,8 +70,14 @@ describe('generic OIDC: the email identifies the requester only when the IdP ver
   });
 
   it('another (verified) email is someone else; preferred_username or upn equal to the email do not count', () => {
-    expect(checkIdTokenClaims(generic({ email: 'lukas.becker@customer.test' }), emailExpect)).toEqual({ state: 'failed', reason: REASONS.wrongPerson });
-    const { email: _omit, ...noEmail } = generic({ preferred_username: 'priya.natarajan@customer.test', upn: 'priya.natarajan@customer.test' });
+    expect(checkIdTokenClaims(generic({ email: 'lukas.becker@customer.test' }), emailExpect)).toEqual({
+      state: 'failed',
+      reason: REASONS.wrongPerson,
+    });
+    const { email: _omit, ...noEmail } = generic({
+      preferred_username: 'priya.natarajan@customer.test',
+      upn: 'priya.natarajan@customer.test',
+    });
     expect(checkIdTokenClaims(noEmail, emailExpect)).toEqual({ state: 'failed', reason: REASONS.wrongPerson });
   });
 });
@@ -80,19 +89,28 @@ describe('Microsoft Entra: the object id Graph found, in the configured director
   });
 
   it('fails for another account with the same email', () => {
-    expect(checkIdTokenClaims(entra({ oid: '0f0f0f0f-0000-4000-8000-000000000001' }), entraExpect)).toEqual({ state: 'failed', reason: REASONS.wrongPerson });
+    expect(checkIdTokenClaims(entra({ oid: '0f0f0f0f-0000-4000-8000-000000000001' }), entraExpect)).toEqual({
+      state: 'failed',
+      reason: REASONS.wrongPerson,
+    });
     const { oid: _omit, ...noOid } = entra();
     expect(checkIdTokenClaims(noOid, entraExpect)).toEqual({ state: 'failed', reason: REASONS.wrongPerson });
   });
 
   it('fails for another directory, a missing tid, or no configured directory at all', () => {
-    expect(checkIdTokenClaims(entra({ tid: '9188040d-6c67-4c5b-b112-36a304b66dad' }), entraExpect)).toEqual({ state: 'failed', reason: REASONS.otherTenant });
+    expect(checkIdTokenClaims(entra({ tid: '9188040d-6c67-4c5b-b112-36a304b66dad' }), entraExpect)).toEqual({
+      state: 'failed',
+      reason: REASONS.otherTenant,
+    });
     const { tid: _omit, ...noTid } = entra();
     expect(checkIdTokenClaims(noTid, entraExpect)).toEqual({ state: 'failed', reason: REASONS.otherTenant });
     expect(checkIdTokenClaims(entra(), { ...entraExpect, tenantId: undefined })).toEqual({ state: 'failed', reason: REASONS.otherTenant });
   });
 
   it('never falls back to the email claim, even a verified one', () => {
-    expect(checkIdTokenClaims(entra({ oid: '0f0f0f0f-0000-4000-8000-000000000001', email_verified: true }), entraExpect)).toEqual({ state: 'failed', reason: REASONS.wrongPerson });
+    expect(checkIdTokenClaims(entra({ oid: '0f0f0f0f-0000-4000-8000-000000000001', email_verified: true }), entraExpect)).toEqual({
+      state: 'failed',
+      reason: REASONS.wrongPerson,
+    });
   });
 });

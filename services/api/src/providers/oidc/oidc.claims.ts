@@ -35,7 +35,8 @@ export const REASONS = {
   nonce: 'The sign-in answer does not belong to this verification (nonce mismatch).',
   stale: 'The sign-in was not fresh: the caller must sign in again, just now.',
   wrongPerson: 'Someone other than the ticket’s requester signed in.',
-  unverifiedEmail: 'The identity provider has not verified that the account that signed in owns the requester’s email address (email_verified is not true).',
+  unverifiedEmail:
+    'The identity provider has not verified that the account that signed in owns the requester’s email address (email_verified is not true).',
   otherTenant: 'The sign-in came from another Microsoft Entra directory than the one configured (tid mismatch).',
   noMfa: 'The sign-in shows no evidence of multi-factor authentication.',
   noMfaPolicy: 'The policy names no MFA evidence to require, so no sign-in can pass.',
@@ -82,7 +83,8 @@ export function hasMfaRule(flavor: OidcConfig['flavor'], policy: OidcEvidencePol
  */
 function checkIdentity(claims: Record<string, unknown>, expect: ClaimExpectations): ProviderOutcome | undefined {
   if (expect.identityClaim === 'oid') {
-    if (expect.tenantId === undefined || typeof claims.tid !== 'string' || claims.tid.toLowerCase() !== expect.tenantId) return fail(REASONS.otherTenant);
+    if (expect.tenantId === undefined || typeof claims.tid !== 'string' || claims.tid.toLowerCase() !== expect.tenantId)
+      return fail(REASONS.otherTenant);
     if (typeof claims.oid !== 'string' || claims.oid.toLowerCase() !== expect.expectedSubject) return fail(REASONS.wrongPerson);
     return undefined;
   }

@@ -64,17 +64,24 @@ function refuseUnsafeEndpoints(endpoints: Record<keyof typeof ENDPOINT_NAMES, st
   for (const key of Object.keys(ENDPOINT_NAMES) as (keyof typeof ENDPOINT_NAMES)[]) {
     const problem = outbound.urlProblem(endpoints[key]);
     if (problem !== undefined) {
-      throw new ProviderError('misconfigured', `The identity provider’s discovery document names a ${ENDPOINT_NAMES[key]} endpoint Vouchsafe may not use: it ${problem}.`);
+      throw new ProviderError(
+        'misconfigured',
+        `The identity provider’s discovery document names a ${ENDPOINT_NAMES[key]} endpoint Vouchsafe may not use: it ${problem}.`,
+      );
     }
   }
 }
 
 function parseMetadata(body: unknown, issuer: string, outbound: OidcOutbound): OidcMetadata {
-  if (typeof body !== 'object' || body === null) throw new ProviderError('misconfigured', 'The identity provider’s discovery document is not JSON.');
+  if (typeof body !== 'object' || body === null)
+    throw new ProviderError('misconfigured', 'The identity provider’s discovery document is not JSON.');
   const doc = body as Record<string, unknown>;
   // OIDC Discovery 1.0 §4.3: the issuer in the document must be identical to the one the client was configured with.
   if (doc.issuer !== issuer) {
-    throw new ProviderError('misconfigured', 'The identity provider’s discovery document names a different issuer than the one configured.');
+    throw new ProviderError(
+      'misconfigured',
+      'The identity provider’s discovery document names a different issuer than the one configured.',
+    );
   }
   const authorizationEndpoint = httpUrl(doc.authorization_endpoint);
   const tokenEndpoint = httpUrl(doc.token_endpoint);
@@ -102,13 +109,22 @@ export async function discover(issuer: string, timeoutMs: number, outbound: Oidc
   if (cached && cached.expiresAt > Date.now()) return cached.metadata;
   let response: Response;
   try {
-    response = await outbound.fetch(discoveryUrl(issuer), { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+    response = await outbound.fetch(discoveryUrl(issuer), {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
   } catch (err) {
-    if (isOutboundRefusal(err)) throw new ProviderError('misconfigured', 'The identity provider is at an address Vouchsafe may not connect to.');
+    if (isOutboundRefusal(err))
+      throw new ProviderError('misconfigured', 'The identity provider is at an address Vouchsafe may not connect to.');
     throw new ProviderError('unavailable', 'The identity provider’s discovery document could not be fetched.');
   }
   if (!response.ok) {
-    throw new ProviderError(response.status >= 500 ? 'unavailable' : 'misconfigured', 'The identity provider’s discovery document could not be fetched.', response.status);
+    throw new ProviderError(
+      response.status >= 500 ? 'unavailable' : 'misconfigured',
+      'The identity provider’s discovery document could not be fetched.',
+      response.status,
+    );
   }
   const body: unknown = await response.json().catch(() => undefined);
   const metadata = parseMetadata(body, issuer, outbound);

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ENTRA_LOOKUP_SELECT, GRAPH_SCOPE, IdpConfigSchema, VerificationPolicySchema, entraLookupFilter } from '@vouchsafe/contracts';
-import { GRAPH_STANDIN_SCOPE, startGraphStandIn, startOidcPeer, type GraphUserProperty, type OidcPeer, type SignInForm, type StartedGraphStandIn } from '@vouchsafe/test-support/idps';
+import {
+  GRAPH_STANDIN_SCOPE,
+  startGraphStandIn,
+  startOidcPeer,
+  type GraphUserProperty,
+  type OidcPeer,
+  type SignInForm,
+  type StartedGraphStandIn,
+} from '@vouchsafe/test-support/idps';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type ProviderOutcome, type StartResult } from '../provider.types';
 import { REASONS } from './oidc.claims';
@@ -29,7 +37,10 @@ beforeAll(async () => {
   graph = await startGraphStandIn({
     tenantId: entra.tenantId,
     // `basic` is consented for User.Read.All; `post` is an app registration nobody granted the permission to.
-    clients: [{ ...entra.clients.basic, clientSecret: entra.clients.basic.clientSecret! }, { ...entra.clients.post, clientSecret: entra.clients.post.clientSecret!, roles: [] }],
+    clients: [
+      { ...entra.clients.basic, clientSecret: entra.clients.basic.clientSecret! },
+      { ...entra.clients.post, clientSecret: entra.clients.post.clientSecret!, roles: [] },
+    ],
     directory: () => entra.directoryUsers(),
   });
 });
@@ -60,7 +71,11 @@ async function verify(form?: SignInForm): Promise<{ start: StartResult; outcome:
   return { start: started, outcome: await provider().complete!({ ...started.providerState }, params) };
 }
 
-const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('Entra: the requester is the object id Graph finds for the email on record', () => {
   it('verifies the right oid in the right directory, asking Graph with the documented query and keeping the email out of state', async () => {
@@ -77,8 +92,15 @@ describe('Entra: the requester is the object id Graph finds for the email on rec
     expect(JSON.parse(auth?.claims ?? '{}')).toEqual({ id_token: { acrs: { essential: true, value: 'c1' } } });
     const lookup = graph.log.find((l) => l.path === '/v1.0/users');
     expect(lookup).toMatchObject({ method: 'GET', hasBearer: true, status: 200 });
-    expect(lookup?.params).toEqual({ $filter: entraLookupFilter('priya.natarajan@customer.test'), $select: 'id,userType,accountEnabled', $top: '10' });
-    expect(graph.log.find((l) => l.path.endsWith('/oauth2/v2.0/token'))?.params).toMatchObject({ grant_type: 'client_credentials', scope: GRAPH_SCOPE });
+    expect(lookup?.params).toEqual({
+      $filter: entraLookupFilter('priya.natarajan@customer.test'),
+      $select: 'id,userType,accountEnabled',
+      $top: '10',
+    });
+    expect(graph.log.find((l) => l.path.endsWith('/oauth2/v2.0/token'))?.params).toMatchObject({
+      grant_type: 'client_credentials',
+      scope: GRAPH_SCOPE,
+    });
   });
 
   it('reuses the Graph token until it nears expiry', async () => {
@@ -110,7 +132,10 @@ describe('Entra: the requester is the object id Graph finds for the email on rec
 });
 
 describe('Entra: the Graph lookup fails closed', () => {
-  const user = () => provider().resolveUser(REQUESTER).then((u) => u!);
+  const user = () =>
+    provider()
+      .resolveUser(REQUESTER)
+      .then((u) => u!);
 
   it('no account → not offered, with the reason; start refuses', async () => {
     const nobody = { ...REQUESTER, email: 'nobody@customer.test' };
@@ -144,8 +169,14 @@ describe('Entra: the Graph lookup fails closed', () => {
   it('an app without User.Read.All, or a wrong client secret → misconfigured, naming what to grant', async () => {
     const unconsented = IdpConfigSchema.parse(entra.idpConfig({ client: 'post', graph: graph.config }));
     const p = createOidcProvider(unconsented as never, { timeoutMs: 5_000, policy, outbound });
-    expect(await refusal(p.listMethods((await p.resolveUser(REQUESTER))!))).toMatchObject({ kind: 'misconfigured', message: expect.stringMatching(/User\.Read\.All/) });
-    expect(await refusal(start(REQUESTER, { clientSecret: 'not-the-secret' }))).toMatchObject({ kind: 'misconfigured', message: expect.stringMatching(/client credentials/) });
+    expect(await refusal(p.listMethods((await p.resolveUser(REQUESTER))!))).toMatchObject({
+      kind: 'misconfigured',
+      message: expect.stringMatching(/User\.Read\.All/),
+    });
+    expect(await refusal(start(REQUESTER, { clientSecret: 'not-the-secret' }))).toMatchObject({
+      kind: 'misconfigured',
+      message: expect.stringMatching(/client credentials/),
+    });
   });
 
   it('a Graph token the API refuses (revoked, rotated secret) is replaced once', async () => {
@@ -158,22 +189,30 @@ describe('Entra: the Graph lookup fails closed', () => {
 });
 
 describe('Entra connections stored before the rule (matching on a claim people can change)', () => {
-  it.each(['email', 'preferred_username', 'upn', 'sub'] as const)('subjectClaim %s: not offered, start refuses, an answer fails — saying to use "oid"', async (subjectClaim) => {
-    const unsafe = provider({ subjectClaim, graph: undefined });
-    const u = (await unsafe.resolveUser(REQUESTER))!;
-    const [method] = await unsafe.listMethods(u);
-    expect(method?.unavailableReason).toMatch(/subjectClaim must be "oid" for flavor "entra"/);
-    expect(await refusal(unsafe.start(u, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' }))).toMatchObject({ kind: 'misconfigured' });
-    const started = await start();
-    const params = await entra.signIn(started.link!);
-    expect(await unsafe.complete!({ ...started.providerState }, params)).toEqual({ state: 'failed', reason: method?.unavailableReason });
-    expect(graph.log.filter((l) => l.path === '/v1.0/users')).toHaveLength(1);
-  });
+  it.each(['email', 'preferred_username', 'upn', 'sub'] as const)(
+    'subjectClaim %s: not offered, start refuses, an answer fails — saying to use "oid"',
+    async (subjectClaim) => {
+      const unsafe = provider({ subjectClaim, graph: undefined });
+      const u = (await unsafe.resolveUser(REQUESTER))!;
+      const [method] = await unsafe.listMethods(u);
+      expect(method?.unavailableReason).toMatch(/subjectClaim must be "oid" for flavor "entra"/);
+      expect(
+        await refusal(unsafe.start(u, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' })),
+      ).toMatchObject({ kind: 'misconfigured' });
+      const started = await start();
+      const params = await entra.signIn(started.link!);
+      expect(await unsafe.complete!({ ...started.providerState }, params)).toEqual({ state: 'failed', reason: method?.unavailableReason });
+      expect(graph.log.filter((l) => l.path === '/v1.0/users')).toHaveLength(1);
+    },
+  );
 
   it('a link made for the email (old row) is not accepted once the connection matches on oid', async () => {
     const started = await start();
     const params = await entra.signIn(started.link!);
     const oldRow = { ...started.providerState, subjectClaim: undefined, expectedSubject: REQUESTER.email.toLowerCase() };
-    expect(await provider().complete!(oldRow, params)).toEqual({ state: 'failed', reason: expect.stringMatching(/connection was changed/) });
+    expect(await provider().complete!(oldRow, params)).toEqual({
+      state: 'failed',
+      reason: expect.stringMatching(/connection was changed/),
+    });
   });
 });

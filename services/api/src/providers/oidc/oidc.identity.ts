@@ -23,8 +23,10 @@ export interface IdentityRefusal {
 
 export const IDENTITY_REASONS = {
   none: 'Microsoft Entra has no enabled member account whose email or user name is the requester’s email on record.',
-  several: 'Several Microsoft Entra accounts have the requester’s email on record as their email or user name, so Vouchsafe cannot tell which one is the caller (an admin must make it unique).',
-  guestOnly: 'The only Microsoft Entra account with the requester’s email on record is a guest account, whose address is whatever its inviter typed: Vouchsafe verifies member accounts only.',
+  several:
+    'Several Microsoft Entra accounts have the requester’s email on record as their email or user name, so Vouchsafe cannot tell which one is the caller (an admin must make it unique).',
+  guestOnly:
+    'The only Microsoft Entra account with the requester’s email on record is a guest account, whose address is whatever its inviter typed: Vouchsafe verifies member accounts only.',
 } as const;
 
 /**
@@ -49,7 +51,12 @@ export function tenantOf(config: OidcConfig): string | undefined {
 }
 
 /** The identity the id_token must carry for the requester with this email (Graph lookup for Entra; throws ProviderError). */
-export async function expectedIdentity(config: OidcConfig, email: string, timeoutMs: number, outbound: OidcOutbound): Promise<ExpectedIdentity | IdentityRefusal> {
+export async function expectedIdentity(
+  config: OidcConfig,
+  email: string,
+  timeoutMs: number,
+  outbound: OidcOutbound,
+): Promise<ExpectedIdentity | IdentityRefusal> {
   const normalised = email.trim().toLowerCase();
   if (identityClaimOf(config) === 'email') return { claim: 'email', value: normalised };
   const found = await lookUpEntraUser(config, normalised, timeoutMs, outbound);

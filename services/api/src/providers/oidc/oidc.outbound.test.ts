@@ -26,7 +26,10 @@ let config: OidcConfig;
 beforeAll(async () => {
   peer = await startOidcPeer({ tls: true, redirectUris: [CALLBACK] });
   const { port } = new URL(peer.url);
-  outbound = createOutbound({ isHttpAllowed: false, isAnyAddressAllowed: false, allow: parseOutboundAllow(`127.0.0.1:${port}`) }, { ca: testCa().certPem });
+  outbound = createOutbound(
+    { isHttpAllowed: false, isAnyAddressAllowed: false, allow: parseOutboundAllow(`127.0.0.1:${port}`) },
+    { ca: testCa().certPem },
+  );
   const parsed = IdpConfigSchema.parse(peer.idpConfig({ client: 'basic' }));
   if (parsed.kind !== 'oidc') throw new Error('not an oidc config');
   config = parsed;
@@ -73,7 +76,10 @@ describe('OIDC over https against an allowlisted peer', () => {
     clearOidcCaches();
     peer.editDiscovery((doc) => ({ ...doc, token_endpoint: bad }));
     const outcome = await provider().complete!(state, params);
-    expect(outcome).toMatchObject({ state: 'failed', reason: expect.stringMatching(/discovery document names a token endpoint Vouchsafe may not use/) });
+    expect(outcome).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/discovery document names a token endpoint Vouchsafe may not use/),
+    });
     expect(tokenRequests()).toEqual([]);
   });
 
@@ -81,7 +87,9 @@ describe('OIDC over https against an allowlisted peer', () => {
     peer.editDiscovery((doc) => ({ ...doc, [field]: String(doc[field]).replace(/^https:/, 'http:') }));
     const p = provider();
     const user = (await p.resolveUser(REQUESTER))!;
-    const err = await p.start(user, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: 'Call' }).catch((e: unknown) => e);
+    const err = await p
+      .start(user, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: 'Call' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ kind: 'misconfigured', message: expect.stringMatching(/may not use: it must be an https URL/) });
     expect(peer.authorizations()).toEqual([]);

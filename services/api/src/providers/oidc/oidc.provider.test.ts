@@ -35,14 +35,21 @@ interface Run {
   edit?: (state: Record<string, unknown>, params: Record<string, string>) => void;
 }
 
-async function verify(peer: OidcPeer, run: Run = {}): Promise<{ start: StartResult; params: Record<string, string>; outcome: ProviderOutcome }> {
+async function verify(
+  peer: OidcPeer,
+  run: Run = {},
+): Promise<{ start: StartResult; params: Record<string, string>; outcome: ProviderOutcome }> {
   const config = IdpConfigSchema.parse(run.config ?? peer.idpConfig({ client: run.client }));
   if (config.kind !== 'oidc') throw new Error('not an oidc config');
   const policy = VerificationPolicySchema.parse({ methods: ['oidc'], ...run.policy });
   const provider = createOidcProvider(config, { timeoutMs: 5_000, policy, outbound });
   const user = await provider.resolveUser(REQUESTER);
   if (!user) throw new Error('no user');
-  const start = await provider.start(user, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: 'Call with Jane' });
+  const start = await provider.start(
+    user,
+    { method: 'oidc' },
+    { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: 'Call with Jane' },
+  );
   if (!start.link) throw new Error('no link');
   const params = await peer.signIn(start.link, run.form);
   const state = { ...start.providerState };
@@ -57,7 +64,13 @@ describe('OIDC provider against a real oidc-provider (generic)', () => {
     const { start, outcome } = await verify(generic);
     expect(outcome).toEqual({ state: 'verified' });
     const [auth] = generic.authorizations();
-    expect(auth).toMatchObject({ prompt: 'login', code_challenge_method: 'S256', login_hint: REQUESTER.email, response_type: 'code', redirect_uri: CALLBACK });
+    expect(auth).toMatchObject({
+      prompt: 'login',
+      code_challenge_method: 'S256',
+      login_hint: REQUESTER.email,
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+    });
     expect(auth?.nonce).toBe(start.providerState.nonce);
     expect(auth?.state).toBe(start.idpRef);
     expect(auth?.claims).toBeUndefined();
@@ -76,11 +89,17 @@ describe('OIDC provider against a real oidc-provider (generic)', () => {
     expect(outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/not fresh/) });
     // Even for a link made long ago (so the sign-in is after it), the age limit alone fails it.
     generic.setNextLogin({ authTimeOffsetSeconds: -600 });
-    const old = await verify(generic, { policy: { oidc: { maxAuthAgeSeconds: 300 } }, edit: (state) => void (state.issuedAt = Number(state.issuedAt) - 3_600) });
+    const old = await verify(generic, {
+      policy: { oidc: { maxAuthAgeSeconds: 300 } },
+      edit: (state) => void (state.issuedAt = Number(state.issuedAt) - 3_600),
+    });
     expect(old.outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/not fresh/) });
     // … and a sign-in from before the link (prompt=login ignored) fails even within the age limit.
     generic.setNextLogin({ authTimeOffsetSeconds: -120 });
-    expect((await verify(generic, { policy: { oidc: { maxAuthAgeSeconds: 600 } } })).outcome).toEqual({ state: 'failed', reason: expect.stringMatching(/not fresh/) });
+    expect((await verify(generic, { policy: { oidc: { maxAuthAgeSeconds: 600 } } })).outcome).toEqual({
+      state: 'failed',
+      reason: expect.stringMatching(/not fresh/),
+    });
   });
 
   it('fails when someone else signs in', async () => {
@@ -155,10 +174,17 @@ describe('OIDC provider against a real oidc-provider (generic)', () => {
     if (config.kind !== 'oidc') throw new Error('not oidc');
     const provider = createOidcProvider(config, { timeoutMs: 5_000, outbound });
     const user = await provider.resolveUser(REQUESTER);
-    const start = await provider.start(user!, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' });
+    const start = await provider.start(
+      user!,
+      { method: 'oidc' },
+      { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' },
+    );
     const params = await generic.signIn(start.link!);
     expect(await provider.complete!(start.providerState, params)).toEqual({ state: 'verified' });
-    expect(await provider.complete!(start.providerState, params)).toEqual({ state: 'failed', reason: expect.stringMatching(/already used/) });
+    expect(await provider.complete!(start.providerState, params)).toEqual({
+      state: 'failed',
+      reason: expect.stringMatching(/already used/),
+    });
   });
 
   it('refuses a discovery document that names another issuer', async () => {
@@ -166,7 +192,9 @@ describe('OIDC provider against a real oidc-provider (generic)', () => {
     if (config.kind !== 'oidc') throw new Error('not oidc');
     const provider = createOidcProvider(config, { timeoutMs: 5_000, outbound });
     const user = await provider.resolveUser(REQUESTER);
-    const error = await provider.start(user!, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' }).catch((e: unknown) => e);
+    const error = await provider
+      .start(user!, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind: 'misconfigured' });
   });
@@ -180,21 +208,33 @@ describe('OIDC provider against a real oidc-provider (generic)', () => {
 });
 
 describe('generic connections stored before the verified-identity rule (registration refuses them now)', () => {
-  it.each(['preferred_username', 'upn', 'sub'] as const)('subjectClaim %s verifies no one and tells the admin what to change', async (subjectClaim) => {
-    const config = IdpConfigSchema.parse({ ...generic.idpConfig(), subjectClaim });
-    if (config.kind !== 'oidc') throw new Error('not oidc');
-    const provider = createOidcProvider(config, { timeoutMs: 5_000, outbound });
-    const user = (await provider.resolveUser(REQUESTER))!;
-    const [method] = await provider.listMethods(user);
-    expect(method).toEqual({ method: 'oidc', unavailableReason: expect.stringMatching(/cannot identify callers safely.*subjectClaim must be "email"/) });
-    expect(method?.unavailableReason).not.toContain(REQUESTER.email);
-    const error = await provider.start(user, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'misconfigured', message: method?.unavailableReason });
+  it.each(['preferred_username', 'upn', 'sub'] as const)(
+    'subjectClaim %s verifies no one and tells the admin what to change',
+    async (subjectClaim) => {
+      const config = IdpConfigSchema.parse({ ...generic.idpConfig(), subjectClaim });
+      if (config.kind !== 'oidc') throw new Error('not oidc');
+      const provider = createOidcProvider(config, { timeoutMs: 5_000, outbound });
+      const user = (await provider.resolveUser(REQUESTER))!;
+      const [method] = await provider.listMethods(user);
+      expect(method).toEqual({
+        method: 'oidc',
+        unavailableReason: expect.stringMatching(/cannot identify callers safely.*subjectClaim must be "email"/),
+      });
+      expect(method?.unavailableReason).not.toContain(REQUESTER.email);
+      const error = await provider
+        .start(user, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'misconfigured', message: method?.unavailableReason });
 
-    // A link made while the connection was still trusted: the answer fails closed too, even for the right person.
-    const safe = createOidcProvider(IdpConfigSchema.parse(generic.idpConfig()) as never, { timeoutMs: 5_000, outbound });
-    const started = await safe.start(user, { method: 'oidc' }, { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' });
-    const params = await generic.signIn(started.link!);
-    expect(await provider.complete!(started.providerState, params)).toEqual({ state: 'failed', reason: method?.unavailableReason });
-  });
+      // A link made while the connection was still trusted: the answer fails closed too, even for the right person.
+      const safe = createOidcProvider(IdpConfigSchema.parse(generic.idpConfig()) as never, { timeoutMs: 5_000, outbound });
+      const started = await safe.start(
+        user,
+        { method: 'oidc' },
+        { verificationId: randomUUID(), callbackUrl: CALLBACK, displayContext: '' },
+      );
+      const params = await generic.signIn(started.link!);
+      expect(await provider.complete!(started.providerState, params)).toEqual({ state: 'failed', reason: method?.unavailableReason });
+    },
+  );
 });

@@ -5,7 +5,15 @@ import type { VerificationPolicy } from '@vouchsafe/contracts';
 import { maskEmail } from '../../lib/mask';
 import { isOutboundRefusal } from '../../lib/outbound';
 import { ProviderError, type IdpUser, type ProviderOutcome, type StartResult, type VerificationProvider } from '../provider.types';
-import { CLOCK_SKEW_SECONDS, checkIdTokenClaims, DEFAULT_OIDC_POLICY, REASONS, safeEqual, type IdentityClaim, type OidcConfig } from './oidc.claims';
+import {
+  CLOCK_SKEW_SECONDS,
+  checkIdTokenClaims,
+  DEFAULT_OIDC_POLICY,
+  REASONS,
+  safeEqual,
+  type IdentityClaim,
+  type OidcConfig,
+} from './oidc.claims';
 import { discover, keySet, type OidcMetadata, type OidcOutbound } from './oidc.discovery';
 import { expectedIdentity, identityClaimOf, tenantOf, unsafeConnectionReason } from './oidc.identity';
 
@@ -60,8 +68,18 @@ function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
-function tokenRequest(config: OidcConfig, metadata: OidcMetadata, state: OidcProviderState, code: string): { headers: Record<string, string>; body: URLSearchParams } {
-  const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: state.redirectUri, code_verifier: state.codeVerifier });
+function tokenRequest(
+  config: OidcConfig,
+  metadata: OidcMetadata,
+  state: OidcProviderState,
+  code: string,
+): { headers: Record<string, string>; body: URLSearchParams } {
+  const body = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: state.redirectUri,
+    code_verifier: state.codeVerifier,
+  });
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (config.clientSecret === undefined) {
     // Public client: PKCE is the only proof that we started this flow.
@@ -82,26 +100,41 @@ function claimsParameter(config: OidcConfig, requiredAcrs: readonly string[]): s
   return JSON.stringify({ id_token: { acrs } });
 }
 
-async function exchangeCode(config: OidcConfig, metadata: OidcMetadata, state: OidcProviderState, code: string, opts: OidcProviderOptions): Promise<string | ProviderOutcome> {
+async function exchangeCode(
+  config: OidcConfig,
+  metadata: OidcMetadata,
+  state: OidcProviderState,
+  code: string,
+  opts: OidcProviderOptions,
+): Promise<string | ProviderOutcome> {
   const { headers, body } = tokenRequest(config, metadata, state, code);
   let response: Response;
   try {
     // The guard checks the token endpoint's URL and address again before the client secret leaves (S12).
-    response = await opts.outbound.fetch(metadata.tokenEndpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'error' });
+    response = await opts.outbound.fetch(metadata.tokenEndpoint, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(opts.timeoutMs),
+      redirect: 'error',
+    });
   } catch (err) {
-    if (isOutboundRefusal(err)) return { state: 'failed', reason: 'The identity provider’s token endpoint is at an address Vouchsafe may not connect to.' };
+    if (isOutboundRefusal(err))
+      return { state: 'failed', reason: 'The identity provider’s token endpoint is at an address Vouchsafe may not connect to.' };
     return { state: 'failed', reason: 'The identity provider could not be reached to finish the sign-in.' };
   }
   const json: unknown = await response.json().catch(() => undefined);
   const answer = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   if (!response.ok) {
-    if (answer.error === 'invalid_grant') return { state: 'failed', reason: 'The sign-in code was already used, has expired or was not issued to this verification.' };
+    if (answer.error === 'invalid_grant')
+      return { state: 'failed', reason: 'The sign-in code was already used, has expired or was not issued to this verification.' };
     if (answer.error === 'invalid_client' || response.status === 401) {
       return { state: 'failed', reason: 'The identity provider refused Vouchsafe’s client credentials (check the app registration).' };
     }
     return { state: 'failed', reason: 'The identity provider refused to finish the sign-in.' };
   }
-  if (typeof answer.id_token !== 'string') return { state: 'failed', reason: 'The identity provider answered without an ID token (is the openid scope configured?).' };
+  if (typeof answer.id_token !== 'string')
+    return { state: 'failed', reason: 'The identity provider answered without an ID token (is the openid scope configured?).' };
   return answer.id_token;
 }
 
@@ -225,7 +258,10 @@ export function createOidcProvider(config: OidcConfig, opts: OidcProviderOptions
         });
         claims = verified.payload;
       } catch (error) {
-        if (isOutboundRefusal(error) || (error instanceof joseErrors.JOSEError && (error.code === 'ERR_JWKS_TIMEOUT' || error.code === 'ERR_JOSE_GENERIC'))) {
+        if (
+          isOutboundRefusal(error) ||
+          (error instanceof joseErrors.JOSEError && (error.code === 'ERR_JWKS_TIMEOUT' || error.code === 'ERR_JOSE_GENERIC'))
+        ) {
           return { state: 'failed', reason: 'The identity provider’s signing keys could not be fetched.' };
         }
         return { state: 'failed', reason: REASONS.badToken };

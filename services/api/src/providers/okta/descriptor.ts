@@ -10,7 +10,13 @@ export const oktaDescriptor: IdpDescriptor<'okta'> = {
   publicSettings: (config) =>
     'apiToken' in config.auth
       ? { orgUrl: config.orgUrl, auth: 'api_token' }
-      : { orgUrl: config.orgUrl, auth: 'private_key', clientId: config.auth.clientId, scopes: config.auth.scopes, ...(config.auth.keyId ? { keyId: config.auth.keyId } : {}) },
+      : {
+          orgUrl: config.orgUrl,
+          auth: 'private_key',
+          clientId: config.auth.clientId,
+          scopes: config.auth.scopes,
+          ...(config.auth.keyId ? { keyId: config.auth.keyId } : {}),
+        },
   async registrationIssues(config, outbound) {
     const issues = await urlIssues(outbound, { orgUrl: config.orgUrl });
     const keyProblem = 'privateKeyPem' in config.auth ? oktaPrivateKeyProblem(config.auth.privateKeyPem) : undefined;

@@ -52,7 +52,15 @@ function clientConfig(config: OktaConfig, timeoutMs: number, outbound: OktaOutbo
     cacheMiddleware: null,
   };
   if ('apiToken' in config.auth) {
-    return { ...common, authorizationMode: 'SSWS', token: config.auth.apiToken, clientId: '', scopes: [] as string[], privateKey: '', keyId: '' };
+    return {
+      ...common,
+      authorizationMode: 'SSWS',
+      token: config.auth.apiToken,
+      clientId: '',
+      scopes: [] as string[],
+      privateKey: '',
+      keyId: '',
+    };
   }
   return {
     ...common,
@@ -78,7 +86,9 @@ export function oktaClient(config: OktaConfig, timeoutMs: number, outbound: Okta
     clients = new Map<string, Client>();
     clientsByOutbound.set(outbound, clients);
   }
-  const key = createHash('sha256').update(JSON.stringify([config.orgUrl, config.auth, timeoutMs])).digest('base64url');
+  const key = createHash('sha256')
+    .update(JSON.stringify([config.orgUrl, config.auth, timeoutMs]))
+    .digest('base64url');
   const cached = clients.get(key);
   if (cached) {
     // Least recently used goes first when full.
@@ -106,21 +116,34 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /** Okta's answer (or silence) as a ProviderError. The SDK's own messages can quote logins and are never passed on. */
-export function toProviderError(error: unknown, doing: string, notFound = 'Okta does not know this user, factor or transaction.'): ProviderError {
+export function toProviderError(
+  error: unknown,
+  doing: string,
+  notFound = 'Okta does not know this user, factor or transaction.',
+): ProviderError {
   if (error instanceof ProviderError) return error;
-  if (isOutboundRefusal(error)) return new ProviderError('misconfigured', `Okta is at an address Vouchsafe may not connect to (while ${doing}).`);
+  if (isOutboundRefusal(error))
+    return new ProviderError('misconfigured', `Okta is at an address Vouchsafe may not connect to (while ${doing}).`);
   const status = statusOf(error);
   const url = typeof (error as { url?: unknown })?.url === 'string' ? (error as { url: string }).url : '';
   if (status === 401 || status === 403 || (status === 400 && url.endsWith('/oauth2/v1/token'))) {
-    return new ProviderError('misconfigured', `Okta refused Vouchsafe's credentials while ${doing} (HTTP ${status}): check the API token or service app, its key and its scopes.`, status);
+    return new ProviderError(
+      'misconfigured',
+      `Okta refused Vouchsafe's credentials while ${doing} (HTTP ${status}): check the API token or service app, its key and its scopes.`,
+      status,
+    );
   }
   if (status === 404) return new ProviderError('not_found', notFound, status);
   if (status === 429) return new ProviderError('unavailable', `Okta is rate limiting Vouchsafe (while ${doing}).`, status);
-  if (status !== undefined && status >= 500) return new ProviderError('unavailable', `Okta is unavailable (HTTP ${status} while ${doing}).`, status);
+  if (status !== undefined && status >= 500)
+    return new ProviderError('unavailable', `Okta is unavailable (HTTP ${status} while ${doing}).`, status);
   if (status !== undefined) return new ProviderError('rejected', `Okta rejected the request while ${doing} (HTTP ${status}).`, status);
   const message = error instanceof Error ? error.message : '';
   if (/private key|PEM|JWK|Key type/i.test(message)) {
-    return new ProviderError('misconfigured', "The Okta service app's private key could not be used: it must be an RSA or EC key in PEM or JWK form.");
+    return new ProviderError(
+      'misconfigured',
+      "The Okta service app's private key could not be used: it must be an RSA or EC key in PEM or JWK form.",
+    );
   }
   return new ProviderError('unavailable', `Okta did not answer while ${doing}.`);
 }

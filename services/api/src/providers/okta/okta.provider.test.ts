@@ -17,7 +17,11 @@ const PRIYA = 'priya.natarajan@customer.test';
 const LUKAS = 'lukas.becker@customer.test';
 const AMARA = 'amara.okafor@customer.test';
 const NOAH = 'noah.kim@customer.test';
-const CTX: StartContext = { verificationId: '00000000-0000-4000-8000-000000000001', callbackUrl: 'http://127.0.0.1:9/verify/callback/okta', displayContext: 'Zendesk ticket 101' };
+const CTX: StartContext = {
+  verificationId: '00000000-0000-4000-8000-000000000001',
+  callbackUrl: 'http://127.0.0.1:9/verify/callback/okta',
+  displayContext: 'Zendesk ticket 101',
+};
 
 const POISON_ENV: Record<string, string> = {
   OKTA_CLIENT_ORGURL: 'http://127.0.0.1:9',
@@ -125,7 +129,12 @@ describe('resolveUser and listMethods', () => {
 
   it('lists the active Okta Verify push factor with its dates; none for an sms-only user', async () => {
     const priya = await pushMethod(await userFor(PRIYA));
-    expect(priya).toEqual({ method: 'okta_push', factorRef: okta.state.requireUser(PRIYA).factors[0]!.id, createdAt: expect.any(Date), updatedAt: expect.any(Date) });
+    expect(priya).toEqual({
+      method: 'okta_push',
+      factorRef: okta.state.requireUser(PRIYA).factors[0]!.id,
+      createdAt: expect.any(Date),
+      updatedAt: expect.any(Date),
+    });
     expect(Date.now() - priya.createdAt!.getTime()).toBeGreaterThan(89 * 86_400_000);
     const lukas = await pushMethod(await userFor(LUKAS));
     expect(Math.abs(Date.now() - 3_600_000 - lukas.createdAt!.getTime())).toBeLessThan(60_000);
@@ -135,8 +144,16 @@ describe('resolveUser and listMethods', () => {
   it('with several phones offers the longest-enrolled active one; pending push factors and other factor types are skipped', async () => {
     const amara = await userFor(AMARA);
     okta.state.addFactor(AMARA, { factorType: 'push', created: new Date(Date.now() - 3_600_000), label: 'new phone' });
-    const inactive = okta.state.addFactor(AMARA, { factorType: 'push', created: new Date(Date.now() - 900 * 86_400_000), status: 'PENDING_ACTIVATION' });
-    const totp = okta.state.addFactor(AMARA, { factorType: 'token:software:totp', provider: 'GOOGLE', created: new Date(Date.now() - 901 * 86_400_000) });
+    const inactive = okta.state.addFactor(AMARA, {
+      factorType: 'push',
+      created: new Date(Date.now() - 900 * 86_400_000),
+      status: 'PENDING_ACTIVATION',
+    });
+    const totp = okta.state.addFactor(AMARA, {
+      factorType: 'token:software:totp',
+      provider: 'GOOGLE',
+      created: new Date(Date.now() - 901 * 86_400_000),
+    });
     const methods = await provider().listMethods(amara);
     expect(methods).toHaveLength(1);
     expect(methods[0]!.factorRef).toBe(okta.state.requireUser(AMARA).factors[0]!.id);
@@ -156,7 +173,12 @@ describe('push with number challenge', () => {
       providerState: { userId: user.ref, factorId: method.factorRef, transactionId: tx.id },
     });
     const verify = okta.requests().at(-1)!;
-    expect(verify).toMatchObject({ method: 'POST', path: `/api/v1/users/${user.ref}/factors/${method.factorRef}/verify`, status: 201, requestBody: { useNumberMatchingChallenge: true } });
+    expect(verify).toMatchObject({
+      method: 'POST',
+      path: `/api/v1/users/${user.ref}/factors/${method.factorRef}/verify`,
+      status: 201,
+      requestBody: { useNumberMatchingChallenge: true },
+    });
     expect(verify.headers['user-agent']).toBe('vouchsafe (Help desk verification; Zendesk ticket 101)');
     expect(okta.requests()[0]!.headers['user-agent']).toMatch(/^vouchsafe @okta\/okta-sdk-nodejs\/8\.1\.0 node\//);
     expect(okta.requests().every((e) => e.headers.authorization === 'SSWS ***')).toBe(true);
@@ -180,7 +202,10 @@ describe('push with number challenge', () => {
     expect(await provider().poll!(providerState, 1_000)).toEqual({ state: 'waiting' });
     expect(await provider().poll!(providerState, 1_000)).toEqual(expected);
     expect(await provider().poll!(providerState, 1_000)).toEqual(expected);
-    expect(okta.requests().at(-1)).toMatchObject({ method: 'GET', path: `/api/v1/users/${user.ref}/factors/${providerState.factorId}/transactions/${providerState.transactionId}` });
+    expect(okta.requests().at(-1)).toMatchObject({
+      method: 'GET',
+      path: `/api/v1/users/${user.ref}/factors/${providerState.factorId}/transactions/${providerState.transactionId}`,
+    });
   });
 
   it('manual: waits until the phone answers (right number → verified; wrong number → denied)', async () => {
@@ -191,7 +216,9 @@ describe('push with number challenge', () => {
     okta.approve(first.idpRef, Number(first.binding && 'number' in first.binding ? first.binding.number : NaN));
     expect(await provider().poll!(first.providerState, 1_000)).toEqual({ state: 'verified' });
     const second = await provider().start(user, method, CTX);
-    const wrong = okta.state.requireTransaction(second.idpRef).choices.find((n) => String(n) !== (second.binding as { number: string }).number)!;
+    const wrong = okta.state
+      .requireTransaction(second.idpRef)
+      .choices.find((n) => String(n) !== (second.binding as { number: string }).number)!;
     okta.approve(second.idpRef, wrong);
     expect((await provider().poll!(second.providerState, 1_000)).state).toBe('denied');
   });
@@ -208,7 +235,17 @@ describe('push with number challenge', () => {
   });
 
   it('maps exactly WAITING, SUCCESS, REJECTED, TIMEOUT; anything else fails', () => {
-    for (const other of ['WAITING (with number matching challenge)', 'waiting', 'success', 'ALLOW', '', 0, undefined, null, { factorResult: 'SUCCESS' }]) {
+    for (const other of [
+      'WAITING (with number matching challenge)',
+      'waiting',
+      'success',
+      'ALLOW',
+      '',
+      0,
+      undefined,
+      null,
+      { factorResult: 'SUCCESS' },
+    ]) {
       expect(outcomeFromFactorResult(other)).toEqual({ state: 'failed', reason: OKTA_UNKNOWN_STATE });
     }
     expect(outcomeFromFactorResult('SUCCESS')).toEqual({ state: 'verified' });
@@ -232,7 +269,10 @@ describe('push with number challenge', () => {
     const sms = okta.state.requireUser(NOAH).factors[0]!.id;
     await expectProviderError(provider().start(noah, { method: 'okta_push', factorRef: sms }, CTX), 'rejected');
     await expectProviderError(provider().poll!({ userId: user.ref, factorId: 'opf1', transactionId: 'v2mst.gone' }, 1_000), 'not_found');
-    expect(await provider().poll!({ userId: user.ref }, 1_000)).toEqual({ state: 'failed', reason: 'The Okta push transaction record is incomplete.' });
+    expect(await provider().poll!({ userId: user.ref }, 1_000)).toEqual({
+      state: 'failed',
+      reason: 'The Okta push transaction record is incomplete.',
+    });
   });
 
   it('cancel is a no-op: the Management API has no cancel operation for push transactions', async () => {
@@ -241,7 +281,12 @@ describe('push with number challenge', () => {
     const before = okta.requests().length;
     await expect(provider().cancel(providerState)).resolves.toBeUndefined();
     expect(okta.requests()).toHaveLength(before);
-    expect(contract.match('DELETE', `/api/v1/users/${user.ref}/factors/${String(providerState.factorId)}/transactions/${String(providerState.transactionId)}`)).toBeUndefined();
+    expect(
+      contract.match(
+        'DELETE',
+        `/api/v1/users/${user.ref}/factors/${String(providerState.factorId)}/transactions/${String(providerState.transactionId)}`,
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -273,12 +318,18 @@ describe('failures', () => {
         s.close(() => resolve(port));
       });
     });
-    await expectProviderError(provider({ kind: 'okta', orgUrl: `http://127.0.0.1:${closed}`, auth: { apiToken: okta.apiToken } }).listMethods(user), 'unavailable');
+    await expectProviderError(
+      provider({ kind: 'okta', orgUrl: `http://127.0.0.1:${closed}`, auth: { apiToken: okta.apiToken } }).listMethods(user),
+      'unavailable',
+    );
     const silent = net.createServer(() => undefined).listen(0, '127.0.0.1');
     await new Promise((resolve) => silent.once('listening', resolve));
     try {
       const started = Date.now();
-      const slow = provider({ kind: 'okta', orgUrl: `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`, auth: { apiToken: okta.apiToken } }, 300);
+      const slow = provider(
+        { kind: 'okta', orgUrl: `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`, auth: { apiToken: okta.apiToken } },
+        300,
+      );
       await expectProviderError(slow.poll!({ userId: user.ref, factorId: 'opf1', transactionId: 'v2mst.x' }, 1_000), 'unavailable');
       expect(Date.now() - started).toBeLessThan(3_000);
     } finally {
@@ -310,7 +361,9 @@ describe('private-key OAuth (service app)', () => {
     const other = okta.createServiceApp();
     const forged = provider(oauth({ ...app, privateKeyPem: other.privateKeyPem }));
     await expectProviderError(forged.resolveUser({ email: PRIYA, phone: null, name: null }), 'misconfigured');
-    const greedy = provider(oauth({ ...okta.createServiceApp({ scopes: ['okta.users.read'] }), scopes: ['okta.users.read', 'okta.users.manage'] }));
+    const greedy = provider(
+      oauth({ ...okta.createServiceApp({ scopes: ['okta.users.read'] }), scopes: ['okta.users.read', 'okta.users.manage'] }),
+    );
     await expectProviderError(greedy.resolveUser({ email: PRIYA, phone: null, name: null }), 'misconfigured');
     const readOnly = provider(oauth(okta.createServiceApp({ scopes: ['okta.users.read'] })));
     const user = await userFor(PRIYA, readOnly);
@@ -337,9 +390,18 @@ describe('isolation from ~/.okta/okta.yaml, ./okta.yaml and OKTA_CLIENT_*', () =
     expect(sswsClient.http.defaultHeaders.Authorization).toBe(`SSWS ${okta.apiToken}`);
     expect(sswsClient.http.defaultHeaders['User-Agent']).toMatch(/^vouchsafe @okta\/okta-sdk-nodejs\//);
     const app = okta.createServiceApp();
-    const keyClient = oktaClient({ kind: 'okta', orgUrl: okta.url, auth: { clientId: app.clientId, privateKeyPem: app.privateKeyPem, scopes: app.scopes } }, 5_000, outbound);
+    const keyClient = oktaClient(
+      { kind: 'okta', orgUrl: okta.url, auth: { clientId: app.clientId, privateKeyPem: app.privateKeyPem, scopes: app.scopes } },
+      5_000,
+      outbound,
+    );
     expect(keyClient.authorizationMode).toBe('PrivateKey');
-    expect([keyClient.clientId, keyClient.keyId, keyClient.scopes, keyClient.privateKey]).toEqual([app.clientId, '', app.scopes, app.privateKeyPem]);
+    expect([keyClient.clientId, keyClient.keyId, keyClient.scopes, keyClient.privateKey]).toEqual([
+      app.clientId,
+      '',
+      app.scopes,
+      app.privateKeyPem,
+    ]);
     expect(keyClient.http.defaultHeaders.Authorization).toBeUndefined();
     expect(JSON.stringify([sswsClient.http.defaultHeaders, keyClient.http.defaultHeaders])).not.toContain('poison');
   });

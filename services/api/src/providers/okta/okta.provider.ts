@@ -52,7 +52,10 @@ function toDate(value: unknown): Date | undefined {
  * Printable ASCII only (it is an HTTP header), bounded; the display context carries no identifiers.
  */
 function pushUserAgent(ctx: StartContext): string {
-  const context = ctx.displayContext.replace(/[^\x20-\x7e]/g, '?').replace(/[()]/g, '').slice(0, 120);
+  const context = ctx.displayContext
+    .replace(/[^\x20-\x7e]/g, '?')
+    .replace(/[()]/g, '')
+    .slice(0, 120);
   return `${OKTA_USER_AGENT} (Help desk verification${context ? `; ${context}` : ''})`;
 }
 
@@ -128,7 +131,12 @@ export function createOktaProvider(config: OktaConfig, opts: OktaProviderOptions
           if (!factor || factor.factorType !== 'push' || factor.provider !== 'OKTA' || factor.status !== 'ACTIVE' || !factor.id) continue;
           const createdAt = toDate(factor.created);
           const updatedAt = toDate(factor.lastUpdated);
-          pushFactors.push({ method: 'okta_push', factorRef: factor.id, ...(createdAt ? { createdAt } : {}), ...(updatedAt ? { updatedAt } : {}) });
+          pushFactors.push({
+            method: 'okta_push',
+            factorRef: factor.id,
+            ...(createdAt ? { createdAt } : {}),
+            ...(updatedAt ? { updatedAt } : {}),
+          });
         }
       } catch (error) {
         throw toProviderError(error, 'listing factors', 'Okta does not know this user any more.');
@@ -140,7 +148,8 @@ export function createOktaProvider(config: OktaConfig, opts: OktaProviderOptions
     },
 
     async start(user: IdpUser, method: MethodInfo, ctx: StartContext): Promise<StartResult> {
-      if (method.method !== 'okta_push' || !method.factorRef) throw new ProviderError('rejected', 'Okta Verify push needs an enrolled push factor.');
+      if (method.method !== 'okta_push' || !method.factorRef)
+        throw new ProviderError('rejected', 'Okta Verify push needs an enrolled push factor.');
       const factorId = method.factorRef;
       let answer;
       try {
@@ -161,7 +170,10 @@ export function createOktaProvider(config: OktaConfig, opts: OktaProviderOptions
       return {
         idpRef: transactionId,
         // No challenge from Okta (number matching not available to this user): a plain push, nothing to read out.
-        binding: typeof correctAnswer === 'number' && Number.isInteger(correctAnswer) ? { kind: 'number_challenge', number: String(correctAnswer) } : null,
+        binding:
+          typeof correctAnswer === 'number' && Number.isInteger(correctAnswer)
+            ? { kind: 'number_challenge', number: String(correctAnswer) }
+            : null,
         providerState: { userId: user.ref, factorId, transactionId } satisfies OktaState,
       };
     },

@@ -56,7 +56,12 @@ export function commonError(answer: TwilioAnswer): ProviderError {
   if (answer.status === 401 || answer.status === 403) {
     return new ProviderError('misconfigured', 'Twilio refused the account SID and auth token.', answer.status);
   }
-  if (answer.status === 429) return new ProviderError('rejected', 'Twilio is rate-limiting this number or service; try again later.', answer.status);
+  if (answer.status === 429)
+    return new ProviderError('rejected', 'Twilio is rate-limiting this number or service; try again later.', answer.status);
   if (answer.status >= 500) return new ProviderError('unavailable', 'Twilio Verify is not answering properly.', answer.status);
-  return new ProviderError('rejected', `Twilio Verify refused the request (error ${twilioErrorCode(answer) ?? answer.status}).`, answer.status);
+  return new ProviderError(
+    'rejected',
+    `Twilio Verify refused the request (error ${twilioErrorCode(answer) ?? answer.status}).`,
+    answer.status,
+  );
 }

@@ -9,7 +9,11 @@ import { createTwilioProvider, type TwilioConfig } from './twilio.provider';
 // The stand-in is plain http on 127.0.0.1: the development policy.
 const outbound = createOutbound({ isHttpAllowed: true, isAnyAddressAllowed: true, allow: [] });
 
-const CTX = { verificationId: '00000000-0000-4000-8000-000000000001', callbackUrl: 'http://127.0.0.1:9/verify/callback/twilio', displayContext: '' };
+const CTX = {
+  verificationId: '00000000-0000-4000-8000-000000000001',
+  callbackUrl: 'http://127.0.0.1:9/verify/callback/twilio',
+  displayContext: '',
+};
 const PHONE = '+15550199101';
 
 let twilio: StartedTwilioStandIn;
@@ -24,7 +28,11 @@ function configFor(overrides: Partial<TwilioConfig> = {}): TwilioConfig {
 
 beforeAll(async () => {
   twilio = await startTwilioStandIn();
-  provider = createTwilioProvider(configFor(), { timeoutMs: 5_000, outbound, policy: VerificationPolicySchema.parse({ methods: ['callback_sms'], callbackMaxCodeAttempts: 4 }) });
+  provider = createTwilioProvider(configFor(), {
+    timeoutMs: 5_000,
+    outbound,
+    policy: VerificationPolicySchema.parse({ methods: ['callback_sms'], callbackMaxCodeAttempts: 4 }),
+  });
   const resolved = await provider.resolveUser({ email: 'priya.natarajan@customer.test', phone: '+1 555 0199 101', name: 'Priya' });
   if (!resolved) throw new Error('no user');
   user = resolved;
@@ -40,7 +48,12 @@ describe('Twilio Verify callback provider against the stand-in', () => {
     expect(start.binding).toEqual({ kind: 'callback_code', sentTo: '***01', channel: 'sms', attemptsLeft: 4 });
     expect(start.idpRef).toMatch(/^VE[0-9a-f]{32}$/);
     expect(JSON.stringify(start.providerState)).not.toContain('0199');
-    expect(twilio.log[0]).toMatchObject({ method: 'POST', path: expect.stringMatching(/\/Verifications$/), form: { To: PHONE, Channel: 'sms' }, status: 201 });
+    expect(twilio.log[0]).toMatchObject({
+      method: 'POST',
+      path: expect.stringMatching(/\/Verifications$/),
+      form: { To: PHONE, Channel: 'sms' },
+      status: 201,
+    });
 
     const code = twilio.lastCode(PHONE);
     expect(code).toMatch(/^\d{6}$/);
@@ -68,14 +81,21 @@ describe('Twilio Verify callback provider against the stand-in', () => {
     const code = twilio.lastCode(start.idpRef)!;
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i += 1) await provider.complete!(start.providerState, { code: wrong });
-    expect(await provider.complete!(start.providerState, { code })).toEqual({ state: 'failed', reason: expect.stringMatching(/Too many wrong codes/) });
+    expect(await provider.complete!(start.providerState, { code })).toEqual({
+      state: 'failed',
+      reason: expect.stringMatching(/Too many wrong codes/),
+    });
   });
 
   it('cancels the verification at Twilio; its code no longer works', async () => {
     const start = await provider.start(user, { method: 'callback_sms' }, CTX);
     await provider.cancel(start.providerState);
     expect(twilio.verification(start.idpRef)?.status).toBe('canceled');
-    expect(twilio.log.at(-1)).toMatchObject({ path: `/v2/Services/${twilio.config.serviceSid}/Verifications/${start.idpRef}`, form: { Status: 'canceled' }, status: 200 });
+    expect(twilio.log.at(-1)).toMatchObject({
+      path: `/v2/Services/${twilio.config.serviceSid}/Verifications/${start.idpRef}`,
+      form: { Status: 'canceled' },
+      status: 200,
+    });
     expect(await provider.complete!(start.providerState, { code: twilio.lastCode(start.idpRef)! })).toMatchObject({ state: 'failed' });
     // Cancelling again (Twilio 404s a finished verification) is not an error.
     await expect(provider.cancel(start.providerState)).resolves.toBeUndefined();
@@ -100,7 +120,9 @@ describe('Twilio Verify callback provider against the stand-in', () => {
   it('has no user without a number in international format, and never sends to one', async () => {
     expect(await provider.resolveUser({ email: 'a@b.test', phone: '555 0199', name: null })).toBeUndefined();
     expect(await provider.resolveUser({ email: 'a@b.test', phone: null, name: null })).toBeUndefined();
-    const error = await provider.start({ ref: 'x', email: null, phone: '0199 101' }, { method: 'callback_sms' }, CTX).catch((e: unknown) => e);
+    const error = await provider
+      .start({ ref: 'x', email: null, phone: '0199 101' }, { method: 'callback_sms' }, CTX)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'not_found' });
     expect(String((error as Error).message)).not.toContain('0199');
     expect(twilio.log).toHaveLength(0);
@@ -116,5 +138,7 @@ describe('toE164', () => {
     ['+1.555.019.9101', '+15550199101'],
   ])('%s → %s', (raw, e164) => expect(toE164(raw)).toBe(e164));
 
-  it.each(['555 0199 101', '+0 555 0199', '+1 55', '+1234567890123456', 'call me', '', '+1 555 0199 101 ext 4'])('refuses %j', (raw) => expect(toE164(raw)).toBeUndefined());
+  it.each(['555 0199 101', '+0 555 0199', '+1 55', '+1234567890123456', 'call me', '', '+1 555 0199 101 ext 4'])('refuses %j', (raw) =>
+    expect(toE164(raw)).toBeUndefined(),
+  );
 });

@@ -99,7 +99,10 @@ export function createTwilioProvider(config: TwilioConfig, opts: TwilioProviderO
       if (answer.status === 404) {
         // Twilio deletes a verification once it expires, is approved or runs out of check attempts.
         if (Date.now() - state.sentAt >= CODE_LIFETIME_MS) return { state: 'timed_out' };
-        return { state: 'failed', reason: 'Twilio no longer accepts this code (used, cancelled or too many wrong tries); start a new callback.' };
+        return {
+          state: 'failed',
+          reason: 'Twilio no longer accepts this code (used, cancelled or too many wrong tries); start a new callback.',
+        };
       }
       if (answer.status === 429 && twilioErrorCode(answer) === 60202) {
         return { state: 'failed', reason: 'Too many wrong codes: Twilio stopped accepting this one.' };
