@@ -1,3 +1,4 @@
+export * from './audit';
 export * from './errors';
 export * from './secrets';
 export * from './sidebar';

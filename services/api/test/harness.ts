@@ -24,6 +24,7 @@ export const SCOPED_TOKENS: Record<ApiTokenScope, string> = {
   secrets: testToken('only-secrets'),
   admin: testToken('only-admin'),
   metrics: testToken('only-metrics'),
+  auditor: testToken('only-auditor'),
 };
 /** What the in-process test app is configured with: TOKEN plus the single-scope tokens. */
 export const TEST_TOKENS: readonly ApiToken[] = [

@@ -217,6 +217,17 @@ export interface RevealGrantsTable {
   expires_at: Timestamp;
 }
 
+/** Signed chain heads (modules/audit): a copy of what is published outside the database. */
+export interface AuditCheckpointsTable {
+  seq: ColumnType<string, never, never>;
+  tenant_id: string;
+  chain_index: ColumnType<string, string, never>;
+  hash: Buffer;
+  signed_at: Timestamp;
+  kid: string;
+  jws: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   secrets: SecretsTable;
@@ -224,6 +235,7 @@ export interface Database {
   reveal_attempts: RevealAttemptsTable;
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;
+  audit_checkpoints: AuditCheckpointsTable;
   ticket_secrets: TicketSecretsTable;
   note_outbox: NoteOutboxTable;
   tenant_idps: TenantIdpsTable;

@@ -22,7 +22,7 @@ describe('embedded local state (.data/local.json)', () => {
     const dir = dataDir();
     const state = await loadOrCreateState(dir, 5433);
     expect(weakTokenReason(state.apiToken)).toBeUndefined();
-    expect(apiToken(LOCAL_API_TOKEN_NAME, API_TOKEN_SCOPES, state.apiToken).scopes).toEqual(['secrets', 'admin', 'metrics']);
+    expect(apiToken(LOCAL_API_TOKEN_NAME, API_TOKEN_SCOPES, state.apiToken).scopes).toEqual(['secrets', 'admin', 'metrics', 'auditor']);
     expect(statSync(localStatePath(dir)).mode & 0o777).toBe(0o600);
     expect(await loadOrCreateState(dir, 0)).toEqual(state);
   });

@@ -11,7 +11,7 @@ import { sha256 } from '../../lib/ids';
  * Rules and reasons: NOTES.md beside this file.
  */
 
-export const API_TOKEN_SCOPES = ['secrets', 'admin', 'metrics'] as const;
+export const API_TOKEN_SCOPES = ['secrets', 'admin', 'metrics', 'auditor'] as const;
 export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
 
 export interface ApiToken {
