@@ -57,3 +57,69 @@ export const ReceiptCheckSchema = z.object({
   note: z.object({ status: ReceiptNoteStatusSchema, reason: z.string().optional() }),
 });
 export type ReceiptCheck = z.infer<typeof ReceiptCheckSchema>;
+
+/*
+ * Reviewer API (auditor scope or an operator signed in with the auditor role), all under
+ * `/api/v1/audit`, tenant-scoped by slug; another tenant's ids answer 404:
+ *   GET  /api/v1/audit/tenants                                  → ReviewTenant[]
+ *   GET  /api/v1/audit/t/{tenant}/events?…ReviewSearchQuery      → ReviewSearchResult
+ *   GET  /api/v1/audit/t/{tenant}/tickets/{ticketId}/timeline    → ReviewTimeline
+ *   GET  /api/v1/audit/t/{tenant}/receipts/{receipt}             → ReceiptCheck
+ *   GET  /api/v1/audit/t/{tenant}/export?since&until&format=ndjson|csv  (streamed)
+ * Every call is itself audited (`review.*` events with the reviewer as actor).
+ */
+
+export const ReviewTenantSchema = z.object({ slug: z.string(), name: z.string(), desk: z.string() });
+export type ReviewTenant = z.infer<typeof ReviewTenantSchema>;
+
+/** Flags a reviewer filters on: a supervisor override, or a denied push / possible fraud. */
+export const REVIEW_FLAGS = ['override', 'possible_fraud'] as const;
+export const ReviewFlagSchema = z.enum(REVIEW_FLAGS);
+export type ReviewFlag = z.infer<typeof ReviewFlagSchema>;
+
+/** What a timeline or search row is about. */
+export const REVIEW_KINDS = ['verification', 'override', 'secret', 'admin', 'review', 'other'] as const;
+export const ReviewKindSchema = z.enum(REVIEW_KINDS);
+export type ReviewKind = z.infer<typeof ReviewKindSchema>;
+
+export const ReviewSearchQuerySchema = z
+  .object({
+    ticket: z.string().max(128).optional(),
+    /** The agent's id or (masked) label as the audit rows hold it. */
+    agent: z.string().max(200).optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    until: z.string().datetime({ offset: true }).optional(),
+    /** The event type's action (`succeeded`, `denied`, `revealed`, …) or a verification state. */
+    outcome: z.string().max(64).optional(),
+    flag: ReviewFlagSchema.optional(),
+    kind: ReviewKindSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    /** Opaque; from the previous page's `nextCursor`. */
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export type ReviewSearchQuery = z.infer<typeof ReviewSearchQuerySchema>;
+
+/** One row of a search or a timeline: the event plus what a reviewer reads at a glance. */
+export const ReviewEntrySchema = z.object({
+  event: AuditEventViewSchema,
+  kind: ReviewKindSchema,
+  ticketId: z.string().nullable(),
+  /** The agent (or operator, or token name) the event names, as the audit row holds it. */
+  actor: z.string().nullable(),
+  flags: z.array(ReviewFlagSchema),
+  /** The note's receipt check for events that produce a note (timeline only; null in search results). */
+  note: z.object({ status: ReceiptNoteStatusSchema, reason: z.string().optional() }).nullable(),
+});
+export type ReviewEntry = z.infer<typeof ReviewEntrySchema>;
+
+export const ReviewSearchResultSchema = z.object({ items: z.array(ReviewEntrySchema), nextCursor: z.string().nullable() });
+export type ReviewSearchResult = z.infer<typeof ReviewSearchResultSchema>;
+
+export const ReviewTimelineSchema = z.object({
+  tenant: z.string(),
+  ticketId: z.string(),
+  /** Oldest first. */
+  entries: z.array(ReviewEntrySchema),
+});
+export type ReviewTimeline = z.infer<typeof ReviewTimelineSchema>;
