@@ -80,7 +80,12 @@ export function compose(input: ComposeInput) {
   const metrics: Metrics = createMetrics(db);
   // One outbound-connection guard (S12) for every connector and provider of this process.
   const outbound = input.outbound ?? createOutbound(outboundPolicy(config));
-  const connectorFor = (tenant: DeskTenant) => createConnector(tenant, { timeoutMs: config.helpdeskTimeoutMs, outbound });
+  const connectorFor = (tenant: DeskTenant) =>
+    createConnector(tenant, {
+      timeoutMs: config.helpdeskTimeoutMs,
+      outbound,
+      observe: (operation, outcome, seconds) => metrics.deskCallDuration.observe({ desk: tenant.desk, operation, outcome }, seconds),
+    });
   // The registered accounts' browser origins: frame-ancestors of each desk's sidebar page, CORS for Jira sites.
   const deskOrigins = createDeskOrigins({ db, logger });
   const tenants = createTenantsService({ db, keyring, outbound, onChanged: deskOrigins.invalidate });

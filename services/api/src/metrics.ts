@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { sql } from 'kysely';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from './db/database';
 
 /**
@@ -8,6 +8,9 @@ import type { Db } from './db/database';
  * one process, as in tests, never share or double-register counters). Labels never carry ids,
  * URLs or tokens: the HTTP route label is the route pattern.
  */
+/** Seconds; from a fast database answer to a long-polled push (the desk and IdP timeouts are 10 s by default). */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
 export function createMetrics(db: Db) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -17,6 +20,28 @@ export function createMetrics(db: Db) {
     name: 'vouchsafe_http_requests_total',
     help: 'HTTP requests answered, by method, route pattern and status.',
     labelNames: ['method', 'route', 'status'] as const,
+    registers,
+  });
+  // Latency, with an outcome label so slow failures and slow successes can be told apart (issue 10).
+  const httpDuration = new Histogram({
+    name: 'vouchsafe_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method, route pattern and outcome (2xx, 3xx, 4xx, 5xx).',
+    labelNames: ['method', 'route', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const deskCallDuration = new Histogram({
+    name: 'vouchsafe_desk_call_duration_seconds',
+    help: 'Calls to help-desk APIs, by desk, operation and outcome (ok, or the error kind).',
+    labelNames: ['desk', 'operation', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const idpCallDuration = new Histogram({
+    name: 'vouchsafe_idp_call_duration_seconds',
+    help: "Calls to identity providers, by IdP kind, operation and outcome (ok, the IdP's answer, or the error kind).",
+    labelNames: ['idp', 'operation', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
     registers,
   });
   const secretsCreated = new Counter({ name: 'vouchsafe_secrets_created_total', help: 'Secrets created.', registers });
@@ -86,6 +111,9 @@ export function createMetrics(db: Db) {
   return {
     registry,
     httpRequests,
+    httpDuration,
+    deskCallDuration,
+    idpCallDuration,
     secretsCreated,
     secretsRevealed,
     secretsExpired,
@@ -142,15 +170,21 @@ function instrument(proto: object): void {
  * error leaves a router, so the pattern is captured at the moment a route matches (Express assigns
  * `req.route` then), not at `finish`.
  */
-export function httpMetrics(metrics: Pick<Metrics, 'httpRequests'>) {
+export function httpMetrics(metrics: Pick<Metrics, 'httpRequests' | 'httpDuration'>) {
   return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
     instrument(Object.getPrototypeOf(req) as object);
     const r = req as Request & Instrumented;
     r[ROUTE] = undefined;
     r[ROUTE_LABEL] = undefined;
     res.on('finish', () => {
       const fallback = req.originalUrl.startsWith('/api/') ? 'unmatched' : 'static';
-      metrics.httpRequests.inc({ method: req.method, route: r[ROUTE_LABEL] ?? fallback, status: String(res.statusCode) });
+      const route = r[ROUTE_LABEL] ?? fallback;
+      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      metrics.httpDuration.observe(
+        { method: req.method, route, outcome: `${Math.floor(res.statusCode / 100)}xx` },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
     });
     next();
   };

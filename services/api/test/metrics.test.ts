@@ -38,6 +38,17 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/vouchsafe_session_rejections_total/);
   });
 
+  it('times requests by route pattern and outcome class', async () => {
+    const c = await createSecret(t.url);
+    expect((await reveal(t.url, c)).status).toBe(200);
+    expect((await reveal(t.url, c)).status).toBe(404);
+    const text = await scrape();
+    const route = 'method="POST",route="/api/v1/secrets/:id/reveal"';
+    expect(text).toContain(`vouchsafe_http_request_duration_seconds_count{${route},outcome="2xx"}`);
+    expect(text).toContain(`vouchsafe_http_request_duration_seconds_count{${route},outcome="4xx"}`);
+    expect(text).toMatch(/vouchsafe_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/api\/v1\/secrets",outcome="2xx"\}/);
+  });
+
   it('labels unknown API paths as unmatched', async () => {
     await api(t.url, 'GET', '/api/v1/nothing/here/abc123');
     const text = await scrape();

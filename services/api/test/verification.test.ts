@@ -110,6 +110,22 @@ describe('push lifecycle (scripted Okta behind the real provider factory)', () =
     expect(await auditTypes(started.id)).toEqual(['verification.started', 'verification.denied']);
   });
 
+  it('times IdP and desk calls with their outcome (the IdP answer, ok or the error kind), with no ids in labels', async () => {
+    const t3 = w.desks.state.addTicket('zendesk', { requester: { name: 'Tim Timed', email: 'tim.timed@customer.test' } }).ticketId;
+    const a = await openAs(w, t3, 0);
+    const started = await startPush(a);
+    okta.answer = { state: 'denied' };
+    await settle(a, started.id, 'denied');
+    await eventually(() => expect(notesOf(t3)).toHaveLength(2));
+    const idp = await w.metrics.registry.getSingleMetricAsString('vouchsafe_idp_call_duration_seconds');
+    expect(idp).toMatch(/vouchsafe_idp_call_duration_seconds_count\{idp="okta",operation="start",outcome="ok"\} [1-9]/);
+    expect(idp).toMatch(/vouchsafe_idp_call_duration_seconds_count\{idp="okta",operation="poll",outcome="denied"\} [1-9]/);
+    const desk = await w.metrics.registry.getSingleMetricAsString('vouchsafe_desk_call_duration_seconds');
+    expect(desk).toMatch(/vouchsafe_desk_call_duration_seconds_count\{desk="zendesk",operation="read ticket",outcome="ok"\} [1-9]/);
+    expect(desk).toMatch(/vouchsafe_desk_call_duration_seconds_count\{desk="zendesk",operation="add internal note",outcome="ok"\} [1-9]/);
+    for (const text of [idp, desk]) expect(text).not.toMatch(new RegExp(`${t3}|${started.id}|customer\\.test`));
+  });
+
   it('IdP timeout → timed_out; unknown IdP state → failed; expiry → timed_out and the push is cancelled', async () => {
     const t3 = w.desks.state.addTicket('zendesk', { requester: { name: 'Tim Out', email: 'tim.out@customer.test' } }).ticketId;
     const a = await openAs(w, t3, 0);

@@ -36,45 +36,59 @@ export function createDeskHttp(tenant: DeskTenant, opts: ConnectorOptions): Desk
   const base = tenant.apiBaseUrl.replace(/\/+$/, '');
   const auth = authorization(tenant);
 
-  return {
-    async json(op, method, path, { body, isMissingOk = false } = {}) {
-      let res: Response;
-      try {
-        res = await opts.outbound.fetch(`${base}${path}`, {
-          method,
-          headers: {
-            authorization: auth,
-            accept: 'application/json',
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          redirect: 'error',
-          signal: AbortSignal.timeout(opts.timeoutMs),
-        });
-      } catch (err) {
-        if (isOutboundRefusal(err)) {
-          // Not retried sooner than any outage: the address may be fixed in DNS or by the operator's allowlist.
-          throw new HelpdeskError('unavailable', `${desk} is at an address Vouchsafe may not connect to (${op})`);
-        }
-        const isTimeout = (err as { name?: string }).name === 'TimeoutError';
-        throw new HelpdeskError('unavailable', `${desk} did not answer (${op}): ${isTimeout ? 'timed out' : 'network error'}`);
-      }
-      if (res.status === 404 && isMissingOk) {
-        await res.body?.cancel();
-        return undefined;
-      }
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw new HelpdeskError(kindForStatus(res.status), `${desk} answered ${res.status} (${op})`, res.status);
-      }
-      const text = await res.text().catch(() => {
-        throw new HelpdeskError('unavailable', `${desk} broke off its answer (${op})`, res.status);
+  const call: DeskHttp['json'] = async (op, method, path, { body, isMissingOk = false } = {}) => {
+    let res: Response;
+    try {
+      res = await opts.outbound.fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: auth,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'error',
+        signal: AbortSignal.timeout(opts.timeoutMs),
       });
-      if (!text) return {};
+    } catch (err) {
+      if (isOutboundRefusal(err)) {
+        // Not retried sooner than any outage: the address may be fixed in DNS or by the operator's allowlist.
+        throw new HelpdeskError('unavailable', `${desk} is at an address Vouchsafe may not connect to (${op})`);
+      }
+      const isTimeout = (err as { name?: string }).name === 'TimeoutError';
+      throw new HelpdeskError('unavailable', `${desk} did not answer (${op}): ${isTimeout ? 'timed out' : 'network error'}`);
+    }
+    if (res.status === 404 && isMissingOk) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new HelpdeskError(kindForStatus(res.status), `${desk} answered ${res.status} (${op})`, res.status);
+    }
+    const text = await res.text().catch(() => {
+      throw new HelpdeskError('unavailable', `${desk} broke off its answer (${op})`, res.status);
+    });
+    if (!text) return {};
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new HelpdeskError('unavailable', `${desk} answered with something that is not JSON (${op})`, res.status);
+    }
+  };
+  const { observe } = opts;
+  if (!observe) return { json: call };
+  return {
+    async json(op, method, path, options) {
+      const started = process.hrtime.bigint();
+      let outcome = 'ok';
       try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        throw new HelpdeskError('unavailable', `${desk} answered with something that is not JSON (${op})`, res.status);
+        return await call(op, method, path, options);
+      } catch (err) {
+        outcome = err instanceof HelpdeskError ? err.kind : 'error';
+        throw err;
+      } finally {
+        observe(op, outcome, Number(process.hrtime.bigint() - started) / 1e9);
       }
     },
   };

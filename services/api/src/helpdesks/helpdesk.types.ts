@@ -5,6 +5,8 @@ import type { Outbound } from '../lib/outbound';
 export interface ConnectorOptions {
   timeoutMs: number;
   outbound: Pick<Outbound, 'fetch'>;
+  /** Each desk call's latency: operation (a fixed phrase, never ids), outcome (`ok` or the HelpdeskError kind), seconds. */
+  observe?: (operation: string, outcome: string, seconds: number) => void;
 }
 
 /** A tenant row with what a connector needs, credentials already opened. Never log it. */

@@ -5,6 +5,7 @@ import type { Outbound } from '../../lib/outbound';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import { createProviders, type ProviderConstructors } from '../idps/providers';
+import { instrumentProvider } from '../../providers/instrument';
 import { createRequesterKeyring } from '../../lib/requester-key';
 import type { Keyring } from '../keys/keyring';
 import { createTenantKeys } from '../keys/tenant-keys';
@@ -26,7 +27,7 @@ export interface VerificationSetupDeps {
   db: Db;
   keyring: Keyring;
   logger: Logger;
-  metrics: Pick<Metrics, 'verificationsStarted' | 'verificationsFinished'>;
+  metrics: Pick<Metrics, 'verificationsStarted' | 'verificationsFinished' | 'idpCallDuration'>;
   config: Pick<Config, 'helpdeskTimeoutMs'>;
   /** The process's one outbound-connection guard (S12): providers connect through it. */
   outbound: Outbound;
@@ -44,15 +45,23 @@ export const DEFAULT_POLL_INTERVAL_MS = 1_000;
 export const DEFAULT_LONG_POLL_MS = 10_000;
 
 export function setupVerification(s: VerificationSetupDeps): VerificationRuntime {
-  const providersFor: ProvidersFor = (tenantId) =>
-    loadPolicy(s.db, tenantId).then(({ policy }) =>
-      createProviders(s.db, s.keyring, tenantId, {
-        timeoutMs: s.config.helpdeskTimeoutMs,
-        policy,
-        outbound: s.outbound,
-        ...(s.providerConstructors ? { constructors: s.providerConstructors } : {}),
-      }),
-    );
+  const providersFor: ProvidersFor = async (tenantId) => {
+    const { policy } = await loadPolicy(s.db, tenantId);
+    const providers = await createProviders(s.db, s.keyring, tenantId, {
+      timeoutMs: s.config.helpdeskTimeoutMs,
+      policy,
+      outbound: s.outbound,
+      ...(s.providerConstructors ? { constructors: s.providerConstructors } : {}),
+    });
+    for (const [kind, provider] of providers)
+      providers.set(
+        kind,
+        instrumentProvider(provider, (operation, outcome, seconds) =>
+          s.metrics.idpCallDuration.observe({ idp: kind, operation, outcome }, seconds),
+        ),
+      );
+    return providers;
+  };
   const kick = { current: (): void => undefined };
   const deps: VerificationDeps = {
     db: s.db,
