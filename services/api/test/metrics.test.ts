@@ -46,7 +46,9 @@ describe('GET /metrics', () => {
     const route = 'method="POST",route="/api/v1/secrets/:id/reveal"';
     expect(text).toContain(`vouchsafe_http_request_duration_seconds_count{${route},outcome="2xx"}`);
     expect(text).toContain(`vouchsafe_http_request_duration_seconds_count{${route},outcome="4xx"}`);
-    expect(text).toMatch(/vouchsafe_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/api\/v1\/secrets",outcome="2xx"\}/);
+    expect(text).toMatch(
+      /vouchsafe_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/api\/v1\/secrets",outcome="2xx"\}/,
+    );
   });
 
   it('labels unknown API paths as unmatched', async () => {
