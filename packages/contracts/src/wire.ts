@@ -44,6 +44,8 @@ export const API_PATHS = {
   adminIdps: (slug: string) => `${API_PREFIX}/admin/tenants/${enc(slug)}/idp`,
   adminIdp: (slug: string, kind: string) => `${API_PREFIX}/admin/tenants/${enc(slug)}/idp/${enc(kind)}`,
   adminPolicy: (slug: string) => `${API_PREFIX}/admin/tenants/${enc(slug)}/policy`,
+  adminApiTokens: `${API_PREFIX}/admin/api-tokens`,
+  adminApiToken: (name: string) => `${API_PREFIX}/admin/api-tokens/${enc(name)}`,
 } as const;
 
 /** The recipient's link path (before `#key`): `/s/{id}` for the default tenant, `/t/{slug}/s/{id}` for a desk's. */

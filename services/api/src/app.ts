@@ -15,6 +15,7 @@ import { requireSession, sessionRoutes } from './modules/sessions/sessions.route
 import { sidebarPagesRoutes } from './modules/sidebar-pages/sidebar-pages.routes';
 import { tenantAdminRoutes, tenantFromPath } from './modules/tenants/tenants.routes';
 import { idpAdminRoutes } from './modules/idps/idps.routes';
+import { apiTokenAdminRoutes } from './modules/api-tokens/api-tokens.routes';
 import { policyAdminRoutes } from './modules/policy/policy.routes';
 import { sidebarRoutes } from './modules/sidebar/sidebar.routes';
 import { verificationCallbackRoutes } from './modules/verification/verification-callback.routes';
@@ -104,6 +105,7 @@ export function createApp(graph: Graph): Express {
   app.use(API_PATHS.adminTenants, tenantAdminRoutes(tenants));
   app.use(`${API_PATHS.adminTenants}/:slug/idp`, idpAdminRoutes(graph.idps));
   app.use(`${API_PATHS.adminTenants}/:slug/policy`, policyAdminRoutes(graph.policy));
+  app.use(API_PATHS.adminApiTokens, apiTokenAdminRoutes(graph.apiTokens));
   app.use(
     [API_PATHS.sessions, API_PATHS.sidebar],
     sidebarCors(config.corsOrigins, () => deskOrigins.of('jira')),

@@ -6,6 +6,7 @@ import type { DeskTenant } from './helpdesks/helpdesk.types';
 import { createOutbound, outboundPolicy, type Outbound } from './lib/outbound';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
+import { createApiTokensService } from './modules/api-tokens/api-tokens.service';
 import { createBearerAuth } from './modules/api-tokens/bearer-auth';
 import type { ProviderConstructors } from './modules/idps/providers';
 import { createIdpsService } from './modules/idps/idps.service';
@@ -80,6 +81,7 @@ export function compose(input: ComposeInput) {
   const metrics: Metrics = createMetrics(db);
   // One outbound-connection guard (S12) for every connector and provider of this process.
   const outbound = input.outbound ?? createOutbound(outboundPolicy(config));
+  const apiTokens = createApiTokensService({ db, bootstrap: config.apiTokens, logger });
   const connectorFor = (tenant: DeskTenant) =>
     createConnector(tenant, {
       timeoutMs: config.helpdeskTimeoutMs,
@@ -162,7 +164,8 @@ export function compose(input: ComposeInput) {
     policy: createPolicyService({ db }),
     // Issue 8: scoped API tokens, failed-auth throttling and rate limits shared by every process (through Postgres).
     limits,
-    bearerAuth: createBearerAuth({ tokens: config.apiTokens, limits, metrics }),
+    apiTokens,
+    bearerAuth: createBearerAuth({ tokens: config.apiTokens, findStored: apiTokens.findStored, limits, metrics }),
     live,
     verificationService: createVerificationService(verification.deps),
     /** Live status streams (SSE); undefined without a LISTEN connection (the endpoint then answers 503). */

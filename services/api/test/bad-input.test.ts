@@ -352,6 +352,9 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
     body: 'json',
     valid: () => ({ methods: ['okta_push'], supervisors: [] }),
   },
+  'GET /api/v1/admin/api-tokens': { auth: 'token' },
+  'POST /api/v1/admin/api-tokens': { auth: 'token', body: 'json', valid: () => ({ name: 'fuzz-token', scopes: ['metrics'] }) },
+  'DELETE /api/v1/admin/api-tokens/:name': { auth: 'token' },
   'POST /api/v1/sessions/zendesk': { body: 'json', valid: () => ({ token: zendeskToken, ticketId: '101' }) },
   'POST /api/v1/sessions/servicenow': {
     body: 'json',

@@ -113,3 +113,24 @@ export function verificationAdminClient(apiUrl: string, token?: string) {
       call<{ version: number; policy: VerificationPolicy }>('PUT', API_PATHS.adminPolicy(slug), policy, bearer(token)),
   };
 }
+
+export interface ApiTokenView {
+  name: string;
+  scopes: string[];
+  source: 'environment' | 'stored';
+  createdBy: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** API tokens created at run time (admin scope). */
+export function tokensClient(apiUrl: string, token?: string) {
+  const call = jsonCaller(apiUrl);
+  return {
+    create: (body: { name: string; scopes: string[]; expiresInDays?: number }) =>
+      call<ApiTokenView & { token: string }>('POST', API_PATHS.adminApiTokens, body, bearer(token)),
+    list: () => call<{ tokens: ApiTokenView[] }>('GET', API_PATHS.adminApiTokens, undefined, bearer(token)),
+    revoke: (name: string) => call<void>('DELETE', API_PATHS.adminApiToken(name), undefined, bearer(token)),
+  };
+}

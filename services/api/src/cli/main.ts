@@ -9,9 +9,24 @@ import { CliError, stdoutOut } from './cli-support';
 import { ApiError } from './http-client';
 import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from './secret-commands';
 import { tenantAddCommand, tenantListCommand, tenantRemoveCommand } from './tenant-commands';
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token-commands';
 import { idpListCommand, idpRemoveCommand, idpSetCommand, policySetCommand, policyShowCommand } from './idp-commands';
 
-const STRING_OPTIONS = ['api', 'token', 'text', 'file', 'ttl', 'views', 'passphrase', 'label', 'out', 'revoke-token', 'kid'];
+const STRING_OPTIONS = [
+  'api',
+  'token',
+  'text',
+  'file',
+  'ttl',
+  'views',
+  'passphrase',
+  'label',
+  'out',
+  'revoke-token',
+  'kid',
+  'scopes',
+  'days',
+];
 
 /**
  * `--name value` → `--name=value` for options that take a value. Revoke tokens, API tokens and
@@ -40,8 +55,14 @@ const USAGE = `Usage: vouchsafe <command> [options]
   keys generate [--kid K]             print a new VOUCHSAFE_KEYS entry (last line)
   keys generate --token NAME --scopes S[,S…]
                                       print a new VOUCHSAFE_API_TOKENS entry NAME:S+S:<token> (last line);
-                                      scopes: secrets (create secrets), admin (tenants, IdPs, policy), metrics
+                                      scopes: secrets (create secrets), admin (tenants, IdPs, policy), metrics,
+                                      auditor (read-only audit)
   keys rotate                         re-wrap every data key under the first VOUCHSAFE_KEYS entry
+  token create NAME --scopes S[,S…] [--days N]
+                                      create an expiring API token (default 90 days, at most 366) with
+                                      scopes your own token has; printed once (last line)
+  token list                          API tokens: name, scopes, source, state, expiry, last use, creator
+  token revoke NAME                   revoke a token created with token create
   audit verify                        check the audit hash chain; non-zero exit on a break
   tenant add [--file F]               add a help-desk tenant from a JSON file (or stdin with -/no --file);
                                       desk credentials are read from there, never from the command line
@@ -74,6 +95,7 @@ async function run(argv: string[]): Promise<void> {
       'revoke-token': { type: 'string' },
       kid: { type: 'string' },
       scopes: { type: 'string' },
+      days: { type: 'string' },
       'no-seal': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -126,6 +148,12 @@ async function run(argv: string[]): Promise<void> {
       if (sub === 'set') return policySetCommand({ api, token, cwd, slug, file: values.file }, stdoutOut);
       throw new CliError('Use vouchsafe tenant policy show|set SLUG …; see vouchsafe --help.');
     }
+    case 'token create':
+      return tokenCreateCommand({ api, token, name: arg, scopes: values.scopes, days: values.days }, stdoutOut);
+    case 'token list':
+      return tokenListCommand({ api, token }, stdoutOut);
+    case 'token revoke':
+      return tokenRevokeCommand({ api, token, name: arg }, stdoutOut);
     case 'audit verify':
       return auditVerifyCommand(REPO_ROOT, stdoutOut, { seal: !values['no-seal'] });
     default:

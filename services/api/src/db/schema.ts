@@ -228,6 +228,20 @@ export interface AuditCheckpointsTable {
   jws: string;
 }
 
+/** API tokens created at run time (modules/api-tokens); the token itself is never stored, only its SHA-256. */
+export interface ApiTokensTable {
+  id: Generated<string>;
+  name: string;
+  scopes: string[];
+  digest: Buffer;
+  created_by: string;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  last_used_at: Date | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   secrets: SecretsTable;
@@ -236,6 +250,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  api_tokens: ApiTokensTable;
   ticket_secrets: TicketSecretsTable;
   note_outbox: NoteOutboxTable;
   tenant_idps: TenantIdpsTable;

@@ -20,9 +20,11 @@ export interface ApiToken {
   readonly scopes: readonly ApiTokenScope[];
   /** SHA-256 of the token; the token itself is not kept. */
   readonly digest: Buffer;
+  /** Tokens created at run time (stored in `api_tokens`) expire; the bootstrap entries of the environment do not. */
+  readonly expiresAt?: Date;
 }
 
-const NAME = /^[a-z0-9][a-z0-9_.-]{0,31}$/i;
+export const API_TOKEN_NAME = /^[a-z0-9][a-z0-9_.-]{0,31}$/i;
 /** 32 random bytes as base64url is 43 characters. */
 const MIN_BITS = 256;
 const MAX_TOKEN_LENGTH = 512;
@@ -88,7 +90,7 @@ function hint(name: string): string {
 
 /** Checks one entry's parts; `label` names it in messages (its name when that is valid, else its position). */
 function toApiToken(label: string, name: string, scopeList: string, token: string): ApiToken {
-  if (!NAME.test(name)) {
+  if (!API_TOKEN_NAME.test(name)) {
     throw new Error(
       `VOUCHSAFE_API_TOKENS entry ${label}: the name must be 1-32 letters, digits, "_", "." or "-", starting with a letter or digit`,
     );
@@ -126,7 +128,7 @@ export function parseApiTokens(value: string | undefined): ApiToken[] {
       throw new Error(`VOUCHSAFE_API_TOKENS entry ${i + 1} is not "name:scopes:token" (e.g. ci-sender:secrets:<token>); ${hint('NAME')}`);
     }
     const [name, scopes, token] = parts as [string, string, string];
-    const label = NAME.test(name) ? `"${name}"` : String(i + 1);
+    const label = API_TOKEN_NAME.test(name) ? `"${name}"` : String(i + 1);
     const parsed = toApiToken(label, name, scopes, token);
     if (names.has(name.toLowerCase())) throw new Error(`VOUCHSAFE_API_TOKENS names ${label} twice`);
     const digest = parsed.digest.toString('hex');

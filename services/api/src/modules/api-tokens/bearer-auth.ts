@@ -23,7 +23,10 @@ export const AUTH_FAILURES: Limit = { bucket: 'auth-failures', limit: 10, window
 export type AuthFailureReason = 'missing' | 'unknown' | 'scope' | 'throttled';
 
 export interface BearerAuthDeps {
+  /** The bootstrap tokens of `VOUCHSAFE_API_TOKENS`. */
   tokens: readonly ApiToken[];
+  /** Tokens created at run time (api-tokens.service): the live, unexpired one a presented value belongs to. */
+  findStored?: (presented: string) => Promise<ApiToken | undefined>;
   limits: Pick<RateLimits, 'blockedFor' | 'count'>;
   metrics: Pick<Metrics, 'apiAuthFailures'>;
 }
@@ -59,7 +62,7 @@ export function createBearerAuth(deps: BearerAuthDeps) {
           }),
         );
       }
-      const token = findApiToken(deps.tokens, presented);
+      const token = findApiToken(deps.tokens, presented) ?? (await deps.findStored?.(presented));
       if (!token) {
         await deps.limits.count(AUTH_FAILURES, req);
         throw refuse('unknown', new AppError('unauthorized', 'A valid API token is required (Authorization: Bearer <token>).'));
