@@ -7,7 +7,7 @@ import { type Kysely, sql } from 'kysely';
  * covering checkpoint from it and the SIEM forwarder reads it. Verification never trusts it — a
  * checkpoint counts only when its signature verifies with the configured public key.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('audit_checkpoints')
     .addColumn('seq', 'bigserial', (c) => c.primaryKey())
@@ -30,7 +30,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     FOR EACH ROW EXECUTE FUNCTION audit_checkpoints_guard()`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP TRIGGER IF EXISTS audit_checkpoints_append_only ON audit_checkpoints`.execute(db);
   await sql`DROP FUNCTION IF EXISTS audit_checkpoints_guard()`.execute(db);
   await db.schema.dropTable('audit_checkpoints').ifExists().execute();

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
  * API tokens created at run time (issue 10): named, scoped, expiring, revocable; only the SHA-256 of the token is
  * stored. `VOUCHSAFE_API_TOKENS` stays as the bootstrap path (the first admin token).
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('api_tokens')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
@@ -28,6 +28,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE UNIQUE INDEX api_tokens_live_name_uq ON api_tokens (lower(name)) WHERE revoked_at IS NULL`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('api_tokens').ifExists().execute();
 }
