@@ -4,7 +4,7 @@ import { isCryptoError } from '@vouchsafe/crypto';
 import { ConfigError, loadCliEnv } from '../config';
 import { readLocalState } from '../local/embedded';
 import { REPO_ROOT } from '../paths';
-import { apiTokenGenerateCommand, auditVerifyCommand, keysGenerateCommand, keysRotateCommand } from './admin-commands';
+import { apiTokenGenerateCommand, auditVerifyCommand, dbMigrateCommand, keysGenerateCommand, keysRotateCommand } from './admin-commands';
 import { CliError, stdoutOut } from './cli-support';
 import { ApiError } from './http-client';
 import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from './secret-commands';
@@ -43,6 +43,7 @@ const USAGE = `Usage: vouchsafe <command> [options]
                                       scopes: secrets (create secrets), admin (tenants, IdPs, policy), metrics
   keys rotate                         re-wrap every data key under the first VOUCHSAFE_KEYS entry
   audit verify                        check the audit hash chain; non-zero exit on a break
+  db migrate                          apply pending database migrations and exit (DATABASE_URL only; no keys)
   tenant add [--file F]               add a help-desk tenant from a JSON file (or stdin with -/no --file);
                                       desk credentials are read from there, never from the command line
   tenant list                         list tenants (slug, desk, account, name, created)
@@ -126,6 +127,8 @@ async function run(argv: string[]): Promise<void> {
       if (sub === 'set') return policySetCommand({ api, token, cwd, slug, file: values.file }, stdoutOut);
       throw new CliError('Use vouchsafe tenant policy show|set SLUG …; see vouchsafe --help.');
     }
+    case 'db migrate':
+      return dbMigrateCommand(REPO_ROOT, stdoutOut);
     case 'audit verify':
       return auditVerifyCommand(REPO_ROOT, stdoutOut, { seal: !values['no-seal'] });
     default:
