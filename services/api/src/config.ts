@@ -105,6 +105,11 @@ const SETTINGS = {
   host: ['HOST', z.string().default('0.0.0.0')],
   /** Unset in embedded mode until the embedded server has started. */
   databaseUrl: ['DATABASE_URL', z.string().url().optional()],
+  /**
+   * The one connection per process that LISTENs for live verification changes, when DATABASE_URL goes through a pooler
+   * in transaction mode (LISTEN needs a session of its own: README, "PgBouncer"). Default: DATABASE_URL.
+   */
+  databaseListenUrl: ['DATABASE_LISTEN_URL', z.string().url().optional()],
   databasePoolSize: ['DATABASE_POOL_SIZE', z.coerce.number().int().min(1).max(200).default(20)],
   keyring: ['VOUCHSAFE_KEYS', parsedWith(parseKeyring).optional()],
   /** Name, scopes and SHA-256 digest of each token (modules/api-tokens). */

@@ -104,8 +104,9 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
     db,
     keyring: new Keyring(keyEntries),
     logger,
-    // One dedicated LISTEN connection per process fans verification changes out to its SSE streams.
-    databaseUrl,
+    // One dedicated LISTEN connection per process fans verification changes out to its SSE streams; behind a pooler in
+    // transaction mode it must bypass the pooler (DATABASE_LISTEN_URL).
+    databaseUrl: config.databaseListenUrl ?? databaseUrl,
   });
   const app = createApp(graph);
   const server = http.createServer(app);
