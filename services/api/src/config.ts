@@ -105,6 +105,11 @@ const SETTINGS = {
   host: ['HOST', z.string().default('0.0.0.0')],
   /** Unset in embedded mode until the embedded server has started. */
   databaseUrl: ['DATABASE_URL', z.string().url().optional()],
+  /**
+   * The one connection per process that LISTENs for live verification changes, when DATABASE_URL goes through a pooler
+   * in transaction mode (LISTEN needs a session of its own: README, "PgBouncer"). Default: DATABASE_URL.
+   */
+  databaseListenUrl: ['DATABASE_LISTEN_URL', z.string().url().optional()],
   databasePoolSize: ['DATABASE_POOL_SIZE', z.coerce.number().int().min(1).max(200).default(20)],
   keyring: ['VOUCHSAFE_KEYS', parsedWith(parseKeyring).optional()],
   /** Name, scopes and SHA-256 digest of each token (modules/api-tokens). */
@@ -149,6 +154,11 @@ const SETTINGS = {
   shutdownGraceMs: ['VOUCHSAFE_SHUTDOWN_GRACE_MS', timeMs(0, 120_000, 10_000)],
   embeddedPgPort: ['VOUCHSAFE_EMBEDDED_PG_PORT', z.coerce.number().int().min(0).max(65535).default(0)],
   runJobs: ['VOUCHSAFE_JOBS', boolish.default(true)],
+  /**
+   * Apply pending migrations at start-up (under Kysely's advisory lock). false: never run DDL; the runtime role may
+   * then lack it, and `vouchsafe db migrate` (as the migrator role) is a deployment step of its own (README).
+   */
+  migrateOnStart: ['VOUCHSAFE_MIGRATE', boolish.default(true)],
   /** Tenants may point at non-vendor API/JWKS URLs (stand-ins). Never true in production. */
   allowInsecureHelpdesks: ['VOUCHSAFE_ALLOW_INSECURE_HELPDESKS', boolish.default(false)],
   /** Substituted for %VOUCHSAFE_ZAF_SDK_URL% in the Zendesk sidebar page: https, or a path on this server. */
@@ -266,6 +276,29 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   checkTogether(settings);
   const { frameAncestorsZendesk, frameAncestorsServiceNow, legacyFrameAncestors: _legacy, ...rest } = settings;
   return Object.freeze({ ...rest, frameAncestors: { zendesk: frameAncestorsZendesk, servicenow: frameAncestorsServiceNow } });
+}
+
+/**
+ * What `vouchsafe db migrate` reads: the database and nothing else. A migration job needs neither the keyring nor the
+ * public URL, so it is not given them (least privilege); without DATABASE_URL it migrates the embedded instance.
+ */
+export function loadMigrateConfig(source: Record<string, string | undefined> = process.env) {
+  const picked = {
+    databaseUrl: SETTINGS.databaseUrl,
+    dataDir: SETTINGS.dataDir,
+    databaseAcquireTimeoutMs: SETTINGS.databaseAcquireTimeoutMs,
+  };
+  const parsed = z.object(Object.fromEntries(Object.values(picked).map(([name, schema]) => [name, schema]))).safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const env = parsed.data as Record<string, unknown>;
+  return Object.freeze({
+    databaseUrl: env[picked.databaseUrl[0]] as Settings['databaseUrl'],
+    dataDir: env[picked.dataDir[0]] as Settings['dataDir'],
+    databaseAcquireTimeoutMs: env[picked.databaseAcquireTimeoutMs[0]] as Settings['databaseAcquireTimeoutMs'],
+  });
 }
 
 const CliEnvSchema = z.object({

@@ -4,11 +4,11 @@ import { createApp } from './app';
 import { compose } from './compose';
 import { ConfigError, parseKeyring, type Config } from './config';
 import { createDatabaseMonitor } from './db/availability';
-import { createDb, migrateToLatest, UNLIMITED } from './db/database';
+import { createDb, migrateToLatest, pendingMigrationNames, UNLIMITED } from './db/database';
 import { startJobs } from './jobs';
 import type { Logger } from './logger';
 import { Keyring } from './modules/keys/keyring';
-import { LOCAL_API_TOKEN_NAME, startEmbedded, type Embedded } from './local/embedded';
+import { LOCAL_API_TOKEN_NAME, hasEmbeddedPostgres, startEmbedded, type Embedded } from './local/embedded';
 import { API_TOKEN_SCOPES, apiToken } from './modules/api-tokens/api-tokens';
 import { REPO_ROOT } from './paths';
 
@@ -23,6 +23,36 @@ export interface Running {
   abandon(): void;
 }
 
+/** Applies every pending migration on a connection of its own; an error names the server and asks about DDL rights. */
+async function migrateOnStart(databaseUrl: string, acquireTimeoutMs: number): Promise<string[]> {
+  // Migrations get a connection of their own without the statement limit: waiting for another process's migration
+  // lock, or building an index on a large table, is legitimate work (db/NOTES.md).
+  const migrationDb = createDb(databaseUrl, 1, { ...UNLIMITED, acquireTimeoutMs }).db;
+  try {
+    return await migrateToLatest(migrationDb);
+  } catch (err) {
+    // Name the server (never the URL: it carries the password) and the cause in one sentence.
+    const { hostname, port } = new URL(databaseUrl);
+    const code = (err as { code?: string }).code;
+    throw new Error(
+      `Cannot migrate the database at ${hostname}:${port || 5432}${code ? ` (${code})` : ''}: is it reachable, and may this role create tables? (A role without DDL rights runs with VOUCHSAFE_MIGRATE=false after \`vouchsafe db migrate\`.)`,
+      { cause: err },
+    );
+  } finally {
+    await migrationDb.destroy();
+  }
+}
+
+/** Names of the migrations this build knows that the database has not applied (read-only; any role may ask). */
+async function pendingMigrations(databaseUrl: string, acquireTimeoutMs: number): Promise<string[]> {
+  const probe = createDb(databaseUrl, 1, { ...UNLIMITED, acquireTimeoutMs }).db;
+  try {
+    return await pendingMigrationNames(probe);
+  } finally {
+    await probe.destroy();
+  }
+}
+
 /** Starts everything in order: database (embedded or given), migrations, HTTP, background jobs. */
 export async function start(config: Readonly<Config>, logger: Logger): Promise<Running> {
   let embedded: Embedded | undefined;
@@ -31,6 +61,11 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   let apiTokens = config.apiTokens;
   let apiTokenHint: string | undefined;
   if (!databaseUrl) {
+    if (!hasEmbeddedPostgres()) {
+      throw new ConfigError(
+        'DATABASE_URL is required: this build has no embedded Postgres (the embedded mode is for development; see README, Deployment).',
+      );
+    }
     const dataDir = config.dataDir ?? path.join(REPO_ROOT, '.data');
     embedded = await startEmbedded(dataDir, logger, config.embeddedPgPort);
     databaseUrl = embedded.databaseUrl;
@@ -42,24 +77,20 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   }
   if (!keyEntries) throw new ConfigError('VOUCHSAFE_KEYS is required');
 
-  let applied: string[];
-  // Migrations get a connection of their own without the statement limit: waiting for another process's migration
-  // lock, or building an index on a large table, is legitimate work (db/NOTES.md).
-  const migrationDb = createDb(databaseUrl, 1, { ...UNLIMITED, acquireTimeoutMs: config.databaseAcquireTimeoutMs }).db;
-  try {
-    applied = await migrateToLatest(migrationDb);
-  } catch (err) {
-    // Name the server (never the URL: it carries the password) and the cause in one sentence.
-    const { hostname, port } = new URL(databaseUrl);
-    const code = (err as { code?: string }).code;
-    throw new Error(
-      `Cannot migrate the database at ${hostname}:${port || 5432}${code ? ` (${code})` : ''}: is it reachable, and may this role create tables?`,
-      { cause: err },
-    );
-  } finally {
-    await migrationDb.destroy();
+  if (config.migrateOnStart) {
+    const applied = await migrateOnStart(databaseUrl, config.databaseAcquireTimeoutMs);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+  } else {
+    // VOUCHSAFE_MIGRATE=false: this process may run as a role without DDL rights; `vouchsafe db migrate` (run by the
+    // migrator role) brings the schema up to date, and /readyz answers 503 until it has.
+    const pending = await pendingMigrations(databaseUrl, config.databaseAcquireTimeoutMs);
+    if (pending.length > 0) {
+      logger.error(
+        { pending },
+        'the database schema is behind this build and VOUCHSAFE_MIGRATE=false: run `vouchsafe db migrate`; /readyz answers 503 until then',
+      );
+    }
   }
-  if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
   // Requests and jobs: every statement bounded, every outage logged once (db/availability.ts).
   const { db } = createDb(databaseUrl, config.databasePoolSize, {
@@ -73,8 +104,9 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
     db,
     keyring: new Keyring(keyEntries),
     logger,
-    // One dedicated LISTEN connection per process fans verification changes out to its SSE streams.
-    databaseUrl,
+    // One dedicated LISTEN connection per process fans verification changes out to its SSE streams; behind a pooler in
+    // transaction mode it must bypass the pooler (DATABASE_LISTEN_URL).
+    databaseUrl: config.databaseListenUrl ?? databaseUrl,
   });
   const app = createApp(graph);
   const server = http.createServer(app);

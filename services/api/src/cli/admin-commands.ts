@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { loadConfig, parseKeyring, type Config } from '../config';
-import { createDb, UNLIMITED } from '../db/database';
+import { loadConfig, loadMigrateConfig, parseKeyring, type Config } from '../config';
+import { createDb, migrateToLatest, UNLIMITED } from '../db/database';
 import { embeddedDatabaseUrl, readLocalState } from '../local/embedded';
 import { Keyring, generateKeyEntry } from '../modules/keys/keyring';
 import { rotateKeys } from '../modules/keys/rotate-keys';
@@ -98,6 +98,39 @@ export async function auditVerifyCommand(repoRoot: string, out: Out, opts: { sea
     out.result(
       `Audit chain intact: ${r.events} events across ${r.tenants} tenant(s) verified${r.unsealed ? `, ${r.unsealed} not yet sealed` : ''}.`,
     );
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * `db migrate`: applies every pending migration and exits, as its own deployment step (run by the migrator role; the
+ * API then runs with VOUCHSAFE_MIGRATE=false as a role without DDL rights). Reads DATABASE_URL only: no keyring.
+ * Safe to run from several places at once (Kysely's advisory lock); a second run applies nothing.
+ */
+export async function dbMigrateCommand(repoRoot: string, out: Out): Promise<void> {
+  const config = loadMigrateConfig();
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    const state = await readLocalState(config.dataDir ?? path.join(repoRoot, '.data'));
+    if (!state) throw new CliError('No DATABASE_URL is set and there is no local instance: set DATABASE_URL (the migrator role).');
+    databaseUrl = embeddedDatabaseUrl(state);
+  }
+  // No statement limit: waiting for another migrator's lock and DDL on large tables are legitimate (db/NOTES.md).
+  const { db } = createDb(databaseUrl, 1, { ...UNLIMITED, acquireTimeoutMs: config.databaseAcquireTimeoutMs });
+  try {
+    let applied: string[];
+    try {
+      applied = await migrateToLatest(db);
+    } catch (err) {
+      const { hostname, port } = new URL(databaseUrl);
+      const code = (err as { code?: string }).code;
+      throw new CliError(
+        `Migrating the database at ${hostname}:${port || 5432} failed${code ? ` (${code})` : ''}: ${(err as Error).message}. Does this role own the schema (README, Deployment: the migrator role)?`,
+      );
+    }
+    for (const name of applied) out.info(`applied ${name}`);
+    out.result(applied.length > 0 ? `Database migrated: ${applied.length} migration(s) applied.` : 'Database already up to date.');
   } finally {
     await db.destroy();
   }

