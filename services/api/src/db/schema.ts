@@ -228,6 +228,16 @@ export interface AuditCheckpointsTable {
   jws: string;
 }
 
+/** What was delivered for a note (issue 9 receipts): the text's SHA-256, never the text; kept like the audit trail. */
+export interface NoteReceiptsTable {
+  audit_event_id: string;
+  tenant_id: string;
+  ticket_id: string;
+  text_sha256: Buffer;
+  remote_id: string | null;
+  delivered_at: DefaultedTimestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   secrets: SecretsTable;
@@ -246,4 +256,5 @@ export interface Database {
   reveal_grants: RevealGrantsTable;
   tenant_keys: TenantKeysTable;
   rate_limits: RateLimitsTable;
+  note_receipts: NoteReceiptsTable;
 }
