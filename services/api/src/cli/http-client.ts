@@ -1,5 +1,8 @@
 import {
   API_PATHS,
+  REVIEW_PATHS,
+  type ReceiptCheck,
+  type ReviewTenant,
   REVOKE_TOKEN_HEADER,
   type CreateSecretRequest,
   type CreateSecretResponse,
@@ -111,5 +114,14 @@ export function verificationAdminClient(apiUrl: string, token?: string) {
     showPolicy: (slug: string) => call<PolicyResponse>('GET', API_PATHS.adminPolicy(slug), undefined, bearer(token)),
     setPolicy: (slug: string, policy: VerificationPolicyInput) =>
       call<{ version: number; policy: VerificationPolicy }>('PUT', API_PATHS.adminPolicy(slug), policy, bearer(token)),
+  };
+}
+
+/** The reviewer API (API token with the `auditor` scope). */
+export function reviewClient(apiUrl: string, token?: string) {
+  const call = jsonCaller(apiUrl);
+  return {
+    tenants: () => call<ReviewTenant[]>('GET', REVIEW_PATHS.tenants, undefined, bearer(token)),
+    receipt: (slug: string, receipt: string) => call<ReceiptCheck>('GET', REVIEW_PATHS.receipt(slug, receipt), undefined, bearer(token)),
   };
 }
