@@ -110,7 +110,14 @@ describe('reviewer API', () => {
   });
 
   it('a bad query answers 400 naming the parameter; the auditor scope is required', async () => {
-    for (const query of [{ limit: '0' }, { flag: 'urgent' }, { from: 'yesterday' }, { color: 'red' }, { cursor: 'bm9wZQ' }]) {
+    const bad: Record<string, string>[] = [
+      { limit: '0' },
+      { flag: 'urgent' },
+      { from: 'yesterday' },
+      { color: 'red' },
+      { cursor: 'bm9wZQ' },
+    ];
+    for (const query of bad) {
       const res = await get(REVIEW_PATHS.events(SLUGS.zendesk), query);
       expect(res.status, JSON.stringify(query)).toBe(400);
       expect(res.json.error.code).toBe('bad_request');
