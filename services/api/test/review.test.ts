@@ -1,5 +1,13 @@
+import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REVIEW_PATHS, ReviewSearchResultSchema, ReviewTimelineSchema, type ReviewEntry } from '@vouchsafe/contracts';
+import {
+  REVIEW_PATHS,
+  ReviewSearchQuerySchema,
+  ReviewSearchResultSchema,
+  ReviewTimelineSchema,
+  type ReviewEntry,
+} from '@vouchsafe/contracts';
+import { searchEventsQuery } from '../src/modules/review/review.repository';
 import { SCOPED_TOKENS, api } from './harness';
 import { SLUGS, customerReveal, eventually, openSidebar, send, startSidebarWorld, type SidebarWorld } from './sidebar-support';
 
@@ -142,5 +150,30 @@ describe('reviewer API', () => {
     });
     expect(rows.some((r) => r.type === 'review.timeline_viewed' && r.data.actor === 'api-token:only-auditor')).toBe(true);
     expect(JSON.stringify(rows)).not.toContain('priya.natarajan');
+  });
+
+  it('the search statements use the reviewer indexes (20,000 events in one tenant, planner statistics fresh)', async () => {
+    const jiraId = (await w.t.db.selectFrom('tenants').select('id').where('slug', '=', SLUGS.jira).executeTakeFirstOrThrow()).id;
+    await sql`INSERT INTO audit_events (tenant_id, type, occurred_at, data)
+              SELECT ${jiraId}, CASE WHEN i % 997 = 0 THEN 'verification.denied' ELSE 'secret.created' END,
+                     now() - make_interval(secs => i),
+                     jsonb_build_object('ticketId', 'HELP-' || (i % 2000), 'agentId', 'agent-' || (i % 50), 'agent', 'Agent ' || (i % 50),
+                                        'isFraudSuspected', i % 997 = 0)
+                FROM generate_series(1, 20000) AS i`.execute(w.t.db);
+    await sql`ANALYZE audit_events`.execute(w.t.db);
+    const plan = async (query: Record<string, string>) => {
+      const compiled = searchEventsQuery(w.t.db, jiraId, ReviewSearchQuerySchema.parse(query), undefined).compile();
+      const res = await w.t.db.executeQuery<{ 'QUERY PLAN': string }>(
+        CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters]),
+      );
+      return res.rows.map((r) => r['QUERY PLAN']).join('\n');
+    };
+    expect(await plan({ ticket: 'HELP-17' })).toContain('audit_events_ticket_idx');
+    expect(await plan({ agent: 'agent-7', from: new Date(Date.now() - 3600_000).toISOString() })).toMatch(
+      /audit_events_agent(_label)?_idx/,
+    );
+    expect(await plan({ flag: 'possible_fraud' })).toContain('audit_events_fraud_idx');
+    expect(await plan({})).toContain('audit_events_tenant_time_idx');
+    expect(await plan({})).not.toMatch(/Seq Scan on audit_events/);
   });
 });

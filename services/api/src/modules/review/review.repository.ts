@@ -71,12 +71,7 @@ export interface SearchCursor {
 }
 
 /** Newest first, keyset on (occurred_at, seq); one row more than asked tells whether there is a next page. */
-export async function searchEvents(
-  db: Db,
-  tenantId: string,
-  q: ReviewSearchQuery,
-  after: SearchCursor | undefined,
-): Promise<AuditEventRow[]> {
+export function searchEventsQuery(db: Db, tenantId: string, q: ReviewSearchQuery, after: SearchCursor | undefined) {
   return db
     .selectFrom('audit_events')
     .select(AUDIT_EVENT_COLUMNS)
@@ -103,8 +98,16 @@ export async function searchEvents(
     })
     .orderBy('occurred_at', 'desc')
     .orderBy('seq', 'desc')
-    .limit(q.limit + 1)
-    .execute();
+    .limit(q.limit + 1);
+}
+
+export async function searchEvents(
+  db: Db,
+  tenantId: string,
+  q: ReviewSearchQuery,
+  after: SearchCursor | undefined,
+): Promise<AuditEventRow[]> {
+  return searchEventsQuery(db, tenantId, q, after).execute();
 }
 
 /** A ticket's events, oldest first, at most `limit`. */
