@@ -49,7 +49,17 @@ export const ReceiptCheckSchema = z.object({
   receipt: z.string().uuid(),
   event: AuditEventViewSchema,
   /** The event's place in its tenant's chain: sealed yet, and whether its hash recomputes from its content. */
-  chain: z.object({ sealed: z.boolean(), hashValid: z.boolean().nullable(), index: z.number().int().nullable() }),
+  chain: z.object({
+    sealed: z.boolean(),
+    hashValid: z.boolean().nullable(),
+    index: z.number().int().nullable(),
+    /**
+     * Whether the chain recomputes from this event's hash, link by link, to the covering checkpoint's hash (so the
+     * checkpoint's signature vouches for this event). null without a checkpoint, or when the segment is too long to
+     * walk in one request (then `vouchsafe audit verify` is the check).
+     */
+    linksToCheckpoint: z.boolean().nullable().optional(),
+  }),
   /** The first signed checkpoint at or after the event's index (null while none covers it yet). */
   checkpoint: AuditCheckpointViewSchema.nullable(),
   /** Whether the checkpoint's signature verified with the configured audit public key. */
@@ -123,3 +133,13 @@ export const ReviewTimelineSchema = z.object({
   entries: z.array(ReviewEntrySchema),
 });
 export type ReviewTimeline = z.infer<typeof ReviewTimelineSchema>;
+
+/** Paths of the reviewer API (receipts part of issue 9); `reviewMount` is where app.ts mounts the audit routers. */
+export const REVIEW_PATHS = {
+  reviewMount: '/api/v1/audit',
+  tenants: '/api/v1/audit/tenants',
+  events: (tenant: string) => `/api/v1/audit/t/${encodeURIComponent(tenant)}/events`,
+  timeline: (tenant: string, ticketId: string) =>
+    `/api/v1/audit/t/${encodeURIComponent(tenant)}/tickets/${encodeURIComponent(ticketId)}/timeline`,
+  receipt: (tenant: string, receipt: string) => `/api/v1/audit/t/${encodeURIComponent(tenant)}/receipts/${encodeURIComponent(receipt)}`,
+} as const;

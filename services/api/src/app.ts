@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { sql } from 'kysely';
-import { API_PATHS, API_PREFIX, DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
+import { API_PATHS, API_PREFIX, DEFAULT_TENANT_ID, REVIEW_PATHS } from '@vouchsafe/contracts';
 import { isMigrated } from './db/database';
 import { AppError } from './errors';
 import { wellFormedUrl } from './http/input';
@@ -17,6 +17,7 @@ import { tenantAdminRoutes, tenantFromPath } from './modules/tenants/tenants.rou
 import { idpAdminRoutes } from './modules/idps/idps.routes';
 import { apiTokenAdminRoutes } from './modules/api-tokens/api-tokens.routes';
 import { policyAdminRoutes } from './modules/policy/policy.routes';
+import { reviewRoutes } from './modules/review/review.routes';
 import { sidebarRoutes } from './modules/sidebar/sidebar.routes';
 import { verificationCallbackRoutes } from './modules/verification/verification-callback.routes';
 import { verificationRoutes } from './modules/verification/verification.routes';
@@ -106,6 +107,9 @@ export function createApp(graph: Graph): Express {
   app.use(`${API_PATHS.adminTenants}/:slug/idp`, idpAdminRoutes(graph.idps));
   app.use(`${API_PATHS.adminTenants}/:slug/policy`, policyAdminRoutes(graph.policy));
   app.use(API_PATHS.adminApiTokens, apiTokenAdminRoutes(graph.apiTokens));
+  // Issue 9: everything under /api/v1/audit (reviewer queries, receipts) needs the `auditor` scope (S13).
+  app.use(REVIEW_PATHS.reviewMount, noStore, bearerAuth('auditor'));
+  app.use(REVIEW_PATHS.reviewMount, reviewRoutes(graph.review));
   app.use(
     [API_PATHS.sessions, API_PATHS.sidebar],
     sidebarCors(config.corsOrigins, () => deskOrigins.of('jira')),

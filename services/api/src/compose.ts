@@ -13,6 +13,7 @@ import { createIdpsService } from './modules/idps/idps.service';
 import type { Keyring } from './modules/keys/keyring';
 import { createNoteDispatcher } from './modules/notes/note-delivery';
 import { createPolicyService } from './modules/policy/policy.service';
+import { createReviewService } from './modules/review/review.service';
 import { createRateLimits } from './modules/rate-limits/rate-limits';
 import { setupRecipients } from './modules/secrets/recipients.setup';
 import { createSecretsService } from './modules/secrets/secrets.service';
@@ -180,6 +181,9 @@ export function compose(input: ComposeInput) {
         isTenantActive: tenants.isActive,
         onStreams: (n) => metrics.verificationStreams.set(n),
       }),
+    // Issue 9 (receipts part): the reviewer query API and receipt checks; desks asked through the same connectors.
+    // `verifyCheckpoint` (the audit public key) is not configured yet: checkpoints show, `checkpointValid` is null.
+    review: createReviewService({ db, loadTenant: (id) => tenants.loadDeskTenant({ id }), connectorFor }),
     /** What the jobs loop needs besides its intervals (server.ts; tests start it the same way). */
     workers: { notes, metrics, verificationPoller: verification.poller },
     /** Stops everything the graph started, in order (the HTTP server and the pool are the caller's). */

@@ -218,6 +218,17 @@ const SETTINGS = {
       .pipe(parsedWith((v): readonly AllowEntry[] => parseOutboundAllow(v)))
       .prefault(''),
   ],
+  // Retention (issue 9): operational rows purged by the jobs loop once older than this many days. Audit events,
+  // checkpoints and note receipts are never purged (modules/audit/NOTES.md, modules/retention/NOTES.md).
+  retentionIntervalMs: ['VOUCHSAFE_RETENTION_INTERVAL_MS', timeMs(1_000, 24 * 3600 * 1000, 3600 * 1000)],
+  /** Delivered internal notes' outbox rows (masked facts); what was sent stays checkable through note_receipts. */
+  retentionNotesDays: ['VOUCHSAFE_RETENTION_NOTES_DAYS', z.coerce.number().int().min(1).max(3650).default(30)],
+  /** Finished verifications (outcome, masked labels, requester key) and their override rows; ≥ 31 (longest secret). */
+  retentionVerificationsDays: ['VOUCHSAFE_RETENTION_VERIFICATIONS_DAYS', z.coerce.number().int().min(31).max(3650).default(90)],
+  /** Push / link / code attempts per customer; ≥ 2 (push and contact limits look back at most 24 h + cooldown). */
+  retentionPushAttemptsDays: ['VOUCHSAFE_RETENTION_PUSH_ATTEMPTS_DAYS', z.coerce.number().int().min(2).max(3650).default(30)],
+  /** Metadata of used-up or revoked secrets and the ticket bindings of secrets that no longer exist. */
+  retentionSecretsDays: ['VOUCHSAFE_RETENTION_SECRETS_DAYS', z.coerce.number().int().min(1).max(3650).default(90)],
   /** statement_timeout of the request pool's sessions; the client waits 1 s more for any answer (db/NOTES.md). */
   databaseStatementTimeoutMs: ['DATABASE_STATEMENT_TIMEOUT_MS', timeMs(100, 600_000, 10_000)],
   /** How long a request waits for a database connection (pooled or new) before answering 503. */

@@ -7,6 +7,7 @@ import { sealAll } from './modules/audit/seal-chain';
 import { purgeExpired } from './modules/secrets/secrets.repository';
 import { purgeExpired as purgeExpiredLimits } from './modules/rate-limits/rate-limits.repository';
 import type { VerificationPoller } from './modules/verification/verification.poller';
+import { purgeRetention, type RetentionPolicy } from './modules/retention/retention';
 
 const PURGE_BATCH = 500;
 const LIMITS_PURGE_BATCH = 5_000;
@@ -29,6 +30,8 @@ export interface JobsOptions {
   /** Push verifications due for a poll (started by any process) and expired open verifications. */
   verificationPoller?: Pick<VerificationPoller, 'pollDue' | 'stop'>;
   verificationIntervalMs?: number;
+  /** Retention purges (issue 9): operational rows older than the policy's days; never audit events. */
+  retention?: { policy: RetentionPolicy; intervalMs: number };
 }
 
 export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
@@ -77,6 +80,15 @@ export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
       await sealAll(db);
     }),
   ];
+  const { retention } = opts;
+  if (retention) {
+    cancels.push(
+      loop('retention', retention.intervalMs, async () => {
+        const purged = await purgeRetention(db, retention.policy, { isStopped: () => stopped });
+        if (Object.values(purged).some((n) => n > 0)) log.info({ purged }, 'retention: old rows purged');
+      }),
+    );
+  }
   const { notes } = opts;
   if (notes) {
     cancels.push(

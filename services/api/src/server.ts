@@ -124,6 +124,15 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
         purgeIntervalMs: config.purgeIntervalMs,
         sealIntervalMs: config.sealIntervalMs,
         outboxIntervalMs: config.outboxIntervalMs,
+        retention: {
+          intervalMs: config.retentionIntervalMs,
+          policy: {
+            deliveredNotesDays: config.retentionNotesDays,
+            finishedVerificationsDays: config.retentionVerificationsDays,
+            pushAttemptsDays: config.retentionPushAttemptsDays,
+            usedSecretsDays: config.retentionSecretsDays,
+          },
+        },
         ...graph.workers,
       })
     : undefined;

@@ -355,6 +355,15 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
   'GET /api/v1/admin/api-tokens': { auth: 'token' },
   'POST /api/v1/admin/api-tokens': { auth: 'token', body: 'json', valid: () => ({ name: 'fuzz-token', scopes: ['metrics'] }) },
   'DELETE /api/v1/admin/api-tokens/:name': { auth: 'token' },
+  // Issue 9, reviewer API (auditor scope; TOKEN has every scope). A search that succeeds is audited (review.*).
+  'GET /api/v1/audit/tenants': { auth: 'token' },
+  'GET /api/v1/audit/t/:tenant/events': {
+    auth: 'token',
+    params: { tenant: TENANT },
+    query: ['ticket', 'agent', 'from', 'until', 'outcome', 'flag', 'kind', 'limit', 'cursor'],
+  },
+  'GET /api/v1/audit/t/:tenant/tickets/:ticketId/timeline': { auth: 'token', params: { tenant: TENANT } },
+  'GET /api/v1/audit/t/:tenant/receipts/:receipt': { auth: 'token', params: { tenant: TENANT } },
   'POST /api/v1/sessions/zendesk': { body: 'json', valid: () => ({ token: zendeskToken, ticketId: '101' }) },
   'POST /api/v1/sessions/servicenow': {
     body: 'json',

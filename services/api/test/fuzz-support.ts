@@ -51,10 +51,10 @@ export async function digestTables(db: Db): Promise<Record<string, string>> {
   for (const { name } of tables.rows) {
     // Throttle counters count requests — every request, hostile or not — and are not state the input could change.
     if (name === 'rate_limits') continue;
+    // Reviewer reads are audited on every request that succeeds (review.*, issue 9), hostile-but-valid filters included.
+    const rows = name === 'audit_events' ? sql`(SELECT * FROM audit_events WHERE type NOT LIKE 'review.%')` : sql.table(name);
     const r = await sql<{ d: string; n: number }>`
-      SELECT md5(coalesce(string_agg(x::text, E'\n' ORDER BY x::text), '')) AS d, count(*)::int AS n FROM ${sql.table(name)} AS x`.execute(
-      db,
-    );
+      SELECT md5(coalesce(string_agg(x::text, E'\n' ORDER BY x::text), '')) AS d, count(*)::int AS n FROM ${rows} AS x`.execute(db);
     out[name] = `${r.rows[0]!.n}:${r.rows[0]!.d}`;
   }
   return out;

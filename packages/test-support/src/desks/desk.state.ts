@@ -183,6 +183,31 @@ export class DeskState {
     return comment;
   }
 
+  /** A comment by its desk id, with its ticket (the stand-ins' edit and delete routes use it). */
+  findComment(desk: Desk, commentId: string): { ticket: DeskTicket; comment: DeskComment } | undefined {
+    for (const ticket of this[desk].tickets) {
+      const comment = ticket.comments.find((c) => c.id === commentId);
+      if (comment) return { ticket, comment };
+    }
+    return undefined;
+  }
+
+  /** Removes a comment (ServiceNow journal entry or Jira comment deleted by an admin); false when unknown. */
+  deleteComment(desk: Desk, commentId: string): boolean {
+    const found = this.findComment(desk, commentId);
+    if (!found) return false;
+    found.ticket.comments.splice(found.ticket.comments.indexOf(found.comment), 1);
+    return true;
+  }
+
+  /** Removes a ticket with its comments (Zendesk: deleted tickets no longer answer); false when unknown. */
+  deleteTicket(desk: Desk, ticketId: string): boolean {
+    const ticket = this.ticket(desk, ticketId);
+    if (!ticket) return false;
+    this[desk].tickets.splice(this[desk].tickets.indexOf(ticket), 1);
+    return true;
+  }
+
   private makeTicket(desk: Desk, index: number, subject: string, requester: DeskPerson, table: string, createdAt: Date): DeskTicket {
     const first: DeskComment = { id: '', body: `${subject}. Thanks, ${requester.name}`, isPublic: true, createdAt, authorId: requester.id };
     if (desk === 'zendesk') {

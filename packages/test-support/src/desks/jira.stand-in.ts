@@ -129,6 +129,42 @@ export function createJiraRouter(ctx: DeskContext, keys: DeskKeys): Router {
         const stored = state.addComment(ticket, body.body, body.public !== false, state.jira.apiUser.id);
         reply(req, res, 201, commentDto(ticket, stored));
       });
+      // Jira platform REST v2 (JSM's servicedeskapi cannot change a comment): update and delete a comment by id.
+      const platformComment = (req: Request, res: Response): { ticket: DeskTicket; comment: DeskComment } | undefined => {
+        const ticket = state.ticket('jira', String(req.params.key));
+        const comment = ticket?.comments.find((c) => c.id === String(req.params.commentId));
+        if (!ticket || !comment) {
+          res.status(404).json(jiraErrors('Can not find a comment for the id.'));
+          return undefined;
+        }
+        return { ticket, comment };
+      };
+      router.put('/rest/api/2/issue/:key/comment/:commentId', (req, res) => {
+        const found = platformComment(req, res);
+        if (!found) return;
+        const body: unknown = req.body;
+        if (!isPlainObject(body) || typeof body.body !== 'string' || body.body.trim() === '') {
+          res.status(400).json(jiraErrors('Comment body can not be empty!'));
+          return;
+        }
+        found.comment.body = body.body;
+        const author = state.person('jira', found.comment.authorId);
+        reply(req, res, 200, {
+          self: `${site()}/rest/api/2/issue/${found.ticket.issueId}/comment/${found.comment.id}`,
+          id: found.comment.id,
+          author: author ? userDto(author) : null,
+          body: found.comment.body,
+          created: found.comment.createdAt.toISOString().replace('Z', '+0000'),
+          updated: new Date().toISOString().replace('Z', '+0000'),
+          jsdPublic: found.comment.isPublic,
+        });
+      });
+      router.delete('/rest/api/2/issue/:key/comment/:commentId', (req, res) => {
+        const found = platformComment(req, res);
+        if (!found) return;
+        state.deleteComment('jira', found.comment.id);
+        reply(req, res, 204, undefined);
+      });
       router.get('/rest/api/3/user', (req, res) => {
         const id = queryParam(req, 'accountId');
         if (!id) {

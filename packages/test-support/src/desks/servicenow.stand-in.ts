@@ -159,6 +159,10 @@ export function createServiceNowRouter(ctx: DeskContext): Router {
           res.status(400).json(failure(`Invalid table ${table}`, null));
           return;
         }
+        if (table === 'sys_journal_field') {
+          updateJournal(req, res);
+          return;
+        }
         if (!ticketTables().has(table)) {
           res.status(403).json(failure('Operation Failed', 'ACL Exception Update Failed due to security constraints'));
           return;
@@ -182,6 +186,31 @@ export function createServiceNowRouter(ctx: DeskContext): Router {
         }
         reply(req, res, 200, { result: render(req, ticketRow(ticket)) });
       };
+      // An admin edits or deletes a journal entry (sys_journal_field is an ordinary table to the Table API; whether a
+      // given instance's ACLs allow it is UNCONFIRMED). The stand-in lets the integration user do both.
+      const updateJournal = (req: Request, res: Response): void => {
+        const found = state.findComment('servicenow', String(req.params.sysId));
+        const body: unknown = req.body;
+        if (!found) {
+          res.status(404).json(ERRORS.notFound);
+          return;
+        }
+        if (!isPlainObject(body)) {
+          res.status(400).json(ERRORS.badRequest('The payload is not a JSON object.'));
+          return;
+        }
+        if (typeof body.value === 'string') found.comment.body = body.value;
+        const row = journalRows().find((r) => r.sys_id === found.comment.id)!;
+        reply(req, res, 200, { result: render(req, row) });
+      };
+      router.delete(TABLE_PATHS(':table/:sysId'), (req, res) => {
+        if (String(req.params.table) !== 'sys_journal_field') {
+          res.status(403).json(failure('Operation Failed', 'ACL Exception Delete Failed due to security constraints'));
+          return;
+        }
+        if (state.deleteComment('servicenow', String(req.params.sysId))) reply(req, res, 204, undefined);
+        else res.status(404).json(ERRORS.notFound);
+      });
       router.patch(TABLE_PATHS(':table/:sysId'), update);
       router.put(TABLE_PATHS(':table/:sysId'), update);
     },

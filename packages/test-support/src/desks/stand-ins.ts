@@ -1,4 +1,5 @@
 import { serveOnLoopback, type LoopbackTls } from '../ports';
+import { createDeskAdmin, type DeskAdmin } from './desk.admin';
 import express, { type Router } from 'express';
 import { DeskFaults, type FaultOptions } from './desk.faults';
 import type { DeskContext } from './desk.http';
@@ -39,6 +40,8 @@ export interface DeskStandIns {
   readonly baseUrl: string | undefined;
   /** Back to the seed; faults and the request log cleared. Keys stay. */
   reset(): void;
+  /** Edit or delete a note the way a desk admin would, over HTTP in the desk's wire format (receipt tests). */
+  readonly admin: DeskAdmin;
 }
 
 export interface StartedDeskStandIns extends DeskStandIns {
@@ -64,6 +67,7 @@ export async function createDeskStandIns(options: DeskStandInOptions = {}): Prom
     state,
     keys,
     mint: createDeskMint(keys, state, () => baseUrl),
+    admin: createDeskAdmin(state, () => baseUrl),
     tenants(url) {
       const target = url ?? baseUrl;
       if (!target) throw new Error('tenants() needs a base URL before the stand-ins listen');

@@ -129,6 +129,32 @@ export function createZendeskRouter(ctx: DeskContext, keys: DeskKeys): Router {
           },
         });
       });
+      // Redact String in Comment: the only way to change a comment's text through the Support API; each occurrence
+      // of `text` becomes ▇ characters (Zendesk Ticket Comments API). Answers the comment.
+      router.put(['/api/v2/tickets/:id/comments/:commentId/redact', '/api/v2/tickets/:id/comments/:commentId/redact.json'], (req, res) => {
+        const ticket = findTicket(req, res);
+        if (!ticket) return;
+        const comment = ticket.comments.find((c) => c.id === String(req.params.commentId));
+        const body: unknown = req.body;
+        if (!comment) {
+          res.status(404).json(ERRORS.notFound);
+          return;
+        }
+        if (!isPlainObject(body) || typeof body.text !== 'string' || body.text === '') {
+          res.status(400).json({ error: 'ParameterMissing', description: 'param is missing or the value is empty: text' });
+          return;
+        }
+        const text = body.text;
+        comment.body = comment.body.split(text).join('\u2587'.repeat([...text].length));
+        reply(req, res, 200, { comment: renderComment(comment) });
+      });
+      // Delete Ticket: 204; the ticket (and its comments) no longer answer.
+      router.delete('/api/v2/tickets/:id.json', (req, res) => {
+        const ticket = findTicket(req, res);
+        if (!ticket) return;
+        ctx.state.deleteTicket('zendesk', ticket.id);
+        reply(req, res, 204, undefined);
+      });
       // The signed-URL key is per app, fetched with the account's credentials (research §1.3).
       router.get('/api/v2/apps/:appId/public_key.pem', (req, res) => {
         if (req.params.appId !== account.appId) res.status(404).json(ERRORS.notFound);

@@ -1,5 +1,8 @@
 import {
   API_PATHS,
+  REVIEW_PATHS,
+  type ReceiptCheck,
+  type ReviewTenant,
   REVOKE_TOKEN_HEADER,
   type CreateSecretRequest,
   type CreateSecretResponse,
@@ -132,5 +135,14 @@ export function tokensClient(apiUrl: string, token?: string) {
       call<ApiTokenView & { token: string }>('POST', API_PATHS.adminApiTokens, body, bearer(token)),
     list: () => call<{ tokens: ApiTokenView[] }>('GET', API_PATHS.adminApiTokens, undefined, bearer(token)),
     revoke: (name: string) => call<void>('DELETE', API_PATHS.adminApiToken(name), undefined, bearer(token)),
+  };
+}
+
+/** The reviewer API (API token with the `auditor` scope). */
+export function reviewClient(apiUrl: string, token?: string) {
+  const call = jsonCaller(apiUrl);
+  return {
+    tenants: () => call<ReviewTenant[]>('GET', REVIEW_PATHS.tenants, undefined, bearer(token)),
+    receipt: (slug: string, receipt: string) => call<ReceiptCheck>('GET', REVIEW_PATHS.receipt(slug, receipt), undefined, bearer(token)),
   };
 }

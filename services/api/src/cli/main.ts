@@ -7,6 +7,7 @@ import { REPO_ROOT } from '../paths';
 import { apiTokenGenerateCommand, auditVerifyCommand, dbMigrateCommand, keysGenerateCommand, keysRotateCommand } from './admin-commands';
 import { CliError, stdoutOut } from './cli-support';
 import { ApiError } from './http-client';
+import { auditReceiptCommand } from './receipt-commands';
 import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from './secret-commands';
 import { tenantAddCommand, tenantListCommand, tenantRemoveCommand } from './tenant-commands';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token-commands';
@@ -26,6 +27,7 @@ const STRING_OPTIONS = [
   'kid',
   'scopes',
   'days',
+  'tenant',
 ];
 
 /**
@@ -65,6 +67,10 @@ const USAGE = `Usage: vouchsafe <command> [options]
   token revoke NAME                   revoke a token created with token create
   audit verify                        check the audit hash chain; non-zero exit on a break
   db migrate                          apply pending database migrations and exit (DATABASE_URL only; no keys)
+  audit receipt RECEIPT [--tenant SLUG] [--json]
+                                      check a note's receipt (auditor scope): its event, chain place,
+                                      covering checkpoint and the note as it stands in the desk;
+                                      exit 1 when something is proven wrong (edited, missing, bad hash)
   tenant add [--file F]               add a help-desk tenant from a JSON file (or stdin with -/no --file);
                                       desk credentials are read from there, never from the command line
   tenant list                         list tenants (slug, desk, account, name, created)
@@ -98,6 +104,8 @@ async function run(argv: string[]): Promise<void> {
       scopes: { type: 'string' },
       days: { type: 'string' },
       'no-seal': { type: 'boolean' },
+      tenant: { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -159,13 +167,22 @@ async function run(argv: string[]): Promise<void> {
       return dbMigrateCommand(REPO_ROOT, stdoutOut);
     case 'audit verify':
       return auditVerifyCommand(REPO_ROOT, stdoutOut, { seal: !values['no-seal'] });
+    case 'audit receipt': {
+      const isIntact = await auditReceiptCommand(
+        { api, token, receipt: arg, tenant: values.tenant, json: values.json === true },
+        stdoutOut,
+      );
+      if (!isIntact) process.exitCode = 1;
+      return;
+    }
     default:
       throw new CliError(`Unknown command "${key}". Run vouchsafe --help.`);
   }
 }
 
 run(process.argv.slice(2)).then(
-  () => process.exit(0),
+  // 0 unless a command set process.exitCode (audit receipt: a receipt that is proven broken).
+  () => process.exit(),
   (err: unknown) => {
     if (err instanceof CliError || err instanceof ConfigError) {
       process.stderr.write(`vouchsafe: ${err.message}\n`);

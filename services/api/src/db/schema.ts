@@ -242,6 +242,16 @@ export interface ApiTokensTable {
   last_used_at: Date | null;
 }
 
+/** What was delivered for a note (issue 9 receipts): the text's SHA-256, never the text; kept like the audit trail. */
+export interface NoteReceiptsTable {
+  audit_event_id: string;
+  tenant_id: string;
+  ticket_id: string;
+  text_sha256: Buffer;
+  remote_id: string | null;
+  delivered_at: DefaultedTimestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   secrets: SecretsTable;
@@ -261,4 +271,5 @@ export interface Database {
   reveal_grants: RevealGrantsTable;
   tenant_keys: TenantKeysTable;
   rate_limits: RateLimitsTable;
+  note_receipts: NoteReceiptsTable;
 }

@@ -38,6 +38,12 @@ export interface HelpdeskTicket {
   requesterId: string | null;
 }
 
+/** An internal note read back from the desk: its id there and its body as the desk returns it. */
+export interface DeskNote {
+  remoteId: string | null;
+  text: string;
+}
+
 /** Why a desk call failed; `retryable` drives the outbox backoff. Messages carry no credentials or note text. */
 export class HelpdeskError extends Error {
   override name = 'HelpdeskError';
@@ -79,6 +85,12 @@ export interface HelpdeskConnector {
   addInternalNote(ticketId: string, body: string): Promise<{ remoteId: string | null }>;
   /** True when a note containing `receipt` is already on the ticket (used before a retry). */
   findNote(ticketId: string, receipt: string): Promise<boolean>;
+  /**
+   * The internal note as it stands in the desk now (receipt checks, issue 9): found by the desk's note id when the
+   * write answered one (`remoteId`), else by the receipt in its text. undefined when neither finds it, or the ticket
+   * is gone. Desk trouble throws HelpdeskError (a receipt check then says `unavailable`, never a verdict).
+   */
+  readNote(ticketId: string, receipt: string, remoteId: string | null): Promise<DeskNote | undefined>;
   /**
    * Adds a PUBLIC reply to the ticket: the desk itself sends it to the requester's email on record
    * (Zendesk public comment, ServiceNow customer-visible `comments`, JSM public comment). Used for

@@ -46,6 +46,29 @@ export function createJiraConnector(tenant: DeskTenant, opts: ConnectorOptions):
     return { id, name: textOrNull(field(body, 'displayName')), email: textOrNull(field(body, 'emailAddress')), phone: null };
   }
 
+  /** The first internal comment `match` accepts, within MAX_PAGES pages; undefined when none or the request is gone. */
+  async function findComment(
+    ticketId: string,
+    match: (c: Record<string, unknown>) => boolean,
+  ): Promise<Record<string, unknown> | undefined> {
+    const key = checkKey(ticketId);
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const body = await http.json(
+        'list internal comments',
+        'GET',
+        `/rest/servicedeskapi/request/${key}/comment?public=false&internal=true&start=${page * PAGE}&limit=${PAGE}`,
+        { isMissingOk: true },
+      );
+      if (body === undefined) return undefined;
+      const values = field(body, 'values');
+      if (!Array.isArray(values)) throw malformed(tenant, 'list internal comments');
+      const found = values.find((c): c is Record<string, unknown> => isRecord(c) && match(c));
+      if (found) return found;
+      if (field(body, 'isLastPage') !== false || values.length === 0) return undefined;
+    }
+    return undefined;
+  }
+
   return {
     desk: 'jira',
 
@@ -82,21 +105,17 @@ export function createJiraConnector(tenant: DeskTenant, opts: ConnectorOptions):
     },
 
     async findNote(ticketId, receipt) {
-      const key = checkKey(ticketId);
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const body = await http.json(
-          'list internal comments',
-          'GET',
-          `/rest/servicedeskapi/request/${key}/comment?public=false&internal=true&start=${page * PAGE}&limit=${PAGE}`,
-          { isMissingOk: true },
-        );
-        if (body === undefined) return false;
-        const values = field(body, 'values');
-        if (!Array.isArray(values)) throw malformed(tenant, 'list internal comments');
-        if (values.some((c) => isRecord(c) && typeof c.body === 'string' && c.body.includes(receipt))) return true;
-        if (field(body, 'isLastPage') !== false || values.length === 0) return false;
-      }
-      return false;
+      return (await findComment(ticketId, (c) => typeof c.body === 'string' && c.body.includes(receipt))) !== undefined;
+    },
+
+    // JSM request comments carry `body` as the text it was written with (wiki markup; that JSM answers it unchanged
+    // is UNCONFIRMED — the stand-in does). Internal comments only.
+    async readNote(ticketId, receipt, remoteId) {
+      const found = await findComment(ticketId, (c) =>
+        remoteId !== null ? idString(c.id) === remoteId : typeof c.body === 'string' && c.body.includes(receipt),
+      );
+      if (!found || typeof found.body !== 'string') return undefined;
+      return { remoteId: idString(found.id), text: found.body };
     },
   };
 }

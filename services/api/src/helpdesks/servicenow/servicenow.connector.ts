@@ -65,6 +65,23 @@ export function createServiceNowConnector(tenant: DeskTenant, opts: ConnectorOpt
     };
   }
 
+  /** The first work note of the ticket whose text contains `receipt` (sys_journal_field), or undefined. */
+  async function searchWorkNotes(ticketId: string, receipt: string, fields: string): Promise<Record<string, unknown> | undefined> {
+    const { sysId } = record(ticketId);
+    // The receipt goes into an encoded query: only a UUID may, so nothing can widen it.
+    if (!RECEIPT.test(receipt)) throw new HelpdeskError('rejected', 'A note receipt is a UUID');
+    const query = encodeURIComponent(`element_id=${sysId}^element=work_notes^valueLIKE${receipt}`);
+    const body = await http.json(
+      'search work notes',
+      'GET',
+      `/api/now/table/sys_journal_field?sysparm_query=${query}&sysparm_fields=${fields}&sysparm_limit=1`,
+    );
+    const result = field(body, 'result');
+    if (!Array.isArray(result)) throw malformed(tenant, 'search work notes');
+    const first: unknown = result[0];
+    return first !== null && typeof first === 'object' ? (first as Record<string, unknown>) : undefined;
+  }
+
   return {
     desk: 'servicenow',
 
@@ -129,18 +146,15 @@ export function createServiceNowConnector(tenant: DeskTenant, opts: ConnectorOpt
     },
 
     async findNote(ticketId, receipt) {
-      const { sysId } = record(ticketId);
-      // The receipt goes into an encoded query: only a UUID may, so nothing can widen it.
-      if (!RECEIPT.test(receipt)) throw new HelpdeskError('rejected', 'A note receipt is a UUID');
-      const query = encodeURIComponent(`element_id=${sysId}^element=work_notes^valueLIKE${receipt}`);
-      const body = await http.json(
-        'search work notes',
-        'GET',
-        `/api/now/table/sys_journal_field?sysparm_query=${query}&sysparm_fields=sys_id&sysparm_limit=1`,
-      );
-      const result = field(body, 'result');
-      if (!Array.isArray(result)) throw malformed(tenant, 'search work notes');
-      return result.length > 0;
+      return (await searchWorkNotes(ticketId, receipt, 'sys_id')) !== undefined;
+    },
+
+    // The PATCH that wrote the note does not answer the journal entry's sys_id (remoteId is always null here), so
+    // the entry is found by its receipt. `value` is the journal text as stored (trimming by the instance UNCONFIRMED).
+    async readNote(ticketId, receipt) {
+      const found = await searchWorkNotes(ticketId, receipt, 'sys_id,value');
+      if (!found || typeof found.value !== 'string') return undefined;
+      return { remoteId: idString(found.sys_id), text: found.value };
     },
   };
 }

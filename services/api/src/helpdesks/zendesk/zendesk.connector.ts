@@ -51,6 +51,24 @@ export function createZendeskConnector(tenant: DeskTenant, opts: ConnectorOption
     return { id, name: textOrNull(field(user, 'name')), email: textOrNull(field(user, 'email')), phone: textOrNull(field(user, 'phone')) };
   }
 
+  /** The newest comment `match` accepts, within MAX_COMMENT_PAGES pages; undefined when none or the ticket is gone. */
+  async function findComment(
+    ticketId: string,
+    match: (c: Record<string, unknown>) => boolean,
+  ): Promise<Record<string, unknown> | undefined> {
+    let path: string | null = `/api/v2/tickets/${checkId(ticketId)}/comments.json?sort_order=desc`;
+    for (let page = 0; path && page < MAX_COMMENT_PAGES; page++) {
+      const body = await http.json('list comments', 'GET', path, { isMissingOk: true });
+      if (body === undefined) return undefined;
+      const comments = field(body, 'comments');
+      if (!Array.isArray(comments)) throw malformed(tenant, 'list comments');
+      const found = comments.find((c): c is Record<string, unknown> => isRecord(c) && match(c));
+      if (found) return found;
+      path = nextPagePath(field(body, 'next_page'), tenant.apiBaseUrl);
+    }
+    return undefined;
+  }
+
   return {
     desk: 'zendesk',
 
@@ -110,16 +128,17 @@ export function createZendeskConnector(tenant: DeskTenant, opts: ConnectorOption
     },
 
     async findNote(ticketId, receipt) {
-      let path: string | null = `/api/v2/tickets/${checkId(ticketId)}/comments.json?sort_order=desc`;
-      for (let page = 0; path && page < MAX_COMMENT_PAGES; page++) {
-        const body = await http.json('list comments', 'GET', path, { isMissingOk: true });
-        if (body === undefined) return false;
-        const comments = field(body, 'comments');
-        if (!Array.isArray(comments)) throw malformed(tenant, 'list comments');
-        if (comments.some((c) => isRecord(c) && typeof c.body === 'string' && c.body.includes(receipt))) return true;
-        path = nextPagePath(field(body, 'next_page'), tenant.apiBaseUrl);
-      }
-      return false;
+      return (await findComment(ticketId, (c) => typeof c.body === 'string' && c.body.includes(receipt))) !== undefined;
+    },
+
+    // Zendesk has no "get one comment" endpoint: the ticket's comments are listed, newest first. `body` is the text
+    // as written (the stand-in returns it unchanged; that Zendesk never rewrites a Markdown body is UNCONFIRMED).
+    async readNote(ticketId, receipt, remoteId) {
+      const found = await findComment(ticketId, (c) =>
+        remoteId !== null ? idString(c.id) === remoteId : typeof c.body === 'string' && c.body.includes(receipt),
+      );
+      if (!found || typeof found.body !== 'string') return undefined;
+      return { remoteId: idString(found.id), text: found.body };
     },
   };
 }

@@ -6,6 +6,7 @@ import { maskIdentifiers } from '../../lib/mask';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import * as outbox from './outbox.repository';
+import { noteTextDigest } from './note-digest';
 import { parseNote, renderParsedNote } from './note-text';
 
 /**
@@ -67,16 +68,15 @@ export function createNoteDelivery(deps: NoteDeliveryDeps) {
       return;
     }
     try {
+      // Rendering is deterministic (stored facts + receipt + the desk's escaping): an earlier attempt wrote this text.
+      const text = renderParsedNote(parsed, row.auditEventId, connector.escapeNoteText);
       if (mayHaveLanded(row) && (await connector.findNote(row.ticketId, row.auditEventId))) {
-        if (await outbox.markDelivered(db, row, null)) deps.metrics.notesDelivered.inc();
+        if (await outbox.markDelivered(db, row, null, noteTextDigest(text))) deps.metrics.notesDelivered.inc();
         log.info(ctx, 'internal note found on the desk from an earlier attempt');
         return;
       }
-      const { remoteId } = await connector.addInternalNote(
-        row.ticketId,
-        renderParsedNote(parsed, row.auditEventId, connector.escapeNoteText),
-      );
-      if (await outbox.markDelivered(db, row, remoteId)) deps.metrics.notesDelivered.inc();
+      const { remoteId } = await connector.addInternalNote(row.ticketId, text);
+      if (await outbox.markDelivered(db, row, remoteId, noteTextDigest(text))) deps.metrics.notesDelivered.inc();
       log.info(ctx, 'internal note delivered');
     } catch (err) {
       const { kind, text } = describe(err);

@@ -66,15 +66,24 @@ export async function leaseDue(db: Db, limit: number, leaseMs: number): Promise<
  */
 type Lease = Pick<LeasedNote, 'id' | 'attempts'>;
 
-export async function markDelivered(db: Db, lease: Lease, remoteId: string | null): Promise<boolean> {
-  const r = await db
-    .updateTable('note_outbox')
-    .set({ status: 'delivered', delivered_at: sql<Date>`now()`, lease_until: null, remote_id: remoteId, last_error: null })
-    .where('id', '=', lease.id)
-    .where('attempts', '=', lease.attempts)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+/**
+ * Delivered, and what was delivered (issue 9 receipts): the note_receipts row with the SHA-256 of the text the desk
+ * was sent and the desk's note id is written by the same statement, so a delivered note always has its receipt.
+ */
+export async function markDelivered(db: Db, lease: Lease, remoteId: string | null, textSha256: Buffer): Promise<boolean> {
+  const { rows } = await sql<{ n: string }>`
+    WITH done AS (
+      UPDATE note_outbox
+         SET status = 'delivered', delivered_at = now(), lease_until = NULL, remote_id = ${remoteId}, last_error = NULL
+       WHERE id = ${lease.id} AND attempts = ${lease.attempts} AND status = 'pending'
+      RETURNING tenant_id, ticket_id, audit_event_id, remote_id
+    ), receipt AS (
+      INSERT INTO note_receipts (audit_event_id, tenant_id, ticket_id, text_sha256, remote_id)
+      SELECT audit_event_id, tenant_id, ticket_id, ${textSha256}, remote_id FROM done
+      ON CONFLICT (audit_event_id) DO NOTHING
+    )
+    SELECT count(*)::text AS n FROM done`.execute(db);
+  return Number(rows[0]?.n ?? 0) > 0;
 }
 
 export async function reschedule(db: Db, lease: Lease, delayMs: number, error: string): Promise<boolean> {
