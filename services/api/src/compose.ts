@@ -7,6 +7,7 @@ import { createOutbound, outboundPolicy, type Outbound } from './lib/outbound';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { createBearerAuth } from './modules/api-tokens/bearer-auth';
+import { createCheckpointJob } from './modules/audit/checkpoints-job';
 import type { ProviderConstructors } from './modules/idps/providers';
 import { createIdpsService } from './modules/idps/idps.service';
 import type { Keyring } from './modules/keys/keyring';
@@ -55,7 +56,9 @@ export type AppConfig = Pick<
   | 'noteBackoffMs'
   | 'outboundAllow'
 > &
-  Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs'>>;
+  Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs'>> &
+  // Audit checkpoints (issue 9): without a signing key no checkpoint job runs (tests that do not need one).
+  Partial<Pick<Config, 'auditSigningKey' | 'auditPublicKeys' | 'auditCheckpointDir'>>;
 
 export interface ComposeInput {
   config: AppConfig;
@@ -173,7 +176,19 @@ export function compose(input: ComposeInput) {
         onStreams: (n) => metrics.verificationStreams.set(n),
       }),
     /** What the jobs loop needs besides its intervals (server.ts; tests start it the same way). */
-    workers: { notes, metrics, verificationPoller: verification.poller },
+    workers: {
+      notes,
+      metrics,
+      verificationPoller: verification.poller,
+      checkpoints:
+        config.auditSigningKey &&
+        createCheckpointJob({
+          db,
+          logger,
+          signingKey: config.auditSigningKey,
+          ...(config.auditCheckpointDir ? { dir: config.auditCheckpointDir } : {}),
+        }),
+    },
     /** Stops everything the graph started, in order (the HTTP server and the pool are the caller's). */
     async close(): Promise<void> {
       await live?.close();

@@ -4,6 +4,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { NoteDispatcher } from './modules/notes/note-delivery';
 import { sealAll } from './modules/audit/seal-chain';
+import type { CheckpointJob } from './modules/audit/checkpoints-job';
 import { purgeExpired } from './modules/secrets/secrets.repository';
 import { purgeExpired as purgeExpiredLimits } from './modules/rate-limits/rate-limits.repository';
 import type { VerificationPoller } from './modules/verification/verification.poller';
@@ -29,6 +30,9 @@ export interface JobsOptions {
   /** Push verifications due for a poll (started by any process) and expired open verifications. */
   verificationPoller?: Pick<VerificationPoller, 'pollDue' | 'stop'>;
   verificationIntervalMs?: number;
+  /** Signs moved chain heads and publishes them to the checkpoint directory (modules/audit/NOTES.md). */
+  checkpoints?: Pick<CheckpointJob, 'run'> | undefined;
+  checkpointIntervalMs?: number;
 }
 
 export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
@@ -77,6 +81,14 @@ export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
       await sealAll(db);
     }),
   ];
+  const { checkpoints } = opts;
+  if (checkpoints) {
+    cancels.push(
+      loop('checkpoints', opts.checkpointIntervalMs ?? 5_000, async () => {
+        await checkpoints.run();
+      }),
+    );
+  }
   const { notes } = opts;
   if (notes) {
     cancels.push(
