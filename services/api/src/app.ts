@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { sql } from 'kysely';
-import { API_PATHS, API_PREFIX, DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
+import { API_PATHS, API_PREFIX, AUDIT_API_MOUNT, DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import { isMigrated } from './db/database';
 import { AppError } from './errors';
 import { wellFormedUrl } from './http/input';
@@ -21,6 +21,7 @@ import { verificationCallbackRoutes } from './modules/verification/verification-
 import { verificationRoutes } from './modules/verification/verification.routes';
 import { callbackLimit, publicLimit } from './modules/rate-limits/rate-limits';
 import type { Graph } from './compose';
+import { auditExportRoutes } from './modules/audit/export.routes';
 
 function trustProxyValue(v: string): boolean | number | string {
   if (v === 'true') return true;
@@ -126,6 +127,9 @@ export function createApp(graph: Graph): Express {
       onRecipientVerified: recipients.service.onVerified,
     }),
   );
+  // Issue 9, audit core: the auditor API (S13: only tokens with the `auditor` scope). Other auditor routers mount here too.
+  app.use(AUDIT_API_MOUNT, noStore, bearerAuth('auditor'));
+  app.use(AUDIT_API_MOUNT, auditExportRoutes({ db, tenants }));
   app.use('/api', (_req, _res, next) => next(new AppError('not_found', 'There is no such API endpoint.')));
 
   app.get(API_PATHS.metrics, noStore, bearerAuth('metrics'), async (_req, res) => {

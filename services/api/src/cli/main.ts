@@ -4,14 +4,33 @@ import { isCryptoError } from '@vouchsafe/crypto';
 import { ConfigError, loadCliEnv } from '../config';
 import { readLocalState } from '../local/embedded';
 import { REPO_ROOT } from '../paths';
-import { apiTokenGenerateCommand, auditVerifyCommand, keysGenerateCommand, keysRotateCommand } from './admin-commands';
-import { CliError, stdoutOut } from './cli-support';
+import { apiTokenGenerateCommand, auditKeyGenerateCommand, keysGenerateCommand, keysRotateCommand } from './admin-commands';
+import { auditExportCommand, auditVerifyCommand } from './audit-commands';
+import { AuditBrokenError, CliError, stdoutOut } from './cli-support';
 import { ApiError } from './http-client';
 import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from './secret-commands';
 import { tenantAddCommand, tenantListCommand, tenantRemoveCommand } from './tenant-commands';
 import { idpListCommand, idpRemoveCommand, idpSetCommand, policySetCommand, policyShowCommand } from './idp-commands';
 
-const STRING_OPTIONS = ['api', 'token', 'text', 'file', 'ttl', 'views', 'passphrase', 'label', 'out', 'revoke-token', 'kid'];
+const STRING_OPTIONS = [
+  'api',
+  'token',
+  'text',
+  'file',
+  'ttl',
+  'views',
+  'passphrase',
+  'label',
+  'out',
+  'revoke-token',
+  'kid',
+  'checkpoints',
+  'public-key',
+  'tenant',
+  'since',
+  'until',
+  'format',
+];
 
 /**
  * `--name value` → `--name=value` for options that take a value. Revoke tokens, API tokens and
@@ -41,8 +60,16 @@ const USAGE = `Usage: vouchsafe <command> [options]
   keys generate --token NAME --scopes S[,S…]
                                       print a new VOUCHSAFE_API_TOKENS entry NAME:S+S:<token> (last line);
                                       scopes: secrets (create secrets), admin (tenants, IdPs, policy), metrics
+  keys generate --audit [--kid K]     print a new VOUCHSAFE_AUDIT_SIGNING_KEY (last line) and, before it,
+                                      its public key for verifiers (\`public kid:base64url\`)
   keys rotate                         re-wrap every data key under the first VOUCHSAFE_KEYS entry
-  audit verify                        check the audit hash chain; non-zero exit on a break
+  audit verify [--checkpoints DIR] [--file EXPORT.ndjson] [--public-key kid:x[,…]] [--no-seal]
+                                      check the audit chain (the database, or an export file with no database)
+                                      against the signed checkpoints (default: VOUCHSAFE_AUDIT_CHECKPOINT_DIR and
+                                      the keys of VOUCHSAFE_AUDIT_SIGNING_KEY / VOUCHSAFE_AUDIT_PUBLIC_KEYS);
+                                      exit 0 intact, 4 broken (each finding named), 1 error
+  audit export --tenant SLUG [--since ISO] [--until ISO] [--format ndjson|csv] [--out FILE]
+                                      stream a tenant's sealed audit chain (stdout, or a new FILE)
   tenant add [--file F]               add a help-desk tenant from a JSON file (or stdin with -/no --file);
                                       desk credentials are read from there, never from the command line
   tenant list                         list tenants (slug, desk, account, name, created)
@@ -75,6 +102,13 @@ async function run(argv: string[]): Promise<void> {
       kid: { type: 'string' },
       scopes: { type: 'string' },
       'no-seal': { type: 'boolean' },
+      audit: { type: 'boolean' },
+      checkpoints: { type: 'string' },
+      'public-key': { type: 'string' },
+      tenant: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -104,6 +138,7 @@ async function run(argv: string[]): Promise<void> {
     case 'keys generate':
       // Here --token names the new API token (no token is sent anywhere).
       if (values.token !== undefined || values.scopes !== undefined) return apiTokenGenerateCommand(values.token, values.scopes, stdoutOut);
+      if (values.audit) return auditKeyGenerateCommand(values.kid, stdoutOut);
       return keysGenerateCommand(values.kid, stdoutOut);
     case 'keys rotate':
       return keysRotateCommand(REPO_ROOT, stdoutOut);
@@ -127,7 +162,15 @@ async function run(argv: string[]): Promise<void> {
       throw new CliError('Use vouchsafe tenant policy show|set SLUG …; see vouchsafe --help.');
     }
     case 'audit verify':
-      return auditVerifyCommand(REPO_ROOT, stdoutOut, { seal: !values['no-seal'] });
+      return auditVerifyCommand(REPO_ROOT, stdoutOut, {
+        seal: !values['no-seal'],
+        checkpoints: values.checkpoints,
+        file: values.file,
+        publicKey: values['public-key'],
+        cwd,
+      });
+    case 'audit export':
+      return auditExportCommand(REPO_ROOT, stdoutOut, { ...values, cwd });
     default:
       throw new CliError(`Unknown command "${key}". Run vouchsafe --help.`);
   }
@@ -136,6 +179,10 @@ async function run(argv: string[]): Promise<void> {
 run(process.argv.slice(2)).then(
   () => process.exit(0),
   (err: unknown) => {
+    if (err instanceof AuditBrokenError) {
+      process.stderr.write(`vouchsafe: ${err.message}\n`);
+      process.exit(4);
+    }
     if (err instanceof CliError || err instanceof ConfigError) {
       process.stderr.write(`vouchsafe: ${err.message}\n`);
       process.exit(err instanceof ConfigError ? 78 : 1);
