@@ -65,7 +65,8 @@ export async function readSinkCursor(dir: string): Promise<string> {
 }
 
 export async function writeSinkCursor(dir: string, seq: string): Promise<void> {
-  const temp = path.join(dir, `${CURSOR}.${process.pid}.tmp`);
+  // Two writers in one process (or several processes on one folder) each use a name of their own.
+  const temp = path.join(dir, `${CURSOR}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   await writeFile(temp, seq, { mode: 0o644 });
   await rename(temp, path.join(dir, CURSOR));
 }
