@@ -35,7 +35,7 @@ const EXAMPLE_KEY = `example-2026:${Buffer.concat([
 describe('docs/AUDIT-FORMAT.md worked example', () => {
   it('has the canonical JSON and hashes the document states, by its own rules and by the product', () => {
     expect(events).toHaveLength(2);
-    let prev = Buffer.alloc(32);
+    let prev: Buffer = Buffer.alloc(32);
     for (const e of events) {
       const n = String(e.chainIndex);
       const hashed = {
