@@ -134,12 +134,30 @@ export const ReviewTimelineSchema = z.object({
 });
 export type ReviewTimeline = z.infer<typeof ReviewTimelineSchema>;
 
-/** Paths of the reviewer API (receipts part of issue 9); `reviewMount` is where app.ts mounts the audit routers. */
+/** Paths of the reviewer API (receipts part of issue 9); app.ts mounts the audit routers at AUDIT_API_MOUNT. */
 export const REVIEW_PATHS = {
-  reviewMount: '/api/v1/audit',
   tenants: '/api/v1/audit/tenants',
   events: (tenant: string) => `/api/v1/audit/t/${encodeURIComponent(tenant)}/events`,
   timeline: (tenant: string, ticketId: string) =>
     `/api/v1/audit/t/${encodeURIComponent(tenant)}/tickets/${encodeURIComponent(ticketId)}/timeline`,
   receipt: (tenant: string, receipt: string) => `/api/v1/audit/t/${encodeURIComponent(tenant)}/receipts/${encodeURIComponent(receipt)}`,
 } as const;
+
+/* ---- Audit export (issue 9, audit core) ---- */
+
+/** Mount point of the auditor API (bearer token with the `auditor` scope). */
+export const AUDIT_API_MOUNT = '/api/v1/audit';
+/** `GET` streams a tenant's sealed chain segment (docs/AUDIT-FORMAT.md). */
+export const auditExportPath = (tenantSlug: string) => `${AUDIT_API_MOUNT}/t/${encodeURIComponent(tenantSlug)}/export`;
+
+export const AUDIT_EXPORT_FORMATS = ['ndjson', 'csv'] as const;
+export const AuditExportQuerySchema = z
+  .object({
+    /** Events that occurred at or after this instant (the segment starts at the first such event). */
+    since: z.string().datetime({ offset: true }).optional(),
+    /** Events that occurred before this instant (the segment ends at the last such event). */
+    until: z.string().datetime({ offset: true }).optional(),
+    format: z.enum(AUDIT_EXPORT_FORMATS).default('ndjson'),
+  })
+  .strict();
+export type AuditExportQuery = z.infer<typeof AuditExportQuerySchema>;

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports';
 import { API_DIR } from './repo';
@@ -7,6 +9,13 @@ import { spawnWatchdog } from './watchdog';
 
 /** Keyring given to every API started by this process unless overridden: one 32-byte key with id `test1`. */
 export const TEST_KEYS = `test1:${randomBytes(32).toString('base64')}`;
+/**
+ * Audit checkpoint signing key of every API started by this process unless overridden (issue 9):
+ * `kid:base64url(Ed25519 PKCS#8 DER)`, kid `test-audit1`.
+ */
+export const TEST_AUDIT_SIGNING_KEY = `test-audit1:${generateKeyPairSync('ed25519')
+  .privateKey.export({ format: 'der', type: 'pkcs8' })
+  .toString('base64url')}`;
 /**
  * Bearer token accepted by APIs started with the default environment (all scopes). Fixed, so every process of a run
  * (e2e workers, CLI children) agrees on it without passing it around, and shaped like a real one (32 bytes,
@@ -114,6 +123,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiProcess> {
   installExitHook();
   const port = opts.port ?? (await freePort());
   const entry = opts.entry ?? API_MAIN;
+  const checkpointDir = mkdtempSync(path.join(tmpdir(), 'vs-checkpoints-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
@@ -121,6 +131,9 @@ export async function startApi(opts: StartApiOptions): Promise<ApiProcess> {
     DATABASE_URL: opts.databaseUrl,
     PORT: String(port),
     VOUCHSAFE_KEYS: TEST_KEYS,
+    VOUCHSAFE_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
+    // Required in production, and never the repository's .data folder for a test: a folder of its own per process.
+    VOUCHSAFE_AUDIT_CHECKPOINT_DIR: checkpointDir,
     VOUCHSAFE_API_TOKENS: TEST_API_TOKENS,
     VOUCHSAFE_LOG_LEVEL: 'info',
     ...opts.env,
@@ -171,6 +184,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiProcess> {
       await waitForExit(child);
     }
     watchdog?.kill('SIGKILL');
+    rmSync(checkpointDir, { recursive: true, force: true });
     return child.exitCode;
   };
   const stop = async (): Promise<number | null> => {

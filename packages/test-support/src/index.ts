@@ -1,4 +1,4 @@
-export { startApi, TEST_API_TOKEN, TEST_API_TOKENS, TEST_KEYS, type ApiProcess, type StartApiOptions } from './api';
+export { startApi, TEST_API_TOKEN, TEST_API_TOKENS, TEST_AUDIT_SIGNING_KEY, TEST_KEYS, type ApiProcess, type StartApiOptions } from './api';
 export { CHROMIUM_ARGS, ensureChromium } from './chromium';
 export { ensurePgDump } from './pg-dump';
 export { freePort, isPortOpen, serveOnLoopback, type LoopbackServer, type LoopbackTls } from './ports';

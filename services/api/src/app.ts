@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { sql } from 'kysely';
-import { API_PATHS, API_PREFIX, DEFAULT_TENANT_ID, REVIEW_PATHS } from '@vouchsafe/contracts';
+import { API_PATHS, API_PREFIX, AUDIT_API_MOUNT, DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import { isMigrated } from './db/database';
 import { AppError } from './errors';
 import { wellFormedUrl } from './http/input';
@@ -23,6 +23,7 @@ import { verificationCallbackRoutes } from './modules/verification/verification-
 import { verificationRoutes } from './modules/verification/verification.routes';
 import { callbackLimit, publicLimit } from './modules/rate-limits/rate-limits';
 import type { Graph } from './compose';
+import { auditExportRoutes } from './modules/audit/export.routes';
 
 function trustProxyValue(v: string): boolean | number | string {
   if (v === 'true') return true;
@@ -107,9 +108,10 @@ export function createApp(graph: Graph): Express {
   app.use(`${API_PATHS.adminTenants}/:slug/idp`, idpAdminRoutes(graph.idps));
   app.use(`${API_PATHS.adminTenants}/:slug/policy`, policyAdminRoutes(graph.policy));
   app.use(API_PATHS.adminApiTokens, apiTokenAdminRoutes(graph.apiTokens));
-  // Issue 9: everything under /api/v1/audit (reviewer queries, receipts) needs the `auditor` scope (S13).
-  app.use(REVIEW_PATHS.reviewMount, noStore, bearerAuth('auditor'));
-  app.use(REVIEW_PATHS.reviewMount, reviewRoutes(graph.review));
+  // Issue 9: everything under /api/v1/audit (reviewer queries, receipts, export) needs the `auditor` scope (S13).
+  app.use(AUDIT_API_MOUNT, noStore, bearerAuth('auditor'));
+  app.use(AUDIT_API_MOUNT, reviewRoutes(graph.review));
+  app.use(AUDIT_API_MOUNT, auditExportRoutes({ db, tenants }));
   app.use(
     [API_PATHS.sessions, API_PATHS.sidebar],
     sidebarCors(config.corsOrigins, () => deskOrigins.of('jira')),

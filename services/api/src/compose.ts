@@ -8,6 +8,7 @@ import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { createApiTokensService } from './modules/api-tokens/api-tokens.service';
 import { createBearerAuth } from './modules/api-tokens/bearer-auth';
+import { createCheckpointJob } from './modules/audit/checkpoints-job';
 import type { ProviderConstructors } from './modules/idps/providers';
 import { createIdpsService } from './modules/idps/idps.service';
 import type { Keyring } from './modules/keys/keyring';
@@ -57,7 +58,9 @@ export type AppConfig = Pick<
   | 'noteBackoffMs'
   | 'outboundAllow'
 > &
-  Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs'>>;
+  Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs'>> &
+  // Audit checkpoints (issue 9): without a signing key no checkpoint job runs (tests that do not need one).
+  Partial<Pick<Config, 'auditSigningKey' | 'auditPublicKeys' | 'auditCheckpointDir'>>;
 
 export interface ComposeInput {
   config: AppConfig;
@@ -185,7 +188,19 @@ export function compose(input: ComposeInput) {
     // `verifyCheckpoint` (the audit public key) is not configured yet: checkpoints show, `checkpointValid` is null.
     review: createReviewService({ db, loadTenant: (id) => tenants.loadDeskTenant({ id }), connectorFor }),
     /** What the jobs loop needs besides its intervals (server.ts; tests start it the same way). */
-    workers: { notes, metrics, verificationPoller: verification.poller },
+    workers: {
+      notes,
+      metrics,
+      verificationPoller: verification.poller,
+      checkpoints:
+        config.auditSigningKey &&
+        createCheckpointJob({
+          db,
+          logger,
+          signingKey: config.auditSigningKey,
+          ...(config.auditCheckpointDir ? { dir: config.auditCheckpointDir } : {}),
+        }),
+    },
     /** Stops everything the graph started, in order (the HTTP server and the pool are the caller's). */
     async close(): Promise<void> {
       await live?.close();

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
 import { generateKeyEntry } from './modules/keys/keyring';
 import { generateApiToken, weakTokenReason } from './modules/api-tokens/api-tokens';
+import { generateAuditKey } from './modules/audit/checkpoints-keys';
+
+const AUDIT = generateAuditKey('audit1');
 
 const ONE = generateApiToken();
 const TWO = generateApiToken();
@@ -21,10 +24,52 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u:p@db/x' })).toThrow(/VOUCHSAFE_KEYS is required/);
   });
 
+  describe('audit checkpoint settings (issue 9)', () => {
+    const base = { DATABASE_URL: 'postgres://u:p@db/x', VOUCHSAFE_KEYS: generateKeyEntry('k') };
+    it('requires the signing key with DATABASE_URL for the API, not for admin commands', () => {
+      expect(() => loadConfig(base)).toThrow(/VOUCHSAFE_AUDIT_SIGNING_KEY is required when DATABASE_URL is set/);
+      expect(loadConfig(base, { role: 'cli' }).auditSigningKey).toBeUndefined();
+    });
+    it('parses the signing key and the old public keys, deriving the current public key', () => {
+      const old = generateAuditKey('audit0');
+      const c = loadConfig({ ...base, VOUCHSAFE_AUDIT_SIGNING_KEY: AUDIT.signingKey, VOUCHSAFE_AUDIT_PUBLIC_KEYS: old.publicKey });
+      expect(`${c.auditSigningKey!.kid}:${c.auditSigningKey!.publicKey.x}`).toBe(AUDIT.publicKey);
+      expect(c.auditPublicKeys.map((k) => k.kid)).toEqual(['audit0']);
+      expect(c.auditCheckpointIntervalMs).toBeLessThanOrEqual(10_000);
+      expect(JSON.stringify(c)).not.toContain(AUDIT.signingKey.split(':')[1]);
+    });
+    it('refuses a malformed key without echoing it, and an interval above a minute', () => {
+      const bad = `x:${'A'.repeat(64)}`;
+      expect(() => loadConfig({ ...base, VOUCHSAFE_AUDIT_SIGNING_KEY: bad })).toThrow(
+        /VOUCHSAFE_AUDIT_SIGNING_KEY \(kid x\) is not a PKCS#8/,
+      );
+      try {
+        loadConfig({ ...base, VOUCHSAFE_AUDIT_SIGNING_KEY: bad });
+      } catch (err) {
+        expect((err as Error).message).not.toContain('A'.repeat(64));
+      }
+      expect(() => loadConfig({ VOUCHSAFE_AUDIT_PUBLIC_KEYS: 'k:short' })).toThrow(/VOUCHSAFE_AUDIT_PUBLIC_KEYS entry 1/);
+      expect(() => loadConfig({ VOUCHSAFE_AUDIT_CHECKPOINT_INTERVAL_MS: '60001' })).toThrow(/VOUCHSAFE_AUDIT_CHECKPOINT_INTERVAL_MS/);
+    });
+    it('requires the checkpoint directory in production', () => {
+      const prod = {
+        ...base,
+        NODE_ENV: 'production',
+        VOUCHSAFE_PUBLIC_URL: 'https://vs.example.com',
+        VOUCHSAFE_AUDIT_SIGNING_KEY: AUDIT.signingKey,
+      };
+      expect(() => loadConfig(prod)).toThrow(/VOUCHSAFE_AUDIT_CHECKPOINT_DIR is required with NODE_ENV=production/);
+      expect(loadConfig({ ...prod, VOUCHSAFE_AUDIT_CHECKPOINT_DIR: '/var/lib/vouchsafe/checkpoints' }).auditCheckpointDir).toBe(
+        '/var/lib/vouchsafe/checkpoints',
+      );
+    });
+  });
+
   it('parses the keyring with the first entry active, and the API tokens', () => {
     const c = loadConfig({
       DATABASE_URL: 'postgres://u:p@db/x',
       VOUCHSAFE_KEYS: `${generateKeyEntry('b')},${generateKeyEntry('a')}`,
+      VOUCHSAFE_AUDIT_SIGNING_KEY: AUDIT.signingKey,
       VOUCHSAFE_API_TOKENS: `ci-sender:secrets:${ONE}, ops:admin+metrics:${TWO}`,
     });
     expect(c.keyring?.map((k) => k.kid)).toEqual(['b', 'a']);
@@ -148,7 +193,8 @@ describe('loadConfig', () => {
 
   it('requires VOUCHSAFE_PUBLIC_URL in production (links and IdP callbacks never follow the Host header there)', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VOUCHSAFE_PUBLIC_URL is required/);
-    expect(loadConfig({ NODE_ENV: 'production', VOUCHSAFE_PUBLIC_URL: 'https://vouchsafe.acme.com/' }).publicUrl).toBe(
+    const dir = { VOUCHSAFE_AUDIT_CHECKPOINT_DIR: '/srv/checkpoints' }; // also required in production (issue 9)
+    expect(loadConfig({ NODE_ENV: 'production', VOUCHSAFE_PUBLIC_URL: 'https://vouchsafe.acme.com/', ...dir }).publicUrl).toBe(
       'https://vouchsafe.acme.com',
     );
     expect(loadConfig({}).publicUrl).toBeUndefined();

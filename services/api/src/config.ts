@@ -4,6 +4,7 @@ import { parseOutboundAllow, type AllowEntry } from './lib/outbound/allowlist';
 import { outboundPolicy, urlProblem } from './lib/outbound/url-rules';
 import { REPO_ROOT } from './paths';
 import { parseApiTokens, type ApiToken } from './modules/api-tokens/api-tokens';
+import { parseAuditPublicKeys, parseAuditSigningKey } from './modules/audit/checkpoints-keys';
 
 /**
  * The only reader of process.env (enforced by lint). Validated once, frozen, fail fast.
@@ -147,7 +148,16 @@ const SETTINGS = {
       .default(10 * 1024 * 1024),
   ],
   purgeIntervalMs: ['VOUCHSAFE_PURGE_INTERVAL_MS', timeMs(100, 30_000, 10_000)],
-  sealIntervalMs: ['VOUCHSAFE_SEAL_INTERVAL_MS', timeMs(50, 60_000, 1_000)],
+  /** How often every process seals committed audit events onto the chain (modules/audit/NOTES.md: the unsealed window). */
+  sealIntervalMs: ['VOUCHSAFE_SEAL_INTERVAL_MS', timeMs(50, 60_000, 200)],
+  // --- Audit checkpoints (issue 9, S14; modules/audit/NOTES.md, docs/AUDIT-FORMAT.md) ---
+  /** `kid:base64url(Ed25519 PKCS#8)`: signs checkpoints. Required with DATABASE_URL for the API; never logged. */
+  auditSigningKey: ['VOUCHSAFE_AUDIT_SIGNING_KEY', parsedWith((v) => parseAuditSigningKey(v)).optional()],
+  /** Old (rotated) audit public keys `kid:base64url(32 bytes)`, comma list; the current one derives from the signing key. */
+  auditPublicKeys: ['VOUCHSAFE_AUDIT_PUBLIC_KEYS', parsedWith((v) => parseAuditPublicKeys(v)).prefault('')],
+  /** The append-only checkpoint directory. Default `<data dir>/audit-checkpoints` outside production; required in production. */
+  auditCheckpointDir: ['VOUCHSAFE_AUDIT_CHECKPOINT_DIR', z.string().min(1).optional()],
+  auditCheckpointIntervalMs: ['VOUCHSAFE_AUDIT_CHECKPOINT_INTERVAL_MS', timeMs(100, 60_000, 5_000)],
   rateLimitPerMinute: ['VOUCHSAFE_RATE_LIMIT_PER_MINUTE', z.coerce.number().int().min(1).default(600)],
   trustProxy: ['VOUCHSAFE_TRUST_PROXY', z.string().default('loopback')],
   logLevel: ['VOUCHSAFE_LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')],
@@ -252,11 +262,24 @@ export class ConfigError extends Error {
 
 const invalid = (message: string) => new ConfigError(`Invalid configuration: ${message}`);
 
+export interface LoadConfigOptions {
+  /**
+   * `server` (default): the API process, which signs audit checkpoints. `cli`: admin commands, which never sign
+   * (`audit verify` needs only public keys), so the signing key is not required there.
+   */
+  role?: 'server' | 'cli';
+}
+
 /** Rules between settings, checked once every setting parsed on its own. */
-function checkTogether(c: Settings): void {
+function checkTogether(c: Settings, opts: LoadConfigOptions): void {
   if (c.databaseUrl && !c.keyring) {
     throw new ConfigError(
       'VOUCHSAFE_KEYS is required when DATABASE_URL is set. Generate one with `pnpm vouchsafe keys generate` and keep it in your secret store.',
+    );
+  }
+  if ((opts.role ?? 'server') === 'server' && c.databaseUrl && !c.auditSigningKey) {
+    throw new ConfigError(
+      'VOUCHSAFE_AUDIT_SIGNING_KEY is required when DATABASE_URL is set (it signs audit checkpoints outside the database). Generate one with `vouchsafe keys generate --audit`, keep it in your secret store and give its public key to your verifiers.',
     );
   }
   if (c.allowInsecureHelpdesks && c.env === 'production') {
@@ -274,9 +297,14 @@ function checkTogether(c: Settings): void {
   // The Forge JWKS is fetched like any outbound URL: the same rules, checked now and at every connect.
   const forgeJwksProblem = urlProblem(c.forgeJwksUrl, outboundPolicy(c));
   if (forgeJwksProblem !== undefined) throw invalid(`VOUCHSAFE_FORGE_JWKS_URL ${forgeJwksProblem}`);
+  if ((opts.role ?? 'server') === 'server' && c.env === 'production' && c.auditCheckpointDir === undefined) {
+    throw invalid(
+      'VOUCHSAFE_AUDIT_CHECKPOINT_DIR is required with NODE_ENV=production (an append-only directory, ideally object-locked storage, where signed audit checkpoints are published).',
+    );
+  }
 }
 
-export function loadConfig(source: Record<string, string | undefined> = process.env): Readonly<Config> {
+export function loadConfig(source: Record<string, string | undefined> = process.env, opts: LoadConfigOptions = {}): Readonly<Config> {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -284,7 +312,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = parsed.data as Record<string, unknown>;
   const settings = Object.fromEntries(Object.entries(SETTINGS).map(([key, [name]]) => [key, env[name]])) as Settings;
-  checkTogether(settings);
+  checkTogether(settings, opts);
   const { frameAncestorsZendesk, frameAncestorsServiceNow, legacyFrameAncestors: _legacy, ...rest } = settings;
   return Object.freeze({ ...rest, frameAncestors: { zendesk: frameAncestorsZendesk, servicenow: frameAncestorsServiceNow } });
 }

@@ -4,6 +4,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { NoteDispatcher } from './modules/notes/note-delivery';
 import { sealAll } from './modules/audit/seal-chain';
+import type { CheckpointJob } from './modules/audit/checkpoints-job';
 import { purgeExpired } from './modules/secrets/secrets.repository';
 import { purgeExpired as purgeExpiredLimits } from './modules/rate-limits/rate-limits.repository';
 import type { VerificationPoller } from './modules/verification/verification.poller';
@@ -32,6 +33,9 @@ export interface JobsOptions {
   verificationIntervalMs?: number;
   /** Retention purges (issue 9): operational rows older than the policy's days; never audit events. */
   retention?: { policy: RetentionPolicy; intervalMs: number };
+  /** Signs moved chain heads and publishes them to the checkpoint directory (modules/audit/NOTES.md). */
+  checkpoints?: Pick<CheckpointJob, 'run'> | undefined;
+  checkpointIntervalMs?: number;
 }
 
 export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
@@ -86,6 +90,14 @@ export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
       loop('retention', retention.intervalMs, async () => {
         const purged = await purgeRetention(db, retention.policy, { isStopped: () => stopped });
         if (Object.values(purged).some((n) => n > 0)) log.info({ purged }, 'retention: old rows purged');
+      }),
+    );
+  }
+  const { checkpoints } = opts;
+  if (checkpoints) {
+    cancels.push(
+      loop('checkpoints', opts.checkpointIntervalMs ?? 5_000, async () => {
+        await checkpoints.run();
       }),
     );
   }

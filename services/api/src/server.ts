@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app';
@@ -8,6 +9,7 @@ import { createDb, migrateToLatest, pendingMigrationNames, UNLIMITED } from './d
 import { startJobs } from './jobs';
 import type { Logger } from './logger';
 import { Keyring } from './modules/keys/keyring';
+import { parseAuditSigningKey } from './modules/audit/checkpoints-keys';
 import { LOCAL_API_TOKEN_NAME, hasEmbeddedPostgres, startEmbedded, type Embedded } from './local/embedded';
 import { API_TOKEN_SCOPES, apiToken } from './modules/api-tokens/api-tokens';
 import { REPO_ROOT } from './paths';
@@ -60,22 +62,28 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   let keyEntries = config.keyring;
   let apiTokens = config.apiTokens;
   let apiTokenHint: string | undefined;
+  let auditSigningKey = config.auditSigningKey;
+  const dataDir = config.dataDir ?? path.join(REPO_ROOT, '.data');
   if (!databaseUrl) {
     if (!hasEmbeddedPostgres()) {
       throw new ConfigError(
         'DATABASE_URL is required: this build has no embedded Postgres (the embedded mode is for development; see README, Deployment).',
       );
     }
-    const dataDir = config.dataDir ?? path.join(REPO_ROOT, '.data');
     embedded = await startEmbedded(dataDir, logger, config.embeddedPgPort);
     databaseUrl = embedded.databaseUrl;
     keyEntries ??= parseKeyring(embedded.keys);
+    auditSigningKey ??= parseAuditSigningKey(embedded.auditSigningKey);
     if (apiTokens.length === 0) {
       apiTokens = [apiToken(LOCAL_API_TOKEN_NAME, API_TOKEN_SCOPES, embedded.apiToken)];
       apiTokenHint = `the CLI reads the local API token from ${path.join(dataDir, 'local.json')}`;
     }
   }
   if (!keyEntries) throw new ConfigError('VOUCHSAFE_KEYS is required');
+  if (!auditSigningKey) throw new ConfigError('VOUCHSAFE_AUDIT_SIGNING_KEY is required');
+  // Outside production (where config.ts requires it) the directory sink defaults to the data folder.
+  const auditCheckpointDir = config.auditCheckpointDir ?? path.join(dataDir, 'audit-checkpoints');
+  await mkdir(auditCheckpointDir, { recursive: true, mode: 0o755 });
 
   if (config.migrateOnStart) {
     const applied = await migrateOnStart(databaseUrl, config.databaseAcquireTimeoutMs);
@@ -100,7 +108,13 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   });
 
   const graph = compose({
-    config: { ...config, apiTokens, portalDir: config.portalDir ?? path.join(REPO_ROOT, 'apps/portal/dist') },
+    config: {
+      ...config,
+      apiTokens,
+      auditSigningKey,
+      auditCheckpointDir,
+      portalDir: config.portalDir ?? path.join(REPO_ROOT, 'apps/portal/dist'),
+    },
     db,
     keyring: new Keyring(keyEntries),
     logger,
@@ -133,10 +147,14 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
             usedSecretsDays: config.retentionSecretsDays,
           },
         },
+        checkpointIntervalMs: config.auditCheckpointIntervalMs,
         ...graph.workers,
       })
     : undefined;
-  logger.info({ port, url, embedded: embedded !== undefined, activeKid: keyEntries[0]!.kid }, 'listening');
+  logger.info(
+    { port, url, embedded: embedded !== undefined, activeKid: keyEntries[0]!.kid, auditKid: auditSigningKey.kid, auditCheckpointDir },
+    'listening',
+  );
   if (config.allowInsecureHelpdesks) {
     logger.warn(
       'VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on: tenants may point at any help-desk API and JWKS URL (development and tests only)',

@@ -364,6 +364,8 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
   },
   'GET /api/v1/audit/t/:tenant/tickets/:ticketId/timeline': { auth: 'token', params: { tenant: TENANT } },
   'GET /api/v1/audit/t/:tenant/receipts/:receipt': { auth: 'token', params: { tenant: TENANT } },
+  // Issue 9 (audit core). The tenant is fuzzed only: a valid one with a valid query records a `review.exported` event.
+  'GET /api/v1/audit/t/:tenant/export': { auth: 'token', query: ['since', 'until', 'format'] },
   'POST /api/v1/sessions/zendesk': { body: 'json', valid: () => ({ token: zendeskToken, ticketId: '101' }) },
   'POST /api/v1/sessions/servicenow': {
     body: 'json',

@@ -5,7 +5,16 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealSecret, toBase64Url } from '@vouchsafe/crypto';
-import { API_DIR, freePort, startApi, TEST_API_TOKEN, TEST_API_TOKENS, TEST_KEYS, type ApiProcess } from '@vouchsafe/test-support';
+import {
+  API_DIR,
+  freePort,
+  startApi,
+  TEST_API_TOKEN,
+  TEST_API_TOKENS,
+  TEST_AUDIT_SIGNING_KEY,
+  TEST_KEYS,
+  type ApiProcess,
+} from '@vouchsafe/test-support';
 import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
 import { createDb } from '../src/db/database';
 
@@ -239,6 +248,23 @@ describe('refusing to start', () => {
     expect(r.stderr).toContain('keys generate');
   });
 
+  it('exits 78 naming VOUCHSAFE_AUDIT_SIGNING_KEY when DATABASE_URL is set without it, never echoing a bad value', async () => {
+    const missing = await runApiDirectly({ DATABASE_URL: database.url, VOUCHSAFE_KEYS: TEST_KEYS, PORT: String(await freePort()) });
+    expect(missing.code).toBe(78);
+    expect(missing.stderr).toMatch(/VOUCHSAFE_AUDIT_SIGNING_KEY is required when DATABASE_URL is set/);
+    expect(missing.stderr).toContain('keys generate --audit');
+    const bad = 'a1:bm90LWEta2V5LWF0LWFsbC1qdXN0LWJ5dGVz';
+    const malformed = await runApiDirectly({
+      DATABASE_URL: database.url,
+      VOUCHSAFE_KEYS: TEST_KEYS,
+      VOUCHSAFE_AUDIT_SIGNING_KEY: bad,
+      PORT: String(await freePort()),
+    });
+    expect(malformed.code).toBe(78);
+    expect(malformed.stderr).toMatch(/VOUCHSAFE_AUDIT_SIGNING_KEY \(kid a1\) is not a PKCS#8 private key/);
+    expect(malformed.stderr).not.toContain(bad.slice(3));
+  });
+
   it('exits 78 with a clear message when VOUCHSAFE_KEYS is set but empty', async () => {
     const r = await runApiDirectly({ DATABASE_URL: database.url, VOUCHSAFE_KEYS: ' ', PORT: String(await freePort()) });
     expect(r.code).toBe(78);
@@ -252,6 +278,7 @@ describe('refusing to start', () => {
     const r = await runApiDirectly({
       DATABASE_URL: `postgres://vouchsafe:${password}@127.0.0.1:${closedPort}/vouchsafe`,
       VOUCHSAFE_KEYS: TEST_KEYS,
+      VOUCHSAFE_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
       PORT: String(await freePort()),
     });
     expect(r.code).toBe(1);
@@ -278,6 +305,7 @@ describe('refusing to start', () => {
       const r = await runApiDirectly({
         DATABASE_URL: database.url,
         VOUCHSAFE_KEYS: TEST_KEYS,
+        VOUCHSAFE_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
         VOUCHSAFE_API_TOKENS: value,
         PORT: String(await freePort()),
       });

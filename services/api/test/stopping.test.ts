@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, isPortOpen, REPO_ROOT, startApi, TEST_API_TOKENS, TEST_KEYS } from '@vouchsafe/test-support';
+import { freePort, isPortOpen, REPO_ROOT, startApi, TEST_API_TOKENS, TEST_AUDIT_SIGNING_KEY, TEST_KEYS } from '@vouchsafe/test-support';
 import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
 import { COPY_WINDOW_MS } from '../src/stop-signals';
 import { startSlowCreate } from './slow-request';
@@ -183,7 +183,12 @@ async function expectDrainedAndStopped(s: Started, slow: Awaited<ReturnType<type
 }
 
 describe('npm start / pnpm start (scripts/start.mjs)', () => {
-  const databaseEnv = () => ({ DATABASE_URL: database.url, VOUCHSAFE_KEYS: TEST_KEYS });
+  const databaseEnv = () => ({
+    DATABASE_URL: database.url,
+    VOUCHSAFE_KEYS: TEST_KEYS,
+    VOUCHSAFE_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
+    VOUCHSAFE_AUDIT_CHECKPOINT_DIR: mkdtempSync(path.join(tmpdir(), 'vs-stop-checkpoints-')),
+  });
 
   it('Ctrl-C to the whole process group: the API drains its slow request and stops, the script exits 0', async () => {
     const s = await runStartScript(databaseEnv());

@@ -4,8 +4,7 @@ import { createDb, migrateToLatest, UNLIMITED } from '../db/database';
 import { embeddedDatabaseUrl, readLocalState } from '../local/embedded';
 import { Keyring, generateKeyEntry } from '../modules/keys/keyring';
 import { rotateKeys } from '../modules/keys/rotate-keys';
-import { sealAll } from '../modules/audit/seal-chain';
-import { verifyAuditChain } from '../modules/audit/verify-chain';
+import { generateAuditKey } from '../modules/audit/checkpoints-keys';
 import { API_TOKEN_SCOPES, apiToken, formatApiTokenEntry, generateApiToken, type ApiTokenScope } from '../modules/api-tokens/api-tokens';
 import { CliError, type Out } from './cli-support';
 
@@ -13,13 +12,13 @@ import { CliError, type Out } from './cli-support';
  * Admin commands talk to the database directly, with the same DATABASE_URL and VOUCHSAFE_KEYS
  * as the service. Without DATABASE_URL they use the embedded local instance (which must be running).
  */
-async function adminDatabase(repoRoot: string) {
-  const config = loadConfig();
+export async function adminDatabase(repoRoot: string) {
+  const config = loadConfig(undefined, { role: 'cli' });
   if (config.databaseUrl) return { config, databaseUrl: config.databaseUrl, keys: config.keyring! };
   const dataDir = config.dataDir ?? path.join(repoRoot, '.data');
   const state = await readLocalState(dataDir);
   if (!state) throw new CliError('No DATABASE_URL is set and there is no local instance: start Vouchsafe first.');
-  return { config, databaseUrl: embeddedDatabaseUrl(state), keys: config.keyring ?? parseKeyring(state.keys) };
+  return { config, databaseUrl: embeddedDatabaseUrl(state), keys: config.keyring ?? parseKeyring(state.keys), localState: state };
 }
 
 export function keysGenerateCommand(kid: string | undefined, out: Out): void {
@@ -28,6 +27,18 @@ export function keysGenerateCommand(kid: string | undefined, out: Out): void {
   out.info('Put this entry FIRST in VOUCHSAFE_KEYS on every API process, keep the old entries after it,');
   out.info('then run `vouchsafe keys rotate`; remove old entries only once it reports nothing remaining.');
   out.result(generateKeyEntry(name));
+}
+
+/** `keys generate --audit [--kid K]`: a new VOUCHSAFE_AUDIT_SIGNING_KEY as the last line, its public key before it. */
+export function auditKeyGenerateCommand(kid: string | undefined, out: Out): void {
+  const name = kid ?? `audit${new Date().toISOString().slice(0, 10).replaceAll('-', '')}`;
+  if (!/^[A-Za-z0-9_.-]{1,32}$/.test(name)) throw new CliError('--kid may use letters, digits, "_", "." and "-" (up to 32).');
+  const { signingKey, publicKey } = generateAuditKey(name);
+  out.info('Public key, for verifiers (VOUCHSAFE_AUDIT_PUBLIC_KEYS or `audit verify --public-key`); keep it with your records:');
+  out.info(`public ${publicKey}`);
+  out.info('Put the line below in VOUCHSAFE_AUDIT_SIGNING_KEY on every API process (a secret: keep it in your secret store,');
+  out.info('never in the database). When you replace it, add the old public key to VOUCHSAFE_AUDIT_PUBLIC_KEYS.');
+  out.result(signingKey);
 }
 
 /** `keys generate --token NAME --scopes a,b`: a new VOUCHSAFE_API_TOKENS entry as the last line. */
@@ -57,7 +68,7 @@ export function apiTokenGenerateCommand(name: string | undefined, scopeList: str
  * Admin commands run without the service's statement limit (db/NOTES.md): a person watches them and Ctrl-C stops
  * them, and an audit check reads the whole chain. Getting a connection is still bounded.
  */
-const adminDb = (config: Config, databaseUrl: string) =>
+export const adminDb = (config: Config, databaseUrl: string) =>
   createDb(databaseUrl, 2, { ...UNLIMITED, acquireTimeoutMs: config.databaseAcquireTimeoutMs });
 
 export async function keysRotateCommand(repoRoot: string, out: Out): Promise<void> {
@@ -70,34 +81,6 @@ export async function keysRotateCommand(repoRoot: string, out: Out): Promise<voi
       throw new CliError(`${result.remaining} data keys are still under an old key (locked by a reveal in flight?): run rotate again.`);
     }
     out.result(`Rotation complete: ${result.rewrapped} data keys re-wrapped; every secret is now under key ${keyring.activeKid}.`);
-  } finally {
-    await db.destroy();
-  }
-}
-
-export async function auditVerifyCommand(repoRoot: string, out: Out, opts: { seal: boolean }): Promise<void> {
-  const { config, databaseUrl } = await adminDatabase(repoRoot);
-  const { db } = adminDb(config, databaseUrl);
-  try {
-    if (opts.seal) await sealAll(db);
-    const r = await verifyAuditChain(db);
-    if (!r.ok && r.firstBreak) {
-      const b = r.firstBreak;
-      const what =
-        b.reason === 'head_mismatch'
-          ? `the chain of tenant ${b.tenantId} ends before its recorded head (index ${b.chainIndex}): events at the end were deleted`
-          : `event ${b.eventId} (tenant ${b.tenantId}, chain index ${b.chainIndex}) does not verify: ${
-              b.reason === 'hash_mismatch'
-                ? 'its content was changed'
-                : b.reason === 'index_gap'
-                  ? 'an event before it is missing or out of order'
-                  : 'it does not follow the event before it'
-            }`;
-      throw new CliError(`Audit chain BROKEN after ${r.events} good events: ${what}.`);
-    }
-    out.result(
-      `Audit chain intact: ${r.events} events across ${r.tenants} tenant(s) verified${r.unsealed ? `, ${r.unsealed} not yet sealed` : ''}.`,
-    );
   } finally {
     await db.destroy();
   }

@@ -4,8 +4,15 @@ import { isCryptoError } from '@vouchsafe/crypto';
 import { ConfigError, loadCliEnv } from '../config';
 import { readLocalState } from '../local/embedded';
 import { REPO_ROOT } from '../paths';
-import { apiTokenGenerateCommand, auditVerifyCommand, dbMigrateCommand, keysGenerateCommand, keysRotateCommand } from './admin-commands';
-import { CliError, stdoutOut } from './cli-support';
+import {
+  apiTokenGenerateCommand,
+  auditKeyGenerateCommand,
+  dbMigrateCommand,
+  keysGenerateCommand,
+  keysRotateCommand,
+} from './admin-commands';
+import { auditExportCommand, auditVerifyCommand } from './audit-commands';
+import { AuditBrokenError, CliError, stdoutOut } from './cli-support';
 import { ApiError } from './http-client';
 import { auditReceiptCommand } from './receipt-commands';
 import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from './secret-commands';
@@ -28,6 +35,11 @@ const STRING_OPTIONS = [
   'scopes',
   'days',
   'tenant',
+  'checkpoints',
+  'public-key',
+  'since',
+  'until',
+  'format',
 ];
 
 /**
@@ -59,14 +71,22 @@ const USAGE = `Usage: vouchsafe <command> [options]
                                       print a new VOUCHSAFE_API_TOKENS entry NAME:S+S:<token> (last line);
                                       scopes: secrets (create secrets), admin (tenants, IdPs, policy), metrics,
                                       auditor (read-only audit)
+  keys generate --audit [--kid K]     print a new VOUCHSAFE_AUDIT_SIGNING_KEY (last line) and, before it,
+                                      its public key for verifiers (\`public kid:base64url\`)
   keys rotate                         re-wrap every data key under the first VOUCHSAFE_KEYS entry
   token create NAME --scopes S[,S…] [--days N]
                                       create an expiring API token (default 90 days, at most 366) with
                                       scopes your own token has; printed once (last line)
   token list                          API tokens: name, scopes, source, state, expiry, last use, creator
   token revoke NAME                   revoke a token created with token create
-  audit verify                        check the audit hash chain; non-zero exit on a break
   db migrate                          apply pending database migrations and exit (DATABASE_URL only; no keys)
+  audit verify [--checkpoints DIR] [--file EXPORT.ndjson] [--public-key kid:x[,…]] [--no-seal]
+                                      check the audit chain (the database, or an export file with no database)
+                                      against the signed checkpoints (default: VOUCHSAFE_AUDIT_CHECKPOINT_DIR and
+                                      the keys of VOUCHSAFE_AUDIT_SIGNING_KEY / VOUCHSAFE_AUDIT_PUBLIC_KEYS);
+                                      exit 0 intact, 4 broken (each finding named), 1 error
+  audit export --tenant SLUG [--since ISO] [--until ISO] [--format ndjson|csv] [--out FILE]
+                                      stream a tenant's sealed audit chain (stdout, or a new FILE)
   audit receipt RECEIPT [--tenant SLUG] [--json]
                                       check a note's receipt (auditor scope): its event, chain place,
                                       covering checkpoint and the note as it stands in the desk;
@@ -106,6 +126,12 @@ async function run(argv: string[]): Promise<void> {
       'no-seal': { type: 'boolean' },
       tenant: { type: 'string' },
       json: { type: 'boolean' },
+      audit: { type: 'boolean' },
+      checkpoints: { type: 'string' },
+      'public-key': { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -135,6 +161,7 @@ async function run(argv: string[]): Promise<void> {
     case 'keys generate':
       // Here --token names the new API token (no token is sent anywhere).
       if (values.token !== undefined || values.scopes !== undefined) return apiTokenGenerateCommand(values.token, values.scopes, stdoutOut);
+      if (values.audit) return auditKeyGenerateCommand(values.kid, stdoutOut);
       return keysGenerateCommand(values.kid, stdoutOut);
     case 'keys rotate':
       return keysRotateCommand(REPO_ROOT, stdoutOut);
@@ -166,7 +193,15 @@ async function run(argv: string[]): Promise<void> {
     case 'db migrate':
       return dbMigrateCommand(REPO_ROOT, stdoutOut);
     case 'audit verify':
-      return auditVerifyCommand(REPO_ROOT, stdoutOut, { seal: !values['no-seal'] });
+      return auditVerifyCommand(REPO_ROOT, stdoutOut, {
+        seal: !values['no-seal'],
+        checkpoints: values.checkpoints,
+        file: values.file,
+        publicKey: values['public-key'],
+        cwd,
+      });
+    case 'audit export':
+      return auditExportCommand(REPO_ROOT, stdoutOut, { ...values, cwd });
     case 'audit receipt': {
       const isIntact = await auditReceiptCommand(
         { api, token, receipt: arg, tenant: values.tenant, json: values.json === true },
@@ -184,6 +219,10 @@ run(process.argv.slice(2)).then(
   // 0 unless a command set process.exitCode (audit receipt: a receipt that is proven broken).
   () => process.exit(),
   (err: unknown) => {
+    if (err instanceof AuditBrokenError) {
+      process.stderr.write(`vouchsafe: ${err.message}\n`);
+      process.exit(4);
+    }
     if (err instanceof CliError || err instanceof ConfigError) {
       process.stderr.write(`vouchsafe: ${err.message}\n`);
       process.exit(err instanceof ConfigError ? 78 : 1);

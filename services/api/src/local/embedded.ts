@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { generateKeyEntry } from '../modules/keys/keyring';
 import { generateApiToken, weakTokenReason } from '../modules/api-tokens/api-tokens';
+import { generateAuditKey } from '../modules/audit/checkpoints-keys';
 import { ensurePostgresBinariesReachable, postgresBinary } from './postgres-binaries';
 import type { Logger } from '../logger';
 
@@ -26,6 +27,8 @@ interface LocalState {
   keys: string;
   /** The local API token (all scopes, name `local`); the CLI and the demo desk read it from here. */
   apiToken: string;
+  /** The audit checkpoint signing key (`kid:base64url(PKCS#8)`, issue 9); added to older files on start. */
+  auditSigningKey: string;
 }
 
 /** The local token's name and scopes (server.ts): the embedded instance has one user, who may do everything. */
@@ -35,6 +38,7 @@ export interface Embedded {
   databaseUrl: string;
   keys: string;
   apiToken: string;
+  auditSigningKey: string;
   stop(): Promise<void>;
   /** For a forced stop: asks Postgres for a fast shutdown and returns at once (it finishes on its own). */
   abandon(): void;
@@ -92,12 +96,18 @@ export async function loadOrCreateState(dataDir: string, pgPortOverride: number)
     existing = { ...existing, apiToken: generateApiToken() };
     await writeLocalState(dataDir, existing);
   }
+  if (existing && typeof existing.auditSigningKey !== 'string') {
+    // Before issue 9 there was no audit signing key: add one, keep everything else.
+    existing = { ...existing, auditSigningKey: generateAuditKey('local-audit1').signingKey };
+    await writeLocalState(dataDir, existing);
+  }
   if (existing) return pgPortOverride ? { ...existing, pgPort: pgPortOverride } : existing;
   const state: LocalState = {
     pgPort: pgPortOverride || (await freePort()),
     pgPassword: randomBytes(24).toString('base64url'),
     keys: generateKeyEntry('local1'),
     apiToken: generateApiToken(),
+    auditSigningKey: generateAuditKey('local-audit1').signingKey,
   };
   await writeLocalState(dataDir, state);
   return state;
@@ -143,7 +153,7 @@ export async function startEmbedded(dataDir: string, logger: Logger, pgPortOverr
   await chmod(dataDir, 0o711);
   const state = await loadOrCreateState(dataDir, pgPortOverride);
   const databaseUrl = embeddedDatabaseUrl(state);
-  const base = { keys: state.keys, apiToken: state.apiToken, databaseUrl };
+  const base = { keys: state.keys, apiToken: state.apiToken, auditSigningKey: state.auditSigningKey, databaseUrl };
 
   // A previous run killed with SIGKILL leaves its postgres running: reuse it.
   if (await canConnect(databaseUrl)) {
