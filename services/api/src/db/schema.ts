@@ -228,6 +228,20 @@ export interface AuditCheckpointsTable {
   jws: string;
 }
 
+/** The SIEM stream's cursors (modules/siem): one per sink, stream and tenant. */
+export interface SiemCursorsTable {
+  sink: 'syslog' | 'hec' | 'webhook';
+  stream: 'events' | 'checkpoints';
+  tenant_id: string;
+  position: ColumnType<string, string | undefined, string>;
+  lease_no: ColumnType<string, string | undefined, string>;
+  lease_until: Timestamp | null;
+  next_attempt_at: DefaultedTimestamp;
+  failures: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  forwarded_at: Timestamp | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   secrets: SecretsTable;
@@ -246,4 +260,5 @@ export interface Database {
   reveal_grants: RevealGrantsTable;
   tenant_keys: TenantKeysTable;
   rate_limits: RateLimitsTable;
+  siem_cursors: SiemCursorsTable;
 }
