@@ -10,7 +10,7 @@ import { type Kysely, sql } from 'kysely';
  * Leases (`lease_no` fences a worker whose lease ran out), doubling backoff (`failures`, `next_attempt_at`) and the
  * last error (short, masked) live on the same row. See services/api/src/modules/siem/NOTES.md.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('siem_cursors')
     .addColumn('sink', 'text', (c) => c.notNull().check(sql`sink IN ('syslog', 'hec', 'webhook')`))
@@ -29,7 +29,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('audit_checkpoints_tenant_seq_idx').on('audit_checkpoints').columns(['tenant_id', 'seq']).execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('audit_checkpoints_tenant_seq_idx').ifExists().execute();
   await db.schema.dropTable('siem_cursors').ifExists().execute();
 }
