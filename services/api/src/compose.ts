@@ -16,6 +16,8 @@ import { createRateLimits } from './modules/rate-limits/rate-limits';
 import { setupRecipients } from './modules/secrets/recipients.setup';
 import { createSecretsService } from './modules/secrets/secrets.service';
 import { createTicketSecretsService } from './modules/secrets/ticket-secrets.service';
+import { setupSiem } from './modules/siem/siem.setup';
+import type { SiemSettingKey } from './modules/siem/siem.settings';
 import { createSessionTokens } from './modules/sessions/session-token';
 import { createSessionsService } from './modules/sessions/sessions.service';
 import { createDeskOrigins } from './modules/tenants/desk-origins';
@@ -55,7 +57,9 @@ export type AppConfig = Pick<
   | 'noteBackoffMs'
   | 'outboundAllow'
 > &
-  Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs'>>;
+  Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs'>> &
+  // SIEM stream (issue 9): every sink off unless its URL is set.
+  Partial<Pick<Config, SiemSettingKey>>;
 
 export interface ComposeInput {
   config: AppConfig;
@@ -124,6 +128,8 @@ export function compose(input: ComposeInput) {
   });
   const secretsDeps = { db, keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
   const limits = createRateLimits(db);
+  // SIEM stream (issue 9): sealed audit events and checkpoints to syslog / Splunk HEC / webhook; undefined when off.
+  const siem = setupSiem({ db, logger, metrics, outbound, settings: config });
   const live = input.databaseUrl
     ? createLiveHub({
         databaseUrl: input.databaseUrl,
@@ -173,12 +179,14 @@ export function compose(input: ComposeInput) {
         onStreams: (n) => metrics.verificationStreams.set(n),
       }),
     /** What the jobs loop needs besides its intervals (server.ts; tests start it the same way). */
-    workers: { notes, metrics, verificationPoller: verification.poller },
+    workers: { notes, metrics, verificationPoller: verification.poller, ...(siem ? { siem } : {}) },
+    siem,
     /** Stops everything the graph started, in order (the HTTP server and the pool are the caller's). */
     async close(): Promise<void> {
       await live?.close();
       await verification.poller.stop();
       await notes.stop();
+      await siem?.stop();
       if (!input.outbound) await outbound.close();
     },
   };

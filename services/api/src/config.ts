@@ -4,6 +4,7 @@ import { parseOutboundAllow, type AllowEntry } from './lib/outbound/allowlist';
 import { outboundPolicy, urlProblem } from './lib/outbound/url-rules';
 import { REPO_ROOT } from './paths';
 import { parseApiTokens, type ApiToken } from './modules/api-tokens/api-tokens';
+import { SIEM_SETTINGS, siemSettingsProblem } from './modules/siem/siem.settings';
 
 /**
  * The only reader of process.env (enforced by lint). Validated once, frozen, fail fast.
@@ -214,6 +215,8 @@ const SETTINGS = {
   databaseAcquireTimeoutMs: ['DATABASE_ACQUIRE_TIMEOUT_MS', timeMs(100, 60_000, 5_000)],
   /** /readyz answers 503 when the database has not answered its checks within this. */
   readyTimeoutMs: ['VOUCHSAFE_READY_TIMEOUT_MS', timeMs(100, 30_000, 2_000)],
+  // SIEM stream (issue 9): its slice is declared in modules/siem/siem.settings.ts.
+  ...SIEM_SETTINGS,
 } as const satisfies Record<string, readonly [string, z.ZodType]>;
 
 type Settings = { -readonly [K in keyof typeof SETTINGS]: z.output<(typeof SETTINGS)[K][1]> };
@@ -253,6 +256,9 @@ function checkTogether(c: Settings): void {
   // The Forge JWKS is fetched like any outbound URL: the same rules, checked now and at every connect.
   const forgeJwksProblem = urlProblem(c.forgeJwksUrl, outboundPolicy(c));
   if (forgeJwksProblem !== undefined) throw invalid(`VOUCHSAFE_FORGE_JWKS_URL ${forgeJwksProblem}`);
+  // SIEM sinks: tokens with their URLs, and the same outbound rules (S12).
+  const siemProblem = siemSettingsProblem(c, outboundPolicy(c));
+  if (siemProblem !== undefined) throw invalid(siemProblem);
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Readonly<Config> {
