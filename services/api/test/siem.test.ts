@@ -189,13 +189,13 @@ describe('three sinks at once (syslog over TCP, Splunk HEC, Standard Webhooks)',
     expectChainOrder(webhookRecords(hook));
 
     // Caught up: no backlog, and the counters saw it.
-    const metrics = await eventually(async () => {
+    await eventually(async () => {
       const text = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
       expect(text).toMatch(/^vouchsafe_siem_backlog\{sink="webhook"\} 0$/m);
-      return text;
+      expect(text).toMatch(/^vouchsafe_siem_backlog_oldest_seconds\{sink="syslog"\} 0$/m);
+      expect(text).toMatch(/^vouchsafe_siem_backlog\{sink="hec"\} 0$/m);
+      expect(text).toMatch(new RegExp(`^vouchsafe_siem_forwarded_total\\{sink="hec",stream="checkpoints"\\} [1-9]`, 'm'));
     });
-    expect(metrics).toMatch(/^vouchsafe_siem_backlog_oldest_seconds\{sink="syslog"\} 0$/m);
-    expect(metrics).toMatch(new RegExp(`^vouchsafe_siem_forwarded_total\\{sink="hec",stream="checkpoints"\\} [1-9]`, 'm'));
   });
 
   it('receivers down or losing replies: everything arrives once they are back, duplicates only with the same id', async () => {
@@ -236,16 +236,25 @@ describe('three sinks at once (syslog over TCP, Splunk HEC, Standard Webhooks)',
       const got = new Set(rsyslog.entries().map((e) => SiemRecordSchema.parse(JSON.parse(e.msg)).id));
       for (const id of ids.slice(before.length)) expect(got.has(id)).toBe(true);
     }, 15_000);
+    // Settled: every cursor at the head (the retries after the lost replies happened), failures reset, nothing leased.
+    await eventually(async () => {
+      const rows = await t.db.selectFrom('siem_cursors').selectAll().where('stream', '=', 'events').execute();
+      expect(rows).toHaveLength(3);
+      for (const r of rows) {
+        expect({ sink: r.sink, position: Number(r.position), failures: r.failures, lease: r.lease_until }).toEqual({
+          sink: r.sink,
+          position: ids.length,
+          failures: 0,
+          lease: null,
+        });
+      }
+    });
     // The lost replies were re-sent: the same id twice, never a different one.
     expect(hecRecords(hec).length).toBeGreaterThan(new Set(hecRecords(hec).map((r) => r.id)).size);
     expect(webhookRecords(hook).length).toBeGreaterThan(new Set(webhookRecords(hook).map((r) => r.id)).size);
+    expectAtLeastOnce(hecRecords(hec), ids);
+    expectAtLeastOnce(webhookRecords(hook), ids);
     expectChainOrder(hecRecords(hec));
-    // Settled: failures reset, nothing leased.
-    await eventually(async () => {
-      const rows = await t.db.selectFrom('siem_cursors').selectAll().where('stream', '=', 'events').execute();
-      for (const r of rows)
-        expect({ sink: r.sink, failures: r.failures, lease: r.lease_until }).toEqual({ sink: r.sink, failures: 0, lease: null });
-    });
 
     // No secret of a sink in the logs or in the stored errors.
     const logs = t.logs.join('');
@@ -325,6 +334,7 @@ describe('syslog over TLS (RFC 5425) against rsyslog, HEC with indexer acknowled
   let hec: HecStandIn;
   let t: TestApp;
   let jobs: Jobs;
+  const outbound = createOutbound(outboundPolicy({ allowInsecureHelpdesks: true, outboundAllow: [] }), { ca: testCa().certPem });
 
   beforeAll(async () => {
     [rsyslog, hec] = await Promise.all([startRsyslog({ isTls: true }), startHecStandIn({ isAck: true, tls: true })]);
@@ -341,14 +351,14 @@ describe('syslog over TLS (RFC 5425) against rsyslog, HEC with indexer acknowled
         siemTimeoutMs: 2_000,
       },
       // The HEC stand-in serves https with this run's throwaway CA.
-      outbound: createOutbound(outboundPolicy({ allowInsecureHelpdesks: true, outboundAllow: [] }), { ca: testCa().certPem }),
+      outbound,
     });
     jobs = runJobs(t);
   });
   afterAll(async () => {
     await jobs?.stop();
     await t?.close();
-    await Promise.all([rsyslog?.stop(), hec?.close()]);
+    await Promise.all([rsyslog?.stop(), hec?.close(), outbound.close()]);
   });
 
   it('rsyslog reads well-formed RFC 5424 over TLS; HEC counts a batch once Splunk acknowledges it', async () => {
