@@ -5,6 +5,7 @@ import * as verification from './2026-11-25T02-00-00-verification';
 import * as verificationHardening from './2026-12-03T01-00-00-verification-hardening';
 import * as rateLimits from './2026-12-03T02-00-00-rate-limits';
 import * as auditCheckpoints from './2026-12-03T03-00-00-audit-checkpoints';
+import * as siemOutbox from './2026-12-03T05-00-00-siem-outbox';
 import * as receiptsRetention from './2026-12-03T06-00-00-receipts-retention';
 import * as apiTokens from './2026-12-03T08-00-00-api-tokens';
 
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T01-00-00-verification-hardening': verificationHardening,
   '2026-12-03T02-00-00-rate-limits': rateLimits,
   '2026-12-03T03-00-00-audit-checkpoints': auditCheckpoints,
+  '2026-12-03T05-00-00-siem-outbox': siemOutbox,
   '2026-12-03T06-00-00-receipts-retention': receiptsRetention,
   '2026-12-03T08-00-00-api-tokens': apiTokens,
 };

@@ -7,3 +7,4 @@ export * from './format';
 export * from './oidc-identity';
 export * from './text';
 export * from './wire';
+export * from './siem';

@@ -19,6 +19,8 @@ import { createRateLimits } from './modules/rate-limits/rate-limits';
 import { setupRecipients } from './modules/secrets/recipients.setup';
 import { createSecretsService } from './modules/secrets/secrets.service';
 import { createTicketSecretsService } from './modules/secrets/ticket-secrets.service';
+import { setupSiem } from './modules/siem/siem.setup';
+import type { SiemSettingKey } from './modules/siem/siem.settings';
 import { createSessionTokens } from './modules/sessions/session-token';
 import { createSessionsService } from './modules/sessions/sessions.service';
 import { createDeskOrigins } from './modules/tenants/desk-origins';
@@ -60,7 +62,9 @@ export type AppConfig = Pick<
 > &
   Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs'>> &
   // Audit checkpoints (issue 9): without a signing key no checkpoint job runs (tests that do not need one).
-  Partial<Pick<Config, 'auditSigningKey' | 'auditPublicKeys' | 'auditCheckpointDir'>>;
+  Partial<Pick<Config, 'auditSigningKey' | 'auditPublicKeys' | 'auditCheckpointDir'>> &
+  // SIEM stream (issue 9): every sink off unless its URL is set.
+  Partial<Pick<Config, SiemSettingKey>>;
 
 export interface ComposeInput {
   config: AppConfig;
@@ -135,6 +139,8 @@ export function compose(input: ComposeInput) {
   });
   const secretsDeps = { db, keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
   const limits = createRateLimits(db);
+  // SIEM stream (issue 9): sealed audit events and checkpoints to syslog / Splunk HEC / webhook; undefined when off.
+  const siem = setupSiem({ db, logger, metrics, outbound, settings: config });
   const live = input.databaseUrl
     ? createLiveHub({
         databaseUrl: input.databaseUrl,
@@ -192,6 +198,7 @@ export function compose(input: ComposeInput) {
       notes,
       metrics,
       verificationPoller: verification.poller,
+      ...(siem ? { siem } : {}),
       checkpoints:
         config.auditSigningKey &&
         createCheckpointJob({
@@ -201,11 +208,13 @@ export function compose(input: ComposeInput) {
           ...(config.auditCheckpointDir ? { dir: config.auditCheckpointDir } : {}),
         }),
     },
+    siem,
     /** Stops everything the graph started, in order (the HTTP server and the pool are the caller's). */
     async close(): Promise<void> {
       await live?.close();
       await verification.poller.stop();
       await notes.stop();
+      await siem?.stop();
       if (!input.outbound) await outbound.close();
     },
   };

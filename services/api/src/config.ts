@@ -5,6 +5,7 @@ import { outboundPolicy, urlProblem } from './lib/outbound/url-rules';
 import { REPO_ROOT } from './paths';
 import { parseApiTokens, type ApiToken } from './modules/api-tokens/api-tokens';
 import { parseAuditPublicKeys, parseAuditSigningKey } from './modules/audit/checkpoints-keys';
+import { SIEM_SETTINGS, siemSettingsProblem } from './modules/siem/siem.settings';
 
 /**
  * The only reader of process.env (enforced by lint). Validated once, frozen, fail fast.
@@ -245,6 +246,8 @@ const SETTINGS = {
   databaseAcquireTimeoutMs: ['DATABASE_ACQUIRE_TIMEOUT_MS', timeMs(100, 60_000, 5_000)],
   /** /readyz answers 503 when the database has not answered its checks within this. */
   readyTimeoutMs: ['VOUCHSAFE_READY_TIMEOUT_MS', timeMs(100, 30_000, 2_000)],
+  // SIEM stream (issue 9): its slice is declared in modules/siem/siem.settings.ts.
+  ...SIEM_SETTINGS,
 } as const satisfies Record<string, readonly [string, z.ZodType]>;
 
 type Settings = { -readonly [K in keyof typeof SETTINGS]: z.output<(typeof SETTINGS)[K][1]> };
@@ -302,6 +305,9 @@ function checkTogether(c: Settings, opts: LoadConfigOptions): void {
       'VOUCHSAFE_AUDIT_CHECKPOINT_DIR is required with NODE_ENV=production (an append-only directory, ideally object-locked storage, where signed audit checkpoints are published).',
     );
   }
+  // SIEM sinks: tokens with their URLs, and the same outbound rules (S12).
+  const siemProblem = siemSettingsProblem(c, outboundPolicy(c));
+  if (siemProblem !== undefined) throw invalid(siemProblem);
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env, opts: LoadConfigOptions = {}): Readonly<Config> {

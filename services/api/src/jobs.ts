@@ -9,6 +9,7 @@ import { purgeExpired } from './modules/secrets/secrets.repository';
 import { purgeExpired as purgeExpiredLimits } from './modules/rate-limits/rate-limits.repository';
 import type { VerificationPoller } from './modules/verification/verification.poller';
 import { purgeRetention, type RetentionPolicy } from './modules/retention/retention';
+import type { SiemForwarder } from './modules/siem/siem-forwarder';
 
 const PURGE_BATCH = 500;
 const LIMITS_PURGE_BATCH = 5_000;
@@ -36,6 +37,8 @@ export interface JobsOptions {
   /** Signs moved chain heads and publishes them to the checkpoint directory (modules/audit/NOTES.md). */
   checkpoints?: Pick<CheckpointJob, 'run'> | undefined;
   checkpointIntervalMs?: number;
+  /** SIEM stream (issue 9): forwards sealed events and checkpoints; nudged whenever the seal job sealed something. */
+  siem?: Pick<SiemForwarder, 'forwardDue' | 'nudge' | 'stop' | 'intervalMs'>;
 }
 
 export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
@@ -81,7 +84,7 @@ export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
       }
     }),
     loop('seal', opts.sealIntervalMs, async () => {
-      await sealAll(db);
+      if ((await sealAll(db)) > 0) opts.siem?.nudge();
     }),
   ];
   const { retention } = opts;
@@ -119,13 +122,25 @@ export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
     );
   }
 
+  const { siem } = opts;
+  if (siem) {
+    cancels.push(
+      loop('siem', siem.intervalMs, async () => {
+        await siem.forwardDue();
+      }),
+    );
+  }
+
   return {
     async stop() {
       stopped = true;
       cancels.forEach((c) => c());
+      // Aborts SIEM deliveries in flight (they hand their cursors back) instead of waiting out their timeout.
+      const siemStopped = siem?.stop();
       await Promise.allSettled([...running]);
       await poller?.stop();
       await notes?.stop();
+      await siemStopped;
     },
   };
 }

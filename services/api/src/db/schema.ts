@@ -252,6 +252,20 @@ export interface NoteReceiptsTable {
   delivered_at: DefaultedTimestamp;
 }
 
+/** The SIEM stream's cursors (modules/siem): one per sink, stream and tenant. */
+export interface SiemCursorsTable {
+  sink: 'syslog' | 'hec' | 'webhook';
+  stream: 'events' | 'checkpoints';
+  tenant_id: string;
+  position: ColumnType<string, string | undefined, string>;
+  lease_no: ColumnType<string, string | undefined, string>;
+  lease_until: Timestamp | null;
+  next_attempt_at: DefaultedTimestamp;
+  failures: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  forwarded_at: Timestamp | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   secrets: SecretsTable;
@@ -272,4 +286,5 @@ export interface Database {
   tenant_keys: TenantKeysTable;
   rate_limits: RateLimitsTable;
   note_receipts: NoteReceiptsTable;
+  siem_cursors: SiemCursorsTable;
 }
