@@ -5,5 +5,6 @@ export * from './sidebar';
 export * from './verification';
 export * from './format';
 export * from './oidc-identity';
+export * from './operators';
 export * from './text';
 export * from './wire';
