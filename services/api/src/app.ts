@@ -21,6 +21,7 @@ import { verificationCallbackRoutes } from './modules/verification/verification-
 import { verificationRoutes } from './modules/verification/verification.routes';
 import { callbackLimit, publicLimit } from './modules/rate-limits/rate-limits';
 import type { Graph } from './compose';
+import { REVIEW_API_PREFIX, REVIEW_CONSOLE_PATH, reviewConsole } from './modules/operators/review-console';
 
 function trustProxyValue(v: string): boolean | number | string {
   if (v === 'true') return true;
@@ -126,6 +127,10 @@ export function createApp(graph: Graph): Express {
       onRecipientVerified: recipients.service.onVerified,
     }),
   );
+  // Operator sign-in (modules/operators): /auth/operator/*, /api/v1/operator/me. The reviewer API under /api/v1/audit
+  // takes an auditor API token or an operator session with the auditor role (`auditorAccess`; actor: reviewActor).
+  app.use(graph.operators.routes);
+  app.use(REVIEW_API_PREFIX, noStore, graph.operators.auditorAccess);
   app.use('/api', (_req, _res, next) => next(new AppError('not_found', 'There is no such API endpoint.')));
 
   app.get(API_PATHS.metrics, noStore, bearerAuth('metrics'), async (_req, res) => {
@@ -133,6 +138,7 @@ export function createApp(graph: Graph): Express {
   });
 
   app.use('/apps', sidebarPagesRoutes({ ...config, deskOrigins }));
+  app.use(REVIEW_CONSOLE_PATH, reviewConsole(path.join(config.appsDir, 'review', 'dist')));
 
   if (config.portalDir && existsSync(path.join(config.portalDir, 'index.html'))) {
     const portalDir = config.portalDir;

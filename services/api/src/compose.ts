@@ -11,6 +11,7 @@ import type { ProviderConstructors } from './modules/idps/providers';
 import { createIdpsService } from './modules/idps/idps.service';
 import type { Keyring } from './modules/keys/keyring';
 import { createNoteDispatcher } from './modules/notes/note-delivery';
+import { setupOperators } from './modules/operators/operators.setup';
 import { createPolicyService } from './modules/policy/policy.service';
 import { createRateLimits } from './modules/rate-limits/rate-limits';
 import { setupRecipients } from './modules/secrets/recipients.setup';
@@ -55,7 +56,7 @@ export type AppConfig = Pick<
   | 'noteBackoffMs'
   | 'outboundAllow'
 > &
-  Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs'>>;
+  Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs' | 'operators'>>;
 
 export interface ComposeInput {
   config: AppConfig;
@@ -124,6 +125,7 @@ export function compose(input: ComposeInput) {
   });
   const secretsDeps = { db, keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
   const limits = createRateLimits(db);
+  const bearerAuth = createBearerAuth({ tokens: config.apiTokens, limits, metrics });
   const live = input.databaseUrl
     ? createLiveHub({
         databaseUrl: input.databaseUrl,
@@ -157,7 +159,20 @@ export function compose(input: ComposeInput) {
     policy: createPolicyService({ db }),
     // Issue 8: scoped API tokens, failed-auth throttling and rate limits shared by every process (through Postgres).
     limits,
-    bearerAuth: createBearerAuth({ tokens: config.apiTokens, limits, metrics }),
+    bearerAuth,
+    // Issue 9: operators of the consoles (/review) sign in at the bank's IdP; `/api/v1/audit` takes them or auditor tokens.
+    operators: setupOperators({
+      settings: config.operators,
+      db,
+      keyring,
+      logger,
+      metrics,
+      outbound,
+      bearerAuth,
+      limits,
+      publicUrl: config.publicUrl,
+      timeoutMs: config.helpdeskTimeoutMs,
+    }),
     live,
     verificationService: createVerificationService(verification.deps),
     /** Live status streams (SSE); undefined without a LISTEN connection (the endpoint then answers 503). */
