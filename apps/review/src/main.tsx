@@ -1,3 +1,5 @@
+// First: before any zod schema (contracts) is built.
+import './zod-csp';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './elements/App';
