@@ -6,13 +6,16 @@ import type { FullConfig } from '@playwright/test';
 import { REPO_ROOT, TEST_API_TOKEN, ensureChromium, freePort, startApi, startPostgres, type ApiProcess } from '@vouchsafe/test-support';
 import type { Desk, VerificationPolicyInput } from '@vouchsafe/contracts';
 import { startHostStandIns, startIdpStandIns, type HostStandIns, type IdpStandIns } from '@vouchsafe/demo-desk';
+import { REVIEWER } from './tests/support/review';
 
 const PORTAL_DIST = path.join(REPO_ROOT, 'apps', 'portal', 'dist');
+
 const LOG_MIRROR_MS = 200;
 
 /** What each built app must contain; turbo (`@vouchsafe/e2e#test` dependsOn) normally builds them first. */
 const BUILDS: ReadonlyArray<{ pkg: string; file: string }> = [
   { pkg: '@vouchsafe/portal', file: path.join(PORTAL_DIST, 'index.html') },
+  { pkg: '@vouchsafe/review', file: path.join(REPO_ROOT, 'apps', 'review', 'dist', 'index.html') },
   { pkg: '@vouchsafe/zendesk', file: path.join(REPO_ROOT, 'apps', 'zendesk', 'dist', 'index.html') },
   { pkg: '@vouchsafe/servicenow', file: path.join(REPO_ROOT, 'apps', 'servicenow', 'dist', 'index.html') },
   { pkg: '@vouchsafe/jira', file: path.join(REPO_ROOT, 'apps', 'jira', 'static', 'sidebar', 'build', 'index.html') },
@@ -92,6 +95,15 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const idps: IdpStandIns = await startIdpStandIns();
   idps.allowCallbacks([apiUrl]);
+  // Operator sign-in to /review at the generic OIDC peer (its confidential `basic` client), roles in `roles`.
+  idps.oidc.allowRedirectUri(`${apiUrl}/auth/operator/callback`);
+  idps.oidc.addAccount(REVIEWER.email, REVIEWER.name, { roles: [REVIEWER.roleClaim] });
+  const operatorEnv = {
+    VOUCHSAFE_OPERATOR_ISSUER: idps.oidc.issuer,
+    VOUCHSAFE_OPERATOR_CLIENT_ID: idps.oidc.clients.basic.clientId,
+    VOUCHSAFE_OPERATOR_CLIENT_SECRET: idps.oidc.clients.basic.clientSecret ?? '',
+    VOUCHSAFE_OPERATOR_ROLE_AUDITOR: REVIEWER.roleClaim,
+  };
   const pg = await startPostgres().catch(async (error: unknown) => {
     await idps.close();
     throw error;
@@ -108,6 +120,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
         VOUCHSAFE_PUBLIC_URL: apiUrl,
         ...deskApiEnv(`http://127.0.0.1:${hostsPort}`),
         ...idps.api.env,
+        ...operatorEnv,
       },
     });
   } catch (error) {

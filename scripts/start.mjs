@@ -26,8 +26,15 @@ if (/^(true|1|yes|on)$/i.test(env.VOUCHSAFE_START_SKIP_BUILD ?? '')) {
   console.log('• VOUCHSAFE_START_SKIP_BUILD is set: using the installed dependencies and the last build');
 } else {
   install();
-  const apps = ['@vouchsafe/portal', ...(demo ? ['@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira'] : [])];
-  console.log(demo ? '• Building the portal and the help-desk sidebars…' : '• Building the portal…');
+  // The reviewer console (/review) is served in every mode; its sign-in needs VOUCHSAFE_OPERATOR_* (README).
+  const apps = [
+    '@vouchsafe/portal',
+    '@vouchsafe/review',
+    ...(demo ? ['@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira'] : []),
+  ];
+  console.log(
+    demo ? '• Building the portal, the reviewer console and the help-desk sidebars…' : '• Building the portal and the reviewer console…',
+  );
   pnpm(['exec', 'turbo', 'run', 'build', ...apps.map((a) => `--filter=${a}`), '--output-logs=errors-only']);
 }
 

@@ -134,15 +134,6 @@ export const ReviewTimelineSchema = z.object({
 });
 export type ReviewTimeline = z.infer<typeof ReviewTimelineSchema>;
 
-/** Paths of the reviewer API (receipts part of issue 9); app.ts mounts the audit routers at AUDIT_API_MOUNT. */
-export const REVIEW_PATHS = {
-  tenants: '/api/v1/audit/tenants',
-  events: (tenant: string) => `/api/v1/audit/t/${encodeURIComponent(tenant)}/events`,
-  timeline: (tenant: string, ticketId: string) =>
-    `/api/v1/audit/t/${encodeURIComponent(tenant)}/tickets/${encodeURIComponent(ticketId)}/timeline`,
-  receipt: (tenant: string, receipt: string) => `/api/v1/audit/t/${encodeURIComponent(tenant)}/receipts/${encodeURIComponent(receipt)}`,
-} as const;
-
 /* ---- Audit export (issue 9, audit core) ---- */
 
 /** Mount point of the auditor API (bearer token with the `auditor` scope). */

@@ -5,6 +5,7 @@ export * from './sidebar';
 export * from './verification';
 export * from './format';
 export * from './oidc-identity';
+export * from './operators';
 export * from './text';
 export * from './wire';
 export * from './siem';

@@ -24,6 +24,7 @@ import { verificationRoutes } from './modules/verification/verification.routes';
 import { callbackLimit, publicLimit } from './modules/rate-limits/rate-limits';
 import type { Graph } from './compose';
 import { auditExportRoutes } from './modules/audit/export.routes';
+import { REVIEW_CONSOLE_PATH, reviewConsole } from './modules/operators/review-console';
 
 function trustProxyValue(v: string): boolean | number | string {
   if (v === 'true') return true;
@@ -108,8 +109,9 @@ export function createApp(graph: Graph): Express {
   app.use(`${API_PATHS.adminTenants}/:slug/idp`, idpAdminRoutes(graph.idps));
   app.use(`${API_PATHS.adminTenants}/:slug/policy`, policyAdminRoutes(graph.policy));
   app.use(API_PATHS.adminApiTokens, apiTokenAdminRoutes(graph.apiTokens));
-  // Issue 9: everything under /api/v1/audit (reviewer queries, receipts, export) needs the `auditor` scope (S13).
-  app.use(AUDIT_API_MOUNT, noStore, bearerAuth('auditor'));
+  // Issue 9: everything under /api/v1/audit (reviewer queries, receipts, export) takes an API token with the `auditor`
+  // scope (S13) or an operator signed in with the auditor role (`auditorAccess`; the actor comes from reviewActor).
+  app.use(AUDIT_API_MOUNT, noStore, graph.operators.auditorAccess);
   app.use(AUDIT_API_MOUNT, reviewRoutes(graph.review));
   app.use(AUDIT_API_MOUNT, auditExportRoutes({ db, tenants }));
   app.use(
@@ -134,6 +136,8 @@ export function createApp(graph: Graph): Express {
       onRecipientVerified: recipients.service.onVerified,
     }),
   );
+  // Operator sign-in (modules/operators): /auth/operator/*, /api/v1/operator/me.
+  app.use(graph.operators.routes);
   app.use('/api', (_req, _res, next) => next(new AppError('not_found', 'There is no such API endpoint.')));
 
   app.get(API_PATHS.metrics, noStore, bearerAuth('metrics'), async (_req, res) => {
@@ -141,6 +145,7 @@ export function createApp(graph: Graph): Express {
   });
 
   app.use('/apps', sidebarPagesRoutes({ ...config, deskOrigins }));
+  app.use(REVIEW_CONSOLE_PATH, reviewConsole(path.join(config.appsDir, 'review', 'dist')));
 
   if (config.portalDir && existsSync(path.join(config.portalDir, 'index.html'))) {
     const portalDir = config.portalDir;

@@ -13,6 +13,7 @@ import type { ProviderConstructors } from './modules/idps/providers';
 import { createIdpsService } from './modules/idps/idps.service';
 import type { Keyring } from './modules/keys/keyring';
 import { createNoteDispatcher } from './modules/notes/note-delivery';
+import { setupOperators } from './modules/operators/operators.setup';
 import { createPolicyService } from './modules/policy/policy.service';
 import { createReviewService } from './modules/review/review.service';
 import { createRateLimits } from './modules/rate-limits/rate-limits';
@@ -60,7 +61,7 @@ export type AppConfig = Pick<
   | 'noteBackoffMs'
   | 'outboundAllow'
 > &
-  Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs'>> &
+  Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs' | 'operators'>> &
   // Audit checkpoints (issue 9): without a signing key no checkpoint job runs (tests that do not need one).
   Partial<Pick<Config, 'auditSigningKey' | 'auditPublicKeys' | 'auditCheckpointDir'>> &
   // SIEM stream (issue 9): every sink off unless its URL is set.
@@ -141,6 +142,7 @@ export function compose(input: ComposeInput) {
   const limits = createRateLimits(db);
   // SIEM stream (issue 9): sealed audit events and checkpoints to syslog / Splunk HEC / webhook; undefined when off.
   const siem = setupSiem({ db, logger, metrics, outbound, settings: config });
+  const bearerAuth = createBearerAuth({ tokens: config.apiTokens, findStored: apiTokens.findStored, limits, metrics });
   const live = input.databaseUrl
     ? createLiveHub({
         databaseUrl: input.databaseUrl,
@@ -175,7 +177,20 @@ export function compose(input: ComposeInput) {
     // Issue 8: scoped API tokens, failed-auth throttling and rate limits shared by every process (through Postgres).
     limits,
     apiTokens,
-    bearerAuth: createBearerAuth({ tokens: config.apiTokens, findStored: apiTokens.findStored, limits, metrics }),
+    bearerAuth,
+    // Issue 9: operators of the consoles (/review) sign in at the bank's IdP; `/api/v1/audit` takes them or auditor tokens.
+    operators: setupOperators({
+      settings: config.operators,
+      db,
+      keyring,
+      logger,
+      metrics,
+      outbound,
+      bearerAuth,
+      limits,
+      publicUrl: config.publicUrl,
+      timeoutMs: config.helpdeskTimeoutMs,
+    }),
     live,
     verificationService: createVerificationService(verification.deps),
     /** Live status streams (SSE); undefined without a LISTEN connection (the endpoint then answers 503). */

@@ -6,6 +6,7 @@ import { REPO_ROOT } from './paths';
 import { parseApiTokens, type ApiToken } from './modules/api-tokens/api-tokens';
 import { parseAuditPublicKeys, parseAuditSigningKey } from './modules/audit/checkpoints-keys';
 import { SIEM_SETTINGS, siemSettingsProblem } from './modules/siem/siem.settings';
+import { operatorSettingsOf, operatorSettingsProblem, parseList, type OperatorSettings } from './modules/operators/operator-settings';
 
 /**
  * The only reader of process.env (enforced by lint). Validated once, frozen, fail fast.
@@ -248,13 +249,35 @@ const SETTINGS = {
   readyTimeoutMs: ['VOUCHSAFE_READY_TIMEOUT_MS', timeMs(100, 30_000, 2_000)],
   // SIEM stream (issue 9): its slice is declared in modules/siem/siem.settings.ts.
   ...SIEM_SETTINGS,
+  // Operator sign-in to the consoles (/review; issue 9), modules/operators. Assembled into `operators` below.
+  operatorIssuer: ['VOUCHSAFE_OPERATOR_ISSUER', z.string().url().max(500).optional()],
+  operatorClientId: ['VOUCHSAFE_OPERATOR_CLIENT_ID', z.string().min(1).max(255).optional()],
+  operatorClientSecret: ['VOUCHSAFE_OPERATOR_CLIENT_SECRET', z.string().min(1).max(2048).optional()],
+  operatorScopes: ['VOUCHSAFE_OPERATOR_SCOPES', z.string().max(500).default('openid profile')],
+  /** A claim name, else a dotted path into nested claims (Keycloak `realm_access.roles`). */
+  operatorRolesClaim: [
+    'VOUCHSAFE_OPERATOR_ROLES_CLAIM',
+    z
+      .string()
+      .regex(/^[\x21-\x7e]{1,200}$/)
+      .default('roles'),
+  ],
+  operatorRoleAuditor: ['VOUCHSAFE_OPERATOR_ROLE_AUDITOR', z.string().max(2000).transform(parseList).prefault('')],
+  operatorRoleAdmin: ['VOUCHSAFE_OPERATOR_ROLE_ADMIN', z.string().max(2000).transform(parseList).prefault('')],
+  operatorRolePolicyApprover: ['VOUCHSAFE_OPERATOR_ROLE_POLICY_APPROVER', z.string().max(2000).transform(parseList).prefault('')],
+  operatorTenants: ['VOUCHSAFE_OPERATOR_TENANTS', z.string().max(4000).transform(parseList).optional()],
 } as const satisfies Record<string, readonly [string, z.ZodType]>;
 
 type Settings = { -readonly [K in keyof typeof SETTINGS]: z.output<(typeof SETTINGS)[K][1]> };
 
-export type Config = Omit<Settings, 'frameAncestorsZendesk' | 'frameAncestorsServiceNow' | 'legacyFrameAncestors'> & {
+/** The raw VOUCHSAFE_OPERATOR_* settings; Config carries them assembled as `operators`. */
+type OperatorSettingKeys = Extract<keyof Settings, `operator${string}`>;
+
+export type Config = Omit<Settings, 'frameAncestorsZendesk' | 'frameAncestorsServiceNow' | 'legacyFrameAncestors' | OperatorSettingKeys> & {
   /** Extra frame-ancestors sources per desk sidebar page (VOUCHSAFE_FRAME_ANCESTORS_<DESK>). */
   frameAncestors: { zendesk: string[]; servicenow: string[] };
+  /** Operator sign-in (modules/operators); undefined when VOUCHSAFE_OPERATOR_ISSUER is unset. */
+  operators: OperatorSettings | undefined;
 };
 
 const EnvSchema = z.object(Object.fromEntries(Object.values(SETTINGS).map(([name, schema]) => [name, schema])));
@@ -308,6 +331,8 @@ function checkTogether(c: Settings, opts: LoadConfigOptions): void {
   // SIEM sinks: tokens with their URLs, and the same outbound rules (S12).
   const siemProblem = siemSettingsProblem(c, outboundPolicy(c));
   if (siemProblem !== undefined) throw invalid(siemProblem);
+  const operatorProblem = operatorSettingsProblem(c, outboundPolicy(c));
+  if (operatorProblem !== undefined) throw invalid(operatorProblem);
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env, opts: LoadConfigOptions = {}): Readonly<Config> {
@@ -319,8 +344,24 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parsed.data as Record<string, unknown>;
   const settings = Object.fromEntries(Object.entries(SETTINGS).map(([key, [name]]) => [key, env[name]])) as Settings;
   checkTogether(settings, opts);
-  const { frameAncestorsZendesk, frameAncestorsServiceNow, legacyFrameAncestors: _legacy, ...rest } = settings;
-  return Object.freeze({ ...rest, frameAncestors: { zendesk: frameAncestorsZendesk, servicenow: frameAncestorsServiceNow } });
+  const { frameAncestorsZendesk, frameAncestorsServiceNow, legacyFrameAncestors: _legacy, ...withOperators } = settings;
+  const {
+    operatorIssuer: _issuer,
+    operatorClientId: _clientId,
+    operatorClientSecret: _clientSecret,
+    operatorScopes: _scopes,
+    operatorRolesClaim: _rolesClaim,
+    operatorRoleAuditor: _auditor,
+    operatorRoleAdmin: _admin,
+    operatorRolePolicyApprover: _approver,
+    operatorTenants: _tenants,
+    ...rest
+  } = withOperators;
+  return Object.freeze({
+    ...rest,
+    frameAncestors: { zendesk: frameAncestorsZendesk, servicenow: frameAncestorsServiceNow },
+    operators: operatorSettingsOf(settings),
+  });
 }
 
 /**

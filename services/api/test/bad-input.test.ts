@@ -387,6 +387,11 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
     valid: () => ({ reason: 'the caller lost their phone' }),
   },
   'POST /api/v1/sidebar/verifications/:id/override/approve': { auth: 'session' },
+  // Operator sign-in (not configured in this app: every one answers 404; operators.test.ts drives the real flow).
+  'GET /auth/operator/sign-in': { query: ['return'] },
+  'GET /auth/operator/callback': { query: ['state', 'code', 'error', 'iss'] },
+  'POST /auth/operator/sign-out': {},
+  'GET /api/v1/operator/me': {},
 };
 
 /** Printable ASCII only: fetch refuses anything else in a header value. */

@@ -26,7 +26,15 @@ export interface NextLogin {
   authTimeOffsetSeconds?: number;
   /** The user refuses: the client gets `error=access_denied`. */
   deny?: boolean;
+  /**
+   * Extra id_token claims for this sign-in, over the account's own (operator roles: `{ roles: ['vouchsafe-auditor'] }`,
+   * Keycloak-style `{ realm_access: { roles: [...] } }`, `groups`). Only the names in ROLE_CLAIM_NAMES reach the token.
+   */
+  claims?: Record<string, unknown>;
 }
+
+/** Extra claims the peer can put into id_tokens (with the openid scope): where IdPs carry roles and groups. */
+export const ROLE_CLAIM_NAMES = ['roles', 'groups', 'realm_access', 'resource_access'] as const;
 
 export interface PeerAccount {
   accountId: string;
@@ -34,6 +42,8 @@ export interface PeerAccount {
   oid: string;
   email: string;
   name: string;
+  /** Extra id_token claims of this account on every sign-in (roles, groups; see NextLogin.claims). */
+  claims?: Record<string, unknown>;
 }
 
 /** Per-login claim choices carried from the login form to the id_token (see NextLogin). */
@@ -42,6 +52,7 @@ export interface LoginExtras {
   emailVerified?: boolean | string | null;
   oid?: string;
   tid?: string;
+  claims?: Record<string, unknown>;
 }
 
 export interface InteractionContext {
@@ -161,6 +172,7 @@ export function createInteractionRouter(ctx: InteractionContext): Router {
         ...(chosen && 'emailVerified' in chosen ? { emailVerified: chosen.emailVerified } : {}),
         ...(chosen?.oid ? { oid: chosen.oid } : {}),
         ...(chosen?.tid ? { tid: chosen.tid } : {}),
+        ...(chosen?.claims ? { claims: chosen.claims } : {}),
       });
       const login: Record<string, unknown> = {
         accountId: account.accountId,

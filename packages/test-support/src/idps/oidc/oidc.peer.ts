@@ -6,7 +6,14 @@ import { DeskState } from '../../desks/desk.state';
 import { createLoopbackServer, type LoopbackTls } from '../../ports';
 import { testCa } from '../../tls';
 import { createPeerAdapter } from './oidc.adapter';
-import { createInteractionRouter, type LoginExtras, type NextLogin, type OidcFlavor, type PeerAccount } from './oidc.interaction';
+import {
+  createInteractionRouter,
+  ROLE_CLAIM_NAMES,
+  type LoginExtras,
+  type NextLogin,
+  type OidcFlavor,
+  type PeerAccount,
+} from './oidc.interaction';
 import { loadOidcProvider, type OidcKoaContext, type OidcProviderInstance } from './oidc-provider.module';
 import { signInOverHttp, type SignInForm } from './oidc.sign-in';
 
@@ -18,7 +25,7 @@ export interface OidcPeerOptions {
    */
   flavor?: OidcFlavor;
   /** Accounts besides the desk stand-ins' seeded requesters (Priya, Lukas, Amara). */
-  accounts?: Array<{ email: string; name?: string }>;
+  accounts?: Array<{ email: string; name?: string; claims?: Record<string, unknown> }>;
   /** Redirect URIs registered for every client (more with allowRedirectUri). */
   redirectUris?: string[];
   /** Port on 127.0.0.1; default a free one. */
@@ -82,7 +89,8 @@ export interface OidcPeer {
     graph?: OidcPeerIdpConfig['graph'];
   }): OidcPeerIdpConfig;
   allowRedirectUri(uri: string): void;
-  addAccount(email: string, name?: string): void;
+  /** `claims`: extra id_token claims of this account on every sign-in (operator roles: `{ roles: [...] }`). */
+  addAccount(email: string, name?: string, claims?: Record<string, unknown>): void;
   /** The account with this email (its `oid` is what Graph and the Entra id_token carry). */
   account(email: string): PeerAccount | undefined;
   /** Every account as a Microsoft Graph user (a member, enabled, `mail` = `userPrincipalName` = email). */
@@ -119,7 +127,8 @@ function accountIdFor(email: string): string {
 /**
  * A REAL OpenID Provider (panva oidc-provider 8) on 127.0.0.1 for tests and the demo. Three clients (client_secret_basic,
  * client_secret_post, public + PKCE), PKCE required for all, a login page with an MFA checkbox (auto-consent), and
- * per-test claims: `peer.setNextLogin({ email, amr, acr, acrs, authTimeOffsetSeconds, deny })`.
+ * per-test claims: `peer.setNextLogin({ email, amr, acr, acrs, authTimeOffsetSeconds, deny, claims })` (claims: roles and
+ * groups for operator sign-in, ROLE_CLAIM_NAMES), or per account (`addAccount(email, name, { roles: [...] })`).
  *
  * Control routes (JSON, for e2e and the demo): POST /__control/next-login, POST /__control/redirect-uris {uri},
  * POST /__control/reset, GET /__control/authorizations.
@@ -132,18 +141,20 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
 
   const accounts = new Map<string, PeerAccount>();
-  const addAccount = (email: string, name?: string): void => {
+  const addAccount = (email: string, name?: string, claims?: Record<string, unknown>): void => {
     const key = email.trim().toLowerCase();
     const existing = accounts.get(key);
+    const extra = claims ?? existing?.claims;
     accounts.set(key, {
       accountId: accountIdFor(key),
       oid: existing?.oid ?? randomUUID(),
       email: email.trim(),
       name: name ?? email.split('@')[0] ?? email,
+      ...(extra ? { claims: { ...extra } } : {}),
     });
   };
   for (const person of SEED_PEOPLE()) addAccount(person.email, person.name);
-  for (const extra of options.accounts ?? []) addAccount(extra.email, extra.name);
+  for (const extra of options.accounts ?? []) addAccount(extra.email, extra.name, extra.claims);
   const byAccountId = (id: string): PeerAccount | undefined => [...accounts.values()].find((a) => a.accountId === id);
 
   const redirectUris = new Set<string>(options.redirectUris ?? ['http://127.0.0.1/callback']);
@@ -203,7 +214,7 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
     conformIdTokenClaims: false,
     // Entra v2: `tid` and `ver` always, `oid` only with the profile scope (Microsoft's ID token claims reference).
     claims: {
-      openid: ['sub', 'auth_time', 'amr', 'acr', ...(flavor === 'entra' ? ['tid', 'ver'] : [])],
+      openid: ['sub', 'auth_time', 'amr', 'acr', ...(flavor === 'entra' ? ['tid', 'ver'] : []), ...ROLE_CLAIM_NAMES],
       email: ['email', 'email_verified'],
       profile: ['name', 'preferred_username', ...(flavor === 'entra' ? ['upn', 'oid'] : [])],
       acrs: null,
@@ -239,6 +250,8 @@ export async function startOidcPeer(options: OidcPeerOptions = {}): Promise<Oidc
           const extras = loginExtras.get(sub);
           const emailVerified = extras && 'emailVerified' in extras ? extras.emailVerified : flavor === 'generic' ? true : null;
           return {
+            ...account.claims,
+            ...extras?.claims,
             sub,
             email: account.email,
             ...(emailVerified !== null && emailVerified !== undefined ? { email_verified: emailVerified } : {}),

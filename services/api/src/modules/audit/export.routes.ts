@@ -5,8 +5,7 @@ import { AuditExportQuerySchema } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
 import { AppError } from '../../errors';
 import { noStore } from '../../http/middleware';
-import { actorOf } from '../api-tokens/api-tokens';
-import { requireApiToken } from '../api-tokens/bearer-auth';
+import { reviewActor } from '../review/actor';
 import type { TenantsService } from '../tenants/tenants.service';
 import { auditExport, exportChunks, exportFileName, exportRange } from './export';
 
@@ -27,7 +26,7 @@ export function auditExportRoutes(deps: { db: Db; tenants: Pick<TenantsService, 
     const until = query.until === undefined ? undefined : new Date(query.until);
     const request = { tenantId: tenant.id, tenantSlug: tenant.slug, since, until, format: query.format };
     const range = await exportRange(deps.db, request);
-    await auditExport(deps.db, request, range, actorOf(requireApiToken(req)));
+    await auditExport(deps.db, request, range, reviewActor(req));
     const at = new Date();
     res.status(200);
     res.setHeader('Content-Type', CONTENT_TYPES[query.format]);

@@ -15,6 +15,7 @@ import {
   type OidcConfig,
 } from './oidc.claims';
 import { discover, keySet, type OidcMetadata, type OidcOutbound } from './oidc.discovery';
+import { tokenRequest } from './oidc.token';
 import { expectedIdentity, identityClaimOf, tenantOf, unsafeConnectionReason } from './oidc.identity';
 
 export interface OidcProviderOptions {
@@ -63,36 +64,6 @@ function scopesOf(config: OidcConfig): string {
   return [...required.filter((s) => !config.scopes.includes(s)), ...config.scopes].join(' ');
 }
 
-/** RFC 6749 §2.3.1: client_id and secret are form-encoded before they go into Basic credentials. */
-function formEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice(2);
-}
-
-function tokenRequest(
-  config: OidcConfig,
-  metadata: OidcMetadata,
-  state: OidcProviderState,
-  code: string,
-): { headers: Record<string, string>; body: URLSearchParams } {
-  const body = new URLSearchParams({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: state.redirectUri,
-    code_verifier: state.codeVerifier,
-  });
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  if (config.clientSecret === undefined) {
-    // Public client: PKCE is the only proof that we started this flow.
-    body.set('client_id', config.clientId);
-  } else if (metadata.tokenAuthMethods.includes('client_secret_basic') || !metadata.tokenAuthMethods.includes('client_secret_post')) {
-    headers.authorization = `Basic ${Buffer.from(`${formEncode(config.clientId)}:${formEncode(config.clientSecret)}`).toString('base64')}`;
-  } else {
-    body.set('client_id', config.clientId);
-    body.set('client_secret', config.clientSecret);
-  }
-  return { headers, body };
-}
-
 /** Entra: ask for the Conditional Access auth contexts as an essential `acrs` claim in the id_token. */
 function claimsParameter(config: OidcConfig, requiredAcrs: readonly string[]): string | undefined {
   if (config.flavor !== 'entra' || requiredAcrs.length === 0) return undefined;
@@ -107,7 +78,7 @@ async function exchangeCode(
   code: string,
   opts: OidcProviderOptions,
 ): Promise<string | ProviderOutcome> {
-  const { headers, body } = tokenRequest(config, metadata, state, code);
+  const { headers, body } = tokenRequest(config, metadata, { code, redirectUri: state.redirectUri, codeVerifier: state.codeVerifier });
   let response: Response;
   try {
     // The guard checks the token endpoint's URL and address again before the client secret leaves (S12).

@@ -1,0 +1,15 @@
+// First: before any zod schema (contracts) is built.
+import './zod-csp';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './elements/App';
+import './review.css';
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
