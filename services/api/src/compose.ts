@@ -1,3 +1,4 @@
+import type { AuditCheckpointView } from '@vouchsafe/contracts';
 import type { Config } from './config';
 import type { Db } from './db/database';
 import { AppError } from './errors';
@@ -16,6 +17,8 @@ import { createNoteDispatcher } from './modules/notes/note-delivery';
 import { setupOperators } from './modules/operators/operators.setup';
 import { createPolicyService } from './modules/policy/policy.service';
 import { createReviewService } from './modules/review/review.service';
+import { verifyCheckpoint } from './modules/audit/checkpoints';
+import { trustedKeys } from './modules/audit/checkpoints-keys';
 import { createRateLimits } from './modules/rate-limits/rate-limits';
 import { setupRecipients } from './modules/secrets/recipients.setup';
 import { createSecretsService } from './modules/secrets/secrets.service';
@@ -90,6 +93,7 @@ export function compose(input: ComposeInput) {
   const metrics: Metrics = createMetrics(db);
   // One outbound-connection guard (S12) for every connector and provider of this process.
   const outbound = input.outbound ?? createOutbound(outboundPolicy(config));
+  const auditKeys = trustedKeys(config.auditSigningKey, config.auditPublicKeys ?? []);
   const apiTokens = createApiTokensService({ db, bootstrap: config.apiTokens, logger });
   const connectorFor = (tenant: DeskTenant) =>
     createConnector(tenant, {
@@ -207,7 +211,26 @@ export function compose(input: ComposeInput) {
       }),
     // Issue 9 (receipts part): the reviewer query API and receipt checks; desks asked through the same connectors.
     // `verifyCheckpoint` (the audit public key) is not configured yet: checkpoints show, `checkpointValid` is null.
-    review: createReviewService({ db, loadTenant: (id) => tenants.loadDeskTenant({ id }), connectorFor }),
+    review: createReviewService({
+      db,
+      loadTenant: (id) => tenants.loadDeskTenant({ id }),
+      connectorFor,
+      // A receipt's covering checkpoint counts only when its signature verifies with a trusted audit key AND what it
+      // signs is the row shown (a superuser can edit the row; not the signature).
+      ...(auditKeys.size > 0
+        ? {
+            verifyCheckpoint: async (cp: AuditCheckpointView) => {
+              const r = await verifyCheckpoint(cp.jws, auditKeys);
+              return (
+                r.ok &&
+                r.checkpoint.tenantId === cp.tenantId &&
+                r.checkpoint.chainIndex === String(cp.chainIndex) &&
+                r.checkpoint.hash === cp.hash
+              );
+            },
+          }
+        : {}),
+    }),
     /** What the jobs loop needs besides its intervals (server.ts; tests start it the same way). */
     workers: {
       notes,

@@ -203,3 +203,34 @@ describe('signed checkpoints', () => {
     }
   });
 });
+
+describe('a receipt check believes only a checkpoint whose signature covers the row shown', () => {
+  it('valid as signed; false once a superuser edits the stored checkpoint, or stores one signed by another key', async () => {
+    const id = randomUUID();
+    await sql`INSERT INTO tenants (id, slug, name) VALUES (${id}, 't-receipt', 'receipt')`.execute(t.db);
+    await addEvents(id, 2);
+    await sealAll(t.db);
+    await t.graph.workers.checkpoints!.run();
+    const first = await t.db.selectFrom('audit_events').select('id').where('tenant_id', '=', id).orderBy('seq').executeTakeFirstOrThrow();
+
+    const signed = await t.graph.review.receipt('t-receipt', first.id, 'api-token:test');
+    expect(signed.checkpoint).not.toBeNull();
+    expect(signed.chain.linksToCheckpoint).toBe(true);
+    expect(signed.checkpointValid).toBe(true);
+
+    // The row says another hash than the JWS signed (a superuser "fixing" the checkpoint after rewriting history).
+    await superuser(sql`UPDATE audit_checkpoints SET hash = ${Buffer.alloc(32, 7)} WHERE tenant_id = ${id}`);
+    expect((await t.graph.review.receipt('t-receipt', first.id, 'api-token:test')).checkpointValid).toBe(false);
+
+    // A JWS over the very same head, but by a key this deployment does not trust.
+    const head = await t.db.selectFrom('audit_heads').selectAll().where('tenant_id', '=', id).executeTakeFirstOrThrow();
+    const forged = await signCheckpoint(parseAuditSigningKey(generateAuditKey('test-audit1').signingKey), {
+      tenantId: id,
+      chainIndex: head.chain_index,
+      hash: head.hash.toString('hex'),
+      signedAt: new Date().toISOString(),
+    });
+    await superuser(sql`UPDATE audit_checkpoints SET hash = ${head.hash}, jws = ${forged.jws} WHERE tenant_id = ${id}`);
+    expect((await t.graph.review.receipt('t-receipt', first.id, 'api-token:test')).checkpointValid).toBe(false);
+  });
+});
