@@ -7,7 +7,7 @@ import { createDatabaseMonitor } from './db/availability';
 import { createDb, migrateToLatest, UNLIMITED } from './db/database';
 import { startJobs } from './jobs';
 import type { Logger } from './logger';
-import { Keyring } from './modules/keys/keyring';
+import { createKeyring } from './modules/keys/create-keyring';
 import { LOCAL_API_TOKEN_NAME, startEmbedded, type Embedded } from './local/embedded';
 import { API_TOKEN_SCOPES, apiToken } from './modules/api-tokens/api-tokens';
 import { REPO_ROOT } from './paths';
@@ -40,7 +40,9 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       apiTokenHint = `the CLI reads the local API token from ${path.join(dataDir, 'local.json')}`;
     }
   }
-  if (!keyEntries) throw new ConfigError('VOUCHSAFE_KEYS is required');
+  if (!keyEntries && !config.pkcs11) throw new ConfigError('VOUCHSAFE_KEYS is required');
+  // Opens the PKCS#11 token first when one is configured: a wrong PIN or a missing token stops start-up here (exit 78).
+  const keyring = createKeyring(config, keyEntries);
 
   let applied: string[];
   // Migrations get a connection of their own without the statement limit: waiting for another process's migration
@@ -71,7 +73,8 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
   const graph = compose({
     config: { ...config, apiTokens, portalDir: config.portalDir ?? path.join(REPO_ROOT, 'apps/portal/dist') },
     db,
-    keyring: new Keyring(keyEntries),
+    keyring,
+    ...(config.sessionKeys ? { sessionKeys: config.sessionKeys } : {}),
     logger,
     // One dedicated LISTEN connection per process fans verification changes out to its SSE streams.
     databaseUrl,
@@ -95,7 +98,10 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
         ...graph.workers,
       })
     : undefined;
-  logger.info({ port, url, embedded: embedded !== undefined, activeKid: keyEntries[0]!.kid }, 'listening');
+  logger.info(
+    { port, url, embedded: embedded !== undefined, activeKid: keyring.activeKid, kekProvider: keyring.activeProvider },
+    'listening',
+  );
   if (config.allowInsecureHelpdesks) {
     logger.warn(
       'VOUCHSAFE_ALLOW_INSECURE_HELPDESKS is on: tenants may point at any help-desk API and JWKS URL (development and tests only)',
@@ -142,6 +148,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       await settle('jobs', jobs?.stop() ?? Promise.resolve());
       await settle('verification poller, note delivery, outbound connections', graph.close());
       await settle('database pool', db.destroy());
+      keyring.close();
       await embedded?.stop();
       logger.info('stopped');
     })());

@@ -4,14 +4,20 @@ import { isCryptoError } from '@vouchsafe/crypto';
 import { ConfigError, loadCliEnv } from '../config';
 import { readLocalState } from '../local/embedded';
 import { REPO_ROOT } from '../paths';
-import { apiTokenGenerateCommand, auditVerifyCommand, keysGenerateCommand, keysRotateCommand } from './admin-commands';
+import {
+  apiTokenGenerateCommand,
+  auditVerifyCommand,
+  hsmKeyGenerateCommand,
+  keysGenerateCommand,
+  keysRotateCommand,
+} from './admin-commands';
 import { CliError, stdoutOut } from './cli-support';
 import { ApiError } from './http-client';
 import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from './secret-commands';
 import { tenantAddCommand, tenantListCommand, tenantRemoveCommand } from './tenant-commands';
 import { idpListCommand, idpRemoveCommand, idpSetCommand, policySetCommand, policyShowCommand } from './idp-commands';
 
-const STRING_OPTIONS = ['api', 'token', 'text', 'file', 'ttl', 'views', 'passphrase', 'label', 'out', 'revoke-token', 'kid'];
+const STRING_OPTIONS = ['api', 'token', 'text', 'file', 'ttl', 'views', 'passphrase', 'label', 'out', 'revoke-token', 'kid', 'hsm-label'];
 
 /**
  * `--name value` → `--name=value` for options that take a value. Revoke tokens, API tokens and
@@ -41,7 +47,10 @@ const USAGE = `Usage: vouchsafe <command> [options]
   keys generate --token NAME --scopes S[,S…]
                                       print a new VOUCHSAFE_API_TOKENS entry NAME:S+S:<token> (last line);
                                       scopes: secrets (create secrets), admin (tenants, IdPs, policy), metrics
-  keys rotate                         re-wrap every data key under the first VOUCHSAFE_KEYS entry
+  keys generate --hsm-label L         create a non-extractable AES-256 KEK labelled L in the PKCS#11 token
+                                      (VOUCHSAFE_PKCS11_*); prints its kid pkcs11:L (last line)
+  keys rotate                         re-wrap every data key under the active KEK (the first VOUCHSAFE_PKCS11_KEYS
+                                      label when a token is configured, else the first VOUCHSAFE_KEYS entry)
   audit verify                        check the audit hash chain; non-zero exit on a break
   tenant add [--file F]               add a help-desk tenant from a JSON file (or stdin with -/no --file);
                                       desk credentials are read from there, never from the command line
@@ -73,6 +82,7 @@ async function run(argv: string[]): Promise<void> {
       out: { type: 'string' },
       'revoke-token': { type: 'string' },
       kid: { type: 'string' },
+      'hsm-label': { type: 'string' },
       scopes: { type: 'string' },
       'no-seal': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -104,6 +114,7 @@ async function run(argv: string[]): Promise<void> {
     case 'keys generate':
       // Here --token names the new API token (no token is sent anywhere).
       if (values.token !== undefined || values.scopes !== undefined) return apiTokenGenerateCommand(values.token, values.scopes, stdoutOut);
+      if (values['hsm-label'] !== undefined) return hsmKeyGenerateCommand(values['hsm-label'], stdoutOut);
       return keysGenerateCommand(values.kid, stdoutOut);
     case 'keys rotate':
       return keysRotateCommand(REPO_ROOT, stdoutOut);
