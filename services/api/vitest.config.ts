@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // One throwaway Postgres cluster per run; each test file creates its own database in it.
-    globalSetup: ['@vouchsafe/test-support/vitest-global-setup'],
+    // SoftHSM2 (apt, once per machine) for the PKCS#11 key-provider suite (test/hsm.test.ts).
+    globalSetup: ['@vouchsafe/test-support/vitest-global-setup', '@vouchsafe/test-support/vitest-softhsm-setup'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     maxWorkers: 2,
