@@ -17,8 +17,8 @@ import type { KekProvider } from './kek-provider';
  *    CKA_VALUE we would then have to read back, which FIPS-mode tokens refuse);
  *  - the bytes have the environment provider's layout (IV ‖ ciphertext ‖ tag), so `format` stays 1.
  * The 96-bit IV comes from Node's CSPRNG: random IVs keep one key under NIST SP 800-38D's 2^32 limit only while it
- * wraps fewer than ~4 billion data keys; rotate HSM keys long before. Some HSMs in FIPS mode insist on generating
- * the GCM IV themselves (UNCONFIRMED per vendor; see modules/keys/NOTES.md).
+ * wraps fewer than ~4 billion data keys; rotate HSM keys long before. A Thales Luna in FIPS mode generates the GCM IV
+ * itself and refuses ours (confirmed in Thales's docs); other vendors are UNCONFIRMED (modules/keys/NOTES.md).
  *
  * Calls are synchronous (pkcs11js' sync API on one session): they block the event loop for the token's answer,
  * microseconds with SoftHSM, a network round trip with a network HSM. Never logs; throws.
