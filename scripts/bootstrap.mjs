@@ -2,7 +2,7 @@
 // pnpm comes from the npm registry at the version the workspace pins; dependencies install from
 // the lockfile. Nothing here downloads anything but npm packages.
 import { spawnSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,9 +40,21 @@ export function spawnPnpm(args, opts = {}) {
   return spawn(PNPM_BIN, [...PNPM_PREFIX, ...args], { cwd: ROOT, stdio: 'inherit', ...opts });
 }
 
+/**
+ * node-gyp builds native addons (pkcs11js, the PKCS#11 binding) against Node's headers. npm is told where they are
+ * on these machines; pnpm is not, and node-gyp would download them from the internet: point it at the headers that
+ * ship beside this Node when they are there.
+ */
+function nodeHeadersEnv() {
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  return !process.env.npm_config_nodedir && existsSync(path.join(prefix, 'include', 'node', 'node.h'))
+    ? { npm_config_nodedir: prefix }
+    : {};
+}
+
 export function install() {
   console.log(`• Installing dependencies with pnpm ${PNPM_VERSION} (from the lockfile)…`);
   pnpm(['install', '--frozen-lockfile', '--reporter=append-only', '--config.confirmModulesPurge=false'], {
-    env: { ...process.env, CI: process.env.CI ?? 'true' },
+    env: { ...process.env, CI: process.env.CI ?? 'true', ...nodeHeadersEnv() },
   });
 }

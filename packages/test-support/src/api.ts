@@ -35,6 +35,8 @@ export interface StartApiOptions {
   databaseUrl: string;
   /** Extra environment; wins over the defaults. */
   env?: Record<string, string>;
+  /** Default variables to leave out (e.g. `VOUCHSAFE_KEYS` for a process whose keys are all in an HSM). */
+  unsetEnv?: string[];
   /** Listen on this port instead of a random free one. */
   port?: number;
   /** Script to run instead of `services/api/src/main.ts` (same contract: PORT, /readyz, SIGTERM). */
@@ -138,6 +140,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiProcess> {
     VOUCHSAFE_LOG_LEVEL: 'info',
     ...opts.env,
   };
+  for (const name of opts.unsetEnv ?? []) delete env[name];
   // cwd is services/api so `--import tsx` resolves the API's own tsx, as `pnpm --filter @vouchsafe/api start` would.
   const preloads = (opts.imports ?? []).flatMap((m) => ['--import', m]);
   const child = spawn(process.execPath, ['--import', 'tsx', ...preloads, entry], {

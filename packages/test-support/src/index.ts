@@ -12,4 +12,5 @@ export {
   type TestPostgres,
 } from './postgres';
 export { API_DIR, REPO_ROOT } from './repo';
+export { createSoftHsmToken, ensureSoftHsm, type SoftHsm, type SoftHsmToken } from './softhsm';
 export { selfSignedCertificate, testCa, type ServerCertificate, type TestCa } from './tls';

@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import { createTestDatabase, dropTestDatabase, randomDatabaseName } from './postgres';
-import { PG_ADMIN_URL_KEY } from './vitest-context';
+import type { SoftHsm } from './softhsm';
+import { PG_ADMIN_URL_KEY, SOFTHSM_KEY } from './vitest-context';
 
 export interface FreshDatabase {
   /** Superuser URL of the new, empty database. */
@@ -25,4 +26,15 @@ export async function freshDatabase(): Promise<FreshDatabase> {
   const name = randomDatabaseName();
   const url = await createTestDatabase(adminUrl, name);
   return { url, name, drop: () => dropTestDatabase(adminUrl, name) };
+}
+
+/**
+ * SoftHSM2 as installed by `@vouchsafe/test-support/vitest-softhsm-setup` (add it to the config's `globalSetup`);
+ * throws why it is missing, so a suite that needs a PKCS#11 token fails rather than skips.
+ */
+export function injectedSoftHsm(): SoftHsm {
+  const provided = inject(SOFTHSM_KEY);
+  if (!provided) throw new Error("no SoftHSM: add globalSetup: ['@vouchsafe/test-support/vitest-softhsm-setup'] to the vitest config.");
+  if ('error' in provided) throw new Error(`SoftHSM2 is needed for this suite and could not be installed: ${provided.error}`);
+  return provided;
 }

@@ -1,5 +1,5 @@
 import type { AuditCheckpointView } from '@vouchsafe/contracts';
-import type { Config } from './config';
+import type { Config, KeyEntry } from './config';
 import type { Db } from './db/database';
 import { AppError } from './errors';
 import { createConnector } from './helpdesks';
@@ -25,7 +25,7 @@ import { createSecretsService } from './modules/secrets/secrets.service';
 import { createTicketSecretsService } from './modules/secrets/ticket-secrets.service';
 import { setupSiem } from './modules/siem/siem.setup';
 import type { SiemSettingKey } from './modules/siem/siem.settings';
-import { createSessionTokens } from './modules/sessions/session-token';
+import { createSessionTokens, sessionSigningKeys } from './modules/sessions/session-token';
 import { createSessionsService } from './modules/sessions/sessions.service';
 import { createDeskOrigins } from './modules/tenants/desk-origins';
 import { createTenantsService } from './modules/tenants/tenants.service';
@@ -74,6 +74,8 @@ export interface ComposeInput {
   config: AppConfig;
   db: Db;
   keyring: Keyring;
+  /** VOUCHSAFE_SESSION_KEYS; without them session keys are derived from the environment KEKs (session-token.ts). */
+  sessionKeys?: readonly KeyEntry[];
   logger: Logger;
   /** For this process's LISTEN connection (live verification status). Without it the SSE endpoint answers 503. */
   databaseUrl?: string;
@@ -171,7 +173,7 @@ export function compose(input: ComposeInput) {
     sessions: createSessionsService({
       tenants,
       connectorFor,
-      tokens: createSessionTokens(keyring, { ttlSeconds: config.sessionTtlSeconds }),
+      tokens: createSessionTokens(sessionSigningKeys(input.sessionKeys, keyring), { ttlSeconds: config.sessionTtlSeconds }),
       chainMaxSeconds: config.sessionChainMaxSeconds,
       forgeJwksUrl: config.forgeJwksUrl,
       fetch: outbound.fetch,

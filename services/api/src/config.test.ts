@@ -1,4 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
 import { generateKeyEntry } from './modules/keys/keyring';
@@ -243,5 +247,60 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
     expect(() => loadConfig({ DATABASE_ACQUIRE_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_ACQUIRE_TIMEOUT_MS/);
     expect(() => loadConfig({ VOUCHSAFE_READY_TIMEOUT_MS: '60000' })).toThrow(/VOUCHSAFE_READY_TIMEOUT_MS/);
+  });
+
+  describe('the PKCS#11 token and the session keys (issue 10)', () => {
+    const PIN = 'pin-7d1e5c';
+    const hsm = {
+      DATABASE_URL: 'postgres://u:p@db/x',
+      VOUCHSAFE_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so',
+      VOUCHSAFE_PKCS11_TOKEN_LABEL: 'vouchsafe',
+      VOUCHSAFE_PKCS11_KEYS: 'kek-2026, kek-2025',
+      VOUCHSAFE_SESSION_KEYS: generateKeyEntry('s1'),
+    };
+    const problem = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        expect((err as Error).message).not.toContain(PIN);
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+
+    it('reads the token settings, the PIN from a file without its newline, and never shows the PIN', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'vouchsafe-pin-'));
+      try {
+        writeFileSync(path.join(dir, 'pin'), `${PIN}\n`, { mode: 0o600 });
+        const c = loadConfig({ ...hsm, VOUCHSAFE_PKCS11_PIN_FILE: path.join(dir, 'pin') });
+        expect(c.pkcs11).toMatchObject({ tokenLabel: 'vouchsafe', keyLabels: ['kek-2026', 'kek-2025'] });
+        expect(c.pkcs11!.pin.reveal()).toBe(PIN);
+        expect(c.keyring).toBeUndefined();
+        expect(c.sessionKeys?.map((k) => k.kid)).toEqual(['s1']);
+        expect(JSON.stringify(c)).not.toContain(PIN);
+        expect(inspect(c, { depth: 10 })).not.toContain(PIN);
+        expect(`${c.pkcs11!.pin}`).toBe('[redacted]');
+        expect(problem({ ...hsm, VOUCHSAFE_PKCS11_PIN_FILE: path.join(dir, 'missing') })).toMatch(
+          /VOUCHSAFE_PKCS11_PIN_FILE .*missing cannot be read \(ENOENT\)/,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses incomplete or contradictory token settings, and a token without a session key', () => {
+      expect(problem({ ...hsm })).toMatch(/needs its user PIN/);
+      expect(problem({ ...hsm, VOUCHSAFE_PKCS11_PIN: PIN, VOUCHSAFE_PKCS11_PIN_FILE: '/run/secrets/pin' })).toMatch(/not both/);
+      expect(problem({ ...hsm, VOUCHSAFE_PKCS11_PIN: PIN, VOUCHSAFE_PKCS11_KEYS: '' })).toMatch(/VOUCHSAFE_PKCS11_KEYS is set but empty/);
+      expect(problem({ ...hsm, VOUCHSAFE_PKCS11_PIN: PIN, VOUCHSAFE_PKCS11_KEYS: 'a,a' })).toMatch(/twice/);
+      const { VOUCHSAFE_PKCS11_TOKEN_LABEL: _label, ...noToken } = hsm;
+      expect(problem({ ...noToken, VOUCHSAFE_PKCS11_PIN: PIN })).toMatch(/settings go together: VOUCHSAFE_PKCS11_TOKEN_LABEL is missing/);
+      const { VOUCHSAFE_SESSION_KEYS: _s, ...noSessionKey } = hsm;
+      expect(problem({ ...noSessionKey, VOUCHSAFE_PKCS11_PIN: PIN })).toMatch(/set VOUCHSAFE_SESSION_KEYS/);
+      // With the environment keys still configured, sessions keep their derived keys (the default).
+      expect(problem({ ...noSessionKey, VOUCHSAFE_PKCS11_PIN: PIN, VOUCHSAFE_KEYS: generateKeyEntry('k1') })).toBe('accepted');
+      expect(problem({ VOUCHSAFE_SESSION_KEYS: 'nope' })).toMatch(/VOUCHSAFE_SESSION_KEYS entry 1 is not "kid:base64\(32 bytes\)"/);
+    });
   });
 });

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import { z } from 'zod';
 import { parseOutboundAllow, type AllowEntry } from './lib/outbound/allowlist';
 import { outboundPolicy, urlProblem } from './lib/outbound/url-rules';
@@ -21,29 +23,74 @@ export interface KeyEntry {
   key: Buffer;
 }
 
-export function parseKeyring(value: string): KeyEntry[] {
+/** `name` is the variable the list came from (VOUCHSAFE_KEYS, or VOUCHSAFE_SESSION_KEYS with the same format). */
+export function parseKeyring(value: string, name = 'VOUCHSAFE_KEYS'): KeyEntry[] {
   const entries = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   if (entries.length === 0) {
     throw new Error(
-      'VOUCHSAFE_KEYS is set but empty: it must list at least one "kid:base64(32 bytes)" key. Generate one with `pnpm vouchsafe keys generate` and keep it in your secret store.',
+      `${name} is set but empty: it must list at least one "kid:base64(32 bytes)" key. Generate one with \`pnpm vouchsafe keys generate\` and keep it in your secret store.`,
     );
   }
   const seen = new Set<string>();
   return entries.map((entry, i) => {
     const m = KEY_ENTRY.exec(entry);
     if (!m) {
-      throw new Error(`VOUCHSAFE_KEYS entry ${i + 1} is not "kid:base64(32 bytes)"`);
+      throw new Error(`${name} entry ${i + 1} is not "kid:base64(32 bytes)"`);
     }
     const kid = m[1]!;
     const key = Buffer.from(m[2]!, 'base64');
-    if (key.length !== 32) throw new Error(`VOUCHSAFE_KEYS entry ${kid} is not 32 bytes`);
-    if (seen.has(kid)) throw new Error(`VOUCHSAFE_KEYS lists kid ${kid} twice`);
+    if (key.length !== 32) throw new Error(`${name} entry ${kid} is not 32 bytes`);
+    if (seen.has(kid)) throw new Error(`${name} lists kid ${kid} twice`);
     seen.add(kid);
     return { kid, key };
   });
+}
+
+/** A secret setting (the PKCS#11 PIN): readable only through reveal(); prints, logs and serialises as [redacted]. */
+export class SecretText {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  toString(): string {
+    return '[redacted]';
+  }
+  [inspect.custom](): string {
+    return '[redacted]';
+  }
+}
+
+/** A PKCS#11 token holding the key-encryption keys (modules/keys/pkcs11-provider.ts). */
+export interface Pkcs11Settings {
+  modulePath: string;
+  tokenLabel: string;
+  pin: SecretText;
+  /** Labels of the AES keys in the token, the active one first (kids `pkcs11:<label>`). */
+  keyLabels: string[];
+}
+
+const KEY_LABEL = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export function parseKeyLabels(value: string): string[] {
+  const labels = value
+    .split(',')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (labels.length === 0)
+    throw new Error('VOUCHSAFE_PKCS11_KEYS is set but empty: list the labels of the AES keys in the token, the active one first.');
+  const bad = labels.findIndex((l) => !KEY_LABEL.test(l));
+  if (bad >= 0) throw new Error(`VOUCHSAFE_PKCS11_KEYS entry ${bad + 1} is not a key label (letters, digits, "_", "." and "-", up to 64)`);
+  if (new Set(labels).size !== labels.length) throw new Error('VOUCHSAFE_PKCS11_KEYS lists a label twice');
+  return labels;
 }
 
 export const DEFAULT_ZAF_SDK_URL = 'https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js';
@@ -266,6 +313,15 @@ const SETTINGS = {
   operatorRoleAdmin: ['VOUCHSAFE_OPERATOR_ROLE_ADMIN', z.string().max(2000).transform(parseList).prefault('')],
   operatorRolePolicyApprover: ['VOUCHSAFE_OPERATOR_ROLE_POLICY_APPROVER', z.string().max(2000).transform(parseList).prefault('')],
   operatorTenants: ['VOUCHSAFE_OPERATOR_TENANTS', z.string().max(4000).transform(parseList).optional()],
+  // --- Key-encryption keys in a PKCS#11 token, and keys that are not derived from KEKs (issue 10, hsm) ---
+  pkcs11Module: ['VOUCHSAFE_PKCS11_MODULE', z.string().min(1).max(4096).optional()],
+  pkcs11TokenLabel: ['VOUCHSAFE_PKCS11_TOKEN_LABEL', z.string().min(1).max(32).optional()],
+  /** The token's user PIN, or a file holding it (one of the two). Never logged. */
+  pkcs11Pin: ['VOUCHSAFE_PKCS11_PIN', z.string().min(1).max(256).optional()],
+  pkcs11PinFile: ['VOUCHSAFE_PKCS11_PIN_FILE', z.string().min(1).max(4096).optional()],
+  pkcs11Keys: ['VOUCHSAFE_PKCS11_KEYS', parsedWith(parseKeyLabels).optional()],
+  /** HS256 keys for sidebar sessions, active first; unset, they are derived from the VOUCHSAFE_KEYS entries (HKDF). */
+  sessionKeys: ['VOUCHSAFE_SESSION_KEYS', parsedWith((v) => parseKeyring(v, 'VOUCHSAFE_SESSION_KEYS')).optional()],
 } as const satisfies Record<string, readonly [string, z.ZodType]>;
 
 type Settings = { -readonly [K in keyof typeof SETTINGS]: z.output<(typeof SETTINGS)[K][1]> };
@@ -273,12 +329,19 @@ type Settings = { -readonly [K in keyof typeof SETTINGS]: z.output<(typeof SETTI
 /** The raw VOUCHSAFE_OPERATOR_* settings; Config carries them assembled as `operators`. */
 type OperatorSettingKeys = Extract<keyof Settings, `operator${string}`>;
 
-export type Config = Omit<Settings, 'frameAncestorsZendesk' | 'frameAncestorsServiceNow' | 'legacyFrameAncestors' | OperatorSettingKeys> & {
+export type Config = Omit<
+  Settings,
+  'frameAncestorsZendesk' | 'frameAncestorsServiceNow' | 'legacyFrameAncestors' | OperatorSettingKeys | Pkcs11SettingKey
+> & {
   /** Extra frame-ancestors sources per desk sidebar page (VOUCHSAFE_FRAME_ANCESTORS_<DESK>). */
   frameAncestors: { zendesk: string[]; servicenow: string[] };
   /** Operator sign-in (modules/operators); undefined when VOUCHSAFE_OPERATOR_ISSUER is unset. */
   operators: OperatorSettings | undefined;
+  /** Set when the KEKs live in a PKCS#11 token (VOUCHSAFE_PKCS11_*). */
+  pkcs11: Pkcs11Settings | undefined;
 };
+
+type Pkcs11SettingKey = 'pkcs11Module' | 'pkcs11TokenLabel' | 'pkcs11Pin' | 'pkcs11PinFile' | 'pkcs11Keys';
 
 const EnvSchema = z.object(Object.fromEntries(Object.values(SETTINGS).map(([name, schema]) => [name, schema])));
 
@@ -298,9 +361,10 @@ export interface LoadConfigOptions {
 
 /** Rules between settings, checked once every setting parsed on its own. */
 function checkTogether(c: Settings, opts: LoadConfigOptions): void {
-  if (c.databaseUrl && !c.keyring) {
+  const hasPkcs11 = c.pkcs11Module !== undefined;
+  if (c.databaseUrl && !c.keyring && !hasPkcs11) {
     throw new ConfigError(
-      'VOUCHSAFE_KEYS is required when DATABASE_URL is set. Generate one with `pnpm vouchsafe keys generate` and keep it in your secret store.',
+      'VOUCHSAFE_KEYS is required when DATABASE_URL is set (unless the KEKs are in a PKCS#11 token: VOUCHSAFE_PKCS11_*). Generate one with `pnpm vouchsafe keys generate` and keep it in your secret store.',
     );
   }
   if ((opts.role ?? 'server') === 'server' && c.databaseUrl && !c.auditSigningKey) {
@@ -308,6 +372,7 @@ function checkTogether(c: Settings, opts: LoadConfigOptions): void {
       'VOUCHSAFE_AUDIT_SIGNING_KEY is required when DATABASE_URL is set (it signs audit checkpoints outside the database). Generate one with `vouchsafe keys generate --audit`, keep it in your secret store and give its public key to your verifiers.',
     );
   }
+  checkPkcs11(c);
   if (c.allowInsecureHelpdesks && c.env === 'production') {
     throw invalid('VOUCHSAFE_ALLOW_INSECURE_HELPDESKS=true is for development and tests; it is refused with NODE_ENV=production.');
   }
@@ -335,6 +400,48 @@ function checkTogether(c: Settings, opts: LoadConfigOptions): void {
   if (operatorProblem !== undefined) throw invalid(operatorProblem);
 }
 
+/** The PKCS#11 settings come as a set; the PIN from exactly one place; sessions need a key that is not in the HSM. */
+function checkPkcs11(c: Settings): void {
+  const given = {
+    VOUCHSAFE_PKCS11_MODULE: c.pkcs11Module,
+    VOUCHSAFE_PKCS11_TOKEN_LABEL: c.pkcs11TokenLabel,
+    VOUCHSAFE_PKCS11_KEYS: c.pkcs11Keys,
+  };
+  const missing = Object.entries(given).filter(([, v]) => v === undefined);
+  const hasPin = c.pkcs11Pin !== undefined || c.pkcs11PinFile !== undefined;
+  if (missing.length === 3 && !hasPin) return; // no token configured
+  if (missing.length > 0) {
+    throw invalid(
+      `the PKCS#11 settings go together: ${missing.map(([k]) => k).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing.`,
+    );
+  }
+  if (c.pkcs11Pin !== undefined && c.pkcs11PinFile !== undefined) {
+    throw invalid('set VOUCHSAFE_PKCS11_PIN or VOUCHSAFE_PKCS11_PIN_FILE, not both.');
+  }
+  if (!hasPin)
+    throw invalid('the PKCS#11 token needs its user PIN: set VOUCHSAFE_PKCS11_PIN_FILE (a file holding it) or VOUCHSAFE_PKCS11_PIN.');
+  if (c.databaseUrl && !c.keyring && !c.sessionKeys) {
+    throw invalid(
+      'with the KEKs in a PKCS#11 token and no VOUCHSAFE_KEYS, sidebar sessions need their own key: set VOUCHSAFE_SESSION_KEYS (`pnpm vouchsafe keys generate`).',
+    );
+  }
+}
+
+/** The PIN, read once at start-up; a file's trailing newline is not part of it. Errors name the file, never its content. */
+function pkcs11Settings(c: Settings): Pkcs11Settings | undefined {
+  if (c.pkcs11Module === undefined || c.pkcs11TokenLabel === undefined || c.pkcs11Keys === undefined) return undefined;
+  let pin = c.pkcs11Pin;
+  if (c.pkcs11PinFile !== undefined) {
+    try {
+      pin = readFileSync(c.pkcs11PinFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw invalid(`VOUCHSAFE_PKCS11_PIN_FILE ${c.pkcs11PinFile} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+    }
+    if (pin.length === 0) throw invalid(`VOUCHSAFE_PKCS11_PIN_FILE ${c.pkcs11PinFile} is empty.`);
+  }
+  return { modulePath: c.pkcs11Module, tokenLabel: c.pkcs11TokenLabel, pin: new SecretText(pin!), keyLabels: c.pkcs11Keys };
+}
+
 export function loadConfig(source: Record<string, string | undefined> = process.env, opts: LoadConfigOptions = {}): Readonly<Config> {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
@@ -344,7 +451,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parsed.data as Record<string, unknown>;
   const settings = Object.fromEntries(Object.entries(SETTINGS).map(([key, [name]]) => [key, env[name]])) as Settings;
   checkTogether(settings, opts);
-  const { frameAncestorsZendesk, frameAncestorsServiceNow, legacyFrameAncestors: _legacy, ...withOperators } = settings;
+  const pkcs11 = pkcs11Settings(settings);
+  const {
+    frameAncestorsZendesk,
+    frameAncestorsServiceNow,
+    legacyFrameAncestors: _legacy,
+    pkcs11Module: _module,
+    pkcs11TokenLabel: _token,
+    pkcs11Pin: _pin,
+    pkcs11PinFile: _pinFile,
+    pkcs11Keys: _keys,
+    ...withOperators
+  } = settings;
   const {
     operatorIssuer: _issuer,
     operatorClientId: _clientId,
@@ -361,6 +479,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     ...rest,
     frameAncestors: { zendesk: frameAncestorsZendesk, servicenow: frameAncestorsServiceNow },
     operators: operatorSettingsOf(settings),
+    pkcs11,
   });
 }
 

@@ -8,7 +8,7 @@ import { createDatabaseMonitor } from './db/availability';
 import { createDb, migrateToLatest, pendingMigrationNames, UNLIMITED } from './db/database';
 import { startJobs } from './jobs';
 import type { Logger } from './logger';
-import { Keyring } from './modules/keys/keyring';
+import { createKeyring } from './modules/keys/create-keyring';
 import { parseAuditSigningKey } from './modules/audit/checkpoints-keys';
 import { LOCAL_API_TOKEN_NAME, hasEmbeddedPostgres, startEmbedded, type Embedded } from './local/embedded';
 import { API_TOKEN_SCOPES, apiToken } from './modules/api-tokens/api-tokens';
@@ -79,11 +79,13 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       apiTokenHint = `the CLI reads the local API token from ${path.join(dataDir, 'local.json')}`;
     }
   }
-  if (!keyEntries) throw new ConfigError('VOUCHSAFE_KEYS is required');
+  if (!keyEntries && !config.pkcs11) throw new ConfigError('VOUCHSAFE_KEYS is required');
+  // Opens the PKCS#11 token first when one is configured: a wrong PIN or a missing token stops start-up here (exit 78).
   if (!auditSigningKey) throw new ConfigError('VOUCHSAFE_AUDIT_SIGNING_KEY is required');
   // Outside production (where config.ts requires it) the directory sink defaults to the data folder.
   const auditCheckpointDir = config.auditCheckpointDir ?? path.join(dataDir, 'audit-checkpoints');
   await mkdir(auditCheckpointDir, { recursive: true, mode: 0o755 });
+  const keyring = createKeyring(config, keyEntries);
 
   if (config.migrateOnStart) {
     const applied = await migrateOnStart(databaseUrl, config.databaseAcquireTimeoutMs);
@@ -116,7 +118,8 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       portalDir: config.portalDir ?? path.join(REPO_ROOT, 'apps/portal/dist'),
     },
     db,
-    keyring: new Keyring(keyEntries),
+    keyring,
+    ...(config.sessionKeys ? { sessionKeys: config.sessionKeys } : {}),
     logger,
     // One dedicated LISTEN connection per process fans verification changes out to its SSE streams; behind a pooler in
     // transaction mode it must bypass the pooler (DATABASE_LISTEN_URL).
@@ -152,7 +155,15 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       })
     : undefined;
   logger.info(
-    { port, url, embedded: embedded !== undefined, activeKid: keyEntries[0]!.kid, auditKid: auditSigningKey.kid, auditCheckpointDir },
+    {
+      port,
+      url,
+      embedded: embedded !== undefined,
+      activeKid: keyring.activeKid,
+      kekProvider: keyring.activeProvider,
+      auditKid: auditSigningKey.kid,
+      auditCheckpointDir,
+    },
     'listening',
   );
   if (config.allowInsecureHelpdesks) {
@@ -201,6 +212,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
       await settle('jobs', jobs?.stop() ?? Promise.resolve());
       await settle('verification poller, note delivery, outbound connections', graph.close());
       await settle('database pool', db.destroy());
+      keyring.close();
       await embedded?.stop();
       logger.info('stopped');
     })());

@@ -46,8 +46,8 @@ export interface TestApp {
   outbound: Outbound;
   /** Everything the composition root built for this app (notes, metrics, verification runtime, live hub, …). */
   graph: Graph;
-  /** Restart the HTTP app on the same database with another keyring. */
-  withKeys(entries: KeyEntry[]): Promise<TestApp>;
+  /** Restart the HTTP app on the same database with another keyring (environment keys, or a keyring with providers). */
+  withKeys(entries: KeyEntry[] | Keyring): Promise<TestApp>;
   /**
    * A second app on the same database with its own pool and in-memory state, as another API process would be
    * (same keyring and options unless overridden). Its close() leaves the database to this one.
@@ -67,12 +67,14 @@ export interface TestAppOptions {
   /** Scripted verification providers instead of the built-in ones (compose.ts takes them as data). */
   providerConstructors?: ComposeInput['providerConstructors'];
   verificationPolling?: ComposeInput['verificationPolling'];
+  /** VOUCHSAFE_SESSION_KEYS (needed when the keyring holds no environment key to derive session keys from). */
+  sessionKeys?: KeyEntry[];
 }
 
 async function listen(
   db: Db,
   database: FreshDatabase,
-  entries: KeyEntry[],
+  entries: KeyEntry[] | Keyring,
   opts: TestAppOptions = {},
   ownsDatabase = true,
 ): Promise<TestApp> {
@@ -83,7 +85,7 @@ async function listen(
       cb();
     },
   });
-  const keyring = new Keyring(entries);
+  const keyring = entries instanceof Keyring ? entries : new Keyring(entries);
   const logger = createLogger('debug', sink);
   const config: AppConfig = {
     apiTokens: TEST_TOKENS,
@@ -115,6 +117,7 @@ async function listen(
     ...(opts.isLive ? { databaseUrl: database.url } : {}),
     ...(opts.providerConstructors ? { providerConstructors: opts.providerConstructors } : {}),
     ...(opts.verificationPolling ? { verificationPolling: opts.verificationPolling } : {}),
+    ...(opts.sessionKeys ? { sessionKeys: opts.sessionKeys } : {}),
   });
   await graph.live?.ready();
   const { outbound } = graph;

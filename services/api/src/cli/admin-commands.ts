@@ -2,19 +2,21 @@ import path from 'node:path';
 import { loadConfig, loadMigrateConfig, parseKeyring, type Config } from '../config';
 import { createDb, migrateToLatest, UNLIMITED } from '../db/database';
 import { embeddedDatabaseUrl, readLocalState } from '../local/embedded';
-import { Keyring, generateKeyEntry } from '../modules/keys/keyring';
+import { createKeyring } from '../modules/keys/create-keyring';
+import { generateKeyEntry } from '../modules/keys/keyring';
+import { generatePkcs11Kek } from '../modules/keys/pkcs11-provider';
 import { rotateKeys } from '../modules/keys/rotate-keys';
 import { generateAuditKey } from '../modules/audit/checkpoints-keys';
 import { API_TOKEN_SCOPES, apiToken, formatApiTokenEntry, generateApiToken, type ApiTokenScope } from '../modules/api-tokens/api-tokens';
 import { CliError, type Out } from './cli-support';
 
 /**
- * Admin commands talk to the database directly, with the same DATABASE_URL and VOUCHSAFE_KEYS
- * as the service. Without DATABASE_URL they use the embedded local instance (which must be running).
+ * Admin commands talk to the database directly, with the same DATABASE_URL, VOUCHSAFE_KEYS and
+ * VOUCHSAFE_PKCS11_* as the service. Without DATABASE_URL they use the embedded local instance (which must be running).
  */
 export async function adminDatabase(repoRoot: string) {
   const config = loadConfig(undefined, { role: 'cli' });
-  if (config.databaseUrl) return { config, databaseUrl: config.databaseUrl, keys: config.keyring! };
+  if (config.databaseUrl) return { config, databaseUrl: config.databaseUrl, keys: config.keyring };
   const dataDir = config.dataDir ?? path.join(repoRoot, '.data');
   const state = await readLocalState(dataDir);
   if (!state) throw new CliError('No DATABASE_URL is set and there is no local instance: start Vouchsafe first.');
@@ -39,6 +41,25 @@ export function auditKeyGenerateCommand(kid: string | undefined, out: Out): void
   out.info('Put the line below in VOUCHSAFE_AUDIT_SIGNING_KEY on every API process (a secret: keep it in your secret store,');
   out.info('never in the database). When you replace it, add the old public key to VOUCHSAFE_AUDIT_PUBLIC_KEYS.');
   out.result(signingKey);
+}
+
+/**
+ * `keys generate --hsm-label L`: a new AES-256 KEK created inside the configured PKCS#11 token (VOUCHSAFE_PKCS11_MODULE,
+ * _TOKEN_LABEL, _PIN or _PIN_FILE), non-extractable: nobody ever sees its value.
+ */
+export function hsmKeyGenerateCommand(label: string, out: Out): void {
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(label)) throw new CliError('--hsm-label may use letters, digits, "_", "." and "-" (up to 64).');
+  const { pkcs11 } = loadConfig();
+  if (!pkcs11) {
+    throw new CliError(
+      'Set VOUCHSAFE_PKCS11_MODULE, VOUCHSAFE_PKCS11_TOKEN_LABEL, VOUCHSAFE_PKCS11_PIN_FILE (or _PIN) and VOUCHSAFE_PKCS11_KEYS first.',
+    );
+  }
+  const kid = generatePkcs11Kek(pkcs11, label);
+  out.info(`Created a non-extractable AES-256 key labelled "${label}" in token "${pkcs11.tokenLabel}".`);
+  out.info('Put its label FIRST in VOUCHSAFE_PKCS11_KEYS on every API process (keep the old labels and VOUCHSAFE_KEYS after),');
+  out.info('then run `vouchsafe keys rotate`; remove old keys only once it reports nothing remaining.');
+  out.result(kid);
 }
 
 /** `keys generate --token NAME --scopes a,b`: a new VOUCHSAFE_API_TOKENS entry as the last line. */
@@ -73,7 +94,7 @@ export const adminDb = (config: Config, databaseUrl: string) =>
 
 export async function keysRotateCommand(repoRoot: string, out: Out): Promise<void> {
   const { config, databaseUrl, keys } = await adminDatabase(repoRoot);
-  const keyring = new Keyring(keys);
+  const keyring = createKeyring(config, keys);
   const { db } = adminDb(config, databaseUrl);
   try {
     const result = await rotateKeys(db, keyring, (n) => out.info(`re-wrapped ${n} data keys…`));
@@ -83,6 +104,7 @@ export async function keysRotateCommand(repoRoot: string, out: Out): Promise<voi
     out.result(`Rotation complete: ${result.rewrapped} data keys re-wrapped; every secret is now under key ${keyring.activeKid}.`);
   } finally {
     await db.destroy();
+    keyring.close();
   }
 }
 

@@ -8,6 +8,7 @@ import {
   apiTokenGenerateCommand,
   auditKeyGenerateCommand,
   dbMigrateCommand,
+  hsmKeyGenerateCommand,
   keysGenerateCommand,
   keysRotateCommand,
 } from './admin-commands';
@@ -40,6 +41,7 @@ const STRING_OPTIONS = [
   'since',
   'until',
   'format',
+  'hsm-label',
 ];
 
 /**
@@ -73,7 +75,10 @@ const USAGE = `Usage: vouchsafe <command> [options]
                                       auditor (read-only audit)
   keys generate --audit [--kid K]     print a new VOUCHSAFE_AUDIT_SIGNING_KEY (last line) and, before it,
                                       its public key for verifiers (\`public kid:base64url\`)
-  keys rotate                         re-wrap every data key under the first VOUCHSAFE_KEYS entry
+  keys generate --hsm-label L         create a non-extractable AES-256 KEK labelled L in the PKCS#11 token
+                                      (VOUCHSAFE_PKCS11_*); prints its kid pkcs11:L (last line)
+  keys rotate                         re-wrap every data key under the active KEK (the first VOUCHSAFE_PKCS11_KEYS
+                                      label when a token is configured, else the first VOUCHSAFE_KEYS entry)
   token create NAME --scopes S[,S…] [--days N]
                                       create an expiring API token (default 90 days, at most 366) with
                                       scopes your own token has; printed once (last line)
@@ -121,6 +126,7 @@ async function run(argv: string[]): Promise<void> {
       out: { type: 'string' },
       'revoke-token': { type: 'string' },
       kid: { type: 'string' },
+      'hsm-label': { type: 'string' },
       scopes: { type: 'string' },
       days: { type: 'string' },
       'no-seal': { type: 'boolean' },
@@ -162,6 +168,7 @@ async function run(argv: string[]): Promise<void> {
       // Here --token names the new API token (no token is sent anywhere).
       if (values.token !== undefined || values.scopes !== undefined) return apiTokenGenerateCommand(values.token, values.scopes, stdoutOut);
       if (values.audit) return auditKeyGenerateCommand(values.kid, stdoutOut);
+      if (values['hsm-label'] !== undefined) return hsmKeyGenerateCommand(values['hsm-label'], stdoutOut);
       return keysGenerateCommand(values.kid, stdoutOut);
     case 'keys rotate':
       return keysRotateCommand(REPO_ROOT, stdoutOut);

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseKeyring } from '../../config';
+import { envKekProvider, gcmOpen, gcmSeal } from './kek-provider';
 import { EnvelopeError, Keyring, generateKeyEntry } from './keyring';
 
 const A = { tenantId: '00000000-0000-4000-8000-000000000001', secretId: 'AAAAAAAAAAAAAAAAAAAAAA' };
@@ -65,11 +66,11 @@ describe('Keyring envelope', () => {
   });
 
   it('rewraps under the active key without changing the payload', () => {
-    const old = new Keyring(parseKeyring(generateKeyEntry('old')));
+    const [oldEntry] = parseKeyring(generateKeyEntry('old'));
+    const old = new Keyring([oldEntry!]);
     const sealed = old.seal(Buffer.from('keep me'), A);
     // Same old key material, now second in a ring whose first key is new.
-    const oldEntry = { kid: 'old', key: (old as unknown as { byKid: Map<string, Buffer> }).byKid.get('old')! };
-    const rotated = new Keyring([{ kid: 'new', key: randomBytes(32) }, oldEntry]);
+    const rotated = new Keyring([{ kid: 'new', key: randomBytes(32) }, oldEntry!]);
     const next = rotated.rewrap(sealed, A);
     expect(next.kid).toBe('new');
     expect(rotated.open({ ...sealed, ...next }, A).toString()).toBe('keep me');
@@ -89,5 +90,59 @@ describe('parseKeyring', () => {
     const e = generateKeyEntry('dup');
     expect(() => parseKeyring(`${e},${e}`)).toThrow(/twice/);
     expect(() => parseKeyring(' , ')).toThrow(/empty/);
+  });
+});
+
+describe('Keyring over KEK providers (issue 10)', () => {
+  // A stand-in "token": a key the keyring never sees, used through the provider interface only.
+  const tokenKek = randomBytes(32);
+  const calls: string[] = [];
+  const token = {
+    name: 'pkcs11' as const,
+    kids: ['pkcs11:kek'],
+    wrap: (kid: string, dataKey: Buffer, aad: Buffer) => {
+      calls.push(`wrap ${kid}`);
+      return gcmSeal(tokenKek, dataKey, aad);
+    },
+    unwrap: (kid: string, wrapped: Buffer, aad: Buffer) => {
+      calls.push(`unwrap ${kid}`);
+      return gcmOpen(tokenKek, wrapped, aad);
+    },
+  };
+  const env = parseKeyring(generateKeyEntry('k1'));
+
+  it('wraps under the first provider, opens what the environment keys wrapped, and rotation moves it across', () => {
+    const before = new Keyring(env).seal(Buffer.from('under env'), A);
+    const ring = new Keyring({ providers: [token, envKekProvider(env)] });
+    expect([ring.activeKid, ring.activeProvider]).toEqual(['pkcs11:kek', 'pkcs11']);
+    expect(ring.open(before, A).toString()).toBe('under env');
+    const moved = ring.rewrap(before, A);
+    expect(moved.kid).toBe('pkcs11:kek');
+    expect(calls).toEqual(['wrap pkcs11:kek']);
+    const tokenOnly = new Keyring({ providers: [token] });
+    expect(tokenOnly.open({ ...before, ...moved }, A).toString()).toBe('under env');
+    expect(tokenOnly.seal(Buffer.from('new'), A).kid).toBe('pkcs11:kek');
+    // Only environment keys derive subkeys: the token's key cannot be read, so nothing is derived from it.
+    expect([...ring.deriveSubkeys('x').keys()]).toEqual(['k1']);
+    expect(tokenOnly.deriveSubkeys('x').size).toBe(0);
+  });
+
+  it('fails closed when a provider refuses or answers something that is not a data key', () => {
+    const ring = new Keyring({ providers: [token] });
+    const sealed = ring.seal(Buffer.from('x'), A);
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        return (err as EnvelopeError).code;
+      }
+      return 'opened';
+    };
+    expect(code(() => ring.open(sealed, { ...A, secretId: 'BBBBBBBBBBBBBBBBBBBBBB' }))).toBe('unwrap_failed');
+    const short = new Keyring({ providers: [{ ...token, unwrap: () => Buffer.alloc(16) }] });
+    expect(code(() => short.open(sealed, A))).toBe('unwrap_failed');
+    expect(code(() => ring.open({ ...sealed, kid: 'pkcs11:other' }, A))).toBe('unknown_kid');
+    expect(() => new Keyring({ providers: [token, token] })).toThrow(/configured twice/);
+    expect(() => new Keyring({ providers: [] })).toThrow(/at least one key/);
   });
 });

@@ -1,17 +1,18 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { KeyEntry } from '../../config';
+import { envKekProvider, gcmOpen, gcmSeal, type KekProvider } from './kek-provider';
 
 /**
  * Server-side envelope encryption (S3). Each secret gets its own random 256-bit data key; the
  * payload is sealed with AES-256-GCM under that key with AAD binding format + tenant + secret id;
- * the data key is sealed with the active key-encryption key (KEK), AAD binding the kid as well.
+ * the data key is wrapped by the active key-encryption key (KEK), AAD binding the kid as well.
+ * KEKs live in providers (kek-provider.ts: environment keys, or a PKCS#11 token where wrap and
+ * unwrap happen inside the token); the kid names provider and key, so one keyring reads both.
  * Any mismatch (tampered byte, swapped id or tenant, wrong kid) makes GCM fail: we fail closed.
  * This module never logs; it throws EnvelopeError.
  */
 
 export const PAYLOAD_FORMAT = 1;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 export class EnvelopeError extends Error {
   override name = 'EnvelopeError';
@@ -35,59 +36,59 @@ export interface PayloadBinding {
   secretId: string;
 }
 
-function gcmSeal(key: Buffer, plaintext: Buffer, aad: Buffer): Buffer {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(aad);
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([iv, body, cipher.getAuthTag()]);
-}
-
-function gcmOpen(key: Buffer, sealed: Buffer, aad: Buffer): Buffer {
-  if (sealed.length < IV_BYTES + TAG_BYTES) throw new Error('sealed value too short');
-  const iv = sealed.subarray(0, IV_BYTES);
-  const tag = sealed.subarray(sealed.length - TAG_BYTES);
-  const body = sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES);
-  const decipher = createDecipheriv('aes-256-gcm', key, iv);
-  decipher.setAAD(aad);
-  decipher.setAuthTag(tag);
-  return Buffer.concat([decipher.update(body), decipher.final()]);
-}
-
 const payloadAad = (format: number, b: PayloadBinding) => Buffer.from(`vouchsafe:payload:v${format}:${b.tenantId}:${b.secretId}`, 'utf8');
 const keyAad = (format: number, kid: string, b: PayloadBinding) =>
   Buffer.from(`vouchsafe:data-key:v${format}:${kid}:${b.tenantId}:${b.secretId}`, 'utf8');
 
 export class Keyring {
-  private readonly byKid: Map<string, Buffer>;
+  private readonly byKid = new Map<string, KekProvider>();
+  private readonly providers: readonly KekProvider[];
   readonly activeKid: string;
 
-  constructor(entries: readonly KeyEntry[]) {
-    if (entries.length === 0) throw new Error('A keyring needs at least one key');
-    this.byKid = new Map(entries.map((e) => [e.kid, e.key]));
-    this.activeKid = entries[0]!.kid;
+  /**
+   * Environment keys (`new Keyring(entries)`, first entry active), or providers: the first kid of the first provider
+   * is active (server.ts puts the PKCS#11 provider first when one is configured).
+   */
+  constructor(source: readonly KeyEntry[] | { providers: readonly KekProvider[] }) {
+    this.providers = Array.isArray(source)
+      ? [envKekProvider(source as readonly KeyEntry[])]
+      : (source as { providers: readonly KekProvider[] }).providers;
+    for (const provider of this.providers) {
+      for (const kid of provider.kids) {
+        if (this.byKid.has(kid)) throw new Error(`Key ${kid} is configured twice`);
+        this.byKid.set(kid, provider);
+      }
+    }
+    const first = this.providers.flatMap((p) => p.kids)[0];
+    if (first === undefined) throw new Error('A keyring needs at least one key');
+    this.activeKid = first;
   }
 
   get kids(): string[] {
     return [...this.byKid.keys()];
   }
 
-  private kek(kid: string): Buffer {
-    const key = this.byKid.get(kid);
-    if (!key) throw new EnvelopeError('unknown_kid', `Key ${kid} is not in VOUCHSAFE_KEYS`);
-    return key;
+  /** Which provider holds the active KEK (`env` or `pkcs11`). */
+  get activeProvider(): KekProvider['name'] {
+    return this.provider(this.activeKid).name;
+  }
+
+  private provider(kid: string): KekProvider {
+    const provider = this.byKid.get(kid);
+    if (!provider) throw new EnvelopeError('unknown_kid', `Key ${kid} is not configured (VOUCHSAFE_KEYS or VOUCHSAFE_PKCS11_KEYS)`);
+    return provider;
+  }
+
+  private wrap(dataKey: Buffer, format: number, binding: PayloadBinding): { kid: string; wrappedKey: Buffer } {
+    const kid = this.activeKid;
+    return { kid, wrappedKey: this.provider(kid).wrap(kid, dataKey, keyAad(format, kid, binding)) };
   }
 
   seal(plaintext: Buffer, binding: PayloadBinding): SealedPayload {
     const dataKey = randomBytes(32);
     try {
-      const kid = this.activeKid;
-      return {
-        format: PAYLOAD_FORMAT,
-        kid,
-        ciphertext: gcmSeal(dataKey, plaintext, payloadAad(PAYLOAD_FORMAT, binding)),
-        wrappedKey: gcmSeal(this.kek(kid), dataKey, keyAad(PAYLOAD_FORMAT, kid, binding)),
-      };
+      const { kid, wrappedKey } = this.wrap(dataKey, PAYLOAD_FORMAT, binding);
+      return { format: PAYLOAD_FORMAT, kid, ciphertext: gcmSeal(dataKey, plaintext, payloadAad(PAYLOAD_FORMAT, binding)), wrappedKey };
     } finally {
       dataKey.fill(0);
     }
@@ -97,12 +98,16 @@ export class Keyring {
     if (sealed.format !== PAYLOAD_FORMAT) {
       throw new EnvelopeError('unsupported_format', `Payload format ${sealed.format} is not supported`);
     }
+    const provider = this.provider(sealed.kid);
+    let dataKey: Buffer;
     try {
-      return gcmOpen(this.kek(sealed.kid), sealed.wrappedKey, keyAad(sealed.format, sealed.kid, binding));
-    } catch (err) {
-      if (err instanceof EnvelopeError) throw err;
+      dataKey = provider.unwrap(sealed.kid, sealed.wrappedKey, keyAad(sealed.format, sealed.kid, binding));
+    } catch {
       throw new EnvelopeError('unwrap_failed', 'The data key could not be unwrapped');
     }
+    // A provider that answered something other than a 32-byte key has not unwrapped one of ours.
+    if (dataKey.length !== 32) throw new EnvelopeError('unwrap_failed', 'The data key could not be unwrapped');
+    return dataKey;
   }
 
   open(sealed: SealedPayload, binding: PayloadBinding): Buffer {
@@ -117,13 +122,14 @@ export class Keyring {
   }
 
   /**
-   * A purpose-bound subkey per KEK (HKDF-SHA256, `info` names the purpose), keyed by kid, active
-   * first. The KEKs themselves never leave this class; a subkey cannot be turned back into one.
+   * A purpose-bound subkey per environment KEK (HKDF-SHA256, `info` names the purpose), keyed by kid, active first.
+   * The KEKs themselves never leave their provider; a subkey cannot be turned back into one. HSM keys derive
+   * nothing (they cannot be read), so with an HSM only the environment keys still configured answer here.
    */
   deriveSubkeys(info: string): Map<string, Uint8Array> {
     const out = new Map<string, Uint8Array>();
-    for (const [kid, kek] of this.byKid) {
-      out.set(kid, new Uint8Array(hkdfSync('sha256', kek, Buffer.from('vouchsafe:subkey', 'utf8'), Buffer.from(info, 'utf8'), 32)));
+    for (const [kid, provider] of this.byKid) {
+      if (provider.deriveSubkey) out.set(kid, provider.deriveSubkey(kid, info));
     }
     return out;
   }
@@ -132,11 +138,15 @@ export class Keyring {
   rewrap(sealed: Pick<SealedPayload, 'format' | 'kid' | 'wrappedKey'>, binding: PayloadBinding): { kid: string; wrappedKey: Buffer } {
     const dataKey = this.unwrap(sealed, binding);
     try {
-      const kid = this.activeKid;
-      return { kid, wrappedKey: gcmSeal(this.kek(kid), dataKey, keyAad(sealed.format, kid, binding)) };
+      return this.wrap(dataKey, sealed.format, binding);
     } finally {
       dataKey.fill(0);
     }
+  }
+
+  /** Releases the providers (logs out of the token). */
+  close(): void {
+    for (const provider of this.providers) provider.close?.();
   }
 }
 

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Db, Tx } from '../../db/database';
+import type { Db } from '../../db/database';
 import { idpBinding } from '../idps/idp-config';
 import { credentialsBinding } from '../tenants/tenant-credentials';
-import { tenantKeyBinding } from './tenant-keys';
-import type { Keyring } from './keyring';
+import { tenantKeyBinding, type TenantKeyPurpose } from './tenant-keys';
+import type { Keyring, PayloadBinding } from './keyring';
 
 const BATCH = 200;
 
@@ -12,174 +12,126 @@ export interface RotationResult {
   remaining: number;
 }
 
+/** One table of envelopes: its key columns (with their SQL types), the envelope columns, and the AAD binding of a row. */
+interface Envelopes {
+  table: 'secret_payloads' | 'tenants' | 'tenant_idps' | 'tenant_keys';
+  keys: readonly (readonly [column: string, type: 'uuid' | 'text'])[];
+  format: string;
+  kid: string;
+  wrapped: string;
+  binding(row: Record<string, string>): PayloadBinding;
+}
+
 /**
- * Re-wraps every data key that is not under the active KEK. Runs while the service serves
- * traffic: each batch is its own short transaction holding row locks only on the rows it
- * re-wraps (SKIP LOCKED, so a reveal in flight is never blocked for long and two rotations can
- * run side by side). Payload ciphertext is untouched; only the small wrapped key changes.
- * Old kids must stay in VOUCHSAFE_KEYS until this reports remaining = 0. Help-desk tenant
- * credentials are envelopes too (AAD: tenant + 'tenant-credentials') and are re-wrapped the same way,
- * as are IdP connections (AAD: tenant + 'idp:<kind>') and per-tenant keys (AAD: tenant +
- * 'tenant-key:<purpose>'; the key itself is unchanged, so the requester keys it derives survive).
+ * Help-desk tenant credentials (AAD: tenant + 'tenant-credentials'), IdP connections (AAD: tenant + 'idp:<kind>') and
+ * per-tenant keys (AAD: tenant + 'tenant-key:<purpose>'; the key itself is unchanged, so the requester keys it
+ * derives survive) are envelopes like secret payloads and move the same way.
+ */
+const ENVELOPES: readonly Envelopes[] = [
+  {
+    table: 'secret_payloads',
+    keys: [
+      ['tenant_id', 'uuid'],
+      ['secret_id', 'text'],
+    ],
+    format: 'format',
+    kid: 'kid',
+    wrapped: 'wrapped_key',
+    binding: (r) => ({ tenantId: r.tenant_id!, secretId: r.secret_id! }),
+  },
+  {
+    table: 'tenants',
+    keys: [['id', 'uuid']],
+    format: 'credentials_format',
+    kid: 'credentials_kid',
+    wrapped: 'credentials_wrapped_key',
+    binding: (r) => credentialsBinding(r.id!),
+  },
+  {
+    table: 'tenant_idps',
+    keys: [
+      ['tenant_id', 'uuid'],
+      ['kind', 'text'],
+    ],
+    format: 'credentials_format',
+    kid: 'credentials_kid',
+    wrapped: 'credentials_wrapped_key',
+    binding: (r) => idpBinding(r.tenant_id!, r.kind as Parameters<typeof idpBinding>[1]),
+  },
+  {
+    table: 'tenant_keys',
+    keys: [
+      ['tenant_id', 'uuid'],
+      ['purpose', 'text'],
+    ],
+    format: 'format',
+    kid: 'kid',
+    wrapped: 'wrapped_key',
+    binding: (r) => tenantKeyBinding(r.tenant_id!, r.purpose as TenantKeyPurpose),
+  },
+];
+
+/**
+ * Re-wraps every data key that is not under the active KEK — from environment keys to the HSM key, or from one HSM
+ * key to another — while the service serves traffic. The unwrap and wrap happen in the KEK provider, which may be a
+ * network HSM, so never inside a transaction: each batch is read without locks (in key order, so the walk ends), the
+ * data keys are re-wrapped, and one UPDATE writes the batch back only where a row still holds the wrapped key that was
+ * read (compare-and-set). A row revealed or re-wrapped by someone else meanwhile is left alone; a rotation stopped
+ * halfway simply starts again (every row it finished is under the active kid and no longer selected). Payload
+ * ciphertext is untouched; only the small wrapped key changes. Old keys must stay configured until this reports
+ * remaining = 0.
  */
 export async function rotateKeys(db: Db, keyring: Keyring, onProgress?: (done: number) => void): Promise<RotationResult> {
   let rewrapped = 0;
-  rewrapped += await rewrapInBatches(db, onProgress, (trx) => rewrapPayloads(trx, keyring));
-  rewrapped += await rewrapInBatches(
-    db,
-    (n) => onProgress?.(rewrapped + n),
-    (trx) => rewrapTenantCredentials(trx, keyring),
-  );
-  rewrapped += await rewrapInBatches(
-    db,
-    (n) => onProgress?.(rewrapped + n),
-    (trx) => rewrapIdpCredentials(trx, keyring),
-  );
-  rewrapped += await rewrapInBatches(
-    db,
-    (n) => onProgress?.(rewrapped + n),
-    (trx) => rewrapTenantKeys(trx, keyring),
-  );
-  const left = await db
-    .selectFrom('secret_payloads')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('kid', '<>', keyring.activeKid)
-    .executeTakeFirstOrThrow();
-  const tenantsLeft = await db
-    .selectFrom('tenants')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('credentials_kid', '<>', keyring.activeKid)
-    .executeTakeFirstOrThrow();
-  const idpsLeft = await db
-    .selectFrom('tenant_idps')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('credentials_kid', '<>', keyring.activeKid)
-    .executeTakeFirstOrThrow();
-  const tenantKeysLeft = await db
-    .selectFrom('tenant_keys')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('kid', '<>', keyring.activeKid)
-    .executeTakeFirstOrThrow();
-  return { rewrapped, remaining: Number(left.n) + Number(tenantsLeft.n) + Number(idpsLeft.n) + Number(tenantKeysLeft.n) };
+  for (const envelopes of ENVELOPES) {
+    const before = rewrapped;
+    rewrapped += await rewrapTable(db, keyring, envelopes, (n) => onProgress?.(before + n));
+  }
+  let remaining = 0;
+  for (const e of ENVELOPES) {
+    const left = await sql<{
+      n: string;
+    }>`SELECT count(*) AS n FROM ${sql.table(e.table)} WHERE ${sql.ref(e.kid)} <> ${keyring.activeKid}`.execute(db);
+    remaining += Number(left.rows[0]!.n);
+  }
+  return { rewrapped, remaining };
 }
 
-/**
- * The one re-wrap loop: runs `batch` in its own transaction until it handles fewer than BATCH
- * rows, reporting the running total after every non-empty batch. `batch` locks (SKIP LOCKED) at
- * most BATCH rows not under the active KEK, re-wraps them and returns how many it locked.
- */
-async function rewrapInBatches(
-  db: Db,
-  onProgress: ((done: number) => void) | undefined,
-  batch: (trx: Tx) => Promise<number>,
-): Promise<number> {
+async function rewrapTable(db: Db, keyring: Keyring, e: Envelopes, onProgress: (done: number) => void): Promise<number> {
+  const keyCols = sql.join(e.keys.map(([c]) => sql.ref(c)));
+  let after: string[] | undefined;
   let rewrapped = 0;
   for (;;) {
-    const n = await db.transaction().execute(batch);
+    const cursor = after ? sql`AND (${keyCols}) > (${sql.join(after.map((v, i) => sql`${v}::${sql.raw(e.keys[i]![1])}`))})` : sql``;
+    const { rows } = await sql<Record<string, unknown>>`
+      SELECT ${keyCols}, ${sql.ref(e.format)} AS format, ${sql.ref(e.kid)} AS kid, ${sql.ref(e.wrapped)} AS wrapped
+        FROM ${sql.table(e.table)}
+       WHERE ${sql.ref(e.kid)} <> ${keyring.activeKid} ${cursor}
+       ORDER BY ${keyCols}
+       LIMIT ${BATCH}`.execute(db);
+    if (rows.length === 0) break;
+    // Outside any transaction: the provider may call an HSM.
+    const next = rows.map((r) => {
+      const ids = Object.fromEntries(e.keys.map(([c]) => [c, String(r[c])]));
+      const sealed = { format: Number(r.format), kid: String(r.kid), wrappedKey: r.wrapped as Buffer };
+      return { ids, old: sealed, fresh: keyring.rewrap(sealed, e.binding(ids)) };
+    });
+    const columns = e.keys.map(([c, type], i) => ({ c, type, values: next.map((n) => n.ids[c]!), alias: `k${i}` }));
+    const updated = await sql`
+      UPDATE ${sql.table(e.table)} AS t SET ${sql.ref(e.kid)} = v.new_kid, ${sql.ref(e.wrapped)} = v.new_wrapped
+        FROM unnest(${sql.join(columns.map((k) => sql`${k.values}::${sql.raw(k.type)}[]`))},
+                    ${next.map((n) => n.old.kid)}::text[], ${next.map((n) => n.old.wrappedKey)}::bytea[],
+                    ${next.map((n) => n.fresh.kid)}::text[], ${next.map((n) => n.fresh.wrappedKey)}::bytea[])
+             AS v(${sql.join(columns.map((k) => sql.raw(k.alias)))}, old_kid, old_wrapped, new_kid, new_wrapped)
+       WHERE ${sql.join(
+         columns.map((k) => sql`t.${sql.ref(k.c)} = v.${sql.raw(k.alias)}`),
+         sql` AND `,
+       )} AND t.${sql.ref(e.kid)} = v.old_kid AND t.${sql.ref(e.wrapped)} = v.old_wrapped`.execute(db);
+    const n = Number(updated.numAffectedRows ?? 0n);
     rewrapped += n;
-    if (n > 0) onProgress?.(rewrapped);
-    if (n < BATCH) break;
+    if (n > 0) onProgress(rewrapped);
+    if (rows.length < BATCH) break;
+    after = e.keys.map(([c]) => String(rows[rows.length - 1]![c]));
   }
   return rewrapped;
-}
-
-async function rewrapPayloads(trx: Tx, keyring: Keyring): Promise<number> {
-  const rows = await trx
-    .selectFrom('secret_payloads')
-    .select(['tenant_id', 'secret_id', 'format', 'kid', 'wrapped_key'])
-    .where('kid', '<>', keyring.activeKid)
-    .limit(BATCH)
-    .forUpdate()
-    .skipLocked()
-    .execute();
-  if (rows.length === 0) return 0;
-  const tenants: string[] = [];
-  const ids: string[] = [];
-  const kids: string[] = [];
-  const wrapped: Buffer[] = [];
-  for (const r of rows) {
-    const next = keyring.rewrap(
-      { format: r.format, kid: r.kid, wrappedKey: r.wrapped_key },
-      { tenantId: r.tenant_id, secretId: r.secret_id },
-    );
-    tenants.push(r.tenant_id);
-    ids.push(r.secret_id);
-    kids.push(next.kid);
-    wrapped.push(next.wrappedKey);
-  }
-  await sql`
-    UPDATE secret_payloads p SET kid = v.kid, wrapped_key = v.wrapped_key
-      FROM unnest(${tenants}::uuid[], ${ids}::text[], ${kids}::text[], ${wrapped}::bytea[])
-           AS v(tenant_id, secret_id, kid, wrapped_key)
-     WHERE p.tenant_id = v.tenant_id AND p.secret_id = v.secret_id`.execute(trx);
-  return rows.length;
-}
-
-async function rewrapTenantCredentials(trx: Tx, keyring: Keyring): Promise<number> {
-  const rows = await trx
-    .selectFrom('tenants')
-    .select(['id', 'credentials_format', 'credentials_kid', 'credentials_wrapped_key'])
-    .where('credentials_kid', '<>', keyring.activeKid)
-    .limit(BATCH)
-    .forUpdate()
-    .skipLocked()
-    .execute();
-  for (const r of rows) {
-    if (r.credentials_format === null || r.credentials_kid === null || r.credentials_wrapped_key === null) continue;
-    const next = keyring.rewrap(
-      { format: r.credentials_format, kid: r.credentials_kid, wrappedKey: r.credentials_wrapped_key },
-      credentialsBinding(r.id),
-    );
-    await trx
-      .updateTable('tenants')
-      .set({ credentials_kid: next.kid, credentials_wrapped_key: next.wrappedKey })
-      .where('id', '=', r.id)
-      .execute();
-  }
-  return rows.length;
-}
-
-async function rewrapIdpCredentials(trx: Tx, keyring: Keyring): Promise<number> {
-  const rows = await trx
-    .selectFrom('tenant_idps')
-    .select(['tenant_id', 'kind', 'credentials_format', 'credentials_kid', 'credentials_wrapped_key'])
-    .where('credentials_kid', '<>', keyring.activeKid)
-    .limit(BATCH)
-    .forUpdate()
-    .skipLocked()
-    .execute();
-  for (const r of rows) {
-    const next = keyring.rewrap(
-      { format: r.credentials_format, kid: r.credentials_kid, wrappedKey: r.credentials_wrapped_key },
-      idpBinding(r.tenant_id, r.kind),
-    );
-    await trx
-      .updateTable('tenant_idps')
-      .set({ credentials_kid: next.kid, credentials_wrapped_key: next.wrappedKey })
-      .where('tenant_id', '=', r.tenant_id)
-      .where('kind', '=', r.kind)
-      .execute();
-  }
-  return rows.length;
-}
-
-async function rewrapTenantKeys(trx: Tx, keyring: Keyring): Promise<number> {
-  const rows = await trx
-    .selectFrom('tenant_keys')
-    .select(['tenant_id', 'purpose', 'format', 'kid', 'wrapped_key'])
-    .where('kid', '<>', keyring.activeKid)
-    .limit(BATCH)
-    .forUpdate()
-    .skipLocked()
-    .execute();
-  for (const r of rows) {
-    const next = keyring.rewrap({ format: r.format, kid: r.kid, wrappedKey: r.wrapped_key }, tenantKeyBinding(r.tenant_id, r.purpose));
-    await trx
-      .updateTable('tenant_keys')
-      .set({ kid: next.kid, wrapped_key: next.wrappedKey })
-      .where('tenant_id', '=', r.tenant_id)
-      .where('purpose', '=', r.purpose)
-      .execute();
-  }
-  return rows.length;
 }

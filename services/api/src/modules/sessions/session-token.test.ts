@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Keyring, generateKeyEntry } from '../keys/keyring';
 import { parseKeyring } from '../../config';
 import { SessionRejection, type RejectionReason } from './session-rejection';
-import { createSessionTokens, type SessionClaims } from './session-token';
+import { createSessionTokens, sessionSigningKeys, type SessionClaims } from './session-token';
 
 const ring = (...kids: string[]) => new Keyring(parseKeyring(kids.map((k) => generateKeyEntry(k)).join(',')));
 
@@ -99,5 +99,33 @@ describe('sidebar session tokens', () => {
       .setProtectedHeader({ alg: 'HS256', kid: 'k1', typ: 'JWT' })
       .sign(key);
     expect(await reason(tokens.verify(forged))).toBe('malformed');
+  });
+});
+
+describe('session signing keys (issue 10)', () => {
+  it('signs with VOUCHSAFE_SESSION_KEYS when set, not with a key derived from the KEKs, and keeps the derived default', async () => {
+    const keyring = ring('k1');
+    const configured = parseKeyring(`${generateKeyEntry('s2')},${generateKeyEntry('s1')}`);
+    const own = createSessionTokens(sessionSigningKeys(configured, keyring), { ttlSeconds: 900, now: () => T0 });
+    const derived = createSessionTokens(sessionSigningKeys(undefined, keyring), { ttlSeconds: 900, now: () => T0 });
+    const { token } = await own.mint(claims());
+    expect(decodeProtectedHeader(token).kid).toBe('s2');
+    expect((await own.verify(token)).ticketId).toBe('42');
+    // The derived default is what a bare keyring gives, as before: its tokens and the configured ones do not mix.
+    const legacy = await derived.mint(claims());
+    expect(decodeProtectedHeader(legacy.token).kid).toBe('k1');
+    expect((await createSessionTokens(keyring, { ttlSeconds: 900, now: () => T0 }).verify(legacy.token)).ticketId).toBe('42');
+    expect(await reason(own.verify(legacy.token))).toBe('bad_signature');
+    expect(await reason(derived.verify(token))).toBe('bad_signature');
+    // A key second in the list still verifies (rotation of session keys).
+    const older = createSessionTokens(sessionSigningKeys(configured.slice(1), keyring), { ttlSeconds: 900, now: () => T0 });
+    expect((await own.verify((await older.mint(claims())).token)).ticketId).toBe('42');
+  });
+
+  it('needs a configured key when the keyring has no environment key to derive one from', () => {
+    const hsmOnly = new Keyring({
+      providers: [{ name: 'pkcs11', kids: ['pkcs11:kek'], wrap: () => Buffer.alloc(60), unwrap: () => Buffer.alloc(32) }],
+    });
+    expect(() => sessionSigningKeys(undefined, hsmOnly)).toThrow(/set VOUCHSAFE_SESSION_KEYS/);
   });
 });

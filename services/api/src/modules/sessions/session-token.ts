@@ -1,15 +1,17 @@
 import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { DeskSchema } from '@vouchsafe/contracts';
-import type { Keyring } from '../keys/keyring';
+import type { KeyEntry } from '../../config';
+import { Keyring } from '../keys/keyring';
 import { rejectionFromJose } from './jose-errors';
 import { SessionRejection } from './session-rejection';
 import type { SidebarSession } from './session.types';
 
 /**
- * Vouchsafe sidebar sessions: a compact HS256 JWS whose key is derived (HKDF) from each keyring
- * KEK, named by `kid`. Minted with the active key, verified with whichever key the kid names, so a
- * key rotation does not end running sessions. Claims bind tenant + desk + ticket + agent; `chn`
+ * Vouchsafe sidebar sessions: a compact HS256 JWS under a session key named by `kid`: one of
+ * VOUCHSAFE_SESSION_KEYS when set, else derived (HKDF) from each environment KEK (the development
+ * default, and what every deployment used before; an HSM key cannot be derived from). Minted with
+ * the active key, verified with whichever key the kid names, so a key rotation does not end running sessions. Claims bind tenant + desk + ticket + agent; `chn`
  * is the end of the chain (first host token's iat + chain max) that renewals never pass.
  */
 
@@ -45,9 +47,30 @@ export interface VerifiedSession extends SidebarSession {
   chainExpiresAt: number;
 }
 
-export function createSessionTokens(keyring: Keyring, opts: { ttlSeconds: number; now?: () => number }) {
-  const keys = keyring.deriveSubkeys(HKDF_INFO);
-  const activeKid = keyring.activeKid;
+/** The keys sessions are signed with: the active one and every one still accepted, by kid. */
+export interface SessionSigningKeys {
+  activeKid: string;
+  keys: ReadonlyMap<string, Uint8Array>;
+}
+
+/**
+ * VOUCHSAFE_SESSION_KEYS (first active) when configured; otherwise HKDF subkeys of the environment KEKs, the active
+ * KEK's first (an HSM-backed keyring still holding environment keys uses the first of those).
+ */
+export function sessionSigningKeys(configured: readonly KeyEntry[] | undefined, keyring: Keyring): SessionSigningKeys {
+  if (configured && configured.length > 0) {
+    return { activeKid: configured[0]!.kid, keys: new Map(configured.map((e) => [e.kid, new Uint8Array(e.key)])) };
+  }
+  const derived = keyring.deriveSubkeys(HKDF_INFO);
+  const activeKid = derived.has(keyring.activeKid) ? keyring.activeKid : [...derived.keys()][0];
+  if (activeKid === undefined) {
+    throw new Error('Sidebar sessions need a signing key: set VOUCHSAFE_SESSION_KEYS (no environment KEK to derive one from).');
+  }
+  return { activeKid, keys: derived };
+}
+
+export function createSessionTokens(source: Keyring | SessionSigningKeys, opts: { ttlSeconds: number; now?: () => number }) {
+  const { activeKid, keys } = source instanceof Keyring ? sessionSigningKeys(undefined, source) : source;
   const now = () => opts.now?.() ?? Math.floor(Date.now() / 1000);
 
   /** Mints a session that ends at the TTL or the chain end, whichever comes first. */
