@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 //   retention: the receipt stays checkable after the outbox row (and its masked facts) is gone. No text is kept.
 // - audit_events indexes for the reviewer search and the per-ticket timeline (millions of events per tenant).
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('note_receipts')
     .addColumn('audit_event_id', 'uuid', (c) => c.primaryKey())
@@ -42,7 +42,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE INDEX ticket_secrets_finished_idx ON ticket_secrets (updated_at) WHERE status <> 'waiting'`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const index of [
     'ticket_secrets_finished_idx',
     'push_attempts_sent_idx',
