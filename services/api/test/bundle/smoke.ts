@@ -122,6 +122,8 @@ async function main(): Promise<void> {
   const keys = lastLine(await cli(['keys', 'generate', '--kid', 'smoke1'], {}));
   const tokenEntry = lastLine(await cli(['keys', 'generate', '--token', 'smoke', '--scopes', 'secrets'], {}));
   const token = tokenEntry.slice(tokenEntry.lastIndexOf(':') + 1);
+  const auditKey = lastLine(await cli(['keys', 'generate', '--audit', '--kid', 'smoke-audit'], {}));
+  const checkpointDir = path.join(work, 'audit-checkpoints');
 
   step = 'starting the API (NODE_ENV=production, runtime role, VOUCHSAFE_MIGRATE=false)';
   const port = await freePort();
@@ -137,6 +139,8 @@ async function main(): Promise<void> {
       DATABASE_URL: runtimeUrl,
       VOUCHSAFE_MIGRATE: 'false',
       VOUCHSAFE_KEYS: keys,
+      VOUCHSAFE_AUDIT_SIGNING_KEY: auditKey,
+      VOUCHSAFE_AUDIT_CHECKPOINT_DIR: checkpointDir,
       VOUCHSAFE_API_TOKENS: tokenEntry,
       VOUCHSAFE_PUBLIC_URL: url,
       VOUCHSAFE_SHUTDOWN_GRACE_MS: String(GRACE_MS),
@@ -162,7 +166,7 @@ async function main(): Promise<void> {
   log(`API ready at ${url}`);
 
   step = 'the API serves the portal and the sidebar pages from the bundle';
-  for (const page of ['/s/AAAAAAAAAAAAAAAAAAAAAA', '/apps/zendesk/', '/apps/servicenow/']) {
+  for (const page of ['/s/AAAAAAAAAAAAAAAAAAAAAA', '/apps/zendesk/', '/apps/servicenow/', '/review/']) {
     const res = await fetch(`${url}${page}`);
     const body = await res.text();
     if (res.status !== 200 || !body.includes('<script')) fail(`GET ${page} answered ${res.status} without the built page`);
@@ -179,6 +183,15 @@ async function main(): Promise<void> {
   const again = await runCli(['secret', 'reveal', link], {});
   if (again.code === 0) fail('a second reveal of a one-view secret succeeded');
   log('secret created, revealed once, refused the second time');
+
+  step = 'the audit trail is signed: a checkpoint file appears in VOUCHSAFE_AUDIT_CHECKPOINT_DIR';
+  for (const deadline = Date.now() + 20_000; ;) {
+    const files = existsSync(checkpointDir) ? readdirSync(checkpointDir, { recursive: true }).map(String) : [];
+    if (files.some((f) => f.endsWith('.jws'))) break;
+    if (Date.now() > deadline) fail('no signed checkpoint was written within 20 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log('signed checkpoint written');
 
   step = `graceful stop: SIGTERM, exit 0 within the grace period (${GRACE_MS / 1000} s) + 5 s`;
   const stopAt = Date.now();
