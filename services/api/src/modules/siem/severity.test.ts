@@ -14,6 +14,7 @@ describe('SIEM severity', () => {
     ['api.throttled', {}, 'high'],
     ['secret.reveal_failed', { outcome: 'throttled' }, 'high'],
     // failed sign-ins and refused authentication
+    ['operator.sign_in_refused', { reason: 'no_role' }, 'high'],
     ['operator.sign_in_failed', {}, 'high'],
     ['review.login_failed', {}, 'high'],
     ['session.session_rejected', {}, 'high'],

@@ -19,6 +19,7 @@ const HIGH_ACTIONS = new Set([
   'rate_limited',
   'throttled',
   'sign_in_failed',
+  'sign_in_refused',
   'signin_failed',
   'login_failed',
   'auth_failed',
