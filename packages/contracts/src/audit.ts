@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text';
 
 /**
  * What compliance reviewers read (issue 9): audit events as the auditor API and the reviewer console
@@ -9,25 +10,25 @@ import { z } from 'zod';
 
 /** One audit event. `chainIndex`/`hash` are null until the sealer has chained it. Hashes are lowercase hex. */
 export const AuditEventViewSchema = z.object({
-  id: z.string().uuid(),
-  type: z.string(),
-  secretId: z.string().nullable(),
-  occurredAt: z.string(),
-  data: z.record(z.string(), z.unknown()),
+  id: text().uuid(),
+  type: text(),
+  secretId: text().nullable(),
+  occurredAt: text(),
+  data: z.record(text(), z.unknown()),
   chainIndex: z.number().int().nullable(),
-  prevHash: z.string().nullable(),
-  hash: z.string().nullable(),
+  prevHash: text().nullable(),
+  hash: text().nullable(),
 });
 export type AuditEventView = z.infer<typeof AuditEventViewSchema>;
 
 /** A signed chain head: Ed25519 JWS (compact) over {tenantId, chainIndex, hash, signedAt}, signed outside the database. */
 export const AuditCheckpointViewSchema = z.object({
-  tenantId: z.string().uuid(),
+  tenantId: text().uuid(),
   chainIndex: z.number().int(),
-  hash: z.string(),
-  signedAt: z.string(),
-  kid: z.string(),
-  jws: z.string(),
+  hash: text(),
+  signedAt: text(),
+  kid: text(),
+  jws: text(),
 });
 export type AuditCheckpointView = z.infer<typeof AuditCheckpointViewSchema>;
 
@@ -46,7 +47,7 @@ export const ReceiptNoteStatusSchema = z.enum(RECEIPT_NOTE_STATUSES);
 export type ReceiptNoteStatus = z.infer<typeof ReceiptNoteStatusSchema>;
 
 export const ReceiptCheckSchema = z.object({
-  receipt: z.string().uuid(),
+  receipt: text().uuid(),
   event: AuditEventViewSchema,
   /** The event's place in its tenant's chain: sealed yet, and whether its hash recomputes from its content. */
   chain: z.object({
@@ -64,7 +65,7 @@ export const ReceiptCheckSchema = z.object({
   checkpoint: AuditCheckpointViewSchema.nullable(),
   /** Whether the checkpoint's signature verified with the configured audit public key. */
   checkpointValid: z.boolean().nullable(),
-  note: z.object({ status: ReceiptNoteStatusSchema, reason: z.string().optional() }),
+  note: z.object({ status: ReceiptNoteStatusSchema, reason: text().optional() }),
 });
 export type ReceiptCheck = z.infer<typeof ReceiptCheckSchema>;
 
@@ -79,7 +80,7 @@ export type ReceiptCheck = z.infer<typeof ReceiptCheckSchema>;
  * Every call is itself audited (`review.*` events with the reviewer as actor).
  */
 
-export const ReviewTenantSchema = z.object({ slug: z.string(), name: z.string(), desk: z.string() });
+export const ReviewTenantSchema = z.object({ slug: text(), name: text(), desk: text() });
 export type ReviewTenant = z.infer<typeof ReviewTenantSchema>;
 
 /** Flags a reviewer filters on: a supervisor override, or a denied push / possible fraud. */
@@ -94,18 +95,18 @@ export type ReviewKind = z.infer<typeof ReviewKindSchema>;
 
 export const ReviewSearchQuerySchema = z
   .object({
-    ticket: z.string().max(128).optional(),
+    ticket: text().max(128).optional(),
     /** The agent's id or (masked) label as the audit rows hold it. */
-    agent: z.string().max(200).optional(),
-    from: z.string().datetime({ offset: true }).optional(),
-    until: z.string().datetime({ offset: true }).optional(),
+    agent: text().max(200).optional(),
+    from: text().datetime({ offset: true }).optional(),
+    until: text().datetime({ offset: true }).optional(),
     /** The event type's action (`succeeded`, `denied`, `revealed`, …) or a verification state. */
-    outcome: z.string().max(64).optional(),
+    outcome: text().max(64).optional(),
     flag: ReviewFlagSchema.optional(),
     kind: ReviewKindSchema.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     /** Opaque; from the previous page's `nextCursor`. */
-    cursor: z.string().max(200).optional(),
+    cursor: text().max(200).optional(),
   })
   .strict();
 export type ReviewSearchQuery = z.infer<typeof ReviewSearchQuerySchema>;
@@ -114,21 +115,21 @@ export type ReviewSearchQuery = z.infer<typeof ReviewSearchQuerySchema>;
 export const ReviewEntrySchema = z.object({
   event: AuditEventViewSchema,
   kind: ReviewKindSchema,
-  ticketId: z.string().nullable(),
+  ticketId: text().nullable(),
   /** The agent (or operator, or token name) the event names, as the audit row holds it. */
-  actor: z.string().nullable(),
+  actor: text().nullable(),
   flags: z.array(ReviewFlagSchema),
   /** The note's receipt check for events that produce a note (timeline only; null in search results). */
-  note: z.object({ status: ReceiptNoteStatusSchema, reason: z.string().optional() }).nullable(),
+  note: z.object({ status: ReceiptNoteStatusSchema, reason: text().optional() }).nullable(),
 });
 export type ReviewEntry = z.infer<typeof ReviewEntrySchema>;
 
-export const ReviewSearchResultSchema = z.object({ items: z.array(ReviewEntrySchema), nextCursor: z.string().nullable() });
+export const ReviewSearchResultSchema = z.object({ items: z.array(ReviewEntrySchema), nextCursor: text().nullable() });
 export type ReviewSearchResult = z.infer<typeof ReviewSearchResultSchema>;
 
 export const ReviewTimelineSchema = z.object({
-  tenant: z.string(),
-  ticketId: z.string(),
+  tenant: text(),
+  ticketId: text(),
   /** Oldest first. */
   entries: z.array(ReviewEntrySchema),
 });
@@ -145,9 +146,9 @@ export const AUDIT_EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export const AuditExportQuerySchema = z
   .object({
     /** Events that occurred at or after this instant (the segment starts at the first such event). */
-    since: z.string().datetime({ offset: true }).optional(),
+    since: text().datetime({ offset: true }).optional(),
     /** Events that occurred before this instant (the segment ends at the last such event). */
-    until: z.string().datetime({ offset: true }).optional(),
+    until: text().datetime({ offset: true }).optional(),
     format: z.enum(AUDIT_EXPORT_FORMATS).default('ndjson'),
   })
   .strict();

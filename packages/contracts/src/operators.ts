@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text';
 import { AUDIT_API_MOUNT } from './audit';
 
 /**
@@ -29,16 +30,16 @@ export const OPERATOR_CSRF_HEADER = 'X-Vouchsafe-CSRF';
 
 export const OperatorMeSchema = z.object({
   /** A label for people (the IdP's `name`, or a masked email); never an unmasked email. */
-  label: z.string(),
+  label: text(),
   /** What audit rows name: `operator:<subject>`. */
-  actor: z.string(),
+  actor: text(),
   roles: z.array(OperatorRoleSchema),
   /** Tenant slugs this deployment's operators may review; null: every tenant. */
-  tenants: z.array(z.string()).nullable(),
-  csrfToken: z.string(),
+  tenants: z.array(text()).nullable(),
+  csrfToken: text(),
   /** When the session ends unless used again (idle), and at the latest (absolute). ISO 8601. */
-  idleExpiresAt: z.string(),
-  expiresAt: z.string(),
+  idleExpiresAt: text(),
+  expiresAt: text(),
 });
 export type OperatorMe = z.infer<typeof OperatorMeSchema>;
 

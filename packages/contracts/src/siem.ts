@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text';
 
 /**
  * What the SIEM stream sends (issue 9): every sealed audit event and every signed checkpoint, as one JSON record,
@@ -14,34 +15,34 @@ export type SiemSeverity = z.infer<typeof SiemSeveritySchema>;
 
 export const SiemEventRecordSchema = z.object({
   kind: z.literal('audit_event'),
-  id: z.string().uuid(),
-  tenantId: z.string().uuid(),
+  id: text().uuid(),
+  tenantId: text().uuid(),
   /** The tenant's slug (readable in a SIEM); null if the tenant row is gone. */
-  tenant: z.string().nullable(),
-  type: z.string(),
+  tenant: text().nullable(),
+  type: text(),
   severity: SiemSeveritySchema,
-  secretId: z.string().nullable(),
-  occurredAt: z.string(),
-  data: z.record(z.string(), z.unknown()),
+  secretId: text().nullable(),
+  occurredAt: text(),
+  data: z.record(text(), z.unknown()),
   chainIndex: z.number().int(),
-  prevHash: z.string(),
-  hash: z.string(),
+  prevHash: text(),
+  hash: text(),
 });
 export type SiemEventRecord = z.infer<typeof SiemEventRecordSchema>;
 
 export const SiemCheckpointRecordSchema = z.object({
   kind: z.literal('audit_checkpoint'),
   /** `<tenantId>:<chainIndex>`. */
-  id: z.string(),
-  tenantId: z.string().uuid(),
-  tenant: z.string().nullable(),
+  id: text(),
+  tenantId: text().uuid(),
+  tenant: text().nullable(),
   severity: SiemSeveritySchema,
   chainIndex: z.number().int(),
-  hash: z.string(),
-  signedAt: z.string(),
-  kid: z.string(),
+  hash: text(),
+  signedAt: text(),
+  kid: text(),
   /** Ed25519 JWS (compact) over {tenantId, chainIndex, hash, signedAt}; verify with the deployment's audit public key. */
-  jws: z.string(),
+  jws: text(),
 });
 export type SiemCheckpointRecord = z.infer<typeof SiemCheckpointRecordSchema>;
 
@@ -53,7 +54,7 @@ export const SIEM_WEBHOOK_TYPES = { audit_event: 'audit.event', audit_checkpoint
 export const SiemWebhookPayloadSchema = z.object({
   type: z.enum([SIEM_WEBHOOK_TYPES.audit_event, SIEM_WEBHOOK_TYPES.audit_checkpoint]),
   /** When the fact happened (event occurredAt, checkpoint signedAt), ISO 8601 UTC. */
-  timestamp: z.string(),
+  timestamp: text(),
   data: SiemRecordSchema,
 });
 export type SiemWebhookPayload = z.infer<typeof SiemWebhookPayloadSchema>;
