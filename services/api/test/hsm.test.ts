@@ -4,7 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Pkcs11Js from 'pkcs11js';
-import { API_DIR, TEST_API_TOKEN, createSoftHsmToken, startApi, type ApiProcess, type SoftHsmToken } from '@vouchsafe/test-support';
+import {
+  API_DIR,
+  TEST_API_TOKEN,
+  TEST_AUDIT_SIGNING_KEY,
+  createSoftHsmToken,
+  startApi,
+  type ApiProcess,
+  type SoftHsmToken,
+} from '@vouchsafe/test-support';
 import { injectedSoftHsm } from '@vouchsafe/test-support/vitest';
 import { ConfigError, parseKeyring, SecretText, type Pkcs11Settings } from '../src/config';
 import { createKeyring } from '../src/modules/keys/create-keyring';
@@ -184,7 +192,12 @@ describe('KEKs in a PKCS#11 token (SoftHSM2)', () => {
   it('stops start-up with exit 78 and one clear sentence on a wrong PIN, and names a missing token, never the PIN', async () => {
     const wrongPin = await run(
       [],
-      { DATABASE_URL: t.database.url, VOUCHSAFE_SESSION_KEYS: SESSION_KEY, ...hsmEnv('kek-b', { VOUCHSAFE_PKCS11_PIN: '0000-wrong' }) },
+      {
+        DATABASE_URL: t.database.url,
+        VOUCHSAFE_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
+        VOUCHSAFE_SESSION_KEYS: SESSION_KEY,
+        ...hsmEnv('kek-b', { VOUCHSAFE_PKCS11_PIN: '0000-wrong' }),
+      },
       'api',
     );
     expect(wrongPin.code, wrongPin.output).toBe(78);

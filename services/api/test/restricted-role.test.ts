@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrations } from '@vouchsafe/migrations';
-import { API_DIR, freePort, REPO_ROOT, TEST_API_TOKEN, TEST_API_TOKENS, TEST_KEYS } from '@vouchsafe/test-support';
+import { API_DIR, freePort, REPO_ROOT, TEST_API_TOKEN, TEST_API_TOKENS, TEST_AUDIT_SIGNING_KEY, TEST_KEYS } from '@vouchsafe/test-support';
 import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
 import { createSecret, reveal } from './harness';
 import { DOCUMENTED_ROLES, roleGrants, type RoleNames } from './postgres-roles';
@@ -20,6 +21,7 @@ let migratorUrl: string;
 let runtimeUrl: string;
 let api: ChildProcess | undefined;
 const apiLines: string[] = [];
+const checkpointDir = mkdtempSync(path.join(tmpdir(), 'vs-role-cp-'));
 
 const withUser = (url: string, user: string, password: string) => {
   const u = new URL(url);
@@ -72,6 +74,7 @@ afterAll(async () => {
   if (api && api.exitCode === null && api.signalCode === null) api.kill('SIGKILL');
   await database.drop();
   await run(superuserOn(database.url, 'postgres'), [`DROP ROLE IF EXISTS ${names.runtime}`, `DROP ROLE IF EXISTS ${names.migrator}`]);
+  rmSync(checkpointDir, { recursive: true, force: true });
 });
 
 it('the runtime role of the documented GRANTs can read and write rows but not create anything', async () => {
@@ -132,6 +135,8 @@ it('the API starts as that role with VOUCHSAFE_MIGRATE=false; `vouchsafe db migr
       // The LISTEN connection's own URL (for a pooler in transaction mode); here another role, to tell it apart.
       DATABASE_LISTEN_URL: database.url,
       VOUCHSAFE_KEYS: TEST_KEYS,
+      VOUCHSAFE_AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
+      VOUCHSAFE_AUDIT_CHECKPOINT_DIR: checkpointDir,
       VOUCHSAFE_API_TOKENS: TEST_API_TOKENS,
       VOUCHSAFE_SEAL_INTERVAL_MS: '50',
       VOUCHSAFE_PURGE_INTERVAL_MS: '100',
