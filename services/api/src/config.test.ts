@@ -253,6 +253,7 @@ describe('loadConfig', () => {
     const PIN = 'pin-7d1e5c';
     const hsm = {
       DATABASE_URL: 'postgres://u:p@db/x',
+      VOUCHSAFE_AUDIT_SIGNING_KEY: AUDIT.signingKey,
       VOUCHSAFE_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so',
       VOUCHSAFE_PKCS11_TOKEN_LABEL: 'vouchsafe',
       VOUCHSAFE_PKCS11_KEYS: 'kek-2026, kek-2025',

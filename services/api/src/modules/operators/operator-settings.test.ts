@@ -49,6 +49,7 @@ describe('operator settings (VOUCHSAFE_OPERATOR_*)', () => {
       ...FULL,
       VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'false',
       NODE_ENV: 'production',
+      VOUCHSAFE_AUDIT_CHECKPOINT_DIR: '/var/lib/vouchsafe/audit-checkpoints',
       VOUCHSAFE_PUBLIC_URL: 'http://vouchsafe.bank.example',
     };
     expect(() => loadConfig(production)).toThrow(/https VOUCHSAFE_PUBLIC_URL/);

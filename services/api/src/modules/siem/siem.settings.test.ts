@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config';
+import { generateAuditKey } from '../audit/checkpoints-keys';
 
 /** SIEM settings: off by default, secrets required with their URLs and never echoed, outbound rules at start-up (S12). */
 
-const BASE = { DATABASE_URL: 'postgres://u:p@db.example:5432/v', VOUCHSAFE_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
-const PRODUCTION = { ...BASE, NODE_ENV: 'production', VOUCHSAFE_PUBLIC_URL: 'https://vouchsafe.bank.example' };
+const BASE = {
+  DATABASE_URL: 'postgres://u:p@db.example:5432/v',
+  VOUCHSAFE_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+  VOUCHSAFE_AUDIT_SIGNING_KEY: generateAuditKey('audit1').signingKey,
+};
+const PRODUCTION = {
+  ...BASE,
+  NODE_ENV: 'production',
+  VOUCHSAFE_PUBLIC_URL: 'https://vouchsafe.bank.example',
+  VOUCHSAFE_AUDIT_CHECKPOINT_DIR: '/var/lib/vouchsafe/audit-checkpoints',
+};
 const HEC_TOKEN = '7f3c0a52-6a7e-4f0c-9d2b-5b0e8d6c1a23';
 const WHSEC = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 
