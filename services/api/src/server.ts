@@ -80,11 +80,11 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
     }
   }
   if (!keyEntries && !config.pkcs11) throw new ConfigError('VOUCHSAFE_KEYS is required');
-  // Opens the PKCS#11 token first when one is configured: a wrong PIN or a missing token stops start-up here (exit 78).
   if (!auditSigningKey) throw new ConfigError('VOUCHSAFE_AUDIT_SIGNING_KEY is required');
   // Outside production (where config.ts requires it) the directory sink defaults to the data folder.
   const auditCheckpointDir = config.auditCheckpointDir ?? path.join(dataDir, 'audit-checkpoints');
   await mkdir(auditCheckpointDir, { recursive: true, mode: 0o755 });
+  // Opens the PKCS#11 token when one is configured: a wrong PIN or a missing token stops start-up here (exit 78).
   const keyring = createKeyring(config, keyEntries);
 
   if (config.migrateOnStart) {
