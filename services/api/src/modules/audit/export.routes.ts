@@ -12,7 +12,7 @@ import { auditExport, exportChunks, exportFileName, exportRange } from './export
 const CONTENT_TYPES = { ndjson: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
 
 /**
- * `GET /api/v1/audit/t/{tenant}/export?since&until&format`: app.ts mounts it behind `bearerAuth('auditor')`. Streams
+ * `GET /api/v1/audit/t/{tenant}/export?since&until&format`: app.ts mounts it behind `auditorAccess` (auditor token or operator). Streams
  * (pipeline: the database is read one page ahead of what the client has taken, never the whole result). An unknown
  * tenant answers 404. The export is audited (`review.exported`, actor = the token) before the first byte.
  */
