@@ -18,6 +18,8 @@ export const API_PATHS = {
   healthz: '/healthz',
   readyz: '/readyz',
   metrics: '/metrics',
+  /** GET: the OpenAPI 3.1 document (no auth; services/api/src/openapi). */
+  openapi: `${API_PREFIX}/openapi.json`,
   /** Express mount pattern of a help-desk tenant's public routes. */
   tenantMount: `${API_PREFIX}/t/:tenant`,
   /** POST: create (API token, scope `secrets`). */

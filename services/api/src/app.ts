@@ -25,6 +25,7 @@ import { callbackLimit, publicLimit } from './modules/rate-limits/rate-limits';
 import type { Graph } from './compose';
 import { auditExportRoutes } from './modules/audit/export.routes';
 import { REVIEW_CONSOLE_PATH, reviewConsole } from './modules/operators/review-console';
+import { openApiRoute } from './openapi/openapi.routes';
 
 function trustProxyValue(v: string): boolean | number | string {
   if (v === 'true') return true;
@@ -138,6 +139,7 @@ export function createApp(graph: Graph): Express {
   );
   // Operator sign-in (modules/operators): /auth/operator/*, /api/v1/operator/me.
   app.use(graph.operators.routes);
+  app.get(API_PATHS.openapi, openApiRoute());
   app.use('/api', (_req, _res, next) => next(new AppError('not_found', 'There is no such API endpoint.')));
 
   app.get(API_PATHS.metrics, noStore, bearerAuth('metrics'), async (_req, res) => {

@@ -392,6 +392,8 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
   'GET /auth/operator/callback': { query: ['state', 'code', 'error', 'iss'] },
   'POST /auth/operator/sign-out': {},
   'GET /api/v1/operator/me': {},
+  // The OpenAPI document (src/openapi): no input reaches anything.
+  'GET /api/v1/openapi.json': {},
 };
 
 /** Printable ASCII only: fetch refuses anything else in a header value. */

@@ -7,7 +7,7 @@ import { actorOf, API_TOKEN_NAME, API_TOKEN_SCOPES } from './api-tokens';
 import { requireApiToken } from './bearer-auth';
 import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, type ApiTokensService } from './api-tokens.service';
 
-const CreateTokenSchema = z
+export const CreateTokenSchema = z
   .object({
     name: z.string().regex(API_TOKEN_NAME, 'must be 1-32 letters, digits, "_", "." or "-", starting with a letter or digit'),
     scopes: z
