@@ -299,6 +299,13 @@ describe('push limit per customer', () => {
       expect(refused.json.error.code).toBe('rate_limited');
       expect(refused.json.error.retryAfterSeconds).toBeGreaterThan(800);
       expect(refused.json.error.message).toMatch(/This customer has had 2 pushes in 10 minutes; try again in \d+ minutes/);
+      // Audited (possible push bombing; the SIEM forwards it as high), naming the ticket and agent, never the customer.
+      const { rows } = await sql<{ data: Record<string, unknown> }>`
+        SELECT data FROM audit_events WHERE type = 'verification.rate_limited' AND data->>'ticketId' = ${person.ticketId}`.execute(w.t.db);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.data).toMatchObject({ purpose: 'caller', method: 'okta_push', outcome: 'rate_limited', agent: 'Jane Doe' });
+      expect(rows[0]!.data.retryAfterSeconds).toBeGreaterThan(800);
+      expect(JSON.stringify(rows[0]!.data)).not.toMatch(/pat|customer\.test/i);
       const overview = await call(w.t.url, omarOnSecond, 'GET', '/verifications');
       expect(overview.json.methods.find((m: { method: string }) => m.method === 'okta_push').isAvailable).toBe(false);
     } finally {

@@ -19,6 +19,7 @@ import {
   markAccepted,
   markWaiting,
   recipientStartsBlocked,
+  recordThrottledStart,
   type IdpAccepted,
   type NewVerification,
 } from './verification-start.repository';
@@ -192,31 +193,48 @@ async function accept(
 export async function startVerification(deps: VerificationDeps, session: SidebarSession, input: StartInput): Promise<VerificationRow> {
   const { method } = input;
   const ctx = await methodContext(deps, session);
-  const { user } = chooseMethod(ctx, method);
-  const provider = ctx.providers.get(IDP_OF_METHOD[method])!;
   const id = randomUUID();
   const option = ctx.options.find((o) => o.method === method);
-  await reserve(deps, {
-    verification: {
-      id,
-      tenantId: session.tenantId,
-      purpose: 'caller',
-      ticketId: session.ticketId,
-      secretId: null,
-      agentId: session.agentId,
-      agentLabel: maskIdentifiers(session.agentLabel),
-      requesterKey: ctx.requesterKeys.primary,
-      requesterLabel: requesterLabelOf(ctx.requester),
-      method,
-      contactSource: channelOf(method) === 'code' ? ctx.phoneSource : null,
-      policyVersion: ctx.policyVersion,
-      timeoutSeconds: ctx.policy.attemptTimeoutSeconds,
-    },
-    keys: ctx.requesterKeys,
-    policy: ctx.policy,
-    closeExpired: { ticketId: session.ticketId, agentId: session.agentId },
-    limitReason: option && !option.isAvailable ? option.reason : null,
-  });
+  let user: IdpUser;
+  try {
+    ({ user } = chooseMethod(ctx, method));
+    await reserve(deps, {
+      verification: {
+        id,
+        tenantId: session.tenantId,
+        purpose: 'caller',
+        ticketId: session.ticketId,
+        secretId: null,
+        agentId: session.agentId,
+        agentLabel: maskIdentifiers(session.agentLabel),
+        requesterKey: ctx.requesterKeys.primary,
+        requesterLabel: requesterLabelOf(ctx.requester),
+        method,
+        contactSource: channelOf(method) === 'code' ? ctx.phoneSource : null,
+        policyVersion: ctx.policyVersion,
+        timeoutSeconds: ctx.policy.attemptTimeoutSeconds,
+      },
+      keys: ctx.requesterKeys,
+      policy: ctx.policy,
+      closeExpired: { ticketId: session.ticketId, agentId: session.agentId },
+      limitReason: option && !option.isAvailable ? option.reason : null,
+    });
+  } catch (err) {
+    // The customer's push or contact limit refused this start (possible push bombing): audited after the rollback,
+    // so reviewers and the SIEM (high severity) see it; nothing else was written.
+    if (err instanceof AppError && err.code === 'rate_limited') {
+      await recordThrottledStart(deps.db, {
+        tenantId: session.tenantId,
+        ticketId: session.ticketId,
+        agentId: session.agentId,
+        agentLabel: maskIdentifiers(session.agentLabel),
+        method,
+        retryAfterSeconds: err.extra.retryAfterSeconds ?? null,
+      });
+    }
+    throw err;
+  }
+  const provider = ctx.providers.get(IDP_OF_METHOD[method])!;
   const found = async () => (await repo.findById(deps.db, session.tenantId, id))!;
   let started: StartResult;
   try {

@@ -116,3 +116,25 @@ export async function recipientStartsBlocked(
   if (row.n < max || !row.oldest) return null;
   return Math.max(1, Math.ceil((row.oldest.getTime() + windowSeconds * 1000 - Date.now()) / 1000));
 }
+
+/**
+ * A caller verification refused by the customer's push or contact limit (possible push bombing): one audit event, in
+ * its own statement after the refused reservation rolled back (no row, no note — the sidebar says it to the agent).
+ * Only for agent-started (caller) verifications: each one is an authenticated agent's click, so it cannot flood.
+ */
+export async function recordThrottledStart(
+  db: Db,
+  t: { tenantId: string; ticketId: string; agentId: string; agentLabel: string; method: string; retryAfterSeconds: number | null },
+): Promise<void> {
+  await sql`
+    INSERT INTO audit_events (tenant_id, type, data)
+    VALUES (${t.tenantId}, 'verification.rate_limited', ${jsonb({
+      purpose: 'caller',
+      ticketId: t.ticketId,
+      agentId: t.agentId,
+      agent: t.agentLabel,
+      method: t.method,
+      outcome: 'rate_limited',
+      ...(t.retryAfterSeconds === null ? {} : { retryAfterSeconds: t.retryAfterSeconds }),
+    })})`.execute(db);
+}
