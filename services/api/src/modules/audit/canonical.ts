@@ -42,6 +42,9 @@ export interface AuditRowFields {
   data: Record<string, unknown>;
 }
 
+/** A stored hash as lowercase hex (what exports, receipts and the reviewer API show); null stays null. */
+export const hexOrNull = (b: Buffer | null): string | null => (b ? b.toString('hex') : null);
+
 /** Hash of a stored row placed at `chainIndex` after `prevHash`. */
 export function rowHash(prevHash: Buffer, chainIndex: bigint, row: AuditRowFields): Buffer {
   return eventHash(prevHash, {

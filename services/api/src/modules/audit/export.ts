@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database';
 import { jsonb } from '../../db/sql';
+import { hexOrNull, type AuditRowFields } from './canonical';
 
 /**
  * Audit export (issue 9): a tenant's sealed chain segment, streamed in keyset pages over the chain index
@@ -54,19 +55,12 @@ export async function auditExport(db: Db, req: ExportRequest, range: ExportRange
   })})`.execute(db);
 }
 
-interface Row {
+/** A sealed row as the export reads it: the hashed fields plus its place in the chain. */
+interface Row extends AuditRowFields {
   chain_index: string;
-  id: string;
-  tenant_id: string;
-  type: string;
-  secret_id: string | null;
-  occurred_at: Date;
-  data: Record<string, unknown>;
   prev_hash: Buffer | null;
   hash: Buffer | null;
 }
-
-const hex = (b: Buffer | null) => (b ? b.toString('hex') : null);
 
 export function ndjsonEvent(r: Row): string {
   return JSON.stringify({
@@ -78,8 +72,8 @@ export function ndjsonEvent(r: Row): string {
     secretId: r.secret_id,
     occurredAt: r.occurred_at.toISOString(),
     data: r.data,
-    prevHash: hex(r.prev_hash),
-    hash: hex(r.hash),
+    prevHash: hexOrNull(r.prev_hash),
+    hash: hexOrNull(r.hash),
   });
 }
 
@@ -101,8 +95,8 @@ function csvRow(r: Row): string {
     r.secret_id,
     r.occurred_at.toISOString(),
     JSON.stringify(r.data),
-    hex(r.prev_hash),
-    hex(r.hash),
+    hexOrNull(r.prev_hash),
+    hexOrNull(r.hash),
   ]
     .map(csvCell)
     .join(',');

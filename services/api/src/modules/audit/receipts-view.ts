@@ -1,14 +1,9 @@
 import type { AuditCheckpointView, AuditEventView } from '@vouchsafe/contracts';
+import { hexOrNull, type AuditRowFields } from './canonical';
 
 /** An audit_events row as the reviewer API reads it. */
-export interface AuditEventRow {
+export interface AuditEventRow extends AuditRowFields {
   seq: string;
-  id: string;
-  tenant_id: string;
-  type: string;
-  secret_id: string | null;
-  occurred_at: Date;
-  data: Record<string, unknown>;
   chain_index: string | null;
   prev_hash: Buffer | null;
   hash: Buffer | null;
@@ -27,8 +22,6 @@ export const AUDIT_EVENT_COLUMNS = [
   'hash',
 ] as const;
 
-const hex = (b: Buffer | null): string | null => (b ? b.toString('hex') : null);
-
 export function toEventView(row: AuditEventRow): AuditEventView {
   return {
     id: row.id,
@@ -37,8 +30,8 @@ export function toEventView(row: AuditEventRow): AuditEventView {
     occurredAt: row.occurred_at.toISOString(),
     data: row.data,
     chainIndex: row.chain_index === null ? null : Number(row.chain_index),
-    prevHash: hex(row.prev_hash),
-    hash: hex(row.hash),
+    prevHash: hexOrNull(row.prev_hash),
+    hash: hexOrNull(row.hash),
   };
 }
 
