@@ -1,6 +1,6 @@
 import { DESK_LABELS } from '@vouchsafe/contracts';
 import { isOutboundRefusal } from '../lib/outbound';
-import { HelpdeskError, type ConnectorOptions, type DeskTenant } from './helpdesk.types';
+import { HelpdeskError, type ConnectorOptions, type DeskTenant, type HelpdeskConnector } from './helpdesk.types';
 
 /**
  * The one way connectors talk to a desk: the outbound guard's fetch (https, public or operator-allowed addresses
@@ -90,6 +90,26 @@ export function createDeskHttp(tenant: DeskTenant, opts: ConnectorOptions): Desk
       } finally {
         observe(op, outcome, Number(process.hrtime.bigint() - started) / 1e9);
       }
+    },
+  };
+}
+
+/**
+ * `findNote` and `readNote` for desks whose comments carry `id` and `body` (Zendesk, JSM), over the connector's own
+ * paged comment search: a note is found by its desk id when known, else by the receipt its body quotes.
+ */
+export function commentNotes(
+  findComment: (ticketId: string, match: (c: Record<string, unknown>) => boolean) => Promise<Record<string, unknown> | undefined>,
+): Pick<HelpdeskConnector, 'findNote' | 'readNote'> {
+  const quotes = (receipt: string) => (c: Record<string, unknown>) => typeof c.body === 'string' && c.body.includes(receipt);
+  return {
+    async findNote(ticketId, receipt) {
+      return (await findComment(ticketId, quotes(receipt))) !== undefined;
+    },
+    async readNote(ticketId, receipt, remoteId) {
+      const found = await findComment(ticketId, remoteId !== null ? (c) => idString(c.id) === remoteId : quotes(receipt));
+      if (!found || typeof found.body !== 'string') return undefined;
+      return { remoteId: idString(found.id), text: found.body };
     },
   };
 }

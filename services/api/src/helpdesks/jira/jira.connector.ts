@@ -1,4 +1,4 @@
-import { createDeskHttp, field, idString, isRecord, malformed, textOrNull } from '../desk-http';
+import { commentNotes, createDeskHttp, field, idString, isRecord, malformed, textOrNull } from '../desk-http';
 import {
   HelpdeskError,
   type ConnectorOptions,
@@ -104,18 +104,8 @@ export function createJiraConnector(tenant: DeskTenant, opts: ConnectorOptions):
       return { remoteId: idString(field(body, 'id')) };
     },
 
-    async findNote(ticketId, receipt) {
-      return (await findComment(ticketId, (c) => typeof c.body === 'string' && c.body.includes(receipt))) !== undefined;
-    },
-
-    // JSM request comments carry `body` as the text it was written with (wiki markup; that JSM answers it unchanged
+    // findNote / readNote (desk-http commentNotes): JSM request comments carry `body` as the text it was written with (wiki markup; that JSM answers it unchanged
     // is UNCONFIRMED — the stand-in does). Internal comments only.
-    async readNote(ticketId, receipt, remoteId) {
-      const found = await findComment(ticketId, (c) =>
-        remoteId !== null ? idString(c.id) === remoteId : typeof c.body === 'string' && c.body.includes(receipt),
-      );
-      if (!found || typeof found.body !== 'string') return undefined;
-      return { remoteId: idString(found.id), text: found.body };
-    },
+    ...commentNotes(findComment),
   };
 }

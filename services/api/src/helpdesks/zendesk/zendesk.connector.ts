@@ -1,4 +1,4 @@
-import { createDeskHttp, deskTime, field, idString, isRecord, malformed, phoneDigits, textOrNull } from '../desk-http';
+import { commentNotes, createDeskHttp, deskTime, field, idString, isRecord, malformed, phoneDigits, textOrNull } from '../desk-http';
 import {
   HelpdeskError,
   type ConnectorOptions,
@@ -127,19 +127,9 @@ export function createZendeskConnector(tenant: DeskTenant, opts: ConnectorOption
       return { remoteId: idString(field(field(body, 'audit'), 'id')) };
     },
 
-    async findNote(ticketId, receipt) {
-      return (await findComment(ticketId, (c) => typeof c.body === 'string' && c.body.includes(receipt))) !== undefined;
-    },
-
-    // Zendesk has no "get one comment" endpoint: the ticket's comments are listed, newest first. `body` is the text
+    // findNote / readNote (desk-http commentNotes): Zendesk has no "get one comment" endpoint: the ticket's comments are listed, newest first. `body` is the text
     // as written (the stand-in returns it unchanged; that Zendesk never rewrites a Markdown body is UNCONFIRMED).
-    async readNote(ticketId, receipt, remoteId) {
-      const found = await findComment(ticketId, (c) =>
-        remoteId !== null ? idString(c.id) === remoteId : typeof c.body === 'string' && c.body.includes(receipt),
-      );
-      if (!found || typeof found.body !== 'string') return undefined;
-      return { remoteId: idString(found.id), text: found.body };
-    },
+    ...commentNotes(findComment),
   };
 }
 
