@@ -9,3 +9,4 @@ export * from './operators';
 export * from './text';
 export * from './wire';
 export * from './siem';
+export * from './admin';

@@ -12,7 +12,7 @@ export const OperatorRoleSchema = z.enum(OPERATOR_ROLES);
 export type OperatorRole = z.infer<typeof OperatorRoleSchema>;
 
 /** Console paths an operator may be sent back to after signing in (anything else becomes the first). */
-export const OPERATOR_CONSOLES = ['/review/'] as const;
+export const OPERATOR_CONSOLES = ['/review/', '/admin/'] as const;
 
 export const OPERATOR_PATHS = {
   /** GET `?return=/review/`: starts the sign-in at the bank's IdP (code flow, PKCE, nonce). */
