@@ -189,6 +189,31 @@ describe('KEKs in a PKCS#11 token (SoftHSM2)', () => {
     }
   });
 
+  it('reopens its session and logs in again when the token drops it (sessions closed under it), once per operation', () => {
+    const provider = openPkcs11Provider(settings(['kek-a']));
+    try {
+      const aad = Buffer.from('vouchsafe:test:reconnect');
+      const dataKey = Buffer.alloc(32, 7);
+      const wrapped = provider.wrap('pkcs11:kek-a', dataKey, aad);
+      // What a token reset or an HSM fail-over looks like to the application: every session on the slot is gone,
+      // and with the last one the login.
+      const p11 = new pk.PKCS11();
+      p11.load(modulePath);
+      expect(() => p11.C_Initialize()).toThrow(/CKR_CRYPTOKI_ALREADY_INITIALIZED/);
+      const slot = p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.trim() === token.label)!;
+      p11.C_CloseAllSessions(slot);
+      expect(provider.unwrap('pkcs11:kek-a', wrapped, aad)).toEqual(dataKey);
+      p11.C_CloseAllSessions(slot);
+      expect(provider.unwrap('pkcs11:kek-a', provider.wrap('pkcs11:kek-a', dataKey, aad), aad)).toEqual(dataKey);
+      // A value that is wrong stays wrong: no reconnect turns a failed tag check into anything else.
+      const tampered = Buffer.from(wrapped);
+      tampered[tampered.length - 1]! ^= 1;
+      expect(() => provider.unwrap('pkcs11:kek-a', tampered, aad)).toThrow();
+    } finally {
+      provider.close?.();
+    }
+  });
+
   it('stops start-up with exit 78 and one clear sentence on a wrong PIN, and names a missing token, never the PIN', async () => {
     const wrongPin = await run(
       [],

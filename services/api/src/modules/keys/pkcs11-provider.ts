@@ -21,7 +21,8 @@ import type { KekProvider } from './kek-provider';
  * itself and refuses ours (confirmed in Thales's docs); other vendors are UNCONFIRMED (modules/keys/NOTES.md).
  *
  * Calls are synchronous (pkcs11js' sync API on one session): they block the event loop for the token's answer,
- * microseconds with SoftHSM, a network round trip with a network HSM. Never logs; throws.
+ * microseconds with SoftHSM, a network round trip with a network HSM. A lost session (token reset or failed over,
+ * sessions closed) is reopened and logged in again once per operation (SESSION_LOST). Never logs; throws.
  */
 
 type Pkcs11Module = typeof Pkcs11Js;
@@ -171,7 +172,7 @@ export function openPkcs11Provider(s: Pkcs11Settings): KekProvider {
       if (problem) throw new ConfigError(`The PKCS#11 key "${label}" ${problem}: it cannot serve as a key-encryption key.`);
       keys.set(pkcs11Kid(label), found[0]!);
     }
-    return gcmProvider(pk, p11, session, keys, s.modulePath);
+    return gcmProvider(pk, p11, s, session, keys);
   } catch (err) {
     if (session !== undefined) p11.C_CloseSession(session);
     release(s.modulePath);
@@ -179,17 +180,63 @@ export function openPkcs11Provider(s: Pkcs11Settings): KekProvider {
   }
 }
 
+/**
+ * Answers that mean the session (or the login it carried) is gone — the token was reset, unplugged, failed over, or
+ * something in this process closed every session — rather than that this value or key is wrong. The provider then
+ * opens a new session, logs in again, finds its keys again by label and retries the operation once.
+ */
+const SESSION_LOST = new Set([
+  'CKR_SESSION_HANDLE_INVALID',
+  'CKR_SESSION_CLOSED',
+  'CKR_USER_NOT_LOGGED_IN',
+  'CKR_DEVICE_REMOVED',
+  'CKR_TOKEN_NOT_PRESENT',
+  'CKR_OBJECT_HANDLE_INVALID',
+  'CKR_KEY_HANDLE_INVALID',
+]);
+
 function gcmProvider(
   pk: Pkcs11Module,
   p11: Pkcs11Js.PKCS11,
-  session: Session,
+  s: Pkcs11Settings,
+  first: Session,
   keys: Map<string, Pkcs11Js.Handle>,
-  modulePath: string,
 ): KekProvider {
+  let session = first;
   const key = (kid: string): Pkcs11Js.Handle => {
     const handle = keys.get(kid);
     if (!handle) throw new Error(`kid ${kid} is not a key of this token`);
     return handle;
+  };
+  /** A new logged-in session and fresh handles for the same labels (a handle may not survive its session). */
+  const reconnect = (): void => {
+    try {
+      p11.C_CloseSession(session);
+    } catch {
+      // Already gone: that is why we are here.
+    }
+    const fresh = openSession(pk, p11, s, false);
+    try {
+      for (const label of s.keyLabels) {
+        const [handle] = findKeys(pk, p11, fresh, label);
+        if (handle === undefined) throw new Error(`the PKCS#11 key "${label}" is no longer on the token`);
+        keys.set(pkcs11Kid(label), handle);
+      }
+    } catch (err) {
+      p11.C_CloseSession(fresh);
+      throw err;
+    }
+    session = fresh;
+  };
+  /** Runs one token operation; if the session was lost, reconnects and runs it once more. */
+  const withSession = <T>(operation: () => T): T => {
+    try {
+      return operation();
+    } catch (err) {
+      if (!SESSION_LOST.has(codeOf(err))) throw err;
+      reconnect();
+      return operation();
+    }
   };
   // CK_GCM_PARAMS as PKCS#11 v2.40 defines it (with ulIvBits), which SoftHSM 2.6 reads.
   const gcm = (iv: Buffer, aad: Buffer): Pkcs11Js.Mechanism => ({
@@ -201,14 +248,18 @@ function gcmProvider(
     name: 'pkcs11',
     kids: [...keys.keys()],
     wrap(kid, dataKey, aad) {
-      const iv = randomBytes(12);
-      p11.C_EncryptInit(session, gcm(iv, aad), key(kid));
-      return Buffer.concat([iv, p11.C_Encrypt(session, dataKey, Buffer.alloc(dataKey.length + 16))]);
+      return withSession(() => {
+        const iv = randomBytes(12);
+        p11.C_EncryptInit(session, gcm(iv, aad), key(kid));
+        return Buffer.concat([iv, p11.C_Encrypt(session, dataKey, Buffer.alloc(dataKey.length + 16))]);
+      });
     },
     unwrap(kid, wrapped, aad) {
       if (wrapped.length < 12 + 16) throw new Error('wrapped key too short');
-      p11.C_DecryptInit(session, gcm(wrapped.subarray(0, 12), aad), key(kid));
-      return p11.C_Decrypt(session, wrapped.subarray(12), Buffer.alloc(wrapped.length - 12));
+      return withSession(() => {
+        p11.C_DecryptInit(session, gcm(wrapped.subarray(0, 12), aad), key(kid));
+        return p11.C_Decrypt(session, wrapped.subarray(12), Buffer.alloc(wrapped.length - 12));
+      });
     },
     close() {
       if (closed) return;
@@ -218,7 +269,7 @@ function gcmProvider(
       } catch {
         // The token went away: the session is gone with it.
       }
-      release(modulePath);
+      release(s.modulePath);
     },
   };
 }
