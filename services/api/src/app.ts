@@ -104,8 +104,9 @@ export function createApp(graph: Graph): Express {
   );
   app.use(API_PATHS.tenantMount, tenantFromPath(tenants), publicSecrets);
   app.use(API_PREFIX, publicSecrets);
-  // Everything under /api/v1/admin (tenants, IdP connections, policy) needs the `admin` scope (S13).
-  app.use(API_PATHS.admin, noStore, bearerAuth('admin'));
+  // Everything under /api/v1/admin (tenants, IdP connections, policy, tokens) needs the `admin` scope or an operator
+  // with the admin role (S13; issue 10, adminAccess in modules/operators; the actor comes from adminActor).
+  app.use(API_PATHS.admin, noStore, graph.operators.adminAccess());
   app.use(API_PATHS.adminTenants, tenantAdminRoutes(tenants));
   app.use(`${API_PATHS.adminTenants}/:slug/idp`, idpAdminRoutes(graph.idps));
   app.use(`${API_PATHS.adminTenants}/:slug/policy`, policyAdminRoutes(graph.policy));

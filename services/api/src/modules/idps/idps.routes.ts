@@ -3,8 +3,7 @@ import { IdpRegistrationSchema, type IdpKind } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
 import { jsonBody } from '../../http/input';
 import { noStore } from '../../http/middleware';
-import { actorOf } from '../api-tokens/api-tokens';
-import { requireApiToken } from '../api-tokens/bearer-auth';
+import { adminActor } from '../operators/operator-auth';
 import { IDP_KINDS, isIdpKind } from '../../providers/registry';
 import type { IdpsService } from './idps.service';
 
@@ -17,7 +16,7 @@ function kindOf(raw: unknown): IdpKind {
   return raw;
 }
 
-/** `/api/v1/admin/tenants/:slug/idp`: a tenant's IdP connections; app.ts mounts it behind `bearerAuth('admin')`. */
+/** `/api/v1/admin/tenants/:slug/idp`: a tenant's IdP connections; app.ts mounts it behind adminAccess (an admin token or operator). */
 export function idpAdminRoutes(service: IdpsService): Router {
   const router = Router({ mergeParams: true });
   router.use(noStore);
@@ -37,7 +36,7 @@ export function idpAdminRoutes(service: IdpsService): Router {
       });
     }
     const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
-    const { isReplacement } = await service.set(slug, config, actorOf(requireApiToken(req)));
+    const { isReplacement } = await service.set(slug, config, adminActor(req).actor);
     req.log.info({ tenant: slug, idp: kind, isReplacement }, 'idp configured');
     res.status(204).end();
   });
@@ -45,7 +44,7 @@ export function idpAdminRoutes(service: IdpsService): Router {
   router.delete('/:kind', async (req, res) => {
     const kind = kindOf(req.params.kind);
     const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
-    await service.remove(slug, kind, actorOf(requireApiToken(req)));
+    await service.remove(slug, kind, adminActor(req).actor);
     req.log.info({ tenant: slug, idp: kind }, 'idp removed');
     res.status(204).end();
   });
