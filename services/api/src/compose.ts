@@ -1,4 +1,4 @@
-import type { AuditCheckpointView } from '@vouchsafe/contracts';
+import type { ApprovalMode, AuditCheckpointView } from '@vouchsafe/contracts';
 import type { Config, KeyEntry } from './config';
 import type { Db } from './db/database';
 import { AppError } from './errors';
@@ -68,7 +68,10 @@ export type AppConfig = Pick<
   // Audit checkpoints (issue 9): without a signing key no checkpoint job runs (tests that do not need one).
   Partial<Pick<Config, 'auditSigningKey' | 'auditPublicKeys' | 'auditCheckpointDir'>> &
   // SIEM stream (issue 9): every sink off unless its URL is set.
-  Partial<Pick<Config, SiemSettingKey>>;
+  Partial<Pick<Config, SiemSettingKey>> & {
+    /** Maker-checker (issue 10): resolved by server.ts (VOUCHSAFE_APPROVALS), set explicitly by every test harness. */
+    approvals: ApprovalMode;
+  };
 
 export interface ComposeInput {
   config: AppConfig;
