@@ -187,6 +187,29 @@ describe('maker-checker (four eyes)', () => {
     expect((await events('admin.change_approved')).filter((e) => e.change === id)).toHaveLength(1);
   });
 
+  it('never applies a change that another person decided while the approval was under way', async () => {
+    const asked = await api(t.url, 'PUT', policyUrl('acme-zendesk'), { methods: ['okta_push'], lifetimeSeconds: 600 }, bea);
+    const id: string = asked.json.change.id;
+    const versions = await policyVersions();
+    let answer: Promise<{ status: number }> | undefined;
+    // A concurrent decision (a rejection, written here directly) holds the row while the approval runs into it.
+    await t.db.transaction().execute(async (trx) => {
+      await sql`SELECT id FROM pending_changes WHERE id = ${id} FOR UPDATE`.execute(trx);
+      answer = approve(id, adam);
+      for (;;) {
+        const { rows } = await sql<{ n: string }>`
+          SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`.execute(t.db);
+        if (Number(rows[0]!.n) > 0) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      await sql`UPDATE pending_changes SET state = 'rejected', decided_by = 'operator:pat-0003', decided_by_label = 'Pat Approver',
+                       decided_at = now(), decision_reason = 'not now' WHERE id = ${id}`.execute(trx);
+    });
+    expect((await answer!).status).toBe(409);
+    expect(await policyVersions()).toBe(versions);
+    expect((await api(t.url, 'GET', ADMIN_CHANGE_PATHS.change(id), undefined, adam)).json.state).toBe('rejected');
+  });
+
   it('rejects with a reason, withdraws by the requester only', async () => {
     const ask = () => api(t.url, 'PUT', policyUrl('acme-zendesk'), { methods: ['okta_push'], supervisors: ['9001'] }, adam);
     const first = (await ask()).json.change;

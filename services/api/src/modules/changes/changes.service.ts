@@ -240,7 +240,8 @@ export function createChangesService(deps: ChangesDeps) {
       } else if (!(await deleteIdp(trx, c.tenantId, c.target as IdpKind, { actor: who.actor, ...extra }))) {
         throw new AppError('internal', 'Something went wrong on our side.', { detail: 'idp.remove approved on a base that still had it, found nothing' });
       }
-      await repo.decide(trx, {
+      // The claim above holds the row; a decision that still finds it not pending rolls the application back.
+      const isDecided = await repo.decide(trx, {
         id: c.id,
         state: 'approved',
         decidedBy: who.person,
@@ -251,6 +252,7 @@ export function createChangesService(deps: ChangesDeps) {
           data: repo.changeEventData(c, { actor: who.actor, approvedBy: who.person, requestedBy: c.requestedBy }),
         },
       });
+      if (!isDecided) throw new AppError('conflict', 'This change was decided by someone else at the same moment; nothing was done.');
       return 'approved' as const;
     });
     const after = await visible(id, tenants);
