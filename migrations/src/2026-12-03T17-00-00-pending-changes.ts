@@ -12,11 +12,7 @@ import { type Kysely, sql } from 'kysely';
  * - `api_tokens.owner`: the operator who created the token (or owns the token that did); it acts as that person.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .alterTable('api_tokens')
-    .addColumn('owner', 'text')
-    .addColumn('owner_label', 'text')
-    .execute();
+  await db.schema.alterTable('api_tokens').addColumn('owner', 'text').addColumn('owner_label', 'text').execute();
   await sql`ALTER TABLE api_tokens ADD CONSTRAINT api_tokens_owner_ck CHECK ((owner IS NULL) = (owner_label IS NULL))`.execute(db);
 
   await db.schema

@@ -200,7 +200,9 @@ describe('loadConfig', () => {
     expect(loadConfig(prod).approvals).toBeUndefined(); // server.ts: four_eyes (single_admin only for the embedded demo)
     expect(loadConfig({ ...prod, VOUCHSAFE_APPROVALS: 'four_eyes' }).approvals).toBe('four_eyes');
     expect(() => loadConfig({ ...prod, VOUCHSAFE_APPROVALS: 'single_admin' })).toThrow(ConfigError);
-    expect(() => loadConfig({ ...prod, VOUCHSAFE_APPROVALS: 'single_admin' })).toThrow(/VOUCHSAFE_APPROVALS=single_admin .*refused with NODE_ENV=production/);
+    expect(() => loadConfig({ ...prod, VOUCHSAFE_APPROVALS: 'single_admin' })).toThrow(
+      /VOUCHSAFE_APPROVALS=single_admin .*refused with NODE_ENV=production/,
+    );
     expect(loadConfig({ VOUCHSAFE_APPROVALS: 'single_admin' }).approvals).toBe('single_admin');
     expect(() => loadConfig({ VOUCHSAFE_APPROVALS: 'one_eye' })).toThrow(/VOUCHSAFE_APPROVALS/);
   });

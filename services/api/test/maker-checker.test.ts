@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_CHANGE_PATHS, API_PATHS, CHANGE_REASON_HEADER, OPERATOR_CSRF_HEADER, type IdpConfig, type OperatorRole } from '@vouchsafe/contracts';
+import {
+  ADMIN_CHANGE_PATHS,
+  API_PATHS,
+  CHANGE_REASON_HEADER,
+  OPERATOR_CSRF_HEADER,
+  type IdpConfig,
+  type OperatorRole,
+} from '@vouchsafe/contracts';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
 import { createOperatorTokens } from '../src/modules/operators/operator-session';
 import type { OperatorSettings } from '../src/modules/operators/operator-settings';
@@ -20,7 +27,12 @@ const bootstrap = { authorization: `Bearer ${TOKEN}` };
 const OKTA_SECRET = '00okta-maker-checker-secret-4711';
 const TWILIO_SECRET = 'twilio-maker-checker-secret-0815';
 const okta: IdpConfig = { kind: 'okta', orgUrl: 'http://localhost:4711', auth: { apiToken: OKTA_SECRET } };
-const twilio: IdpConfig = { kind: 'twilio', accountSid: `AC${'a'.repeat(32)}`, authToken: TWILIO_SECRET, serviceSid: `VA${'b'.repeat(32)}` };
+const twilio: IdpConfig = {
+  kind: 'twilio',
+  accountSid: `AC${'a'.repeat(32)}`,
+  authToken: TWILIO_SECRET,
+  serviceSid: `VA${'b'.repeat(32)}`,
+};
 
 const settings = (tenants: string[] | null = null): OperatorSettings => ({
   // Sessions are minted directly: the issuer is never contacted in this file (operators.test.ts signs in for real).
@@ -50,7 +62,8 @@ const events = async (type: string) =>
   (await sql<{ data: Record<string, unknown> }>`SELECT data FROM audit_events WHERE type = ${type} ORDER BY seq`.execute(t.db)).rows.map(
     (r) => r.data,
   );
-const policyVersions = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM verification_policies`.execute(t.db)).rows[0]!.n);
+const policyVersions = async () =>
+  Number((await sql<{ n: string }>`SELECT count(*) AS n FROM verification_policies`.execute(t.db)).rows[0]!.n);
 
 beforeAll(async () => {
   desks = await startDeskStandIns();
@@ -143,7 +156,13 @@ describe('maker-checker (four eyes)', () => {
     const asked = await api(t.url, 'DELETE', API_PATHS.adminIdp('acme-zendesk', 'twilio'), undefined, adam);
     expect(asked.status, JSON.stringify(asked.json)).toBe(202);
     const id: string = asked.json.change.id;
-    expect(asked.json.change).toMatchObject({ kind: 'idp.remove', target: 'twilio', requestedBy: 'Adam Admin', isOwnRequest: true, canDecide: false });
+    expect(asked.json.change).toMatchObject({
+      kind: 'idp.remove',
+      target: 'twilio',
+      requestedBy: 'Adam Admin',
+      isOwnRequest: true,
+      canDecide: false,
+    });
     const self = await approve(id, adam);
     expect(self.status).toBe(403);
     expect(self.json.error.message).toMatch(/You asked for this change/);
@@ -170,10 +189,14 @@ describe('maker-checker (four eyes)', () => {
     const done = await approve(id, { authorization: `Bearer ${beaToken.json.token}` });
     expect(done.status, JSON.stringify(done.json)).toBe(200);
     expect(done.json.decidedBy).toBe('Bea Admin (token bea-script)');
-    expect((await api(t.url, 'GET', API_PATHS.adminIdps('acme-zendesk'), undefined, adam)).json.idps.map((i: { kind: string }) => i.kind)).toEqual([
-      'okta',
-    ]);
-    expect((await events('idp.removed')).at(-1)).toMatchObject({ kind: 'twilio', actor: 'api-token:bea-script', requestedBy: 'operator:adam-0001' });
+    expect(
+      (await api(t.url, 'GET', API_PATHS.adminIdps('acme-zendesk'), undefined, adam)).json.idps.map((i: { kind: string }) => i.kind),
+    ).toEqual(['okta']);
+    expect((await events('idp.removed')).at(-1)).toMatchObject({
+      kind: 'twilio',
+      actor: 'api-token:bea-script',
+      requestedBy: 'operator:adam-0001',
+    });
   });
 
   it('lets exactly one of two concurrent approvers apply a change', async () => {
@@ -224,13 +247,19 @@ describe('maker-checker (four eyes)', () => {
     const withdrawn = await api(t.url, 'POST', ADMIN_CHANGE_PATHS.withdraw(second.id), undefined, adam);
     expect(withdrawn.json).toMatchObject({ state: 'withdrawn', decidedBy: null });
     expect((await approve(second.id, bea)).status).toBe(409);
-    expect((await events('admin.change_rejected')).at(-1)).toMatchObject({ change: first.id, actor: 'operator:bea-0002', requestedBy: 'operator:adam-0001' });
+    expect((await events('admin.change_rejected')).at(-1)).toMatchObject({
+      change: first.id,
+      actor: 'operator:bea-0002',
+      requestedBy: 'operator:adam-0001',
+    });
     expect((await events('admin.change_withdrawn')).at(-1)).toMatchObject({ change: second.id, actor: 'operator:adam-0001' });
   });
 
   it('supersedes a change whose base moved (409), and shows a change past its window as expired', async () => {
     const ask = (recentFactorHours: number) =>
-      api(t.url, 'PUT', policyUrl('acme-zendesk'), { methods: ['okta_push'], recentFactorHours }, bea).then((r) => r.json.change.id as string);
+      api(t.url, 'PUT', policyUrl('acme-zendesk'), { methods: ['okta_push'], recentFactorHours }, bea).then(
+        (r) => r.json.change.id as string,
+      );
     const [one, two, three] = [await ask(1), await ask(2), await ask(3)];
     expect((await approve(one, adam)).status).toBe(200);
     const stale = await approve(two, adam);
@@ -267,10 +296,12 @@ describe('maker-checker (four eyes)', () => {
   });
 
   it('names real people in the trail and stores no secret in clear', async () => {
-    const rows = (await sql<{ type: string; data: string }>`
+    const rows = (
+      await sql<{ type: string; data: string }>`
       SELECT type, data::text AS data FROM audit_events WHERE type LIKE 'admin.change_%' OR type LIKE 'idp.%' OR type = 'policy.changed'`.execute(
-      t.db,
-    )).rows;
+        t.db,
+      )
+    ).rows;
     expect(rows.length).toBeGreaterThan(10);
     for (const r of rows) expect(JSON.parse(r.data).actor, r.type).toMatch(/^(operator:[a-z0-9-]+|api-token:[a-z0-9-]+)$/);
     const stored = (await sql<{ all: string }>`SELECT string_agg(c::text, '|') AS all FROM pending_changes c`.execute(t.db)).rows[0]!.all;

@@ -38,7 +38,10 @@ export interface TokenCreator {
 }
 
 export interface ApiTokensService {
-  create(input: { name: string; scopes: ApiTokenScope[]; expiresInDays: number }, creator: TokenCreator): Promise<TokenView & { token: string }>;
+  create(
+    input: { name: string; scopes: ApiTokenScope[]; expiresInDays: number },
+    creator: TokenCreator,
+  ): Promise<TokenView & { token: string }>;
   list(): Promise<TokenView[]>;
   revoke(name: string, actor: string): Promise<void>;
   /** bearerAuth's lookup for values that are not bootstrap tokens. */
@@ -63,7 +66,14 @@ export function createApiTokensService(deps: { db: Db; bootstrap: readonly ApiTo
       const token = `${STORED_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
       const expiresAt = new Date(Date.now() + expiresInDays * 86_400_000);
       try {
-        const row = await insertToken(deps.db, { name, scopes, digest: sha256(token), createdBy: creator.actor, expiresAt, owner: creator.owner });
+        const row = await insertToken(deps.db, {
+          name,
+          scopes,
+          digest: sha256(token),
+          createdBy: creator.actor,
+          expiresAt,
+          owner: creator.owner,
+        });
         return {
           name: row.name,
           scopes: row.scopes,

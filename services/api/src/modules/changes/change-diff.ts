@@ -81,7 +81,12 @@ export function policyFields(before: VerificationPolicy, after: VerificationPoli
   const paths = [...new Set([...b.keys(), ...a.keys()])];
   return paths
     .filter((p) => !same(b.get(p), a.get(p)))
-    .map((p) => ({ path: p, before: show(b.get(p)), after: show(a.get(p)), weakens: (POLICY_RULES[p] ?? (() => true))(b.get(p), a.get(p)) }));
+    .map((p) => ({
+      path: p,
+      before: show(b.get(p)),
+      after: show(a.get(p)),
+      weakens: (POLICY_RULES[p] ?? (() => true))(b.get(p), a.get(p)),
+    }));
 }
 
 /**

@@ -26,7 +26,13 @@ export function changeRoutes(service: ChangesService): Router {
 
   router.get('/', async (req, res) => {
     const q = ListQuerySchema.parse(req.query);
-    res.json(await service.list(adminActor(req), q.tenant === undefined ? { state: q.state } : { state: q.state, tenant: q.tenant }, adminTenants(req)));
+    res.json(
+      await service.list(
+        adminActor(req),
+        q.tenant === undefined ? { state: q.state } : { state: q.state, tenant: q.tenant },
+        adminTenants(req),
+      ),
+    );
   });
 
   router.get('/:id', async (req, res) => {

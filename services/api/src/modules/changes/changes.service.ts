@@ -93,7 +93,15 @@ export function createChangesService(deps: ChangesDeps) {
   }
 
   async function request(
-    input: { tenant: { id: string; slug: string }; kind: ChangeKind; target: IdpKind | null; payload: unknown; fields: ChangeField[]; summary: string; base: string },
+    input: {
+      tenant: { id: string; slug: string };
+      kind: ChangeKind;
+      target: IdpKind | null;
+      payload: unknown;
+      fields: ChangeField[];
+      summary: string;
+      base: string;
+    },
     who: AdminActor,
     reason: string | undefined,
   ): Promise<ChangeAccepted> {
@@ -137,7 +145,12 @@ export function createChangesService(deps: ChangesDeps) {
     return { isApplied: false, accepted };
   }
 
-  async function submitIdpSet(slug: string, config: IdpConfig, who: AdminActor, reason?: string): Promise<Submitted<{ isReplacement: boolean }>> {
+  async function submitIdpSet(
+    slug: string,
+    config: IdpConfig,
+    who: AdminActor,
+    reason?: string,
+  ): Promise<Submitted<{ isReplacement: boolean }>> {
     if (!isFourEyes) return { isApplied: true, result: await deps.idps.set(slug, config, who.actor, single) };
     const { tenant } = await deps.idps.prepare(slug, config);
     const base = await idpBase(db, tenant.id, config.kind);
@@ -194,7 +207,11 @@ export function createChangesService(deps: ChangesDeps) {
     if (c.state !== 'pending') throw notPending(c);
   }
 
-  async function list(who: AdminActor, q: { state: 'pending' | 'all'; tenant?: string }, tenants: readonly string[] | null): Promise<ChangeList> {
+  async function list(
+    who: AdminActor,
+    q: { state: 'pending' | 'all'; tenant?: string },
+    tenants: readonly string[] | null,
+  ): Promise<ChangeList> {
     const rows = await repo.listChanges(db, { isPendingOnly: q.state === 'pending', tenant: q.tenant, tenants });
     return { approvals: deps.approvals, changes: rows.map((c) => view(c, who)) };
   }
@@ -238,7 +255,9 @@ export function createChangesService(deps: ChangesDeps) {
       } else if (sealedIdp) {
         await deps.idps.store(trx, sealedIdp, who.actor, extra);
       } else if (!(await deleteIdp(trx, c.tenantId, c.target as IdpKind, { actor: who.actor, ...extra }))) {
-        throw new AppError('internal', 'Something went wrong on our side.', { detail: 'idp.remove approved on a base that still had it, found nothing' });
+        throw new AppError('internal', 'Something went wrong on our side.', {
+          detail: 'idp.remove approved on a base that still had it, found nothing',
+        });
       }
       // The claim above holds the row; a decision that still finds it not pending rolls the application back.
       const isDecided = await repo.decide(trx, {
@@ -275,7 +294,10 @@ export function createChangesService(deps: ChangesDeps) {
       decidedBy: who.person,
       decidedByLabel: who.label,
       reason: cleanReason(reason),
-      event: { type: 'admin.change_rejected', data: repo.changeEventData(c, { actor: who.actor, rejectedBy: who.person, requestedBy: c.requestedBy }) },
+      event: {
+        type: 'admin.change_rejected',
+        data: repo.changeEventData(c, { actor: who.actor, rejectedBy: who.person, requestedBy: c.requestedBy }),
+      },
     });
     const after = await visible(id, tenants);
     if (!isDone) throw notPending(after);

@@ -38,7 +38,12 @@ export async function upsertIdp(
 }
 
 /** Deletes the connection with its `idp.removed` event ({kind, actor, …}); false when there was none. */
-export async function deleteIdp(db: Db, tenantId: string, kind: IdpKind, eventData: { actor: string } & Record<string, unknown>): Promise<boolean> {
+export async function deleteIdp(
+  db: Db,
+  tenantId: string,
+  kind: IdpKind,
+  eventData: { actor: string } & Record<string, unknown>,
+): Promise<boolean> {
   const { rows } = await sql<{ kind: string }>`
     WITH removed AS (
       DELETE FROM tenant_idps WHERE tenant_id = ${tenantId} AND kind = ${kind} RETURNING tenant_id, kind

@@ -78,7 +78,12 @@ export function createIdpsService(deps: IdpsDeps) {
   }
 
   /** Connects at once (single_admin mode). `actor`: who connects it, recorded in the `idp.configured` event. */
-  async function set(slug: string, config: IdpConfig, actor: string, extra: Record<string, unknown> = {}): Promise<{ isReplacement: boolean }> {
+  async function set(
+    slug: string,
+    config: IdpConfig,
+    actor: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ isReplacement: boolean }> {
     const { tenant } = await prepare(slug, config);
     return store(db, seal(tenant.id, config), actor, extra);
   }

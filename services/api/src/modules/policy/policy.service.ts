@@ -31,7 +31,10 @@ export function createPolicyService(deps: { db: Db }) {
   }
 
   /** The policy as it will be stored, checked as PUT checks it (404 unknown tenant, 422 methods without an IdP). */
-  async function prepare(slug: string, input: VerificationPolicyInput): Promise<{ tenant: { id: string; slug: string }; policy: VerificationPolicy }> {
+  async function prepare(
+    slug: string,
+    input: VerificationPolicyInput,
+  ): Promise<{ tenant: { id: string; slug: string }; policy: VerificationPolicy }> {
     const policy = VerificationPolicySchema.parse(input);
     const tenant = await adminTenantBySlug(db, slug);
     await checkMethods(db, tenant, policy);
@@ -93,12 +96,16 @@ export async function checkMethods(executor: Db, tenant: { id: string; slug: str
       ? `${m} (the duo connection has no Universal Prompt app)`
       : `${m} (no ${IDP_OF_METHOD[m]} connection)`,
   );
-  throw new AppError('validation_failed', `The request is not valid: methods ${why.join(', ')} cannot be used by tenant "${tenant.slug}" yet.`, {
-    issues: missing.map((m) => ({
-      path: policy.methods.includes(m) ? 'methods' : 'fallbackMethod',
-      message: `${m} needs a configured ${IDP_OF_METHOD[m]} connection`,
-    })),
-  });
+  throw new AppError(
+    'validation_failed',
+    `The request is not valid: methods ${why.join(', ')} cannot be used by tenant "${tenant.slug}" yet.`,
+    {
+      issues: missing.map((m) => ({
+        path: policy.methods.includes(m) ? 'methods' : 'fallbackMethod',
+        message: `${m} needs a configured ${IDP_OF_METHOD[m]} connection`,
+      })),
+    },
+  );
 }
 
 export type PolicyService = ReturnType<typeof createPolicyService>;
