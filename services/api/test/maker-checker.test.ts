@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,7 @@ import {
   type OperatorRole,
 } from '@vouchsafe/contracts';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
+import { idpRemoveCommand, policySetCommand } from '../src/cli/idp-commands';
 import { createOperatorTokens } from '../src/modules/operators/operator-session';
 import type { OperatorSettings } from '../src/modules/operators/operator-settings';
 import { TOKEN, api, startTestApp, type TestApp } from './harness';
@@ -293,6 +295,18 @@ describe('maker-checker (four eyes)', () => {
     expect(tenants.map((x: { slug: string }) => x.slug)).toEqual(['acme-zendesk']);
     // An API token is not an operator: the restriction does not apply to it.
     expect((await api(restricted.url, 'GET', ADMIN_CHANGE_PATHS.change(id), undefined, bootstrap)).status).toBe(200);
+  });
+
+  it('the CLI says a change waits for approval, and which one', async () => {
+    const lines: string[] = [];
+    const out = { info: (l: string) => lines.push(l), result: (l: string) => lines.push(l) };
+    const opts = { api: t.url, token: TOKEN, cwd: process.cwd() };
+    const stdin = Readable.from([JSON.stringify({ methods: ['okta_push'], lifetimeSeconds: 300 })]);
+    await policySetCommand({ ...opts, slug: 'acme-zendesk', file: '-' }, out, stdin);
+    await idpRemoveCommand({ ...opts, slug: 'acme-zendesk', kind: 'okta' }, out);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(/: waiting for approval \(change [0-9a-f-]{36}\)\. Another administrator approves it/);
+    expect(lines[1]).toMatch(/^Remove the okta connection: waiting/);
   });
 
   it('names real people in the trail and stores no secret in clear', async () => {
