@@ -3,10 +3,9 @@ import type { Candidate, FindingKind } from './types';
 
 // Passwords, PINs and one-time codes: a keyword (in any of the supported languages), a connector (":", "=", "is",
 // "ist", "lautet", "est", "es", "é", "は", …, optionally after a short "for the VPN"), then the value. Only the value is
-// the finding. Every step is bounded (the keyword list is literal, the tail is at most TAIL chars), so the scan is
+// the finding. Every step is bounded (the keyword list is literal, each tail pattern is bounded to ~90 chars), so the scan is
 // linear in the text.
 
-const TAIL = 90;
 const NOT_LETTER_BEFORE = '(?<![\\p{L}\\p{N}_])';
 const NOT_LETTER_AFTER = '(?![\\p{L}\\p{N}_])';
 
@@ -73,9 +72,11 @@ const CONNECTOR_SPACE = String.raw`[^\S\n]+`;
 const CONNECTORS = String.raw`${QUALIFIER}(?:(?<qcolon>${CONNECTOR_COLON})|(?<qverb>${CONNECTOR_VERB}))|(?<colon>${CONNECTOR_COLON}|${CONNECTOR_JA})|(?<verb>${CONNECTOR_VERB})|(?<space>${CONNECTOR_SPACE})`;
 const NOT_VALUE = String.raw`\s"'“”‘’「」『』<>\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}。、（）`;
 const VALUE = String.raw`"(?<q1>[^"\s]{4,64})"|'(?<q2>[^'\s]{4,64})'|“(?<q3>[^”\s]{4,64})”|「(?<q4>[^」\s]{4,64})」|\x60(?<q5>[^\x60\s]{4,64})\x60|(?<bare>[^${NOT_VALUE}]{4,64})`;
-const PASSWORD_TAIL = new RegExp(String.raw`^(?:${CONNECTORS})(?:${VALUE})`, 'du');
+// Sticky (`y`), run from the keyword's end: no slice, and every quantifier in it is bounded, so each run reads at
+// most ~TAIL characters. No `d` flag: the value always ends the match, so its offset follows from the lengths.
+const PASSWORD_TAIL = new RegExp(String.raw`(?:${CONNECTORS})(?:${VALUE})`, 'uy');
 const CODE_VALUE = String.raw`(?<code>\d{4,8}|\d{3}[ -]\d{3})(?![A-Za-z0-9_]|[.,:/-]\d)`;
-const OTP_TAIL = new RegExp(String.raw`^(?:${CONNECTORS})${CODE_VALUE}`, 'du');
+const OTP_TAIL = new RegExp(String.raw`(?:${CONNECTORS})${CODE_VALUE}`, 'uy');
 
 const MASKED = /^[*•●xX#._\-–]+$/u;
 const DATE_OR_TIME = /^\d{1,4}[-/.:]\d{1,2}(?:[-/.:]\d{1,4})?$/;
@@ -109,33 +110,39 @@ function connectorOf(groups: Record<string, string | undefined>): 'colon' | 'ver
   return groups.verb !== undefined || groups.qverb !== undefined ? 'verb' : 'space';
 }
 
+function tail(re: RegExp, text: string, from: number): RegExpExecArray | null {
+  re.lastIndex = from;
+  return re.exec(text);
+}
+
 function passwordAfter(text: string, from: number, strength: Strength): Candidate | undefined {
-  const m = PASSWORD_TAIL.exec(text.slice(from, from + TAIL));
-  if (!m?.groups || !m.indices?.groups) return undefined;
+  const m = tail(PASSWORD_TAIL, text, from);
+  if (!m?.groups) return undefined;
   const connector = connectorOf(m.groups);
   if (strength === 'weak' && connector === 'space') return undefined;
   const name = (['q1', 'q2', 'q3', 'q4', 'q5', 'bare'] as const).find((g) => m.groups?.[g] !== undefined) ?? 'bare';
-  let value = m.groups[name] ?? '';
-  const span = m.indices.groups[name];
-  if (!span) return undefined;
-  if (name === 'bare') value = value.replace(TRAILING_PUNCTUATION, '');
-  const confidence = looksLikePassword(value, name !== 'bare', connector, strength);
+  const raw = m.groups[name] ?? '';
+  const quoted = name !== 'bare';
+  // The value (then its closing quote, if quoted) ends the match.
+  const start = m.index + m[0].length - raw.length - (quoted ? 1 : 0);
+  const value = quoted ? raw : raw.replace(TRAILING_PUNCTUATION, '');
+  const confidence = looksLikePassword(value, quoted, connector, strength);
   if (confidence === 0 || value.length < 4) return undefined;
-  const start = from + span[0];
   return { kind: 'password', start, end: start + value.length, confidence };
 }
 
 function codeAfter(text: string, keywordStart: number, from: number, strength: Strength, kind: FindingKind): Candidate | undefined {
-  const m = OTP_TAIL.exec(text.slice(from, from + TAIL));
-  if (!m?.groups || !m.indices?.groups?.code) return undefined;
+  const m = tail(OTP_TAIL, text, from);
+  const code = m?.groups?.code;
+  if (!m?.groups || code === undefined) return undefined;
   const connector = connectorOf(m.groups);
   if (strength === 'weak') {
     if (connector === 'space' && kind === 'one_time_code') return undefined;
     if (NOT_A_SECRET_CODE.test(before(text, keywordStart, 24))) return undefined;
   }
-  const [s, e] = m.indices.groups.code;
+  const end = m.index + m[0].length;
   const confidence = strength === 'strong' ? 0.95 : connector === 'space' ? 0.7 : 0.85;
-  return { kind, start: from + s, end: from + e, confidence };
+  return { kind, start: end - code.length, end, confidence };
 }
 
 export function findCredentials(text: string): Candidate[] {
