@@ -46,7 +46,8 @@ describe('detect: one example per kind, and its near miss', () => {
   });
 
   it.each([
-    'order 4111 1111 1111 1112', // Luhn fails
+    'card 4111 1111 1111 1112', // Luhn fails, even next to "card"
+    'Visa 4111 1111 1111 116', // passes Luhn, but 15 digits: no Visa has that length
     'Bestellung 4111111111111111 storniert', // a Luhn-valid number introduced as an order number
     'IBAN DE88 3704 0044 0532 0130 00', // check digits wrong
     'SSN 078-05-1120', // the Woolworth wallet number, never valid
