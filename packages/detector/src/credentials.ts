@@ -3,8 +3,8 @@ import type { Candidate, FindingKind } from './types';
 
 // Passwords, PINs and one-time codes: a keyword (in any of the supported languages), a connector (":", "=", "is",
 // "ist", "lautet", "est", "es", "é", "は", …, optionally after a short "for the VPN"), then the value. Only the value is
-// the finding. Every step is bounded (the keyword list is literal, each tail pattern is bounded to ~90 chars), so the scan is
-// linear in the text.
+// the finding. Keywords start only at a word start, and each tail reads at most ~90 characters past its keyword
+// (plus a run of blanks, which belongs to that keyword alone), so the scan is linear in the text.
 
 const NOT_LETTER_BEFORE = '(?<![\\p{L}\\p{N}_])';
 const NOT_LETTER_AFTER = '(?![\\p{L}\\p{N}_])';
@@ -49,8 +49,15 @@ const OTP_STRONG = [
 ];
 const OTP_WEAK = ['m?tan', 'code', 'código', 'codigo', 'codice', 'コード'];
 // "code" is the weakest word in the list: these words before it mean it is not a secret.
-const NOT_A_SECRET_CODE =
-  /(?:error|status|http|zip|postal|post|promo|promotional|discount|coupon|voucher|gift|tracking|product|country|area|reference|ref|source|sort|bank|swift|bic|iso|exit|return|response|dial|fehler|gutschein|rabatt|postleit|erreur|promo|réduction|reduction|postal|suivi|error|descuento|cupón|cupon|postal|rastreo|erro|desconto|cupom|rastreio|fout|kortings|post|errore|sconto|avviamento|エラー|郵便|クーポン|追跡)[\s-]*$/iu;
+// prettier-ignore
+const NOT_A_SECRET_WORDS = [
+  'error', 'status', 'http', 'zip', 'postal', 'post', 'promo', 'promotional', 'discount', 'coupon', 'voucher',
+  'gift', 'tracking', 'product', 'country', 'area', 'reference', 'ref', 'source', 'sort', 'bank', 'swift', 'bic',
+  'iso', 'exit', 'return', 'response', 'dial', 'fehler', 'gutschein', 'rabatt', 'postleit', 'erreur', 'réduction',
+  'reduction', 'suivi', 'descuento', 'cupón', 'cupon', 'rastreo', 'erro', 'desconto', 'cupom', 'rastreio', 'fout',
+  'kortings', 'errore', 'sconto', 'avviamento', 'エラー', '郵便', 'クーポン', '追跡',
+];
+const NOT_A_SECRET_CODE = new RegExp(`(?:${NOT_A_SECRET_WORDS.join('|')})[\\s-]*$`, 'iu');
 
 const alternatives = (words: readonly string[]): string => words.join('|');
 const KEYWORD = new RegExp(
@@ -72,8 +79,8 @@ const CONNECTOR_SPACE = String.raw`[^\S\n]+`;
 const CONNECTORS = String.raw`${QUALIFIER}(?:(?<qcolon>${CONNECTOR_COLON})|(?<qverb>${CONNECTOR_VERB}))|(?<colon>${CONNECTOR_COLON}|${CONNECTOR_JA})|(?<verb>${CONNECTOR_VERB})|(?<space>${CONNECTOR_SPACE})`;
 const NOT_VALUE = String.raw`\s"'“”‘’「」『』<>\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}。、（）`;
 const VALUE = String.raw`"(?<q1>[^"\s]{4,64})"|'(?<q2>[^'\s]{4,64})'|“(?<q3>[^”\s]{4,64})”|「(?<q4>[^」\s]{4,64})」|\x60(?<q5>[^\x60\s]{4,64})\x60|(?<bare>[^${NOT_VALUE}]{4,64})`;
-// Sticky (`y`), run from the keyword's end: no slice, and every quantifier in it is bounded, so each run reads at
-// most ~TAIL characters. No `d` flag: the value always ends the match, so its offset follows from the lengths.
+// Sticky (`y`), run from the keyword's end: no slice. No `d` flag: the value (or its closing quote) ends the match,
+// so its offset follows from the lengths.
 const PASSWORD_TAIL = new RegExp(String.raw`(?:${CONNECTORS})(?:${VALUE})`, 'uy');
 const CODE_VALUE = String.raw`(?<code>\d{4,8}|\d{3}[ -]\d{3})(?![A-Za-z0-9_]|[.,:/-]\d)`;
 const OTP_TAIL = new RegExp(String.raw`(?:${CONNECTORS})${CODE_VALUE}`, 'uy');
