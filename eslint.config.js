@@ -139,6 +139,16 @@ export default tseslint.config(
       ]),
     },
   },
+  // The detector runs in the sidebar bundle as well as the API: no Node built-ins, nothing else of the workspace.
+  {
+    files: ['packages/detector/src/**'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['node:*', '@vouchsafe/*', '../../*'], message: 'The detector runs in browsers too and imports nothing internal.' },
+      ]),
+    },
+  },
   {
     files: ['migrations/**'],
     rules: {
