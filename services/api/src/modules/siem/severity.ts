@@ -28,7 +28,7 @@ const HIGH_ACTIONS = new Set([
   'token_rejected',
 ]);
 
-const MEDIUM_ACTIONS = new Set(['denied', 'failed', 'timed_out', 'reveal_failed', 'changed', 'configured', 'removed', 'added']);
+const MEDIUM_ACTIONS = new Set(['override_declined', 'denied', 'failed', 'timed_out', 'reveal_failed', 'changed', 'configured', 'removed', 'added']);
 
 /** Data outcomes that mean a client was throttled or refused credentials. */
 const HIGH_OUTCOMES = new Set(['throttled', 'rate_limited', 'locked_out']);
