@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { text } from './text';
 import { CreateSecretRequestSchema, SecretIdSchema } from './secrets';
 import type { ErrorCode } from './errors';
-import type { Verification, VerificationMethod, VerificationOverview } from './verification';
+import type { PendingOverrideList, Verification, VerificationMethod, VerificationOverview } from './verification';
 
 /**
  * Sidebar (agent-facing) API: sessions exchanged from host-signed tokens, and the ticket's secrets.
@@ -145,6 +145,10 @@ export interface SidebarApi {
   requestOverride(id: string, reason: string): Promise<Verification>;
   /** A supervisor (policy.supervisors, not the requesting agent) approves from their own sidebar. */
   approveOverride(id: string): Promise<Verification>;
+  /** Issue 16: a supervisor declines another agent's request on this ticket, saying why (5–500 characters). */
+  declineOverride(id: string, reason: string): Promise<Verification>;
+  /** Issue 16: a supervisor's queue, the tenant's requests waiting for a decision across tickets (403 for others). */
+  listPendingOverrides(): Promise<PendingOverrideList>;
   /**
    * Live changes of this ticket's verifications (SSE over fetch, or polling where the transport
    * cannot stream). `onError` reports trouble (the subscription keeps trying unless the session is

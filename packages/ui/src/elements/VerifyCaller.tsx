@@ -9,6 +9,7 @@ import { useVerification, type VerifyApi } from '../verify/use-verification';
 import { canRequestOverride, isFinal, isInProgress, methodName, viewOf, type VerifyView } from '../verify/verification-model';
 import { OverrideRequestForm } from './OverrideRequestForm';
 import { PendingOverrides } from './PendingOverrides';
+import { SupervisorQueue } from './SupervisorQueue';
 import { VerificationProgress } from './VerificationProgress';
 import { VerificationResult, resultSentence } from './VerificationResult';
 import { VerifyMethodPicker } from './VerifyMethodPicker';
@@ -84,17 +85,30 @@ export function VerifyCaller({ api, onError, announce }: VerifyCallerProps) {
           onStart={(method) => void control.start(method)}
         />
       )}
+      {current?.override?.state === 'declined' && (
+        <SM isBold style={styles.danger} data-override-declined>
+          {messages.verify.overrideDeclined(current.override.declinedBy ?? '', current.override.declineReason ?? '')}
+        </SM>
+      )}
       {overview?.isSupervisor && (
         <PendingOverrides
           overrides={overview.pendingOverrides}
           methodName={nameOf}
-          isApproving={busy === 'approve'}
+          isBusy={busy === 'approve' || busy === 'decline'}
           onApprove={(v) => {
             void control.approve(v).then((isApproved) => {
               if (isApproved) announce(messages.verify.approved(v.override?.requestedBy ?? v.agentLabel));
             });
           }}
+          onDecline={async (v, reason) => {
+            const isDeclined = await control.decline(v, reason);
+            if (isDeclined) announce(messages.verify.declined(v.override?.requestedBy ?? v.agentLabel));
+            return isDeclined;
+          }}
         />
+      )}
+      {overview?.isSupervisor && (
+        <SupervisorQueue api={api} methodName={nameOf} refreshKey={overview.pendingOverrides.map((p) => p.id).join(',')} />
       )}
     </section>
   );
