@@ -7,7 +7,7 @@ import type { SiemSeverity } from '@vouchsafe/contracts';
  *
  * high   — possible fraud (a denied push, or any event flagged `isFraudSuspected`), supervisor overrides (requested
  *          or approved), throttling (rate limits hit), failed sign-ins and refused authentication.
- * medium — other failures a reviewer should see: denied / failed / timed-out verifications, failed reveals,
+ * medium — other failures a reviewer should see: denied / failed / timed-out verifications, declined overrides, failed reveals,
  *          changes that alter who verifies callers or how (policy, IdP, tenant added or removed).
  * low    — everything else (routine: created, revealed, started, succeeded, expired, revoked, checkpoints, review reads).
  */
