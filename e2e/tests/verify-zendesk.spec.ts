@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/browser-checks';
 import { SESSION_HEADER } from '@vouchsafe/contracts';
 import { apiUrl, newTicket, notesOnPage, sessionFor, type StandInTicket } from './support/desks';
@@ -32,7 +33,7 @@ import {
  * applied under the strict CSP (a card on a grey page, the system font), one h1, a main landmark, a lang — at
  * desktop and phone widths. Screenshots go to the test's output folder for a person to look at.
  */
-async function expectStyledPage(page: import('@playwright/test').Page, heading: string, shot: string): Promise<void> {
+async function expectStyledPage(page: Page, heading: string, shot: string): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
   await expect(page.getByRole('main')).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
@@ -295,7 +296,7 @@ test.describe('Callback to the number on record (Twilio Verify)', () => {
 
 test.describe('Supervisor override', () => {
   /** The agent's Okta push is denied on the phone (possible fraud), then the agent asks for an override. */
-  async function deniedThenRequested(page: import('@playwright/test').Page, phone: import('@playwright/test').Page, ticket: StandInTicket) {
+  async function deniedThenRequested(page: Page, phone: Page, ticket: StandInTicket) {
     await startMethod(page, 'okta_push');
     await readOut(page);
     await oktaPushOn(phone, ticket).getByRole('button', { name: 'Deny', exact: true }).click();
