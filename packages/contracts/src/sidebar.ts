@@ -266,4 +266,12 @@ export interface SidebarHost {
   insertIntoReply(text: string): Promise<void>;
   /** Ask the desk to give the iframe this height (px). A no-op where the desk sizes it. */
   resize(heightPx: number): void;
+  /**
+   * Issue 16: tell the supervisors' sidebars that an override request waits, where the desk lets one app instance
+   * notify the others (Zendesk: `POST /api/v2/apps/notify.json`). Absent where the desk offers nothing (see
+   * modules/verification/NOTES.md). Carries no identifier: receivers re-read their queue from the API.
+   */
+  notifyOverrideRequested?(): Promise<void>;
+  /** Issue 16: calls back when another agent's sidebar announced an override request; returns the unsubscribe function. */
+  onOverrideRequested?(callback: () => void): () => void;
 }

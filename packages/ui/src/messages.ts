@@ -190,6 +190,7 @@ export const messages = {
     queueFraud: '⚠ Possible fraud',
     queueOpenHint: 'Open the ticket to review and decide.',
     queueRefresh: 'Refresh',
+    queueNotified: 'A new override request is waiting for a supervisor.',
     stateWords: {
       started: 'started',
       waiting: 'waiting',

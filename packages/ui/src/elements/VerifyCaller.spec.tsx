@@ -425,6 +425,39 @@ describe('VerifyCaller: supervisor override', () => {
     await screen.findByRole('region', { name: v.queueHeading(0) });
   });
 
+  it('the desk passes the word on: a request notifies the supervisors; a supervisor hearing it re-reads the queue', async () => {
+    const notify = vi.fn(async () => undefined);
+    const agentApi = withCurrent(verification({ state: 'timed_out' }));
+    const agent = userEvent.setup();
+    const first = renderThemed(
+      <VerifyCaller api={agentApi} onError={() => undefined} announce={() => undefined} host={{ notifyOverrideRequested: notify }} />,
+    );
+    await agent.click(await screen.findByRole('button', { name: v.overrideRequest }));
+    await agent.paste('caller lost the phone, branch confirmed');
+    await agent.click(screen.getByRole('button', { name: v.overrideSend }));
+    await waitFor(() => expect(notify).toHaveBeenCalledOnce());
+    first.unmount();
+
+    let hear: (() => void) | undefined;
+    const supervisorApi = new FakeSidebarApi();
+    supervisorApi.overview = { ...supervisorApi.overview, isSupervisor: true };
+    const announced: string[] = [];
+    renderThemed(
+      <VerifyCaller
+        api={supervisorApi}
+        onError={() => undefined}
+        announce={(t) => announced.push(t)}
+        host={{ onOverrideRequested: (cb) => ((hear = cb), () => (hear = undefined)) }}
+      />,
+    );
+    await screen.findByRole('region', { name: v.queueHeading(0) });
+    supervisorApi.queue = { overrides: [{ ...verification({ id: OTHER_ID, state: 'failed' }), ticketId: '4712' }] };
+    await waitFor(() => expect(hear).toBeDefined());
+    await act(async () => hear!());
+    await screen.findByRole('region', { name: v.queueHeading(1) });
+    expect(announced).toContain(v.queueNotified);
+  });
+
   it('an agent who is not a supervisor never asks for the queue', async () => {
     const { api, state } = setup();
     await waitFor(() => expect(state()).toBe('none'));

@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
-import type { Verification } from '@vouchsafe/contracts';
+import { useEffect, useRef, useState } from 'react';
+import type { SidebarHost, Verification } from '@vouchsafe/contracts';
 import { Button } from '@zendeskgarden/react-buttons';
 import { LG, SM } from '@zendeskgarden/react-typography';
 import { messages } from '../messages';
@@ -20,6 +20,8 @@ export interface VerifyCallerProps {
   onError: (err: unknown) => void;
   /** Puts a sentence into the sidebar's polite live region. */
   announce: (text: string) => void;
+  /** Issue 16: the desk's app-to-app notification, where it has one (Zendesk). */
+  host?: Pick<SidebarHost, 'notifyOverrideRequested' | 'onOverrideRequested'>;
 }
 
 /**
@@ -27,9 +29,19 @@ export interface VerifyCallerProps {
  * start, cancel, type back a callback code and ask a supervisor for an override; nothing here
  * (or in the API) lets an agent mark a caller verified.
  */
-export function VerifyCaller({ api, onError, announce }: VerifyCallerProps) {
+export function VerifyCaller({ api, onError, announce, host }: VerifyCallerProps) {
   const control = useVerification(api, onError);
   const { overview, busy } = control;
+  const isSupervisor = overview?.isSupervisor === true;
+  const [notices, setNotices] = useState(0);
+  // A supervisor's sidebar hears other agents' requests through the desk (Zendesk apps notify) and re-reads the queue.
+  useEffect(() => {
+    if (!isSupervisor || !host?.onOverrideRequested) return undefined;
+    return host.onOverrideRequested(() => {
+      setNotices((n) => n + 1);
+      announce(messages.verify.queueNotified);
+    });
+  }, [isSupervisor, host]);
   const current = overview?.current ?? null;
   const isTicking = current !== null && (!isFinal(current) || current.validUntil !== null);
   const now = useNow(isTicking);
@@ -71,7 +83,17 @@ export function VerifyCaller({ api, onError, announce }: VerifyCallerProps) {
         <VerificationResult verification={current} view={view} methodName={nameOf(current)} secondsValid={secondsValid} />
       )}
       {view === 'expired' && <SM>{messages.verify.verifiedExpired}</SM>}
-      {canRequestOverride(current) && <OverrideRequestForm isSending={busy === 'override'} onRequest={control.requestOverride} />}
+      {canRequestOverride(current) && (
+        <OverrideRequestForm
+          isSending={busy === 'override'}
+          onRequest={async (reason) => {
+            const isRequested = await control.requestOverride(reason);
+            // Best effort: the request is recorded and audited whether or not the desk passes the word on.
+            if (isRequested) void host?.notifyOverrideRequested?.().catch(() => undefined);
+            return isRequested;
+          }}
+        />
+      )}
       {control.limitMessage !== undefined && (
         <SM role="alert" isBold style={styles.danger} data-limit>
           {control.limitMessage}
@@ -108,7 +130,11 @@ export function VerifyCaller({ api, onError, announce }: VerifyCallerProps) {
         />
       )}
       {overview?.isSupervisor && (
-        <SupervisorQueue api={api} methodName={nameOf} refreshKey={overview.pendingOverrides.map((p) => p.id).join(',')} />
+        <SupervisorQueue
+          api={api}
+          methodName={nameOf}
+          refreshKey={`${overview.pendingOverrides.map((p) => p.id).join(',')}#${notices}`}
+        />
       )}
     </section>
   );
