@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/browser-checks';
 import { SESSION_HEADER } from '@vouchsafe/contracts';
 import { apiUrl, newTicket, notesOnPage, sessionFor, type StandInTicket } from './support/desks';
@@ -26,6 +27,28 @@ import {
 // the API with its poller and SSE, Okta / Duo / OIDC / Twilio stand-ins speaking their vendors' wire formats, the
 // simulated phone page answering pushes, and the masked internal notes on the ticket. Each test has its own ticket
 // and requester, so tests share nothing (push limits count per requester).
+
+/**
+ * Issue 16 item 5: a server-rendered page (callback result, stale link) is styled like the portal — our stylesheet
+ * applied under the strict CSP (a card on a grey page, the system font), one h1, a main landmark, a lang — at
+ * desktop and phone widths. Screenshots go to the test's output folder for a person to look at.
+ */
+async function expectStyledPage(page: Page, heading: string, shot: string): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+  await expect(page.getByRole('main')).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  const card = page.locator('.vs-card');
+  await expect(card).toHaveCSS('background-color', 'rgb(255, 255, 255)');
+  await expect(card).toHaveCSS('border-radius', '8px');
+  await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(248, 249, 249)');
+  expect(await page.locator('body').evaluate((b) => getComputedStyle(b).fontFamily)).toMatch(/system-ui/);
+  await page.screenshot({ path: test.info().outputPath(`${shot}-desktop.png`) });
+  await page.setViewportSize({ width: 320, height: 640 });
+  const box = (await card.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(320);
+  await page.screenshot({ path: test.info().outputPath(`${shot}-320.png`) });
+}
 
 async function zendeskTicket(
   request: Parameters<typeof newTicket>[0],
@@ -200,8 +223,11 @@ test.describe('OIDC sign-in link', () => {
     await expect(verifySection(page)).toContainText('A link was sent to');
     const phone = await openPhone(context);
     const customer = await openMailedLink(browser, phone, ticket);
+    // Issue 16: the reply carries a short link on Vouchsafe's origin, which redirects to the IdP.
+    expect(customer.href).toMatch(/^https?:\/\/[^/]+\/v\/[A-Za-z0-9_-]{22}$/);
     try {
       await oidcSignIn(customer.page);
+      await expectStyledPage(customer.page, 'You are verified', 'oidc-verified');
     } finally {
       await customer.close();
     }
@@ -269,53 +295,96 @@ test.describe('Callback to the number on record (Twilio Verify)', () => {
 });
 
 test.describe('Supervisor override', () => {
-  test('needs a second person: the requesting agent cannot approve; a supervisor on the same ticket can, and the note names both', async ({
+  /** The agent's Okta push is denied on the phone (possible fraud), then the agent asks for an override. */
+  async function deniedThenRequested(page: Page, phone: Page, ticket: StandInTicket) {
+    await startMethod(page, 'okta_push');
+    await readOut(page);
+    await oktaPushOn(phone, ticket).getByRole('button', { name: 'Deny', exact: true }).click();
+    await expectView(page, 'denied');
+    const section = verifySection(page);
+    await section.getByRole('button', { name: VERIFY.overrideRequest }).click();
+    await section.getByLabel(VERIFY.overrideReasonLabel).fill('Caller lost their phone; identity confirmed by branch visit record.');
+    await section.getByRole('button', { name: VERIFY.overrideSend }).click();
+    await expectView(page, 'override-requested');
+  }
+
+  test('needs a second person: the desk notifies the supervisor, whose queue shows it; the confirmation shows the fraud flag; one decline, one approval; notes name both', async ({
     page,
     context,
     browser,
     request,
   }) => {
     const ticket = await zendeskTicket(request, 'Lost phone, cannot verify');
-    await openTicket(page, ticket);
-    await startMethod(page, 'okta_push');
-    await readOut(page);
-    const phone = await openPhone(context);
-    await oktaPushOn(phone, ticket).getByRole('button', { name: 'Deny', exact: true }).click();
-    await expectView(page, 'denied');
-
-    const section = verifySection(page);
-    await section.getByRole('button', { name: VERIFY.overrideRequest }).click();
-    await section.getByLabel(VERIFY.overrideReasonLabel).fill('Caller lost their phone; identity confirmed by branch visit record.');
-    await section.getByRole('button', { name: VERIFY.overrideSend }).click();
-    await expectView(page, 'override-requested');
-    // The requesting agent sees no approve button for their own request.
-    await expect(section.getByRole('button', { name: /^Approve override/ })).toHaveCount(0);
-    // … and the API refuses it from their own session (403), even though both agents are supervisors.
-    const session = await sessionFor(request, ticket);
-    const headers = { [SESSION_HEADER]: session };
-    const overview = (await (await request.get(`${apiUrl()}/api/v1/sidebar/verifications`, { headers })).json()) as {
-      current: { id: string };
-    };
-    const self = await request.post(`${apiUrl()}/api/v1/sidebar/verifications/${overview.current.id}/override/approve`, { headers });
-    expect(self.status()).toBe(403);
-    await verificationNote(request, 'zendesk', ticket, 'Supervisor override REQUESTED');
-
-    // The supervisor: the desk's second agent, in a browser context of their own, on the same ticket.
+    const elsewhere = await zendeskTicket(request, 'Another ticket the supervisor has open');
+    // The supervisor (the desk's second agent, in a browser context of their own) is busy on another ticket.
     const supervisorContext = await browser.newContext();
     try {
       const supervisor = await supervisorContext.newPage();
+      await openTicket(supervisor, elsewhere, '?agent=1');
+      await expect(verifySection(supervisor).getByRole('heading', { name: /^Waiting for a supervisor \(\d+\)$/ })).toBeVisible({
+        timeout: 20_000,
+      });
+      const queued = verifySection(supervisor).locator(`[data-queue-ticket="${ticket.ticketId}"]`);
+      await expect(queued).toHaveCount(0);
+
+      await openTicket(page, ticket);
+      const phone = await openPhone(context);
+      await deniedThenRequested(page, phone, ticket);
+      const section = verifySection(page);
+      // The requesting agent sees no approve button for their own request.
+      await expect(section.getByRole('button', { name: /override requested by/ })).toHaveCount(0);
+      // … and the API refuses it from their own session (403), even though both agents are supervisors.
+      const session = await sessionFor(request, ticket);
+      const headers = { [SESSION_HEADER]: session };
+      const overview = (await (await request.get(`${apiUrl()}/api/v1/sidebar/verifications`, { headers })).json()) as {
+        current: { id: string };
+      };
+      const self = await request.post(`${apiUrl()}/api/v1/sidebar/verifications/${overview.current.id}/override/approve`, { headers });
+      expect(self.status()).toBe(403);
+      await verificationNote(request, 'zendesk', ticket, 'Supervisor override REQUESTED');
+
+      // The request reached the supervisor's other ticket through the desk (Zendesk apps notify → the ZAF event
+      // api_notification.*): the queue names the ticket, with the fraud flag, without a reload or Refresh.
+      await expect(queued).toBeVisible({ timeout: 10_000 });
+      await expect(queued).toContainText(VERIFY.queueFraud);
+
+      // On the ticket itself: approving opens a confirmation showing what is approved, fraud flag first.
       await openTicket(supervisor, ticket, '?agent=1');
-      const pending = verifySection(supervisor).getByRole('button', { name: /^Approve override requested by / });
-      await expect(pending).toBeVisible({ timeout: 20_000 });
-      await pending.click();
-      await expect(pending).toHaveCount(0);
+      const review = verifySection(supervisor).getByRole('button', { name: /^Review the override requested by / });
+      await expect(review).toBeVisible({ timeout: 20_000 });
+      await review.click();
+      const confirm = verifySection(supervisor).getByRole('group', { name: VERIFY.confirmHeading });
+      await expect(confirm).toContainText(VERIFY.confirmFraud);
+      await expect(confirm).toContainText('Caller lost their phone; identity confirmed by branch visit record.');
+      await expect(confirm).toContainText(ticket.requester.name.slice(0, 2));
+      await expect(confirm).not.toContainText(ticket.requester.email!);
+      await supervisor.screenshot({ path: test.info().outputPath('override-confirmation.png') });
+      // Not this time: back, then decline with a reason.
+      await confirm.getByRole('button', { name: VERIFY.confirmBack }).click();
+      await verifySection(supervisor).getByRole('button', { name: /^Decline the override requested by / }).click();
+      await verifySection(supervisor).getByLabel(VERIFY.declineReasonLabel).fill('Possible fraud: call the customer back on the number on record.');
+      await verifySection(supervisor).getByRole('button', { name: VERIFY.declineSend }).click();
+      await expect(review).toHaveCount(0);
+
+      // The requesting agent sees who declined and why (live), and the note says so.
+      await expect(section.locator('[data-override-declined]')).toContainText('Possible fraud: call the customer back');
+      const declinedNote = await verificationNote(request, 'zendesk', ticket, 'Supervisor override DECLINED');
+      expect(declinedNote.body).toMatch(/^Declined by: .+$/m);
+
+      // A second attempt, a second request: this time the supervisor confirms the approval.
+      await deniedThenRequested(page, phone, ticket);
+      await expect(review).toBeVisible({ timeout: 20_000 });
+      await review.click();
+      await expect(confirm).toContainText(VERIFY.confirmFraud);
+      await confirm.getByRole('button', { name: VERIFY.confirmApprove }).click();
+      await expect(review).toHaveCount(0);
+      await expectView(page, 'overridden');
+      await expect(section.locator('[data-badge="verified"]')).toHaveCount(0);
+      await expect(section).toContainText(VERIFY.overrideBannerTitle);
     } finally {
       await supervisorContext.close();
     }
 
-    await expectView(page, 'overridden');
-    await expect(section.locator('[data-badge="verified"]')).toHaveCount(0);
-    await expect(section).toContainText(VERIFY.overrideBannerTitle);
     const note = await verificationNote(request, 'zendesk', ticket, 'SUPERVISOR OVERRIDE');
     expect(note.body).toMatch(/^Requested by: .+$/m);
     expect(note.body).toMatch(/^Approved by: .+$/m);

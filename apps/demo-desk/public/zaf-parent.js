@@ -56,6 +56,11 @@ export const CORE_EVENTS = Object.freeze([
 
 const DOCUMENTED_EVENTS = new Set([...TICKET_CHANGE_EVENTS, ...CORE_EVENTS]);
 const REQUEST_KEY = /^request:(\d+)$/;
+/**
+ * `api_notification.<event>`: what `POST /api/v2/apps/notify.json` delivers to an app's instances (issue 16; the
+ * event name as in Zendesk's example github.com/zendesk/app-notification-send-receive).
+ */
+const APP_NOTIFICATION_EVENT = /^api_notification\.[\w.-]{1,64}$/;
 const REQUEST_EVENT = /^request:(\d+)\.(done|fail)$/;
 /** What the official SDK's Tracker (lib/tracker.js) invokes: `client.invoke('track', {type:'click'})`, hovers with a value. */
 const TRACK_TYPES = new Set(['click', 'hover']);
@@ -115,7 +120,7 @@ export function createZafParent(options) {
 
   /** Delivers `zaf.<name>` if the app subscribed to it (Zendesk binds an event only while it has subscribers). */
   function fire(name, data) {
-    if (!DOCUMENTED_EVENTS.has(name)) throw new Error(`the stand-in fires documented events only, not ${name}`);
+    if (!DOCUMENTED_EVENTS.has(name) && !APP_NOTIFICATION_EVENT.test(name)) throw new Error(`the stand-in fires documented events only, not ${name}`);
     if (!(state.subscribers.get(name) > 0)) return false;
     state.fired.push({ name, data });
     send({ key: `zaf.${name}`, message: data });
@@ -257,7 +262,7 @@ export function createZafParent(options) {
       return;
     }
     const request = REQUEST_EVENT.exec(name);
-    if (!request && !DOCUMENTED_EVENTS.has(name)) {
+    if (!request && !DOCUMENTED_EVENTS.has(name) && !APP_NOTIFICATION_EVENT.test(name)) {
       // Zendesk would accept it and never fire it: the app would wait forever for nothing.
       violation(`the app subscribes to "${name}", which Zendesk does not document for the ticket sidebar`);
     }

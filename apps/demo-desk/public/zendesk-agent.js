@@ -136,6 +136,18 @@ requesterPicker.addEventListener('change', async () => {
   if (ticket.requester.name !== before.name) zaf.fire('ticket.requester.name.changed', ticket.requester.name);
 });
 
+// App notifications (issue 16): what other agents' app instances sent with POST /api/v2/apps/notify.json reaches this
+// agent's instance as `api_notification.<event>`, like Zendesk delivers it. Only those sent after this page opened.
+const notificationsUrl = `/zendesk/agent/api/app-notifications?agent=${agentIndex()}`;
+let notificationsAfter = ((await getJson(`${notificationsUrl}&after=0`).catch(() => [])).at(-1)?.seq ?? 0);
+setInterval(async () => {
+  const fresh = await getJson(`${notificationsUrl}&after=${notificationsAfter}`).catch(() => []);
+  for (const n of fresh) {
+    notificationsAfter = Math.max(notificationsAfter, n.seq);
+    zaf.fire(`api_notification.${n.event}`, n.body);
+  }
+}, 1_000);
+
 // Load the app the way Zendesk loads a signedUrls app: POST {token} into the iframe, origin + app_guid in the query.
 try {
   const { token } = await postJson('/zendesk/agent/token', { ticketId: ticket.id, variant: tokenVariant(), agent: agentIndex() });

@@ -260,6 +260,18 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
       contentType: answer.headers.get('content-type') ?? '',
     });
   });
+  // Issue 16: what Zendesk delivers to this agent's app instances after `POST /api/v2/apps/notify.json` (every agent
+  // when the notification names none). The agent page polls this and fires `api_notification.<event>` into the app.
+  app.get('/zendesk/agent/api/app-notifications', (req, res) => {
+    noStore(res);
+    const after = Number(req.query.after ?? 0) || 0;
+    const agentId = agentOf('zendesk', req.query.agent).id;
+    res.json(
+      state.appNotifications
+        .filter((n) => n.seq > after && (n.agentId === null || n.agentId === agentId))
+        .map(({ seq, event, body }) => ({ seq, event, body })),
+    );
+  });
   app.get('/zendesk/agent/api/tickets/:id/comments', (req, res) => {
     noStore(res);
     const ticket = state.ticket('zendesk', req.params.id);

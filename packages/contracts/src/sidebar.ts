@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { text } from './text';
 import { CreateSecretRequestSchema, SecretIdSchema } from './secrets';
 import type { ErrorCode } from './errors';
-import type { Verification, VerificationMethod, VerificationOverview } from './verification';
+import type { PendingOverrideList, Verification, VerificationMethod, VerificationOverview } from './verification';
 
 /**
  * Sidebar (agent-facing) API: sessions exchanged from host-signed tokens, and the ticket's secrets.
@@ -145,6 +145,10 @@ export interface SidebarApi {
   requestOverride(id: string, reason: string): Promise<Verification>;
   /** A supervisor (policy.supervisors, not the requesting agent) approves from their own sidebar. */
   approveOverride(id: string): Promise<Verification>;
+  /** Issue 16: a supervisor declines another agent's request on this ticket, saying why (5–500 characters). */
+  declineOverride(id: string, reason: string): Promise<Verification>;
+  /** Issue 16: a supervisor's queue, the tenant's requests waiting for a decision across tickets (403 for others). */
+  listPendingOverrides(): Promise<PendingOverrideList>;
   /**
    * Live changes of this ticket's verifications (SSE over fetch, or polling where the transport
    * cannot stream). `onError` reports trouble (the subscription keeps trying unless the session is
@@ -262,4 +266,12 @@ export interface SidebarHost {
   insertIntoReply(text: string): Promise<void>;
   /** Ask the desk to give the iframe this height (px). A no-op where the desk sizes it. */
   resize(heightPx: number): void;
+  /**
+   * Issue 16: tell the supervisors' sidebars that an override request waits, where the desk lets one app instance
+   * notify the others (Zendesk: `POST /api/v2/apps/notify.json`). Absent where the desk offers nothing (see
+   * modules/verification/NOTES.md). Carries no identifier: receivers re-read their queue from the API.
+   */
+  notifyOverrideRequested?(): Promise<void>;
+  /** Issue 16: calls back when another agent's sidebar announced an override request; returns the unsubscribe function. */
+  onOverrideRequested?(callback: () => void): () => void;
 }

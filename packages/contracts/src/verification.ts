@@ -67,10 +67,14 @@ export const BindingSchema = z.discriminatedUnion('kind', [
 export type Binding = z.infer<typeof BindingSchema>;
 
 export const OverrideSchema = z.object({
-  state: z.enum(['requested', 'approved']),
+  /** Issue 16: a supervisor may also decline, with a reason (the requesting agent sees who and why). */
+  state: z.enum(['requested', 'approved', 'declined']),
   requestedBy: text(),
   reason: text(),
   approvedBy: text().nullable(),
+  /** Who declined and why (state `declined`). Optional so older API answers still parse. */
+  declinedBy: text().nullable().optional(),
+  declineReason: text().nullable().optional(),
 });
 
 export const VerificationSchema = z.object({
@@ -126,6 +130,20 @@ export const SubmitCodeRequestSchema = z
   .object({ code: text().regex(/^\d{4,10}$/, 'must be the 4–10 digit code the caller reads back') })
   .strict();
 export const OverrideRequestSchema = z.object({ reason: text().trim().min(10, 'must say why (at least 10 characters)').max(500) }).strict();
+/** POST /verifications/{id}/override/decline (issue 16): a supervisor declines, saying why. */
+export const DeclineOverrideRequestSchema = z
+  .object({ reason: text().trim().min(5, 'must say why (at least 5 characters)').max(500) })
+  .strict();
+
+/**
+ * GET /api/v1/sidebar/overrides (issue 16): a supervisor's queue — the tenant's override requests waiting for a
+ * decision, across tickets, newest first (at most 50). Only agents in the policy's `supervisors` list may read it.
+ * Each names its ticket; approving or declining happens from that ticket's sidebar.
+ */
+export const PendingOverrideSchema = VerificationSchema.extend({ ticketId: text() });
+export type PendingOverride = z.infer<typeof PendingOverrideSchema>;
+export const PendingOverrideListSchema = z.object({ overrides: z.array(PendingOverrideSchema) });
+export type PendingOverrideList = z.infer<typeof PendingOverrideListSchema>;
 
 /** SSE (GET /api/v1/sidebar/verifications/events): `event: verification`, `data: Verification`. */
 export const VERIFICATION_EVENT = 'verification';

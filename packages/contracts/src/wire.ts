@@ -40,6 +40,10 @@ export const API_PATHS = {
   verificationEvents: `${API_PREFIX}/sidebar/verifications/events`,
   /** Where link methods return from the IdP (not under the API prefix: it is a page people open). */
   verificationCallback: (kind: 'oidc' | 'duo') => `/verify/callback/${kind}`,
+  /** Issue 16: the short sign-in link posted to the requester; 303 to the IdP while the attempt is open (a page). */
+  shortLink: (id: string) => `/v/${enc(id)}`,
+  /** Issue 16: a supervisor's queue of the tenant's override requests waiting for a decision (GET). */
+  pendingOverrides: `${API_PREFIX}/sidebar/overrides`,
   admin: `${API_PREFIX}/admin`,
   adminTenants: `${API_PREFIX}/admin/tenants`,
   adminTenant: (slug: string) => `${API_PREFIX}/admin/tenants/${enc(slug)}`,

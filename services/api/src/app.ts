@@ -27,6 +27,8 @@ import type { Graph } from './compose';
 import { auditExportRoutes } from './modules/audit/export.routes';
 import { REVIEW_CONSOLE_PATH, reviewConsole } from './modules/operators/review-console';
 import { openApiRoute } from './openapi/openapi.routes';
+import { PAGE_STYLESHEET_PATH, sendPageStylesheet } from './http/page';
+import { shortLinkRoutes } from './modules/verification/short-link.routes';
 
 function trustProxyValue(v: string): boolean | number | string {
   if (v === 'true') return true;
@@ -134,6 +136,8 @@ export function createApp(graph: Graph): Express {
       publicUrl: config.publicUrl,
     }),
   );
+  // Issue 16 item 5: the one stylesheet of the server-rendered pages (http/page.ts), from our own origin.
+  app.get(PAGE_STYLESHEET_PATH, (_req, res) => sendPageStylesheet(res));
   app.use(
     verificationCallbackRoutes({
       verification: verification.deps,
@@ -141,6 +145,7 @@ export function createApp(graph: Graph): Express {
       onRecipientVerified: recipients.service.onVerified,
     }),
   );
+  app.use(shortLinkRoutes({ db, limit: limits.middleware(callbackLimit(config.rateLimitPerMinute)) }));
   // Operator sign-in (modules/operators): /auth/operator/*, /api/v1/operator/me.
   app.use(graph.operators.routes);
   app.get(API_PATHS.openapi, openApiRoute());

@@ -387,6 +387,15 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
     valid: () => ({ reason: 'the caller lost their phone' }),
   },
   'POST /api/v1/sidebar/verifications/:id/override/approve': { auth: 'session' },
+  'POST /api/v1/sidebar/verifications/:id/override/decline': {
+    auth: 'session',
+    body: 'json',
+    valid: () => ({ reason: 'call the customer back first' }),
+  },
+  'GET /api/v1/sidebar/overrides': { auth: 'session' },
+  // Issue 16: a short sign-in link and the pages' stylesheet (no input reaches anything but the id lookup).
+  'GET /v/:id': {},
+  'GET /verify/page.css': {},
   // Operator sign-in (not configured in this app: every one answers 404; operators.test.ts drives the real flow).
   'GET /auth/operator/sign-in': { query: ['return'] },
   'GET /auth/operator/callback': { query: ['state', 'code', 'error', 'iss'] },

@@ -60,8 +60,13 @@ async function startLink(a: AgentSession): Promise<{ v: Verification; link: stri
     expect(url).toBeDefined();
     return url!;
   });
+  // Issue 16 item 6: the reply carries a short link on our own origin (128 random bits), never the IdP's long URL.
+  expect(link).toMatch(new RegExp(`^${w.t.url}/v/[A-Za-z0-9_-]{22}$`));
   return { v: res.json as Verification, link };
 }
+
+/** What a browser opening the short link gets: 303 to the IdP, or the "no longer valid" page. */
+const openShort = (link: string) => fetch(link, { redirect: 'manual' });
 
 /** The caller signs in at `peer` (claims as `login` says) and the browser follows the redirect to our callback. */
 async function answer(peer: OidcPeer, link: string, login: NextLogin = {}): Promise<Response> {
@@ -112,6 +117,39 @@ describe('generic OpenID Provider: the requester’s email counts only when the 
     const { v, link } = await startLink(a);
     expect((await answer(generic, link, { emailVerified: true })).status).toBe(200);
     expect(await settled(a, v.id)).toMatchObject({ state: 'verified' });
+  });
+
+  it('the short link redirects (303) to the IdP only while the attempt is open, then answers a styled "no longer valid" page', async () => {
+    const a = await openAs(w, ticketFor('nadia.short@customer.test'));
+    const { v, link } = await startLink(a);
+    const reply = w.desks.state.comments('zendesk', a.ticketId).filter((c) => c.isPublic).at(-1)!.body;
+    expect(reply).not.toContain(generic.url);
+    const open = await openShort(link);
+    expect(open.status).toBe(303);
+    expect(open.headers.get('cache-control')).toBe('no-store');
+    const location = new URL(open.headers.get('location')!);
+    expect(location.origin).toBe(new URL(generic.url).origin);
+    expect(location.searchParams.get('prompt')).toBe('login');
+    // A mistyped or guessed id, and the same link after the attempt finished: the page, never a redirect.
+    const guessed = await openShort(`${link.slice(0, -2)}${link.endsWith('AA') ? 'BB' : 'AA'}`);
+    expect(guessed.status).toBe(410);
+    expect((await answer(generic, link, { emailVerified: true })).status).toBe(200);
+    expect(await settled(a, v.id)).toMatchObject({ state: 'verified' });
+    const used = await openShort(link);
+    expect(used.status).toBe(410);
+    expect(used.headers.get('location')).toBeNull();
+    const page = await used.text();
+    expect(page).toContain('This link is no longer valid');
+    // Styled like the portal through our own stylesheet, allowed by the page's strict CSP (no inline style).
+    expect(page).toMatch(/<html lang="en">/);
+    expect(page).toContain('<link rel="stylesheet" href="/verify/page.css">');
+    expect(page).toMatch(/<main class="vs-page">[\s\S]*<h1>/);
+    expect(page).not.toMatch(/ style=|<style|<script/);
+    expect(used.headers.get('content-security-policy')).toMatch(/default-src 'none'; style-src 'self';/);
+    const css = await fetch(`${w.t.url}/verify/page.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    expect(await css.text()).toContain('.vs-card');
   });
 });
 

@@ -277,6 +277,78 @@ describe('supervisor override', () => {
   });
 });
 
+describe('supervisor decline and queue (issue 16)', () => {
+  it('a supervisor declines with a reason (audited, noted, seen by the agent); the queue lists pending requests across tickets to supervisors only', async () => {
+    const t8 = w.desks.state.addTicket('zendesk', { requester: { name: 'Dee Decline', email: 'dee@customer.test' } }).ticketId;
+    const t9 = w.desks.state.addTicket('zendesk', { requester: { name: 'Quin Queue', email: 'quin@customer.test' } }).ticketId;
+    const [jane8, jane9, omar8, omar9] = await Promise.all([openAs(w, t8, 0), openAs(w, t9, 0), openAs(w, t8, 1), openAs(w, t9, 1)]);
+    const denied = await startPush(jane8);
+    okta.answer = { state: 'denied' };
+    await settle(jane8, denied.id, 'denied');
+    okta.answer = { state: 'timed_out' };
+    const timedOut = await startPush(jane9);
+    await settle(jane9, timedOut.id, 'timed_out');
+    for (const [a, v] of [[jane8, denied], [jane9, timedOut]] as const) {
+      expect((await call(w.t.url, a, 'POST', `/verifications/${v.id}/override`, { reason: 'Caller lost their phone; voice known' })).status).toBe(200);
+    }
+    // The queue: supervisors only, every ticket of the tenant, with what a confirmation shows (fraud flag, reason).
+    expect((await call(w.t.url, jane8, 'GET', '/overrides')).status).toBe(403);
+    const queue = await call(w.t.url, omar8, 'GET', '/overrides');
+    expect(queue.status).toBe(200);
+    const mine = queue.json.overrides.filter((o: { id: string }) => o.id === denied.id || o.id === timedOut.id);
+    expect(mine).toEqual([
+      expect.objectContaining({ id: timedOut.id, ticketId: t9, state: 'timed_out', isFraudSuspected: false }),
+      expect.objectContaining({
+        id: denied.id,
+        ticketId: t8,
+        state: 'denied',
+        isFraudSuspected: true,
+        agentLabel: 'Jane Doe',
+        override: expect.objectContaining({ state: 'requested', reason: 'Caller lost their phone; voice known' }),
+      }),
+    ]);
+    // Deciding happens on the request's own ticket: another ticket's (or an unknown) id answers 404.
+    expect((await call(w.t.url, omar8, 'POST', `/verifications/${timedOut.id}/override/decline`, { reason: 'not on this call' })).status).toBe(404);
+    expect(
+      (await call(w.t.url, omar8, 'POST', '/verifications/00000000-0000-4000-8000-000000000000/override/decline', { reason: 'unknown id' })).status,
+    ).toBe(404);
+    expect((await call(w.t.url, omar8, 'POST', `/verifications/${denied.id}/override/decline`, { reason: 'no' })).status).toBe(422);
+    expect((await call(w.t.url, jane8, 'POST', `/verifications/${denied.id}/override/decline`, { reason: 'my own request' })).status).toBe(403);
+    const declined = await call(w.t.url, omar8, 'POST', `/verifications/${denied.id}/override/decline`, {
+      reason: 'Possible fraud: the customer denied the push',
+    });
+    expect(declined.status).toBe(200);
+    expect(declined.json).toMatchObject({
+      state: 'denied',
+      override: { state: 'declined', declinedBy: 'Omar Haddad', declineReason: 'Possible fraud: the customer denied the push', approvedBy: null },
+    });
+    // The requesting agent sees it; it can be neither approved nor declined again; it leaves the queue.
+    expect((await call(w.t.url, jane8, 'GET', '/verifications')).json.current.override).toMatchObject({ state: 'declined', declinedBy: 'Omar Haddad' });
+    expect((await call(w.t.url, omar8, 'POST', `/verifications/${denied.id}/override/approve`)).status).toBe(409);
+    expect((await call(w.t.url, omar8, 'POST', `/verifications/${denied.id}/override/decline`, { reason: 'declined twice' })).status).toBe(409);
+    await expect(
+      sql`UPDATE verification_overrides SET approved_by_id = ${omar} WHERE verification_id = ${denied.id}`.execute(w.t.db),
+    ).rejects.toThrow(/verification_overrides_decided_once/);
+    const after = await call(w.t.url, omar9, 'GET', '/overrides');
+    expect(after.json.overrides.map((o: { id: string }) => o.id)).toContain(timedOut.id);
+    expect(after.json.overrides.map((o: { id: string }) => o.id)).not.toContain(denied.id);
+    expect((await call(w.t.url, omar8, 'GET', '/verifications')).json.pendingOverrides).toEqual([]);
+    expect(await auditTypes(denied.id)).toEqual([
+      'verification.started',
+      'verification.denied',
+      'verification.override_requested',
+      'verification.override_declined',
+    ]);
+    await eventually(() => {
+      const note = notesOf(t8).find((n) => n.includes('DECLINED'));
+      expect(note).toContain('NOT verified');
+      expect(note).toContain('Declined by: Omar Haddad');
+      expect(note).toContain('Decline reason: Possible fraud: the customer denied the push');
+    });
+    expect((await call(w.t.url, omar9, 'POST', `/verifications/${timedOut.id}/override/approve`)).json.state).toBe('overridden');
+  });
+});
+
 describe('push limit per customer', () => {
   it('counts across agents and tickets of the same requester and refuses with a sentence and retryAfterSeconds', async () => {
     const person = w.desks.state.addTicket('zendesk', { requester: { name: 'Pat Push', email: 'pat.push@customer.test' } });

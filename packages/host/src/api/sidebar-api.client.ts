@@ -1,6 +1,7 @@
 import {
   API_PATHS,
   CreateTicketSecretResponseSchema,
+  PendingOverrideListSchema,
   SESSION_HEADER,
   SessionResponseSchema,
   SidebarApiError,
@@ -9,6 +10,7 @@ import {
   VerificationSchema,
   type CreateTicketSecretRequest,
   type CreateTicketSecretResponse,
+  type PendingOverrideList,
   type SessionResponse,
   type SidebarApi,
   type SidebarContext,
@@ -237,6 +239,11 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
     submitVerificationCode: (id: string, code: string) => act(verificationPath(id, 'code'), { code }),
     requestOverride: (id: string, reason: string) => act(verificationPath(id, 'override'), { reason }),
     approveOverride: (id: string) => act(`${verificationPath(id, 'override')}/approve`),
+    declineOverride: (id: string, reason: string) => act(`${verificationPath(id, 'override')}/decline`, { reason }),
+    async listPendingOverrides(): Promise<PendingOverrideList> {
+      const response = await authed('GET', API_PATHS.pendingOverrides);
+      return expect(response, 200, (body) => PendingOverrideListSchema.safeParse(body).data);
+    },
 
     subscribeVerifications(onChange, onError = () => undefined): () => void {
       const unsubscribe = options.stream

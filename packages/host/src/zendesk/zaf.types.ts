@@ -17,6 +17,10 @@ export interface ZafClient {
   off(name: string, handler: (data?: unknown) => void): void;
   /** Resolves once the desk registered the app (`app.registered`), with its context. */
   context(): Promise<ZafContext>;
+  /** The app's metadata (`appId`, `installationId`, settings …), from the same `app.registered`. */
+  metadata?(): Promise<{ appId?: number }>;
+  /** Zendesk's proxy to its own API, with the agent's session (here only apps/notify.json). */
+  request?(options: { url: string; type: string; contentType: string; data: string }): Promise<unknown>;
 }
 
 export interface ZafClientStatic {

@@ -5,9 +5,10 @@ import { connectZendesk, connectZendeskSidebar, zendeskExchange } from './index'
 import type { ZafClient, ZafClientStatic } from './zaf.types';
 
 /** A minimal stand-in for the SDK client: records calls and lets the test fire desk events. */
-function fakeZaf(options: { isRegistered?: boolean; data?: Record<string, unknown> } = {}) {
+function fakeZaf(options: { isRegistered?: boolean; data?: Record<string, unknown>; appId?: number } = {}) {
   const handlers = new Map<string, Set<(data?: unknown) => void>>();
   const invokes: unknown[][] = [];
+  const requests: unknown[] = [];
   const data = options.data ?? {
     'ticket.id': 42,
     'ticket.requester': { id: 901, name: 'Rita Requester', email: 'rita@example.com' },
@@ -26,10 +27,17 @@ function fakeZaf(options: { isRegistered?: boolean; data?: Record<string, unknow
       options.isRegistered === false
         ? new Promise(() => undefined)
         : Promise.resolve({ account: { subdomain: 'acme' }, location: 'ticket_sidebar', ticketId: 42 }),
+    ...(options.appId !== undefined && {
+      metadata: async () => ({ appId: options.appId }),
+      request: async (req: unknown) => {
+        requests.push(req);
+        return undefined;
+      },
+    }),
   };
   const zaf: ZafClientStatic = { init: () => client };
   const fire = (name: string) => handlers.get(name)?.forEach((h) => h());
-  return { zaf, client, invokes, fire, handlers };
+  return { zaf, client, invokes, fire, handlers, requests };
 }
 
 function putToken(token: string): void {
@@ -45,6 +53,32 @@ afterEach(() => {
 });
 
 describe('connectZendesk', () => {
+  it('notifies the other app instances of an override request (Zendesk apps notify) and hears theirs', async () => {
+    const { zaf, requests, fire, handlers } = fakeZaf({ appId: 4711 });
+    const host = await connectZendesk({ zaf });
+    await host.notifyOverrideRequested!();
+    expect(requests).toEqual([
+      {
+        url: '/api/v2/apps/notify.json',
+        type: 'POST',
+        contentType: 'application/json',
+        data: JSON.stringify({ app_id: 4711, event: 'vouchsafe_override_requested', body: { kind: 'override_requested' } }),
+      },
+    ]);
+    const heard = vi.fn();
+    const stop = host.onOverrideRequested!(heard);
+    fire('api_notification.vouchsafe_override_requested');
+    expect(heard).toHaveBeenCalledOnce();
+    stop();
+    expect(handlers.get('api_notification.vouchsafe_override_requested')?.size).toBe(0);
+  });
+
+  it('offers no notification where ZAF gives no app id', async () => {
+    const host = await connectZendesk({ zaf: fakeZaf().zaf });
+    expect(host.notifyOverrideRequested).toBeUndefined();
+    expect(host.onOverrideRequested).toBeUndefined();
+  });
+
   it('is not ready without the SDK, or when ZAFClient.init() finds no origin/app_guid', async () => {
     await expect(connectZendesk()).rejects.toBeInstanceOf(HostNotReadyError);
     await expect(connectZendesk({ zaf: { init: () => false } })).rejects.toBeInstanceOf(HostNotReadyError);

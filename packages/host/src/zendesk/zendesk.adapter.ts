@@ -26,6 +26,14 @@ export interface ConnectZendeskOptions {
 
 const NOT_IN_ZENDESK = 'Open this sidebar from a ticket in Zendesk.';
 
+/**
+ * Issue 16: the app-to-app notification an override request sends (`POST /api/v2/apps/notify.json`, event
+ * `api_notification.<name>` on the receiving instances; shapes from Zendesk's example app
+ * github.com/zendesk/app-notification-send-receive). The body carries nothing identifying: the receiving
+ * supervisor's sidebar re-reads its queue from our API, which decides who may see what.
+ */
+export const OVERRIDE_REQUESTED_EVENT = 'vouchsafe_override_requested';
+
 /** Takes the host token out of the page so nothing later (extensions, error reporters) reads it from the DOM. */
 export function takeHostToken(doc: Document): string | null {
   const meta = doc.querySelector<HTMLMetaElement>(`meta[name="${HOST_TOKEN_META}"]`);
@@ -79,6 +87,8 @@ export async function connectZendesk(options: ConnectZendeskOptions = {}): Promi
   if (!client) throw new HostNotReadyError(NOT_IN_ZENDESK, 'ZAFClient.init() returned false: no origin/app_guid in the URL');
   const registered = await withHostTimeout(client.context(), options.readyTimeoutMs ?? 10_000, 'ZAF app.registered');
   const subdomain = registered.account?.subdomain ?? '';
+  const appId = (await client.metadata?.().catch(() => undefined))?.appId;
+  const canNotify = typeof appId === 'number' && client.request !== undefined;
 
   return {
     desk: 'zendesk',
@@ -92,6 +102,21 @@ export async function connectZendesk(options: ConnectZendeskOptions = {}): Promi
       const height = Math.max(1, Math.ceil(heightPx));
       void client.invoke('resize', { width: '100%', height: `${height}px` }).catch(() => undefined);
     },
+    ...(canNotify && {
+      async notifyOverrideRequested(): Promise<void> {
+        await client.request!({
+          url: '/api/v2/apps/notify.json',
+          type: 'POST',
+          contentType: 'application/json',
+          data: JSON.stringify({ app_id: appId, event: OVERRIDE_REQUESTED_EVENT, body: { kind: 'override_requested' } }),
+        });
+      },
+      onOverrideRequested(callback: () => void): () => void {
+        const handler = (): void => callback();
+        client.on(`api_notification.${OVERRIDE_REQUESTED_EVENT}`, handler);
+        return () => client.off(`api_notification.${OVERRIDE_REQUESTED_EVENT}`, handler);
+      },
+    }),
     onContextChange(callback) {
       const handler = (): void => {
         readContext(client, subdomain).then(callback, () => undefined);

@@ -57,10 +57,25 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
  * In-memory records of the three stand-in desks, seeded with a few tickets each. Tests read `zendesk`, `servicenow`
  * and `jira` for ids, add tickets, and assert on `notes()` / `comments()` / `requests()`.
  */
+/**
+ * Zendesk "Send Notification to App" (`POST /api/v2/apps/notify.json`), as received (issue 16): the desk delivers it to
+ * the app's instances as `api_notification.<event>`; the demo desk's agent pages read these and fire the event.
+ */
+export interface AppNotification {
+  seq: number;
+  appId: number;
+  event: string;
+  body: unknown;
+  /** Only this agent's instances; null: every agent. */
+  agentId: string | null;
+}
+
 export class DeskState {
   zendesk!: DeskData;
   servicenow!: DeskData;
   jira!: DeskData;
+  /** Zendesk app notifications, oldest first (issue 16). */
+  readonly appNotifications: AppNotification[] = [];
   private readonly log: DeskRequest[] = [];
   private counter = 0;
 
@@ -72,6 +87,7 @@ export class DeskState {
   reset(): void {
     this.counter = 0;
     this.log.length = 0;
+    this.appNotifications.length = 0;
     this.zendesk = this.seedZendesk();
     this.servicenow = this.seedServiceNow();
     this.jira = this.seedJira();

@@ -155,6 +155,20 @@ export function createZendeskRouter(ctx: DeskContext, keys: DeskKeys): Router {
         ctx.state.deleteTicket('zendesk', ticket.id);
         reply(req, res, 204, undefined);
       });
+      // Send Notification to App (issue 16): {app_id, event, body, agent_id?} as Zendesk's example app sends it
+      // (github.com/zendesk/app-notification-send-receive); delivered to the app's instances as
+      // `api_notification.<event>`. The 204 answer is UNCONFIRMED (the example ignores the answer).
+      router.post('/api/v2/apps/notify.json', (req, res) => {
+        const b = (req.body ?? {}) as Record<string, unknown>;
+        const appId = typeof b.app_id === 'number' ? b.app_id : Number.NaN;
+        const agentId = b.agent_id === undefined ? null : typeof b.agent_id === 'number' ? String(b.agent_id) : undefined;
+        if (String(appId) !== account.appId) return void res.status(404).json(ERRORS.notFound);
+        if (typeof b.event !== 'string' || !/^[\w.-]{1,64}$/.test(b.event) || agentId === undefined || typeof b.body !== 'object' || b.body === null) {
+          return void res.status(400).json(ERRORS.badRequest('app_id (number), event, body (object) and an optional agent_id (number)'));
+        }
+        ctx.state.appNotifications.push({ seq: ctx.state.appNotifications.length + 1, appId, event: b.event, body: b.body, agentId });
+        reply(req, res, 204, undefined);
+      });
       // The signed-URL key is per app, fetched with the account's credentials (research §1.3).
       router.get('/api/v2/apps/:appId/public_key.pem', (req, res) => {
         if (req.params.appId !== account.appId) res.status(404).json(ERRORS.notFound);

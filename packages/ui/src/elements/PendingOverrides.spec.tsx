@@ -9,21 +9,24 @@ import { PendingOverrides } from './PendingOverrides';
 describe('PendingOverrides', () => {
   it('renders nothing without requests', () => {
     const { container } = renderThemed(
-      <PendingOverrides overrides={[]} methodName={() => 'Okta Verify'} isApproving={false} onApprove={vi.fn()} />,
+      <PendingOverrides overrides={[]} methodName={() => 'Okta Verify'} isBusy={false} onApprove={vi.fn()} onDecline={vi.fn()} />,
     );
     expect(container.querySelector('section')).toBeNull();
   });
 
-  it('names who asked and why; Approve names them too', async () => {
+  it('names who asked and why; approving takes a confirmation that names them too', async () => {
     const pending = verification({
       id: OTHER_ID,
       state: 'timed_out',
       override: { state: 'requested', requestedBy: 'Ann Agent', reason: 'phone broken, known voice', approvedBy: null },
     });
     const onApprove = vi.fn();
-    renderThemed(<PendingOverrides overrides={[pending]} methodName={() => 'Okta Verify'} isApproving={false} onApprove={onApprove} />);
+    renderThemed(<PendingOverrides overrides={[pending]} methodName={() => 'Okta Verify'} isBusy={false} onApprove={onApprove} onDecline={vi.fn()} />);
     expect(screen.getByText('Ann Agent asks to override a timed out Okta Verify verification')).toBeTruthy();
-    await userEvent.setup().click(screen.getByRole('button', { name: messages.verify.approveName('Ann Agent') }));
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: messages.verify.approveReviewName('Ann Agent') }));
+    expect(onApprove).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: messages.verify.confirmApprove }));
     expect(onApprove).toHaveBeenCalledWith(pending);
   });
 });

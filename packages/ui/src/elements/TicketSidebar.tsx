@@ -127,7 +127,7 @@ function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadyS
     <>
       <TicketSummary context={context} />
       {error !== undefined && <ErrorNotification message={error} onDismiss={() => setError(undefined)} />}
-      <VerifyCaller api={api} onError={fail} announce={setAnnouncement} />
+      <VerifyCaller api={api} onError={fail} announce={setAnnouncement} host={host} />
       <section style={styles.section} aria-labelledby="vouchsafe-send-heading">
         <LG tag="h2" id="vouchsafe-send-heading" isBold>
           {messages.sendHeading}

@@ -319,12 +319,14 @@ describe('VerifyCaller: supervisor override', () => {
     expect(screen.queryByText(v.verifiedBadge)).toBeNull();
   });
 
-  it("a supervisor's sidebar lists pending overrides with Approve", async () => {
+  it("a supervisor approves only after a confirmation showing agent, ticket, requester, reason and the fraud flag", async () => {
     const pending = verification({
       id: OTHER_ID,
-      state: 'failed',
+      state: 'denied',
       agentLabel: 'Jane Doe',
-      reason: 'No push factor',
+      requesterLabel: 'Ca***r (c***@customer.test)',
+      reason: 'The customer denied the push.',
+      isFraudSuspected: true,
       override: { state: 'requested', requestedBy: 'Jane Doe', reason: 'caller lost the phone', approvedBy: null },
     });
     const api = new FakeSidebarApi();
@@ -332,12 +334,135 @@ describe('VerifyCaller: supervisor override', () => {
     const { user, state, announced } = setup(api);
     await waitFor(() => expect(state()).toBe('none'));
     const list = screen.getByRole('region', { name: v.pendingHeading });
-    expect(within(list).getByText('Jane Doe asks to override a failed Okta Verify verification')).toBeTruthy();
+    expect(within(list).getByText('Jane Doe asks to override a denied Okta Verify verification')).toBeTruthy();
     expect(within(list).getByText('Reason: caller lost the phone')).toBeTruthy();
-    await user.click(within(list).getByRole('button', { name: v.approveName('Jane Doe') }));
+    // One click only opens the confirmation: nothing is approved yet.
+    await user.click(within(list).getByRole('button', { name: v.approveReviewName('Jane Doe') }));
+    expect(api.verifyCalls.filter((c) => c.startsWith('approve'))).toEqual([]);
+    const confirm = within(list).getByRole('group', { name: v.confirmHeading });
+    expect(within(confirm).getByText(v.confirmFraud)).toBeTruthy();
+    expect(within(confirm).getByText('Jane Doe')).toBeTruthy();
+    expect(within(confirm).getByText(v.thisTicket)).toBeTruthy();
+    expect(within(confirm).getByText('Ca***r (c***@customer.test)')).toBeTruthy();
+    expect(within(confirm).getByText('caller lost the phone')).toBeTruthy();
+    expect(confirm.textContent).toContain('Okta Verify: denied — The customer denied the push.');
+    // Back closes it without a call; the second time, Confirm approval approves.
+    await user.click(within(confirm).getByRole('button', { name: v.confirmBack }));
+    expect(within(list).queryByRole('group', { name: v.confirmHeading })).toBeNull();
+    await user.click(within(list).getByRole('button', { name: v.approveReviewName('Jane Doe') }));
+    await user.click(within(list).getByRole('button', { name: v.confirmApprove }));
     expect(api.verifyCalls).toContain(`approve ${OTHER_ID}`);
     await waitFor(() => expect(screen.queryByRole('region', { name: v.pendingHeading })).toBeNull());
     expect(announced.at(-1)).toBe(v.approved('Jane Doe'));
+  });
+
+  it('a supervisor declines with a reason (required); the request leaves the list', async () => {
+    const pending = verification({
+      id: OTHER_ID,
+      state: 'timed_out',
+      override: { state: 'requested', requestedBy: 'Jane Doe', reason: 'caller lost the phone', approvedBy: null },
+    });
+    const api = new FakeSidebarApi();
+    api.overview = { ...api.overview, isSupervisor: true, pendingOverrides: [pending] };
+    const { user, state, announced } = setup(api);
+    await waitFor(() => expect(state()).toBe('none'));
+    const list = screen.getByRole('region', { name: v.pendingHeading });
+    await user.click(within(list).getByRole('button', { name: v.declineName('Jane Doe') }));
+    const form = within(list).getByRole('form', { name: v.declineFormName });
+    await user.click(within(form).getByRole('button', { name: v.declineSend }));
+    expect(within(form).getByText(v.declineReasonInvalid)).toBeTruthy();
+    expect(api.verifyCalls.filter((c) => c.startsWith('decline'))).toEqual([]);
+    await user.type(within(form).getByRole('textbox', { name: v.declineReasonLabel }), 'Call the customer back first');
+    await user.click(within(form).getByRole('button', { name: v.declineSend }));
+    expect(api.verifyCalls).toContain(`decline ${OTHER_ID} Call the customer back first`);
+    await waitFor(() => expect(screen.queryByRole('region', { name: v.pendingHeading })).toBeNull());
+    expect(announced.at(-1)).toBe(v.declined('Jane Doe'));
+  });
+
+  it('the requesting agent sees who declined and why', async () => {
+    const api = withCurrent(
+      verification({
+        state: 'timed_out',
+        override: {
+          state: 'declined',
+          requestedBy: 'Jane Doe',
+          reason: 'caller lost the phone',
+          approvedBy: null,
+          declinedBy: 'Sam Lee',
+          declineReason: 'Call the customer back first',
+        },
+      }),
+    );
+    const { state } = setup(api);
+    await waitFor(() => expect(state()).toBe('timed_out'));
+    expect(screen.getByText(v.overrideDeclined('Sam Lee', 'Call the customer back first'))).toBeTruthy();
+    expect(screen.queryByRole('button', { name: v.overrideRequest })).toBeNull();
+  });
+
+  it("a supervisor's queue lists pending requests across tickets, with the fraud flag", async () => {
+    const api = new FakeSidebarApi();
+    api.overview = { ...api.overview, isSupervisor: true };
+    api.queue = {
+      overrides: [
+        {
+          ...verification({
+            id: OTHER_ID,
+            state: 'denied',
+            isFraudSuspected: true,
+            override: { state: 'requested', requestedBy: 'Jane Doe', reason: 'caller lost the phone', approvedBy: null },
+          }),
+          ticketId: '4711',
+        },
+      ],
+    };
+    const { state, user } = setup(api);
+    await waitFor(() => expect(state()).toBe('none'));
+    const queue = await screen.findByRole('region', { name: v.queueHeading(1) });
+    expect(within(queue).getByText(v.queueItem('4711', 'Jane Doe', 'Okta Verify', 'denied'))).toBeTruthy();
+    expect(within(queue).getByText(v.queueFraud)).toBeTruthy();
+    api.queue = { overrides: [] };
+    await user.click(within(queue).getByRole('button', { name: v.queueRefresh }));
+    await screen.findByRole('region', { name: v.queueHeading(0) });
+  });
+
+  it('the desk passes the word on: a request notifies the supervisors; a supervisor hearing it re-reads the queue', async () => {
+    const notify = vi.fn(async () => undefined);
+    const agentApi = withCurrent(verification({ state: 'timed_out' }));
+    const agent = userEvent.setup();
+    const first = renderThemed(
+      <VerifyCaller api={agentApi} onError={() => undefined} announce={() => undefined} host={{ notifyOverrideRequested: notify }} />,
+    );
+    await agent.click(await screen.findByRole('button', { name: v.overrideRequest }));
+    await agent.paste('caller lost the phone, branch confirmed');
+    await agent.click(screen.getByRole('button', { name: v.overrideSend }));
+    await waitFor(() => expect(notify).toHaveBeenCalledOnce());
+    first.unmount();
+
+    let hear: (() => void) | undefined;
+    const supervisorApi = new FakeSidebarApi();
+    supervisorApi.overview = { ...supervisorApi.overview, isSupervisor: true };
+    const announced: string[] = [];
+    renderThemed(
+      <VerifyCaller
+        api={supervisorApi}
+        onError={() => undefined}
+        announce={(t) => announced.push(t)}
+        host={{ onOverrideRequested: (cb) => ((hear = cb), () => (hear = undefined)) }}
+      />,
+    );
+    await screen.findByRole('region', { name: v.queueHeading(0) });
+    supervisorApi.queue = { overrides: [{ ...verification({ id: OTHER_ID, state: 'failed' }), ticketId: '4712' }] };
+    await waitFor(() => expect(hear).toBeDefined());
+    await act(async () => hear!());
+    await screen.findByRole('region', { name: v.queueHeading(1) });
+    expect(announced).toContain(v.queueNotified);
+  });
+
+  it('an agent who is not a supervisor never asks for the queue', async () => {
+    const { api, state } = setup();
+    await waitFor(() => expect(state()).toBe('none'));
+    expect(api.verifyCalls).not.toContain('queue');
+    expect(screen.queryByRole('region', { name: v.queueHeading(0) })).toBeNull();
   });
 
   it('a new override request arriving live is fetched and listed for the supervisor', async () => {

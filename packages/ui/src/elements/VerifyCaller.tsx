@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
-import type { Verification } from '@vouchsafe/contracts';
+import { useEffect, useRef, useState } from 'react';
+import type { SidebarHost, Verification } from '@vouchsafe/contracts';
 import { Button } from '@zendeskgarden/react-buttons';
 import { LG, SM } from '@zendeskgarden/react-typography';
 import { messages } from '../messages';
@@ -9,6 +9,7 @@ import { useVerification, type VerifyApi } from '../verify/use-verification';
 import { canRequestOverride, isFinal, isInProgress, methodName, viewOf, type VerifyView } from '../verify/verification-model';
 import { OverrideRequestForm } from './OverrideRequestForm';
 import { PendingOverrides } from './PendingOverrides';
+import { SupervisorQueue } from './SupervisorQueue';
 import { VerificationProgress } from './VerificationProgress';
 import { VerificationResult, resultSentence } from './VerificationResult';
 import { VerifyMethodPicker } from './VerifyMethodPicker';
@@ -19,6 +20,8 @@ export interface VerifyCallerProps {
   onError: (err: unknown) => void;
   /** Puts a sentence into the sidebar's polite live region. */
   announce: (text: string) => void;
+  /** Issue 16: the desk's app-to-app notification, where it has one (Zendesk). */
+  host?: Pick<SidebarHost, 'notifyOverrideRequested' | 'onOverrideRequested'>;
 }
 
 /**
@@ -26,9 +29,19 @@ export interface VerifyCallerProps {
  * start, cancel, type back a callback code and ask a supervisor for an override; nothing here
  * (or in the API) lets an agent mark a caller verified.
  */
-export function VerifyCaller({ api, onError, announce }: VerifyCallerProps) {
+export function VerifyCaller({ api, onError, announce, host }: VerifyCallerProps) {
   const control = useVerification(api, onError);
   const { overview, busy } = control;
+  const isSupervisor = overview?.isSupervisor === true;
+  const [notices, setNotices] = useState(0);
+  // A supervisor's sidebar hears other agents' requests through the desk (Zendesk apps notify) and re-reads the queue.
+  useEffect(() => {
+    if (!isSupervisor || !host?.onOverrideRequested) return undefined;
+    return host.onOverrideRequested(() => {
+      setNotices((n) => n + 1);
+      announce(messages.verify.queueNotified);
+    });
+  }, [isSupervisor, host]);
   const current = overview?.current ?? null;
   const isTicking = current !== null && (!isFinal(current) || current.validUntil !== null);
   const now = useNow(isTicking);
@@ -70,7 +83,17 @@ export function VerifyCaller({ api, onError, announce }: VerifyCallerProps) {
         <VerificationResult verification={current} view={view} methodName={nameOf(current)} secondsValid={secondsValid} />
       )}
       {view === 'expired' && <SM>{messages.verify.verifiedExpired}</SM>}
-      {canRequestOverride(current) && <OverrideRequestForm isSending={busy === 'override'} onRequest={control.requestOverride} />}
+      {canRequestOverride(current) && (
+        <OverrideRequestForm
+          isSending={busy === 'override'}
+          onRequest={async (reason) => {
+            const isRequested = await control.requestOverride(reason);
+            // Best effort: the request is recorded and audited whether or not the desk passes the word on.
+            if (isRequested) void host?.notifyOverrideRequested?.().catch(() => undefined);
+            return isRequested;
+          }}
+        />
+      )}
       {control.limitMessage !== undefined && (
         <SM role="alert" isBold style={styles.danger} data-limit>
           {control.limitMessage}
@@ -84,16 +107,33 @@ export function VerifyCaller({ api, onError, announce }: VerifyCallerProps) {
           onStart={(method) => void control.start(method)}
         />
       )}
+      {current?.override?.state === 'declined' && (
+        <SM isBold style={styles.danger} data-override-declined>
+          {messages.verify.overrideDeclined(current.override.declinedBy ?? '', current.override.declineReason ?? '')}
+        </SM>
+      )}
       {overview?.isSupervisor && (
         <PendingOverrides
           overrides={overview.pendingOverrides}
           methodName={nameOf}
-          isApproving={busy === 'approve'}
+          isBusy={busy === 'approve' || busy === 'decline'}
           onApprove={(v) => {
             void control.approve(v).then((isApproved) => {
               if (isApproved) announce(messages.verify.approved(v.override?.requestedBy ?? v.agentLabel));
             });
           }}
+          onDecline={async (v, reason) => {
+            const isDeclined = await control.decline(v, reason);
+            if (isDeclined) announce(messages.verify.declined(v.override?.requestedBy ?? v.agentLabel));
+            return isDeclined;
+          }}
+        />
+      )}
+      {overview?.isSupervisor && (
+        <SupervisorQueue
+          api={api}
+          methodName={nameOf}
+          refreshKey={`${overview.pendingOverrides.map((p) => p.id).join(',')}#${notices}`}
         />
       )}
     </section>

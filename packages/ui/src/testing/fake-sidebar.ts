@@ -3,6 +3,7 @@ import {
   type CreateTicketSecretRequest,
   type CreateTicketSecretResponse,
   type MethodOption,
+  type PendingOverrideList,
   type SidebarApi,
   type SidebarContext,
   type SidebarHost,
@@ -145,6 +146,24 @@ export class FakeSidebarApi implements SidebarApi {
         override: pending.override && { ...pending.override, state: 'approved', approvedBy: 'Sam Lee' },
       };
     });
+  }
+
+  /** The supervisor's queue across tickets (listPendingOverrides). */
+  queue: PendingOverrideList = { overrides: [] };
+
+  async declineOverride(id: string, reason: string): Promise<Verification> {
+    return this.answer(`decline ${id} ${reason}`, () => {
+      const pending = this.overview.pendingOverrides.find((p) => p.id === id) ?? verification({ id });
+      return {
+        ...pending,
+        override: pending.override && { ...pending.override, state: 'declined', declinedBy: 'Sam Lee', declineReason: reason },
+      };
+    });
+  }
+
+  async listPendingOverrides(): Promise<PendingOverrideList> {
+    this.verifyCalls.push('queue');
+    return structuredClone(this.queue);
   }
 
   subscribeVerifications(onChange: (v: Verification) => void): () => void {

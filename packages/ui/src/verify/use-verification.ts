@@ -18,10 +18,12 @@ export type VerifyApi = Pick<
   | 'submitVerificationCode'
   | 'requestOverride'
   | 'approveOverride'
+  | 'declineOverride'
+  | 'listPendingOverrides'
   | 'subscribeVerifications'
 >;
 
-export type VerifyAction = 'start' | 'cancel' | 'code' | 'override' | 'approve';
+export type VerifyAction = 'start' | 'cancel' | 'code' | 'override' | 'approve' | 'decline';
 
 export interface VerificationController {
   /** Undefined until the first answer. */
@@ -37,6 +39,8 @@ export interface VerificationController {
   submitCode: (code: string) => Promise<boolean>;
   requestOverride: (reason: string) => Promise<boolean>;
   approve: (verification: Verification) => Promise<boolean>;
+  /** A supervisor declines another agent's request, with a reason (issue 16). */
+  decline: (verification: Verification, reason: string) => Promise<boolean>;
 }
 
 const isLimit = (err: unknown): err is SidebarApiError => err instanceof SidebarApiError && err.status === 429;
@@ -193,6 +197,11 @@ export function useVerification(api: VerifyApi, onError: (err: unknown) => void)
       const approved = await run('approve', () => api.approveOverride(verification.id));
       if (approved && isMounted.current) setAnswer(approved);
       return approved !== undefined;
+    },
+    async decline(verification, reason) {
+      const declined = await run('decline', () => api.declineOverride(verification.id, reason));
+      if (declined && isMounted.current) setAnswer(declined);
+      return declined !== undefined;
     },
   };
 }

@@ -175,6 +175,9 @@ export interface VerificationsTable {
   poll_lease_until: Timestamp | null;
   last_event_id: string | null;
   contact_source: ColumnType<'idp' | 'desk' | null, 'idp' | 'desk' | null | undefined, 'idp' | 'desk' | null>;
+  /** Link methods: the id of `/v/<short id>` posted to the requester, and the IdP URL it redirects to. */
+  short_link_id: string | null;
+  link_url: string | null;
 }
 
 export interface VerificationOverridesTable {
@@ -187,6 +190,10 @@ export interface VerificationOverridesTable {
   approved_by_label: string | null;
   requested_at: DefaultedTimestamp;
   approved_at: Timestamp | null;
+  declined_by_id: string | null;
+  declined_by_label: string | null;
+  decline_reason: string | null;
+  declined_at: Timestamp | null;
 }
 
 export interface PushAttemptsTable {

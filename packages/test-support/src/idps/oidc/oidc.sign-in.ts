@@ -51,10 +51,25 @@ export async function signInOverHttp(
         (undiciFetch(target, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>)
       : fetch(target, init);
   try {
-    return await signIn(peerUrl, peerOrigin, jar, authorizationUrl, form, get);
+    return await signIn(peerUrl, peerOrigin, jar, await followShortLink(authorizationUrl, peerOrigin), form, get);
   } finally {
     await dispatcher?.close();
   }
+}
+
+/**
+ * A link posted to a requester is Vouchsafe's short link (`<public url>/v/<id>`, issue 16), which answers 303 to the
+ * peer's authorization URL; a browser follows it, so this does too (once, plain fetch). A URL already on the peer is
+ * returned as is.
+ */
+async function followShortLink(link: string, peerOrigin: string): Promise<string> {
+  if (new URL(link).origin === peerOrigin) return link;
+  const response = await fetch(link, { redirect: 'manual' });
+  const location = response.headers.get('location');
+  if (response.status !== 303 || !location || new URL(location).origin !== peerOrigin) {
+    throw new Error(`the link did not lead to the sign-in page (HTTP ${response.status})`);
+  }
+  return location;
 }
 
 async function signIn(

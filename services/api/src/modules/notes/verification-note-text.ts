@@ -17,6 +17,7 @@ export const VERIFICATION_NOTE_ACTIONS = [
   'verification.cancelled',
   'verification.override_requested',
   'verification.override_approved',
+  'verification.override_declined',
 ] as const;
 export type VerificationNoteAction = (typeof VERIFICATION_NOTE_ACTIONS)[number];
 
@@ -39,6 +40,9 @@ export const VerificationNoteFactsSchema = z.object({
   overrideReason: z.string().nullable(),
   /** Callback codes: where the number came from (rows queued before this field existed have none). */
   contactSource: z.enum(['idp', 'desk']).nullish(),
+  /** Declined overrides (issue 16): who declined (masked) and why. */
+  decliner: z.string().nullish(),
+  declineReason: z.string().nullish(),
 });
 export type VerificationNoteFacts = z.infer<typeof VerificationNoteFactsSchema>;
 
@@ -75,6 +79,8 @@ function headline(action: VerificationNoteAction, f: VerificationNoteFacts): str
       return `Supervisor override REQUESTED (the caller is NOT verified)`;
     case 'verification.override_approved':
       return `⚠ SUPERVISOR OVERRIDE: the caller was NOT verified by the identity provider`;
+    case 'verification.override_declined':
+      return `Supervisor override DECLINED (the caller is NOT verified)`;
   }
 }
 
@@ -96,6 +102,10 @@ export function renderVerificationNote(
   if (action === 'verification.override_approved') {
     lines.push(`Requested by: ${clean(f.agent) || 'unknown'}`);
     lines.push(`Approved by: ${clean(f.approver ?? '') || 'unknown'}`);
+  } else if (action === 'verification.override_declined') {
+    lines.push(`Requested by: ${clean(f.agent) || 'unknown'}`);
+    lines.push(`Declined by: ${clean(f.decliner ?? '') || 'unknown'}`);
+    if (f.declineReason) lines.push(`Decline reason: ${clean(f.declineReason, 300)}`);
   } else if (action === 'verification.override_requested') {
     lines.push(`Requested by: ${clean(f.agent) || 'unknown'} (waiting for a supervisor)`);
   } else {

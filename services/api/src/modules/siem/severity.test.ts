@@ -9,6 +9,7 @@ describe('SIEM severity', () => {
     // overrides
     ['verification.override_requested', {}, 'high'],
     ['verification.override_approved', { isFraudSuspected: false }, 'high'],
+    ['verification.override_declined', { isFraudSuspected: false }, 'medium'],
     // throttling
     ['verification.rate_limited', {}, 'high'],
     ['api.throttled', {}, 'high'],

@@ -8,7 +8,7 @@ import type { SiemSeverity } from '@vouchsafe/contracts';
  * high   — possible fraud (a denied push, or any event flagged `isFraudSuspected`), supervisor overrides (requested
  *          or approved), throttling (rate limits hit), failed sign-ins and refused authentication, and the approval
  *          of a maker-checker change that weakens verification (`admin.change_approved` with `weakens`).
- * medium — other failures a reviewer should see: denied / failed / timed-out verifications, failed reveals,
+ * medium — other failures a reviewer should see: denied / failed / timed-out verifications, declined overrides, failed reveals,
  *          changes that alter who verifies callers or how (policy, IdP, tenant added or removed), and every step of
  *          the change queue (requested, approved, rejected, withdrawn, superseded).
  * low    — everything else (routine: created, revealed, started, succeeded, expired, revoked, checkpoints, review reads).
@@ -31,6 +31,7 @@ const HIGH_ACTIONS = new Set([
 ]);
 
 const MEDIUM_ACTIONS = new Set([
+  'override_declined',
   'denied',
   'failed',
   'timed_out',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LINK_METHODS, type VerificationMethod, type VerificationPolicy } from '@vouchsafe/contracts';
+import { API_PATHS, LINK_METHODS, type VerificationMethod, type VerificationPolicy } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
 import { HelpdeskError } from '../../helpdesks/helpdesk.types';
 import { maskEmail, maskIdentifiers } from '../../lib/mask';
@@ -20,9 +20,11 @@ import {
   markWaiting,
   recipientStartsBlocked,
   recordThrottledStart,
+  setShortLink,
   type IdpAccepted,
   type NewVerification,
 } from './verification-start.repository';
+import { newShortLinkId } from './short-link.routes';
 import { isPushMethod, type VerificationRow } from './verification.types';
 
 /**
@@ -39,6 +41,8 @@ export interface StartInput {
   method: VerificationMethod;
   /** `${publicUrl}/verify/callback/<idp kind>` base, without the kind. */
   callbackBase: string;
+  /** `${publicUrl}`: where the short sign-in link (`/v/<id>`) posted to the requester lives. */
+  publicUrl: string;
 }
 
 /** At most this many sign-ins may be started for one verified-only secret per hour (each writes notes). */
@@ -64,7 +68,7 @@ export function providerFailureReason(err: unknown): string {
 
 const linkText = (link: string, minutes: number) =>
   [
-    'To confirm it is really you we are speaking with, please open this one-time link and sign in as usual:',
+    'To confirm it is really you we are speaking with, please open this one-time link. It takes you to your usual sign-in page:',
     '',
     link,
     '',
@@ -254,7 +258,7 @@ export async function startVerification(deps: VerificationDeps, session: Sidebar
   if (!(await accept(deps, provider, row, started, { state: isLink ? 'started' : 'waiting', binding, isPolled: isPushMethod(method) })))
     return found();
   if (isPushMethod(method)) deps.onPushStarted();
-  if (isLink) await sendLink(deps, session, { id, method }, started, ctx.policy.attemptTimeoutSeconds);
+  if (isLink) await sendLink(deps, session, { id, method, publicUrl: input.publicUrl }, started, ctx.policy.attemptTimeoutSeconds);
   return found();
 }
 
@@ -266,15 +270,20 @@ export async function startVerification(deps: VerificationDeps, session: Sidebar
 async function sendLink(
   deps: VerificationDeps,
   session: SidebarSession,
-  { id, method }: { id: string; method: VerificationMethod },
+  { id, method, publicUrl }: { id: string; method: VerificationMethod; publicUrl: string },
   started: StartResult,
   timeoutSeconds: number,
 ): Promise<void> {
   const connector = await deps.connectorFor(session.tenantId);
   let reason = 'The identity provider did not return a link to send.';
   if (started.link && connector) {
+    // Issue 16 item 6: the reply carries a short link on our own origin that redirects to the IdP while the attempt
+    // is open (short-link.routes.ts), never the IdP's long URL. A cancel that won the race leaves nothing to post.
+    const shortId = newShortLinkId();
+    if (!(await setShortLink(deps.db, session.tenantId, id, shortId, started.link))) return;
+    const shortUrl = `${publicUrl.replace(/\/+$/, '')}${API_PATHS.shortLink(shortId)}`;
     try {
-      await connector.addPublicReply(session.ticketId, linkText(started.link, Math.ceil(timeoutSeconds / 60)));
+      await connector.addPublicReply(session.ticketId, linkText(shortUrl, Math.ceil(timeoutSeconds / 60)));
       await markWaiting(deps.db, session.tenantId, id, null);
       return;
     } catch (err) {

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
-import { sendPage } from '../../http/page';
+import { sendPage, type PageTone } from '../../http/page';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
 import { IDP_DESCRIPTORS, IDP_KINDS, IDP_OF_METHOD } from '../../providers/registry';
 import { findActiveById } from '../tenants/tenants.repository';
@@ -31,23 +31,29 @@ const KINDS = new Set<string>(IDP_KINDS.filter((kind) => IDP_DESCRIPTORS[kind].h
 /** Long enough for the IdP's token endpoint and key fetch (each bounded by the provider timeout). */
 const CALLBACK_LEASE_MS = 60_000;
 
-const RESULT_PAGES: Record<string, [number, string, string]> = {
-  verified: [200, 'You are verified', 'Thank you. You can close this page and go back to your call with our support team.'],
-  denied: [200, 'Verification refused', 'The sign-in was refused. If you did not expect this, tell our support team.'],
-  timed_out: [410, 'This link has expired', 'Ask our support team to send a new one.'],
+const RESULT_PAGES: Record<string, [number, string, string, PageTone]> = {
+  verified: [200, 'You are verified', 'Thank you. You can close this page and go back to your call with our support team.', 'success'],
+  denied: [200, 'Verification refused', 'The sign-in was refused. If you did not expect this, tell our support team.', 'warning'],
+  timed_out: [410, 'This link has expired', 'Ask our support team to send a new one.', 'info'],
   failed: [
     200,
     'Verification failed',
     'We could not confirm your identity with this sign-in. Our support team can see the result and will help.',
+    'error',
   ],
-  cancelled: [410, 'This link is no longer valid', 'The verification was cancelled. Ask our support team for a new one if you need it.'],
-  overridden: [410, 'This link is no longer valid', 'This verification has already finished.'],
+  cancelled: [
+    410,
+    'This link is no longer valid',
+    'The verification was cancelled. Ask our support team for a new one if you need it.',
+    'info',
+  ],
+  overridden: [410, 'This link is no longer valid', 'This verification has already finished.', 'info'],
 };
 
 /** A link whose verification has already finished: say so, whatever the outcome was (it is the agent's to read). */
 function finishedPage(res: Response, state: string): void {
-  const [status, title, text] = RESULT_PAGES[state === 'verified' ? 'overridden' : state] ?? RESULT_PAGES.failed!;
-  sendPage(res, status, title, text);
+  const [status, title, text, tone] = RESULT_PAGES[state === 'verified' ? 'overridden' : state] ?? RESULT_PAGES.failed!;
+  sendPage(res, status, title, text, tone);
 }
 
 function stringParams(query: Record<string, unknown>): Record<string, string> {
@@ -124,8 +130,8 @@ export function verificationCallbackRoutes(deps: CallbackRoutesDeps): Router {
         'You were verified, but not as the person this secret was sent to. Ask the sender for help.',
       );
     }
-    const [status, title, text] = RESULT_PAGES[final] ?? RESULT_PAGES.failed!;
-    sendPage(res, status, title, text);
+    const [status, title, text, tone] = RESULT_PAGES[final] ?? RESULT_PAGES.failed!;
+    sendPage(res, status, title, text, tone);
   });
 
   return router;

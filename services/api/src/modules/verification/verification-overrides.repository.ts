@@ -45,7 +45,7 @@ export async function approveOverride(
   const { rows } = await sql<{ id: string }>`
     WITH o AS (
       UPDATE verification_overrides SET approved_by_id = ${a.approverId}, approved_by_label = ${a.approverLabel}, approved_at = now()
-       WHERE tenant_id = ${a.tenantId} AND verification_id = ${a.id} AND approved_by_id IS NULL
+       WHERE tenant_id = ${a.tenantId} AND verification_id = ${a.id} AND approved_by_id IS NULL AND declined_by_id IS NULL
          AND requested_by_id <> ${a.approverId}
       RETURNING verification_id, requested_by_label, reason
     ), v AS (
@@ -59,6 +59,38 @@ export async function approveOverride(
       AUDIT_TYPES.override_approved,
       noteFacts({ approver: a.approverLabel, overrideReason: sql`(SELECT reason FROM o)` }),
       auditData({ approverId: a.approverId, approver: a.approverLabel }),
+    )}`.execute(db);
+  return rows.length > 0;
+}
+
+/**
+ * Issue 16: a supervisor declines an open request, with a reason: the override row records who, when and why (the
+ * database refuses a decline by the requester and a request both approved and declined), the verification keeps its
+ * state (it did not pass), audit, note naming both people, NOTIFY (the requesting agent's sidebar hears it). One
+ * statement; false when there is no open request on this ticket (or it was already decided).
+ */
+export async function declineOverride(
+  db: Db,
+  a: { tenantId: string; ticketId: string; id: string; declinerId: string; declinerLabel: string; reason: string },
+): Promise<boolean> {
+  const eventId = randomUUID();
+  const { rows } = await sql<{ id: string }>`
+    WITH o AS (
+      UPDATE verification_overrides
+         SET declined_by_id = ${a.declinerId}, declined_by_label = ${a.declinerLabel}, decline_reason = ${a.reason}, declined_at = now()
+       WHERE tenant_id = ${a.tenantId} AND verification_id = ${a.id} AND approved_by_id IS NULL AND declined_by_id IS NULL
+         AND requested_by_id <> ${a.declinerId}
+         AND verification_id IN (SELECT id FROM verifications WHERE tenant_id = ${a.tenantId} AND ticket_id = ${a.ticketId})
+      RETURNING verification_id, reason
+    ), v AS (
+      UPDATE verifications SET last_event_id = ${eventId} FROM o
+       WHERE verifications.id = o.verification_id AND verifications.tenant_id = ${a.tenantId}
+      RETURNING verifications.*
+    ) ${recordTail(
+      eventId,
+      AUDIT_TYPES.override_declined,
+      noteFacts({ overrideReason: sql`(SELECT reason FROM o)`, decliner: a.declinerLabel, declineReason: a.reason }),
+      auditData({ declinerId: a.declinerId, decliner: a.declinerLabel, declineReason: a.reason }),
     )}`.execute(db);
   return rows.length > 0;
 }

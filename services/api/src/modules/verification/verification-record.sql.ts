@@ -20,7 +20,12 @@ export const notifyChanged = sql`pg_notify(${NOTIFY_CHANNEL}, json_build_object(
  * change and the audit event `e`. Rendered by modules/notes (note-text.ts) at delivery.
  */
 export function noteFacts(
-  extra: { approver?: string | null; overrideReason?: string | RawBuilder<unknown> | null } = {},
+  extra: {
+    approver?: string | null;
+    overrideReason?: string | RawBuilder<unknown> | null;
+    decliner?: string | null;
+    declineReason?: string | null;
+  } = {},
 ): RawBuilder<unknown> {
   const overrideReason =
     typeof extra.overrideReason === 'object' && extra.overrideReason !== null
@@ -32,7 +37,8 @@ export function noteFacts(
       'startedAt', ${isoUtc(sql`v.started_at`)}, 'result', v.state, 'reason', v.reason,
       'isFraudSuspected', v.is_fraud_suspected, 'requester', v.requester_label,
       'validUntil', CASE WHEN v.valid_until IS NULL THEN NULL ELSE ${isoUtc(sql`v.valid_until`)} END,
-      'approver', ${extra.approver ?? null}::text, 'overrideReason', ${overrideReason}, 'contactSource', v.contact_source)`;
+      'approver', ${extra.approver ?? null}::text, 'overrideReason', ${overrideReason}, 'contactSource', v.contact_source)
+      || ${extra.decliner ? sql`jsonb_build_object('decliner', ${extra.decliner}::text, 'declineReason', ${extra.declineReason ?? null}::text)` : sql`'{}'::jsonb`}`;
 }
 
 /** Audit data: ids, method, state, short IdP ref, who; never an identifier, code, link or provider state. */

@@ -94,6 +94,19 @@ export async function markWaiting(db: Db, tenantId: string, id: string, binding:
 }
 
 /**
+ * Issue 16 item 6: the short link posted to the requester (`/v/<shortLinkId>`) and the IdP URL it redirects to, set
+ * while the verification is still `started` (before the public reply goes out). False when the agent cancelled
+ * meanwhile: then nothing is posted.
+ */
+export async function setShortLink(db: Db, tenantId: string, id: string, shortLinkId: string, linkUrl: string): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    UPDATE verifications SET short_link_id = ${shortLinkId}, link_url = ${linkUrl}
+     WHERE tenant_id = ${tenantId} AND id = ${id} AND state = 'started' AND short_link_id IS NULL
+    RETURNING id`.execute(db);
+  return rows.length > 0;
+}
+
+/**
  * Seconds until another recipient sign-in may start for this secret, or null when it may start now:
  * at most `max` per `windowSeconds` per secret. Takes a per-secret advisory lock for the rest of the
  * transaction, so racing requests count each other.

@@ -14,7 +14,8 @@ const SELECT_VIEW = sql`
   SELECT v.id, v.tenant_id, v.purpose, v.ticket_id, v.secret_id, v.agent_id, v.agent_label, v.requester_label,
          v.requester_key, v.method, v.state, v.binding, v.reason, v.is_fraud_suspected, v.idp_ref, v.provider_state,
          v.code_attempts, v.policy_version, v.started_at, v.expires_at, v.finished_at, v.valid_until, v.last_event_id, v.contact_source,
-         o.requested_by_id, o.requested_by_label, o.reason AS override_reason, o.approved_by_id, o.approved_by_label
+         o.requested_by_id, o.requested_by_label, o.reason AS override_reason, o.approved_by_id, o.approved_by_label,
+         o.declined_by_id, o.declined_by_label, o.decline_reason
     FROM verifications v LEFT JOIN verification_overrides o ON o.verification_id = v.id`;
 
 interface RawRow {
@@ -47,6 +48,9 @@ interface RawRow {
   override_reason: string | null;
   approved_by_id: string | null;
   approved_by_label: string | null;
+  declined_by_id: string | null;
+  declined_by_label: string | null;
+  decline_reason: string | null;
 }
 
 function toRow(r: RawRow): VerificationRow {
@@ -84,6 +88,9 @@ function toRow(r: RawRow): VerificationRow {
             reason: r.override_reason ?? '',
             approvedById: r.approved_by_id,
             approvedByLabel: r.approved_by_label,
+            declinedById: r.declined_by_id,
+            declinedByLabel: r.declined_by_label,
+            declineReason: r.decline_reason,
           },
   };
 }
@@ -114,8 +121,18 @@ export async function findPendingOverrides(db: Db, tenantId: string, ticketId: s
   const { rows } = await sql<RawRow>`
     ${SELECT_VIEW}
      WHERE v.tenant_id = ${tenantId} AND v.ticket_id = ${ticketId} AND v.purpose = 'caller'
-       AND o.verification_id IS NOT NULL AND o.approved_by_id IS NULL
+       AND o.verification_id IS NOT NULL AND o.approved_by_id IS NULL AND o.declined_by_id IS NULL
      ORDER BY o.requested_at DESC LIMIT 20`.execute(db);
+  return rows.map(toRow);
+}
+
+/** Issue 16: the tenant's override requests waiting for a decision, across tickets (a supervisor's queue). */
+export async function findTenantPendingOverrides(db: Db, tenantId: string, limit: number): Promise<VerificationRow[]> {
+  const { rows } = await sql<RawRow>`
+    ${SELECT_VIEW}
+     WHERE o.tenant_id = ${tenantId} AND v.tenant_id = ${tenantId} AND v.purpose = 'caller'
+       AND o.approved_by_id IS NULL AND o.declined_by_id IS NULL AND v.state <> 'overridden'
+     ORDER BY o.requested_at DESC LIMIT ${limit}`.execute(db);
   return rows.map(toRow);
 }
 
@@ -127,4 +144,18 @@ export async function findByCallbackState(db: Db, state: string): Promise<Verifi
   const { rows } = await sql<RawRow>`
     ${SELECT_VIEW} WHERE v.provider_state ? 'state' AND v.provider_state->>'state' = ${state}`.execute(db);
   return rows.length === 1 ? toRow(rows[0]!) : undefined;
+}
+
+/**
+ * Where a short sign-in link (`/v/<id>`) leads, only while its verification is open and unexpired (and its tenant
+ * active): found by the full random id (unique index), never a part of it. Undefined otherwise: the link is no
+ * longer valid.
+ */
+export async function findShortLinkTarget(db: Db, shortLinkId: string): Promise<{ id: string; url: string } | undefined> {
+  const { rows } = await sql<{ id: string; link_url: string }>`
+    SELECT v.id, v.link_url FROM verifications v JOIN tenants t ON t.id = v.tenant_id AND t.deleted_at IS NULL
+     WHERE v.short_link_id = ${shortLinkId} AND v.link_url IS NOT NULL
+       AND v.state IN ('started', 'waiting') AND v.expires_at > now()`.execute(db);
+  const row = rows[0];
+  return row && { id: row.id, url: row.link_url };
 }

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { OverrideRequestSchema, StartVerificationRequestSchema, SubmitCodeRequestSchema } from '@vouchsafe/contracts';
+import { DeclineOverrideRequestSchema, OverrideRequestSchema, StartVerificationRequestSchema, SubmitCodeRequestSchema } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
 import { jsonBody } from '../../http/input';
 import { noStore } from '../../http/middleware';
@@ -51,7 +51,7 @@ export function verificationRoutes(deps: VerificationRoutesDeps): Router {
     const session = sessionOf(req);
     const { method } = StartVerificationRequestSchema.parse(req.body);
     const publicUrl = deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-    const v = await deps.service.start(session, { method, callbackBase: `${publicUrl}/verify/callback` });
+    const v = await deps.service.start(session, { method, callbackBase: `${publicUrl}/verify/callback`, publicUrl });
     req.log.info({ verification: v.id.slice(0, 8), method, state: v.state }, 'verification started');
     res.status(201).json(v);
   });
@@ -72,6 +72,16 @@ export function verificationRoutes(deps: VerificationRoutesDeps): Router {
 
   router.post('/verifications/:id/override/approve', async (req, res) => {
     res.json(await deps.service.approveOverride(sessionOf(req), idOf(req)));
+  });
+
+  router.post('/verifications/:id/override/decline', small, async (req, res) => {
+    const { reason } = DeclineOverrideRequestSchema.parse(req.body);
+    res.json(await deps.service.declineOverride(sessionOf(req), idOf(req), reason));
+  });
+
+  // Issue 16: the supervisor's queue across the tenant's tickets (API_PATHS.pendingOverrides).
+  router.get('/overrides', noStore, async (req, res) => {
+    res.json(await deps.service.pendingOverrides(sessionOf(req)));
   });
 
   return router;

@@ -1,4 +1,4 @@
-import type { Verification, VerificationOverview } from '@vouchsafe/contracts';
+import type { PendingOverrideList, Verification, VerificationOverview } from '@vouchsafe/contracts';
 import { isRefusedBy, SQLSTATE } from '../../db/sql';
 import { AppError } from '../../errors';
 import { maskIdentifiers } from '../../lib/mask';
@@ -18,6 +18,9 @@ import { OVERRIDABLE_STATES, isCodeMethod, isPushMethod, toView, type Verificati
  * callback code, or ask for an override; nothing here (or anywhere) lets a person set `verified`:
  * only `recordProviderOutcome`, fed by an IdP answer, writes it (S7).
  */
+
+/** The supervisor's queue shows at most this many requests (newest first). */
+const PENDING_QUEUE_LIMIT = 50;
 
 const notFound = () => new AppError('not_found', 'There is no such verification on this ticket.');
 
@@ -164,7 +167,52 @@ export function createVerificationService(deps: VerificationDeps) {
     return view(session, id);
   }
 
-  return { overview, start, cancel, submitCode, requestOverride, approveOverride };
+  /**
+   * Issue 16: a supervisor declines another agent's request, saying why. Same rules as approving (on this ticket,
+   * a supervisor, never the requester); the verification stays not passed and the request is closed.
+   */
+  async function declineOverride(session: SidebarSession, id: string, reason: string): Promise<Verification> {
+    const row = await repo.findForTicket(db, session.tenantId, session.ticketId, id);
+    if (!row) throw notFound();
+    const { policy } = await deps.loadPolicy(session.tenantId);
+    if (!policy.supervisors.includes(session.agentId))
+      throw new AppError('forbidden', 'Only a supervisor named in the verification policy can decline an override.');
+    if (!row.override) throw new AppError('conflict', 'Nobody asked for an override of this verification.');
+    if (row.override.requestedById === session.agentId || row.agentId === session.agentId) {
+      throw new AppError('forbidden', 'An override needs a second person: you cannot decide on your own request.');
+    }
+    let isDone: boolean;
+    try {
+      isDone = await overrides.declineOverride(db, {
+        tenantId: session.tenantId,
+        ticketId: session.ticketId,
+        id,
+        declinerId: session.agentId,
+        declinerLabel: maskIdentifiers(session.agentLabel),
+        reason: maskIdentifiers(reason.replace(/\s+/g, ' ').trim()).slice(0, 500),
+      });
+    } catch (err) {
+      if (isRefusedBy(err, SQLSTATE.checkViolation))
+        throw new AppError('forbidden', 'An override needs a second person: you cannot decide on your own request.');
+      throw err;
+    }
+    if (!isDone) throw new AppError('conflict', 'This override was already approved or declined.');
+    deps.onNoteQueued();
+    return view(session, id);
+  }
+
+  /** Issue 16: a supervisor's queue of the tenant's requests waiting for a decision, across tickets. */
+  async function pendingOverrides(session: SidebarSession): Promise<PendingOverrideList> {
+    const { policy } = await deps.loadPolicy(session.tenantId);
+    if (!policy.supervisors.includes(session.agentId))
+      throw new AppError('forbidden', 'Only a supervisor named in the verification policy can see the override queue.');
+    const rows = await repo.findTenantPendingOverrides(db, session.tenantId, PENDING_QUEUE_LIMIT);
+    return {
+      overrides: rows.filter((r) => r.agentId !== session.agentId).map((r) => ({ ...toView(r), ticketId: r.ticketId })),
+    };
+  }
+
+  return { overview, start, cancel, submitCode, requestOverride, approveOverride, declineOverride, pendingOverrides };
 }
 
 export type VerificationService = ReturnType<typeof createVerificationService>;

@@ -27,6 +27,7 @@ export const AUDIT_TYPES = {
   cancelled: 'verification.cancelled',
   override_requested: 'verification.override_requested',
   override_approved: 'verification.override_approved',
+  override_declined: 'verification.override_declined',
 } as const;
 export type VerificationAuditType = (typeof AUDIT_TYPES)[keyof typeof AUDIT_TYPES];
 
@@ -66,6 +67,9 @@ export interface VerificationRow {
     reason: string;
     approvedById: string | null;
     approvedByLabel: string | null;
+    declinedById: string | null;
+    declinedByLabel: string | null;
+    declineReason: string | null;
   } | null;
 }
 
@@ -94,10 +98,12 @@ export function toView(r: VerificationRow): Verification {
     isFraudSuspected: r.isFraudSuspected,
     idpRef: shortRef(r.idpRef),
     override: r.override && {
-      state: r.override.approvedById ? 'approved' : 'requested',
+      state: r.override.approvedById ? 'approved' : r.override.declinedById ? 'declined' : 'requested',
       requestedBy: r.override.requestedByLabel,
       reason: r.override.reason,
       approvedBy: r.override.approvedByLabel,
+      declinedBy: r.override.declinedByLabel,
+      declineReason: r.override.declineReason,
     },
     receipt: r.lastEventId,
   };
