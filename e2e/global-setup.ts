@@ -109,9 +109,11 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     throw error;
   });
   let api: ApiProcess;
+  let databaseUrl: string;
   try {
+    databaseUrl = await pg.createDatabase();
     api = await startApi({
-      databaseUrl: await pg.createDatabase(),
+      databaseUrl,
       port: apiPort,
       // Duo's SDKs pin Duo's CAs: the API process reaches the Duo stand-in through the interception module.
       imports: idps.api.imports,
@@ -142,6 +144,8 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   }
   process.env.VOUCHSAFE_E2E_URL = api.url;
   process.env.VOUCHSAFE_E2E_TOKEN = TEST_API_TOKEN;
+  // The API's database (superuser, throwaway cluster): tests/support/verify.ts expireNow() brings a deadline forward.
+  process.env.VOUCHSAFE_E2E_DATABASE_URL = databaseUrl;
   // The desk stand-ins and their agent pages (tests/support/desks.ts drives them over HTTP).
   process.env.VOUCHSAFE_E2E_DESK_URL = hosts.url;
   // The IdP stand-ins (tests/support/idps.ts): control URLs; the desk server's /__control/idps and /phone drive them.

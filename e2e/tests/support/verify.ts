@@ -2,6 +2,7 @@ import { expect, type APIRequestContext, type Browser, type BrowserContext, type
 import { deskUrl, notesOf, sidebarOf, waitForNotes, type Desk, type StandInComment, type StandInTicket } from './desks';
 import { SIDEBAR } from './sidebar-text';
 import { VERIFICATION_METHOD_LABELS } from '@vouchsafe/contracts';
+import { queryDatabase } from '@vouchsafe/test-support';
 
 /**
  * Verify caller in the e2e suite: enrol a ticket's requester with the IdP stand-ins (globalSetup runs them and the
@@ -110,6 +111,28 @@ export async function checkHidden(control: Locator): Promise<void> {
     await control.check({ force: true, timeout: 2_000 });
     await expect(control).toBeChecked({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
+}
+
+/**
+ * A test-only clock for attempt deadlines: brings the open `method` attempt on `ticket` to its deadline now, in the
+ * API's database, so the API's own expiry path (the poller finding `expires_at <= now()`: timed out, push cancelled,
+ * note) runs at once instead of after the policy's attempt timeout (30 s at the least). Resolves with the attempt's
+ * timeout as the API set it (seconds from start to deadline) so the caller can still check the policy was applied.
+ */
+export async function expireNow(ticket: StandInTicket, method: Method): Promise<number> {
+  const url = process.env.VOUCHSAFE_E2E_DATABASE_URL;
+  if (!url) throw new Error('VOUCHSAFE_E2E_DATABASE_URL is set by the e2e globalSetup');
+  const rows = await queryDatabase<{ seconds: number }>(
+    url,
+    `WITH open AS (
+       SELECT id, expires_at - started_at AS span FROM verifications
+        WHERE ticket_id = $1 AND method = $2 AND state IN ('started', 'waiting') FOR UPDATE)
+     UPDATE verifications v SET expires_at = now() FROM open WHERE v.id = open.id
+     RETURNING round(extract(epoch FROM open.span))::int AS seconds`,
+    [ticket.ticketId, method],
+  );
+  expect(rows, 'exactly one open attempt').toHaveLength(1);
+  return rows[0]!.seconds;
 }
 
 /** Picks a method and presses Start verification (or Verify again). */

@@ -3,6 +3,7 @@ import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { apiMainEntry } from './api-entry';
 import { freePort } from './ports';
 import { API_DIR } from './repo';
 import { spawnWatchdog } from './watchdog';
@@ -25,7 +26,6 @@ export const TEST_API_TOKEN = createHash('sha256').update('vouchsafe test API to
 /** `VOUCHSAFE_API_TOKENS` of APIs started with the default environment: TEST_API_TOKEN named `test`, every scope. */
 export const TEST_API_TOKENS = `test:secrets+admin+metrics:${TEST_API_TOKEN}`;
 
-const API_MAIN = path.join(API_DIR, 'src', 'main.ts');
 const READY_POLL_MS = 50;
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -39,7 +39,10 @@ export interface StartApiOptions {
   unsetEnv?: string[];
   /** Listen on this port instead of a random free one. */
   port?: number;
-  /** Script to run instead of `services/api/src/main.ts` (same contract: PORT, /readyz, SIGTERM). */
+  /**
+   * Script to run instead of the API (same contract: PORT, /readyz, SIGTERM). The default is `apiMainEntry()`:
+   * `dist/main.js` when the run built the API (vitest-api-build-setup), else `src/main.ts` through tsx.
+   */
   entry?: string;
   /**
    * Modules preloaded with `node --import` after tsx, e.g. the Duo interception
@@ -118,13 +121,13 @@ async function isReady(url: string): Promise<boolean> {
 }
 
 /**
- * Spawns the real API (`node --import tsx services/api/src/main.ts`) with a minimal, explicit environment and
+ * Spawns the real API (`node dist/main.js` when the run built it, else `node --import tsx src/main.ts`) with a minimal, explicit environment and
  * resolves once `GET /readyz` answers 200. Throws with the captured output if it exits or is not ready in 30 s.
  */
 export async function startApi(opts: StartApiOptions): Promise<ApiProcess> {
   installExitHook();
   const port = opts.port ?? (await freePort());
-  const entry = opts.entry ?? API_MAIN;
+  const entry = opts.entry ?? apiMainEntry();
   const checkpointDir = mkdtempSync(path.join(tmpdir(), 'vs-checkpoints-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
@@ -145,8 +148,10 @@ export async function startApi(opts: StartApiOptions): Promise<ApiProcess> {
   };
   for (const name of opts.unsetEnv ?? []) delete env[name];
   // cwd is services/api so `--import tsx` resolves the API's own tsx, as `pnpm --filter @vouchsafe/api start` would.
+  // A built (JavaScript) entry needs tsx only for TypeScript preloads.
   const preloads = (opts.imports ?? []).flatMap((m) => ['--import', m]);
-  const child = spawn(process.execPath, ['--import', 'tsx', ...preloads, entry], {
+  const tsx = entry.endsWith('.ts') || preloads.length > 0 ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...tsx, ...preloads, entry], {
     cwd: API_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

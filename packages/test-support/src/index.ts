@@ -1,3 +1,4 @@
+export { API_CLI_SOURCE, API_DIST_ENV, API_MAIN_SOURCE, apiCliEntry, apiMainArgv, apiMainEntry } from './api-entry';
 export { startApi, TEST_API_TOKEN, TEST_API_TOKENS, TEST_AUDIT_SIGNING_KEY, TEST_KEYS, type ApiProcess, type StartApiOptions } from './api';
 export { CHROMIUM_ARGS, ensureChromium } from './chromium';
 export { ensurePgDump } from './pg-dump';
@@ -6,6 +7,7 @@ export {
   createTestDatabase,
   databaseUrl,
   dropTestDatabase,
+  queryDatabase,
   randomDatabaseName,
   startPostgres,
   type StartPostgresOptions,

@@ -376,6 +376,15 @@ async function withClient<T>(connectionString: string, fn: (client: pg.Client) =
   }
 }
 
+/**
+ * Runs one parameterised statement on the database at `url` (one connection, closed after) and returns its rows.
+ * For tests that must move what only the database knows, e.g. the e2e suite bringing a verification's deadline
+ * forward so the API's own expiry path runs without waiting out the policy's 30 s minimum.
+ */
+export async function queryDatabase<R extends Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<R[]> {
+  return withClient(url, async (client) => (await client.query<R>(text, params)).rows);
+}
+
 /** Creates an empty database on the cluster behind `adminUrl` and returns its URL (same credentials). */
 export async function createTestDatabase(adminUrl: string, name = randomDatabaseName()): Promise<string> {
   if (!DB_NAME.test(name)) throw new Error(`invalid test database name: ${name}`);

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TENANT_ID, auditExportPath } from '@vouchsafe/contracts';
+import { apiCliEntry } from '@vouchsafe/test-support';
 import { formatPublicKey, generateAuditKey, parseAuditSigningKey, trustedKeys } from '../src/modules/audit/checkpoints-keys';
 import { sealAll } from '../src/modules/audit/seal-chain';
 import { generateKeyEntry } from '../src/modules/keys/keyring';
@@ -15,7 +15,7 @@ import { SCOPED_TOKENS, createSecret, startTestApp, type TestApp } from './harne
 
 /** Issue 9: the audit export over the auditor API and the CLI, and `audit verify` / `keys generate --audit` as processes. */
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/vouchsafe.mjs');
+const BIN = apiCliEntry();
 const SIGNING = generateAuditKey('audit-x1');
 const KEY = parseAuditSigningKey(SIGNING.signingKey);
 let t: TestApp;

@@ -2,14 +2,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { apiCliEntry } from '@vouchsafe/test-support';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
 import { TOKEN, startTestApp, type TestApp } from './harness';
 
 /** Shared setup for the CLI tests: the real `vouchsafe` process against the API over HTTP. */
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/vouchsafe.mjs');
+/** The run's build of the CLI (vitest-api-build-setup), else bin/vouchsafe.mjs. */
+const BIN = apiCliEntry();
 
 export interface CliResult {
   code: number | null;

@@ -1,10 +1,18 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealSecret, toBase64Url } from '@vouchsafe/crypto';
-import { API_DIR, startApi, startPostgres, TEST_API_TOKEN, TEST_KEYS, type ApiProcess, type TestPostgres } from '@vouchsafe/test-support';
+import {
+  API_DIR,
+  apiCliEntry,
+  startApi,
+  startPostgres,
+  TEST_API_TOKEN,
+  TEST_KEYS,
+  type ApiProcess,
+  type TestPostgres,
+} from '@vouchsafe/test-support';
 import { freshDatabase } from '@vouchsafe/test-support/vitest';
 import { createDb } from '../src/db/database';
 import { generateKeyEntry } from '../src/modules/keys/keyring';
@@ -290,7 +298,7 @@ describe('the statement timeout leaves long legitimate work alone', () => {
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(API_DIR, 'bin', 'vouchsafe.mjs'), ...args], {
+    const child = spawn(process.execPath, [apiCliEntry(), ...args], {
       cwd: API_DIR,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Pkcs11Js from 'pkcs11js';
 import {
   API_DIR,
+  apiCliEntry,
+  apiMainArgv,
   TEST_API_TOKEN,
   TEST_AUDIT_SIGNING_KEY,
   createSoftHsmToken,
@@ -26,7 +26,7 @@ import { createSecret, reveal, startTestApp, type Created, type TestApp } from '
  * SOFTHSM2_CONF and token directory). One database, one token; the app is restarted with each keyring.
  */
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/vouchsafe.mjs');
+const BIN = apiCliEntry();
 const PIN = '5791';
 const ENV_KEY = generateKeyEntry('k1');
 const SESSION_KEY = generateKeyEntry('s1');
@@ -80,7 +80,7 @@ const expectReveals = async (base: string, secret: Created, text: string) => {
 
 function run(args: string[], env: Record<string, string>, entry: 'cli' | 'api'): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const argv = entry === 'cli' ? [BIN, ...args] : ['--import', 'tsx', path.join(API_DIR, 'src', 'main.ts')];
+    const argv = entry === 'cli' ? [BIN, ...args] : apiMainArgv();
     const child = spawn(process.execPath, argv, {
       cwd: API_DIR,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', PORT: '0', ...env },

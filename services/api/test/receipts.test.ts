@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REVIEW_PATHS, ReceiptCheckSchema, type Desk } from '@vouchsafe/contracts';
+import { apiCliEntry } from '@vouchsafe/test-support';
 import { sealAll } from '../src/modules/audit/seal-chain';
 import { checkReceipt } from '../src/modules/audit/receipts';
 import { SCOPED_TOKENS, api, createSecret } from './harness';
@@ -16,7 +15,7 @@ import { SLUGS, eventually, openSidebar, send, startSidebarWorld, type Agent, ty
 
 const AUDITOR = { authorization: `Bearer ${SCOPED_TOKENS.auditor}` };
 const DESKS: Desk[] = ['zendesk', 'servicenow', 'jira'];
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/vouchsafe.mjs');
+const BIN = apiCliEntry();
 
 let w: SidebarWorld;
 beforeAll(async () => {

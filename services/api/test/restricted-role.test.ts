@@ -7,7 +7,17 @@ import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrations } from '@vouchsafe/migrations';
-import { API_DIR, freePort, REPO_ROOT, TEST_API_TOKEN, TEST_API_TOKENS, TEST_AUDIT_SIGNING_KEY, TEST_KEYS } from '@vouchsafe/test-support';
+import {
+  API_DIR,
+  apiCliEntry,
+  apiMainArgv,
+  freePort,
+  REPO_ROOT,
+  TEST_API_TOKEN,
+  TEST_API_TOKENS,
+  TEST_AUDIT_SIGNING_KEY,
+  TEST_KEYS,
+} from '@vouchsafe/test-support';
 import { freshDatabase, type FreshDatabase } from '@vouchsafe/test-support/vitest';
 import { createSecret, reveal } from './harness';
 import { DOCUMENTED_ROLES, roleGrants, type RoleNames } from './postgres-roles';
@@ -109,7 +119,7 @@ async function readyz(url: string): Promise<{ status: number; body: unknown }> {
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(API_DIR, 'bin', 'vouchsafe.mjs'), ...args], {
+    const child = spawn(process.execPath, [apiCliEntry(), ...args], {
       cwd: API_DIR,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     });
@@ -124,7 +134,7 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
 it('the API starts as that role with VOUCHSAFE_MIGRATE=false; `vouchsafe db migrate` as the migrator makes it ready', async () => {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  api = spawn(process.execPath, ['--import', 'tsx', path.join(API_DIR, 'src', 'main.ts')], {
+  api = spawn(process.execPath, apiMainArgv(), {
     cwd: API_DIR,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

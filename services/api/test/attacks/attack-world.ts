@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   ADMIN_CHANGE_PATHS,
   OPERATOR_CSRF_HEADER,
@@ -12,7 +10,7 @@ import {
   type VerificationPolicyInput,
 } from '@vouchsafe/contracts';
 import { deriveChecks, sealSecret, toBase64Url } from '@vouchsafe/crypto';
-import { startApi, testCa, type ApiProcess } from '@vouchsafe/test-support';
+import { apiCliEntry, startApi, testCa, type ApiProcess } from '@vouchsafe/test-support';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
 import {
   OKTA_TEST_API_TOKEN,
@@ -230,7 +228,7 @@ export async function sendVerifiedOnly(base: string, s: Sidebar, text = 'for the
   return { id: res.json.id as string, linkKey: sealed.linkKey, keyCheck: toBase64Url((await deriveChecks(sealed.linkKey)).keyCheck) };
 }
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/vouchsafe.mjs');
+const BIN = apiCliEntry();
 
 /** The real `vouchsafe` CLI with exactly this environment (plus PATH). */
 export function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
