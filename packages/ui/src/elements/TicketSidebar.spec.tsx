@@ -267,13 +267,13 @@ describe('TicketSidebar activity', () => {
 });
 
 describe('TicketSidebar file', () => {
-  it('refuses a file over 10 MB before anything is encrypted', async () => {
+  it('refuses a file over 10 MiB before anything is encrypted, naming both sizes apart', async () => {
     const { api, user, root } = setup();
     await ready(root);
     await user.click(screen.getByRole('radio', { name: messages.kindFile }));
     const big = new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'dump.bin', { type: 'application/octet-stream' });
     fireEvent.change(screen.getByLabelText(messages.fileLabel), { target: { files: [big] } });
-    expect(screen.getByText(messages.fileTooLarge('10 MB'))).toBeTruthy();
+    expect(screen.getByText('This file is 10,485,761 bytes; the limit is 10,485,760 bytes.')).toBeTruthy();
     await user.click(sendButton());
     expect(api.created).toHaveLength(0);
   });
