@@ -55,6 +55,9 @@ export const messages = {
   linkLabel: 'Secret link',
   copyButton: 'Copy link',
   copied: 'Link copied',
+  copyLinkName: (fingerprint: string): string => `Copy the link of secret ${fingerprint}`,
+  linksInMemory:
+    'Copy link works until the secret is opened, revoked or expires, and only in this sidebar: the link is kept in its memory, never stored, and a reload forgets it.',
   copyFailed: 'Could not copy. The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.',
   dismissConfirmation: 'Done',
   sentSummary: (fingerprint: string, expiry: string, views: number): string =>

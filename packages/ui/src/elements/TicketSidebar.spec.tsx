@@ -113,6 +113,37 @@ describe('TicketSidebar send', () => {
     expect(within(list).getByText('f0000001')).toBeTruthy();
   });
 
+  it('lets the agent copy the link again while the secret is unopened, from memory only (issue 16 item 11)', async () => {
+    const { api, host, user, root } = setup();
+    await ready(root);
+    await user.type(screen.getByRole('textbox', { name: messages.textLabel }), 'hunter2');
+    await user.click(sendButton());
+    await screen.findByText(messages.insertedIntoReply);
+    await user.click(screen.getByRole('button', { name: messages.dismissConfirmation }));
+    // The reply draft was discarded: the activity list still has the link.
+    const copyAgain = await screen.findByRole('button', { name: messages.copyLinkName('f0000001') });
+    expect(screen.getByText(messages.linksInMemory)).toBeTruthy();
+    await user.click(copyAgain);
+    const inserted = host.inserted[0]!;
+    expect(await navigator.clipboard.readText()).toBe(inserted.slice(inserted.indexOf('https://')));
+    // Revoked (or viewed, or expired): nothing to copy, and the link is forgotten.
+    api.secrets = api.secrets.map((x) => ({ ...x, viewsUsed: 1, status: 'viewed' as const }));
+    await user.type(screen.getByRole('textbox', { name: messages.textLabel }), 'second');
+    await user.click(sendButton());
+    await screen.findByRole('button', { name: messages.copyLinkName('f0000002') });
+    await waitFor(() => expect(screen.queryByRole('button', { name: messages.copyLinkName('f0000001') })).toBeNull());
+  });
+
+  it('forgets the links on reload: a new sidebar has nothing to copy', async () => {
+    const api = new FakeSidebarApi();
+    api.secrets = [ticketSecret({ fingerprint: 'aaaa1111' })];
+    const { root } = setup({ api });
+    await ready(root);
+    await screen.findByRole('list', { name: messages.activityListName });
+    expect(screen.queryByRole('button', { name: messages.copyLinkName('aaaa1111') })).toBeNull();
+    expect(screen.queryByText(messages.linksInMemory)).toBeNull();
+  });
+
   it('offers the link to copy where the desk cannot insert into the reply', async () => {
     const { user, root } = setup({ host: new FakeSidebarHost(false) });
     await ready(root);
