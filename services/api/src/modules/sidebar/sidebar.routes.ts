@@ -4,7 +4,7 @@ import { DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
 import { AppError, secretGone } from '../../errors';
 import { createSecretBody } from '../secrets/create-body';
-import { clientIpOf, noStore } from '../../http/middleware';
+import { clientIpOf, noStore, routinePoll } from '../../http/middleware';
 import { clientNetwork } from '../../lib/client-ip';
 import { shortId } from '../../lib/ids';
 import type { TicketSecretsService } from '../secrets/ticket-secrets.service';
@@ -56,7 +56,7 @@ export function sidebarRoutes(deps: SidebarRoutesDeps): Router {
     res.status(201).json(answer);
   });
 
-  router.get('/secrets', async (req, res) => {
+  router.get('/secrets', routinePoll, async (req, res) => {
     res.json(await deps.ticketSecrets.list(sessionOf(req)));
   });
 
