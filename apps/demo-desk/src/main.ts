@@ -8,6 +8,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '@vouchsafe/test-support';
 import type { DeskKeySet } from '@vouchsafe/test-support/desks';
 import type { Desk, VerificationPolicyInput } from '@vouchsafe/contracts';
+import { readyBanner } from './banner';
 import { startIdpStandIns } from './idps';
 import { startHostStandIns, type HostStandIns } from './server';
 
@@ -132,7 +133,8 @@ async function main(): Promise<void> {
   }
   await idps.configure({ apiUrl: API_URL, apiToken, tenants, policies });
 
-  console.log(`Demo desk: ${hosts.url}/   Phone (approve or deny pushes, read codes, open links): ${hosts.url}/phone`);
+  // Last, after the API's start-up lines: the addresses stay on screen instead of scrolling away.
+  console.log(readyBanner(hosts.url, API_URL));
 
   let closing = false;
   const stop = () => {
