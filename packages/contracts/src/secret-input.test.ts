@@ -51,7 +51,9 @@ describe('secret input rules (the sidebar and the CLI apply them before sealing)
 
   it('measures text in UTF-8 bytes and states size and limit', () => {
     expect(secretTextProblem('a'.repeat(LIMITS.textBytes))).toBeUndefined();
-    expect(secretTextProblem('é'.repeat(LIMITS.textBytes / 2 + 1))).toBe(SECRET_INPUT_MESSAGES.textTooLarge('65,538 bytes', '65,536 bytes'));
+    expect(secretTextProblem('é'.repeat(LIMITS.textBytes / 2 + 1))).toBe(
+      SECRET_INPUT_MESSAGES.textTooLarge('65,538 bytes', '65,536 bytes'),
+    );
   });
 
   it('refuses an empty file and one over the limit, with both sizes', () => {

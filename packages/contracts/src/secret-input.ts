@@ -64,5 +64,9 @@ const refineWith =
 
 /** The same rules as schemas, for forms and scripts that validate with zod. */
 export const SecretTextSchema = z.string().superRefine(refineWith(secretTextProblem));
-export const SecretFileSizeSchema = z.number().int().nonnegative().superRefine(refineWith((n: number) => secretFileProblem(n)));
+export const SecretFileSizeSchema = z
+  .number()
+  .int()
+  .nonnegative()
+  .superRefine(refineWith((n: number) => secretFileProblem(n)));
 export const PassphraseSchema = z.string().superRefine(refineWith(passphraseProblem));

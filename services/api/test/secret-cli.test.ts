@@ -83,7 +83,7 @@ describe('vouchsafe secret create takes the secret off the command line (issue 1
   });
 
   // Blank text, empty and too-large files, --views, --passphrase, --label and the --text warning: src/cli/secret-commands.test.ts.
-  it('refuses a too-long --ttl in the user\'s words, before sending anything', async () => {
+  it("refuses a too-long --ttl in the user's words, before sending anything", async () => {
     const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM secrets`.execute(w.t.db);
     const ttl = await w.cli(['secret', 'create', '--ttl', '31d'], 'fine');
     expect(ttl.code).toBe(1);
@@ -100,4 +100,3 @@ describe('vouchsafe secret create takes the secret off the command line (issue 1
     expect(help.stdout).toContain('--file -');
   });
 });
-

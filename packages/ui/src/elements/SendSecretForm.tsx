@@ -187,7 +187,11 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
               {file ? messages.fileChooseOther : messages.fileChoose}
             </Button>
           </div>
-          {file && <SM id="vouchsafe-file-chosen" style={styles.wrapAnywhere}>{messages.fileChosen(file.name, formatBytes(file.size))}</SM>}
+          {file && (
+            <SM id="vouchsafe-file-chosen" style={styles.wrapAnywhere}>
+              {messages.fileChosen(file.name, formatBytes(file.size))}
+            </SM>
+          )}
           {contentMessage && <Field.Message validation="error">{contentMessage}</Field.Message>}
         </Field>
       )}

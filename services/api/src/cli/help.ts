@@ -129,7 +129,8 @@ export function findCommand(words: readonly string[]): CommandHelp | undefined {
 /** One command's page, or the commands that start with these words ("secret" → its three commands). */
 export function commandHelp(words: readonly string[]): string | undefined {
   const c = findCommand(words);
-  if (c) return `Usage: vouchsafe ${c.name}${c.synopsis ? ` ${c.synopsis}` : ''}\n\n${c.summary}.\n${c.details ? `\n${c.details}\n` : ''}\n${COMMON}`;
+  if (c)
+    return `Usage: vouchsafe ${c.name}${c.synopsis ? ` ${c.synopsis}` : ''}\n\n${c.summary}.\n${c.details ? `\n${c.details}\n` : ''}\n${COMMON}`;
   const prefix = words.join(' ');
   const group = COMMANDS.filter((x) => x.name.startsWith(`${prefix} `));
   if (prefix === '' || group.length === 0) return undefined;

@@ -207,7 +207,8 @@ run(process.argv.slice(2)).then(
       process.exit(err instanceof ConfigError ? 78 : 1);
     }
     if (err instanceof ApiError) {
-      const sentence = err.code === 'secret_gone' ? 'This secret is gone: it expired, was already viewed, or was revoked.' : inUserWords(err.message);
+      const sentence =
+        err.code === 'secret_gone' ? 'This secret is gone: it expired, was already viewed, or was revoked.' : inUserWords(err.message);
       process.stderr.write(`vouchsafe: ${sentence}\n`);
       process.exit(err.code === 'secret_gone' ? 3 : 1);
     }

@@ -26,7 +26,14 @@ function options(o: Partial<CreateOptions> & { input?: string | Buffer }): { opt
   });
   const { input, ...rest } = o;
   return {
-    opts: { api: 'http://127.0.0.1:9', token: 't', cwd: dir, stdin: { stream: Readable.from(input === undefined ? [] : [input]) }, warn, ...rest },
+    opts: {
+      api: 'http://127.0.0.1:9',
+      token: 't',
+      cwd: dir,
+      stdin: { stream: Readable.from(input === undefined ? [] : [input]) },
+      warn,
+      ...rest,
+    },
     warnings: () => warned,
   };
 }
@@ -81,6 +88,8 @@ describe('help and wording', () => {
     expect(inUserWords('The request is not valid: ttlSeconds must be at most 30 days.')).toBe(
       'The request is not valid: --ttl must be at most 30 days.',
     );
-    expect(inUserWords('The request is not valid: views must be at most 10.')).toBe('The request is not valid: --views must be at most 10.');
+    expect(inUserWords('The request is not valid: views must be at most 10.')).toBe(
+      'The request is not valid: --views must be at most 10.',
+    );
   });
 });

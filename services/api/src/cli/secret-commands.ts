@@ -103,7 +103,12 @@ async function fileFromPath(o: CreateOptions, file: string, limit: number): Prom
   }
   sentence(secretFileProblem(bytes.length, limit));
   const name = path.basename(full);
-  return { kind: 'file', name, type: MEDIA_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream', bytes: new Uint8Array(bytes) };
+  return {
+    kind: 'file',
+    name,
+    type: MEDIA_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream',
+    bytes: new Uint8Array(bytes),
+  };
 }
 
 async function readPayload(o: CreateOptions): Promise<SecretPayload> {
@@ -112,7 +117,12 @@ async function readPayload(o: CreateOptions): Promise<SecretPayload> {
     const bytes = await readLimited(o.stdin.stream, limit, () => `The input is larger than the file limit of ${formatBytes(limit)}.`);
     sentence(secretFileProblem(bytes.length, limit));
     const name = o.name ?? 'stdin.bin';
-    return { kind: 'file', name, type: MEDIA_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream', bytes: new Uint8Array(bytes) };
+    return {
+      kind: 'file',
+      name,
+      type: MEDIA_TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream',
+      bytes: new Uint8Array(bytes),
+    };
   }
   if (o.file !== undefined) return fileFromPath(o, o.file, limit);
   let text: string;
@@ -123,8 +133,11 @@ async function readPayload(o: CreateOptions): Promise<SecretPayload> {
     text = await promptHidden('Secret (typing is hidden; Enter sends): ', o.stdin.tty, o.warn);
   } else {
     // Read a little past the text limit, so the size message can say how much too large it is.
-    const bytes = await readLimited(o.stdin.stream, LIMITS.textBytes * 2, () =>
-      `The input is larger than ${formatBytes(LIMITS.textBytes * 2)}; text secrets can be at most ${formatBytes(LIMITS.textBytes)}. Send it as a file: --file -`,
+    const bytes = await readLimited(
+      o.stdin.stream,
+      LIMITS.textBytes * 2,
+      () =>
+        `The input is larger than ${formatBytes(LIMITS.textBytes * 2)}; text secrets can be at most ${formatBytes(LIMITS.textBytes)}. Send it as a file: --file -`,
     );
     text = withoutFinalNewline(bytes.toString('utf8'));
   }
