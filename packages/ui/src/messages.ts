@@ -35,7 +35,7 @@ export const messages = {
   fileChosen: (name: string, size: string): string => `${name} (${size})`,
   expiryLabel: 'Expires after',
   expiryCustom: 'Custom…',
-  expiryCustomAmount: 'Expires after (number)',
+  expiryCustomAmount: 'Expires in',
   expiryCustomUnit: 'Unit',
   expiryCustomHint: 'From 5 minutes to 30 days.',
   expiryCustomInvalid: 'Enter a whole number, for example 3 days or 90 minutes.',

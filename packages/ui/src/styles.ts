@@ -43,3 +43,7 @@ export const visuallyHidden: CSSProperties = {
   whiteSpace: 'nowrap',
   border: 0,
 };
+/** Controls side by side, aligned on their bottom edge (labels of different heights above them). */
+export const bottomRow: CSSProperties = { display: 'flex', flexWrap: 'wrap', alignItems: 'flex-end', gap: space.sm };
+/** The send confirmation: Garden's Well padding (20 px+) left a wide empty margin in a 320 px sidebar. */
+export const confirmation: CSSProperties = { ...block, padding: space.sm };

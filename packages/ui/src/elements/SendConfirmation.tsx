@@ -24,7 +24,7 @@ export function SendConfirmation({ sent, onDismiss, writeClipboard }: SendConfir
     sent.delivery === 'inserted' ? messages.insertedIntoReply : sent.delivery === 'copy' ? messages.copyIntoReply : messages.insertFailed;
 
   return (
-    <Well isRecessed style={styles.block}>
+    <Well isRecessed style={styles.confirmation}>
       <MD isBold>{headline}</MD>
       <SM>{messages.sentSummary(sent.fingerprint, formatExpiry(sent.expiresAt), sent.views)}</SM>
       {sent.delivery !== 'inserted' && <CopyLink link={sent.link} isLinkShown writeClipboard={writeClipboard} />}

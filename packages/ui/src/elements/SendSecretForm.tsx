@@ -208,35 +208,40 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
         </Select>
       </Field>
       {isCustomTtl && (
-        <div style={styles.row}>
-          <Field style={styles.grow}>
-            <Field.Label>{messages.expiryCustomAmount}</Field.Label>
-            <Field.Hint>{messages.expiryCustomHint}</Field.Hint>
-            <Input
-              ref={customRef}
-              type="number"
-              inputMode="numeric"
-              isCompact
-              min={1}
-              step={1}
-              value={customAmount}
-              disabled={isSending}
-              validation={ttlIssue ? 'error' : undefined}
-              aria-invalid={ttlIssue ? true : undefined}
-              onChange={(e) => setCustomAmount(e.target.value)}
-            />
-            {ttlIssue && <Field.Message validation="error">{ttlIssue}</Field.Message>}
-          </Field>
-          <Field style={styles.grow}>
-            <Field.Label>{messages.expiryCustomUnit}</Field.Label>
-            <Select isCompact value={customUnit} disabled={isSending} onChange={(e) => setCustomUnit(e.target.value as ExpiryUnit)}>
-              {(Object.keys(EXPIRY_UNITS) as ExpiryUnit[]).map((u) => (
-                <option key={u} value={u}>
-                  {messages.expiryUnits[u]}
-                </option>
-              ))}
-            </Select>
-          </Field>
+        <div style={styles.column}>
+          <div style={styles.bottomRow}>
+            <Field style={styles.grow}>
+              <Field.Label>{messages.expiryCustomAmount}</Field.Label>
+              <Input
+                ref={customRef}
+                type="number"
+                inputMode="numeric"
+                isCompact
+                min={1}
+                step={1}
+                value={customAmount}
+                disabled={isSending}
+                validation={ttlIssue ? 'error' : undefined}
+                aria-invalid={ttlIssue ? true : undefined}
+                aria-describedby="vouchsafe-custom-expiry-hint"
+                onChange={(e) => setCustomAmount(e.target.value)}
+              />
+            </Field>
+            <Field style={styles.grow}>
+              <Field.Label>{messages.expiryCustomUnit}</Field.Label>
+              <Select isCompact value={customUnit} disabled={isSending} onChange={(e) => setCustomUnit(e.target.value as ExpiryUnit)}>
+                {(Object.keys(EXPIRY_UNITS) as ExpiryUnit[]).map((u) => (
+                  <option key={u} value={u}>
+                    {messages.expiryUnits[u]}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          </div>
+          {/* Hint and error under both controls, full width: beside a narrow input they wrapped word by word at 320 px. */}
+          <SM id="vouchsafe-custom-expiry-hint" style={ttlIssue ? styles.danger : styles.muted} role={ttlIssue ? 'alert' : undefined}>
+            {ttlIssue ?? messages.expiryCustomHint}
+          </SM>
         </div>
       )}
 

@@ -311,11 +311,11 @@ describe('TicketSidebar file', () => {
 });
 
 describe('TicketSidebar verify caller', () => {
-  it('puts Verify caller first, above Send secret', async () => {
+  it('puts Verify caller first, then the activity, then Send secret (issue 16 item 17: activity in sight)', async () => {
     const { root } = setup();
     await ready(root);
     const headings = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
-    expect(headings.slice(0, 2)).toEqual([messages.verify.heading, messages.sendHeading]);
+    expect(headings.slice(0, 3)).toEqual([messages.verify.heading, messages.activityHeading, messages.sendHeading]);
     await waitFor(() => expect(screen.getByRole('region', { name: messages.verify.heading }).dataset.verification).toBe('none'));
   });
 

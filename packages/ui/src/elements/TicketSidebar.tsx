@@ -146,18 +146,19 @@ function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadyS
       <TicketSummary context={context} />
       {error !== undefined && <ErrorNotification message={error} onDismiss={() => setError(undefined)} />}
       <VerifyCaller api={api} onError={fail} announce={setAnnouncement} />
+      {/* Activity before the form: in desks with a fixed-height frame (Jira, ServiceNow) it was out of sight below it. */}
+      <section style={styles.section} aria-labelledby="vouchsafe-activity-heading">
+        <LG tag="h2" id="vouchsafe-activity-heading" isBold>
+          {messages.activityHeading}
+        </LG>
+        <ActivityList secrets={activity.secrets} isStale={activity.isStale} onRevoke={revoke} links={links} />
+      </section>
       <section style={styles.section} aria-labelledby="vouchsafe-send-heading">
         <LG tag="h2" id="vouchsafe-send-heading" isBold>
           {messages.sendHeading}
         </LG>
         <div role="status">{sent && <SendConfirmation sent={sent} onDismiss={() => setSent(undefined)} />}</div>
         <SendSecretForm onSend={send} />
-      </section>
-      <section style={styles.section} aria-labelledby="vouchsafe-activity-heading">
-        <LG tag="h2" id="vouchsafe-activity-heading" isBold>
-          {messages.activityHeading}
-        </LG>
-        <ActivityList secrets={activity.secrets} isStale={activity.isStale} onRevoke={revoke} links={links} />
       </section>
       <Span hidden role="status" aria-live="polite">
         {announcement}
