@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatSizeOverLimit } from './format';
+import { text } from './text';
 import { LIMITS } from './secrets';
 
 /**
@@ -63,10 +64,10 @@ const refineWith =
   };
 
 /** The same rules as schemas, for forms and scripts that validate with zod. */
-export const SecretTextSchema = z.string().superRefine(refineWith(secretTextProblem));
+export const SecretTextSchema = text().superRefine(refineWith(secretTextProblem));
 export const SecretFileSizeSchema = z
   .number()
   .int()
   .nonnegative()
   .superRefine(refineWith((n: number) => secretFileProblem(n)));
-export const PassphraseSchema = z.string().superRefine(refineWith(passphraseProblem));
+export const PassphraseSchema = text().superRefine(refineWith(passphraseProblem));
