@@ -132,7 +132,15 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   }
   let hosts: HostStandIns;
   try {
-    hosts = await startHostStandIns({ apiUrl: api.url, apiToken: TEST_API_TOKEN, port: hostsPort, control: true, idps });
+    // ServiceNow's reply insertion is an opt-in of a real install (the demo defaults to copy); e2e covers the opt-in.
+    hosts = await startHostStandIns({
+      apiUrl: api.url,
+      apiToken: TEST_API_TOKEN,
+      port: hostsPort,
+      control: true,
+      idps,
+      serviceNowReply: 'postmessage',
+    });
     const tenants = await hosts.register('replace');
     const agentIds = (desk: Desk) => hosts.desks.state.data(desk).agents.map((a) => a.id);
     await idps.configure({ apiUrl: api.url, apiToken: TEST_API_TOKEN, tenants, policies: policies(agentIds) });

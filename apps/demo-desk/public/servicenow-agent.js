@@ -1,6 +1,8 @@
 // A Service Operations Workspace record page with Vouchsafe in the contextual sidebar: the iframe URL
-// carries table, sys_id and the instance-minted JWT (in the fragment), and the app asks this page to put
-// the link into the compose box with a postMessage {type: 'vouchsafe:insert-reply', text}.
+// carries table, sys_id and the instance-minted JWT (in the fragment). Like a real install, the sidebar
+// offers the link to copy by default; only with `reply=postmessage` (config.serviceNowReply, an admin's
+// opt-in) does it ask this page to put the link into the compose box with a postMessage
+// {type: 'vouchsafe:insert-reply', text}.
 import { appendTo, getJson, lastSegment, pollComments, postJson, renderFacts, tokenVariant } from '/common.js';
 
 const sysId = lastSegment();
@@ -37,7 +39,8 @@ window.addEventListener('message', (event) => {
 
 try {
   const { token } = await postJson('/servicenow/agent/token', { sysId: record.sysId, variant: tokenVariant() });
-  const query = new URLSearchParams({ table: 'incident', sys_id: record.sysId, origin: location.origin, reply: 'postmessage' });
+  const query = new URLSearchParams({ table: 'incident', sys_id: record.sysId, origin: location.origin });
+  if (config.serviceNowReply === 'postmessage') query.set('reply', 'postmessage');
   frame.src = `${config.apiUrl}/apps/servicenow/?${query}#token=${encodeURIComponent(token)}`;
 } catch (error) {
   errorBox.textContent = `Could not load the sidebar: ${error.message}`;

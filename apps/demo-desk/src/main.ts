@@ -3,11 +3,12 @@
 // their identity providers, with a simulated phone at /phone. Run by scripts/start.mjs; never in production
 // (start.mjs only spawns it without DATABASE_URL, and the API refuses stand-in tenants unless it allows insecure
 // help desks, which it refuses with NODE_ENV=production).
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT } from '@vouchsafe/test-support';
-import type { DeskKeySet } from '@vouchsafe/test-support/desks';
+import type { DeskKeySet, DeskSnapshot, DeskState } from '@vouchsafe/test-support/desks';
 import type { Desk, VerificationPolicyInput } from '@vouchsafe/contracts';
+import { readyBanner } from './banner';
 import { startIdpStandIns } from './idps';
 import { startHostStandIns, type HostStandIns } from './server';
 
@@ -15,6 +16,9 @@ const env = process.env;
 const DATA_DIR = env.VOUCHSAFE_DATA_DIR ?? path.join(REPO_ROOT, '.data');
 const DEMO_DIR = path.join(DATA_DIR, 'demo');
 const KEYS_FILE = path.join(DEMO_DIR, 'keys.json');
+/** The desks' tickets, notes and requesters, so a restart keeps what the demo wrote (a real desk keeps its notes). */
+const DESKS_FILE = path.join(DEMO_DIR, 'desks.json');
+const SAVE_EVERY_MS = 1_000;
 const PORT = Number(env.VOUCHSAFE_DEMO_PORT ?? 8090);
 const API_URL = (env.VOUCHSAFE_DEMO_API_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/+$/, '');
 const READY_TIMEOUT_MS = 180_000; // first start: embedded Postgres init + migrations
@@ -40,6 +44,31 @@ async function readJson<T>(file: string): Promise<T | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Restores the desks from DESKS_FILE and returns a save function that writes them back when they changed (written
+ * to a temporary file and renamed, mode 0600: internal notes are masked, but replies may hold secret links).
+ */
+async function keepDesks(state: DeskState): Promise<() => Promise<void>> {
+  const saved = await readJson<DeskSnapshot>(DESKS_FILE);
+  if (saved) {
+    try {
+      state.restore(saved);
+    } catch (error) {
+      console.error(
+        `✖ Demo desk: ignoring ${DESKS_FILE} (${error instanceof Error ? error.message : String(error)}); starting from the seed`,
+      );
+    }
+  }
+  let last = JSON.stringify(state.snapshot());
+  return async () => {
+    const now = JSON.stringify(state.snapshot());
+    if (now === last) return;
+    last = now;
+    await writeFile(`${DESKS_FILE}.tmp`, now, { mode: 0o600 });
+    await rename(`${DESKS_FILE}.tmp`, DESKS_FILE);
+  };
 }
 
 async function waitForApi(): Promise<void> {
@@ -99,6 +128,8 @@ async function main(): Promise<void> {
     publicHost: 'localhost',
     ...(saved?.keys ? { keys: saved.keys } : {}),
   });
+  const saveDesks = await keepDesks(hosts.desks.state);
+  const saver = setInterval(() => void saveDesks().catch(() => undefined), SAVE_EVERY_MS);
   const sameAsBefore = saved?.keys !== undefined && saved.baseUrl === hosts.url;
   if (!sameAsBefore) {
     await writeFile(KEYS_FILE, `${JSON.stringify({ baseUrl: hosts.url, keys: hosts.desks.keys.export() }, null, 2)}\n`, { mode: 0o600 });
@@ -132,16 +163,21 @@ async function main(): Promise<void> {
   }
   await idps.configure({ apiUrl: API_URL, apiToken, tenants, policies });
 
-  console.log(`Demo desk: ${hosts.url}/   Phone (approve or deny pushes, read codes, open links): ${hosts.url}/phone`);
+  // Last, after the API's start-up lines: the addresses stay on screen instead of scrolling away.
+  console.log(readyBanner(hosts.url, API_URL));
 
   let closing = false;
   const stop = () => {
     if (closing) return;
     closing = true;
-    Promise.all([hosts.close(), idps.close()]).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    clearInterval(saver);
+    saveDesks()
+      .catch((error: unknown) => console.error(`✖ Demo desk: could not save the desks: ${String(error)}`))
+      .then(() => Promise.all([hosts.close(), idps.close()]))
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -47,6 +47,12 @@ export interface HostStandInsOptions {
   control?: boolean;
   /** The IdP stand-ins: serves the simulated phone at /phone (and, with `control`, /__control/idps). */
   idps?: IdpStandIns;
+  /**
+   * How the ServiceNow sidebar hands over a link. Default 'copy', as a real install does (the workspace-side
+   * listener is UNCONFIRMED, packages/host/NOTES.md); 'postmessage' is the opt-in `reply=postmessage` an admin
+   * can configure, which the e2e suite exercises.
+   */
+  serviceNowReply?: 'copy' | 'postmessage';
 }
 
 export interface HostStandIns {
@@ -195,6 +201,7 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
     noStore(res);
     res.json({
       apiUrl,
+      serviceNowReply: opts.serviceNowReply ?? 'copy',
       zendesk: {
         subdomain: DESK_ACCOUNTS.zendesk.subdomain,
         appId: DESK_ACCOUNTS.zendesk.appId,

@@ -22,8 +22,8 @@ describe('format', () => {
   it('sizes and waits', () => {
     expect(formatBytes(0)).toBe('0 bytes');
     expect(formatBytes(1)).toBe('1 byte');
-    expect(formatBytes(1536)).toBe('1.5 KB');
-    expect(formatBytes(10 * 1024 * 1024)).toBe('10 MB');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(10 * 1024 * 1024)).toBe('10.0 MiB');
     expect(formatWait(1)).toBe('1 second');
     expect(formatWait(45)).toBe('45 seconds');
     expect(formatWait(61)).toBe('2 minutes');

@@ -1,6 +1,6 @@
 /**
  * What the sidebar says: the very sentences packages/ui renders (its exported `messages`). Imported by path
- * because @vouchsafe/ui is not a dependency of this package; the file has no imports of its own.
+ * because @vouchsafe/ui is not a dependency of this package; the file imports only @vouchsafe/contracts.
  */
 export { messages as SIDEBAR } from '../../../packages/ui/src/messages';
 

@@ -10,3 +10,4 @@ export * from './text';
 export * from './wire';
 export * from './siem';
 export * from './admin';
+export * from './secret-input';

@@ -15,9 +15,9 @@ describe('formatBytes', () => {
   it('uses binary units', () => {
     expect(formatBytes(1)).toBe('1 byte');
     expect(formatBytes(1023)).toBe('1023 bytes');
-    expect(formatBytes(64 * 1024)).toBe('64 KB');
-    expect(formatBytes(10 * 1024 * 1024 + 1)).toBe('10 MB');
-    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(64 * 1024)).toBe('64.0 KiB');
+    expect(formatBytes(10 * 1024 * 1024 + 1)).toBe('10.0 MiB');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
   });
 });
 

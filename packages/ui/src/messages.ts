@@ -1,8 +1,11 @@
+import { LIMITS, PASSPHRASE_MIN_CHARS, SECRET_INPUT_MESSAGES, formatBytes } from '@vouchsafe/contracts';
+
 /**
  * Every sentence the agent can see in the sidebar, in one place so the component specs and the
  * e2e suites assert on the same text the sidebar renders. No sentence here ever contains a link,
  * secret content, key or passphrase.
  */
+
 export const messages = {
   loading: 'Loading Vouchsafe…',
   hostNotReady: (deskName: string): string => `${deskName} did not finish loading this app. Reload the ticket.`,
@@ -21,21 +24,28 @@ export const messages = {
   kindText: 'Text',
   kindFile: 'File',
   textLabel: 'Secret text',
-  textHint: 'Up to 64 KB. Only the recipient can read it, through the link.',
-  textMissing: 'Type the secret to send.',
-  textTooLarge: 'This text is larger than 64 KB. Send it as a file instead.',
+  textHint: `Up to ${formatBytes(LIMITS.textBytes, 0)}. Only the recipient can read it, through the link.`,
+  textMissing: SECRET_INPUT_MESSAGES.textMissing,
   fileLabel: 'File to send',
-  fileHint: 'Up to 10 MB.',
+  fileHint: `Up to ${formatBytes(LIMITS.fileBytesDefault, 0)}.`,
+  fileChoose: 'Choose file…',
+  fileChooseOther: 'Choose another file…',
   fileMissing: 'Choose a file to send.',
-  fileTooLarge: (size: string): string => `This file is ${size}. Files can be at most 10 MB.`,
   fileUnreadable: 'This file could not be read. Choose it again.',
   fileChosen: (name: string, size: string): string => `${name} (${size})`,
   expiryLabel: 'Expires after',
+  expiryCustom: 'Custom…',
+  expiryCustomAmount: 'Expires in',
+  expiryCustomUnit: 'Unit',
+  expiryCustomHint: 'From 5 minutes to 30 days.',
+  expiryCustomInvalid: 'Enter a whole number, for example 3 days or 90 minutes.',
+  expiryUnits: { minutes: 'minutes', hours: 'hours', days: 'days' },
   viewsLabel: 'Views allowed',
   viewsHint: 'How many times the link can be opened, 1 to 10.',
   viewsInvalid: 'Enter a whole number of views from 1 to 10.',
   passphraseLabel: 'Passphrase (optional)',
-  passphraseHint: 'The recipient will need it to open the secret. Share it another way, for example by phone, never in this ticket.',
+  passphraseHint: `At least ${PASSPHRASE_MIN_CHARS} characters. The recipient will need it to open the secret. Share it another way, for example by phone, never in this ticket.`,
+  passphraseTooShort: SECRET_INPUT_MESSAGES.passphraseTooShort,
   sendButton: 'Send secret',
   sending: 'Encrypting and sending…',
 
@@ -45,6 +55,9 @@ export const messages = {
   linkLabel: 'Secret link',
   copyButton: 'Copy link',
   copied: 'Link copied',
+  copyLinkName: (fingerprint: string): string => `Copy the link of secret ${fingerprint}`,
+  linksInMemory:
+    'Copy link works until the secret is opened, revoked or expires, and only in this sidebar: the link is kept in its memory, never stored, and a reload forgets it.',
   copyFailed: 'Could not copy. The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.',
   dismissConfirmation: 'Done',
   sentSummary: (fingerprint: string, expiry: string, views: number): string =>

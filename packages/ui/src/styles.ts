@@ -29,3 +29,21 @@ export const listItem: CSSProperties = { padding: `${space.xs} 0`, borderBottom:
 export const danger: CSSProperties = { color: palette.red?.[700] ?? '#cc3340' };
 export const muted: CSSProperties = { color: palette.grey?.[700] ?? '#5c6970' };
 export const bigCode: CSSProperties = { fontSize: fontSizes.xxl, fontWeight: fontWeights.bold, letterSpacing: '0.1em' };
+export const grow: CSSProperties = { flex: '1 1 6rem', minWidth: 0 };
+export const wrapAnywhere: CSSProperties = { overflowWrap: 'anywhere' };
+/** Present for keyboard and assistive technology, invisible on screen. */
+export const visuallyHidden: CSSProperties = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  margin: -1,
+  padding: 0,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+  border: 0,
+};
+/** Controls side by side, aligned on their bottom edge (labels of different heights above them). */
+export const bottomRow: CSSProperties = { display: 'flex', flexWrap: 'wrap', alignItems: 'flex-end', gap: space.sm };
+/** The send confirmation: Garden's Well padding (20 px+) left a wide empty margin in a 320 px sidebar. */
+export const confirmation: CSSProperties = { ...block, padding: space.sm };

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { favicon } from './http/favicon';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -168,6 +169,7 @@ export function createApp(graph: Graph): Express {
     app.use(express.static(portalDir, { index: false }));
   }
 
+  app.get('/favicon.ico', favicon);
   app.use((_req, _res, next) => next(new AppError('not_found', 'There is nothing at this address.')));
   app.use(errorHandler);
   return app;

@@ -523,6 +523,13 @@ const CliEnvSchema = z.object({
   VOUCHSAFE_API_URL: z.string().url().optional(),
   VOUCHSAFE_TOKEN: z.string().optional(),
   INIT_CWD: z.string().optional(),
+  /** The API's file limit when it is not the default: `secret create` refuses a larger file before reading it. */
+  VOUCHSAFE_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .optional(),
 });
 
 /** What the CLI may read from the environment (it shares this module so env access stays in one place). */

@@ -19,7 +19,8 @@ async function main() {
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   try {
     const running = await start(config, logger);
-    process.stdout.write(`\nVouchsafe is running. Open ${running.url}/\n`);
+    // Not "Open …/": that page is the recipients' landing page. In local mode the demo desk prints where to start.
+    process.stdout.write(`\nVouchsafe API listening on ${running.url}/ (recipients' links open here)\n`);
     if (running.apiTokenHint) process.stdout.write(`(${running.apiTokenHint})\n`);
     process.stdout.write('\n');
     // Drain on the first stop request, report the second, stop at once on the third (stop-signals.ts).

@@ -299,6 +299,7 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
   'GET /t/:tenant/s/:id': { params: { tenant: TENANT, id: SECRET_ID } },
   'GET /healthz': {},
   'GET /readyz': {},
+  'GET /favicon.ico': {},
   'GET /metrics': { auth: 'token' },
   'GET /apps/zendesk': { query: ['origin', 'app_guid'] },
   'POST /apps/zendesk': { body: 'form' },

@@ -122,3 +122,14 @@ describe('linkBaseFor', () => {
     expect(linkBaseFor('https://vault.example', 'acme-zendesk', false)).toBe('https://vault.example/t/acme-zendesk');
   });
 });
+
+describe('/favicon.ico', () => {
+  it('is an icon, not a 404 in the log (issue 16 item 18)', async () => {
+    const res = await fetch(`${t.url}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/x-icon');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 4)]).toEqual([0, 0, 1, 0]); // ICO header: reserved 0, type 1 (icon)
+    expect(bytes.subarray(22, 26).toString('latin1')).toBe('\x89PNG');
+  });
+});

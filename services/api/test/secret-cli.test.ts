@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { buildSecretLink, sealSecret, toBase64Url } from '@vouchsafe/crypto';
 import { useCliWorld } from './cli-support';
@@ -58,5 +59,44 @@ describe('vouchsafe secret with a tenant link', () => {
     // A wrong token: the API answers like a gone secret — not a usage error (exit 2) about the option.
     expect(res.code, res.stderr).toBe(3);
     expect(res.stderr).toContain('This secret is gone');
+  });
+});
+
+describe('vouchsafe secret create takes the secret off the command line (issue 16 item 14)', () => {
+  const linkOf = (stdout: string): string => stdout.trim().split('\n').at(-1)!;
+
+  it('reads a piped secret from stdin (one final newline dropped), without a warning', async () => {
+    const created = await w.cli(['secret', 'create', '--ttl', '10m'], 'piped: Winter-2026!\n');
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toBe('');
+    const revealed = await w.cli(['secret', 'reveal', linkOf(created.stdout)]);
+    expect(revealed.code, revealed.stderr).toBe(0);
+    expect(linkOf(revealed.stdout)).toBe('piped: Winter-2026!');
+  });
+
+  it('reads a file from stdin with --file -, named by --name', async () => {
+    const created = await w.cli(['secret', 'create', '--file', '-', '--name', 'from-stdin.txt'], 'file body');
+    expect(created.code, created.stderr).toBe(0);
+    const revealed = await w.cli(['secret', 'reveal', linkOf(created.stdout)]);
+    expect(revealed.code, revealed.stderr).toBe(0);
+    expect(revealed.stdout).toContain('Wrote from-stdin.txt (9 bytes');
+  });
+
+  // Blank text, empty and too-large files, --views, --passphrase, --label and the --text warning: src/cli/secret-commands.test.ts.
+  it("refuses a too-long --ttl in the user's words, before sending anything", async () => {
+    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM secrets`.execute(w.t.db);
+    const ttl = await w.cli(['secret', 'create', '--ttl', '31d'], 'fine');
+    expect(ttl.code).toBe(1);
+    expect(ttl.stderr).toContain('--ttl must be at most 30 days');
+    expect(ttl.stderr).not.toContain('ttlSeconds');
+    const after = await sql<{ n: number }>`SELECT count(*)::int AS n FROM secrets`.execute(w.t.db);
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+  });
+
+  it('answers help for a command: vouchsafe secret create --help', async () => {
+    const help = await w.cli(['secret', 'create', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: vouchsafe secret create /);
+    expect(help.stdout).toContain('--file -');
   });
 });

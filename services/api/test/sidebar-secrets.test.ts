@@ -27,6 +27,27 @@ afterAll(async () => {
 
 const receiptOf = (body: string) => /^Receipt: ([0-9a-f-]{36})$/m.exec(body)?.[1];
 
+describe('GET /api/v1/sidebar/secrets (polled every 5 s by an open sidebar)', () => {
+  it('logs a successful poll at debug, not info (issue 16 item 13); a refused one stays at info', async () => {
+    const a = await openSidebar(w, 'zendesk');
+    const before = w.t.logs.length;
+    expect((await sidebar(w, a, 'GET', '/secrets')).status).toBe(200);
+    expect((await fetch(`${w.t.url}/api/v1/sidebar/secrets`)).status).toBe(401);
+    const lines = await eventually(() => {
+      const requests = w.t.logs
+        .slice(before)
+        .map((l) => JSON.parse(l) as { msg: string; level: string; method?: string; status?: number })
+        .filter((l) => l.msg === 'request' && l.method === 'GET');
+      expect(requests).toHaveLength(2);
+      return requests;
+    });
+    expect(lines.map((l) => [l.status, l.level])).toEqual([
+      [200, 'debug'],
+      [401, 'info'],
+    ]);
+  });
+});
+
 describe('POST /api/v1/sidebar/secrets', () => {
   it('needs a session', async () => {
     const res = await fetch(`${w.t.url}/api/v1/sidebar/secrets`);

@@ -98,7 +98,7 @@ describe('RevealView', () => {
     expect(screen.getByRole('button', { name: 'Download' })).toBeTruthy();
     const details = screen.getByRole('group', { name: 'File details' });
     expect(details.textContent).toContain('statement.pdf');
-    expect(details.textContent).toContain('2.0 KB');
+    expect(details.textContent).toContain('2.0 KiB');
     expect(status().textContent).toContain('2 views left');
   });
 

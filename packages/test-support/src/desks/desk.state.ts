@@ -20,6 +20,20 @@ export interface NewTicket {
   table?: string;
 }
 
+/** What `DeskState.snapshot()` writes: the desks' tickets (with their comments) and requesters, JSON-safe. */
+export interface DeskSnapshot {
+  version: 1;
+  counter: number;
+  desks: Record<Desk, { requesters: DeskPerson[]; tickets: DeskTicket[] }>;
+}
+
+const revivePerson = (p: DeskPerson): DeskPerson => ({ ...p, phoneSetAt: new Date(p.phoneSetAt), updatedAt: new Date(p.updatedAt) });
+const reviveTicket = (t: DeskTicket): DeskTicket => ({
+  ...t,
+  createdAt: new Date(t.createdAt),
+  comments: t.comments.map((c) => ({ ...c, createdAt: new Date(c.createdAt) })),
+});
+
 /** Deterministic 32-hex ServiceNow sys_id for a seed label. */
 function sysId(label: string): string {
   return createHash('sha256').update(`servicenow:${label}`).digest('hex').slice(0, 32);
@@ -95,6 +109,29 @@ export class DeskState {
 
   data(desk: Desk): DeskData {
     return this[desk];
+  }
+
+  /**
+   * Tickets, comments and requesters as plain JSON, for the demo desk to keep across restarts (agents and the API
+   * user are the seed's and stay so; the request log is not kept).
+   */
+  snapshot(): DeskSnapshot {
+    const of = (d: DeskData) => ({ requesters: d.requesters, tickets: d.tickets });
+    return structuredClone({
+      version: 1,
+      counter: this.counter,
+      desks: { zendesk: of(this.zendesk), servicenow: of(this.servicenow), jira: of(this.jira) },
+    });
+  }
+
+  /** Puts back what `snapshot()` took (JSON-parsed: dates as strings are revived). */
+  restore(snapshot: DeskSnapshot): void {
+    if (snapshot.version !== 1) throw new Error(`unknown desk snapshot version ${String(snapshot.version)}`);
+    for (const desk of ['zendesk', 'servicenow', 'jira'] as const) {
+      this[desk].requesters = snapshot.desks[desk].requesters.map(revivePerson);
+      this[desk].tickets = snapshot.desks[desk].tickets.map(reviveTicket);
+    }
+    this.counter = snapshot.counter;
   }
 
   /**

@@ -6,12 +6,18 @@ import { SM, Span } from '@zendeskgarden/react-typography';
 import { formatExpiry } from '../format';
 import { messages } from '../messages';
 import * as styles from '../styles';
+import { CopyLink } from './CopyLink';
 
 export interface ActivityItemProps {
   secret: TicketSecret;
   /** Resolves once the revoke has been answered (either way). */
   onRevoke: (secret: TicketSecret) => Promise<void>;
+  /** The link, when this sidebar sent the secret in this session (memory only): copyable while unopened. */
+  link?: string;
 }
+
+/** Copying again makes sense only while nobody has opened the link: waiting, no view used. */
+export const isUnopened = (secret: TicketSecret): boolean => secret.status === 'waiting' && secret.viewsUsed === 0;
 
 const HUES: Record<TicketSecret['status'], string> = {
   waiting: 'blue',
@@ -20,7 +26,7 @@ const HUES: Record<TicketSecret['status'], string> = {
   revoked: 'red',
 };
 
-export function ActivityItem({ secret, onRevoke }: ActivityItemProps) {
+export function ActivityItem({ secret, onRevoke, link }: ActivityItemProps) {
   const [isConfirming, setIsConfirming] = useState(false);
   const [isRevoking, setIsRevoking] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
@@ -63,6 +69,9 @@ export function ActivityItem({ secret, onRevoke }: ActivityItemProps) {
         <SM isBold style={styles.danger}>
           {messages.noteFailed}
         </SM>
+      )}
+      {link !== undefined && isUnopened(secret) && !isConfirming && (
+        <CopyLink link={link} buttonName={messages.copyLinkName(secret.fingerprint)} />
       )}
       {isWaiting && !isConfirming && (
         <div style={styles.row}>

@@ -9,10 +9,12 @@ export interface ActivityListProps {
   secrets: TicketSecret[] | undefined;
   isStale: boolean;
   onRevoke: (secret: TicketSecret) => Promise<void>;
+  /** Links this sidebar sent in this session, by secret id (memory only; see packages/ui/NOTES.md). */
+  links?: ReadonlyMap<string, string>;
 }
 
 /** This ticket's secrets, newest first as the API sends them. */
-export function ActivityList({ secrets, isStale, onRevoke }: ActivityListProps) {
+export function ActivityList({ secrets, isStale, onRevoke, links }: ActivityListProps) {
   return (
     <>
       {isStale && <SM role="status">{messages.activityStale}</SM>}
@@ -23,10 +25,11 @@ export function ActivityList({ secrets, isStale, onRevoke }: ActivityListProps) 
       ) : (
         <ul style={styles.plainList} aria-label={messages.activityListName}>
           {secrets.map((s) => (
-            <ActivityItem key={s.id} secret={s} onRevoke={onRevoke} />
+            <ActivityItem key={s.id} secret={s} onRevoke={onRevoke} link={links?.get(s.id)} />
           ))}
         </ul>
       )}
+      {links !== undefined && links.size > 0 && <SM style={styles.muted}>{messages.linksInMemory}</SM>}
     </>
   );
 }

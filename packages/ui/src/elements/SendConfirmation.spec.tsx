@@ -6,7 +6,7 @@ import { renderThemed } from '../testing/render';
 import { SendConfirmation } from './SendConfirmation';
 
 const LINK = 'https://vault.example/t/acme/s/AAAAAAAAAAAAAAAAAAAAAA#key';
-const base = { fingerprint: '3f9a1c2e', expiresAt: '2026-11-25T17:20:00.000Z', views: 2 };
+const base = { id: 'AAAAAAAAAAAAAAAAAAAAAA', fingerprint: '3f9a1c2e', expiresAt: '2026-11-25T17:20:00.000Z', views: 2, link: LINK };
 
 describe('SendConfirmation', () => {
   it('confirms the reply insert with fingerprint and expiry, and shows no link', () => {

@@ -1,7 +1,7 @@
 import { fireEvent, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { EXPIRY_PRESETS } from '@vouchsafe/contracts';
+import { EXPIRY_PRESETS, SECRET_INPUT_MESSAGES } from '@vouchsafe/contracts';
 import { messages } from '../messages';
 import type { SecretDraft } from '../send/secret-draft';
 import { renderThemed } from '../testing/render';
@@ -23,7 +23,7 @@ describe('SendSecretForm', () => {
     expect(screen.getByRole('radio', { name: messages.kindText })).toHaveProperty('checked', true);
     expect(screen.getByRole('textbox', { name: messages.textLabel })).toBeTruthy();
     const expiry = screen.getByRole<HTMLSelectElement>('combobox', { name: messages.expiryLabel });
-    expect([...expiry.options].map((o) => o.textContent)).toEqual(EXPIRY_PRESETS.map((p) => p.label));
+    expect([...expiry.options].map((o) => o.textContent)).toEqual([...EXPIRY_PRESETS.map((p) => p.label), messages.expiryCustom]);
     expect(expiry.selectedOptions[0]?.textContent).toBe('24 hours');
     expect(screen.getByRole('spinbutton', { name: messages.viewsLabel })).toHaveProperty('value', '1');
     const passphrase = screen.getByLabelText(messages.passphraseLabel);
@@ -39,10 +39,20 @@ describe('SendSecretForm', () => {
     expect(document.activeElement).toBe(screen.getByRole('textbox', { name: messages.textLabel }));
   });
 
-  it('refuses text over 64 KB as soon as it is typed', async () => {
+  it('refuses a whitespace-only secret with a sentence, not a blank reveal (issue 16 item 9)', async () => {
     const { onSend, user } = setup();
-    fireEvent.change(screen.getByRole('textbox', { name: messages.textLabel }), { target: { value: 'x'.repeat(64 * 1024 + 1) } });
-    expect(screen.getByText(messages.textTooLarge)).toBeTruthy();
+    await user.type(screen.getByRole('textbox', { name: messages.textLabel }), '   {Enter}  ');
+    expect(screen.queryByText(SECRET_INPUT_MESSAGES.textBlank)).toBeNull();
+    await user.click(send());
+    expect(onSend).not.toHaveBeenCalled();
+    expect(screen.getByText(SECRET_INPUT_MESSAGES.textBlank)).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: messages.textLabel }));
+  });
+
+  it('refuses text over 64 KiB as soon as it is typed, naming its size and the limit', async () => {
+    const { onSend, user } = setup();
+    fireEvent.change(screen.getByRole('textbox', { name: messages.textLabel }), { target: { value: 'x'.repeat(70 * 1024) } });
+    expect(screen.getByText('This text is 70.0 KiB; the limit is 64.0 KiB. Send it as a file instead.')).toBeTruthy();
     await user.click(send());
     expect(onSend).not.toHaveBeenCalled();
   });
@@ -75,15 +85,61 @@ describe('SendSecretForm', () => {
     expect(screen.queryByText('keys.pdf (4 bytes)')).toBeNull();
   });
 
-  it('shows a clear message for a file over 10 MB', async () => {
+  it('refuses an empty file as soon as it is chosen', async () => {
     const { onSend, user } = setup();
     await user.click(screen.getByRole('radio', { name: messages.kindFile }));
-    const big = new File([new Uint8Array(12 * 1024 * 1024)], 'dump.bin');
+    await user.upload(screen.getByLabelText(messages.fileLabel), new File([], 'empty.txt'));
+    expect(screen.getByText(SECRET_INPUT_MESSAGES.fileEmpty)).toBeTruthy();
+    await user.click(send());
+    expect(onSend).not.toHaveBeenCalled();
+  });
+
+  it('shows a clear message for a file over 10 MiB: its size and the limit, never the same number', async () => {
+    const { onSend, user } = setup();
+    await user.click(screen.getByRole('radio', { name: messages.kindFile }));
+    const big = new File([new Uint8Array(11_000_000)], 'dump.bin');
     fireEvent.change(screen.getByLabelText(messages.fileLabel), { target: { files: [big] } });
-    expect(screen.getByText(messages.fileTooLarge('12 MB'))).toBeTruthy();
+    expect(screen.getByText('This file is 10.4 MiB; the limit is 10.0 MiB.')).toBeTruthy();
     expect(screen.getByLabelText(messages.fileLabel).getAttribute('aria-invalid')).toBe('true');
     await user.click(send());
     expect(onSend).not.toHaveBeenCalled();
+  });
+
+  it('refuses a passphrase shorter than the minimum (issue 16 item 18)', async () => {
+    const { onSend, user } = setup();
+    await user.type(screen.getByRole('textbox', { name: messages.textLabel }), 'hunter2');
+    await user.type(screen.getByLabelText(messages.passphraseLabel), 'x');
+    await user.click(send());
+    expect(onSend).not.toHaveBeenCalled();
+    expect(screen.getByText(messages.passphraseTooShort)).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByLabelText(messages.passphraseLabel));
+    await user.type(screen.getByLabelText(messages.passphraseLabel), 'xxxxxxx');
+    await user.click(send());
+    expect(onSend).toHaveBeenCalledTimes(1);
+    expect(onSend.mock.calls[0]![0].passphrase).toBe('xxxxxxxx');
+  });
+
+  it('offers a custom expiry within the API limits (issue 16 item 12)', async () => {
+    const { onSend, user } = setup();
+    await user.type(screen.getByRole('textbox', { name: messages.textLabel }), 'hunter2');
+    await user.selectOptions(screen.getByRole('combobox', { name: messages.expiryLabel }), messages.expiryCustom);
+    const amount = screen.getByRole('spinbutton', { name: messages.expiryCustomAmount });
+    const unit = screen.getByRole('combobox', { name: messages.expiryCustomUnit });
+    await user.clear(amount);
+    await user.type(amount, '31');
+    expect(screen.getByText(SECRET_INPUT_MESSAGES.ttlTooLong)).toBeTruthy();
+    await user.click(send());
+    expect(onSend).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(amount);
+    await user.clear(amount);
+    await user.type(amount, '4');
+    await user.selectOptions(unit, messages.expiryUnits.minutes);
+    expect(screen.getByText(SECRET_INPUT_MESSAGES.ttlTooShort)).toBeTruthy();
+    await user.clear(amount);
+    await user.type(amount, '90');
+    await user.click(send());
+    expect(onSend).toHaveBeenCalledTimes(1);
+    expect(onSend.mock.calls[0]![0].ttlSeconds).toBe(90 * 60);
   });
 
   it('shows progress while sending and keeps what was typed when the send fails', async () => {

@@ -8,7 +8,16 @@ import { SM } from '@zendeskgarden/react-typography';
 import { formatBytes } from '../format';
 import { messages } from '../messages';
 import * as styles from '../styles';
-import { fileProblem, textProblem, viewsProblem, type DraftProblem, type SecretDraft } from '../send/secret-draft';
+import {
+  EXPIRY_UNITS,
+  customExpiry,
+  fileProblem,
+  passphraseProblem,
+  textProblem,
+  viewsProblem,
+  type ExpiryUnit,
+  type SecretDraft,
+} from '../send/secret-draft';
 
 export interface SendSecretFormProps {
   /** Resolves true when the secret was sent: the form then forgets everything that was typed. */
@@ -22,11 +31,8 @@ const KINDS = [
   { value: 'file', label: messages.kindFile },
 ] as const;
 
-function problemText(problem: DraftProblem | undefined, file: File | undefined): string | undefined {
-  if (problem === undefined) return undefined;
-  if (problem === 'fileTooLarge') return messages.fileTooLarge(formatBytes(file?.size ?? 0));
-  return messages[problem];
-}
+/** The select's value for "type your own expiry". */
+const CUSTOM = 'custom';
 
 /** FileReader where Blob.arrayBuffer is missing (older embedded browsers, jsdom). */
 async function readFile(file: File): Promise<Uint8Array> {
@@ -44,7 +50,9 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | undefined>(undefined);
   const [fileInputKey, setFileInputKey] = useState(0);
-  const [ttlSeconds, setTtlSeconds] = useState(DEFAULT_TTL);
+  const [ttlChoice, setTtlChoice] = useState(String(DEFAULT_TTL));
+  const [customAmount, setCustomAmount] = useState('3');
+  const [customUnit, setCustomUnit] = useState<ExpiryUnit>('days');
   const [views, setViews] = useState('1');
   const [passphrase, setPassphrase] = useState('');
   const [requiresVerification, setRequiresVerification] = useState(false);
@@ -54,13 +62,22 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
   const textRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const viewsRef = useRef<HTMLInputElement>(null);
+  const customRef = useRef<HTMLInputElement>(null);
+  const passphraseRef = useRef<HTMLInputElement>(null);
 
   const contentProblem = kind === 'text' ? textProblem(text) : fileProblem(file?.size);
-  // "Missing" waits for a send attempt; "too large" shows as soon as it is true.
-  const shownContentProblem =
-    contentProblem === 'textMissing' || contentProblem === 'fileMissing' ? (hasTriedSend ? contentProblem : undefined) : contentProblem;
+  // Nothing (or only blanks) typed, no file chosen: said after a send attempt. Too large, an
+  // empty file: said as soon as it is true.
+  const isContentMissing = kind === 'text' ? text.trim() === '' : file === undefined;
+  const shownContentProblem = isContentMissing && !hasTriedSend ? undefined : contentProblem;
   const viewsIssue = viewsProblem(views);
-  const contentMessage = problemText(shownContentProblem, file) ?? (kind === 'file' && isUnreadable ? messages.fileUnreadable : undefined);
+  const contentMessage = shownContentProblem ?? (kind === 'file' && isUnreadable ? messages.fileUnreadable : undefined);
+  const isCustomTtl = ttlChoice === CUSTOM;
+  const custom = customExpiry(customAmount, customUnit);
+  const ttlIssue = isCustomTtl && 'problem' in custom ? custom.problem : undefined;
+  const ttlSeconds = isCustomTtl ? ('seconds' in custom ? custom.seconds : DEFAULT_TTL) : Number(ttlChoice);
+  const passphraseIssue = passphraseProblem(passphrase);
+  const shownPassphraseIssue = hasTriedSend ? passphraseIssue : undefined;
 
   const reset = (): void => {
     setText('');
@@ -69,7 +86,7 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
     setPassphrase('');
     setRequiresVerification(false);
     setViews('1');
-    setTtlSeconds(DEFAULT_TTL);
+    setTtlChoice(String(DEFAULT_TTL));
     setHasTriedSend(false);
   };
 
@@ -81,8 +98,16 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
       (kind === 'text' ? textRef : fileRef).current?.focus();
       return;
     }
+    if (ttlIssue) {
+      customRef.current?.focus();
+      return;
+    }
     if (viewsIssue) {
       viewsRef.current?.focus();
+      return;
+    }
+    if (passphraseIssue) {
+      passphraseRef.current?.focus();
       return;
     }
     setIsSending(true);
@@ -141,11 +166,14 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
         <Field>
           <Field.Label>{messages.fileLabel}</Field.Label>
           <Field.Hint>{messages.fileHint}</Field.Hint>
+          {/* The native control printed the file name as well as our line below (issue 16 item 17): it stays,
+              labelled, for assistive technology and tests, visually hidden behind a Garden button. */}
           <Input
             key={fileInputKey}
             ref={fileRef}
             type="file"
-            isCompact
+            style={styles.visuallyHidden}
+            tabIndex={-1}
             disabled={isSending}
             validation={contentMessage ? 'error' : undefined}
             aria-invalid={contentMessage ? true : undefined}
@@ -154,21 +182,68 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
               setIsUnreadable(false);
             }}
           />
-          {file && <SM>{messages.fileChosen(file.name, formatBytes(file.size))}</SM>}
+          <div style={styles.row}>
+            <Button size="small" disabled={isSending} aria-describedby="vouchsafe-file-chosen" onClick={() => fileRef.current?.click()}>
+              {file ? messages.fileChooseOther : messages.fileChoose}
+            </Button>
+          </div>
+          {file && (
+            <SM id="vouchsafe-file-chosen" style={styles.wrapAnywhere}>
+              {messages.fileChosen(file.name, formatBytes(file.size))}
+            </SM>
+          )}
           {contentMessage && <Field.Message validation="error">{contentMessage}</Field.Message>}
         </Field>
       )}
 
       <Field>
         <Field.Label>{messages.expiryLabel}</Field.Label>
-        <Select isCompact value={String(ttlSeconds)} disabled={isSending} onChange={(e) => setTtlSeconds(Number(e.target.value))}>
+        <Select isCompact value={ttlChoice} disabled={isSending} onChange={(e) => setTtlChoice(e.target.value)}>
           {EXPIRY_PRESETS.map((p) => (
             <option key={p.seconds} value={p.seconds}>
               {p.label}
             </option>
           ))}
+          <option value={CUSTOM}>{messages.expiryCustom}</option>
         </Select>
       </Field>
+      {isCustomTtl && (
+        <div style={styles.column}>
+          <div style={styles.bottomRow}>
+            <Field style={styles.grow}>
+              <Field.Label>{messages.expiryCustomAmount}</Field.Label>
+              <Input
+                ref={customRef}
+                type="number"
+                inputMode="numeric"
+                isCompact
+                min={1}
+                step={1}
+                value={customAmount}
+                disabled={isSending}
+                validation={ttlIssue ? 'error' : undefined}
+                aria-invalid={ttlIssue ? true : undefined}
+                aria-describedby="vouchsafe-custom-expiry-hint"
+                onChange={(e) => setCustomAmount(e.target.value)}
+              />
+            </Field>
+            <Field style={styles.grow}>
+              <Field.Label>{messages.expiryCustomUnit}</Field.Label>
+              <Select isCompact value={customUnit} disabled={isSending} onChange={(e) => setCustomUnit(e.target.value as ExpiryUnit)}>
+                {(Object.keys(EXPIRY_UNITS) as ExpiryUnit[]).map((u) => (
+                  <option key={u} value={u}>
+                    {messages.expiryUnits[u]}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          </div>
+          {/* Hint and error under both controls, full width: beside a narrow input they wrapped word by word at 320 px. */}
+          <SM id="vouchsafe-custom-expiry-hint" style={ttlIssue ? styles.danger : styles.muted} role={ttlIssue ? 'alert' : undefined}>
+            {ttlIssue ?? messages.expiryCustomHint}
+          </SM>
+        </div>
+      )}
 
       <Field>
         <Field.Label>{messages.viewsLabel}</Field.Label>
@@ -194,14 +269,18 @@ export function SendSecretForm({ onSend }: SendSecretFormProps) {
         <Field.Label>{messages.passphraseLabel}</Field.Label>
         <Field.Hint>{messages.passphraseHint}</Field.Hint>
         <Input
+          ref={passphraseRef}
           type="password"
           isCompact
           autoComplete="new-password"
           spellCheck={false}
           value={passphrase}
           disabled={isSending}
+          validation={shownPassphraseIssue ? 'error' : undefined}
+          aria-invalid={shownPassphraseIssue ? true : undefined}
           onChange={(e) => setPassphrase(e.target.value)}
         />
+        {shownPassphraseIssue && <Field.Message validation="error">{shownPassphraseIssue}</Field.Message>}
       </Field>
 
       <Field>

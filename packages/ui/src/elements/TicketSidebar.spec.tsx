@@ -113,6 +113,37 @@ describe('TicketSidebar send', () => {
     expect(within(list).getByText('f0000001')).toBeTruthy();
   });
 
+  it('lets the agent copy the link again while the secret is unopened, from memory only (issue 16 item 11)', async () => {
+    const { api, host, user, root } = setup();
+    await ready(root);
+    await user.type(screen.getByRole('textbox', { name: messages.textLabel }), 'hunter2');
+    await user.click(sendButton());
+    await screen.findByText(messages.insertedIntoReply);
+    await user.click(screen.getByRole('button', { name: messages.dismissConfirmation }));
+    // The reply draft was discarded: the activity list still has the link.
+    const copyAgain = await screen.findByRole('button', { name: messages.copyLinkName('f0000001') });
+    expect(screen.getByText(messages.linksInMemory)).toBeTruthy();
+    await user.click(copyAgain);
+    const inserted = host.inserted[0]!;
+    expect(await navigator.clipboard.readText()).toBe(inserted.slice(inserted.indexOf('https://')));
+    // Revoked (or viewed, or expired): nothing to copy, and the link is forgotten.
+    api.secrets = api.secrets.map((x) => ({ ...x, viewsUsed: 1, status: 'viewed' as const }));
+    await user.type(screen.getByRole('textbox', { name: messages.textLabel }), 'second');
+    await user.click(sendButton());
+    await screen.findByRole('button', { name: messages.copyLinkName('f0000002') });
+    await waitFor(() => expect(screen.queryByRole('button', { name: messages.copyLinkName('f0000001') })).toBeNull());
+  });
+
+  it('forgets the links on reload: a new sidebar has nothing to copy', async () => {
+    const api = new FakeSidebarApi();
+    api.secrets = [ticketSecret({ fingerprint: 'aaaa1111' })];
+    const { root } = setup({ api });
+    await ready(root);
+    await screen.findByRole('list', { name: messages.activityListName });
+    expect(screen.queryByRole('button', { name: messages.copyLinkName('aaaa1111') })).toBeNull();
+    expect(screen.queryByText(messages.linksInMemory)).toBeNull();
+  });
+
   it('offers the link to copy where the desk cannot insert into the reply', async () => {
     const { user, root } = setup({ host: new FakeSidebarHost(false) });
     await ready(root);
@@ -267,24 +298,24 @@ describe('TicketSidebar activity', () => {
 });
 
 describe('TicketSidebar file', () => {
-  it('refuses a file over 10 MB before anything is encrypted', async () => {
+  it('refuses a file over 10 MiB before anything is encrypted, naming both sizes apart', async () => {
     const { api, user, root } = setup();
     await ready(root);
     await user.click(screen.getByRole('radio', { name: messages.kindFile }));
     const big = new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'dump.bin', { type: 'application/octet-stream' });
     fireEvent.change(screen.getByLabelText(messages.fileLabel), { target: { files: [big] } });
-    expect(screen.getByText(messages.fileTooLarge('10 MB'))).toBeTruthy();
+    expect(screen.getByText('This file is 10,485,761 bytes; the limit is 10,485,760 bytes.')).toBeTruthy();
     await user.click(sendButton());
     expect(api.created).toHaveLength(0);
   });
 });
 
 describe('TicketSidebar verify caller', () => {
-  it('puts Verify caller first, above Send secret', async () => {
+  it('puts Verify caller first, then the activity, then Send secret (issue 16 item 17: activity in sight)', async () => {
     const { root } = setup();
     await ready(root);
     const headings = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
-    expect(headings.slice(0, 2)).toEqual([messages.verify.heading, messages.sendHeading]);
+    expect(headings.slice(0, 3)).toEqual([messages.verify.heading, messages.activityHeading, messages.sendHeading]);
     await waitFor(() => expect(screen.getByRole('region', { name: messages.verify.heading }).dataset.verification).toBe('none'));
   });
 

@@ -6,6 +6,7 @@ import { messages } from '../messages';
 import * as styles from '../styles';
 import type { SecretDraft } from '../send/secret-draft';
 import { sendSecret, type SentSecret } from '../send/send-secret';
+import { isUnopened } from './ActivityItem';
 import { ActivityList } from './ActivityList';
 import { ErrorNotification } from './ErrorNotification';
 import { SendConfirmation } from './SendConfirmation';
@@ -82,6 +83,8 @@ interface ReadySidebarProps {
 function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadySidebarProps) {
   const [error, setError] = useState<string | undefined>(undefined);
   const [sent, setSent] = useState<SentSecret | undefined>(undefined);
+  // Links sent from here, by secret id: memory only, for "Copy link" while unopened (packages/ui/NOTES.md).
+  const [links, setLinks] = useState<ReadonlyMap<string, string>>(new Map());
   const [announcement, setAnnouncement] = useState('');
 
   /** Session rejection at any point ends the sidebar; anything else is shown and the agent carries on. */
@@ -100,7 +103,9 @@ function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadyS
     setError(undefined);
     setSent(undefined);
     try {
-      setSent(await sendSecret(api, host, draft));
+      const secret = await sendSecret(api, host, draft);
+      setSent(secret);
+      setLinks((m) => new Map(m).set(secret.id, secret.link));
       void activity.refresh();
       return true;
     } catch (err) {
@@ -108,6 +113,19 @@ function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadyS
       return false;
     }
   };
+
+  // Forget a link as soon as its secret is opened, revoked or expired: nothing to copy any more.
+  useEffect(() => {
+    const listed = activity.secrets;
+    if (!listed) return;
+    setLinks((m) => {
+      const stale = listed.filter((s) => m.has(s.id) && !isUnopened(s));
+      if (stale.length === 0) return m;
+      const next = new Map(m);
+      for (const s of stale) next.delete(s.id);
+      return next;
+    });
+  }, [activity.secrets]);
 
   const revoke = async (secret: TicketSecret): Promise<void> => {
     setError(undefined);
@@ -128,18 +146,19 @@ function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadyS
       <TicketSummary context={context} />
       {error !== undefined && <ErrorNotification message={error} onDismiss={() => setError(undefined)} />}
       <VerifyCaller api={api} onError={fail} announce={setAnnouncement} host={host} />
+      {/* Activity before the form: in desks with a fixed-height frame (Jira, ServiceNow) it was out of sight below it. */}
+      <section style={styles.section} aria-labelledby="vouchsafe-activity-heading">
+        <LG tag="h2" id="vouchsafe-activity-heading" isBold>
+          {messages.activityHeading}
+        </LG>
+        <ActivityList secrets={activity.secrets} isStale={activity.isStale} onRevoke={revoke} links={links} />
+      </section>
       <section style={styles.section} aria-labelledby="vouchsafe-send-heading">
         <LG tag="h2" id="vouchsafe-send-heading" isBold>
           {messages.sendHeading}
         </LG>
         <div role="status">{sent && <SendConfirmation sent={sent} onDismiss={() => setSent(undefined)} />}</div>
         <SendSecretForm onSend={send} />
-      </section>
-      <section style={styles.section} aria-labelledby="vouchsafe-activity-heading">
-        <LG tag="h2" id="vouchsafe-activity-heading" isBold>
-          {messages.activityHeading}
-        </LG>
-        <ActivityList secrets={activity.secrets} isStale={activity.isStale} onRevoke={revoke} />
       </section>
       <Span hidden role="status" aria-live="polite">
         {announcement}

@@ -1,5 +1,13 @@
-import { LIMITS, type CreateTicketSecretRequest } from '@vouchsafe/contracts';
+import {
+  LIMITS,
+  passphraseProblem,
+  secretFileProblem,
+  secretTextProblem,
+  ttlProblem,
+  type CreateTicketSecretRequest,
+} from '@vouchsafe/contracts';
 import { sealSecret, toBase64Url, type SecretPayload } from '@vouchsafe/crypto';
+import { messages } from '../messages';
 
 /** What the agent filled in. Lives only in the sidebar's memory until it is sealed. */
 export interface SecretDraft {
@@ -11,25 +19,34 @@ export interface SecretDraft {
   requiresVerification?: boolean;
 }
 
-export type DraftProblem = 'textMissing' | 'textTooLarge' | 'fileMissing' | 'fileTooLarge' | 'viewsInvalid';
+/*
+ * Each check answers the sentence to show, or undefined. The rules are the contracts' (the API only
+ * sees ciphertext, so the sender's side is where blank text, sizes and passphrases can be checked).
+ */
 
-const utf8 = new TextEncoder();
+export const textProblem = (text: string): string | undefined => secretTextProblem(text);
 
-export const textBytes = (text: string): number => utf8.encode(text).length;
-
-export function textProblem(text: string): DraftProblem | undefined {
-  if (text === '') return 'textMissing';
-  return textBytes(text) > LIMITS.textBytes ? 'textTooLarge' : undefined;
+export function fileProblem(size: number | undefined): string | undefined {
+  return size === undefined ? messages.fileMissing : secretFileProblem(size);
 }
 
-export function fileProblem(size: number | undefined): DraftProblem | undefined {
-  if (size === undefined) return 'fileMissing';
-  return size > LIMITS.fileBytesDefault ? 'fileTooLarge' : undefined;
-}
-
-export function viewsProblem(views: string): DraftProblem | undefined {
+export function viewsProblem(views: string): string | undefined {
   const n = Number(views);
-  return /^\d+$/.test(views.trim()) && n >= LIMITS.viewsMin && n <= LIMITS.viewsMax ? undefined : 'viewsInvalid';
+  return /^\d+$/.test(views.trim()) && n >= LIMITS.viewsMin && n <= LIMITS.viewsMax ? undefined : messages.viewsInvalid;
+}
+
+export { passphraseProblem, ttlProblem };
+
+/** Units of the custom expiry, in seconds. */
+export const EXPIRY_UNITS = { minutes: 60, hours: 3600, days: 86_400 } as const;
+export type ExpiryUnit = keyof typeof EXPIRY_UNITS;
+
+/** A custom expiry typed as a number and a unit: seconds, or the sentence that says why not. */
+export function customExpiry(amount: string, unit: ExpiryUnit): { seconds: number } | { problem: string } {
+  if (!/^\d+$/.test(amount.trim())) return { problem: messages.expiryCustomInvalid };
+  const seconds = Number(amount) * EXPIRY_UNITS[unit];
+  const problem = ttlProblem(seconds);
+  return problem === undefined ? { seconds } : { problem };
 }
 
 /**

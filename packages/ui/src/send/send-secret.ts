@@ -5,13 +5,17 @@ import { messages } from '../messages';
 import { sealDraft, type SecretDraft } from './secret-draft';
 
 export interface SentSecret {
+  id: string;
   fingerprint: string;
   expiresAt: string;
   views: number;
   /** 'inserted': the link is in the reply draft. Otherwise the agent copies `link`. */
   delivery: 'inserted' | 'copy' | 'insert-failed';
-  /** Only kept when the agent has to copy it. */
-  link?: string;
+  /**
+   * The link with its key. Shown when the agent has to copy it; otherwise kept only in this
+   * sidebar's memory so it can be copied again while the secret is unopened (never stored, never sent).
+   */
+  link: string;
 }
 
 /** Seal, store, build the link, hand it to the desk's reply draft when the desk allows it. */
@@ -19,8 +23,8 @@ export async function sendSecret(api: SidebarApi, host: SidebarHost, draft: Secr
   const { request, linkKey } = await sealDraft(draft);
   const created = await api.createSecret(request);
   const link = buildSecretLink(created.linkBase, created.id, linkKey);
-  const base = { fingerprint: created.fingerprint, expiresAt: created.expiresAt, views: created.views };
-  if (!host.canInsertIntoReply) return { ...base, delivery: 'copy', link };
+  const base = { id: created.id, fingerprint: created.fingerprint, expiresAt: created.expiresAt, views: created.views, link };
+  if (!host.canInsertIntoReply) return { ...base, delivery: 'copy' };
   const text = messages.replyText(
     link,
     formatExpiry(created.expiresAt),
@@ -33,6 +37,6 @@ export async function sendSecret(api: SidebarApi, host: SidebarHost, draft: Secr
     return { ...base, delivery: 'inserted' };
   } catch {
     // The secret exists; the agent must still be able to deliver it.
-    return { ...base, delivery: 'insert-failed', link };
+    return { ...base, delivery: 'insert-failed' };
   }
 }

@@ -17,3 +17,12 @@ export const stdoutOut: Out = {
   info: (line) => process.stdout.write(`${line}\n`),
   result: (line) => process.stdout.write(`${line}\n`),
 };
+
+/** API field names → the options the user typed, so a refusal the API words reads in the user's words. */
+const FIELD_WORDS: [RegExp, string][] = [
+  [/\bttlSeconds\b/g, '--ttl'],
+  [/\bviews\b(?= must)/g, '--views'],
+  [/\blabel\b(?= )/g, '--label'],
+  [/\bexpiresInDays\b/g, '--days'],
+];
+export const inUserWords = (message: string): string => FIELD_WORDS.reduce((m, [re, words]) => m.replace(re, words), message);

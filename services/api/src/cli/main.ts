@@ -13,7 +13,8 @@ import {
   keysRotateCommand,
 } from './admin-commands';
 import { auditExportCommand, auditVerifyCommand } from './audit-commands';
-import { AuditBrokenError, CliError, stdoutOut } from './cli-support';
+import { AuditBrokenError, CliError, inUserWords, stdoutOut } from './cli-support';
+import { commandHelp, overview } from './help';
 import { ApiError } from './http-client';
 import { auditReceiptCommand } from './receipt-commands';
 import { createSecretCommand, revealSecretCommand, revokeSecretCommand } from './secret-commands';
@@ -30,6 +31,7 @@ const STRING_OPTIONS = [
   'views',
   'passphrase',
   'label',
+  'name',
   'out',
   'revoke-token',
   'kid',
@@ -61,55 +63,6 @@ export function attachOptionValues(argv: readonly string[], names: readonly stri
   return out;
 }
 
-const USAGE = `Usage: vouchsafe <command> [options]
-
-  secret create (--text T | --file F) [--ttl 1h] [--views N] [--passphrase P] [--label L]
-                                      encrypt locally, store, print the link (last line)
-  secret reveal LINK [--passphrase P] [--out F]
-                                      reveal (consumes a view), print text or write the file
-  secret revoke LINK --revoke-token R delete the secret now
-  keys generate [--kid K]             print a new VOUCHSAFE_KEYS entry (last line)
-  keys generate --token NAME --scopes S[,S…]
-                                      print a new VOUCHSAFE_API_TOKENS entry NAME:S+S:<token> (last line);
-                                      scopes: secrets (create secrets), admin (tenants, IdPs, policy), metrics,
-                                      auditor (read-only audit)
-  keys generate --audit [--kid K]     print a new VOUCHSAFE_AUDIT_SIGNING_KEY (last line) and, before it,
-                                      its public key for verifiers (\`public kid:base64url\`)
-  keys generate --hsm-label L         create a non-extractable AES-256 KEK labelled L in the PKCS#11 token
-                                      (VOUCHSAFE_PKCS11_*); prints its kid pkcs11:L (last line)
-  keys rotate                         re-wrap every data key under the active KEK (the first VOUCHSAFE_PKCS11_KEYS
-                                      label when a token is configured, else the first VOUCHSAFE_KEYS entry)
-  token create NAME --scopes S[,S…] [--days N]
-                                      create an expiring API token (default 90 days, at most 366) with
-                                      scopes your own token has; printed once (last line)
-  token list                          API tokens: name, scopes, source, state, expiry, last use, creator
-  token revoke NAME                   revoke a token created with token create
-  db migrate                          apply pending database migrations and exit (DATABASE_URL only; no keys)
-  audit verify [--checkpoints DIR] [--file EXPORT.ndjson] [--public-key kid:x[,…]] [--no-seal]
-                                      check the audit chain (the database, or an export file with no database)
-                                      against the signed checkpoints (default: VOUCHSAFE_AUDIT_CHECKPOINT_DIR and
-                                      the keys of VOUCHSAFE_AUDIT_SIGNING_KEY / VOUCHSAFE_AUDIT_PUBLIC_KEYS);
-                                      exit 0 intact, 4 broken (each finding named), 1 error
-  audit export --tenant SLUG [--since ISO] [--until ISO] [--format ndjson|csv] [--out FILE]
-                                      stream a tenant's sealed audit chain (stdout, or a new FILE)
-  audit receipt RECEIPT [--tenant SLUG] [--json]
-                                      check a note's receipt (auditor scope): its event, chain place,
-                                      covering checkpoint and the note as it stands in the desk;
-                                      exit 1 when something is proven wrong (edited, missing, bad hash)
-  tenant add [--file F]               add a help-desk tenant from a JSON file (or stdin with -/no --file);
-                                      desk credentials are read from there, never from the command line
-  tenant list                         list tenants (slug, desk, account, name, created)
-  tenant remove SLUG                  remove a help-desk tenant (its sessions and links stop working)
-  tenant idp set SLUG [--file F]      connect an IdP (okta, duo, oidc, twilio) from a JSON file (or stdin);
-                                      its secrets are read from there, never from the command line
-  tenant idp list SLUG                list a tenant's IdP connections (public settings only)
-  tenant idp remove SLUG KIND         disconnect an IdP
-  tenant policy show SLUG             print the tenant's verification policy (JSON, last lines)
-  tenant policy set SLUG [--file F]   store a new policy version from a JSON file (or stdin)
-
-Every command accepts --api URL (env VOUCHSAFE_API_URL, default http://localhost:8080)
-and --token T (env VOUCHSAFE_TOKEN; the local instance's token when running embedded).`;
-
 async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: attachOptionValues(argv, STRING_OPTIONS),
@@ -123,6 +76,7 @@ async function run(argv: string[]): Promise<void> {
       views: { type: 'string' },
       passphrase: { type: 'string' },
       label: { type: 'string' },
+      name: { type: 'string' },
       out: { type: 'string' },
       'revoke-token': { type: 'string' },
       kid: { type: 'string' },
@@ -142,8 +96,15 @@ async function run(argv: string[]): Promise<void> {
     },
   });
   const [group, command, arg] = positionals;
-  if (values.help || !group) {
-    stdoutOut.info(USAGE);
+  if (!group || (group === 'help' && positionals.length === 1) || (values.help && positionals.length === 0)) {
+    stdoutOut.info(overview());
+    return;
+  }
+  if (group === 'help' || values.help) {
+    const words = group === 'help' ? positionals.slice(1) : positionals;
+    const page = commandHelp(words);
+    if (!page) throw new CliError(`There is no command "${words.join(' ')}". Run vouchsafe help for the list.`);
+    stdoutOut.info(page);
     return;
   }
   const env = loadCliEnv();
@@ -154,7 +115,18 @@ async function run(argv: string[]): Promise<void> {
   const key = `${group} ${command ?? ''}`.trim();
   switch (key) {
     case 'secret create':
-      return createSecretCommand({ ...values, api, token, cwd }, stdoutOut);
+      return createSecretCommand(
+        {
+          ...values,
+          api,
+          token,
+          cwd,
+          maxFileBytes: env.VOUCHSAFE_MAX_FILE_BYTES,
+          stdin: { stream: process.stdin, ...(process.stdin.isTTY ? { tty: process.stdin } : {}) },
+          warn: process.stderr,
+        },
+        stdoutOut,
+      );
     case 'secret reveal':
       if (!arg) throw new CliError('Give the link to reveal: vouchsafe secret reveal LINK.');
       return revealSecretCommand({ link: arg, cwd, ...values, ...(explicitApi ? { api: explicitApi } : {}) }, stdoutOut);
@@ -183,13 +155,13 @@ async function run(argv: string[]): Promise<void> {
       if (sub === 'set') return idpSetCommand({ api, token, cwd, slug, file: values.file }, stdoutOut);
       if (sub === 'list') return idpListCommand({ api, token, cwd, slug }, stdoutOut);
       if (sub === 'remove') return idpRemoveCommand({ api, token, cwd, slug, kind }, stdoutOut);
-      throw new CliError('Use vouchsafe tenant idp set|list|remove SLUG …; see vouchsafe --help.');
+      throw new CliError('Use vouchsafe tenant idp set|list|remove SLUG …; see vouchsafe help tenant.');
     }
     case 'tenant policy': {
       const [, , sub, slug] = positionals;
       if (sub === 'show') return policyShowCommand({ api, token, cwd, slug }, stdoutOut);
       if (sub === 'set') return policySetCommand({ api, token, cwd, slug, file: values.file }, stdoutOut);
-      throw new CliError('Use vouchsafe tenant policy show|set SLUG …; see vouchsafe --help.');
+      throw new CliError('Use vouchsafe tenant policy show|set SLUG …; see vouchsafe help tenant.');
     }
     case 'token create':
       return tokenCreateCommand({ api, token, name: arg, scopes: values.scopes, days: values.days }, stdoutOut);
@@ -218,7 +190,7 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     default:
-      throw new CliError(`Unknown command "${key}". Run vouchsafe --help.`);
+      throw new CliError(`Unknown command "${key}". Run vouchsafe help for the list.`);
   }
 }
 
@@ -235,7 +207,8 @@ run(process.argv.slice(2)).then(
       process.exit(err instanceof ConfigError ? 78 : 1);
     }
     if (err instanceof ApiError) {
-      const sentence = err.code === 'secret_gone' ? 'This secret is gone: it expired, was already viewed, or was revoked.' : err.message;
+      const sentence =
+        err.code === 'secret_gone' ? 'This secret is gone: it expired, was already viewed, or was revoked.' : inUserWords(err.message);
       process.stderr.write(`vouchsafe: ${sentence}\n`);
       process.exit(err.code === 'secret_gone' ? 3 : 1);
     }

@@ -27,8 +27,10 @@ export function requestContext(logger: Logger, defaultTenantId: string) {
     res.setHeader('X-Request-Id', req.id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
+      // Routine polls that succeed (an open sidebar refreshes every 5 s) are debug: at info they buried the rest.
+      const level = res.locals.isRoutinePoll === true && res.statusCode < 400 ? 'debug' : 'info';
       // The route pattern, never the URL: paths carry secret ids.
-      req.log.info(
+      req.log[level](
         {
           method: req.method,
           route: req.route?.path ?? (req.path.startsWith('/api/') ? 'unmatched' : 'static'),
@@ -40,6 +42,12 @@ export function requestContext(logger: Logger, defaultTenantId: string) {
     });
     next();
   };
+}
+
+/** Marks a route that clients poll on a timer: its successful requests are logged at debug, not info. */
+export function routinePoll(_req: Request, res: Response, next: NextFunction) {
+  res.locals.isRoutinePoll = true;
+  next();
 }
 
 export function noStore(_req: Request, res: Response, next: NextFunction) {

@@ -686,6 +686,14 @@ export const ROUTES: RouteSpec[] = [
   },
   {
     method: 'get',
+    path: '/favicon.ico',
+    summary: "The site icon (the portal's padlock), so pages without an icon link do not log a 404",
+    tag: 'pages',
+    auth: 'none',
+    ok: { 200: { type: 'image/x-icon', description: 'A 32 px ICO holding one PNG' } },
+  },
+  {
+    method: 'get',
     path: '/',
     summary: 'The portal (when built)',
     tag: 'pages',

@@ -1,7 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import {
   CreateSecretRequestSchema,
-  LIMITS,
   REVOKE_TOKEN_HEADER,
   RevealRequestSchema,
   SecretIdSchema,
@@ -11,6 +10,7 @@ import { secretGone } from '../../errors';
 import { secretApiPathFor } from '../tenants/link-base';
 import { shortId } from '../../lib/ids';
 import { jsonBody } from '../../http/input';
+import { createSecretBody } from './create-body';
 import { clientIpOf, noStore } from '../../http/middleware';
 import { clientNetwork } from '../../lib/client-ip';
 import type { Request } from 'express';
@@ -46,14 +46,12 @@ export function secretsRoutes(
   recipients?: Pick<RecipientVerification, 'start'>,
 ): Router {
   const router = Router();
-  // base64 inflates by 4/3; allow for the JSON around it.
-  const createLimit = Math.ceil(((opts.maxFileBytes + LIMITS.envelopeOverheadBytes) * 4) / 3) + 16 * 1024;
   const smallJson = jsonBody('8kb');
   const { publicLimit } = opts;
 
   router.use(noStore);
 
-  router.post('/secrets', opts.canCreate, jsonBody(createLimit), async (req, res) => {
+  router.post('/secrets', opts.canCreate, createSecretBody(opts.maxFileBytes), async (req, res) => {
     const body = CreateSecretRequestSchema.parse(req.body);
     const created = await service.create(ctxOf(req), body);
     req.log.info({ secret: shortId(created.id), kind: body.kind, views: body.views }, 'secret created');

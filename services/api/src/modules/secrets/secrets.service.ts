@@ -8,6 +8,7 @@ import {
   type RevealResponse,
   type SecretMetadata,
 } from '@vouchsafe/contracts';
+import { sizeLimitMessage } from './create-body';
 import type { Db } from '../../db/database';
 import { isRefusedBy, SQLSTATE } from '../../db/sql';
 import { AppError, secretGone } from '../../errors';
@@ -59,11 +60,7 @@ export function prepareSecret(
   const ciphertext = fromB64u(req.ciphertext);
   const limit = maxCiphertextBytes(req.kind, deps.maxFileBytes);
   if (ciphertext.length > limit) {
-    const what =
-      req.kind === 'text'
-        ? 'Text secrets are limited to 64 KiB'
-        : `Files are limited to ${Math.floor(deps.maxFileBytes / 1024 / 1024)} MiB`;
-    throw new AppError('payload_too_large', `${what}; this one is larger.`);
+    throw new AppError('payload_too_large', sizeLimitMessage(req.kind, deps.maxFileBytes));
   }
   if (ciphertext.length < 1 + 12 + 16) {
     throw new AppError('validation_failed', 'ciphertext is too short to be a Vouchsafe envelope', {

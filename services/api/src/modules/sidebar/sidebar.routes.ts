@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
-import { CreateTicketSecretRequestSchema, LIMITS, SecretIdSchema, type CreateTicketSecretResponse } from '@vouchsafe/contracts';
+import { CreateTicketSecretRequestSchema, SecretIdSchema, type CreateTicketSecretResponse } from '@vouchsafe/contracts';
 import { DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
 import { AppError, secretGone } from '../../errors';
-import { jsonBody } from '../../http/input';
-import { clientIpOf, noStore } from '../../http/middleware';
+import { createSecretBody } from '../secrets/create-body';
+import { clientIpOf, noStore, routinePoll } from '../../http/middleware';
 import { clientNetwork } from '../../lib/client-ip';
 import { shortId } from '../../lib/ids';
 import type { TicketSecretsService } from '../secrets/ticket-secrets.service';
@@ -35,11 +35,9 @@ const ctxOf = (req: Request) => ({ clientNetwork: clientNetwork(req.ip), clientI
  */
 export function sidebarRoutes(deps: SidebarRoutesDeps): Router {
   const router = Router();
-  // Same body limit as the vault create: base64 inflates by 4/3, plus the JSON around it.
-  const createLimit = Math.ceil(((deps.maxFileBytes + LIMITS.envelopeOverheadBytes) * 4) / 3) + 16 * 1024;
   router.use(noStore);
 
-  router.post('/secrets', jsonBody(createLimit), async (req, res) => {
+  router.post('/secrets', createSecretBody(deps.maxFileBytes), async (req, res) => {
     const session = sessionOf(req);
     const body = CreateTicketSecretRequestSchema.parse(req.body);
     const tenant = await findActiveById(deps.db, session.tenantId);
@@ -58,7 +56,7 @@ export function sidebarRoutes(deps: SidebarRoutesDeps): Router {
     res.status(201).json(answer);
   });
 
-  router.get('/secrets', async (req, res) => {
+  router.get('/secrets', routinePoll, async (req, res) => {
     res.json(await deps.ticketSecrets.list(sessionOf(req)));
   });
 
