@@ -2,6 +2,8 @@ import {
   BindingSchema,
   type Binding,
   type ContactSource,
+  type EndReason,
+  type OutcomeDetail,
   type Verification,
   type VerificationMethod,
   type VerificationState,
@@ -27,6 +29,7 @@ export const AUDIT_TYPES = {
   cancelled: 'verification.cancelled',
   override_requested: 'verification.override_requested',
   override_approved: 'verification.override_approved',
+  fraud_flag_acknowledged: 'verification.fraud_flag_acknowledged',
 } as const;
 export type VerificationAuditType = (typeof AUDIT_TYPES)[keyof typeof AUDIT_TYPES];
 
@@ -60,6 +63,10 @@ export interface VerificationRow {
   lastEventId: string | null;
   /** Where a callback code's number came from (callback methods only). */
   contactSource: ContactSource | null;
+  /** What the IdP reported when it did not pass (issue 16). */
+  outcomeDetail: OutcomeDetail | null;
+  /** Why the agent ended it early (issue 16). */
+  endReason: EndReason | null;
   override: {
     requestedById: string;
     requestedByLabel: string;
@@ -99,6 +106,8 @@ export function toView(r: VerificationRow): Verification {
       reason: r.override.reason,
       approvedBy: r.override.approvedByLabel,
     },
+    outcomeDetail: r.outcomeDetail,
+    endReason: r.endReason,
     receipt: r.lastEventId,
   };
 }
