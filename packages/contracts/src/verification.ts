@@ -90,8 +90,8 @@ export const END_REASON_LABELS: Readonly<Record<EndReason, string>> = {
   not_needed: 'Verification no longer needed',
   wrong_method: 'Wrong method chosen',
 };
-/** Body of POST …/verifications/:id/cancel. No body (older sidebars) ends it without a reason. */
-export const EndVerificationRequestSchema = z.object({ reason: EndReasonSchema }).strict();
+/** Body of POST …/verifications/:id/cancel. No body or no reason (older sidebars) ends it without a reason. */
+export const EndVerificationRequestSchema = z.object({ reason: EndReasonSchema.optional() }).strict();
 
 
 export const OverrideSchema = z.object({

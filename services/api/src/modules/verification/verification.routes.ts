@@ -62,7 +62,7 @@ export function verificationRoutes(deps: VerificationRoutesDeps): Router {
     res.status(201).json(v);
   });
 
-  // Ends the attempt early; `{reason}` says why (issue 16). No body (older sidebars): no reason.
+  // Ends the attempt early; `{reason}` says why (issue 16). No body or `{}` (older sidebars): no reason.
   const optionalBody: RequestHandler = (req, res, next) =>
     req.headers['content-type'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0 ? small(req, res, next) : next();
   router.post('/verifications/:id/cancel', optionalBody, async (req, res) => {
