@@ -9,6 +9,7 @@ import {
   VerificationSchema,
   type CreateTicketSecretRequest,
   type CreateTicketSecretResponse,
+  type EndReason,
   type SessionResponse,
   type SidebarApi,
   type SidebarContext,
@@ -233,10 +234,14 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
 
     getVerifications,
     startVerification: (method: VerificationMethod) => act(VERIFICATIONS_PATH, { method }),
-    cancelVerification: (id: string) => act(verificationPath(id, 'cancel')),
+    cancelVerification: (id: string, reason?: EndReason) => act(verificationPath(id, 'cancel'), reason ? { reason } : undefined),
     submitVerificationCode: (id: string, code: string) => act(verificationPath(id, 'code'), { code }),
     requestOverride: (id: string, reason: string) => act(verificationPath(id, 'override'), { reason }),
     approveOverride: (id: string) => act(`${verificationPath(id, 'override')}/approve`),
+    async acknowledgeFraudFlag(reason: string): Promise<VerificationOverview> {
+      const response = await authed('POST', API_PATHS.fraudFlagAcknowledge, { reason });
+      return expect(response, 200, (body) => VerificationOverviewSchema.safeParse(body).data);
+    },
 
     subscribeVerifications(onChange, onError = () => undefined): () => void {
       const unsubscribe = options.stream
