@@ -12,12 +12,15 @@ export const VERIFICATION_METHODS = ['okta_push', 'duo_push', 'duo_universal', '
 export const VerificationMethodSchema = z.enum(VERIFICATION_METHODS);
 export type VerificationMethod = z.infer<typeof VerificationMethodSchema>;
 
-/** What each method is called, everywhere an agent or reviewer reads it: the sidebar, the notes, the tests. */
+/**
+ * What each method is called, everywhere an agent or reviewer reads it: the sidebar, the notes, the CLI, the README
+ * (method-labels.test.ts checks its table) and the tests. Issue 16: one name each, in words an agent understands.
+ */
 export const VERIFICATION_METHOD_LABELS: Readonly<Record<VerificationMethod, string>> = {
   okta_push: 'Okta Verify push',
   duo_push: 'Duo push',
-  duo_universal: 'Duo link',
-  oidc: 'Sign-in link',
+  duo_universal: 'Duo sign-in link',
+  oidc: 'Entra / OIDC sign-in link',
   callback_sms: 'Code by SMS',
   callback_voice: 'Code by voice call',
 };

@@ -1,4 +1,4 @@
-import { IdpRegistrationSchema, VerificationPolicySchema } from '@vouchsafe/contracts';
+import { IdpRegistrationSchema, VERIFICATION_METHOD_LABELS, VerificationPolicySchema, type VerificationMethod } from '@vouchsafe/contracts';
 import { CliError, type Out } from './cli-support';
 import { verificationAdminClient } from './http-client';
 import { readTenantDefinition, type TenantCommandOptions } from './tenant-commands';
@@ -76,6 +76,8 @@ export async function policySetCommand(
   const parsed = VerificationPolicySchema.safeParse(await readTenantDefinition(opts.file, opts.cwd, stdin, 'policy'));
   if (!parsed.success) throw new CliError(`The policy is not valid: ${issuesOf(parsed.error.issues)}.`);
   const saved = await verificationAdminClient(opts.api, opts.token).setPolicy(slug, parsed.data);
-  const fallback = saved.policy.fallbackMethod ? ` (fallback ${saved.policy.fallbackMethod})` : '';
-  out.result(`Policy version ${saved.version} saved for ${slug}: ${saved.policy.methods.join(', ')}${fallback}.`);
+  // Issue 16: methods by the name the sidebar and notes use, with the policy value the file holds.
+  const named = (m: VerificationMethod) => `${VERIFICATION_METHOD_LABELS[m]} (${m})`;
+  const fallback = saved.policy.fallbackMethod ? `; fallback ${named(saved.policy.fallbackMethod)}` : '';
+  out.result(`Policy version ${saved.version} saved for ${slug}: ${saved.policy.methods.map(named).join(', ')}${fallback}.`);
 }
