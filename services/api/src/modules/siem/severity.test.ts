@@ -9,6 +9,7 @@ describe('SIEM severity', () => {
     // overrides
     ['verification.override_requested', {}, 'high'],
     ['verification.override_approved', { isFraudSuspected: false }, 'high'],
+    ['verification.fraud_flag_acknowledged', { flagCount: 1 }, 'high'],
     // throttling
     ['verification.rate_limited', {}, 'high'],
     ['api.throttled', {}, 'high'],

@@ -6,7 +6,7 @@ import type { SiemSeverity } from '@vouchsafe/contracts';
  * and on facts the event data carries (never on free text).
  *
  * high   — possible fraud (a denied push, or any event flagged `isFraudSuspected`), supervisor overrides (requested
- *          or approved), throttling (rate limits hit), failed sign-ins and refused authentication.
+ *          or approved) and fraud-flag acknowledgements, throttling (rate limits hit), failed sign-ins and refused authentication.
  * medium — other failures a reviewer should see: denied / failed / timed-out verifications, failed reveals,
  *          changes that alter who verifies callers or how (policy, IdP, tenant added or removed).
  * low    — everything else (routine: created, revealed, started, succeeded, expired, revoked, checkpoints, review reads).
@@ -16,6 +16,8 @@ import type { SiemSeverity } from '@vouchsafe/contracts';
 const HIGH_ACTIONS = new Set([
   'override_requested',
   'override_approved',
+  // Issue 16: a supervisor clears a fraud warning on a ticket.
+  'fraud_flag_acknowledged',
   'rate_limited',
   'throttled',
   'sign_in_failed',
