@@ -208,7 +208,8 @@ describe('push lifecycle (scripted Okta behind the real provider factory)', () =
     const other = await openAs(w, t4, 1);
     expect((await call(w.t.url, other, 'POST', `/verifications/${v.id}/cancel`)).status).toBe(403);
     const before = okta.cancels.length;
-    const res = await call(w.t.url, a, 'POST', `/verifications/${v.id}/cancel`);
+    // `{}` is what the sidebar client sends when the agent gives no reason.
+    const res = await call(w.t.url, a, 'POST', `/verifications/${v.id}/cancel`, {});
     expect(res.status).toBe(200);
     expect(res.json.state).toBe('cancelled');
     expect(okta.cancels.length).toBe(before + 1);
