@@ -387,6 +387,11 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
     valid: () => ({ reason: 'the caller lost their phone' }),
   },
   'POST /api/v1/sidebar/verifications/:id/override/approve': { auth: 'session' },
+  'POST /api/v1/sidebar/verifications/fraud-flag/acknowledge': {
+    auth: 'session',
+    body: 'json',
+    valid: () => ({ reason: 'called back on the number on record' }),
+  },
   // Operator sign-in (not configured in this app: every one answers 404; operators.test.ts drives the real flow).
   'GET /auth/operator/sign-in': { query: ['return'] },
   'GET /auth/operator/callback': { query: ['state', 'code', 'error', 'iss'] },
