@@ -82,12 +82,12 @@ test.describe('Okta Verify push with number challenge', () => {
     await expect(verifySection(page).locator('[data-badge="verified"]')).toHaveText(VERIFY.verifiedBadge);
     const note = await verificationNote(request, 'zendesk', ticket, 'Caller verification PASSED');
     expect(note.body).toContain('Method: Okta Verify push (number challenge)');
-    expect(note.body).toMatch(/^IdP transaction: \S+…$/m);
+    expect(note.body).toMatch(/ · IdP transaction: \S+…$/m);
     expectMaskedVerificationNote(note, ticket, [number]);
     await expect(notesOnPage(page).filter({ hasText: 'Caller verification PASSED' })).toHaveCount(1);
   });
 
-  test('deny on the phone → denied, possible fraud in the sidebar and the note', async ({ page, context, request }) => {
+  test('deny on the phone → Okta REJECTED: possible fraud, in Okta’s own terms, in the sidebar and the note', async ({ page, context, request }) => {
     const ticket = await zendeskTicket(request, 'Wire transfer question');
     await openTicket(page, ticket);
     await startMethod(page, 'okta_push');
@@ -96,9 +96,11 @@ test.describe('Okta Verify push with number challenge', () => {
     await oktaPushOn(phone, ticket).getByRole('button', { name: 'Deny', exact: true }).click();
 
     await expectView(page, 'denied');
-    await expect(verifySection(page)).toContainText(VERIFY.denied);
+    await expect(verifySection(page)).toContainText(VERIFY.deniedDetail.rejected_unspecified);
+    await expect(verifySection(page).locator('[data-banner="fraud-flag"]')).toBeVisible();
     const note = await verificationNote(request, 'zendesk', ticket, 'Caller verification DENIED');
-    expect(note.body).toContain('⚠ Possible fraud: the customer denied the push');
+    // Okta reports a denial and a wrong number tapped alike (REJECTED): the note says so instead of guessing.
+    expect(note.body).toContain('⚠ Possible fraud: Okta reported the push as rejected; Okta does not say whether the customer denied it');
     expectMaskedVerificationNote(note, ticket);
   });
 
@@ -118,7 +120,7 @@ test.describe('Okta Verify push with number challenge', () => {
     await expectView(page, 'failed');
     await expect(verifySection(page).locator('[data-badge="verified"]')).toHaveCount(0);
     const note = await verificationNote(request, 'zendesk', ticket, 'Caller verification FAILED');
-    expect(note.body).toMatch(/^Result: failed — .+/m);
+    expect(note.body).toMatch(/^Not proven: .+/m);
   });
 
   test('nobody answers within the policy attempt timeout (30 s) → timed out, and the push is cancelled', async ({ page, request }) => {
@@ -389,10 +391,9 @@ test.describe('Supervisor override', () => {
     }
 
     const note = await verificationNote(request, 'zendesk', ticket, 'SUPERVISOR OVERRIDE');
-    expect(note.body).toMatch(/^Requested by: .+$/m);
-    expect(note.body).toMatch(/^Approved by: .+$/m);
-    const requestedBy = /^Requested by: (.+)$/m.exec(note.body)![1];
-    const approvedBy = /^Approved by: (.+)$/m.exec(note.body)![1];
+    const [, requestedBy, approvedBy] = /^Requested by: (.+?) · Approved by: (.+?)(?: · |$)/m.exec(note.body) ?? [];
+    expect(requestedBy).toBeTruthy();
+    expect(approvedBy).toBeTruthy();
     expect(approvedBy).not.toBe(requestedBy);
   });
 });

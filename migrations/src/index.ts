@@ -10,6 +10,7 @@ import * as receiptsRetention from './2026-12-03T06-00-00-receipts-retention';
 import * as apiTokens from './2026-12-03T08-00-00-api-tokens';
 import * as shortLinksOverrideDecline from './2026-12-03T16-16-00-short-links-override-decline';
 import * as pendingChanges from './2026-12-03T17-00-00-pending-changes';
+import * as fraudFlags from './2026-12-03T17-10-00-fraud-flags';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T08-00-00-api-tokens': apiTokens,
   '2026-12-03T16-16-00-short-links-override-decline': shortLinksOverrideDecline,
   '2026-12-03T17-00-00-pending-changes': pendingChanges,
+  '2026-12-03T17-10-00-fraud-flags': fraudFlags,
 };

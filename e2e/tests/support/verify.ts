@@ -215,11 +215,14 @@ export function expectMaskedVerificationNote(note: StandInComment, ticket: Stand
     expect(note.body).not.toContain(ticket.requester.phone);
     expect(note.body).not.toContain(ticket.requester.phone.replace(/[\s()-]/g, ''));
   }
-  // The number or code read on the call never appears (times, the IdP reference and the receipt aside).
+  // The number or code read on the call never appears (times, the IdP reference and the receipt aside; facts share
+  // lines, separated by ` · `).
   const facts = note.body
     .split('\n')
-    .filter((line) => !/^(Started|Counts for|IdP transaction|Receipt):?/.test(line))
-    .join('\n');
+    .flatMap((line) => line.split(' · '))
+    .filter((part) => !/^(Started|This step|IdP transaction|Receipt):?/.test(part))
+    .join('\n')
+    .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/g, '<time>');
   for (const s of secrets) expect(facts).not.toMatch(new RegExp(`(^|\\D)${s}(\\D|$)`));
 }
 

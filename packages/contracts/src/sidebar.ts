@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { text } from './text';
 import { CreateSecretRequestSchema, SecretIdSchema } from './secrets';
 import type { ErrorCode } from './errors';
-import type { PendingOverrideList, Verification, VerificationMethod, VerificationOverview } from './verification';
+import type { EndReason, PendingOverrideList, Verification, VerificationMethod, VerificationOverview } from './verification';
 
 /**
  * Sidebar (agent-facing) API: sessions exchanged from host-signed tokens, and the ticket's secrets.
@@ -139,7 +139,8 @@ export interface SidebarApi {
   getVerifications(): Promise<VerificationOverview>;
   /** POST /verifications {method}. Limits reject with failure 'rejected', status 429, code 'rate_limited', retryAfterSeconds. */
   startVerification(method: VerificationMethod): Promise<Verification>;
-  cancelVerification(id: string): Promise<Verification>;
+  /** Ends the verification early; `reason` says why (issue 16). The push is withdrawn at the IdP where it can be. */
+  cancelVerification(id: string, reason?: EndReason): Promise<Verification>;
   /** Callback methods: the code the caller reads back. A wrong code answers the verification with fewer attempts left. */
   submitVerificationCode(id: string, code: string): Promise<Verification>;
   requestOverride(id: string, reason: string): Promise<Verification>;
@@ -149,6 +150,8 @@ export interface SidebarApi {
   declineOverride(id: string, reason: string): Promise<Verification>;
   /** Issue 16: a supervisor's queue, the tenant's requests waiting for a decision across tickets (403 for others). */
   listPendingOverrides(): Promise<PendingOverrideList>;
+  /** A supervisor (policy.supervisors, not the agent whose attempt raised it) acknowledges the ticket's fraud flags. */
+  acknowledgeFraudFlag(reason: string): Promise<VerificationOverview>;
   /**
    * Live changes of this ticket's verifications (SSE over fetch, or polling where the transport
    * cannot stream). `onError` reports trouble (the subscription keeps trying unless the session is

@@ -12,12 +12,15 @@ export const VERIFICATION_METHODS = ['okta_push', 'duo_push', 'duo_universal', '
 export const VerificationMethodSchema = z.enum(VERIFICATION_METHODS);
 export type VerificationMethod = z.infer<typeof VerificationMethodSchema>;
 
-/** What each method is called, everywhere an agent or reviewer reads it: the sidebar, the notes, the tests. */
+/**
+ * What each method is called, everywhere an agent or reviewer reads it: the sidebar, the notes, the CLI, the README
+ * (method-labels.test.ts checks its table) and the tests. Issue 16: one name each, in words an agent understands.
+ */
 export const VERIFICATION_METHOD_LABELS: Readonly<Record<VerificationMethod, string>> = {
   okta_push: 'Okta Verify push',
   duo_push: 'Duo push',
-  duo_universal: 'Duo link',
-  oidc: 'Sign-in link',
+  duo_universal: 'Duo sign-in link',
+  oidc: 'Entra / OIDC sign-in link',
   callback_sms: 'Code by SMS',
   callback_voice: 'Code by voice call',
 };
@@ -66,6 +69,34 @@ export const BindingSchema = z.discriminatedUnion('kind', [
 ]);
 export type Binding = z.infer<typeof BindingSchema>;
 
+/**
+ * Issue 16 (notes16): what the IdP reported when a verification did not pass, in the IdP's own terms. Only where a
+ * vendor documents the difference is it recorded as different; where it cannot tell, the detail says so.
+ * - `customer_denied`: the customer refused on their device (Duo `deny`/`deny`, Duo prompt `deny`). Possible fraud.
+ * - `reported_fraud`: the customer reported the request as fraud (Duo `deny`/`fraud`). Fraud reported.
+ * - `rejected_unspecified`: Okta's `REJECTED` — Okta does not say whether the customer denied the push or tapped a
+ *   wrong number in the number challenge. Possible fraud (it may be a denial).
+ * - `wrong_code`: callback codes — Vouchsafe itself checked the code the caller read back and it was wrong each time.
+ */
+export const OUTCOME_DETAILS = ['customer_denied', 'reported_fraud', 'rejected_unspecified', 'wrong_code'] as const;
+export const OutcomeDetailSchema = z.enum(OUTCOME_DETAILS);
+export type OutcomeDetail = z.infer<typeof OutcomeDetailSchema>;
+
+/** Why an agent ended a verification early (POST …/verifications/:id/cancel {reason}). */
+export const END_REASONS = ['call_dropped', 'different_person', 'not_needed', 'wrong_method'] as const;
+export const EndReasonSchema = z.enum(END_REASONS);
+export type EndReason = z.infer<typeof EndReasonSchema>;
+/** The agent's words for each reason: the sidebar's choices, the note and the audit trail. */
+export const END_REASON_LABELS: Readonly<Record<EndReason, string>> = {
+  call_dropped: 'The call dropped',
+  different_person: 'A different person came on the line',
+  not_needed: 'Verification no longer needed',
+  wrong_method: 'Wrong method chosen',
+};
+/** Body of POST …/verifications/:id/cancel. No body or no reason (older sidebars) ends it without a reason. */
+export const EndVerificationRequestSchema = z.object({ reason: EndReasonSchema.optional() }).strict();
+
+
 export const OverrideSchema = z.object({
   /** Issue 16: a supervisor may also decline, with a reason (the requesting agent sees who and why). */
   state: z.enum(['requested', 'approved', 'declined']),
@@ -99,6 +130,10 @@ export const VerificationSchema = z.object({
   /** Shortened IdP transaction id, for cross-checking with the IdP's logs. */
   idpRef: text().nullable(),
   override: OverrideSchema.nullable(),
+  /** What the IdP reported when it did not pass (issue 16); optional so older API answers still parse. */
+  outcomeDetail: OutcomeDetailSchema.nullable().optional(),
+  /** Why the agent ended it early, when they said (issue 16). */
+  endReason: EndReasonSchema.nullable().optional(),
   /** Receipt: the audit event id of the latest step. */
   receipt: text().nullable(),
 });
@@ -115,6 +150,27 @@ export const MethodOptionSchema = z.object({
 });
 export type MethodOption = z.infer<typeof MethodOptionSchema>;
 
+/**
+ * A fraud flag on the ticket (possible-fraud denial or reported fraud): it stays in the sidebar, for every agent on
+ * the ticket, whatever later attempts do, until a supervisor acknowledges it with a reason.
+ */
+export const FraudFlagSchema = z.object({
+  id: text().uuid(),
+  kind: z.enum(['possible_fraud', 'reported_fraud']),
+  /** The detail of the verification that raised it (what the IdP reported). */
+  detail: OutcomeDetailSchema.nullable(),
+  method: VerificationMethodSchema,
+  raisedAt: text(),
+  /** The agent whose verification raised it (display name). */
+  agentLabel: text(),
+  /** How many unacknowledged flags the ticket has (this is the latest). */
+  openCount: z.number().int().min(1),
+});
+export type FraudFlag = z.infer<typeof FraudFlagSchema>;
+export const AcknowledgeFraudFlagRequestSchema = z
+  .object({ reason: text().trim().min(10, 'must say why (at least 10 characters)').max(500) })
+  .strict();
+
 /** GET /api/v1/sidebar/verifications */
 export const VerificationOverviewSchema = z.object({
   current: VerificationSchema.nullable(),
@@ -122,6 +178,8 @@ export const VerificationOverviewSchema = z.object({
   pendingOverrides: z.array(VerificationSchema),
   methods: z.array(MethodOptionSchema),
   isSupervisor: z.boolean(),
+  /** The ticket's unacknowledged fraud flag (issue 16), for every agent on the ticket; optional for older answers. */
+  fraudFlag: FraudFlagSchema.nullable().optional(),
 });
 export type VerificationOverview = z.infer<typeof VerificationOverviewSchema>;
 

@@ -38,6 +38,8 @@ export const API_PATHS = {
   verifications: `${API_PREFIX}/sidebar/verifications`,
   verification: (id: string) => `${API_PREFIX}/sidebar/verifications/${enc(id)}`,
   verificationEvents: `${API_PREFIX}/sidebar/verifications/events`,
+  /** POST {reason}: a supervisor acknowledges the ticket's fraud flags (issue 16). */
+  fraudFlagAcknowledge: `${API_PREFIX}/sidebar/verifications/fraud-flag/acknowledge`,
   /** Where link methods return from the IdP (not under the API prefix: it is a page people open). */
   verificationCallback: (kind: 'oidc' | 'duo') => `/verify/callback/${kind}`,
   /** Issue 16: the short sign-in link posted to the requester; 303 to the IdP while the attempt is open (a page). */

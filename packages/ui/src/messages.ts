@@ -1,4 +1,11 @@
-import { LIMITS, PASSPHRASE_MIN_CHARS, SECRET_INPUT_MESSAGES, formatBytes } from '@vouchsafe/contracts';
+import {
+  END_REASON_LABELS,
+  LIMITS,
+  PASSPHRASE_MIN_CHARS,
+  SECRET_INPUT_MESSAGES,
+  VERIFICATION_METHOD_LABELS,
+  formatBytes,
+} from '@vouchsafe/contracts';
 
 /**
  * Every sentence the agent can see in the sidebar, in one place so the component specs and the
@@ -111,14 +118,8 @@ export const messages = {
     start: 'Start verification',
     starting: 'Starting…',
     verifyAgain: 'Verify again',
-    methodNames: {
-      okta_push: 'Okta Verify',
-      duo_push: 'Duo Push',
-      duo_universal: 'Duo',
-      oidc: 'your sign-in page',
-      callback_sms: 'a text message',
-      callback_voice: 'a phone call',
-    },
+    /** Issue 16: one name per method everywhere (contracts VERIFICATION_METHOD_LABELS; the README is tested against it). */
+    methodNames: VERIFICATION_METHOD_LABELS,
     /** Progress: started and waiting. */
     started: (method: string): string => `Contacting ${method}…`,
     readNumber: (number: string, method: string): string => `Ask the caller to choose ${number} in ${method}`,
@@ -139,16 +140,39 @@ export const messages = {
     codeSubmit: 'Check code',
     attemptsLeft: (n: number): string => `${n} ${n === 1 ? 'attempt' : 'attempts'} left`,
     timesOutIn: (time: string): string => `Times out in ${time}`,
-    cancel: 'Cancel verification',
+    cancel: 'End verification',
+    /** Issue 16: why the agent ends it early (contracts END_REASON_LABELS); none chosen = no reason given. */
+    endReasonLabel: 'Why are you ending it?',
+    endReasonNone: 'No reason given',
+    endReasons: END_REASON_LABELS,
     /** Results. */
     verifiedBadge: 'Verified',
     verifiedBy: (method: string, time: string): string => `Verified by ${method} · valid for ${time}`,
     verifiedExpired: 'The verification has expired. Verify again if you still need to.',
     denied: "Denied on the customer's phone — possible fraud",
     deniedNoFraud: 'The caller denied the request.',
+    /** Issue 16: exactly what the IdP reported. */
+    deniedDetail: {
+      customer_denied: "Denied on the customer's phone — possible fraud",
+      reported_fraud: 'The customer reported this request as fraud — treat this call as fraud',
+      rejected_unspecified: 'Okta reported the push as rejected (a denial or a wrong number: Okta does not say) — possible fraud',
+    },
     timedOut: 'The caller did not answer in time.',
     failed: (reason: string | null): string => (reason ? `Verification failed: ${reason}` : 'Verification failed.'),
     cancelled: 'Verification cancelled.',
+    ended: (reason: string): string => `Verification ended: ${reason.toLowerCase()}.`,
+    /** Issue 16: the ticket's fraud flag, until a supervisor acknowledges it. */
+    fraudFlagTitle: 'Fraud flag on this ticket',
+    fraudFlagReported: 'The customer reported a verification request as fraud.',
+    fraudFlagPossible: 'A verification request was refused on the customer’s device: possible fraud.',
+    fraudFlagRaised: (agent: string, method: string, time: string): string => `Raised on ${agent}’s ${method} verification at ${time}.`,
+    fraudFlagMore: (n: number): string => `${n} flags are open on this ticket.`,
+    fraudFlagStays: 'It stays until a supervisor acknowledges it.',
+    fraudFlagAckLabel: 'Why it is safe to acknowledge',
+    fraudFlagAckHint: 'Goes into the ticket note and the audit trail.',
+    fraudFlagAckInvalid: 'Say why (at least 10 characters).',
+    fraudFlagAck: 'Acknowledge fraud flag',
+    fraudFlagAcknowledged: 'Fraud flag acknowledged.',
     idpRef: (ref: string): string => `IdP reference ${ref}`,
     receipt: (receipt: string): string => `Receipt ${receipt}`,
     rateLimited: (wait: string | undefined): string =>

@@ -403,6 +403,11 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
   // Issue 16: a short sign-in link and the pages' stylesheet (no input reaches anything but the id lookup).
   'GET /v/:id': {},
   'GET /verify/page.css': {},
+  'POST /api/v1/sidebar/verifications/fraud-flag/acknowledge': {
+    auth: 'session',
+    body: 'json',
+    valid: () => ({ reason: 'called back on the number on record' }),
+  },
   // Operator sign-in (not configured in this app: every one answers 404; operators.test.ts drives the real flow).
   'GET /auth/operator/sign-in': { query: ['return'] },
   'GET /auth/operator/callback': { query: ['state', 'code', 'error', 'iss'] },

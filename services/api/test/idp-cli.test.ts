@@ -86,7 +86,7 @@ describe('vouchsafe tenant idp / policy', () => {
     );
     const set = await w.cli(['tenant', 'policy', 'set', 'acme-zendesk', '--file', 'policy.json']);
     expect(set.stderr).toBe('');
-    expect(set.stdout.trim()).toBe('Policy version 1 saved for acme-zendesk: okta_push.');
+    expect(set.stdout.trim()).toBe('Policy version 1 saved for acme-zendesk: Okta Verify push (okta_push).');
     const after = await w.cli(['tenant', 'policy', 'show', 'acme-zendesk']);
     expect(after.stdout).toContain('policy version 1');
     expect(JSON.parse(after.stdout.slice(after.stdout.indexOf('{')))).toMatchObject({ recentFactorHours: 12, supervisors: ['agent-2'] });

@@ -29,10 +29,11 @@ const ACCOUNTS: Record<Desk, () => string> = {
   jira: () => w.desks.tenants().jira.cloudId,
 };
 
-/** The outside-text part of a stored note line (`Agent: …`), or undefined when the line is missing. */
+/** The outside-text part of a stored note line or ` · `-separated fact (`Agent: …`), or undefined when it is missing. */
 const fragment = (body: string, label: string) =>
   body
     .split('\n')
+    .flatMap((l) => l.split(' · '))
     .find((l) => l.startsWith(`${label}: `))
     ?.slice(label.length + 2);
 

@@ -99,22 +99,76 @@ describe('push lifecycle (scripted Okta behind the real provider factory)', () =
     expect(passed).not.toMatch(/customer\.test|\b73\b|QwErTy/);
   });
 
-  it('deny: denied, possible fraud in the view and the note', async () => {
+  it('Okta REJECTED: denied with what Okta reported (denial or wrong number, Okta does not say), flagged, 2 short notes', async () => {
     const t2 = w.desks.state.addTicket('zendesk', { requester: { name: 'Dana Deny', email: 'dana.deny@customer.test' } }).ticketId;
     const a = await openAs(w, t2, 0);
     const started = await startPush(a);
-    okta.answer = { state: 'denied' };
+    okta.answer = { state: 'denied', detail: 'rejected_unspecified' };
     const done = await settle(a, started.id, 'denied');
     expect(done.isFraudSuspected).toBe(true);
-    await eventually(() => expect(notesOf(t2).some((n) => n.includes('⚠ Possible fraud: the customer denied the push'))).toBe(true));
+    expect(done.outcomeDetail).toBe('rejected_unspecified');
+    expect(done.reason).toMatch(/^Okta reported the push as rejected; Okta does not say whether the customer denied it or chose a wrong number/);
+    await eventually(() => expect(notesOf(t2)).toHaveLength(2));
+    const denied = notesOf(t2).find((n) => n.includes('DENIED'))!;
+    expect(denied).toContain(
+      '⚠ Possible fraud: Okta reported the push as rejected; Okta does not say whether the customer denied it or chose a wrong number.',
+    );
+    expect(denied).not.toContain('FRAUD REPORTED');
+    // Issue 16 item 4: one attempt = a 3-line start note + one outcome note of at most 5 lines (was 8 + 9).
+    expect(notesOf(t2).map((n) => n.split('\n').length)).toEqual([3, expect.any(Number)]);
+    expect(denied.split('\n').length).toBeLessThanOrEqual(5);
     expect(await auditTypes(started.id)).toEqual(['verification.started', 'verification.denied']);
+    const { rows } = await sql<{ data: Record<string, unknown> }>`
+      SELECT data FROM audit_events WHERE data->>'verificationId' = ${started.id} AND type = 'verification.denied'`.execute(w.t.db);
+    expect(rows[0]!.data).toMatchObject({ outcomeDetail: 'rejected_unspecified', isFraudSuspected: true });
+  });
+
+  it('the fraud flag stays through later attempts until a supervisor (not the agent who raised it) acknowledges it', async () => {
+    const t9 = w.desks.state.addTicket('zendesk', { requester: { name: 'Fred Flag', email: 'fred.flag@customer.test' } }).ticketId;
+    const janeS = await openAs(w, t9, 0);
+    const omarS = await openAs(w, t9, 1);
+    const first = await startPush(janeS);
+    okta.answer = { state: 'denied', detail: 'rejected_unspecified' };
+    await settle(janeS, first.id, 'denied');
+    okta.answer = { state: 'waiting' };
+    // A later attempt started and ended, another that passes: the flag is still there, for every agent on the ticket.
+    const second = await startPush(janeS);
+    expect((await call(w.t.url, janeS, 'POST', `/verifications/${second.id}/cancel`)).status).toBe(200);
+    const third = await startPush(janeS);
+    okta.answer = { state: 'verified' };
+    await settle(janeS, third.id, 'verified');
+    for (const s of [janeS, omarS]) {
+      const overview = await call(w.t.url, s, 'GET', '/verifications');
+      expect(overview.json.fraudFlag).toMatchObject({ kind: 'possible_fraud', detail: 'rejected_unspecified', method: 'okta_push', openCount: 1 });
+    }
+    const ack = '/verifications/fraud-flag/acknowledge';
+    const reason = { reason: 'Called the customer back on the number on record' };
+    // Jane is no supervisor; as one she still may not clear a flag her own attempt raised; a reason is required.
+    expect((await call(w.t.url, janeS, 'POST', ack, reason)).status).toBe(403);
+    await setPolicy(w, 'zendesk', { ...basePolicy, methods: [...basePolicy.methods], supervisors: [jane, omar] });
+    expect((await call(w.t.url, janeS, 'POST', ack, reason)).status).toBe(403);
+    expect((await call(w.t.url, omarS, 'POST', ack, { reason: 'ok' })).status).toBe(422);
+    const done = await call(w.t.url, omarS, 'POST', ack, reason);
+    expect(done.status).toBe(200);
+    expect(done.json.fraudFlag).toBeNull();
+    expect((await call(w.t.url, janeS, 'GET', '/verifications')).json.fraudFlag).toBeNull();
+    expect((await call(w.t.url, omarS, 'POST', ack, reason)).status).toBe(409);
+    const { rows } = await sql<{ data: Record<string, unknown> }>`
+      SELECT data FROM audit_events WHERE type = 'verification.fraud_flag_acknowledged' AND data->>'ticketId' = ${t9}`.execute(w.t.db);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.data).toMatchObject({ verificationId: first.id, approverId: omar, flagCount: 1, acknowledgeReason: reason.reason });
+    await eventually(() => {
+      const note = notesOf(t9).find((n) => n.includes('Fraud flag ACKNOWLEDGED'));
+      expect(note).toContain('Acknowledged by: Omar Haddad · Reason: Called the customer back on the number on record');
+    });
+    await setPolicy(w, 'zendesk', { ...basePolicy, methods: [...basePolicy.methods], supervisors: [omar] });
   });
 
   it('times IdP and desk calls with their outcome (the IdP answer, ok or the error kind), with no ids in labels', async () => {
     const t3 = w.desks.state.addTicket('zendesk', { requester: { name: 'Tim Timed', email: 'tim.timed@customer.test' } }).ticketId;
     const a = await openAs(w, t3, 0);
     const started = await startPush(a);
-    okta.answer = { state: 'denied' };
+    okta.answer = { state: 'denied', detail: 'rejected_unspecified' };
     await settle(a, started.id, 'denied');
     await eventually(() => expect(notesOf(t3)).toHaveLength(2));
     const idp = await w.metrics.registry.getSingleMetricAsString('vouchsafe_idp_call_duration_seconds');
@@ -154,11 +208,32 @@ describe('push lifecycle (scripted Okta behind the real provider factory)', () =
     const other = await openAs(w, t4, 1);
     expect((await call(w.t.url, other, 'POST', `/verifications/${v.id}/cancel`)).status).toBe(403);
     const before = okta.cancels.length;
-    const res = await call(w.t.url, a, 'POST', `/verifications/${v.id}/cancel`);
+    // `{}` is what the sidebar client sends when the agent gives no reason.
+    const res = await call(w.t.url, a, 'POST', `/verifications/${v.id}/cancel`, {});
     expect(res.status).toBe(200);
     expect(res.json.state).toBe('cancelled');
     expect(okta.cancels.length).toBe(before + 1);
     expect((await call(w.t.url, a, 'POST', `/verifications/${v.id}/cancel`)).status).toBe(409);
+    await eventually(() => expect(notesOf(t4).find((n) => n.includes('ended early'))).toContain('Not proven. Why: no reason given.'));
+  });
+
+  it('ending early with a reason: recorded in the view, the audit event and the note; the push is withdrawn after commit', async () => {
+    const t8 = w.desks.state.addTicket('zendesk', { requester: { name: 'Ed Early', email: 'ed.early@customer.test' } }).ticketId;
+    const a = await openAs(w, t8, 0);
+    const v = await startPush(a);
+    expect((await call(w.t.url, a, 'POST', `/verifications/${v.id}/cancel`, { reason: 'hung_up' })).status).toBe(422);
+    const before = okta.cancels.length;
+    const res = await call(w.t.url, a, 'POST', `/verifications/${v.id}/cancel`, { reason: 'different_person' });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ state: 'cancelled', endReason: 'different_person' });
+    expect(res.json.reason).toBe('Ended by the agent: a different person came on the line.');
+    expect(okta.cancels.length).toBe(before + 1);
+    const { rows } = await sql<{ data: Record<string, unknown> }>`
+      SELECT data FROM audit_events WHERE data->>'verificationId' = ${v.id} AND type = 'verification.cancelled'`.execute(w.t.db);
+    expect(rows[0]!.data).toMatchObject({ endReason: 'different_person', actorId: jane });
+    await eventually(() =>
+      expect(notesOf(t8).find((n) => n.includes('ended early'))).toContain('Not proven. Why: A different person came on the line.'),
+    );
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type CreateTicketSecretRequest,
   type CreateTicketSecretResponse,
   type PendingOverrideList,
+  type EndReason,
   type SessionResponse,
   type SidebarApi,
   type SidebarContext,
@@ -235,7 +236,7 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
 
     getVerifications,
     startVerification: (method: VerificationMethod) => act(VERIFICATIONS_PATH, { method }),
-    cancelVerification: (id: string) => act(verificationPath(id, 'cancel')),
+    cancelVerification: (id: string, reason?: EndReason) => act(verificationPath(id, 'cancel'), reason ? { reason } : undefined),
     submitVerificationCode: (id: string, code: string) => act(verificationPath(id, 'code'), { code }),
     requestOverride: (id: string, reason: string) => act(verificationPath(id, 'override'), { reason }),
     approveOverride: (id: string) => act(`${verificationPath(id, 'override')}/approve`),
@@ -243,6 +244,10 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
     async listPendingOverrides(): Promise<PendingOverrideList> {
       const response = await authed('GET', API_PATHS.pendingOverrides);
       return expect(response, 200, (body) => PendingOverrideListSchema.safeParse(body).data);
+    },
+    async acknowledgeFraudFlag(reason: string): Promise<VerificationOverview> {
+      const response = await authed('POST', API_PATHS.fraudFlagAcknowledge, { reason });
+      return expect(response, 200, (body) => VerificationOverviewSchema.safeParse(body).data);
     },
 
     subscribeVerifications(onChange, onError = () => undefined): () => void {

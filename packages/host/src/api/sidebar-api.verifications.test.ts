@@ -125,23 +125,31 @@ describe('verification calls', () => {
         [`POST /api/v1/sidebar/verifications/${V_ID}/code`]: answer('verified'),
         [`POST /api/v1/sidebar/verifications/${V_ID}/override`]: answer('failed'),
         [`POST /api/v1/sidebar/verifications/${V_ID}/override/approve`]: answer('overridden'),
+        'POST /api/v1/sidebar/verifications/fraud-flag/acknowledge': () => ({
+          status: 200,
+          body: { current: null, pendingOverrides: [], methods: [], isSupervisor: true, fraudFlag: null },
+        }),
       },
     });
     await api.start();
     expect((await api.startVerification('okta_push')).state).toBe('started');
     expect((await api.cancelVerification(V_ID)).state).toBe('cancelled');
+    expect((await api.cancelVerification(V_ID, 'call_dropped')).state).toBe('cancelled');
     expect((await api.submitVerificationCode(V_ID, '123456')).state).toBe('verified');
     expect((await api.requestOverride(V_ID, 'caller lost the phone, known voice')).state).toBe('failed');
     expect((await api.approveOverride(V_ID)).state).toBe('overridden');
     expect((await api.getVerifications()).current).toBeNull();
+    expect((await api.acknowledgeFraudFlag('called back on the number on record')).fraudFlag).toBeNull();
     const calls = requests.slice(1);
     expect(calls.map((r) => [r.method, r.path, r.body])).toEqual([
       ['POST', '/api/v1/sidebar/verifications', { method: 'okta_push' }],
       ['POST', `/api/v1/sidebar/verifications/${V_ID}/cancel`, {}],
+      ['POST', `/api/v1/sidebar/verifications/${V_ID}/cancel`, { reason: 'call_dropped' }],
       ['POST', `/api/v1/sidebar/verifications/${V_ID}/code`, { code: '123456' }],
       ['POST', `/api/v1/sidebar/verifications/${V_ID}/override`, { reason: 'caller lost the phone, known voice' }],
       ['POST', `/api/v1/sidebar/verifications/${V_ID}/override/approve`, {}],
       ['GET', '/api/v1/sidebar/verifications', undefined],
+      ['POST', '/api/v1/sidebar/verifications/fraud-flag/acknowledge', { reason: 'called back on the number on record' }],
     ]);
     expect(calls.every((r) => r.headers[SESSION_HEADER] === 'session-1')).toBe(true);
     api.stop();

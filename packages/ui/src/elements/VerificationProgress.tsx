@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { Verification } from '@vouchsafe/contracts';
+import { END_REASONS, type EndReason, type Verification } from '@vouchsafe/contracts';
 import { Button } from '@zendeskgarden/react-buttons';
-import { Field, Input } from '@zendeskgarden/react-forms';
+import { Field, Input, Select } from '@zendeskgarden/react-forms';
 import { Dots } from '@zendeskgarden/react-loaders';
 import { MD, SM } from '@zendeskgarden/react-typography';
 import { formatCountdown } from '../format';
@@ -16,7 +16,8 @@ export interface VerificationProgressProps {
   secondsLeft: number | undefined;
   isCancelling: boolean;
   isCheckingCode: boolean;
-  onCancel: () => void;
+  /** Ends the attempt early; `reason` when the agent chose one (issue 16). */
+  onCancel: (reason?: EndReason) => void;
   /** Resolves true when the code reached the API (right or wrong). */
   onCode: (code: string) => Promise<boolean>;
 }
@@ -57,8 +58,41 @@ export function VerificationProgress(props: VerificationProgressProps) {
           {messages.verify.timesOutIn(formatCountdown(secondsLeft))}
         </SM>
       )}
+      <EndControl isCancelling={isCancelling} onCancel={onCancel} />
+    </div>
+  );
+}
+
+const isEndReason = (value: string): value is EndReason => (END_REASONS as readonly string[]).includes(value);
+
+/** Issue 16: end the attempt early (the call dropped, someone else came on the line…), saying why when the agent can. */
+function EndControl({ isCancelling, onCancel }: Pick<VerificationProgressProps, 'isCancelling' | 'onCancel'>) {
+  const [reason, setReason] = useState<EndReason | ''>('');
+  return (
+    <div style={styles.column}>
+      <Field>
+        <Field.Label isRegular>{messages.verify.endReasonLabel}</Field.Label>
+        <Select
+          isCompact
+          value={reason}
+          disabled={isCancelling}
+          onChange={(e) => setReason(isEndReason(e.target.value) ? e.target.value : '')}
+        >
+          <option value="">{messages.verify.endReasonNone}</option>
+          {END_REASONS.map((r) => (
+            <option key={r} value={r}>
+              {messages.verify.endReasons[r]}
+            </option>
+          ))}
+        </Select>
+      </Field>
       <div style={styles.row}>
-        <Button size="small" disabled={isCancelling} aria-busy={isCancelling || undefined} onClick={onCancel}>
+        <Button
+          size="small"
+          disabled={isCancelling}
+          aria-busy={isCancelling || undefined}
+          onClick={() => onCancel(reason === '' ? undefined : reason)}
+        >
           {messages.verify.cancel}
         </Button>
       </div>

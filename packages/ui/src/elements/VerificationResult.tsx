@@ -23,14 +23,18 @@ export function resultSentence(verification: Verification, view: VerifyView, met
       return messages.verify.verifiedBy(methodName, time);
     case 'expired':
       return messages.verify.verifiedExpired;
-    case 'denied':
+    case 'denied': {
+      const detail = verification.outcomeDetail;
+      if (detail && detail !== 'wrong_code' && (verification.isFraudSuspected || detail === 'reported_fraud'))
+        return messages.verify.deniedDetail[detail];
       return verification.isFraudSuspected ? messages.verify.denied : messages.verify.deniedNoFraud;
+    }
     case 'timed_out':
       return messages.verify.timedOut;
     case 'failed':
       return messages.verify.failed(verification.reason);
     case 'cancelled':
-      return messages.verify.cancelled;
+      return verification.endReason ? messages.verify.ended(messages.verify.endReasons[verification.endReason]) : messages.verify.cancelled;
     case 'override-requested':
       return messages.verify.overrideWaiting;
     case 'overridden':

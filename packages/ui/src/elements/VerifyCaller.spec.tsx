@@ -49,15 +49,12 @@ describe('VerifyCaller: choosing and starting', () => {
     const group = within(section()).getByRole('group', { name: v.methodLegend });
     const radios = within(group).getAllByRole('radio');
     expect(radios.map((r) => (r as HTMLInputElement).value)).toEqual(['okta_push', 'duo_push', 'callback_sms']);
-    expect(within(group).getByRole('radio', { name: 'Okta Verify' })).toHaveProperty('checked', true);
-    const duo = within(group).getByRole('radio', { name: 'Duo Push' });
+    expect(within(group).getByRole('radio', { name: 'Okta Verify push' })).toHaveProperty('checked', true);
+    const duo = within(group).getByRole('radio', { name: 'Duo push' });
     expect(duo).toHaveProperty('disabled', true);
     expect(duo.getAttribute('aria-describedby')).toBeTruthy();
     expect(document.getElementById(duo.getAttribute('aria-describedby')!)?.textContent).toBe('The caller has no Duo push device.');
-    expect(within(group).getByRole('radio', { name: v.fallbackName('Text message to the number on record') })).toHaveProperty(
-      'disabled',
-      false,
-    );
+    expect(within(group).getByRole('radio', { name: v.fallbackName('Code by SMS') })).toHaveProperty('disabled', false);
   });
 
   it('keeps a final answer that arrived before the start request answered (a fast IdP)', async () => {
@@ -99,7 +96,7 @@ describe('VerifyCaller: choosing and starting', () => {
   it('starts the chosen method', async () => {
     const { api, user, state } = setup();
     await waitFor(() => expect(state()).toBe('none'));
-    await user.click(screen.getByRole('radio', { name: v.fallbackName('Text message to the number on record') }));
+    await user.click(screen.getByRole('radio', { name: v.fallbackName('Code by SMS') }));
     await user.click(screen.getByRole('button', { name: v.start }));
     expect(api.verifyCalls).toContain('start callback_sms');
     await waitFor(() => expect(state()).toBe('started'));
@@ -156,7 +153,7 @@ describe('VerifyCaller: live progress', () => {
     const api = withCurrent(verification({ state: 'started' }));
     const { state, announced } = setup(api);
     await waitFor(() => expect(state()).toBe('started'));
-    expect(screen.getByText(v.started('Okta Verify'))).toBeTruthy();
+    expect(screen.getByText(v.started('Okta Verify push'))).toBeTruthy();
     const timer = screen.getByRole('timer');
     expect(timer.textContent).toBe('Times out in 2:00');
     await tick(1_000);
@@ -164,8 +161,8 @@ describe('VerifyCaller: live progress', () => {
 
     await push(api, verification({ state: 'waiting', binding: { kind: 'number_challenge', number: '42' } }));
     expect(state()).toBe('waiting');
-    expect(screen.getByText('Ask the caller to choose 42 in Okta Verify')).toBeTruthy();
-    expect(announced).toContain('Ask the caller to choose 42 in Okta Verify');
+    expect(screen.getByText('Ask the caller to choose 42 in Okta Verify push')).toBeTruthy();
+    expect(announced).toContain('Ask the caller to choose 42 in Okta Verify push');
     await tick(60_000);
     expect(screen.getByRole('timer').textContent).toBe('Times out in 0:59');
     // A late "started" does not take the number away.
@@ -238,11 +235,11 @@ describe('VerifyCaller: results', () => {
     await push(api, verification({ state: 'verified', validUntil: '2026-11-25T16:14:32.000Z', idpRef: 'ftx…91', receipt: 'ev_123' }));
     expect(state()).toBe('verified');
     expect(screen.getByText(v.verifiedBadge)).toBeTruthy();
-    expect(screen.getByRole('timer').textContent).toBe('Verified by Okta Verify · valid for 14:32');
-    expect(announced.at(-1)).toBe('Verified: Okta Verify');
+    expect(screen.getByRole('timer').textContent).toBe('Verified by Okta Verify push · valid for 14:32');
+    expect(announced.at(-1)).toBe('Verified: Okta Verify push');
     expect(screen.queryByRole('button', { name: v.start })).toBeNull();
     await tick(1_000);
-    expect(screen.getByRole('timer').textContent).toBe('Verified by Okta Verify · valid for 14:31');
+    expect(screen.getByRole('timer').textContent).toBe('Verified by Okta Verify push · valid for 14:31');
     await tick(14 * 60_000 + 31_000);
     expect(state()).toBe('expired');
     expect(screen.getByText(v.verifiedExpired)).toBeTruthy();
@@ -319,7 +316,7 @@ describe('VerifyCaller: supervisor override', () => {
     expect(screen.queryByText(v.verifiedBadge)).toBeNull();
   });
 
-  it("a supervisor approves only after a confirmation showing agent, ticket, requester, reason and the fraud flag", async () => {
+  it('a supervisor approves only after a confirmation showing agent, ticket, requester, reason and the fraud flag', async () => {
     const pending = verification({
       id: OTHER_ID,
       state: 'denied',
@@ -334,7 +331,7 @@ describe('VerifyCaller: supervisor override', () => {
     const { user, state, announced } = setup(api);
     await waitFor(() => expect(state()).toBe('none'));
     const list = screen.getByRole('region', { name: v.pendingHeading });
-    expect(within(list).getByText('Jane Doe asks to override a denied Okta Verify verification')).toBeTruthy();
+    expect(within(list).getByText('Jane Doe asks to override a denied Okta Verify push verification')).toBeTruthy();
     expect(within(list).getByText('Reason: caller lost the phone')).toBeTruthy();
     // One click only opens the confirmation: nothing is approved yet.
     await user.click(within(list).getByRole('button', { name: v.approveReviewName('Jane Doe') }));
@@ -501,5 +498,61 @@ describe('VerifyCaller: subscription', () => {
     view.unmount();
     expect(api.unsubscribeCalls).toBe(1);
     expect(api.subscribers.size).toBe(0);
+  });
+});
+
+describe('VerifyCaller: issue 16 (ending early with a reason, the fraud flag)', () => {
+  it('End verification sends the reason the agent chose, and the result says it', async () => {
+    const { api, user, state } = setup(withCurrent(verification({ state: 'waiting' })));
+    await waitFor(() => expect(state()).toBe('waiting'));
+    await user.selectOptions(screen.getByRole('combobox', { name: v.endReasonLabel }), 'call_dropped');
+    await user.click(screen.getByRole('button', { name: v.cancel }));
+    expect(api.verifyCalls).toContain(`cancel ${V_ID} call_dropped`);
+    await waitFor(() => expect(state()).toBe('cancelled'));
+    expect(screen.getByText('Verification ended: the call dropped.')).toBeTruthy();
+  });
+
+  const flag = {
+    id: OTHER_ID,
+    kind: 'possible_fraud' as const,
+    detail: 'rejected_unspecified' as const,
+    method: 'okta_push' as const,
+    raisedAt: '2026-11-25T15:58:00.000Z',
+    agentLabel: 'Jane Doe',
+    openCount: 1,
+  };
+
+  it('the red banner stays while later attempts are cancelled; agents cannot acknowledge it, a supervisor can with a reason', async () => {
+    const api = withCurrent(verification({ state: 'cancelled' }), { fraudFlag: flag });
+    const { user, state, announced } = setup(api);
+    await waitFor(() => expect(state()).toBe('cancelled'));
+    const banner = screen.getByRole('alert');
+    expect(banner.dataset.banner).toBe('fraud-flag');
+    expect(within(banner).getByText(v.fraudFlagTitle)).toBeTruthy();
+    expect(banner.textContent).toContain(v.fraudFlagRaised('Jane Doe', 'Okta Verify push', '15:58 UTC'));
+    expect(within(banner).queryByRole('button', { name: v.fraudFlagAck })).toBeNull();
+    // A supervisor's sidebar: a reason is required, then the flag is gone.
+    api.overview = { ...api.overview, isSupervisor: true };
+    const sup = setup(api);
+    await waitFor(() => expect(sup.view.container.querySelector('[data-banner="fraud-flag"]')).toBeTruthy());
+    const supBanner = sup.view.container.querySelector<HTMLElement>('[data-banner="fraud-flag"]')!;
+    await user.click(within(supBanner).getByRole('button', { name: v.fraudFlagAck }));
+    expect(within(supBanner).getByText(v.fraudFlagAckInvalid)).toBeTruthy();
+    await user.type(within(supBanner).getByRole('textbox', { name: v.fraudFlagAckLabel }), 'Called back on the number on record');
+    await user.click(within(supBanner).getByRole('button', { name: v.fraudFlagAck }));
+    expect(api.verifyCalls).toContain('acknowledge Called back on the number on record');
+    await waitFor(() => expect(sup.view.container.querySelector('[data-banner="fraud-flag"]')).toBeNull());
+    expect(sup.announced).toContain(v.fraudFlagAcknowledged);
+    expect(announced).not.toContain(v.fraudFlagAcknowledged);
+  });
+
+  it('a live possible-fraud outcome re-reads the overview, so the banner appears without a reload', async () => {
+    const api = withCurrent(verification({ state: 'waiting' }));
+    const { state, view } = setup(api);
+    await waitFor(() => expect(state()).toBe('waiting'));
+    api.overview = { ...api.overview, fraudFlag: flag };
+    await push(api, verification({ state: 'denied', isFraudSuspected: true, outcomeDetail: 'rejected_unspecified' }));
+    await waitFor(() => expect(view.container.querySelector('[data-banner="fraud-flag"]')).toBeTruthy());
+    expect(screen.getByText(v.deniedDetail.rejected_unspecified)).toBeTruthy();
   });
 });

@@ -7,6 +7,7 @@ import * as styles from '../styles';
 import { secondsUntil, useNow } from '../verify/use-now';
 import { useVerification, type VerifyApi } from '../verify/use-verification';
 import { canRequestOverride, isFinal, isInProgress, methodName, viewOf, type VerifyView } from '../verify/verification-model';
+import { FraudFlagBanner } from './FraudFlagBanner';
 import { OverrideRequestForm } from './OverrideRequestForm';
 import { PendingOverrides } from './PendingOverrides';
 import { SupervisorQueue } from './SupervisorQueue';
@@ -59,6 +60,19 @@ export function VerifyCaller({ api, onError, announce, host }: VerifyCallerProps
       <LG tag="h2" id="vouchsafe-verify-heading" isBold>
         {messages.verify.heading}
       </LG>
+      {overview?.fraudFlag && (
+        <FraudFlagBanner
+          flag={overview.fraudFlag}
+          methodName={methodName(overview.fraudFlag.method, methods)}
+          isSupervisor={overview.isSupervisor}
+          isAcknowledging={busy === 'acknowledge'}
+          onAcknowledge={async (reason) => {
+            const isDone = await control.acknowledgeFraudFlag(reason);
+            if (isDone) announce(messages.verify.fraudFlagAcknowledged);
+            return isDone;
+          }}
+        />
+      )}
       {view === 'loading' && <SM role="status">{messages.verify.loading}</SM>}
       {view === 'load-failed' && (
         <div style={styles.row}>
@@ -75,7 +89,7 @@ export function VerifyCaller({ api, onError, announce, host }: VerifyCallerProps
           secondsLeft={secondsUntil(current.expiresAt, now)}
           isCancelling={busy === 'cancel'}
           isCheckingCode={busy === 'code'}
-          onCancel={() => void control.cancel()}
+          onCancel={(reason) => void control.cancel(reason)}
           onCode={control.submitCode}
         />
       )}

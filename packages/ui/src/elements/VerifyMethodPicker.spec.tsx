@@ -12,9 +12,9 @@ describe('VerifyMethodPicker', () => {
     const user = userEvent.setup();
     renderThemed(<VerifyMethodPicker methods={METHODS} isStarting={false} startLabel={messages.verify.start} onStart={onStart} />);
     await user.tab();
-    expect(document.activeElement).toBe(screen.getByRole('radio', { name: 'Okta Verify' }));
+    expect(document.activeElement).toBe(screen.getByRole('radio', { name: 'Okta Verify push' }));
     await user.keyboard('{ArrowDown}');
-    expect(screen.getByRole('radio', { name: messages.verify.fallbackName('Text message to the number on record') })).toHaveProperty(
+    expect(screen.getByRole('radio', { name: messages.verify.fallbackName('Code by SMS') })).toHaveProperty(
       'checked',
       true,
     );

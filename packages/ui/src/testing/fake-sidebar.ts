@@ -1,5 +1,7 @@
 import {
   SidebarApiError,
+  VERIFICATION_METHOD_LABELS,
+  type EndReason,
   type CreateTicketSecretRequest,
   type CreateTicketSecretResponse,
   type MethodOption,
@@ -70,9 +72,10 @@ export function verification(overrides: Partial<Verification> = {}): Verificatio
 }
 
 export const METHODS: MethodOption[] = [
-  { method: 'okta_push', label: 'Okta Verify', isAvailable: true, reason: null, isFallback: false },
-  { method: 'duo_push', label: 'Duo Push', isAvailable: false, reason: 'The caller has no Duo push device.', isFallback: false },
-  { method: 'callback_sms', label: 'Text message to the number on record', isAvailable: true, reason: null, isFallback: true },
+  // The API's labels: contracts VERIFICATION_METHOD_LABELS (one name per method everywhere, issue 16).
+  { method: 'okta_push', label: VERIFICATION_METHOD_LABELS.okta_push, isAvailable: true, reason: null, isFallback: false },
+  { method: 'duo_push', label: VERIFICATION_METHOD_LABELS.duo_push, isAvailable: false, reason: 'The caller has no Duo push device.', isFallback: false },
+  { method: 'callback_sms', label: VERIFICATION_METHOD_LABELS.callback_sms, isAvailable: true, reason: null, isFallback: true },
 ];
 
 export class FakeSidebarApi implements SidebarApi {
@@ -123,8 +126,17 @@ export class FakeSidebarApi implements SidebarApi {
     return this.answer(`start ${method}`, () => verification({ method }));
   }
 
-  async cancelVerification(id: string): Promise<Verification> {
-    return this.answer(`cancel ${id}`, () => verification({ ...this.overview.current, id, state: 'cancelled' }));
+  async cancelVerification(id: string, reason?: EndReason): Promise<Verification> {
+    return this.answer(`cancel ${id}${reason ? ` ${reason}` : ''}`, () =>
+      verification({ ...this.overview.current, id, state: 'cancelled', endReason: reason ?? null }),
+    );
+  }
+
+  async acknowledgeFraudFlag(reason: string): Promise<VerificationOverview> {
+    this.verifyCalls.push(`acknowledge ${reason}`);
+    if (this.failVerify) throw this.failVerify;
+    this.overview = { ...this.overview, fraudFlag: null };
+    return structuredClone(this.overview);
   }
 
   async submitVerificationCode(id: string, code: string): Promise<Verification> {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   SidebarApiError,
+  type EndReason,
   type SidebarApi,
   type Verification,
   type VerificationMethod,
@@ -20,10 +21,11 @@ export type VerifyApi = Pick<
   | 'approveOverride'
   | 'declineOverride'
   | 'listPendingOverrides'
+  | 'acknowledgeFraudFlag'
   | 'subscribeVerifications'
 >;
 
-export type VerifyAction = 'start' | 'cancel' | 'code' | 'override' | 'approve' | 'decline';
+export type VerifyAction = 'start' | 'cancel' | 'code' | 'override' | 'approve' | 'decline' | 'acknowledge';
 
 export interface VerificationController {
   /** Undefined until the first answer. */
@@ -34,13 +36,16 @@ export interface VerificationController {
   limitMessage: string | undefined;
   busy: VerifyAction | undefined;
   start: (method: VerificationMethod) => Promise<void>;
-  cancel: () => Promise<void>;
+  /** Ends the current attempt early, with the agent's reason when given (issue 16). */
+  cancel: (reason?: EndReason) => Promise<void>;
   /** Resolves true when the code was sent (right or wrong: the verification says which). */
   submitCode: (code: string) => Promise<boolean>;
   requestOverride: (reason: string) => Promise<boolean>;
   approve: (verification: Verification) => Promise<boolean>;
   /** A supervisor declines another agent's request, with a reason (issue 16). */
   decline: (verification: Verification, reason: string) => Promise<boolean>;
+  /** Issue 16: a supervisor acknowledges the ticket's fraud flag. Resolves true when done. */
+  acknowledgeFraudFlag: (reason: string) => Promise<boolean>;
 }
 
 const isLimit = (err: unknown): err is SidebarApiError => err instanceof SidebarApiError && err.status === 429;
@@ -112,13 +117,12 @@ export function useVerification(api: VerifyApi, onError: (err: unknown) => void)
         if (!before || isNewer(change, before)) heard.current.set(change.id, change);
         changes.current += 1;
         const shown = shownRef.current;
-        // Not one the sidebar shows: a new verification of this agent (another tab) or a new
-        // override request for a supervisor. The overview says which, as the server sees it.
-        if (!shown || !applyChange(shown, change).isKnown) {
-          void load();
-          return;
-        }
-        setOverview((latest) => (latest ? applyChange(latest, change).overview : latest));
+        const isKnown = shown !== undefined && applyChange(shown, change).isKnown;
+        if (isKnown) setOverview((latest) => (latest ? applyChange(latest, change).overview : latest));
+        // Not one the sidebar shows: a new verification of this agent (another tab) or a new override request for a
+        // supervisor. A possible-fraud outcome raises (its acknowledgement clears) the ticket's fraud flag (issue 16).
+        // The overview says which, as the server sees it.
+        if (!isKnown || change.isFraudSuspected) void load();
       },
       (err) => {
         // The subscription keeps trying by itself; only a refused session ends the sidebar.
@@ -176,9 +180,9 @@ export function useVerification(api: VerifyApi, onError: (err: unknown) => void)
         });
       }
     },
-    async cancel() {
+    async cancel(reason) {
       if (!currentId) return;
-      const cancelled = await run('cancel', () => api.cancelVerification(currentId));
+      const cancelled = await run('cancel', () => api.cancelVerification(currentId, reason));
       if (cancelled && isMounted.current) setAnswer(cancelled);
     },
     async submitCode(code) {
@@ -202,6 +206,14 @@ export function useVerification(api: VerifyApi, onError: (err: unknown) => void)
       const declined = await run('decline', () => api.declineOverride(verification.id, reason));
       if (declined && isMounted.current) setAnswer(declined);
       return declined !== undefined;
+    },
+    async acknowledgeFraudFlag(reason) {
+      const next = await run('acknowledge', () => api.acknowledgeFraudFlag(reason));
+      if (next && isMounted.current) {
+        changes.current += 1;
+        setOverview((shown) => (shown ? { ...shown, fraudFlag: next.fraudFlag ?? null } : shown));
+      }
+      return next !== undefined;
     },
   };
 }

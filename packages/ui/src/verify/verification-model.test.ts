@@ -1,3 +1,4 @@
+import { VERIFICATION_METHOD_LABELS } from '@vouchsafe/contracts';
 import { describe, expect, it } from 'vitest';
 import type { Verification, VerificationOverview } from '@vouchsafe/contracts';
 import { METHODS, OTHER_ID, verification } from '../testing/fake-sidebar';
@@ -58,7 +59,7 @@ describe('canRequestOverride and methodName', () => {
   });
 
   it("uses the overview's label, else a built-in name", () => {
-    expect(methodName('okta_push', METHODS)).toBe('Okta Verify');
-    expect(methodName('oidc', METHODS)).toBe('your sign-in page');
+    expect(methodName('okta_push', METHODS)).toBe('Okta Verify push');
+    expect(methodName('oidc', METHODS)).toBe(VERIFICATION_METHOD_LABELS.oidc);
   });
 });

@@ -1,4 +1,10 @@
-import { IdpRegistrationSchema, VerificationPolicySchema, type ChangeAccepted } from '@vouchsafe/contracts';
+import {
+  IdpRegistrationSchema,
+  VERIFICATION_METHOD_LABELS,
+  VerificationPolicySchema,
+  type ChangeAccepted,
+  type VerificationMethod,
+} from '@vouchsafe/contracts';
 import { CliError, type Out } from './cli-support';
 import { verificationAdminClient } from './http-client';
 import { readTenantDefinition, type TenantCommandOptions } from './tenant-commands';
@@ -88,6 +94,8 @@ export async function policySetCommand(
     out.result(waitingLine(saved));
     return;
   }
-  const fallback = saved.policy.fallbackMethod ? ` (fallback ${saved.policy.fallbackMethod})` : '';
-  out.result(`Policy version ${saved.version} saved for ${slug}: ${saved.policy.methods.join(', ')}${fallback}.`);
+  // Issue 16: methods by the name the sidebar and notes use, with the policy value the file holds.
+  const named = (m: VerificationMethod) => `${VERIFICATION_METHOD_LABELS[m]} (${m})`;
+  const fallback = saved.policy.fallbackMethod ? `; fallback ${named(saved.policy.fallbackMethod)}` : '';
+  out.result(`Policy version ${saved.version} saved for ${slug}: ${saved.policy.methods.map(named).join(', ')}${fallback}.`);
 }

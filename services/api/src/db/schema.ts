@@ -178,6 +178,27 @@ export interface VerificationsTable {
   /** Link methods: the id of `/v/<short id>` posted to the requester, and the IdP URL it redirects to. */
   short_link_id: string | null;
   link_url: string | null;
+  outcome_detail: ColumnType<string | null, string | null | undefined, string | null>;
+  end_reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Issue 16: a fraud flag stays on its ticket until a supervisor acknowledges it (no FK: it outlives retention). */
+export interface FraudFlagsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  ticket_id: string;
+  verification_id: string;
+  kind: 'possible_fraud' | 'reported_fraud';
+  detail: string | null;
+  method: string;
+  agent_id: string;
+  agent_label: string;
+  raised_at: DefaultedTimestamp;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by_id: string | null;
+  acknowledged_by_label: string | null;
+  acknowledge_reason: string | null;
+  acknowledge_event_id: string | null;
 }
 
 export interface VerificationOverridesTable {
@@ -318,6 +339,7 @@ export interface Database {
   verification_policies: VerificationPoliciesTable;
   verifications: VerificationsTable;
   verification_overrides: VerificationOverridesTable;
+  fraud_flags: FraudFlagsTable;
   push_attempts: PushAttemptsTable;
   reveal_grants: RevealGrantsTable;
   tenant_keys: TenantKeysTable;

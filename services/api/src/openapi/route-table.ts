@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AcknowledgeFraudFlagRequestSchema,
   ApproveChangeRequestSchema,
   AuditExportQuerySchema,
   ChangeAcceptedSchema,
@@ -10,6 +11,7 @@ import {
   CreateSecretResponseSchema,
   CreateTicketSecretRequestSchema,
   CreateTicketSecretResponseSchema,
+  EndVerificationRequestSchema,
   IdpRegistrationSchema,
   JiraSessionRequestSchema,
   OperatorMeSchema,
@@ -83,6 +85,8 @@ export const SCHEMAS = {
     ApproveChangeRequest: ApproveChangeRequestSchema,
     RejectChangeRequest: RejectChangeRequestSchema,
     DeclineOverrideRequest: DeclineOverrideRequestSchema,
+    EndVerificationRequest: EndVerificationRequestSchema,
+    AcknowledgeFraudFlagRequest: AcknowledgeFraudFlagRequestSchema,
   },
   responses: {
     Health: z.object({ status: z.literal('ok') }),
@@ -520,15 +524,35 @@ export const ROUTES: RouteSpec[] = [
     ok: { 201: 'Verification' },
     errors: [403, 409, 429, 502],
   },
-  ...(['cancel', 'override/approve'] as const).map((action): RouteSpec => ({
+  {
     method: 'post',
-    path: `/api/v1/sidebar/verifications/{id}/${action}`,
-    summary: action === 'cancel' ? 'Cancel a verification' : "A supervisor approves another agent's override",
+    path: '/api/v1/sidebar/verifications/{id}/cancel',
+    summary: 'End a verification early (optional body: why)',
+    tag: 'sidebar',
+    auth: 'session',
+    body: 'EndVerificationRequest',
+    ok: { 200: 'Verification' },
+    errors: [403, 409, 502],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/sidebar/verifications/{id}/override/approve',
+    summary: "A supervisor approves another agent's override",
     tag: 'sidebar',
     auth: 'session',
     ok: { 200: 'Verification' },
     errors: [403, 409, 502],
-  })),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/sidebar/verifications/fraud-flag/acknowledge',
+    summary: "A supervisor acknowledges the ticket's fraud flags, with a reason",
+    tag: 'sidebar',
+    auth: 'session',
+    body: 'AcknowledgeFraudFlagRequest',
+    ok: { 200: 'VerificationOverview' },
+    errors: [403, 409],
+  },
   {
     method: 'post',
     path: '/api/v1/sidebar/verifications/{id}/code',

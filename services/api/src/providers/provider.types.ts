@@ -1,4 +1,4 @@
-import type { Binding, IdpKind, VerificationMethod } from '@vouchsafe/contracts';
+import type { Binding, IdpKind, OutcomeDetail, VerificationMethod } from '@vouchsafe/contracts';
 
 /**
  * One interface for every way of proving who is on the line (providers/<idp>/). Providers talk to
@@ -58,9 +58,15 @@ export interface StartResult {
 export type ProviderOutcome =
   | { state: 'waiting' }
   | { state: 'verified' }
-  | { state: 'denied'; reason?: string }
+  /**
+   * `detail`: what the IdP reported, only as far as its documents distinguish (contracts OUTCOME_DETAILS): a denial,
+   * a fraud report, or (Okta) a rejection that may be either a denial or a wrong number. None where the IdP does
+   * not say who refused (OIDC `access_denied`: the user or the provider).
+   */
+  | { state: 'denied'; detail?: Exclude<OutcomeDetail, 'wrong_code'>; reason?: string }
   | { state: 'timed_out' }
-  | { state: 'failed'; reason: string };
+  /** `detail: 'wrong_code'`: only the verification module sets it (callback codes it checked itself). */
+  | { state: 'failed'; reason: string; detail?: 'wrong_code' };
 
 export interface VerificationProvider {
   readonly kind: IdpKind;

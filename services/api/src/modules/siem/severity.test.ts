@@ -10,6 +10,7 @@ describe('SIEM severity', () => {
     ['verification.override_requested', {}, 'high'],
     ['verification.override_approved', { isFraudSuspected: false }, 'high'],
     ['verification.override_declined', { isFraudSuspected: false }, 'medium'],
+    ['verification.fraud_flag_acknowledged', { flagCount: 1 }, 'high'],
     // throttling
     ['verification.rate_limited', {}, 'high'],
     ['api.throttled', {}, 'high'],

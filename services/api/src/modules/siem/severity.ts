@@ -6,8 +6,9 @@ import type { SiemSeverity } from '@vouchsafe/contracts';
  * and on facts the event data carries (never on free text).
  *
  * high   — possible fraud (a denied push, or any event flagged `isFraudSuspected`), supervisor overrides (requested
- *          or approved), throttling (rate limits hit), failed sign-ins and refused authentication, and the approval
- *          of a maker-checker change that weakens verification (`admin.change_approved` with `weakens`).
+ *          or approved) and fraud-flag acknowledgements, throttling (rate limits hit), failed sign-ins and refused
+ *          authentication, and the approval of a maker-checker change that weakens verification
+ *          (`admin.change_approved` with `weakens`).
  * medium — other failures a reviewer should see: denied / failed / timed-out verifications, declined overrides, failed reveals,
  *          changes that alter who verifies callers or how (policy, IdP, tenant added or removed), and every step of
  *          the change queue (requested, approved, rejected, withdrawn, superseded).
@@ -18,6 +19,8 @@ import type { SiemSeverity } from '@vouchsafe/contracts';
 const HIGH_ACTIONS = new Set([
   'override_requested',
   'override_approved',
+  // Issue 16: a supervisor clears a fraud warning on a ticket.
+  'fraud_flag_acknowledged',
   'rate_limited',
   'throttled',
   'sign_in_failed',

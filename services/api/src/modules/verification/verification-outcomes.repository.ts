@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database';
 import { maskIdentifiers } from '../../lib/mask';
 import { auditData, noteFacts, notifyChanged, recordTail } from './verification-record.sql';
+import type { EndReason, FraudFlag, OutcomeDetail } from '@vouchsafe/contracts';
 import { AUDIT_TYPES, type OutcomeState } from './verification.types';
 
 /**
@@ -19,6 +20,12 @@ export interface Outcome {
   validSeconds?: number;
   /** Who acted, when not the IdP (cancel: the agent). */
   actor?: { id: string; label: string };
+  /** What the IdP reported when it did not pass (issue 16). */
+  detail?: OutcomeDetail | null;
+  /** Cancel: why the agent ended it early (issue 16). */
+  endReason?: EndReason | null;
+  /** Raises a fraud flag on the ticket in the same statement (fraud_flags; stays until a supervisor acknowledges it). */
+  fraudFlag?: FraudFlag['kind'];
 }
 
 /**
@@ -35,9 +42,15 @@ export async function recordOutcome(db: Db, tenantId: string, id: string, o: Out
          SET state = ${o.state}, reason = ${reason}, is_fraud_suspected = is_fraud_suspected OR ${o.isFraudSuspected ?? false},
              finished_at = now(),
              valid_until = ${o.state === 'verified' && o.validSeconds ? sql`now() + make_interval(secs => ${o.validSeconds})` : sql`NULL`},
-             next_poll_at = NULL, poll_lease_until = NULL, last_event_id = ${eventId}
+             next_poll_at = NULL, poll_lease_until = NULL, last_event_id = ${eventId},
+             outcome_detail = ${o.detail ?? null}, end_reason = ${o.endReason ?? null}
        WHERE tenant_id = ${tenantId} AND id = ${id} AND state IN ('started', 'waiting')
       RETURNING *
+    ), f AS (
+      INSERT INTO fraud_flags (tenant_id, ticket_id, verification_id, kind, detail, method, agent_id, agent_label)
+      SELECT v.tenant_id, v.ticket_id, v.id, ${o.fraudFlag ?? null}::text, v.outcome_detail, v.method, v.agent_id, v.agent_label
+        FROM v WHERE ${o.fraudFlag ?? null}::text IS NOT NULL
+      RETURNING 1
     ) ${recordTail(eventId, type, noteFacts(), auditData(o.actor ? { actorId: o.actor.id, actor: o.actor.label } : {}))}`.execute(db);
   return rows.length > 0 ? { eventId } : undefined;
 }

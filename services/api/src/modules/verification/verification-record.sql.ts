@@ -37,7 +37,9 @@ export function noteFacts(
       'startedAt', ${isoUtc(sql`v.started_at`)}, 'result', v.state, 'reason', v.reason,
       'isFraudSuspected', v.is_fraud_suspected, 'requester', v.requester_label,
       'validUntil', CASE WHEN v.valid_until IS NULL THEN NULL ELSE ${isoUtc(sql`v.valid_until`)} END,
-      'approver', ${extra.approver ?? null}::text, 'overrideReason', ${overrideReason}, 'contactSource', v.contact_source)
+      'approver', ${extra.approver ?? null}::text, 'overrideReason', ${overrideReason}, 'contactSource', v.contact_source,
+      'outcomeDetail', v.outcome_detail, 'endReason', v.end_reason,
+      'secretFingerprint', (SELECT ts.fingerprint FROM ticket_secrets ts WHERE ts.tenant_id = v.tenant_id AND ts.secret_id = v.secret_id LIMIT 1))
       || ${extra.decliner ? sql`jsonb_build_object('decliner', ${extra.decliner}::text, 'declineReason', ${extra.declineReason ?? null}::text)` : sql`'{}'::jsonb`}`;
 }
 
@@ -47,7 +49,7 @@ export function auditData(extra: Record<string, unknown> = {}): RawBuilder<unkno
       'verificationId', v.id, 'purpose', v.purpose, 'ticketId', v.ticket_id, 'method', v.method, 'state', v.state,
       'agentId', v.agent_id, 'agent', v.agent_label, 'reason', v.reason, 'isFraudSuspected', v.is_fraud_suspected,
       'idpRef', CASE WHEN v.idp_ref IS NULL THEN NULL ELSE left(v.idp_ref, 8) END, 'policyVersion', v.policy_version,
-      'contactSource', v.contact_source)
+      'contactSource', v.contact_source, 'outcomeDetail', v.outcome_detail, 'endReason', v.end_reason)
       || ${jsonb(extra)})`;
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ContactSource, VerificationMethod, VerificationState } from '@vouchsafe/contracts';
+import type { ContactSource, EndReason, OutcomeDetail, VerificationMethod, VerificationState } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
 import { parseBinding, type VerificationRow } from './verification.types';
 
@@ -14,8 +14,9 @@ const SELECT_VIEW = sql`
   SELECT v.id, v.tenant_id, v.purpose, v.ticket_id, v.secret_id, v.agent_id, v.agent_label, v.requester_label,
          v.requester_key, v.method, v.state, v.binding, v.reason, v.is_fraud_suspected, v.idp_ref, v.provider_state,
          v.code_attempts, v.policy_version, v.started_at, v.expires_at, v.finished_at, v.valid_until, v.last_event_id, v.contact_source,
-         o.requested_by_id, o.requested_by_label, o.reason AS override_reason, o.approved_by_id, o.approved_by_label,
-         o.declined_by_id, o.declined_by_label, o.decline_reason
+           v.outcome_detail, v.end_reason,
+           o.requested_by_id, o.requested_by_label, o.reason AS override_reason, o.approved_by_id, o.approved_by_label,
+           o.declined_by_id, o.declined_by_label, o.decline_reason
     FROM verifications v LEFT JOIN verification_overrides o ON o.verification_id = v.id`;
 
 interface RawRow {
@@ -43,6 +44,8 @@ interface RawRow {
   valid_until: Date | null;
   last_event_id: string | null;
   contact_source: ContactSource | null;
+  outcome_detail: OutcomeDetail | null;
+  end_reason: EndReason | null;
   requested_by_id: string | null;
   requested_by_label: string | null;
   override_reason: string | null;
@@ -79,6 +82,8 @@ function toRow(r: RawRow): VerificationRow {
     validUntil: r.valid_until,
     lastEventId: r.last_event_id,
     contactSource: r.contact_source,
+    outcomeDetail: r.outcome_detail,
+    endReason: r.end_reason,
     override:
       r.requested_by_id === null
         ? null

@@ -1,5 +1,12 @@
-import { Router, type Request } from 'express';
-import { DeclineOverrideRequestSchema, OverrideRequestSchema, StartVerificationRequestSchema, SubmitCodeRequestSchema } from '@vouchsafe/contracts';
+import { Router, type Request, type RequestHandler } from 'express';
+import {
+  AcknowledgeFraudFlagRequestSchema,
+  DeclineOverrideRequestSchema,
+  EndVerificationRequestSchema,
+  OverrideRequestSchema,
+  StartVerificationRequestSchema,
+  SubmitCodeRequestSchema,
+} from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
 import { jsonBody } from '../../http/input';
 import { noStore } from '../../http/middleware';
@@ -56,8 +63,19 @@ export function verificationRoutes(deps: VerificationRoutesDeps): Router {
     res.status(201).json(v);
   });
 
-  router.post('/verifications/:id/cancel', async (req, res) => {
-    res.json(await deps.service.cancel(sessionOf(req), idOf(req)));
+  // Ends the attempt early; `{reason}` says why (issue 16). No body or `{}` (older sidebars): no reason.
+  const optionalBody: RequestHandler = (req, res, next) =>
+    req.headers['content-type'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0 ? small(req, res, next) : next();
+  router.post('/verifications/:id/cancel', optionalBody, async (req, res) => {
+    const body: unknown = req.body;
+    const reason = body === undefined ? undefined : EndVerificationRequestSchema.parse(body).reason;
+    res.json(await deps.service.cancel(sessionOf(req), idOf(req), reason));
+  });
+
+  // Issue 16: a supervisor acknowledges the ticket's fraud flags (policy.supervisors; not on their own attempt).
+  router.post('/verifications/fraud-flag/acknowledge', small, async (req, res) => {
+    const { reason } = AcknowledgeFraudFlagRequestSchema.parse(req.body);
+    res.json(await deps.service.acknowledgeFraudFlag(sessionOf(req), reason));
   });
 
   router.post('/verifications/:id/code', small, async (req, res) => {

@@ -1,4 +1,10 @@
-import type { PendingOverrideList, Verification, VerificationOverview } from '@vouchsafe/contracts';
+import {
+  END_REASON_LABELS,
+  type EndReason,
+  type PendingOverrideList,
+  type Verification,
+  type VerificationOverview,
+} from '@vouchsafe/contracts';
 import { isRefusedBy, SQLSTATE } from '../../db/sql';
 import { AppError } from '../../errors';
 import { maskIdentifiers } from '../../lib/mask';
@@ -11,6 +17,7 @@ import type { VerificationDeps } from './verification.deps';
 import * as repo from './verification.repository';
 import { noteWrongCode, recordOutcome, takeCodeAttempt } from './verification-outcomes.repository';
 import * as overrides from './verification-overrides.repository';
+import * as fraudFlags from './fraud-flags.repository';
 import { OVERRIDABLE_STATES, isCodeMethod, isPushMethod, toView, type VerificationRow } from './verification.types';
 
 /**
@@ -41,9 +48,10 @@ export function createVerificationService(deps: VerificationDeps) {
   }
 
   async function overview(session: SidebarSession): Promise<VerificationOverview> {
-    const [current, { policy }] = await Promise.all([
+    const [current, { policy }, fraudFlag] = await Promise.all([
       repo.findCurrent(db, session.tenantId, session.ticketId, session.agentId),
       deps.loadPolicy(session.tenantId),
+      fraudFlags.findOpenFlag(db, session.tenantId, session.ticketId),
     ]);
     const isSupervisor = policy.supervisors.includes(session.agentId);
     const pending = isSupervisor ? await repo.findPendingOverrides(db, session.tenantId, session.ticketId) : [];
@@ -59,6 +67,7 @@ export function createVerificationService(deps: VerificationDeps) {
       pendingOverrides: pending.filter((r) => r.agentId !== session.agentId).map(toView),
       methods,
       isSupervisor,
+      fraudFlag,
     };
   }
 
@@ -66,11 +75,13 @@ export function createVerificationService(deps: VerificationDeps) {
     return toView(await startVerification(deps, session, input));
   }
 
-  async function cancel(session: SidebarSession, id: string): Promise<Verification> {
+  /** Ends an open verification early (issue 16: with the agent's reason, when given); the IdP is told after commit. */
+  async function cancel(session: SidebarSession, id: string, endReason?: EndReason): Promise<Verification> {
     const row = await mine(session, id);
     const recorded = await recordOutcome(db, session.tenantId, id, {
       state: 'cancelled',
-      reason: 'Cancelled by the agent.',
+      reason: endReason ? `Ended by the agent: ${END_REASON_LABELS[endReason].toLowerCase()}.` : 'Cancelled by the agent.',
+      endReason: endReason ?? null,
       actor: { id: session.agentId, label: maskIdentifiers(session.agentLabel) },
     });
     if (!recorded) throw new AppError('conflict', 'This verification has already finished.');
@@ -109,7 +120,7 @@ export function createVerificationService(deps: VerificationDeps) {
       outcome = { state: 'failed', reason: providerFailureReason(err) };
     }
     if (outcome.state === 'waiting') {
-      if (attempt.attempt >= max) outcome = { state: 'failed', reason: `Too many wrong codes (${max}).` };
+      if (attempt.attempt >= max) outcome = { state: 'failed', reason: `Too many wrong codes (${max}).`, detail: 'wrong_code' };
       else {
         await noteWrongCode(db, session.tenantId, id, max - attempt.attempt);
         return view(session, id);
@@ -212,10 +223,63 @@ export function createVerificationService(deps: VerificationDeps) {
     };
   }
 
-  return { overview, start, cancel, submitCode, requestOverride, approveOverride, declineOverride, pendingOverrides };
+  /**
+   * Issue 16: a supervisor acknowledges the ticket's fraud flags, with a reason (audited, a note). Not the agent whose
+   * attempt raised a flag: like an override, clearing a fraud warning needs a second person.
+   */
+  async function acknowledgeFraudFlag(session: SidebarSession, reason: string): Promise<VerificationOverview> {
+    const { policy } = await deps.loadPolicy(session.tenantId);
+    if (!policy.supervisors.includes(session.agentId))
+      throw new AppError('forbidden', 'Only a supervisor named in the verification policy can acknowledge a fraud flag.');
+    if (!(await fraudFlags.findOpenFlag(db, session.tenantId, session.ticketId)))
+      throw new AppError('conflict', 'This ticket has no fraud flag to acknowledge.');
+    if (await fraudFlags.hasOwnOpenFlag(db, session.tenantId, session.ticketId, session.agentId))
+      throw new AppError('forbidden', 'A fraud flag raised on your own verification needs another supervisor to acknowledge it.');
+    const count = await fraudFlags.acknowledgeFlags(db, {
+      tenantId: session.tenantId,
+      ticketId: session.ticketId,
+      supervisorId: session.agentId,
+      supervisorLabel: maskIdentifiers(session.agentLabel),
+      reason: maskIdentifiers(reason.replace(/\s+/g, ' ').trim()).slice(0, 500),
+    });
+    if (count === 0) throw new AppError('conflict', 'The fraud flag changed meanwhile; reload and try again.');
+    deps.onNoteQueued();
+    return overview(session);
+  }
+
+  return { overview, start, cancel, submitCode, requestOverride, approveOverride, declineOverride, pendingOverrides, acknowledgeFraudFlag };
 }
 
 export type VerificationService = ReturnType<typeof createVerificationService>;
+
+type DenialDetail = Extract<ProviderOutcome, { state: 'denied' }>['detail'];
+
+/**
+ * Issue 16: which fraud flag a denial raises. A reported fraud always; a refused push (a real denial, or Okta's
+ * REJECTED, which may be one) is possible fraud; a refused link sign-in without a fraud report raises none (as before).
+ */
+export function fraudFlagOf(method: string, detail: DenialDetail): 'possible_fraud' | 'reported_fraud' | undefined {
+  if (detail === 'reported_fraud') return 'reported_fraud';
+  return isPushMethod(method) ? 'possible_fraud' : undefined;
+}
+
+/** The agent's sentence for a denial: exactly what the IdP reported, never more. */
+export function denialReason(method: string, detail: DenialDetail, providerReason: string | undefined): string {
+  switch (detail) {
+    case 'reported_fraud':
+      return 'The customer reported this request as fraud. Treat this call as fraud.';
+    case 'rejected_unspecified':
+      return 'Okta reported the push as rejected; Okta does not say whether the customer denied it or chose a wrong number. Treat this call as possible fraud.';
+    case 'customer_denied':
+      return isPushMethod(method)
+        ? 'The customer denied the push on their phone. Treat this call as possible fraud.'
+        : (providerReason ?? 'The customer refused the sign-in.');
+    default:
+      return isPushMethod(method)
+        ? 'The push was refused on the phone. Treat this call as possible fraud.'
+        : (providerReason ?? 'The caller refused.');
+  }
+}
 
 /**
  * Records what the IdP answered (poller, code check, link callback). Anything not recognised is a
@@ -236,11 +300,13 @@ export async function recordProviderOutcome(
       recorded = await recordOutcome(deps.db, row.tenantId, row.id, { state: 'verified', reason: null, validSeconds: lifetimeSeconds });
       break;
     case 'denied': {
-      const isPush = isPushMethod(row.method);
+      const flag = fraudFlagOf(row.method, outcome.detail);
       recorded = await recordOutcome(deps.db, row.tenantId, row.id, {
         state: 'denied',
-        reason: isPush ? 'The customer denied the push. Treat this call as possible fraud.' : (outcome.reason ?? 'The caller refused.'),
-        isFraudSuspected: isPush,
+        reason: denialReason(row.method, outcome.detail, outcome.reason),
+        isFraudSuspected: flag !== undefined,
+        detail: outcome.detail ?? null,
+        fraudFlag: flag,
       });
       break;
     }
@@ -251,6 +317,7 @@ export async function recordProviderOutcome(
       recorded = await recordOutcome(deps.db, row.tenantId, row.id, {
         state: 'failed',
         reason: outcome.reason || 'The identity provider did not confirm the caller.',
+        detail: outcome.detail ?? null,
       });
       break;
     default:

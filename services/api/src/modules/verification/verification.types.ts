@@ -2,6 +2,8 @@ import {
   BindingSchema,
   type Binding,
   type ContactSource,
+  type EndReason,
+  type OutcomeDetail,
   type Verification,
   type VerificationMethod,
   type VerificationState,
@@ -28,6 +30,7 @@ export const AUDIT_TYPES = {
   override_requested: 'verification.override_requested',
   override_approved: 'verification.override_approved',
   override_declined: 'verification.override_declined',
+  fraud_flag_acknowledged: 'verification.fraud_flag_acknowledged',
 } as const;
 export type VerificationAuditType = (typeof AUDIT_TYPES)[keyof typeof AUDIT_TYPES];
 
@@ -61,6 +64,10 @@ export interface VerificationRow {
   lastEventId: string | null;
   /** Where a callback code's number came from (callback methods only). */
   contactSource: ContactSource | null;
+  /** What the IdP reported when it did not pass (issue 16). */
+  outcomeDetail: OutcomeDetail | null;
+  /** Why the agent ended it early (issue 16). */
+  endReason: EndReason | null;
   override: {
     requestedById: string;
     requestedByLabel: string;
@@ -105,6 +112,8 @@ export function toView(r: VerificationRow): Verification {
       declinedBy: r.override.declinedByLabel,
       declineReason: r.override.declineReason,
     },
+    outcomeDetail: r.outcomeDetail,
+    endReason: r.endReason,
     receipt: r.lastEventId,
   };
 }

@@ -25,8 +25,10 @@ describe('Duo answers → outcomes (S7: only an explicit approval passes)', () =
     expect(outcomeFromStatus({ result: 'allow', status: 'bypass' })).toMatchObject({ state: 'failed' });
     expect(outcomeFromStatus({ result: 'deny', status: 'fraud' })).toMatchObject({
       state: 'denied',
+      detail: 'reported_fraud',
       reason: expect.stringContaining('fraud'),
     });
+    expect(outcomeFromStatus({ result: 'deny', status: 'deny' })).toMatchObject({ state: 'denied', detail: 'customer_denied' });
     expect(outcomeFromStatus({ result: 'deny', status: 'timeout' })).toEqual({ state: 'timed_out' });
     expect(outcomeFromStatus({ result: 'deny', status: 'locked_out' })).toMatchObject({ state: 'failed' });
     fc.assert(

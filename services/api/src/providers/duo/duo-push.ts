@@ -63,9 +63,10 @@ export function outcomeFromStatus(status: unknown): ProviderOutcome {
       : { state: 'failed', reason: 'Duo let the attempt through without the caller approving it (bypass).' };
   }
   if (result === 'deny') {
-    if (detail === 'fraud') return { state: 'denied', reason: 'The caller reported the push as fraud in Duo Mobile: possible fraud.' };
+    if (detail === 'fraud')
+      return { state: 'denied', detail: 'reported_fraud', reason: 'The caller reported the push as fraud in Duo Mobile: possible fraud.' };
     if (detail === 'timeout') return { state: 'timed_out' };
-    if (detail === 'deny') return { state: 'denied', reason: 'The push was denied on the caller’s phone.' };
+    if (detail === 'deny') return { state: 'denied', detail: 'customer_denied', reason: 'The push was denied on the caller’s phone.' };
     if (detail === 'locked_out') return { state: 'failed', reason: 'Duo has locked this caller out.' };
     return { state: 'failed', reason: 'Duo refused the attempt.' };
   }

@@ -117,8 +117,10 @@ export function outcomeFromToken(token: unknown, username: string): ProviderOutc
     const isBypass = [context.reason, context.factor].some((v) => typeof v === 'string' && /bypass/i.test(v));
     return isBypass ? { state: 'failed', reason: 'Duo let the caller through without a second factor (bypass).' } : { state: 'verified' };
   }
-  if (result.status === 'fraud') return { state: 'denied', reason: 'The caller reported the Duo prompt as fraud: possible fraud.' };
-  if (result.result === 'deny' || result.status === 'deny') return { state: 'denied', reason: 'The caller denied the Duo prompt.' };
+  if (result.status === 'fraud')
+    return { state: 'denied', detail: 'reported_fraud', reason: 'The caller reported the Duo prompt as fraud: possible fraud.' };
+  if (result.result === 'deny' || result.status === 'deny')
+    return { state: 'denied', detail: 'customer_denied', reason: 'The caller denied the Duo prompt.' };
   return { state: 'failed', reason: 'Duo answered with a result Vouchsafe does not accept.' };
 }
 
@@ -135,7 +137,7 @@ export async function completeUniversal(
   if (input.error) {
     // UNCONFIRMED: whether the Universal Prompt redirects back with an OAuth error when the user declines.
     return input.error === 'access_denied'
-      ? { state: 'denied', reason: 'The caller denied the Duo prompt.' }
+      ? { state: 'denied', detail: 'customer_denied', reason: 'The caller denied the Duo prompt.' }
       : { state: 'failed', reason: 'Duo ended the prompt with an error.' };
   }
   const code = input.duo_code ?? input.code;

@@ -92,8 +92,8 @@ describe('duo_push', () => {
   });
 
   it.each([
-    ['deny', { state: 'denied', reason: expect.stringContaining('denied') }],
-    ['fraud', { state: 'denied', reason: expect.stringContaining('fraud') }],
+    ['deny', { state: 'denied', detail: 'customer_denied', reason: expect.stringContaining('denied') }],
+    ['fraud', { state: 'denied', detail: 'reported_fraud', reason: expect.stringContaining('fraud') }],
     ['timeout', { state: 'timed_out' }],
     ['bypass', { state: 'failed', reason: expect.stringContaining('bypass') }],
     ['unknown', { state: 'failed', reason: expect.stringContaining('does not accept') }],
@@ -197,10 +197,14 @@ describe('duo_universal', () => {
 
   it('deny and fraud are denied', async () => {
     const a = await provider().start(await userFor(), LINK, CTX);
-    expect(await provider().complete!(a.providerState, await answerPrompt(a.link!, 'deny'))).toMatchObject({ state: 'denied' });
+    expect(await provider().complete!(a.providerState, await answerPrompt(a.link!, 'deny'))).toMatchObject({
+      state: 'denied',
+      detail: 'customer_denied',
+    });
     const b = await provider().start(await userFor(), LINK, CTX);
     expect(await provider().complete!(b.providerState, await answerPrompt(b.link!, 'fraud'))).toMatchObject({
       state: 'denied',
+      detail: 'reported_fraud',
       reason: expect.stringContaining('fraud'),
     });
   });

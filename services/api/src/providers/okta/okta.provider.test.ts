@@ -193,7 +193,7 @@ describe('push with number challenge', () => {
 
   it.each([
     ['approve', { state: 'verified' }],
-    ['deny', { state: 'denied', reason: 'The caller rejected the Okta Verify push.' }],
+    ['deny', { state: 'denied', detail: 'rejected_unspecified', reason: 'The caller rejected the Okta Verify push.' }],
     ['timeout', { state: 'timed_out' }],
   ] as const)('%s: WAITING, then the final answer, which stays', async (outcome, expected) => {
     okta.state.setOutcome(PRIYA, { outcome, afterPolls: 1 });
@@ -208,7 +208,7 @@ describe('push with number challenge', () => {
     });
   });
 
-  it('manual: waits until the phone answers (right number → verified; wrong number → denied)', async () => {
+  it('manual: waits until the phone answers (right number → verified; wrong number → REJECTED, which Okta does not tell from a denial)', async () => {
     const user = await userFor(LUKAS);
     const method = await pushMethod(user);
     const first = await provider().start(user, method, CTX);
@@ -220,7 +220,7 @@ describe('push with number challenge', () => {
       .requireTransaction(second.idpRef)
       .choices.find((n) => String(n) !== (second.binding as { number: string }).number)!;
     okta.approve(second.idpRef, wrong);
-    expect((await provider().poll!(second.providerState, 1_000)).state).toBe('denied');
+    expect(await provider().poll!(second.providerState, 1_000)).toMatchObject({ state: 'denied', detail: 'rejected_unspecified' });
   });
 
   it.each([

@@ -81,7 +81,10 @@ export function outcomeFromFactorResult(factorResult: unknown): ProviderOutcome 
     case 'SUCCESS':
       return { state: 'verified' };
     case 'REJECTED':
-      return { state: 'denied', reason: 'The caller rejected the Okta Verify push.' };
+      // Okta's spec: REJECTED = "User rejected the verification". With a number challenge, a wrong number tapped
+      // also ends the push, and Okta documents no separate value for it (UNCONFIRMED which value Okta reports for a
+      // wrong tap; the stand-in answers REJECTED). So the detail says exactly that Okta does not tell.
+      return { state: 'denied', detail: 'rejected_unspecified', reason: 'The caller rejected the Okta Verify push.' };
     case 'TIMEOUT':
       return { state: 'timed_out' };
     default:
