@@ -47,7 +47,17 @@ type Page =
  * Who is signed in, and the pages before the console: loading, sign-in (again), not configured, no role, failure.
  * Both operator consoles (/review, /admin) render their console as `children` of this.
  */
-export function OperatorGate({ client, title, consolePath, intro, isAllowed, noRole, notConfigured, navigate, children }: OperatorGateProps) {
+export function OperatorGate({
+  client,
+  title,
+  consolePath,
+  intro,
+  isAllowed,
+  noRole,
+  notConfigured,
+  navigate,
+  children,
+}: OperatorGateProps) {
   const go = navigate ?? ((url: string) => window.location.assign(url));
   const [page, setPage] = useState<Page>({ kind: 'loading' });
 

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createOperatorClient, signInUrl } from './operator-client';
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 const error = (status: number, code: string, message = 'm', issues?: unknown) => json(status, { error: { code, message, issues } });
 const ME = {
   label: 'Rita Reviewer',
@@ -33,9 +34,17 @@ describe('createOperatorClient', () => {
 
   it('sends a change as JSON with the CSRF header', async () => {
     const fetchImpl = vi.fn(async () => json(200, { ok: 1 }));
-    await createOperatorClient(fetchImpl).call('/api/v1/admin/x', z.object({ ok: z.number() }), { method: 'PUT', body: { a: 1 }, csrfToken: 'c' });
+    await createOperatorClient(fetchImpl).call('/api/v1/admin/x', z.object({ ok: z.number() }), {
+      method: 'PUT',
+      body: { a: 1 },
+      csrfToken: 'c',
+    });
     const [, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
-    expect(init).toMatchObject({ method: 'PUT', body: '{"a":1}', headers: { 'X-Vouchsafe-CSRF': 'c', 'Content-Type': 'application/json' } });
+    expect(init).toMatchObject({
+      method: 'PUT',
+      body: '{"a":1}',
+      headers: { 'X-Vouchsafe-CSRF': 'c', 'Content-Type': 'application/json' },
+    });
   });
 
   it.each([

@@ -93,7 +93,12 @@ export function createOperatorClient(fetchImpl: FetchLike = (input, init) => glo
   return {
     call,
     me: () => call(OPERATOR_PATHS.me, OperatorMeSchema),
-    signOut: (csrfToken) => call(OPERATOR_PATHS.signOut, z.unknown().transform(() => undefined), { method: 'POST', csrfToken }),
+    signOut: (csrfToken) =>
+      call(
+        OPERATOR_PATHS.signOut,
+        z.unknown().transform(() => undefined),
+        { method: 'POST', csrfToken },
+      ),
   };
 }
 

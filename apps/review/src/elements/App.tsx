@@ -47,7 +47,9 @@ export function App({ api, navigate, download }: AppProps) {
       }
       noRole={{
         title: 'No reviewer role',
-        text: (me) => <>You are signed in as {me.label}, but your account does not carry the auditor role. Ask your administrator for it.</>,
+        text: (me) => (
+          <>You are signed in as {me.label}, but your account does not carry the auditor role. Ask your administrator for it.</>
+        ),
       }}
     >
       {({ me, signOut, onSignedOut }) => (
