@@ -14,7 +14,9 @@ export function operatorConsole(dir: string, consolePath: string, pkg: string): 
   const router = express.Router();
   const index = path.join(dir, 'index.html');
   if (!existsSync(index)) {
-    router.use(noStore, (_req, res) => sendPage(res, 404, 'Console not built', `Build it with \`pnpm --filter ${pkg} build\` and restart.`));
+    router.use(noStore, (_req, res) =>
+      sendPage(res, 404, 'Console not built', `Build it with \`pnpm --filter ${pkg} build\` and restart.`),
+    );
     return router;
   }
   router.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
