@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TenantSummarySchema, VerificationPolicySchema } from '@vouchsafe/contracts';
+import { TenantSummarySchema, type VerificationPolicy } from '@vouchsafe/contracts';
 
 /**
  * Answers of the existing admin routes that packages/contracts does not describe yet (the services define them as
@@ -21,7 +21,14 @@ export const IdpListSchema = z.object({ idps: z.array(IdpSummarySchema) });
 
 export const PolicyViewSchema = z.object({
   version: z.number().int(),
-  policy: VerificationPolicySchema,
+  /**
+   * As the server stored or derived it. Not VerificationPolicySchema: the default policy (version 0) of a tenant
+   * without IdP connections has no methods, which that schema (for what an admin may save) refuses.
+   */
+  policy: z
+    .object({ methods: z.array(z.string()), deskPhoneFallback: z.object({ isAllowed: z.boolean() }) })
+    .passthrough()
+    .transform((p) => p as unknown as VerificationPolicy),
   isDefault: z.boolean(),
   changedBy: z.string().nullable(),
   createdAt: z.string().nullable(),

@@ -27,23 +27,21 @@ export function AdminConsole({ api, me, onSignOut, onSignedOut, copy }: AdminCon
   const pages = pagesFor(me);
   const [page, setPage] = useState<AdminPage>(pages[0] ?? 'changes');
   const [focusId, setFocusId] = useState<string>();
-  const openChange = (id: string) => {
-    setFocusId(id);
-    setPage('changes');
+  // Choosing a page (again) shows it afresh: e.g. the queue as it is now, not as it was loaded.
+  const [visit, setVisit] = useState(0);
+  const go = (next: AdminPage, focus?: string) => {
+    setFocusId(focus);
+    setPage(next);
+    setVisit((v) => v + 1);
   };
+  const openChange = (id: string) => go('changes', id);
 
   return (
     <div className="vs-console">
       <ConsoleBar title="Vouchsafe admin" label={me.label} onSignOut={onSignOut}>
         <nav aria-label="Admin pages" className="vs-nav">
           {pages.map((p) => (
-            <button
-              key={p}
-              type="button"
-              className="vs-nav__item"
-              aria-current={p === page ? 'page' : undefined}
-              onClick={() => setPage(p)}
-            >
+            <button key={p} type="button" className="vs-nav__item" aria-current={p === page ? 'page' : undefined} onClick={() => go(p)}>
               {PAGE_LABELS[p]}
             </button>
           ))}
@@ -56,9 +54,11 @@ export function AdminConsole({ api, me, onSignOut, onSignedOut, copy }: AdminCon
             the admin role.
           </Notice>
         )}
-        {page === 'tenants' && <TenantsPage api={api} csrf={me.csrfToken} onSignedOut={onSignedOut} onOpenChange={openChange} />}
-        {page === 'changes' && <ChangesPage api={api} csrf={me.csrfToken} onSignedOut={onSignedOut} focusId={focusId} />}
-        {page === 'tokens' && <TokensPage api={api} csrf={me.csrfToken} onSignedOut={onSignedOut} copy={copy} />}
+        {page === 'tenants' && (
+          <TenantsPage key={visit} api={api} csrf={me.csrfToken} onSignedOut={onSignedOut} onOpenChange={openChange} />
+        )}
+        {page === 'changes' && <ChangesPage key={visit} api={api} csrf={me.csrfToken} onSignedOut={onSignedOut} focusId={focusId} />}
+        {page === 'tokens' && <TokensPage key={visit} api={api} csrf={me.csrfToken} onSignedOut={onSignedOut} copy={copy} />}
       </main>
     </div>
   );

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Button } from '@zendeskgarden/react-buttons';
 import { Checkbox, Field } from '@zendeskgarden/react-forms';
 import { Dots } from '@zendeskgarden/react-loaders';
 import { failureText, Notice, useLoadable } from '@vouchsafe/console';
@@ -42,6 +43,9 @@ export function ChangesPage({ api, csrf, onSignedOut, focusId }: ChangesPageProp
     <section aria-labelledby="vs-changes-heading" className="vs-section">
       <div className="vs-section__head">
         <h2 id="vs-changes-heading">Changes waiting for approval</h2>
+        <Button size="small" onClick={load}>
+          Refresh
+        </Button>
         <Field>
           <Checkbox checked={isAll} onChange={(e) => setAll(e.target.checked)}>
             <Field.Label>Show decided changes too</Field.Label>

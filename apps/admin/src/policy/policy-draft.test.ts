@@ -14,6 +14,14 @@ describe('policy draft', () => {
     expect(check.ok && VerificationPolicySchema.parse(check.policy)).toEqual(stored);
   });
 
+  it('fills what an answer leaves out with the schema’s defaults', () => {
+    const partial = { methods: ['okta_push'], deskPhoneFallback: { isAllowed: false } } as unknown as typeof stored;
+    const draft = draftOf(partial);
+    expect(draft.numbers['deskPhoneFallback.minUnchangedDays']).toBe('30');
+    expect(draft.lists['oidc.requiredAmr']).toBe('mfa');
+    expect(policyOf(draft).ok).toBe(true);
+  });
+
   it('moves methods up and down, and not past either end', () => {
     expect(moveMethod(['okta_push', 'oidc', 'callback_sms'], 2, -1)).toEqual(['okta_push', 'callback_sms', 'oidc']);
     expect(moveMethod(['okta_push', 'oidc'], 0, -1)).toEqual(['okta_push', 'oidc']);

@@ -61,16 +61,17 @@ function put(target: Record<string, unknown>, path: string, value: unknown): voi
   node[keys[keys.length - 1]!] = value;
 }
 
+/** The schema's defaults: what a field the server's answer leaves out means (an older stored shape). */
+const DEFAULTS = VerificationPolicySchema.parse({ methods: ['okta_push'] });
+
 export function draftOf(policy: VerificationPolicy): PolicyDraft {
+  const value = (path: string) => at(policy, path) ?? at(DEFAULTS, path);
   return {
     methods: [...policy.methods],
     fallbackMethod: policy.fallbackMethod ?? '',
-    deskPhoneAllowed: policy.deskPhoneFallback.isAllowed,
-    numbers: Object.fromEntries(NUMBER_FIELDS.map((f) => [f.path, String(at(policy, f.path) ?? '')])) as Record<NumberPath, string>,
-    lists: Object.fromEntries(LIST_FIELDS.map((f) => [f.path, ((at(policy, f.path) as string[] | undefined) ?? []).join('\n')])) as Record<
-      ListPath,
-      string
-    >,
+    deskPhoneAllowed: value('deskPhoneFallback.isAllowed') === true,
+    numbers: Object.fromEntries(NUMBER_FIELDS.map((f) => [f.path, String(value(f.path))])) as Record<NumberPath, string>,
+    lists: Object.fromEntries(LIST_FIELDS.map((f) => [f.path, (value(f.path) as string[]).join('\n')])) as Record<ListPath, string>,
   };
 }
 
