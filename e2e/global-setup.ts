@@ -131,48 +131,45 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     await idps.close();
     throw error;
   });
+  const start = async (port: number, url: string, extra: Record<string, string> = {}) =>
+    startApi({
+      databaseUrl: await pg.createDatabase(),
+      port,
+      // Duo's SDKs pin Duo's CAs: the API process reaches the Duo stand-in through the interception module.
+      imports: idps.api.imports,
+      env: {
+        VOUCHSAFE_PORTAL_DIR: PORTAL_DIST,
+        VOUCHSAFE_PUBLIC_URL: url,
+        ...deskApiEnv(`http://127.0.0.1:${hostsPort}`),
+        ...idps.api.env,
+        ...operatorEnv,
+        ...extra,
+      },
+    });
   let api: ApiProcess;
-  let adminApi: ApiProcess;
   try {
-    const start = async (port: number, url: string, extra: Record<string, string>) =>
-      startApi({
-        databaseUrl: await pg.createDatabase(),
-        port,
-        // Duo's SDKs pin Duo's CAs: the API process reaches the Duo stand-in through the interception module.
-        imports: idps.api.imports,
-        env: {
-          VOUCHSAFE_PORTAL_DIR: PORTAL_DIST,
-          VOUCHSAFE_PUBLIC_URL: url,
-          ...deskApiEnv(`http://127.0.0.1:${hostsPort}`),
-          ...idps.api.env,
-          ...operatorEnv,
-          ...extra,
-        },
-      });
-    const started = await Promise.allSettled([
-      start(apiPort, apiUrl, {}),
-      start(adminPort, adminUrl, { VOUCHSAFE_APPROVALS: 'four_eyes' }),
-    ]);
-    const failed = started.find((r) => r.status === 'rejected');
-    if (failed) {
-      for (const r of started) if (r.status === 'fulfilled') await r.value.stop();
-      throw failed.reason;
-    }
-    [api, adminApi] = started.map((r) => (r as PromiseFulfilledResult<ApiProcess>).value) as [ApiProcess, ApiProcess];
+    api = await start(apiPort, apiUrl);
   } catch (error) {
     await pg.stop();
     await idps.close();
     throw error;
   }
+  // The four-eyes API starts while the stand-ins register with the first one (not beside the first start: two cold
+  // starts at once can pass startApi's 30 s on a loaded 2-core machine).
+  const adminStart = start(adminPort, adminUrl, { VOUCHSAFE_APPROVALS: 'four_eyes' });
+  // Observed now, awaited below: a failure while the stand-ins register is no unhandled rejection.
+  adminStart.catch(() => undefined);
   let hosts: HostStandIns;
+  let adminApi: ApiProcess;
   try {
     hosts = await startHostStandIns({ apiUrl: api.url, apiToken: TEST_API_TOKEN, port: hostsPort, control: true, idps });
     const tenants = await hosts.register('replace');
     const agentIds = (desk: Desk) => hosts.desks.state.data(desk).agents.map((a) => a.id);
     await idps.configure({ apiUrl: api.url, apiToken: TEST_API_TOKEN, tenants, policies: policies(agentIds) });
+    adminApi = await adminStart;
     process.env.VOUCHSAFE_E2E_ADMIN_TENANT = await registerAdminTenant(adminApi.url, hosts);
   } catch (error) {
-    await adminApi.stop();
+    await adminStart.then((a) => a.stop()).catch(() => undefined);
     await api.stop();
     await pg.stop();
     await idps.close();
