@@ -43,6 +43,8 @@ const demoEnv = demo
   ? {
       NODE_ENV: env.NODE_ENV ?? 'development',
       VOUCHSAFE_ALLOW_INSECURE_HELPDESKS: 'true',
+      // One demo user (the local token): policy and IdP changes apply at once (four eyes needs two people).
+      VOUCHSAFE_APPROVALS: env.VOUCHSAFE_APPROVALS ?? 'single_admin',
       VOUCHSAFE_ZAF_SDK_URL: env.VOUCHSAFE_ZAF_SDK_URL ?? '/apps/zendesk/vendor/zaf_sdk.js',
       VOUCHSAFE_TEST_DUO_STANDIN: `http://127.0.0.1:${demoDuoPort}`,
       // Each sidebar page may be framed only by its own desk; in the demo both desks are the demo desk's pages.

@@ -8,6 +8,7 @@ import * as auditCheckpoints from './2026-12-03T03-00-00-audit-checkpoints';
 import * as siemOutbox from './2026-12-03T05-00-00-siem-outbox';
 import * as receiptsRetention from './2026-12-03T06-00-00-receipts-retention';
 import * as apiTokens from './2026-12-03T08-00-00-api-tokens';
+import * as pendingChanges from './2026-12-03T17-00-00-pending-changes';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T05-00-00-siem-outbox': siemOutbox,
   '2026-12-03T06-00-00-receipts-retention': receiptsRetention,
   '2026-12-03T08-00-00-api-tokens': apiTokens,
+  '2026-12-03T17-00-00-pending-changes': pendingChanges,
 };

@@ -138,6 +138,9 @@ export async function startApi(opts: StartApiOptions): Promise<ApiProcess> {
     VOUCHSAFE_AUDIT_CHECKPOINT_DIR: checkpointDir,
     VOUCHSAFE_API_TOKENS: TEST_API_TOKENS,
     VOUCHSAFE_LOG_LEVEL: 'info',
+    // Explicit, as the harness does: single_admin (changes apply at once) for test processes; production refuses it,
+    // so a process started with NODE_ENV=production runs four_eyes and its tests do the two-person flow.
+    VOUCHSAFE_APPROVALS: opts.env?.NODE_ENV === 'production' ? 'four_eyes' : 'single_admin',
     ...opts.env,
   };
   for (const name of opts.unsetEnv ?? []) delete env[name];

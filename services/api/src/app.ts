@@ -3,7 +3,15 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { sql } from 'kysely';
-import { ADMIN_CONSOLE_PATH, API_PATHS, API_PREFIX, AUDIT_API_MOUNT, DEFAULT_TENANT_ID, REVIEW_CONSOLE_PATH } from '@vouchsafe/contracts';
+import {
+  ADMIN_CHANGE_PATHS,
+  ADMIN_CONSOLE_PATH,
+  API_PATHS,
+  API_PREFIX,
+  AUDIT_API_MOUNT,
+  DEFAULT_TENANT_ID,
+  REVIEW_CONSOLE_PATH,
+} from '@vouchsafe/contracts';
 import { isMigrated } from './db/database';
 import { AppError } from './errors';
 import { wellFormedUrl } from './http/input';
@@ -17,6 +25,7 @@ import { tenantAdminRoutes, tenantFromPath } from './modules/tenants/tenants.rou
 import { idpAdminRoutes } from './modules/idps/idps.routes';
 import { apiTokenAdminRoutes } from './modules/api-tokens/api-tokens.routes';
 import { policyAdminRoutes } from './modules/policy/policy.routes';
+import { changeRoutes } from './modules/changes/changes.routes';
 import { reviewRoutes } from './modules/review/review.routes';
 import { sidebarRoutes } from './modules/sidebar/sidebar.routes';
 import { verificationCallbackRoutes } from './modules/verification/verification-callback.routes';
@@ -104,11 +113,14 @@ export function createApp(graph: Graph): Express {
   );
   app.use(API_PATHS.tenantMount, tenantFromPath(tenants), publicSecrets);
   app.use(API_PREFIX, publicSecrets);
-  // Everything under /api/v1/admin (tenants, IdP connections, policy) needs the `admin` scope (S13).
-  app.use(API_PATHS.admin, noStore, bearerAuth('admin'));
+  // Everything under /api/v1/admin (tenants, IdP connections, policy, tokens) needs the `admin` scope or an operator
+  // with the admin role (S13; issue 10, adminAccess in modules/operators; the actor comes from adminActor).
+  // The change queue (maker-checker) also admits operators with the policy_approver role: they decide, never make.
+  app.use(ADMIN_CHANGE_PATHS.changes, noStore, graph.operators.adminAccess(['admin', 'policy_approver']), changeRoutes(graph.changes));
+  app.use(API_PATHS.admin, noStore, graph.operators.adminAccess());
   app.use(API_PATHS.adminTenants, tenantAdminRoutes(tenants));
-  app.use(`${API_PATHS.adminTenants}/:slug/idp`, idpAdminRoutes(graph.idps));
-  app.use(`${API_PATHS.adminTenants}/:slug/policy`, policyAdminRoutes(graph.policy));
+  app.use(`${API_PATHS.adminTenants}/:slug/idp`, idpAdminRoutes(graph.idps, graph.changes));
+  app.use(`${API_PATHS.adminTenants}/:slug/policy`, policyAdminRoutes(graph.policy, graph.changes));
   app.use(API_PATHS.adminApiTokens, apiTokenAdminRoutes(graph.apiTokens));
   // Issue 9: everything under /api/v1/audit (reviewer queries, receipts, export) takes an API token with the `auditor`
   // scope (S13) or an operator signed in with the auditor role (`auditorAccess`; the actor comes from reviewActor).

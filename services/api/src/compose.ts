@@ -1,4 +1,4 @@
-import type { AuditCheckpointView } from '@vouchsafe/contracts';
+import type { ApprovalMode, AuditCheckpointView } from '@vouchsafe/contracts';
 import type { Config, KeyEntry } from './config';
 import type { Db } from './db/database';
 import { AppError } from './errors';
@@ -11,6 +11,7 @@ import { createApiTokensService } from './modules/api-tokens/api-tokens.service'
 import { createBearerAuth } from './modules/api-tokens/bearer-auth';
 import { createCheckpointJob } from './modules/audit/checkpoints-job';
 import type { ProviderConstructors } from './modules/idps/providers';
+import { createChangesService } from './modules/changes/changes.service';
 import { createIdpsService } from './modules/idps/idps.service';
 import type { Keyring } from './modules/keys/keyring';
 import { createNoteDispatcher } from './modules/notes/note-delivery';
@@ -68,7 +69,10 @@ export type AppConfig = Pick<
   // Audit checkpoints (issue 9): without a signing key no checkpoint job runs (tests that do not need one).
   Partial<Pick<Config, 'auditSigningKey' | 'auditPublicKeys' | 'auditCheckpointDir'>> &
   // SIEM stream (issue 9): every sink off unless its URL is set.
-  Partial<Pick<Config, SiemSettingKey>>;
+  Partial<Pick<Config, SiemSettingKey>> & {
+    /** Maker-checker (issue 10): resolved by server.ts (VOUCHSAFE_APPROVALS), set explicitly by every test harness. */
+    approvals: ApprovalMode;
+  };
 
 export interface ComposeInput {
   config: AppConfig;
@@ -148,6 +152,8 @@ export function compose(input: ComposeInput) {
   const limits = createRateLimits(db);
   // SIEM stream (issue 9): sealed audit events and checkpoints to syslog / Splunk HEC / webhook; undefined when off.
   const siem = setupSiem({ db, logger, metrics, outbound, settings: config });
+  const idps = createIdpsService({ db, keyring, outbound });
+  const policy = createPolicyService({ db });
   const bearerAuth = createBearerAuth({ tokens: config.apiTokens, findStored: apiTokens.findStored, limits, metrics });
   const live = input.databaseUrl
     ? createLiveHub({
@@ -178,8 +184,10 @@ export function compose(input: ComposeInput) {
       forgeJwksUrl: config.forgeJwksUrl,
       fetch: outbound.fetch,
     }),
-    idps: createIdpsService({ db, keyring, outbound }),
-    policy: createPolicyService({ db }),
+    idps,
+    policy,
+    // Issue 10: maker-checker — policy and IdP changes wait for a second person (VOUCHSAFE_APPROVALS=four_eyes).
+    changes: createChangesService({ db, keyring, approvals: config.approvals, policy, idps }),
     // Issue 8: scoped API tokens, failed-auth throttling and rate limits shared by every process (through Postgres).
     limits,
     apiTokens,

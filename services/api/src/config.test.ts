@@ -195,6 +195,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('maker-checker (issue 10): four eyes unless asked otherwise; production refuses single_admin', () => {
+    const prod = { NODE_ENV: 'production', VOUCHSAFE_PUBLIC_URL: 'https://vouchsafe.acme.com', VOUCHSAFE_AUDIT_CHECKPOINT_DIR: '/srv/cp' };
+    expect(loadConfig(prod).approvals).toBeUndefined(); // server.ts: four_eyes (single_admin only for the embedded demo)
+    expect(loadConfig({ ...prod, VOUCHSAFE_APPROVALS: 'four_eyes' }).approvals).toBe('four_eyes');
+    expect(() => loadConfig({ ...prod, VOUCHSAFE_APPROVALS: 'single_admin' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...prod, VOUCHSAFE_APPROVALS: 'single_admin' })).toThrow(
+      /VOUCHSAFE_APPROVALS=single_admin .*refused with NODE_ENV=production/,
+    );
+    expect(loadConfig({ VOUCHSAFE_APPROVALS: 'single_admin' }).approvals).toBe('single_admin');
+    expect(() => loadConfig({ VOUCHSAFE_APPROVALS: 'one_eye' })).toThrow(/VOUCHSAFE_APPROVALS/);
+  });
+
   it('requires VOUCHSAFE_PUBLIC_URL in production (links and IdP callbacks never follow the Host header there)', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VOUCHSAFE_PUBLIC_URL is required/);
     const dir = { VOUCHSAFE_AUDIT_CHECKPOINT_DIR: '/srv/checkpoints' }; // also required in production (issue 9)

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { z } from 'zod';
+import { APPROVAL_MODES } from '@vouchsafe/contracts';
 import { parseOutboundAllow, type AllowEntry } from './lib/outbound/allowlist';
 import { outboundPolicy, urlProblem } from './lib/outbound/url-rules';
 import { REPO_ROOT } from './paths';
@@ -313,6 +314,13 @@ const SETTINGS = {
   operatorRoleAdmin: ['VOUCHSAFE_OPERATOR_ROLE_ADMIN', z.string().max(2000).transform(parseList).prefault('')],
   operatorRolePolicyApprover: ['VOUCHSAFE_OPERATOR_ROLE_POLICY_APPROVER', z.string().max(2000).transform(parseList).prefault('')],
   operatorTenants: ['VOUCHSAFE_OPERATOR_TENANTS', z.string().max(4000).transform(parseList).optional()],
+  // --- Maker-checker (issue 10, modules/changes) ---
+  /**
+   * `four_eyes` (the default): policy and IdP changes wait for a second person's approval. `single_admin`: they apply
+   * at once (the embedded demo and tests); refused with NODE_ENV=production. Unset: four_eyes, except the embedded
+   * development instance (server.ts), whose one local token could never find a second person.
+   */
+  approvals: ['VOUCHSAFE_APPROVALS', z.enum(APPROVAL_MODES).optional()],
   // --- Key-encryption keys in a PKCS#11 token, and keys that are not derived from KEKs (issue 10, hsm) ---
   pkcs11Module: ['VOUCHSAFE_PKCS11_MODULE', z.string().min(1).max(4096).optional()],
   pkcs11TokenLabel: ['VOUCHSAFE_PKCS11_TOKEN_LABEL', z.string().min(1).max(32).optional()],
@@ -375,6 +383,11 @@ function checkTogether(c: Settings, opts: LoadConfigOptions): void {
   checkPkcs11(c);
   if (c.allowInsecureHelpdesks && c.env === 'production') {
     throw invalid('VOUCHSAFE_ALLOW_INSECURE_HELPDESKS=true is for development and tests; it is refused with NODE_ENV=production.');
+  }
+  if (c.env === 'production' && c.approvals === 'single_admin') {
+    throw invalid(
+      'VOUCHSAFE_APPROVALS=single_admin lets one person change how callers are verified alone; it is refused with NODE_ENV=production. Use four_eyes (the default) and give a second person the admin or policy_approver role.',
+    );
   }
   if (c.env === 'production' && c.publicUrl === undefined) {
     // Links, IdP redirect URIs and callbacks are built from it; without it they would follow the request's Host header.

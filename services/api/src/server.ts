@@ -113,6 +113,8 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
     config: {
       ...config,
       apiTokens,
+      // Unset: four eyes, except the embedded development instance, whose one local token is the only admin.
+      approvals: config.approvals ?? (embedded && config.env !== 'production' ? 'single_admin' : 'four_eyes'),
       auditSigningKey,
       auditCheckpointDir,
       portalDir: config.portalDir ?? path.join(REPO_ROOT, 'apps/portal/dist'),

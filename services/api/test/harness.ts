@@ -106,6 +106,8 @@ async function listen(
     noteMaxAttempts: 8,
     noteBackoffMs: 1_000,
     outboundAllow: [],
+    // Explicit: tests change policy and IdPs directly; maker-checker.test.ts asks for four_eyes.
+    approvals: 'single_admin',
     ...opts.config,
   };
   const graph = compose({

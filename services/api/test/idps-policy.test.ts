@@ -241,7 +241,7 @@ describe('IdP connections', () => {
     expect(again.status).toBe(404);
     expect(again.json.error.message).toBe('Tenant "acme-zendesk" has no twilio connection.');
     const events = await t.db.selectFrom('audit_events').select('data').where('type', '=', 'idp.removed').execute();
-    expect(events.map((e) => e.data)).toEqual([{ kind: 'twilio', actor: 'api-token:integration' }]);
+    expect(events.map((e) => e.data)).toEqual([{ kind: 'twilio', actor: 'api-token:integration', approvals: 'single_admin' }]);
     expect((await api(t.url, 'DELETE', '/api/v1/admin/tenants/acme-servicenow/idp/okta', undefined, auth)).status).toBe(404);
   });
 });
@@ -313,8 +313,8 @@ describe('verification policy', () => {
       .orderBy('seq')
       .execute();
     expect(events.map((e) => e.data)).toEqual([
-      { version: 1, methods: ['duo_push', 'okta_push'], fallbackMethod: 'oidc', actor: 'api-token:integration' },
-      { version: 2, methods: ['okta_push'], fallbackMethod: null, actor: 'api-token:integration' },
+      { version: 1, methods: ['duo_push', 'okta_push'], fallbackMethod: 'oidc', actor: 'api-token:integration', approvals: 'single_admin' },
+      { version: 2, methods: ['okta_push'], fallbackMethod: null, actor: 'api-token:integration', approvals: 'single_admin' },
     ]);
     expect((await api(t.url, 'GET', url('acme-servicenow'), undefined, auth)).json.version).toBe(0);
   });

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_PATHS, REVOKE_TOKEN_HEADER, SESSION_HEADER } from '@vouchsafe/contracts';
+import { API_PATHS, OPERATOR_CSRF_HEADER, REVOKE_TOKEN_HEADER, SESSION_HEADER } from '@vouchsafe/contracts';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
+import { createOperatorTokens } from '../src/modules/operators/operator-session';
 import { buildOpenApiDocument, renderOpenApiDocument } from '../src/openapi/document';
 import { appRoutes } from './fuzz-support';
 import { TOKEN, createSecret, revealBody, startTestApp, type TestApp } from './harness';
@@ -29,6 +30,8 @@ const toOpenApi = (route: string) => route.replace(/:([A-Za-z]+)/g, '{$1}').repl
 const documented = () => Object.entries(doc.paths as Json).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
 
 let t: TestApp;
+/** The same database in four-eyes mode (issue 10): policy and IdP changes answer 202 and wait in the change queue. */
+let fourEyes: TestApp;
 let desks: StartedDeskStandIns;
 let dir: string;
 /** Every `METHOD /template status` a real answer was checked for. */
@@ -38,7 +41,7 @@ const checked = new Set<string>();
 async function call(
   method: string,
   template: string,
-  opts: { params?: Record<string, string>; headers?: Record<string, string>; body?: unknown; form?: string } = {},
+  opts: { params?: Record<string, string>; headers?: Record<string, string>; body?: unknown; form?: string; base?: string } = {},
 ): Promise<{ status: number; json: any }> {
   const url = template.replace(/\{([A-Za-z]+)\}/g, (_m, n: string) => encodeURIComponent(opts.params?.[n] ?? 'no-such-thing'));
   const headers: Record<string, string> = { ...opts.headers };
@@ -51,7 +54,7 @@ async function call(
     body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
   }
   const ac = new AbortController();
-  const res = await fetch(`${t.url}${url}`, { method, headers, body, redirect: 'manual', signal: ac.signal });
+  const res = await fetch(`${opts.base ?? t.url}${url}`, { method, headers, body, redirect: 'manual', signal: ac.signal });
   const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
   let text = '';
   if (type === 'text/event-stream') ac.abort();
@@ -98,8 +101,25 @@ beforeAll(async () => {
     isLive: true,
     rateLimitPerMinute: 10_000,
   });
+  fourEyes = await t.another({
+    config: {
+      approvals: 'four_eyes',
+      // Sessions are minted below; the issuer is never contacted.
+      operators: {
+        issuer: 'https://idp.bank.invalid',
+        clientId: 'vouchsafe',
+        clientSecret: 'unused',
+        scopes: ['openid'],
+        rolesClaim: 'roles',
+        roleValues: { admin: ['a'], policy_approver: [], auditor: [] },
+        tenants: null,
+        isSecure: false,
+      },
+    },
+  });
 });
 afterAll(async () => {
+  await fourEyes?.close();
   await t?.close();
   await desks?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -257,6 +277,31 @@ describe('real answers of every route match the document', () => {
     expect((await call('GET', '/')).status).toBe(200);
     expect((await call('GET', '/s/{id}', { params: { id: sealed.id } })).status).toBe(200);
     expect((await call('GET', '/t/{tenant}/s/{id}', { params: { ...tenant, id: sealed.id } })).status).toBe(200);
+
+    // Four eyes (issue 10): the same admin routes answer 202 and the change queue decides; a second person approves.
+    const four = { base: fourEyes.url, headers: auth };
+    const minted = await createOperatorTokens(t.keyring).mintSession({ subject: 'openapi-approver', label: 'A', roles: ['admin'] });
+    const approver = { cookie: `vouchsafe-operator=${minted.token}`, [OPERATOR_CSRF_HEADER]: minted.session.csrfToken };
+    const ask = async (method: string, template: string, params: Record<string, string>, body?: unknown) => {
+      const res = await call(method, template, { ...four, params, body });
+      expect(res.status).toBe(202);
+      return res.json.change.id as string;
+    };
+    const connect = await ask('PUT', '/api/v1/admin/tenants/{slug}/idp/{kind}', { slug: 'acme-zendesk', kind: 'okta' }, okta);
+    expect((await call('GET', '/api/v1/admin/changes', four)).json.changes).toHaveLength(1);
+    expect((await call('GET', '/api/v1/admin/changes/{id}', { ...four, params: { id: connect } })).status).toBe(200);
+    const approved = await call('POST', '/api/v1/admin/changes/{id}/approve', {
+      base: fourEyes.url,
+      headers: approver,
+      params: { id: connect },
+      body: {},
+    });
+    expect(approved.status).toBe(200);
+    const removal = await ask('DELETE', '/api/v1/admin/tenants/{slug}/idp/{kind}', { slug: 'acme-zendesk', kind: 'okta' });
+    const reject = { base: fourEyes.url, headers: approver, params: { id: removal }, body: { reason: 'still needed' } };
+    expect((await call('POST', '/api/v1/admin/changes/{id}/reject', reject)).status).toBe(200);
+    const policyChange = await ask('PUT', '/api/v1/admin/tenants/{slug}/policy', { slug: 'acme-zendesk' }, { methods: ['okta_push'] });
+    expect((await call('POST', '/api/v1/admin/changes/{id}/withdraw', { ...four, params: { id: policyChange } })).status).toBe(200);
   });
 
   it('refusals: every route without credentials, with a broken body, and with an unknown id', async () => {

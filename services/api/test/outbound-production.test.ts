@@ -59,9 +59,10 @@ describe('production mode with an operator allowlist', () => {
     expect(desks.state.requests('zendesk').length).toBeGreaterThan(0);
   });
 
-  it('registers the allowlisted https OIDC issuer', async () => {
+  it('accepts the allowlisted https OIDC issuer (production runs four eyes: it then waits for a second person)', async () => {
     const res = await api(apiProcess.url, 'PUT', '/api/v1/admin/tenants/acme-zendesk/idp/oidc', peer.idpConfig(), auth);
-    expect(res.status, JSON.stringify(res.json)).toBe(204);
+    expect(res.status, JSON.stringify(res.json)).toBe(202);
+    expect(res.json.change).toMatchObject({ kind: 'idp.set', target: 'oidc', state: 'pending' });
   });
 
   it('refuses every other port, spelling and scheme of the same loopback stand-ins (422 naming the field)', async () => {

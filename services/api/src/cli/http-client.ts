@@ -1,4 +1,5 @@
 import {
+  type ChangeAccepted,
   API_PATHS,
   REVIEW_PATHS,
   type ReceiptCheck,
@@ -102,7 +103,9 @@ export interface PolicyResponse {
 export function verificationAdminClient(apiUrl: string, token?: string) {
   const call = jsonCaller(apiUrl);
   return {
-    setIdp: (slug: string, config: IdpConfig) => call<void>('PUT', API_PATHS.adminIdp(slug, config.kind), config, bearer(token)),
+    /** undefined: applied (204); ChangeAccepted: waits for a second person (202, four eyes). */
+    setIdp: (slug: string, config: IdpConfig) =>
+      call<ChangeAccepted | undefined>('PUT', API_PATHS.adminIdp(slug, config.kind), config, bearer(token)),
     listIdps: (slug: string) =>
       call<{ idps: { kind: IdpKind; settings: Record<string, unknown>; updatedAt: string }[] }>(
         'GET',
@@ -110,10 +113,11 @@ export function verificationAdminClient(apiUrl: string, token?: string) {
         undefined,
         bearer(token),
       ),
-    removeIdp: (slug: string, kind: string) => call<void>('DELETE', API_PATHS.adminIdp(slug, kind), undefined, bearer(token)),
+    removeIdp: (slug: string, kind: string) =>
+      call<ChangeAccepted | undefined>('DELETE', API_PATHS.adminIdp(slug, kind), undefined, bearer(token)),
     showPolicy: (slug: string) => call<PolicyResponse>('GET', API_PATHS.adminPolicy(slug), undefined, bearer(token)),
     setPolicy: (slug: string, policy: VerificationPolicyInput) =>
-      call<{ version: number; policy: VerificationPolicy }>('PUT', API_PATHS.adminPolicy(slug), policy, bearer(token)),
+      call<{ version: number; policy: VerificationPolicy } | ChangeAccepted>('PUT', API_PATHS.adminPolicy(slug), policy, bearer(token)),
   };
 }
 

@@ -1,4 +1,4 @@
-import { IdpRegistrationSchema, VerificationPolicySchema } from '@vouchsafe/contracts';
+import { IdpRegistrationSchema, VerificationPolicySchema, type ChangeAccepted } from '@vouchsafe/contracts';
 import { CliError, type Out } from './cli-support';
 import { verificationAdminClient } from './http-client';
 import { readTenantDefinition, type TenantCommandOptions } from './tenant-commands';
@@ -20,6 +20,14 @@ const needSlug = (slug: string | undefined, usage: string): string => {
   return slug;
 };
 
+/** With four eyes (the default in production) a change waits for a second person: say so, and which change it is. */
+export function waitingLine(accepted: ChangeAccepted): string {
+  return `${accepted.change.summary}: waiting for approval (change ${accepted.change.id}). Another administrator approves it in the admin console.`;
+}
+
+const isAccepted = (x: unknown): x is ChangeAccepted =>
+  typeof x === 'object' && x !== null && (x as { status?: unknown }).status === 'pending_approval';
+
 export async function idpSetCommand(
   opts: TenantCommandOptions & { slug: string | undefined; file: string | undefined },
   out: Out,
@@ -29,8 +37,8 @@ export async function idpSetCommand(
   const parsed = IdpRegistrationSchema.safeParse(await readTenantDefinition(opts.file, opts.cwd, stdin, 'IdP connection'));
   // Paths and rule messages only: never echo the values (they include secrets).
   if (!parsed.success) throw new CliError(`The IdP connection is not valid: ${issuesOf(parsed.error.issues)}.`);
-  await verificationAdminClient(opts.api, opts.token).setIdp(slug, parsed.data);
-  out.result(`${parsed.data.kind} connection saved for ${slug}.`);
+  const accepted = await verificationAdminClient(opts.api, opts.token).setIdp(slug, parsed.data);
+  out.result(accepted ? waitingLine(accepted) : `${parsed.data.kind} connection saved for ${slug}.`);
 }
 
 export async function idpListCommand(opts: TenantCommandOptions & { slug: string | undefined }, out: Out): Promise<void> {
@@ -52,8 +60,8 @@ export async function idpRemoveCommand(
 ): Promise<void> {
   const slug = needSlug(opts.slug, 'tenant idp remove SLUG KIND');
   if (!opts.kind) throw new CliError('Give the kind to remove (okta, duo, oidc or twilio): vouchsafe tenant idp remove SLUG KIND.');
-  await verificationAdminClient(opts.api, opts.token).removeIdp(slug, opts.kind);
-  out.result(`${opts.kind} connection removed from ${slug}; its methods are no longer offered.`);
+  const accepted = await verificationAdminClient(opts.api, opts.token).removeIdp(slug, opts.kind);
+  out.result(accepted ? waitingLine(accepted) : `${opts.kind} connection removed from ${slug}; its methods are no longer offered.`);
 }
 
 export async function policyShowCommand(opts: TenantCommandOptions & { slug: string | undefined }, out: Out): Promise<void> {
@@ -76,6 +84,10 @@ export async function policySetCommand(
   const parsed = VerificationPolicySchema.safeParse(await readTenantDefinition(opts.file, opts.cwd, stdin, 'policy'));
   if (!parsed.success) throw new CliError(`The policy is not valid: ${issuesOf(parsed.error.issues)}.`);
   const saved = await verificationAdminClient(opts.api, opts.token).setPolicy(slug, parsed.data);
+  if (isAccepted(saved)) {
+    out.result(waitingLine(saved));
+    return;
+  }
   const fallback = saved.policy.fallbackMethod ? ` (fallback ${saved.policy.fallbackMethod})` : '';
   out.result(`Policy version ${saved.version} saved for ${slug}: ${saved.policy.methods.join(', ')}${fallback}.`);
 }

@@ -240,6 +240,35 @@ export interface ApiTokensTable {
   revoked_at: Date | null;
   revoked_by: string | null;
   last_used_at: Date | null;
+  /** The operator the token acts for (issue 10, maker-checker); null for bootstrap-made tokens. */
+  owner: string | null;
+  owner_label: string | null;
+}
+
+/** Maker-checker (issue 10): a policy or IdP change waiting for a second person; payload sealed like IdP configs. */
+export interface PendingChangesTable {
+  id: string;
+  tenant_id: string;
+  kind: 'policy.set' | 'idp.set' | 'idp.remove';
+  target: string | null;
+  payload_format: number;
+  payload_kid: string;
+  payload_wrapped_key: Buffer;
+  payload_ciphertext: Buffer;
+  summary: string;
+  fields: unknown;
+  weakens: boolean;
+  base: string;
+  state: 'pending' | 'approved' | 'rejected' | 'withdrawn' | 'superseded' | 'expired';
+  requested_by: string;
+  requested_by_label: string;
+  request_reason: string | null;
+  requested_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  decided_by: string | null;
+  decided_by_label: string | null;
+  decided_at: Date | null;
+  decision_reason: string | null;
 }
 
 /** What was delivered for a note (issue 9 receipts): the text's SHA-256, never the text; kept like the audit trail. */
@@ -275,6 +304,7 @@ export interface Database {
   audit_heads: AuditHeadsTable;
   audit_checkpoints: AuditCheckpointsTable;
   api_tokens: ApiTokensTable;
+  pending_changes: PendingChangesTable;
   ticket_secrets: TicketSecretsTable;
   note_outbox: NoteOutboxTable;
   tenant_idps: TenantIdpsTable;

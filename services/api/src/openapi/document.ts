@@ -45,6 +45,7 @@ function componentSchemas(schemas: Record<string, z.ZodType>, io: 'input' | 'out
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
+  202: 'Accepted: waits for a second person (four eyes)',
   204: 'No content',
   301: 'Moved permanently',
   303: 'See other',
@@ -68,7 +69,7 @@ export function errorStatuses(route: RouteSpec): number[] {
   if (route.path.includes('{') || route.path.startsWith('/api/')) out.add(404);
   if (route.body !== undefined && typeof route.body === 'string') [413, 415, 422].forEach((s) => out.add(s));
   if (route.query instanceof z.ZodObject) out.add(422);
-  if (route.auth.startsWith('token:') || route.auth === 'auditor') [401, 403].forEach((s) => out.add(s));
+  if (route.auth.startsWith('token:') || route.auth === 'auditor' || route.auth === 'admin') [401, 403].forEach((s) => out.add(s));
   if (route.auth === 'session' || route.auth === 'forge' || route.auth === 'operator') out.add(401);
   if (route.auth === 'revoke') out.add(403);
   return [...out].filter((s) => !(s in route.ok)).sort();
@@ -108,6 +109,7 @@ function okResponse(status: number, answer: RouteSpec['ok'][number]): Json {
 function security(route: RouteSpec): Json[] {
   if (route.auth.startsWith('token:')) return [{ apiToken: [route.auth.slice('token:'.length)] }];
   if (route.auth === 'auditor') return [{ apiToken: ['auditor'] }, { operatorSession: [] }];
+  if (route.auth === 'admin') return [{ apiToken: ['admin'] }, { operatorSession: [] }];
   if (route.auth === 'session') return [{ sidebarSession: [] }];
   if (route.auth === 'forge') return [{ forgeInvocationToken: [] }];
   if (route.auth === 'operator') return [{ operatorSession: [] }];

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import {
+  ApproveChangeRequestSchema,
   AuditExportQuerySchema,
+  ChangeAcceptedSchema,
+  ChangeListSchema,
+  PendingChangeSchema,
+  RejectChangeRequestSchema,
   CreateSecretRequestSchema,
   CreateSecretResponseSchema,
   CreateTicketSecretRequestSchema,
@@ -73,6 +78,8 @@ export const SCHEMAS = {
     StartVerificationRequest: StartVerificationRequestSchema,
     SubmitCodeRequest: SubmitCodeRequestSchema,
     OverrideRequest: OverrideRequestSchema,
+    ApproveChangeRequest: ApproveChangeRequestSchema,
+    RejectChangeRequest: RejectChangeRequestSchema,
   },
   responses: {
     Health: z.object({ status: z.literal('ok') }),
@@ -108,6 +115,9 @@ export const SCHEMAS = {
     VerificationOverview: VerificationOverviewSchema,
     Verification: VerificationSchema,
     OperatorMe: OperatorMeSchema,
+    ChangeAccepted: ChangeAcceptedSchema,
+    ChangeList: ChangeListSchema,
+    PendingChange: PendingChangeSchema,
   },
 } as const;
 
@@ -116,10 +126,12 @@ export type ResponseSchemaName = keyof typeof SCHEMAS.responses;
 
 /**
  * Who may call: `token:<scope>` an API token with that scope; `session` the sidebar session header; `forge` a Forge
- * Invocation Token; `auditor` an auditor token or an operator session with the auditor role; `operator` an operator
+ * Invocation Token; `auditor` an auditor token or an operator session with the auditor role; `admin` an admin token or
+ * an operator session with the admin role (the change queue also admits policy approvers); `operator` an operator
  * session cookie; `revoke` the secret's revoke token header; `none` anyone.
  */
-export type Auth = `token:${(typeof API_TOKEN_SCOPES)[number]}` | 'session' | 'forge' | 'auditor' | 'operator' | 'revoke' | 'none';
+export type Auth =
+  `token:${(typeof API_TOKEN_SCOPES)[number]}` | 'session' | 'forge' | 'auditor' | 'admin' | 'operator' | 'revoke' | 'none';
 
 /** A non-JSON answer: its media type and a description. */
 export interface Media {
@@ -233,7 +245,7 @@ export const ROUTES: RouteSpec[] = [
     path: '/api/v1/admin/tenants',
     summary: 'List help-desk tenants',
     tag: 'admin',
-    auth: 'token:admin',
+    auth: 'admin',
     ok: { 200: 'TenantList' },
   },
   {
@@ -241,7 +253,7 @@ export const ROUTES: RouteSpec[] = [
     path: '/api/v1/admin/tenants',
     summary: 'Register a help-desk tenant',
     tag: 'admin',
-    auth: 'token:admin',
+    auth: 'admin',
     body: 'TenantCreateRequest',
     ok: { 201: 'TenantSummary' },
     errors: [409, 502],
@@ -251,7 +263,7 @@ export const ROUTES: RouteSpec[] = [
     path: '/api/v1/admin/tenants/{slug}',
     summary: 'Remove a tenant',
     tag: 'admin',
-    auth: 'token:admin',
+    auth: 'admin',
     ok: { 204: null },
     errors: [409],
   },
@@ -260,50 +272,50 @@ export const ROUTES: RouteSpec[] = [
     path: '/api/v1/admin/tenants/{slug}/idp',
     summary: 'List IdP connections',
     tag: 'admin',
-    auth: 'token:admin',
+    auth: 'admin',
     ok: { 200: 'IdpList' },
   },
   {
     method: 'put',
     path: '/api/v1/admin/tenants/{slug}/idp/{kind}',
-    summary: 'Set an IdP connection',
+    summary: 'Set an IdP connection (four eyes: 202, applied when a second person approves; single_admin: 204)',
     tag: 'admin',
-    auth: 'token:admin',
+    auth: 'admin',
     body: 'IdpRegistration',
-    ok: { 204: null },
+    ok: { 202: 'ChangeAccepted', 204: null },
     errors: [502],
   },
   {
     method: 'delete',
     path: '/api/v1/admin/tenants/{slug}/idp/{kind}',
-    summary: 'Remove an IdP connection',
+    summary: 'Remove an IdP connection (four eyes: 202, applied when a second person approves; single_admin: 204)',
     tag: 'admin',
-    auth: 'token:admin',
-    ok: { 204: null },
+    auth: 'admin',
+    ok: { 202: 'ChangeAccepted', 204: null },
   },
   {
     method: 'get',
     path: '/api/v1/admin/tenants/{slug}/policy',
     summary: 'Verification policy',
     tag: 'admin',
-    auth: 'token:admin',
+    auth: 'admin',
     ok: { 200: 'PolicyView' },
   },
   {
     method: 'put',
     path: '/api/v1/admin/tenants/{slug}/policy',
-    summary: 'Replace the verification policy (a new version)',
+    summary: 'Replace the verification policy (a new version; four eyes: 202, applied when a second person approves)',
     tag: 'admin',
-    auth: 'token:admin',
+    auth: 'admin',
     body: 'VerificationPolicy',
-    ok: { 200: 'PolicySaved' },
+    ok: { 200: 'PolicySaved', 202: 'ChangeAccepted' },
   },
   {
     method: 'get',
     path: '/api/v1/admin/api-tokens',
     summary: 'List API tokens (never their values)',
     tag: 'admin',
-    auth: 'token:admin',
+    auth: 'admin',
     ok: { 200: 'ApiTokenList' },
   },
   {
@@ -311,7 +323,7 @@ export const ROUTES: RouteSpec[] = [
     path: '/api/v1/admin/api-tokens',
     summary: 'Create a stored API token (its value is in this answer only)',
     tag: 'admin',
-    auth: 'token:admin',
+    auth: 'admin',
     body: 'CreateApiTokenRequest',
     ok: { 201: 'ApiTokenCreated' },
     errors: [409],
@@ -321,8 +333,54 @@ export const ROUTES: RouteSpec[] = [
     path: '/api/v1/admin/api-tokens/{name}',
     summary: 'Revoke a stored API token',
     tag: 'admin',
-    auth: 'token:admin',
+    auth: 'admin',
     ok: { 204: null },
+    errors: [409],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/admin/changes',
+    summary: 'The change queue (maker-checker), newest first; also open to policy approvers',
+    tag: 'admin',
+    auth: 'admin',
+    query: z.object({ state: z.enum(['pending', 'all']).optional(), tenant: text().optional() }),
+    ok: { 200: 'ChangeList' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/admin/changes/{id}',
+    summary: 'One change',
+    tag: 'admin',
+    auth: 'admin',
+    ok: { 200: 'PendingChange' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/admin/changes/{id}/approve',
+    summary: 'Approve and apply (a person who is not the requester; one transaction); 409 when decided, expired or superseded',
+    tag: 'admin',
+    auth: 'admin',
+    body: 'ApproveChangeRequest',
+    ok: { 200: 'PendingChange' },
+    errors: [409],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/admin/changes/{id}/reject',
+    summary: 'Reject with a reason (a person who is not the requester)',
+    tag: 'admin',
+    auth: 'admin',
+    body: 'RejectChangeRequest',
+    ok: { 200: 'PendingChange' },
+    errors: [409],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/admin/changes/{id}/withdraw',
+    summary: 'Withdraw (the requester only)',
+    tag: 'admin',
+    auth: 'admin',
+    ok: { 200: 'PendingChange' },
     errors: [409],
   },
   {

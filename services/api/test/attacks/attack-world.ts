@@ -2,7 +2,15 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SESSION_HEADER, type Desk, type IdpConfig, type VerificationPolicyInput } from '@vouchsafe/contracts';
+import {
+  ADMIN_CHANGE_PATHS,
+  OPERATOR_CSRF_HEADER,
+  OPERATOR_PATHS,
+  SESSION_HEADER,
+  type Desk,
+  type IdpConfig,
+  type VerificationPolicyInput,
+} from '@vouchsafe/contracts';
 import { deriveChecks, sealSecret, toBase64Url } from '@vouchsafe/crypto';
 import { startApi, testCa, type ApiProcess } from '@vouchsafe/test-support';
 import { startDeskStandIns, type StartedDeskStandIns } from '@vouchsafe/test-support/desks';
@@ -24,6 +32,8 @@ import { api } from '../harness';
  * outbound, VOUCHSAFE_PUBLIC_URL required), the desk and IdP stand-ins served over https with a throwaway CA the
  * processes trust (NODE_EXTRA_CA_CERTS), and an operator allowlist naming exactly the stand-ins' address:port. Tokens
  * are scoped: `admin` for the operator's scripts, `secrets` for a sending script, `metrics` for monitoring.
+ * Production runs four eyes (issue 10): the `ops` script asks for policy and IdP changes, and a second person — an
+ * operator signed in at the OIDC peer with the admin role — approves them (`adminChange`).
  */
 
 export const PUBLIC_URL = 'https://vouchsafe.example';
@@ -46,6 +56,10 @@ export interface AttackWorld {
   as: { admin: Record<string, string>; secrets: Record<string, string>; metrics: Record<string, string> };
   /** The environment both processes run with (to start a third one, or restart one). */
   env: Record<string, string>;
+  /** The second person: an operator session (cookie + CSRF header) with the admin role, signed in through process a. */
+  approver: Record<string, string>;
+  /** The bank's workforce IdP where operators sign in. */
+  workforce: OidcPeer;
   close(): Promise<void>;
 }
 
@@ -56,16 +70,20 @@ export interface AttackWorldOptions {
 }
 
 export async function startAttackWorld(opts: AttackWorldOptions = {}): Promise<AttackWorld> {
-  const [database, desks, okta, twilio, oidc] = await Promise.all([
+  // The bank's workforce IdP (operators) is not the customers' IdP: a peer of its own, so the customer IdP's discovery
+  // document is first fetched by the tests that need it uncached.
+  const [database, desks, okta, twilio, oidc, workforce] = await Promise.all([
     freshDatabase(),
     startDeskStandIns({ tls: true }),
     startOktaStandIn({ tls: true }),
     startTwilioStandIn({ tls: true }),
     startOidcPeer({ flavor: 'generic', tls: true }),
+    startOidcPeer({ tls: true, accounts: [{ email: APPROVER, name: 'Ada Approver', claims: { roles: ['vouchsafe-admin'] } }] }),
   ]);
   oidc.allowRedirectUri(`${PUBLIC_URL}/verify/callback/oidc`);
+  workforce.allowRedirectUri(`${PUBLIC_URL}${OPERATOR_PATHS.callback}`);
   const tokens = { admin: token(), secrets: token(), metrics: token() };
-  const allow = [desks.url, okta.url, twilio.url, oidc.url].map((u) => `127.0.0.1:${new URL(u).port}`).join(',');
+  const allow = [desks.url, okta.url, twilio.url, oidc.url, workforce.url].map((u) => `127.0.0.1:${new URL(u).port}`).join(',');
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     VOUCHSAFE_PUBLIC_URL: PUBLIC_URL,
@@ -74,6 +92,10 @@ export async function startAttackWorld(opts: AttackWorldOptions = {}): Promise<A
     VOUCHSAFE_API_TOKENS: `ops:admin:${tokens.admin},sender:secrets:${tokens.secrets},monitor:metrics:${tokens.metrics}`,
     VOUCHSAFE_LOG_LEVEL: 'info',
     VOUCHSAFE_OUTBOX_INTERVAL_MS: '100',
+    VOUCHSAFE_OPERATOR_ISSUER: workforce.issuer,
+    VOUCHSAFE_OPERATOR_CLIENT_ID: workforce.clients.post.clientId,
+    VOUCHSAFE_OPERATOR_CLIENT_SECRET: workforce.clients.post.clientSecret!,
+    VOUCHSAFE_OPERATOR_ROLE_ADMIN: 'vouchsafe-admin',
     ...opts.env,
   };
   const a = await startApi({ databaseUrl: database.url, env });
@@ -84,6 +106,7 @@ export async function startAttackWorld(opts: AttackWorldOptions = {}): Promise<A
     metrics: { authorization: `Bearer ${tokens.metrics}` },
   };
   const { db } = createDb(database.url, 4);
+  const approver = await signInOperator(a.url, workforce, APPROVER);
   const world: AttackWorld = {
     a,
     b,
@@ -96,10 +119,12 @@ export async function startAttackWorld(opts: AttackWorldOptions = {}): Promise<A
     tokens,
     as,
     env,
+    approver,
+    workforce,
     async close() {
       await Promise.all([a.stop(), b.stop()]);
       await db.destroy();
-      await Promise.all([desks.close(), okta.close(), twilio.close(), oidc.close()]);
+      await Promise.all([desks.close(), okta.close(), twilio.close(), oidc.close(), workforce.close()]);
       await database.drop();
     },
   };
@@ -115,8 +140,7 @@ export async function startAttackWorld(opts: AttackWorldOptions = {}): Promise<A
   ];
   for (const desk of ['zendesk', 'servicenow'] as const) {
     for (const config of connections) {
-      const res = await api(a.url, 'PUT', `/api/v1/admin/tenants/${SLUGS[desk]}/idp/${config.kind}`, config, as.admin);
-      if (res.status !== 204) throw new Error(`idp ${config.kind}: ${res.status} ${JSON.stringify(res.json)}`);
+      await adminChange(world, 'PUT', `/api/v1/admin/tenants/${SLUGS[desk]}/idp/${config.kind}`, config);
     }
     await setPolicy(world, desk, opts.policy ?? { methods: ['okta_push', 'oidc', 'callback_sms'], recentFactorHours: 0 });
   }
@@ -124,8 +148,46 @@ export async function startAttackWorld(opts: AttackWorldOptions = {}): Promise<A
 }
 
 export async function setPolicy(w: AttackWorld, desk: Desk, policy: VerificationPolicyInput): Promise<void> {
-  const res = await api(w.a.url, 'PUT', `/api/v1/admin/tenants/${SLUGS[desk]}/policy`, policy, w.as.admin);
-  if (res.status !== 200) throw new Error(`policy: ${res.status} ${JSON.stringify(res.json)}`);
+  await adminChange(w, 'PUT', `/api/v1/admin/tenants/${SLUGS[desk]}/policy`, policy);
+}
+
+const APPROVER = 'ada.approver@bank.example';
+
+/** A browser signing an operator in at the OIDC peer: the session cookie and the CSRF header for later requests. */
+async function signInOperator(base: string, peer: OidcPeer, email: string): Promise<Record<string, string>> {
+  const start = await fetch(`${base}${OPERATOR_PATHS.signIn}?return=/admin/`, { redirect: 'manual' });
+  const pending = start.headers.getSetCookie().find((c) => c.startsWith('__Host-vouchsafe-operator-sign-in='));
+  if (start.status !== 303 || !pending) throw new Error(`operator sign-in did not start: ${start.status}`);
+  const query = await peer.signIn(start.headers.get('location')!, { email });
+  const back = new URL(`${base}${OPERATOR_PATHS.callback}`);
+  for (const [k, v] of Object.entries(query)) back.searchParams.set(k, v);
+  const callback = await fetch(back, { redirect: 'manual', headers: { cookie: pending.split(';')[0]! } });
+  const session = callback.headers.getSetCookie().find((c) => c.startsWith('__Host-vouchsafe-operator='));
+  if (!session) throw new Error(`operator sign-in failed: ${callback.status} ${await callback.text()}`);
+  const cookie = session.split(';')[0]!;
+  const me = await api(base, 'GET', OPERATOR_PATHS.me, undefined, { cookie });
+  return { cookie, [OPERATOR_CSRF_HEADER]: (me.json as { csrfToken: string }).csrfToken };
+}
+
+/**
+ * A policy or IdP change as production makes it: the `ops` token asks (202, nothing applied yet), the signed-in
+ * operator approves (the change applies in the approving transaction).
+ */
+export async function adminChange(
+  w: Pick<AttackWorld, 'a' | 'as' | 'approver' | 'workforce'>,
+  method: 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+) {
+  const asked = await api(w.a.url, method, path, body, w.as.admin);
+  if (asked.status !== 202) throw new Error(`${method} ${path}: ${asked.status} ${JSON.stringify(asked.json)}`);
+  const id = (asked.json as { change: { id: string } }).change.id;
+  let approved = await api(w.a.url, 'POST', ADMIN_CHANGE_PATHS.approve(id), {}, w.approver);
+  // A process restarted without the KEK the session was sealed under (key rotation) asks the person to sign in again.
+  if (approved.status === 401) {
+    approved = await api(w.a.url, 'POST', ADMIN_CHANGE_PATHS.approve(id), {}, await signInOperator(w.a.url, w.workforce, APPROVER));
+  }
+  if (approved.status !== 200) throw new Error(`approve ${method} ${path}: ${approved.status} ${JSON.stringify(approved.json)}`);
 }
 
 export interface Sidebar {

@@ -18,6 +18,9 @@ export interface StoredTokenRow {
   expiresAt: Date;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
+  /** The operator the token acts for (issue 10); null for tokens made by bootstrap tokens. */
+  owner: string | null;
+  ownerLabel: string | null;
 }
 
 export class TokenNameTakenError extends Error {
@@ -28,22 +31,31 @@ export class TokenNameTakenError extends Error {
 
 export async function insertToken(
   db: Db,
-  t: { name: string; scopes: readonly ApiTokenScope[]; digest: Buffer; createdBy: string; expiresAt: Date },
+  t: {
+    name: string;
+    scopes: readonly ApiTokenScope[];
+    digest: Buffer;
+    createdBy: string;
+    expiresAt: Date;
+    owner: { actor: string; label: string } | undefined;
+  },
 ): Promise<StoredTokenRow> {
   try {
     const { rows } = await sql<StoredTokenRow>`
       WITH t AS (
-        INSERT INTO api_tokens (name, scopes, digest, created_by, expires_at)
-        VALUES (${t.name}, ${sql.val([...t.scopes])}::text[], ${t.digest}, ${t.createdBy}, ${t.expiresAt})
+        INSERT INTO api_tokens (name, scopes, digest, created_by, expires_at, owner, owner_label)
+        VALUES (${t.name}, ${sql.val([...t.scopes])}::text[], ${t.digest}, ${t.createdBy}, ${t.expiresAt},
+                ${t.owner?.actor ?? null}, ${t.owner?.label ?? null})
         RETURNING *
       ), e AS (
         INSERT INTO audit_events (tenant_id, type, data)
         SELECT ${DEFAULT_TENANT_ID}::uuid, 'api_token.created',
-               ${jsonb({ name: t.name, scopes: t.scopes, actor: t.createdBy })} || jsonb_build_object('expiresAt', t.expires_at)
+               ${jsonb({ name: t.name, scopes: t.scopes, actor: t.createdBy, ...(t.owner ? { owner: t.owner.actor } : {}) })} || jsonb_build_object('expiresAt', t.expires_at)
           FROM t
       )
       SELECT id, name, scopes, created_by AS "createdBy", created_at AS "createdAt", expires_at AS "expiresAt",
-             revoked_at AS "revokedAt", last_used_at AS "lastUsedAt"
+             revoked_at AS "revokedAt", last_used_at AS "lastUsedAt",
+             owner, owner_label AS "ownerLabel"
         FROM t`.execute(db);
     return rows[0]!;
   } catch (err) {
@@ -56,7 +68,8 @@ export async function insertToken(
 export async function listTokens(db: Db): Promise<StoredTokenRow[]> {
   const { rows } = await sql<StoredTokenRow>`
     SELECT id, name, scopes, created_by AS "createdBy", created_at AS "createdAt", expires_at AS "expiresAt",
-           revoked_at AS "revokedAt", last_used_at AS "lastUsedAt"
+           revoked_at AS "revokedAt", last_used_at AS "lastUsedAt",
+             owner, owner_label AS "ownerLabel"
       FROM api_tokens
      WHERE revoked_at IS NULL OR revoked_at > now() - interval '90 days'
      ORDER BY created_at DESC
@@ -84,6 +97,7 @@ export async function findLiveToken(db: Db, digest: Buffer): Promise<(StoredToke
   const { rows } = await sql<StoredTokenRow & { isStale: boolean }>`
     SELECT id, name, scopes, created_by AS "createdBy", created_at AS "createdAt", expires_at AS "expiresAt",
            revoked_at AS "revokedAt", last_used_at AS "lastUsedAt",
+             owner, owner_label AS "ownerLabel",
            (last_used_at IS NULL OR last_used_at < now() - interval '5 minutes') AS "isStale"
       FROM api_tokens
      WHERE digest = ${digest} AND revoked_at IS NULL AND expires_at > now()`.execute(db);

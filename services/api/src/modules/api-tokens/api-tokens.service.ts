@@ -27,10 +27,20 @@ export interface TokenView {
   lastUsedAt: string | null;
 }
 
+/**
+ * Who creates a token: the audit actor, the scopes they may hand out, and the person the new token will act for
+ * (an operator, or the owner of the creating token; none for bootstrap tokens).
+ */
+export interface TokenCreator {
+  actor: string;
+  grantable: readonly ApiTokenScope[];
+  owner: { actor: string; label: string } | undefined;
+}
+
 export interface ApiTokensService {
   create(
     input: { name: string; scopes: ApiTokenScope[]; expiresInDays: number },
-    creator: ApiToken,
+    creator: TokenCreator,
   ): Promise<TokenView & { token: string }>;
   list(): Promise<TokenView[]>;
   revoke(name: string, actor: string): Promise<void>;
@@ -45,13 +55,10 @@ export function createApiTokensService(deps: { db: Db; bootstrap: readonly ApiTo
   const log = deps.logger.child({ component: 'api-tokens' });
   return {
     async create({ name, scopes, expiresInDays }, creator) {
-      // No one hands out more than they hold: a token can only carry scopes its creator's token has.
-      const beyond = scopes.filter((s) => !creator.scopes.includes(s));
+      // No one hands out more than they hold: a token can only carry scopes its creator's token (or roles) allow.
+      const beyond = scopes.filter((s) => !creator.grantable.includes(s));
       if (beyond.length > 0) {
-        throw new AppError(
-          'forbidden',
-          `Your API token cannot grant the ${beyond.map((s) => `"${s}"`).join(', ')} scope it does not have.`,
-        );
+        throw new AppError('forbidden', `You cannot grant the ${beyond.map((s) => `"${s}"`).join(', ')} scope: you do not hold it.`);
       }
       if (bootstrapNames.has(name.toLowerCase())) {
         throw new AppError('conflict', `A token named "${name}" is configured in VOUCHSAFE_API_TOKENS; choose another name.`);
@@ -59,7 +66,14 @@ export function createApiTokensService(deps: { db: Db; bootstrap: readonly ApiTo
       const token = `${STORED_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
       const expiresAt = new Date(Date.now() + expiresInDays * 86_400_000);
       try {
-        const row = await insertToken(deps.db, { name, scopes, digest: sha256(token), createdBy: `api-token:${creator.name}`, expiresAt });
+        const row = await insertToken(deps.db, {
+          name,
+          scopes,
+          digest: sha256(token),
+          createdBy: creator.actor,
+          expiresAt,
+          owner: creator.owner,
+        });
         return {
           name: row.name,
           scopes: row.scopes,
@@ -119,6 +133,7 @@ export function createApiTokensService(deps: { db: Db; bootstrap: readonly ApiTo
         scopes: Object.freeze(row.scopes.filter((s): s is ApiTokenScope => (API_TOKEN_SCOPES as readonly string[]).includes(s))),
         digest: sha256(presented),
         expiresAt: row.expiresAt,
+        ...(row.owner !== null ? { owner: Object.freeze({ actor: row.owner, label: row.ownerLabel ?? row.owner }) } : {}),
       });
     },
   };

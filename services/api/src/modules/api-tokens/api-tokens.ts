@@ -22,6 +22,11 @@ export interface ApiToken {
   readonly digest: Buffer;
   /** Tokens created at run time (stored in `api_tokens`) expire; the bootstrap entries of the environment do not. */
   readonly expiresAt?: Date;
+  /**
+   * The operator who created this token (issue 10), or who owns the token that created it: the token acts as that
+   * person for maker-checker. Absent for bootstrap tokens and tokens made by them.
+   */
+  readonly owner?: { readonly actor: string; readonly label: string };
 }
 
 export const API_TOKEN_NAME = /^[a-z0-9][a-z0-9_.-]{0,31}$/i;

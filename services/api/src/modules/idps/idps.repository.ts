@@ -37,14 +37,19 @@ export async function upsertIdp(
   return { isReplacement: rows[0]?.is_replacement ?? false };
 }
 
-/** Deletes the connection with its `idp.removed` event naming `actor`; false when there was none. */
-export async function deleteIdp(db: Db, tenantId: string, kind: IdpKind, actor: string): Promise<boolean> {
+/** Deletes the connection with its `idp.removed` event ({kind, actor, …}); false when there was none. */
+export async function deleteIdp(
+  db: Db,
+  tenantId: string,
+  kind: IdpKind,
+  eventData: { actor: string } & Record<string, unknown>,
+): Promise<boolean> {
   const { rows } = await sql<{ kind: string }>`
     WITH removed AS (
       DELETE FROM tenant_idps WHERE tenant_id = ${tenantId} AND kind = ${kind} RETURNING tenant_id, kind
     ), event AS (
       INSERT INTO audit_events (tenant_id, type, data)
-      SELECT tenant_id, 'idp.removed', jsonb_build_object('kind', kind, 'actor', ${actor}::text) FROM removed
+      SELECT tenant_id, 'idp.removed', jsonb_build_object('kind', kind) || ${jsonb(eventData)} FROM removed
     )
     SELECT kind FROM removed`.execute(db);
   return rows.length > 0;

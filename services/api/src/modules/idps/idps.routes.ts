@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import { IdpRegistrationSchema, type IdpKind } from '@vouchsafe/contracts';
+import { CHANGE_REASON_HEADER, IdpRegistrationSchema, type IdpKind } from '@vouchsafe/contracts';
 import { AppError } from '../../errors';
 import { jsonBody } from '../../http/input';
 import { noStore } from '../../http/middleware';
-import { actorOf } from '../api-tokens/api-tokens';
-import { requireApiToken } from '../api-tokens/bearer-auth';
+import { adminActor } from '../operators/operator-auth';
 import { IDP_KINDS, isIdpKind } from '../../providers/registry';
+import type { ChangesService } from '../changes/changes.service';
 import type { IdpsService } from './idps.service';
 
 function kindOf(raw: unknown): IdpKind {
@@ -17,8 +17,15 @@ function kindOf(raw: unknown): IdpKind {
   return raw;
 }
 
-/** `/api/v1/admin/tenants/:slug/idp`: a tenant's IdP connections; app.ts mounts it behind `bearerAuth('admin')`. */
-export function idpAdminRoutes(service: IdpsService): Router {
+/**
+ * `/api/v1/admin/tenants/:slug/idp`: a tenant's IdP connections; app.ts mounts it behind adminAccess (an admin token or
+ * operator). With four eyes (the default) PUT and DELETE validate as always, then wait for a second person: 202
+ * ChangeAccepted (modules/changes); single_admin applies at once (204).
+ */
+export function idpAdminRoutes(
+  service: Pick<IdpsService, 'list'>,
+  changes: Pick<ChangesService, 'submitIdpSet' | 'submitIdpRemove'>,
+): Router {
   const router = Router({ mergeParams: true });
   router.use(noStore);
 
@@ -37,15 +44,25 @@ export function idpAdminRoutes(service: IdpsService): Router {
       });
     }
     const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
-    const { isReplacement } = await service.set(slug, config, actorOf(requireApiToken(req)));
-    req.log.info({ tenant: slug, idp: kind, isReplacement }, 'idp configured');
+    const submitted = await changes.submitIdpSet(slug, config, adminActor(req), req.get(CHANGE_REASON_HEADER));
+    if (!submitted.isApplied) {
+      req.log.info({ tenant: slug, idp: kind, change: submitted.accepted.change.id }, 'idp change waits for approval');
+      res.status(202).json(submitted.accepted);
+      return;
+    }
+    req.log.info({ tenant: slug, idp: kind, isReplacement: submitted.result.isReplacement }, 'idp configured');
     res.status(204).end();
   });
 
   router.delete('/:kind', async (req, res) => {
     const kind = kindOf(req.params.kind);
     const slug = String((req.params as Record<string, string | undefined>).slug ?? '');
-    await service.remove(slug, kind, actorOf(requireApiToken(req)));
+    const submitted = await changes.submitIdpRemove(slug, kind, adminActor(req), req.get(CHANGE_REASON_HEADER));
+    if (!submitted.isApplied) {
+      req.log.info({ tenant: slug, idp: kind, change: submitted.accepted.change.id }, 'idp removal waits for approval');
+      res.status(202).json(submitted.accepted);
+      return;
+    }
     req.log.info({ tenant: slug, idp: kind }, 'idp removed');
     res.status(204).end();
   });

@@ -45,12 +45,13 @@ export async function configuredMethods(db: Db, tenantId: string): Promise<Verif
   return (await repo.listIdps(db, tenantId)).flatMap((r) => IDP_DESCRIPTORS[r.kind].methodsOf(r.settings));
 }
 
+export const noConnection = (slug: string, kind: IdpKind) => new AppError('not_found', `Tenant "${slug}" has no ${kind} connection.`);
+
 export function createIdpsService(deps: IdpsDeps) {
   const { db, keyring } = deps;
 
-  /** `actor`: who connects it (`api-token:<name>`), recorded in the `idp.configured` event. */
-  async function set(slug: string, config: IdpConfig, actor: string): Promise<{ isReplacement: boolean }> {
-    // What the connection may point at (S12) and which keys it carries: its kind's own checks. 422 names each field.
+  /** The connection as PUT checks it: its kind's registration rules (S12; 422 naming each field), then the tenant (404). */
+  async function prepare(slug: string, config: IdpConfig): Promise<{ tenant: { id: string; slug: string } }> {
     const descriptor = descriptorOf(config);
     const issues = await descriptor.registrationIssues(config, deps.outbound);
     if (issues.length > 0) {
@@ -58,13 +59,33 @@ export function createIdpsService(deps: IdpsDeps) {
         issues,
       });
     }
-    const tenant = await adminTenantBySlug(db, slug);
+    return { tenant: await adminTenantBySlug(db, slug) };
+  }
+
+  /** The row to store: sealed with the keyring (which may be an HSM: never inside a transaction). */
+  function seal(tenantId: string, config: IdpConfig) {
+    const descriptor = descriptorOf(config);
     const settings = descriptor.publicSettings(config);
-    return repo.upsertIdp(
-      db,
-      { tenantId: tenant.id, kind: config.kind, settings, sealed: sealIdpConfig(keyring, tenant.id, config) },
-      { kind: config.kind, host: descriptor.auditHost(config), ...(config.kind === 'okta' ? { auth: settings.auth } : {}), actor },
-    );
+    return {
+      row: { tenantId, kind: config.kind, settings, sealed: sealIdpConfig(keyring, tenantId, config) },
+      event: { kind: config.kind, host: descriptor.auditHost(config), ...(config.kind === 'okta' ? { auth: settings.auth } : {}) },
+    };
+  }
+
+  /** Writes a sealed row with its `idp.configured` event; `executor` may be the approving transaction (changes). */
+  function store(executor: Db, sealed: ReturnType<typeof seal>, actor: string, extra: Record<string, unknown> = {}) {
+    return repo.upsertIdp(executor, sealed.row, { ...sealed.event, actor, ...extra });
+  }
+
+  /** Connects at once (single_admin mode). `actor`: who connects it, recorded in the `idp.configured` event. */
+  async function set(
+    slug: string,
+    config: IdpConfig,
+    actor: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ isReplacement: boolean }> {
+    const { tenant } = await prepare(slug, config);
+    return store(db, seal(tenant.id, config), actor, extra);
   }
 
   async function list(slug: string): Promise<IdpSummary[]> {
@@ -76,14 +97,12 @@ export function createIdpsService(deps: IdpsDeps) {
     }));
   }
 
-  async function remove(slug: string, kind: IdpKind, actor: string): Promise<void> {
+  async function remove(slug: string, kind: IdpKind, actor: string, extra: Record<string, unknown> = {}): Promise<void> {
     const tenant = await adminTenantBySlug(db, slug);
-    if (!(await repo.deleteIdp(db, tenant.id, kind, actor))) {
-      throw new AppError('not_found', `Tenant "${tenant.slug}" has no ${kind} connection.`);
-    }
+    if (!(await repo.deleteIdp(db, tenant.id, kind, { actor, ...extra }))) throw noConnection(tenant.slug, kind);
   }
 
-  return { set, list, remove };
+  return { set, list, remove, prepare, seal, store };
 }
 
 export type IdpsService = ReturnType<typeof createIdpsService>;

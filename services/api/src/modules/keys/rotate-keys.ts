@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database';
+import { changeBinding } from '../changes/change-payload';
 import { idpBinding } from '../idps/idp-config';
 import { credentialsBinding } from '../tenants/tenant-credentials';
 import { tenantKeyBinding, type TenantKeyPurpose } from './tenant-keys';
@@ -14,7 +15,7 @@ export interface RotationResult {
 
 /** One table of envelopes: its key columns (with their SQL types), the envelope columns, and the AAD binding of a row. */
 interface Envelopes {
-  table: 'secret_payloads' | 'tenants' | 'tenant_idps' | 'tenant_keys';
+  table: 'secret_payloads' | 'tenants' | 'tenant_idps' | 'tenant_keys' | 'pending_changes';
   keys: readonly (readonly [column: string, type: 'uuid' | 'text'])[];
   format: string;
   kid: string;
@@ -68,6 +69,18 @@ const ENVELOPES: readonly Envelopes[] = [
     kid: 'kid',
     wrapped: 'wrapped_key',
     binding: (r) => tenantKeyBinding(r.tenant_id!, r.purpose as TenantKeyPurpose),
+  },
+  {
+    // Maker-checker payloads (modules/changes): a pending IdP change carries the connection's secrets.
+    table: 'pending_changes',
+    keys: [
+      ['tenant_id', 'uuid'],
+      ['id', 'uuid'],
+    ],
+    format: 'payload_format',
+    kid: 'payload_kid',
+    wrapped: 'payload_wrapped_key',
+    binding: (r) => changeBinding(r.tenant_id!, r.id!),
   },
 ];
 

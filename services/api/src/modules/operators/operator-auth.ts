@@ -117,6 +117,80 @@ function decodeSlug(segment: string): string {
   }
 }
 
+/**
+ * The admin API's guard (`/api/v1/admin`, issue 10): EITHER an API token with the `admin` scope OR an operator session
+ * holding one of `roles` (default: `admin`; the change queue also admits `policy_approver`), with the CSRF header on
+ * non-GET requests (operatorAuth). As for auditorAccess, a request presenting `Authorization` is judged as a token
+ * only. An operator restricted by VOUCHSAFE_OPERATOR_TENANTS gets 404 for any other tenant's `/tenants/{slug}…` (S5);
+ * lists are filtered with `adminTenants(req)`.
+ */
+export function createAdminAccess(deps: { settings: OperatorSettings | undefined; bearerAuth: BearerAuth; operatorAuth: OperatorAuth }) {
+  const byToken = deps.bearerAuth('admin');
+  const bySession = deps.operatorAuth();
+  return (roles: readonly OperatorRole[] = ['admin']) =>
+    async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+      const isToken = req.get('authorization') !== undefined || !deps.settings;
+      const guard = isToken ? byToken : bySession;
+      await guard(req, res, (error?: unknown): void => {
+        if (error !== undefined) {
+          next(error);
+          return;
+        }
+        if (req.operator) {
+          if (!req.operator.roles.some((r) => roles.includes(r))) {
+            next(new AppError('forbidden', `Your sign-in does not carry the ${roles.map((r) => `"${r}"`).join(' or ')} role this needs.`));
+            return;
+          }
+          const allowed = req.operator.tenants;
+          const slug = /^\/tenants\/([^/]+)/.exec(req.path)?.[1];
+          if (allowed !== null && slug !== undefined && !allowed.includes(decodeSlug(slug))) {
+            next(new AppError('not_found', `There is no help-desk tenant "${decodeSlug(slug).slice(0, 40)}".`));
+            return;
+          }
+        }
+        next();
+      });
+    };
+}
+
+export type AdminAccess = ReturnType<typeof createAdminAccess>;
+
+/**
+ * Who an admin request is, for audit rows and maker-checker (issue 10). `actor`: what made the request
+ * (`operator:<sub>` or `api-token:<name>`). `person`: who is behind it — the operator, the operator who owns the
+ * token (a token created by an operator acts as that person, so minting a second token never makes a second
+ * person), else the ownerless token itself (bootstrap tokens: they may ask for changes, never decide them).
+ * `label`: masked, for people. Behind adminAccess only.
+ */
+export interface AdminActor {
+  actor: string;
+  person: string;
+  label: string;
+  /** True for an operator session or a token with an owner: someone who may approve another person's change. */
+  isPerson: boolean;
+  roles: readonly OperatorRole[];
+}
+
+export function adminActor(req: Request): AdminActor {
+  if (req.operator) {
+    const { actor, label, roles } = req.operator;
+    return { actor, person: actor, label, isPerson: true, roles };
+  }
+  if (req.apiToken) {
+    const actor = `api-token:${req.apiToken.name}`;
+    const owner = req.apiToken.owner;
+    return owner
+      ? { actor, person: owner.actor, label: `${owner.label} (token ${req.apiToken.name})`, isPerson: true, roles: ['admin'] }
+      : { actor, person: actor, label: actor, isPerson: false, roles: ['admin'] };
+  }
+  throw new AppError('internal', 'Something went wrong on our side.', { detail: 'admin route reached without adminAccess' });
+}
+
+/** Tenant slugs an admin request may see (filter tenant and change lists with it); null = every tenant. */
+export function adminTenants(req: Request): readonly string[] | null {
+  return req.operator?.tenants ?? null;
+}
+
 /** Who a reviewer request is, for audit rows: `operator:<sub>` or `api-token:<name>`. Behind auditorAccess only. */
 export function reviewActor(req: Request): string {
   if (req.operator) return req.operator.actor;

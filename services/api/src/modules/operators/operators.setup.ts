@@ -5,7 +5,7 @@ import type { Outbound } from '../../lib/outbound';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { RateLimits } from '../rate-limits/rate-limits';
-import { createAuditorAccess, createOperatorAuth } from './operator-auth';
+import { createAdminAccess, createAuditorAccess, createOperatorAuth } from './operator-auth';
 import { operatorCookies } from './operator-cookies';
 import { createOperatorMetrics } from './operator-metrics';
 import { createOperatorOidc } from './operator-oidc';
@@ -31,7 +31,7 @@ export interface OperatorsInput {
 
 /**
  * Operator sign-in (modules/operators/NOTES.md), built once by the composition root: the routes (sign-in, callback,
- * sign-out, me), `operatorAuth(role)` for any console that needs a role, and `auditorAccess` for `/api/v1/audit`.
+ * sign-out, me), `operatorAuth(role)` for any console that needs a role, `auditorAccess` for `/api/v1/audit` and `adminAccess(roles)` for `/api/v1/admin`.
  */
 export function setupOperators(input: OperatorsInput) {
   const { settings } = input;
@@ -44,6 +44,8 @@ export function setupOperators(input: OperatorsInput) {
     settings,
     operatorAuth,
     auditorAccess: createAuditorAccess({ settings, bearerAuth: input.bearerAuth, operatorAuth }),
+    /** Issue 10: `/api/v1/admin` takes an admin token or an operator session with (by default) the admin role. */
+    adminAccess: createAdminAccess({ settings, bearerAuth: input.bearerAuth, operatorAuth }),
     routes: operatorRoutes({
       db: input.db,
       logger: input.logger,

@@ -30,39 +30,34 @@ export function createPolicyService(deps: { db: Db }) {
     };
   }
 
-  /** Stores a new version. Methods (and the fallback) must have their IdP connected. */
-  async function set(
+  /** The policy as it will be stored, checked as PUT checks it (404 unknown tenant, 422 methods without an IdP). */
+  async function prepare(
     slug: string,
     input: VerificationPolicyInput,
-    changedBy: string,
-  ): Promise<{ version: number; policy: VerificationPolicy }> {
+  ): Promise<{ tenant: { id: string; slug: string }; policy: VerificationPolicy }> {
     const policy = VerificationPolicySchema.parse(input);
     const tenant = await adminTenantBySlug(db, slug);
-    const available = await configuredMethods(db, tenant.id);
-    const wanted = [...policy.methods, ...(policy.fallbackMethod ? [policy.fallbackMethod] : [])];
-    const missing = [...new Set(wanted.filter((m) => !available.includes(m)))];
-    if (missing.length > 0) {
-      const why = missing.map((m) =>
-        m === 'duo_universal' && available.includes('duo_push')
-          ? `${m} (the duo connection has no Universal Prompt app)`
-          : `${m} (no ${IDP_OF_METHOD[m]} connection)`,
-      );
-      throw new AppError(
-        'validation_failed',
-        `The request is not valid: methods ${why.join(', ')} cannot be used by tenant "${tenant.slug}" yet.`,
-        {
-          issues: missing.map((m) => ({
-            path: policy.methods.includes(m) ? 'methods' : 'fallbackMethod',
-            message: `${m} needs a configured ${IDP_OF_METHOD[m]} connection`,
-          })),
-        },
-      );
-    }
+    await checkMethods(db, tenant, policy);
+    return { tenant, policy };
+  }
+
+  /**
+   * Stores a new version with its `policy.changed` event (`extra`: who asked and how it was approved). `executor` is
+   * the approving transaction for a maker-checker change (changes.service), which checks the methods again there.
+   */
+  async function store(
+    executor: Db,
+    tenant: { id: string; slug: string },
+    policy: VerificationPolicy,
+    changedBy: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ version: number; policy: VerificationPolicy }> {
     try {
-      const { version } = await insertPolicyVersion(db, tenant.id, policy, changedBy, {
+      const { version } = await insertPolicyVersion(executor, tenant.id, policy, changedBy, {
         methods: policy.methods,
         fallbackMethod: policy.fallbackMethod,
         actor: changedBy,
+        ...extra,
       });
       return { version, policy };
     } catch (err) {
@@ -76,7 +71,41 @@ export function createPolicyService(deps: { db: Db }) {
     }
   }
 
-  return { show, set };
+  /** Stores a new version at once (single_admin mode). Methods (and the fallback) must have their IdP connected. */
+  async function set(
+    slug: string,
+    input: VerificationPolicyInput,
+    changedBy: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ version: number; policy: VerificationPolicy }> {
+    const { tenant, policy } = await prepare(slug, input);
+    return store(db, tenant, policy, changedBy, extra);
+  }
+
+  return { show, set, prepare, store, checkMethods };
+}
+
+/** 422 naming each method (or the fallback) whose IdP the tenant has not connected. */
+export async function checkMethods(executor: Db, tenant: { id: string; slug: string }, policy: VerificationPolicy): Promise<void> {
+  const available = await configuredMethods(executor, tenant.id);
+  const wanted = [...policy.methods, ...(policy.fallbackMethod ? [policy.fallbackMethod] : [])];
+  const missing = [...new Set(wanted.filter((m) => !available.includes(m)))];
+  if (missing.length === 0) return;
+  const why = missing.map((m) =>
+    m === 'duo_universal' && available.includes('duo_push')
+      ? `${m} (the duo connection has no Universal Prompt app)`
+      : `${m} (no ${IDP_OF_METHOD[m]} connection)`,
+  );
+  throw new AppError(
+    'validation_failed',
+    `The request is not valid: methods ${why.join(', ')} cannot be used by tenant "${tenant.slug}" yet.`,
+    {
+      issues: missing.map((m) => ({
+        path: policy.methods.includes(m) ? 'methods' : 'fallbackMethod',
+        message: `${m} needs a configured ${IDP_OF_METHOD[m]} connection`,
+      })),
+    },
+  );
 }
 
 export type PolicyService = ReturnType<typeof createPolicyService>;

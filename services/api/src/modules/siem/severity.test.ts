@@ -26,6 +26,11 @@ describe('SIEM severity', () => {
     ['secret.reveal_failed', { outcome: 'wrong_passphrase' }, 'medium'],
     ['policy.changed', {}, 'medium'],
     ['idp.configured', {}, 'medium'],
+    ['admin.change_requested', { weakens: true }, 'medium'],
+    ['admin.change_approved', { weakens: true }, 'high'],
+    ['admin.change_approved', { weakens: false }, 'medium'],
+    ['admin.change_rejected', {}, 'medium'],
+    ['admin.change_withdrawn', {}, 'medium'],
     ['tenant.removed', {}, 'medium'],
     // routine
     ['secret.created', {}, 'low'],

@@ -6,9 +6,11 @@ import type { SiemSeverity } from '@vouchsafe/contracts';
  * and on facts the event data carries (never on free text).
  *
  * high   — possible fraud (a denied push, or any event flagged `isFraudSuspected`), supervisor overrides (requested
- *          or approved), throttling (rate limits hit), failed sign-ins and refused authentication.
+ *          or approved), throttling (rate limits hit), failed sign-ins and refused authentication, and the approval
+ *          of a maker-checker change that weakens verification (`admin.change_approved` with `weakens`).
  * medium — other failures a reviewer should see: denied / failed / timed-out verifications, failed reveals,
- *          changes that alter who verifies callers or how (policy, IdP, tenant added or removed).
+ *          changes that alter who verifies callers or how (policy, IdP, tenant added or removed), and every step of
+ *          the change queue (requested, approved, rejected, withdrawn, superseded).
  * low    — everything else (routine: created, revealed, started, succeeded, expired, revoked, checkpoints, review reads).
  */
 
@@ -28,7 +30,21 @@ const HIGH_ACTIONS = new Set([
   'token_rejected',
 ]);
 
-const MEDIUM_ACTIONS = new Set(['denied', 'failed', 'timed_out', 'reveal_failed', 'changed', 'configured', 'removed', 'added']);
+const MEDIUM_ACTIONS = new Set([
+  'denied',
+  'failed',
+  'timed_out',
+  'reveal_failed',
+  'changed',
+  'configured',
+  'removed',
+  'added',
+  'change_requested',
+  'change_approved',
+  'change_rejected',
+  'change_withdrawn',
+  'change_superseded',
+]);
 
 /** Data outcomes that mean a client was throttled or refused credentials. */
 const HIGH_OUTCOMES = new Set(['throttled', 'rate_limited', 'locked_out']);
@@ -42,6 +58,7 @@ export function severityOf(event: SeverityInput): SiemSeverity {
   const action = event.type.slice(event.type.lastIndexOf('.') + 1);
   if (event.data.isFraudSuspected === true) return 'high';
   if (HIGH_ACTIONS.has(action)) return 'high';
+  if (action === 'change_approved' && event.data.weakens === true) return 'high';
   if (typeof event.data.outcome === 'string' && HIGH_OUTCOMES.has(event.data.outcome)) return 'high';
   if (MEDIUM_ACTIONS.has(action)) return 'medium';
   return 'low';

@@ -3,30 +3,35 @@ import { API_PATHS, TenantCreateRequestSchema } from '@vouchsafe/contracts';
 import { AppError, secretGone } from '../../errors';
 import { jsonBody } from '../../http/input';
 import { noStore } from '../../http/middleware';
-import { actorOf } from '../api-tokens/api-tokens';
-import { requireApiToken } from '../api-tokens/bearer-auth';
+import { adminActor, adminTenants } from '../operators/operator-auth';
 import type { TenantsService } from './tenants.service';
 
-/** `/api/v1/admin/tenants`: administration of help-desk tenants; app.ts mounts it behind `bearerAuth('admin')`. */
+/** `/api/v1/admin/tenants`: administration of help-desk tenants; app.ts mounts it behind adminAccess (an admin token or operator). */
 export function tenantAdminRoutes(service: Pick<TenantsService, 'add' | 'list' | 'remove'>): Router {
   const router = Router();
   router.use(noStore);
 
   router.post('/', jsonBody('64kb'), async (req, res) => {
     const body = TenantCreateRequestSchema.parse(req.body);
-    const created = await service.add(body, actorOf(requireApiToken(req)));
+    const allowed = adminTenants(req);
+    if (allowed !== null && !allowed.includes(body.slug)) {
+      throw new AppError('forbidden', 'Your sign-in is limited to some tenants (VOUCHSAFE_OPERATOR_TENANTS); it cannot add others.');
+    }
+    const created = await service.add(body, adminActor(req).actor);
     req.log.info({ tenant: created.slug, desk: created.desk }, 'tenant added');
     res.status(201).location(API_PATHS.adminTenant(created.slug)).json(created);
   });
 
-  router.get('/', async (_req, res) => {
-    res.json({ tenants: await service.list() });
+  router.get('/', async (req, res) => {
+    const allowed = adminTenants(req);
+    const tenants = await service.list();
+    res.json({ tenants: allowed === null ? tenants : tenants.filter((t) => allowed.includes(t.slug)) });
   });
 
   router.delete('/:slug', async (req, res) => {
     const slug = String(req.params.slug);
     if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(slug)) throw new AppError('not_found', 'There is no help-desk tenant with that slug.');
-    await service.remove(slug, actorOf(requireApiToken(req)));
+    await service.remove(slug, adminActor(req).actor);
     req.log.info({ tenant: slug }, 'tenant removed');
     res.status(204).end();
   });
