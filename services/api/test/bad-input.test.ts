@@ -355,6 +355,12 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
   'GET /api/v1/admin/api-tokens': { auth: 'token' },
   'POST /api/v1/admin/api-tokens': { auth: 'token', body: 'json', valid: () => ({ name: 'fuzz-token', scopes: ['metrics'] }) },
   'DELETE /api/v1/admin/api-tokens/:name': { auth: 'token' },
+  // Issue 10, the change queue (maker-checker): TOKEN is ownerless, so it may read but never decide.
+  'GET /api/v1/admin/changes': { auth: 'token' },
+  'GET /api/v1/admin/changes/:id': { auth: 'token' },
+  'POST /api/v1/admin/changes/:id/approve': { auth: 'token', body: 'json', valid: () => ({ reason: 'looks right' }) },
+  'POST /api/v1/admin/changes/:id/reject': { auth: 'token', body: 'json', valid: () => ({ reason: 'not this time' }) },
+  'POST /api/v1/admin/changes/:id/withdraw': { auth: 'token' },
   // Issue 9, reviewer API (auditor scope; TOKEN has every scope). A search that succeeds is audited (review.*).
   'GET /api/v1/audit/tenants': { auth: 'token' },
   'GET /api/v1/audit/t/:tenant/events': {
