@@ -7,6 +7,7 @@ import { REPO_ROOT, TEST_API_TOKEN, ensureChromium, freePort, startApi, startPos
 import type { Desk, VerificationPolicyInput } from '@vouchsafe/contracts';
 import { startHostStandIns, startIdpStandIns, type HostStandIns, type IdpStandIns } from '@vouchsafe/demo-desk';
 import { REVIEWER } from './tests/support/review';
+import { ADMINS, ADMIN_ROLE_CLAIM } from './tests/support/admin';
 
 const PORTAL_DIST = path.join(REPO_ROOT, 'apps', 'portal', 'dist');
 
@@ -16,6 +17,7 @@ const LOG_MIRROR_MS = 200;
 const BUILDS: ReadonlyArray<{ pkg: string; file: string }> = [
   { pkg: '@vouchsafe/portal', file: path.join(PORTAL_DIST, 'index.html') },
   { pkg: '@vouchsafe/review', file: path.join(REPO_ROOT, 'apps', 'review', 'dist', 'index.html') },
+  { pkg: '@vouchsafe/admin', file: path.join(REPO_ROOT, 'apps', 'admin', 'dist', 'index.html') },
   { pkg: '@vouchsafe/zendesk', file: path.join(REPO_ROOT, 'apps', 'zendesk', 'dist', 'index.html') },
   { pkg: '@vouchsafe/servicenow', file: path.join(REPO_ROOT, 'apps', 'servicenow', 'dist', 'index.html') },
   { pkg: '@vouchsafe/jira', file: path.join(REPO_ROOT, 'apps', 'jira', 'static', 'sidebar', 'build', 'index.html') },
@@ -80,9 +82,22 @@ function policies(supervisors: (desk: Desk) => string[]): Record<Desk, Verificat
   };
 }
 
+/** Registers the Zendesk stand-in account as a tenant of the four-eyes API (admin token); answers its slug. */
+async function registerAdminTenant(adminUrl: string, hosts: HostStandIns): Promise<string> {
+  const body = hosts.tenants().find((t) => t.desk === 'zendesk');
+  const res = await fetch(`${adminUrl}/api/v1/admin/tenants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201)
+    throw new Error(`e2e: registering the admin spec's tenant answered ${res.status} ${(await res.text()).slice(0, 200)}`);
+  return ((await res.json()) as { slug: string }).slug;
+}
+
 /**
- * One throwaway Postgres, one API process (serving the built portal and sidebars) and the help-desk stand-ins
- * (registered as tenants) for the whole run.
+ * One throwaway Postgres, one API process (serving the built portal, sidebars and consoles; single_admin), a second one in
+ * four_eyes for the admin console spec, and the help-desk stand-ins (registered as tenants) for the whole run.
  */
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   process.env.CHROMIUM_PATH = await ensureChromium();
@@ -93,44 +108,61 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   // The API's port too: the OIDC peers must know its callback before it starts, and links carry its public URL.
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+  // A second API process, on a database of its own, in four_eyes mode: the admin console spec (admin.spec.ts), where
+  // policy and IdP changes wait for a second administrator. The main one runs single_admin (the harness default), so
+  // the other suites set policies with one call.
+  const adminPort = await freePort();
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
   const idps: IdpStandIns = await startIdpStandIns();
   idps.allowCallbacks([apiUrl]);
-  // Operator sign-in to /review at the generic OIDC peer (its confidential `basic` client), roles in `roles`.
+  // Operator sign-in to /review and /admin at the generic OIDC peer (its confidential `basic` client), roles in `roles`.
   idps.oidc.allowRedirectUri(`${apiUrl}/auth/operator/callback`);
+  idps.oidc.allowRedirectUri(`${adminUrl}/auth/operator/callback`);
   idps.oidc.addAccount(REVIEWER.email, REVIEWER.name, { roles: [REVIEWER.roleClaim] });
+  for (const admin of Object.values(ADMINS)) idps.oidc.addAccount(admin.email, admin.name, { roles: [ADMIN_ROLE_CLAIM] });
   const operatorEnv = {
     VOUCHSAFE_OPERATOR_ISSUER: idps.oidc.issuer,
     VOUCHSAFE_OPERATOR_CLIENT_ID: idps.oidc.clients.basic.clientId,
     VOUCHSAFE_OPERATOR_CLIENT_SECRET: idps.oidc.clients.basic.clientSecret ?? '',
     VOUCHSAFE_OPERATOR_ROLE_AUDITOR: REVIEWER.roleClaim,
+    VOUCHSAFE_OPERATOR_ROLE_ADMIN: ADMIN_ROLE_CLAIM,
   };
   const pg = await startPostgres().catch(async (error: unknown) => {
     await idps.close();
     throw error;
   });
-  let api: ApiProcess;
-  let databaseUrl: string;
-  try {
-    databaseUrl = await pg.createDatabase();
-    api = await startApi({
+  const start = (port: number, url: string, databaseUrl: string, extra: Record<string, string> = {}) =>
+    startApi({
       databaseUrl,
-      port: apiPort,
+      port,
       // Duo's SDKs pin Duo's CAs: the API process reaches the Duo stand-in through the interception module.
       imports: idps.api.imports,
       env: {
         VOUCHSAFE_PORTAL_DIR: PORTAL_DIST,
-        VOUCHSAFE_PUBLIC_URL: apiUrl,
+        VOUCHSAFE_PUBLIC_URL: url,
         ...deskApiEnv(`http://127.0.0.1:${hostsPort}`),
         ...idps.api.env,
         ...operatorEnv,
+        ...extra,
       },
     });
+  let api: ApiProcess;
+  let databaseUrl: string;
+  try {
+    databaseUrl = await pg.createDatabase();
+    api = await start(apiPort, apiUrl, databaseUrl);
   } catch (error) {
     await pg.stop();
     await idps.close();
     throw error;
   }
+  // The four-eyes API starts while the stand-ins register with the first one (not beside the first start: two cold
+  // starts at once can pass startApi's 30 s on a loaded 2-core machine).
+  const adminStart = pg.createDatabase().then((adminDb) => start(adminPort, adminUrl, adminDb, { VOUCHSAFE_APPROVALS: 'four_eyes' }));
+  // Observed now, awaited below: a failure while the stand-ins register is no unhandled rejection.
+  adminStart.catch(() => undefined);
   let hosts: HostStandIns;
+  let adminApi: ApiProcess;
   try {
     // ServiceNow's reply insertion is an opt-in of a real install (the demo defaults to copy); e2e covers the opt-in.
     hosts = await startHostStandIns({
@@ -144,13 +176,18 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     const tenants = await hosts.register('replace');
     const agentIds = (desk: Desk) => hosts.desks.state.data(desk).agents.map((a) => a.id);
     await idps.configure({ apiUrl: api.url, apiToken: TEST_API_TOKEN, tenants, policies: policies(agentIds) });
+    adminApi = await adminStart;
+    process.env.VOUCHSAFE_E2E_ADMIN_TENANT = await registerAdminTenant(adminApi.url, hosts);
   } catch (error) {
+    await adminStart.then((a) => a.stop()).catch(() => undefined);
     await api.stop();
     await pg.stop();
     await idps.close();
     throw error;
   }
   process.env.VOUCHSAFE_E2E_URL = api.url;
+  // The four-eyes API of the admin console spec (tests/support/admin.ts).
+  process.env.VOUCHSAFE_E2E_ADMIN_URL = adminApi.url;
   process.env.VOUCHSAFE_E2E_TOKEN = TEST_API_TOKEN;
   // The API's database (superuser, throwaway cluster): tests/support/verify.ts expireNow() brings a deadline forward.
   process.env.VOUCHSAFE_E2E_DATABASE_URL = databaseUrl;
@@ -187,6 +224,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   return async () => {
     clearInterval(mirror);
     await hosts.close();
+    await adminApi.stop();
     const code = await api.stop();
     await idps.close();
     // Keep the API's log with the other artifacts: failed tests usually need it.

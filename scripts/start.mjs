@@ -26,15 +26,14 @@ if (/^(true|1|yes|on)$/i.test(env.VOUCHSAFE_START_SKIP_BUILD ?? '')) {
   console.log('• VOUCHSAFE_START_SKIP_BUILD is set: using the installed dependencies and the last build');
 } else {
   install();
-  // The reviewer console (/review) is served in every mode; its sign-in needs VOUCHSAFE_OPERATOR_* (README).
+  // The operator consoles (/review, /admin) are served in every mode; their sign-in needs VOUCHSAFE_OPERATOR_* (README).
   const apps = [
     '@vouchsafe/portal',
     '@vouchsafe/review',
+    '@vouchsafe/admin',
     ...(demo ? ['@vouchsafe/zendesk', '@vouchsafe/servicenow', '@vouchsafe/jira'] : []),
   ];
-  console.log(
-    demo ? '• Building the portal, the reviewer console and the help-desk sidebars…' : '• Building the portal and the reviewer console…',
-  );
+  console.log(demo ? '• Building the portal, the consoles and the help-desk sidebars…' : '• Building the portal and the consoles…');
   pnpm(['exec', 'turbo', 'run', 'build', ...apps.map((a) => `--filter=${a}`), '--output-logs=errors-only']);
 }
 

@@ -1,8 +1,9 @@
 // First: before any zod schema (contracts) is built.
-import './zod-csp';
+import '@vouchsafe/console/zod-csp';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './elements/App';
+import '@vouchsafe/console/console.css';
 import './review.css';
 
 const root = document.getElementById('root');

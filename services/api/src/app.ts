@@ -4,7 +4,15 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { sql } from 'kysely';
-import { ADMIN_CHANGE_PATHS, API_PATHS, API_PREFIX, AUDIT_API_MOUNT, DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
+import {
+  ADMIN_CHANGE_PATHS,
+  ADMIN_CONSOLE_PATH,
+  API_PATHS,
+  API_PREFIX,
+  AUDIT_API_MOUNT,
+  DEFAULT_TENANT_ID,
+  REVIEW_CONSOLE_PATH,
+} from '@vouchsafe/contracts';
 import { isMigrated } from './db/database';
 import { AppError } from './errors';
 import { wellFormedUrl } from './http/input';
@@ -26,7 +34,7 @@ import { verificationRoutes } from './modules/verification/verification.routes';
 import { callbackLimit, publicLimit } from './modules/rate-limits/rate-limits';
 import type { Graph } from './compose';
 import { auditExportRoutes } from './modules/audit/export.routes';
-import { REVIEW_CONSOLE_PATH, reviewConsole } from './modules/operators/review-console';
+import { operatorConsole } from './modules/operators/operator-console';
 import { openApiRoute } from './openapi/openapi.routes';
 import { PAGE_STYLESHEET_PATH, sendPageStylesheet } from './http/page';
 import { shortLinkRoutes } from './modules/verification/short-link.routes';
@@ -157,7 +165,9 @@ export function createApp(graph: Graph): Express {
   });
 
   app.use('/apps', sidebarPagesRoutes({ ...config, deskOrigins }));
-  app.use(REVIEW_CONSOLE_PATH, reviewConsole(path.join(config.appsDir, 'review', 'dist')));
+  app.use(REVIEW_CONSOLE_PATH, operatorConsole(path.join(config.appsDir, 'review', 'dist'), REVIEW_CONSOLE_PATH, '@vouchsafe/review'));
+  // Issue 10: the admin console (apps/admin); its API is /api/v1/admin (an admin token, or an operator session).
+  app.use(ADMIN_CONSOLE_PATH, operatorConsole(path.join(config.appsDir, 'admin', 'dist'), ADMIN_CONSOLE_PATH, '@vouchsafe/admin'));
 
   if (config.portalDir && existsSync(path.join(config.portalDir, 'index.html'))) {
     const portalDir = config.portalDir;

@@ -88,10 +88,10 @@ async function call(
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'vs-openapi-'));
-  // A built portal, sidebars and reviewer console (one file each), so their routes exist and answer.
+  // A built portal, sidebars and operator consoles (one file each), so their routes exist and answer.
   mkdirSync(path.join(dir, 'portal'));
   writeFileSync(path.join(dir, 'portal', 'index.html'), '<!doctype html><title>portal</title>');
-  for (const app of ['zendesk', 'servicenow', 'review']) {
+  for (const app of ['zendesk', 'servicenow', 'review', 'admin']) {
     mkdirSync(path.join(dir, 'apps', app, 'dist'), { recursive: true });
     writeFileSync(path.join(dir, 'apps', app, 'dist', 'index.html'), '<!doctype html><html><head></head><body></body></html>');
   }
@@ -272,6 +272,8 @@ describe('real answers of every route match the document', () => {
     await call('GET', '/apps/servicenow');
     await call('GET', '/review');
     expect((await call('GET', '/review/{splat}', { params: { splat: 'tenants' } })).status).toBe(200);
+    await call('GET', '/admin');
+    expect((await call('GET', '/admin/{splat}', { params: { splat: 'changes' } })).status).toBe(200);
     expect((await call('GET', '/')).status).toBe(200);
     expect((await call('GET', '/s/{id}', { params: { id: sealed.id } })).status).toBe(200);
     expect((await call('GET', '/t/{tenant}/s/{id}', { params: { ...tenant, id: sealed.id } })).status).toBe(200);

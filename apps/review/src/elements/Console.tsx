@@ -3,13 +3,11 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Field, Select } from '@zendeskgarden/react-forms';
 import { Dots } from '@zendeskgarden/react-loaders';
 import type { OperatorMe, ReviewSearchResult, ReviewTenant, ReviewTimeline } from '@vouchsafe/contracts';
+import { ConsoleBar, failureText, Notice, useLoadable } from '@vouchsafe/console';
 import type { ReviewApi, SearchInput } from '../api/review-api';
 import { entriesToCsv } from '../csv';
 import { EntryTable } from './EntryTable';
-import { failureText } from './failure-text';
-import { Notice } from './Notice';
 import { SearchForm } from './SearchForm';
-import { useLoadable } from './use-loadable';
 
 export interface ConsoleProps {
   api: ReviewApi;
@@ -76,15 +74,7 @@ export function Console({ api, me, onSignOut, onSignedOut, download }: ConsolePr
 
   return (
     <div className="vs-console">
-      <header className="vs-bar">
-        <h1 className="vs-title">Vouchsafe review</h1>
-        <span className="vs-bar__who" data-testid="signed-in-as">
-          Signed in as {me.label}
-        </span>
-        <Button size="small" onClick={onSignOut}>
-          Sign out
-        </Button>
-      </header>
+      <ConsoleBar title="Vouchsafe review" label={me.label} onSignOut={onSignOut} />
 
       <main className="vs-main">
         <section aria-label="Help-desk account" className="vs-section">

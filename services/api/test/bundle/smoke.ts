@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   log(`API ready at ${url}`);
 
   step = 'the API serves the portal and the sidebar pages from the bundle';
-  for (const page of ['/s/AAAAAAAAAAAAAAAAAAAAAA', '/apps/zendesk/', '/apps/servicenow/', '/review/']) {
+  for (const page of ['/s/AAAAAAAAAAAAAAAAAAAAAA', '/apps/zendesk/', '/apps/servicenow/', '/review/', '/admin/']) {
     const res = await fetch(`${url}${page}`);
     const body = await res.text();
     if (res.status !== 200 || !body.includes('<script')) fail(`GET ${page} answered ${res.status} without the built page`);

@@ -1,4 +1,4 @@
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 // jsdom has no matchMedia; Garden's theming reads prefers-color-scheme at import time.
@@ -15,5 +15,8 @@ if (typeof window !== 'undefined' && typeof window.matchMedia !== 'function') {
       dispatchEvent: () => false,
     }) as MediaQueryList;
 }
+
+// findBy* waits up to 1 s by default: too short for a Garden page on a loaded CI machine.
+configure({ asyncUtilTimeout: 5_000 });
 
 afterEach(() => cleanup());

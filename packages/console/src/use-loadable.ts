@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import type { ApiFailure, ApiResult } from '../api/review-api';
+import type { ApiFailure, ApiResult } from './operator-client';
 
 export type Loadable<T> =
   { status: 'idle' } | { status: 'loading' } | { status: 'ready'; value: T } | { status: 'failed'; failure: ApiFailure };

@@ -1,4 +1,4 @@
-import type { ApiFailure } from '../api/review-api';
+import type { ApiFailure } from './operator-client';
 
 /** One sentence for a failed call (a signed-out failure is handled by the page: it shows the sign-in). */
 export function failureText(failure: ApiFailure): string {
@@ -8,6 +8,7 @@ export function failureText(failure: ApiFailure): string {
     case 'forbidden':
     case 'not-found':
     case 'invalid':
+    case 'conflict':
       return failure.message || 'The server refused this request.';
     case 'unavailable':
       return 'Vouchsafe could not be reached. Try again in a moment.';
