@@ -87,7 +87,11 @@ test.describe('Okta Verify push with number challenge', () => {
     await expect(notesOnPage(page).filter({ hasText: 'Caller verification PASSED' })).toHaveCount(1);
   });
 
-  test('deny on the phone → Okta REJECTED: possible fraud, in Okta’s own terms, in the sidebar and the note', async ({ page, context, request }) => {
+  test('deny on the phone → Okta REJECTED: possible fraud, in Okta’s own terms, in the sidebar and the note', async ({
+    page,
+    context,
+    request,
+  }) => {
     const ticket = await zendeskTicket(request, 'Wire transfer question');
     await openTicket(page, ticket);
     await startMethod(page, 'okta_push');
@@ -366,8 +370,12 @@ test.describe('Supervisor override', () => {
       await supervisor.screenshot({ path: test.info().outputPath('override-confirmation.png') });
       // Not this time: back, then decline with a reason.
       await confirm.getByRole('button', { name: VERIFY.confirmBack }).click();
-      await verifySection(supervisor).getByRole('button', { name: /^Decline the override requested by / }).click();
-      await verifySection(supervisor).getByLabel(VERIFY.declineReasonLabel).fill('Possible fraud: call the customer back on the number on record.');
+      await verifySection(supervisor)
+        .getByRole('button', { name: /^Decline the override requested by / })
+        .click();
+      await verifySection(supervisor)
+        .getByLabel(VERIFY.declineReasonLabel)
+        .fill('Possible fraud: call the customer back on the number on record.');
       await verifySection(supervisor).getByRole('button', { name: VERIFY.declineSend }).click();
       await expect(review).toHaveCount(0);
 

@@ -9,11 +9,7 @@ import { type Kysely, sql } from 'kysely';
  *   never both, and never by the agent who asked (the database refuses both).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .alterTable('verifications')
-    .addColumn('short_link_id', 'text')
-    .addColumn('link_url', 'text')
-    .execute();
+  await db.schema.alterTable('verifications').addColumn('short_link_id', 'text').addColumn('link_url', 'text').execute();
   await sql`CREATE UNIQUE INDEX verifications_short_link_uq ON verifications (short_link_id) WHERE short_link_id IS NOT NULL`.execute(db);
   await db.schema
     .alterTable('verification_overrides')
@@ -37,10 +33,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP INDEX IF EXISTS verification_overrides_pending_idx`.execute(db);
-  await db.schema
-    .alterTable('verification_overrides')
-    .dropConstraint('verification_overrides_decline_two_people')
-    .execute();
+  await db.schema.alterTable('verification_overrides').dropConstraint('verification_overrides_decline_two_people').execute();
   await db.schema.alterTable('verification_overrides').dropConstraint('verification_overrides_decided_once').execute();
   await db.schema
     .alterTable('verification_overrides')

@@ -120,7 +120,8 @@ export function createZafParent(options) {
 
   /** Delivers `zaf.<name>` if the app subscribed to it (Zendesk binds an event only while it has subscribers). */
   function fire(name, data) {
-    if (!DOCUMENTED_EVENTS.has(name) && !APP_NOTIFICATION_EVENT.test(name)) throw new Error(`the stand-in fires documented events only, not ${name}`);
+    if (!DOCUMENTED_EVENTS.has(name) && !APP_NOTIFICATION_EVENT.test(name))
+      throw new Error(`the stand-in fires documented events only, not ${name}`);
     if (!(state.subscribers.get(name) > 0)) return false;
     state.fired.push({ name, data });
     send({ key: `zaf.${name}`, message: data });

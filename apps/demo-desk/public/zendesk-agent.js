@@ -139,7 +139,7 @@ requesterPicker.addEventListener('change', async () => {
 // App notifications (issue 16): what other agents' app instances sent with POST /api/v2/apps/notify.json reaches this
 // agent's instance as `api_notification.<event>`, like Zendesk delivers it. Only those sent after this page opened.
 const notificationsUrl = `/zendesk/agent/api/app-notifications?agent=${agentIndex()}`;
-let notificationsAfter = ((await getJson(`${notificationsUrl}&after=0`).catch(() => [])).at(-1)?.seq ?? 0);
+let notificationsAfter = (await getJson(`${notificationsUrl}&after=0`).catch(() => [])).at(-1)?.seq ?? 0;
 setInterval(async () => {
   const fresh = await getJson(`${notificationsUrl}&after=${notificationsAfter}`).catch(() => []);
   for (const n of fresh) {

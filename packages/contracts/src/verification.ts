@@ -96,7 +96,6 @@ export const END_REASON_LABELS: Readonly<Record<EndReason, string>> = {
 /** Body of POST …/verifications/:id/cancel. No body or no reason (older sidebars) ends it without a reason. */
 export const EndVerificationRequestSchema = z.object({ reason: EndReasonSchema.optional() }).strict();
 
-
 export const OverrideSchema = z.object({
   /** Issue 16: a supervisor may also decline, with a reason (the requesting agent sees who and why). */
   state: z.enum(['requested', 'approved', 'declined']),

@@ -122,7 +122,10 @@ describe('generic OpenID Provider: the requester’s email counts only when the 
   it('the short link redirects (303) to the IdP only while the attempt is open, then answers a styled "no longer valid" page', async () => {
     const a = await openAs(w, ticketFor('nadia.short@customer.test'));
     const { v, link } = await startLink(a);
-    const reply = w.desks.state.comments('zendesk', a.ticketId).filter((c) => c.isPublic).at(-1)!.body;
+    const reply = w.desks.state
+      .comments('zendesk', a.ticketId)
+      .filter((c) => c.isPublic)
+      .at(-1)!.body;
     expect(reply).not.toContain(generic.url);
     const open = await openShort(link);
     expect(open.status).toBe(303);

@@ -107,7 +107,9 @@ describe('push lifecycle (scripted Okta behind the real provider factory)', () =
     const done = await settle(a, started.id, 'denied');
     expect(done.isFraudSuspected).toBe(true);
     expect(done.outcomeDetail).toBe('rejected_unspecified');
-    expect(done.reason).toMatch(/^Okta reported the push as rejected; Okta does not say whether the customer denied it or chose a wrong number/);
+    expect(done.reason).toMatch(
+      /^Okta reported the push as rejected; Okta does not say whether the customer denied it or chose a wrong number/,
+    );
     await eventually(() => expect(notesOf(t2)).toHaveLength(2));
     const denied = notesOf(t2).find((n) => n.includes('DENIED'))!;
     expect(denied).toContain(
@@ -139,7 +141,12 @@ describe('push lifecycle (scripted Okta behind the real provider factory)', () =
     await settle(janeS, third.id, 'verified');
     for (const s of [janeS, omarS]) {
       const overview = await call(w.t.url, s, 'GET', '/verifications');
-      expect(overview.json.fraudFlag).toMatchObject({ kind: 'possible_fraud', detail: 'rejected_unspecified', method: 'okta_push', openCount: 1 });
+      expect(overview.json.fraudFlag).toMatchObject({
+        kind: 'possible_fraud',
+        detail: 'rejected_unspecified',
+        method: 'okta_push',
+        openCount: 1,
+      });
     }
     const ack = '/verifications/fraud-flag/acknowledge';
     const reason = { reason: 'Called the customer back on the number on record' };
@@ -363,8 +370,13 @@ describe('supervisor decline and queue (issue 16)', () => {
     okta.answer = { state: 'timed_out' };
     const timedOut = await startPush(jane9);
     await settle(jane9, timedOut.id, 'timed_out');
-    for (const [a, v] of [[jane8, denied], [jane9, timedOut]] as const) {
-      expect((await call(w.t.url, a, 'POST', `/verifications/${v.id}/override`, { reason: 'Caller lost their phone; voice known' })).status).toBe(200);
+    for (const [a, v] of [
+      [jane8, denied],
+      [jane9, timedOut],
+    ] as const) {
+      expect(
+        (await call(w.t.url, a, 'POST', `/verifications/${v.id}/override`, { reason: 'Caller lost their phone; voice known' })).status,
+      ).toBe(200);
     }
     // The queue: supervisors only, every ticket of the tenant, with what a confirmation shows (fraud flag, reason).
     expect((await call(w.t.url, jane8, 'GET', '/overrides')).status).toBe(403);
@@ -383,24 +395,39 @@ describe('supervisor decline and queue (issue 16)', () => {
       }),
     ]);
     // Deciding happens on the request's own ticket: another ticket's (or an unknown) id answers 404.
-    expect((await call(w.t.url, omar8, 'POST', `/verifications/${timedOut.id}/override/decline`, { reason: 'not on this call' })).status).toBe(404);
     expect(
-      (await call(w.t.url, omar8, 'POST', '/verifications/00000000-0000-4000-8000-000000000000/override/decline', { reason: 'unknown id' })).status,
+      (await call(w.t.url, omar8, 'POST', `/verifications/${timedOut.id}/override/decline`, { reason: 'not on this call' })).status,
+    ).toBe(404);
+    expect(
+      (await call(w.t.url, omar8, 'POST', '/verifications/00000000-0000-4000-8000-000000000000/override/decline', { reason: 'unknown id' }))
+        .status,
     ).toBe(404);
     expect((await call(w.t.url, omar8, 'POST', `/verifications/${denied.id}/override/decline`, { reason: 'no' })).status).toBe(422);
-    expect((await call(w.t.url, jane8, 'POST', `/verifications/${denied.id}/override/decline`, { reason: 'my own request' })).status).toBe(403);
+    expect((await call(w.t.url, jane8, 'POST', `/verifications/${denied.id}/override/decline`, { reason: 'my own request' })).status).toBe(
+      403,
+    );
     const declined = await call(w.t.url, omar8, 'POST', `/verifications/${denied.id}/override/decline`, {
       reason: 'Possible fraud: the customer denied the push',
     });
     expect(declined.status).toBe(200);
     expect(declined.json).toMatchObject({
       state: 'denied',
-      override: { state: 'declined', declinedBy: 'Omar Haddad', declineReason: 'Possible fraud: the customer denied the push', approvedBy: null },
+      override: {
+        state: 'declined',
+        declinedBy: 'Omar Haddad',
+        declineReason: 'Possible fraud: the customer denied the push',
+        approvedBy: null,
+      },
     });
     // The requesting agent sees it; it can be neither approved nor declined again; it leaves the queue.
-    expect((await call(w.t.url, jane8, 'GET', '/verifications')).json.current.override).toMatchObject({ state: 'declined', declinedBy: 'Omar Haddad' });
+    expect((await call(w.t.url, jane8, 'GET', '/verifications')).json.current.override).toMatchObject({
+      state: 'declined',
+      declinedBy: 'Omar Haddad',
+    });
     expect((await call(w.t.url, omar8, 'POST', `/verifications/${denied.id}/override/approve`)).status).toBe(409);
-    expect((await call(w.t.url, omar8, 'POST', `/verifications/${denied.id}/override/decline`, { reason: 'declined twice' })).status).toBe(409);
+    expect((await call(w.t.url, omar8, 'POST', `/verifications/${denied.id}/override/decline`, { reason: 'declined twice' })).status).toBe(
+      409,
+    );
     await expect(
       sql`UPDATE verification_overrides SET approved_by_id = ${omar} WHERE verification_id = ${denied.id}`.execute(w.t.db),
     ).rejects.toThrow(/verification_overrides_decided_once/);

@@ -163,7 +163,13 @@ export function createZendeskRouter(ctx: DeskContext, keys: DeskKeys): Router {
         const appId = typeof b.app_id === 'number' ? b.app_id : Number.NaN;
         const agentId = b.agent_id === undefined ? null : typeof b.agent_id === 'number' ? String(b.agent_id) : undefined;
         if (String(appId) !== account.appId) return void res.status(404).json(ERRORS.notFound);
-        if (typeof b.event !== 'string' || !/^[\w.-]{1,64}$/.test(b.event) || agentId === undefined || typeof b.body !== 'object' || b.body === null) {
+        if (
+          typeof b.event !== 'string' ||
+          !/^[\w.-]{1,64}$/.test(b.event) ||
+          agentId === undefined ||
+          typeof b.body !== 'object' ||
+          b.body === null
+        ) {
           return void res.status(400).json(ERRORS.badRequest('app_id (number), event, body (object) and an optional agent_id (number)'));
         }
         ctx.state.appNotifications.push({ seq: ctx.state.appNotifications.length + 1, appId, event: b.event, body: b.body, agentId });

@@ -21,7 +21,9 @@ describe('PendingOverrides', () => {
       override: { state: 'requested', requestedBy: 'Ann Agent', reason: 'phone broken, known voice', approvedBy: null },
     });
     const onApprove = vi.fn();
-    renderThemed(<PendingOverrides overrides={[pending]} methodName={() => 'Okta Verify'} isBusy={false} onApprove={onApprove} onDecline={vi.fn()} />);
+    renderThemed(
+      <PendingOverrides overrides={[pending]} methodName={() => 'Okta Verify'} isBusy={false} onApprove={onApprove} onDecline={vi.fn()} />,
+    );
     expect(screen.getByText('Ann Agent asks to override a timed out Okta Verify verification')).toBeTruthy();
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: messages.verify.approveReviewName('Ann Agent') }));

@@ -144,11 +144,7 @@ export function VerifyCaller({ api, onError, announce, host }: VerifyCallerProps
         />
       )}
       {overview?.isSupervisor && (
-        <SupervisorQueue
-          api={api}
-          methodName={nameOf}
-          refreshKey={`${overview.pendingOverrides.map((p) => p.id).join(',')}#${notices}`}
-        />
+        <SupervisorQueue api={api} methodName={nameOf} refreshKey={`${overview.pendingOverrides.map((p) => p.id).join(',')}#${notices}`} />
       )}
     </section>
   );

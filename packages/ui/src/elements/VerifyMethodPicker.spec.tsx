@@ -14,10 +14,7 @@ describe('VerifyMethodPicker', () => {
     await user.tab();
     expect(document.activeElement).toBe(screen.getByRole('radio', { name: 'Okta Verify push' }));
     await user.keyboard('{ArrowDown}');
-    expect(screen.getByRole('radio', { name: messages.verify.fallbackName('Code by SMS') })).toHaveProperty(
-      'checked',
-      true,
-    );
+    expect(screen.getByRole('radio', { name: messages.verify.fallbackName('Code by SMS') })).toHaveProperty('checked', true);
     await user.tab();
     expect(document.activeElement).toBe(screen.getByRole('button', { name: messages.verify.start }));
     await user.keyboard('{Enter}');

@@ -74,7 +74,13 @@ export function verification(overrides: Partial<Verification> = {}): Verificatio
 export const METHODS: MethodOption[] = [
   // The API's labels: contracts VERIFICATION_METHOD_LABELS (one name per method everywhere, issue 16).
   { method: 'okta_push', label: VERIFICATION_METHOD_LABELS.okta_push, isAvailable: true, reason: null, isFallback: false },
-  { method: 'duo_push', label: VERIFICATION_METHOD_LABELS.duo_push, isAvailable: false, reason: 'The caller has no Duo push device.', isFallback: false },
+  {
+    method: 'duo_push',
+    label: VERIFICATION_METHOD_LABELS.duo_push,
+    isAvailable: false,
+    reason: 'The caller has no Duo push device.',
+    isFallback: false,
+  },
   { method: 'callback_sms', label: VERIFICATION_METHOD_LABELS.callback_sms, isAvailable: true, reason: null, isFallback: true },
 ];
 
