@@ -3,9 +3,11 @@ import { expect, test } from './support/browser-checks';
 import { newTicket, sidebarOf } from './support/desks';
 import { openTicket, waitForSendForm } from './support/sidebar-flow';
 import { SIDEBAR } from './support/sidebar-text';
+import { VERIFY, enrol, expectView, oktaPushOn, openPhone, readOut, startMethod, verifySection } from './support/verify';
 
 // Issue 16 item 17: the sidebar at the narrowest width a desk gives it (320 px). One journey through every send
-// state; in each, nothing scrolls sideways, and a screenshot is attached for a person to look at.
+// state and one through the verification states; in each, nothing scrolls sideways, and a screenshot is attached for
+// a person to look at.
 
 const WIDTH = 320;
 
@@ -71,3 +73,35 @@ for (const desk of ['zendesk', 'servicenow'] as const) {
     await check(sidebar, page, testInfo, 'sent');
   });
 }
+
+test('the Zendesk sidebar’s verification states fit 320 px: waiting with the number, ended with a reason, denied with the fraud flag', async ({
+  page,
+  context,
+  request,
+}, testInfo) => {
+  await page.setViewportSize({ width: 1280, height: 2400 });
+  const ticket = await newTicket(request, 'zendesk', 'Narrow sidebar verification');
+  await enrol(request, ticket);
+  await openTicket(page, ticket);
+  await narrow(page);
+  const sidebar = sidebarOf(page);
+  await expect(verifySection(page).getByRole('button', { name: VERIFY.start })).toBeVisible({ timeout: 20_000 });
+  await check(sidebar, page, testInfo, 'verify-choose');
+
+  await startMethod(page, 'okta_push');
+  await readOut(page);
+  await check(sidebar, page, testInfo, 'verify-waiting');
+  await verifySection(page).getByLabel(VERIFY.endReasonLabel).selectOption({ label: VERIFY.endReasons.call_dropped });
+  await verifySection(page).getByRole('button', { name: VERIFY.cancel }).click();
+  await expectView(page, 'cancelled');
+  await check(sidebar, page, testInfo, 'verify-ended');
+
+  await startMethod(page, 'okta_push');
+  await readOut(page);
+  const phone = await openPhone(context);
+  // The ended attempt's push is still on the phone (Okta has no cancel): the newest, last, is this attempt's.
+  await oktaPushOn(phone, ticket).last().getByRole('button', { name: 'Deny', exact: true }).click();
+  await expectView(page, 'denied');
+  await expect(verifySection(page).locator('[data-banner="fraud-flag"]')).toBeVisible();
+  await check(sidebar, page, testInfo, 'verify-denied-fraud-flag');
+});
