@@ -342,7 +342,7 @@ describe('VerifyCaller: supervisor override', () => {
     expect(within(confirm).getByText(v.thisTicket)).toBeTruthy();
     expect(within(confirm).getByText('Ca***r (c***@customer.test)')).toBeTruthy();
     expect(within(confirm).getByText('caller lost the phone')).toBeTruthy();
-    expect(confirm.textContent).toContain('Okta Verify: denied — The customer denied the push.');
+    expect(confirm.textContent).toContain('Okta Verify push: denied — The customer denied the push.');
     // Back closes it without a call; the second time, Confirm approval approves.
     await user.click(within(confirm).getByRole('button', { name: v.confirmBack }));
     expect(within(list).queryByRole('group', { name: v.confirmHeading })).toBeNull();
@@ -415,7 +415,7 @@ describe('VerifyCaller: supervisor override', () => {
     const { state, user } = setup(api);
     await waitFor(() => expect(state()).toBe('none'));
     const queue = await screen.findByRole('region', { name: v.queueHeading(1) });
-    expect(within(queue).getByText(v.queueItem('4711', 'Jane Doe', 'Okta Verify', 'denied'))).toBeTruthy();
+    expect(within(queue).getByText(v.queueItem('4711', 'Jane Doe', 'Okta Verify push', 'denied'))).toBeTruthy();
     expect(within(queue).getByText(v.queueFraud)).toBeTruthy();
     api.queue = { overrides: [] };
     await user.click(within(queue).getByRole('button', { name: v.queueRefresh }));
