@@ -109,7 +109,7 @@ test('a 5 MiB binary file downloads byte for byte under its own name', async ({ 
   await expect(heading(page)).toHaveText(HEADINGS.revealedFile);
   const details = page.getByRole('group', { name: 'File details' });
   await expect(details).toContainText(path.basename(original));
-  await expect(details).toContainText('5.0 MB');
+  await expect(details).toContainText('5.0 MiB');
   await expect(details).toContainText('application/octet-stream');
 
   const [download] = await Promise.all([

@@ -31,8 +31,11 @@ test('ServiceNow: Entra sign-in link with the auth context → verified and a wo
   const phone = await openPhone(context);
   const customer = await openMailedLink(browser, phone, ticket);
   try {
-    // Entra's authorize request carries the claims request for the auth context.
-    expect(new URL(customer.href).searchParams.get('claims') ?? '').toContain('"acrs"');
+    // The reply carries Vouchsafe's short link; the authorize request it leads to (303) carries the claims request for
+    // the auth context. Asking where it leads changes nothing.
+    const leads = await request.get(customer.href, { maxRedirects: 0 });
+    expect(leads.status()).toBe(303);
+    expect(new URL(leads.headers().location ?? '').searchParams.get('claims') ?? '').toContain('"acrs"');
     await oidcSignIn(customer.page);
   } finally {
     await customer.close();

@@ -382,7 +382,7 @@ test.describe('Supervisor override', () => {
       // The requesting agent sees who declined and why (live), and the note says so.
       await expect(section.locator('[data-override-declined]')).toContainText('Possible fraud: call the customer back');
       const declinedNote = await verificationNote(request, 'zendesk', ticket, 'Supervisor override DECLINED');
-      expect(declinedNote.body).toMatch(/^Declined by: .+$/m);
+      expect(declinedNote.body).toMatch(/^Requested by: .+ · Declined by: .+ · Decline reason: Possible fraud: call the customer back/m);
 
       // A second attempt, a second request: this time the supervisor confirms the approval.
       await deniedThenRequested(page, phone, ticket);

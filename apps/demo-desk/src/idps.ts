@@ -212,6 +212,33 @@ export async function startIdpStandIns(opts: IdpStandInsOptions = {}): Promise<I
     return router;
   }
 
+  /**
+   * Sign-in links reach requesters as Vouchsafe's short links (`<api>/v/<id>`, a 303 to the IdP). The phone asks each
+   * one where it leads (without following it, which changes nothing at Vouchsafe) and remembers the answer, so that a
+   * Duo Universal Prompt link, which leads to Duo's https host, can be opened at the stand-in instead.
+   */
+  const leadsTo = new Map<string, string>();
+  async function idpUrlOf(url: string): Promise<string> {
+    if (!/^\/v\/[A-Za-z0-9_-]+$/.test(new URL(url).pathname)) return url;
+    const known = leadsTo.get(url);
+    if (known !== undefined) return known;
+    try {
+      const answer = await fetch(url, { redirect: 'manual' });
+      const location = answer.headers.get('location');
+      if (answer.status !== 303 || location === null) return url;
+      const target = new URL(location, url).toString();
+      leadsTo.set(url, target);
+      return target;
+    } catch {
+      return url;
+    }
+  }
+  /** What the phone opens for a mailed link: Duo's prompt at the stand-in; anything else as mailed. */
+  async function openableUrl(url: string): Promise<string> {
+    const target = await idpUrlOf(url);
+    return new URL(target).hostname === duo.apiHost ? duoPromptUrlAt(target, duoServer.url) : url;
+  }
+
   function phoneRouter(links: () => PhoneLink[]): Router {
     const router = express.Router();
     router.get('/phone', (_req, res) => {
@@ -222,7 +249,14 @@ export async function startIdpStandIns(opts: IdpStandInsOptions = {}): Promise<I
       );
       res.type('html').send(PHONE_HTML);
     });
-    router.get('/phone/api/state', (_req, res) => {
+    router.get('/phone/api/state', async (_req, res) => {
+      // Duo Universal Prompt links point at Duo's https host: open them at the stand-in instead.
+      const mailed = await Promise.all(
+        links()
+          .slice(-20)
+          .reverse()
+          .map(async (l) => ({ ...l, url: await openableUrl(l.url) })),
+      );
       res.set('Cache-Control', 'no-store');
       res.json({
         okta: okta.state.pending(),
@@ -234,11 +268,7 @@ export async function startIdpStandIns(opts: IdpStandInsOptions = {}): Promise<I
           createdAt: t.createdAt.toISOString(),
         })),
         codes: twilio.messages().slice(-20).reverse(),
-        // Duo Universal Prompt links point at Duo's https host: open them at the stand-in instead.
-        links: links()
-          .map((l) => (new URL(l.url).hostname === duo.apiHost ? { ...l, url: duoPromptUrlAt(l.url, duoServer.url) } : l))
-          .slice(-20)
-          .reverse(),
+        links: mailed,
       });
     });
     router.post('/phone/api/okta/:tx/:action', express.json({ limit: '4kb' }), (req, res) => {
