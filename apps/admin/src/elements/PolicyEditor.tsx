@@ -83,6 +83,20 @@ export function PolicyEditor({ api, csrf, slug, onSignedOut, onOpenChange }: Pol
 
   const method = (m: VerificationMethod) => VERIFICATION_METHOD_LABELS[m];
   const set = (patch: Partial<PolicyDraft>) => draft && setDraft({ ...draft, ...patch });
+  /** The number inputs of one group of the policy form (NUMBER_FIELDS says which field belongs where). */
+  const numberInputs = (group: (typeof NUMBER_FIELDS)[number]['group']) =>
+    draft === undefined
+      ? null
+      : NUMBER_FIELDS.filter((f) => f.group === group).map((f) => (
+          <FormField
+            key={f.path}
+            label={f.label}
+            type="number"
+            value={draft.numbers[f.path]}
+            onChange={(v) => set({ numbers: { ...draft.numbers, [f.path]: v } })}
+            error={errors[f.path]}
+          />
+        ));
 
   return (
     <section aria-labelledby="vs-policy-heading" className="vs-section" data-testid="policy">
@@ -176,30 +190,12 @@ export function PolicyEditor({ api, csrf, slug, onSignedOut, onOpenChange }: Pol
                 <Field.Hint>Weakens verification: agents can edit that number. Used only when unchanged long enough.</Field.Hint>
               </Checkbox>
             </Field>
-            {NUMBER_FIELDS.filter((f) => f.group === 'phone').map((f) => (
-              <FormField
-                key={f.path}
-                label={f.label}
-                type="number"
-                value={draft.numbers[f.path]}
-                onChange={(v) => set({ numbers: { ...draft.numbers, [f.path]: v } })}
-                error={errors[f.path]}
-              />
-            ))}
+            {numberInputs('phone')}
           </fieldset>
           {GROUPS.map(({ group, legend }) => (
             <fieldset key={group} className="vs-fieldset">
               <legend>{legend}</legend>
-              {NUMBER_FIELDS.filter((f) => f.group === group).map((f) => (
-                <FormField
-                  key={f.path}
-                  label={f.label}
-                  type="number"
-                  value={draft.numbers[f.path]}
-                  onChange={(v) => set({ numbers: { ...draft.numbers, [f.path]: v } })}
-                  error={errors[f.path]}
-                />
-              ))}
+              {numberInputs(group)}
               {group === 'oidc' &&
                 LIST_FIELDS.filter((f) => f.path.startsWith('oidc.')).map((f) => (
                   <FormField
