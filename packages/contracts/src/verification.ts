@@ -164,6 +164,8 @@ export const FraudFlagSchema = z.object({
   agentLabel: text(),
   /** How many unacknowledged flags the ticket has (this is the latest). */
   openCount: z.number().int().min(1),
+  /** One of the open flags was raised on the viewing agent's own attempt: another supervisor must acknowledge them. */
+  raisedOnOwnAttempt: z.boolean().optional(),
 });
 export type FraudFlag = z.infer<typeof FraudFlagSchema>;
 export const AcknowledgeFraudFlagRequestSchema = z

@@ -173,6 +173,7 @@ export const messages = {
     fraudFlagAckInvalid: 'Say why (at least 10 characters).',
     fraudFlagAck: 'Acknowledge fraud flag',
     fraudFlagAcknowledged: 'Fraud flag acknowledged.',
+    fraudFlagNotYours: 'A flag was raised on your own verification, so another supervisor must acknowledge it.',
     idpRef: (ref: string): string => `IdP reference ${ref}`,
     receipt: (receipt: string): string => `Receipt ${receipt}`,
     rateLimited: (wait: string | undefined): string =>

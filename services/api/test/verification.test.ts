@@ -153,6 +153,9 @@ describe('push lifecycle (scripted Okta behind the real provider factory)', () =
     // Jane is no supervisor; as one she still may not clear a flag her own attempt raised; a reason is required.
     expect((await call(w.t.url, janeS, 'POST', ack, reason)).status).toBe(403);
     await setPolicy(w, 'zendesk', { ...basePolicy, methods: [...basePolicy.methods], supervisors: [jane, omar] });
+    // The overview tells each supervisor whether the flag is theirs to acknowledge, so the sidebar offers no form the API refuses.
+    expect((await call(w.t.url, janeS, 'GET', '/verifications')).json.fraudFlag).toMatchObject({ raisedOnOwnAttempt: true });
+    expect((await call(w.t.url, omarS, 'GET', '/verifications')).json.fraudFlag).not.toHaveProperty('raisedOnOwnAttempt');
     expect((await call(w.t.url, janeS, 'POST', ack, reason)).status).toBe(403);
     expect((await call(w.t.url, omarS, 'POST', ack, { reason: 'ok' })).status).toBe(422);
     const done = await call(w.t.url, omarS, 'POST', ack, reason);

@@ -10,7 +10,10 @@ export interface FraudFlagBannerProps {
   flag: FraudFlag;
   /** The method's name as the agent knows it. */
   methodName: string;
-  /** Supervisors get the acknowledgement form; the API still decides (not on their own attempt). */
+  /**
+   * Supervisors get the acknowledgement form, unless a flag was raised on their own attempt (then they are told that
+   * another supervisor must acknowledge it). The API still decides.
+   */
   isSupervisor: boolean;
   isAcknowledging: boolean;
   /** Resolves true when the flag was acknowledged. */
@@ -47,7 +50,10 @@ export function FraudFlagBanner({ flag, methodName, isSupervisor, isAcknowledgin
         {messages.verify.fraudFlagRaised(flag.agentLabel, methodName, time)}
         {flag.openCount > 1 ? ` ${messages.verify.fraudFlagMore(flag.openCount)}` : ''} {messages.verify.fraudFlagStays}
       </Alert.Paragraph>
-      {isSupervisor && (
+      {isSupervisor && flag.raisedOnOwnAttempt === true && (
+        <Alert.Paragraph data-hint="fraud-flag-not-yours">{messages.verify.fraudFlagNotYours}</Alert.Paragraph>
+      )}
+      {isSupervisor && flag.raisedOnOwnAttempt !== true && (
         <form style={styles.column} onSubmit={(e) => void submit(e)} noValidate aria-label={messages.verify.fraudFlagAck}>
           <Field>
             <Field.Label>{messages.verify.fraudFlagAckLabel}</Field.Label>

@@ -546,6 +546,16 @@ describe('VerifyCaller: issue 16 (ending early with a reason, the fraud flag)', 
     expect(announced).not.toContain(v.fraudFlagAcknowledged);
   });
 
+  it('a supervisor whose own attempt raised the flag is told another supervisor must acknowledge it, with no form', async () => {
+    const api = withCurrent(verification({ state: 'cancelled' }), { fraudFlag: { ...flag, raisedOnOwnAttempt: true }, isSupervisor: true });
+    const { state, view } = setup(api);
+    await waitFor(() => expect(state()).toBe('cancelled'));
+    const banner = view.container.querySelector<HTMLElement>('[data-banner="fraud-flag"]')!;
+    expect(banner.textContent).toContain(v.fraudFlagNotYours);
+    expect(within(banner).queryByRole('button', { name: v.fraudFlagAck })).toBeNull();
+    expect(within(banner).queryByRole('textbox')).toBeNull();
+  });
+
   it('a live possible-fraud outcome re-reads the overview, so the banner appears without a reload', async () => {
     const api = withCurrent(verification({ state: 'waiting' }));
     const { state, view } = setup(api);

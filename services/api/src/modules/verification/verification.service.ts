@@ -54,7 +54,12 @@ export function createVerificationService(deps: VerificationDeps) {
       fraudFlags.findOpenFlag(db, session.tenantId, session.ticketId),
     ]);
     const isSupervisor = policy.supervisors.includes(session.agentId);
-    const pending = isSupervisor ? await repo.findPendingOverrides(db, session.tenantId, session.ticketId) : [];
+    const [pending, ownFlag] = isSupervisor
+      ? await Promise.all([
+          repo.findPendingOverrides(db, session.tenantId, session.ticketId),
+          fraudFlag ? fraudFlags.hasOwnOpenFlag(db, session.tenantId, session.ticketId, session.agentId) : false,
+        ])
+      : [[], false];
     let methods: VerificationOverview['methods'] = [];
     try {
       methods = (await methodContext(deps, session)).options;
@@ -67,7 +72,7 @@ export function createVerificationService(deps: VerificationDeps) {
       pendingOverrides: pending.filter((r) => r.agentId !== session.agentId).map(toView),
       methods,
       isSupervisor,
-      fraudFlag,
+      fraudFlag: fraudFlag && ownFlag ? { ...fraudFlag, raisedOnOwnAttempt: true } : fraudFlag,
     };
   }
 
