@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -177,8 +179,13 @@ describe('S1: no plaintext, passphrase, link key or revoke token reaches the ser
     const wrongPass = await cli(['secret', 'reveal', link, '--passphrase', `not-${cliPassphrase}`]);
     expect(wrongPass.code).toBe(1);
     expect(wrongPass.stderr).toMatch(/passphrase is not correct/i);
-    const revealed = await cli(['secret', 'reveal', link, '--passphrase', cliPassphrase]);
+    expect(created.stderr).toContain('--passphrase puts the passphrase in your shell history');
+    // The safe way: the passphrase from a file (never argv).
+    const passFile = path.join(mkdtempSync(path.join(tmpdir(), 'vs-pass-')), 'passphrase');
+    writeFileSync(passFile, `${cliPassphrase}\n`, { mode: 0o600 });
+    const revealed = await cli(['secret', 'reveal', link, '--passphrase-file', passFile]);
     expect(revealed.code, revealed.stderr).toBe(0);
+    expect(revealed.stderr).not.toContain('warning');
     expect(revealed.stdout.trim().split('\n').at(-1)).toBe(cliCanary);
 
     // (b) Over HTTP with the crypto package: text with a passphrase, and a file whose bytes hold a canary.

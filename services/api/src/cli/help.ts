@@ -17,7 +17,7 @@ interface CommandHelp {
 export const COMMANDS: readonly CommandHelp[] = [
   {
     name: 'secret create',
-    synopsis: '[--file F | --file -] [--ttl 1h] [--views N] [--passphrase P] [--label L]',
+    synopsis: '[--file F | --file -] [--ttl 1h] [--views N] [--passphrase-file F] [--label L]',
     summary: 'encrypt locally, store, print the link (last line); the secret comes from stdin or a hidden prompt',
     details: `The secret is read, in this order of preference:
   printf '%s' "$SECRET" | vouchsafe secret create      piped on stdin (one final newline is dropped)
@@ -29,14 +29,16 @@ export const COMMANDS: readonly CommandHelp[] = [
 Options:
   --ttl D         how long the link works: 5m to 30d (s, m, h, d; default 24h)
   --views N       how many times it can be opened, 1 to 10 (default 1)
-  --passphrase P  also needed to open it, at least 8 characters; tell it to the recipient another way
+  --passphrase-file F
+                  also needed to open it: the file's first line, at least 8 characters; tell it to the
+                  recipient another way (--passphrase P works too, with a warning: argv is in shell history)
   --label L       a note for your own records, 1 to 120 characters (identifiers in it are masked)
 Limits: text up to 64.0 KiB, files up to 10.0 MiB (VOUCHSAFE_MAX_FILE_BYTES if the API was given another limit).
 Output: expires, views and revoke-token lines, then the link as the last line of stdout.`,
   },
   {
     name: 'secret reveal',
-    synopsis: 'LINK [--passphrase P] [--out F]',
+    synopsis: 'LINK [--passphrase-file F] [--out F]',
     summary: 'reveal (consumes a view), print text or write the file',
   },
   { name: 'secret revoke', synopsis: 'LINK --revoke-token R', summary: 'delete the secret now' },

@@ -30,6 +30,7 @@ const STRING_OPTIONS = [
   'ttl',
   'views',
   'passphrase',
+  'passphrase-file',
   'label',
   'name',
   'out',
@@ -75,6 +76,7 @@ async function run(argv: string[]): Promise<void> {
       ttl: { type: 'string' },
       views: { type: 'string' },
       passphrase: { type: 'string' },
+      'passphrase-file': { type: 'string' },
       label: { type: 'string' },
       name: { type: 'string' },
       out: { type: 'string' },
@@ -118,6 +120,7 @@ async function run(argv: string[]): Promise<void> {
       return createSecretCommand(
         {
           ...values,
+          passphraseFile: values['passphrase-file'],
           api,
           token,
           cwd,
@@ -129,7 +132,17 @@ async function run(argv: string[]): Promise<void> {
       );
     case 'secret reveal':
       if (!arg) throw new CliError('Give the link to reveal: vouchsafe secret reveal LINK.');
-      return revealSecretCommand({ link: arg, cwd, ...values, ...(explicitApi ? { api: explicitApi } : {}) }, stdoutOut);
+      return revealSecretCommand(
+        {
+          link: arg,
+          cwd,
+          ...values,
+          passphraseFile: values['passphrase-file'],
+          warn: process.stderr,
+          ...(explicitApi ? { api: explicitApi } : {}),
+        },
+        stdoutOut,
+      );
     case 'secret revoke':
       if (!arg) throw new CliError('Give the link to revoke: vouchsafe secret revoke LINK --revoke-token R.');
       return revokeSecretCommand(

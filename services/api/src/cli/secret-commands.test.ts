@@ -63,8 +63,28 @@ describe('secret create refuses before sending', () => {
     expect(() => parseTtl('4m')).toThrow('--ttl must be at least 5 minutes');
     expect(parseTtl('30d')).toBe(30 * 86_400);
     await expect(create({ input: 's', views: '11' })).rejects.toThrow('--views must be a whole number from 1 to 10.');
-    await expect(create({ input: 's', passphrase: 'a' })).rejects.toThrow('--passphrase must be at least 8 characters');
+    await expect(create({ input: 's', passphrase: 'a' })).rejects.toThrow('The passphrase must be at least 8 characters');
     await expect(create({ input: 's', label: 'x'.repeat(121) })).rejects.toThrow('--label must be 1 to 120 characters.');
+  });
+
+  it('takes the passphrase from --passphrase-file (first line), warns about --passphrase on argv, refuses both', async () => {
+    writeFileSync(path.join(dir, 'pass.txt'), 'correct horse battery\nsecond line ignored\n');
+    writeFileSync(path.join(dir, 'short.txt'), 'short\n');
+    writeFileSync(path.join(dir, 'blank.txt'), '\n');
+    const fromFile = options({ input: 's', passphraseFile: 'pass.txt' });
+    await expect(createSecretCommand(fromFile.opts, out)).rejects.toThrow(/Cannot reach the Vouchsafe API/);
+    expect(fromFile.warnings()).toBe('');
+    await expect(create({ input: 's', passphraseFile: 'short.txt' })).rejects.toThrow('The passphrase must be at least 8 characters');
+    await expect(create({ input: 's', passphraseFile: 'blank.txt' })).rejects.toThrow('The passphrase file blank.txt is empty.');
+    await expect(create({ input: 's', passphraseFile: 'missing.txt' })).rejects.toThrow('Cannot read the passphrase file missing.txt.');
+    await expect(create({ input: 's', passphraseFile: '-' })).rejects.toThrow('--passphrase-file needs a file');
+    await expect(create({ input: 's', passphraseFile: 'pass.txt', passphrase: 'correct horse' })).rejects.toThrow(
+      'Give --passphrase-file or --passphrase, not both.',
+    );
+    const onArgv = options({ input: 's', passphrase: 'correct horse battery' });
+    await expect(createSecretCommand(onArgv.opts, out)).rejects.toThrow(/Cannot reach the Vouchsafe API/);
+    expect(onArgv.warnings()).toContain('--passphrase puts the passphrase in your shell history');
+    expect(onArgv.warnings()).not.toContain('correct horse');
   });
 
   it('warns that --text is unsafe (and then tries to send)', async () => {

@@ -14,7 +14,7 @@ import {
 } from '@vouchsafe/crypto';
 import { vaultClient } from './http-client';
 import { CliError, type Out } from './cli-support';
-import { promptHidden, readLimited, withoutFinalNewline } from './secret-input';
+import { promptHidden, readLimited, resolvePassphrase, withoutFinalNewline } from './secret-input';
 
 /** "30m", "1h", "7d", "90s" or plain seconds → seconds, refused in --ttl's own words. */
 export function parseTtl(value: string): number {
@@ -66,7 +66,10 @@ export interface CreateOptions {
   name?: string;
   ttl?: string;
   views?: string;
+  /** Unsafe (shell history, process list): kept for scripts, with a warning on stderr. Prefer passphraseFile. */
   passphrase?: string;
+  /** A file whose first line is the passphrase. */
+  passphraseFile?: string;
   label?: string;
   cwd: string;
   /** The deployment's file limit (VOUCHSAFE_MAX_FILE_BYTES), default the API's default. */
@@ -154,9 +157,10 @@ export async function createSecretCommand(o: CreateOptions, out: Out): Promise<v
   if (o.label !== undefined && (o.label.trim() === '' || [...o.label].length > LIMITS.labelMaxChars)) {
     throw new CliError(`--label must be 1 to ${LIMITS.labelMaxChars} characters.`);
   }
-  if (o.passphrase !== undefined) sentence(passphraseProblem(o.passphrase)?.replace(/^A passphrase/, '--passphrase'));
+  const passphrase = await resolvePassphrase(o);
+  if (passphrase !== undefined) sentence(passphraseProblem(passphrase)?.replace(/^A passphrase/, 'The passphrase'));
   const payload = await readPayload(o);
-  const sealed = await sealSecret(payload, o.passphrase ? { passphrase: o.passphrase } : {});
+  const sealed = await sealSecret(payload, passphrase ? { passphrase } : {});
   const created = await vaultClient(o.api, o.token).create({
     kind: payload.kind,
     ciphertext: toBase64Url(sealed.ciphertext),
@@ -177,6 +181,9 @@ export async function createSecretCommand(o: CreateOptions, out: Out): Promise<v
 export interface RevealOptions {
   link: string;
   passphrase?: string;
+  passphraseFile?: string;
+  /** Warnings (stderr). */
+  warn?: NodeJS.WritableStream;
   out?: string;
   cwd: string;
   api?: string;
@@ -186,12 +193,13 @@ export async function revealSecretCommand(o: RevealOptions, out: Out): Promise<v
   const { origin, id, tenant, linkKey } = parseSecretLink(o.link);
   // A help-desk tenant's link (/t/{tenant}/s/{id}) reveals through that tenant's API prefix.
   const client = vaultClient(o.api ?? origin, undefined, tenant);
+  const passphrase = await resolvePassphrase(o);
   const meta = await client.metadata(id);
-  if (meta.needsPassphrase && !o.passphrase) {
-    throw new CliError('This secret is protected by a passphrase: pass --passphrase.');
+  if (meta.needsPassphrase && !passphrase) {
+    throw new CliError('This secret is protected by a passphrase: pass --passphrase-file F (a file whose first line is it).');
   }
   const salt = meta.passphraseSalt ? fromBase64Url(meta.passphraseSalt) : undefined;
-  const passOpts = o.passphrase && salt ? { passphrase: o.passphrase, passphraseSalt: salt } : {};
+  const passOpts = passphrase && salt ? { passphrase, passphraseSalt: salt } : {};
   const checks = await deriveChecks(linkKey, passOpts);
   const revealed = await client.reveal(
     id,

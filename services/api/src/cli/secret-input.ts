@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { ReadStream } from 'node:tty';
 import { CliError } from './cli-support';
 
@@ -57,4 +59,36 @@ export function promptHidden(question: string, stdin: ReadStream, stderr: NodeJS
     };
     stdin.on('data', onData);
   });
+}
+
+export const PASSPHRASE_ARG_WARNING =
+  'warning: --passphrase puts the passphrase in your shell history and the process list. Use --passphrase-file F instead.';
+
+/**
+ * The passphrase from `--passphrase-file F` (its first line; "-" is refused because stdin carries the secret) or,
+ * with a warning, from `--passphrase P` on the command line. undefined when neither is given.
+ */
+export async function resolvePassphrase(o: {
+  passphrase?: string | undefined;
+  passphraseFile?: string | undefined;
+  cwd: string;
+  warn?: NodeJS.WritableStream | undefined;
+}): Promise<string | undefined> {
+  if (o.passphrase !== undefined && o.passphraseFile !== undefined) {
+    throw new CliError('Give --passphrase-file or --passphrase, not both.');
+  }
+  if (o.passphraseFile !== undefined) {
+    if (o.passphraseFile === '-') throw new CliError('--passphrase-file needs a file: stdin is where the secret comes from.');
+    let content: string;
+    try {
+      content = await readFile(path.resolve(o.cwd, o.passphraseFile), 'utf8');
+    } catch {
+      throw new CliError(`Cannot read the passphrase file ${o.passphraseFile}.`);
+    }
+    const firstLine = content.split(/\r?\n/)[0] ?? '';
+    if (firstLine === '') throw new CliError(`The passphrase file ${o.passphraseFile} is empty.`);
+    return firstLine;
+  }
+  if (o.passphrase !== undefined) o.warn?.write(`vouchsafe: ${PASSPHRASE_ARG_WARNING}\n`);
+  return o.passphrase;
 }
