@@ -130,6 +130,27 @@ describe.each(['zendesk', 'jira', 'servicenow'] as const)('%s webhooks', (desk) 
   });
 });
 
+describe('a second tenant of the same desk', () => {
+  it("cannot be spoken for with the first tenant's secret: the path's tenant must have signed (401)", async () => {
+    const other = {
+      ...desks.tenants().zendesk,
+      slug: 'globex-zendesk',
+      name: 'Globex',
+      subdomain: 'globex',
+      installationId: '360009999999',
+    };
+    expect((await api(t.url, 'POST', '/api/v1/admin/tenants', other, auth)).status).toBe(201);
+    const secret = 'globex-zendesk-webhook-secret-77aa';
+    expect((await api(t.url, 'PUT', DESK_EVENT_PATHS.adminWebhookSecret('globex-zendesk'), { secret }, auth)).status).toBe(204);
+    const ticketId = ticketOf('zendesk').id;
+    const globex = target('zendesk', 'globex-zendesk').url;
+    const spoofed = await desks.emitCommentWebhook('zendesk', { url: globex, secret: SECRET.zendesk }, { ticketId, body: 'x' });
+    expect(spoofed.response.status).toBe(401);
+    const own = await desks.emitCommentWebhook('zendesk', { url: globex, secret }, { ticketId, body: 'hello' });
+    expect(own.response.status).toBe(202);
+  });
+});
+
 describe('redaction', () => {
   it('Zendesk, policy redact: the card and IBAN are redacted at the desk, one masked note, audit events; a retry changes nothing', async () => {
     await setPolicy('zendesk', 'redact');
