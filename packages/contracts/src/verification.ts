@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OIDC_SUBJECT_CLAIMS, oidcIdentityIssues } from './oidc-identity';
 import { text } from './text';
+import { CommentRedactionModeSchema } from './desk-events';
 
 /**
  * Verify caller: methods, live states, policy and IdP configuration. An agent can start, cancel,
@@ -297,6 +298,11 @@ export const VerificationPolicySchema = z
         requiredAcr: z.array(text().max(200)).max(20).default([]),
       })
       .default({ maxAuthAgeSeconds: 300, requiredAcrs: [], requiredAmr: ['mfa'], requiredAcr: [] }),
+    /**
+     * Issue 12: what happens to a secret found in a new desk comment (desk webhooks): `report` (masked note + audit,
+     * the default: it changes nothing in the ticket), `redact`, `redact_and_offer_upload`, or `off`.
+     */
+    commentRedaction: CommentRedactionModeSchema.default('report'),
   })
   .strict()
   .refine((p) => new Set(p.methods).size === p.methods.length, { message: 'lists a method twice', path: ['methods'] });

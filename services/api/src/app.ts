@@ -38,6 +38,8 @@ import { operatorConsole } from './modules/operators/operator-console';
 import { openApiRoute } from './openapi/openapi.routes';
 import { PAGE_STYLESHEET_PATH, sendPageStylesheet } from './http/page';
 import { shortLinkRoutes } from './modules/verification/short-link.routes';
+import { DESK_EVENTS_MOUNT, deskEventRoutes } from './modules/desk-events/desk-events.routes';
+import { webhookSecretAdminRoutes } from './modules/desk-events/webhook-secrets.routes';
 
 function trustProxyValue(v: string): boolean | number | string {
   if (v === 'true') return true;
@@ -125,6 +127,9 @@ export function createApp(graph: Graph): Express {
   app.use(`${API_PATHS.adminTenants}/:slug/idp`, idpAdminRoutes(graph.idps, graph.changes));
   app.use(`${API_PATHS.adminTenants}/:slug/policy`, policyAdminRoutes(graph.policy, graph.changes));
   app.use(API_PATHS.adminApiTokens, apiTokenAdminRoutes(graph.apiTokens));
+  // Issue 12: the tenant's desk webhook secret (admin), and the desks' signed webhooks (no token: the signature).
+  app.use(`${API_PATHS.adminTenants}/:slug/webhook-secret`, webhookSecretAdminRoutes(graph.deskEvents.secrets));
+  app.use(DESK_EVENTS_MOUNT, deskEventRoutes(graph.deskEvents.receiverDeps));
   // Issue 9: everything under /api/v1/audit (reviewer queries, receipts, export) takes an API token with the `auditor`
   // scope (S13) or an operator signed in with the auditor role (`auditorAccess`; the actor comes from reviewActor).
   app.use(AUDIT_API_MOUNT, noStore, graph.operators.auditorAccess);

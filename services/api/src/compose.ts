@@ -30,6 +30,8 @@ import { createSessionTokens, sessionSigningKeys } from './modules/sessions/sess
 import { createSessionsService } from './modules/sessions/sessions.service';
 import { createDeskOrigins } from './modules/tenants/desk-origins';
 import { createTenantsService } from './modules/tenants/tenants.service';
+import type { DeskEventHandlers } from './modules/desk-events/desk-event.types';
+import { setupDeskEvents } from './modules/desk-events/desk-events.setup';
 import { createLiveHub } from './modules/verification/live';
 import { startRecipientVerification } from './modules/verification/start-verification';
 import { setupVerification } from './modules/verification/verification.setup';
@@ -92,6 +94,11 @@ export interface ComposeInput {
   providerConstructors?: Partial<ProviderConstructors>;
   /** Push polling pace (tests poll faster than production's 1 s / 10 s long poll). */
   verificationPolling?: { intervalMs: number; maxWaitMs: number };
+  /**
+   * Issue 12: the ticket-lifecycle handler of desk events (modules/lifecycle plugs in here; a no-op until then), and
+   * tests that watch what the receivers hand over. The comment (redaction) handler is built by setupDeskEvents.
+   */
+  deskEventHandlers?: Pick<DeskEventHandlers, 'onTicketLifecycle'>;
 }
 
 export function compose(input: ComposeInput) {
@@ -155,6 +162,20 @@ export function compose(input: ComposeInput) {
   const idps = createIdpsService({ db, keyring, outbound });
   const policy = createPolicyService({ db });
   const bearerAuth = createBearerAuth({ tokens: config.apiTokens, findStored: apiTokens.findStored, limits, metrics });
+  // Issue 12: desk webhooks (signed per tenant) → redaction of secrets in comments, and ticket-lifecycle events.
+  const deskEvents = setupDeskEvents({
+    db,
+    keyring,
+    logger,
+    metrics,
+    tenants,
+    connectorFor,
+    onNoteQueued: notes.nudge,
+    backoffMs: config.noteBackoffMs,
+    maxAttempts: config.noteMaxAttempts,
+    timeoutMs: config.helpdeskTimeoutMs,
+    onTicketLifecycle: input.deskEventHandlers?.onTicketLifecycle ?? (() => Promise.resolve()),
+  });
   const live = input.databaseUrl
     ? createLiveHub({
         databaseUrl: input.databaseUrl,
@@ -206,6 +227,7 @@ export function compose(input: ComposeInput) {
       timeoutMs: config.helpdeskTimeoutMs,
     }),
     live,
+    deskEvents,
     verificationService: createVerificationService(verification.deps),
     /** Live status streams (SSE); undefined without a LISTEN connection (the endpoint then answers 503). */
     verificationEvents:
@@ -246,6 +268,7 @@ export function compose(input: ComposeInput) {
       notes,
       metrics,
       verificationPoller: verification.poller,
+      commentRedactions: deskEvents.redactions,
       ...(siem ? { siem } : {}),
       checkpoints:
         config.auditSigningKey &&
@@ -261,6 +284,7 @@ export function compose(input: ComposeInput) {
     async close(): Promise<void> {
       await live?.close();
       await verification.poller.stop();
+      await deskEvents.stop();
       await notes.stop();
       await siem?.stop();
       if (!input.outbound) await outbound.close();

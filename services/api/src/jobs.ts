@@ -39,6 +39,8 @@ export interface JobsOptions {
   checkpointIntervalMs?: number;
   /** SIEM stream (issue 9): forwards sealed events and checkpoints; nudged whenever the seal job sealed something. */
   siem?: Pick<SiemForwarder, 'forwardDue' | 'nudge' | 'stop' | 'intervalMs'>;
+  /** Issue 12: comment redactions due (new ones go out on a nudge; retries and other processes' rows here). */
+  commentRedactions?: { runDue(): Promise<number> };
 }
 
 export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
@@ -109,6 +111,15 @@ export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
     cancels.push(
       loop('notes', opts.outboxIntervalMs ?? 1_000, async () => {
         await notes.deliverDue();
+      }),
+    );
+  }
+
+  const { commentRedactions } = opts;
+  if (commentRedactions) {
+    cancels.push(
+      loop('comment-redactions', opts.outboxIntervalMs ?? 1_000, async () => {
+        await commentRedactions.runDue();
       }),
     );
   }

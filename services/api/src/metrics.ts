@@ -71,6 +71,19 @@ export function createMetrics(db: Db) {
     labelNames: ['desk', 'reason'] as const,
     registers,
   });
+  // Issue 12: desk webhooks, by desk and outcome (accepted, duplicate, or why one was refused); never ids or bodies.
+  const deskEvents = new Counter({
+    name: 'vouchsafe_desk_events_total',
+    help: 'Desk webhook deliveries, by desk and outcome (accepted, duplicate, unknown_tenant, missing_signature, bad_signature, stale, malformed).',
+    labelNames: ['desk', 'outcome'] as const,
+    registers,
+  });
+  const commentRedactions = new Counter({
+    name: 'vouchsafe_comment_redactions_total',
+    help: 'Secrets found in desk comments, by desk and what became of them (reported, redacted, already_clean, not_redactable, failed).',
+    labelNames: ['desk', 'outcome'] as const,
+    registers,
+  });
   const apiAuthFailures = new Counter({
     name: 'vouchsafe_api_auth_failures_total',
     help: 'API-token requests refused, by reason: missing (no bearer token), unknown (no such token), scope (token lacks the scope), throttled (too many failures from the network).',
@@ -120,6 +133,8 @@ export function createMetrics(db: Db) {
     notesDelivered,
     notesFailed,
     sessionRejections,
+    deskEvents,
+    commentRedactions,
     apiAuthFailures,
     verificationsStarted,
     verificationsFinished,

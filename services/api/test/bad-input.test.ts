@@ -353,6 +353,26 @@ const ENDPOINTS: Record<string, EndpointSpec> = {
     body: 'json',
     valid: () => ({ methods: ['okta_push'], supervisors: [] }),
   },
+  // Issue 12: the tenant's desk webhook secret, and the desks' signed webhooks (no secret set here: every delivery is refused).
+  'GET /api/v1/admin/tenants/:slug/webhook-secret': { auth: 'token', params: { slug: SLUG } },
+  'PUT /api/v1/admin/tenants/:slug/webhook-secret': {
+    auth: 'token',
+    params: { slug: SLUG },
+    body: 'json',
+    valid: () => ({ secret: 'a-webhook-signing-secret-for-tests' }),
+  },
+  'DELETE /api/v1/admin/tenants/:slug/webhook-secret': { auth: 'token', params: { slug: SLUG } },
+  'POST /api/v1/desk-events/zendesk/:tenant': {
+    params: { tenant: TENANT },
+    body: 'json',
+    valid: () => ({ id: 'E1', type: 'x', subject: 'zen:ticket:1' }),
+  },
+  'POST /api/v1/desk-events/jira/:tenant': { params: { tenant: TENANT }, body: 'json', valid: () => ({ timestamp: 1, webhookEvent: 'x' }) },
+  'POST /api/v1/desk-events/servicenow/:tenant': {
+    params: { tenant: TENANT },
+    body: 'json',
+    valid: () => ({ event_id: 'e1', type: 'ticket.closed' }),
+  },
   'GET /api/v1/admin/api-tokens': { auth: 'token' },
   'POST /api/v1/admin/api-tokens': { auth: 'token', body: 'json', valid: () => ({ name: 'fuzz-token', scopes: ['metrics'] }) },
   'DELETE /api/v1/admin/api-tokens/:name': { auth: 'token' },

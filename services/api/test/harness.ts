@@ -69,6 +69,8 @@ export interface TestAppOptions {
   verificationPolling?: ComposeInput['verificationPolling'];
   /** VOUCHSAFE_SESSION_KEYS (needed when the keyring holds no environment key to derive session keys from). */
   sessionKeys?: KeyEntry[];
+  /** Issue 12: the ticket-lifecycle handler the desk-event receivers hand events to (default: a no-op). */
+  deskEventHandlers?: ComposeInput['deskEventHandlers'];
 }
 
 async function listen(
@@ -119,6 +121,7 @@ async function listen(
     ...(opts.isLive ? { databaseUrl: database.url } : {}),
     ...(opts.providerConstructors ? { providerConstructors: opts.providerConstructors } : {}),
     ...(opts.verificationPolling ? { verificationPolling: opts.verificationPolling } : {}),
+    ...(opts.deskEventHandlers ? { deskEventHandlers: opts.deskEventHandlers } : {}),
     ...(opts.sessionKeys ? { sessionKeys: opts.sessionKeys } : {}),
   });
   await graph.live?.ready();

@@ -3,10 +3,16 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Checkbox, Field, Select } from '@zendeskgarden/react-forms';
 import { Dots } from '@zendeskgarden/react-loaders';
 import { failureText, Notice, useLoadable } from '@vouchsafe/console';
-import { VERIFICATION_METHOD_LABELS, type VerificationMethod } from '@vouchsafe/contracts';
+import {
+  COMMENT_REDACTION_MODES,
+  VERIFICATION_METHOD_LABELS,
+  type CommentRedactionMode,
+  type VerificationMethod,
+} from '@vouchsafe/contracts';
 import type { AdminApi, ChangeOutcome } from '../api/admin-api';
 import type { PolicyView } from '../api/shapes';
 import {
+  COMMENT_REDACTION_LABELS,
   draftOf,
   LIST_FIELDS,
   moveMethod,
@@ -177,6 +183,20 @@ export function PolicyEditor({ api, csrf, slug, onSignedOut, onOpenChange }: Pol
                 {draft.methods.map((m) => (
                   <option key={m} value={m}>
                     {method(m)}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          </fieldset>
+          <fieldset className="vs-fieldset">
+            <legend>Secrets in desk comments</legend>
+            <Field>
+              <Field.Label>When a new comment contains a secret</Field.Label>
+              <Field.Hint>Needs the desk webhook set up (README, Desk webhooks). ServiceNow comments can only be reported.</Field.Hint>
+              <Select value={draft.commentRedaction} onChange={(e) => set({ commentRedaction: e.target.value as CommentRedactionMode })}>
+                {COMMENT_REDACTION_MODES.map((m) => (
+                  <option key={m} value={m}>
+                    {COMMENT_REDACTION_LABELS[m]}
                   </option>
                 ))}
               </Select>

@@ -6,6 +6,7 @@ const stored = VerificationPolicySchema.parse({
   methods: ['okta_push', 'oidc', 'callback_sms'],
   supervisors: ['agent-1'],
   oidc: { requiredAmr: ['mfa'] },
+  commentRedaction: 'redact',
 });
 
 describe('policy draft', () => {

@@ -1,5 +1,7 @@
 import {
+  COMMENT_REDACTION_MODES,
   VERIFICATION_METHODS,
+  type CommentRedactionMode,
   VerificationPolicySchema,
   type VerificationMethod,
   type VerificationPolicy,
@@ -29,6 +31,14 @@ export const NUMBER_FIELDS = [
 ] as const;
 export type NumberPath = (typeof NUMBER_FIELDS)[number]['path'];
 
+/** Issue 12: the comment redaction modes as the editor names them. */
+export const COMMENT_REDACTION_LABELS: Record<CommentRedactionMode, string> = {
+  off: 'Off: do not scan new comments',
+  report: 'Report: a masked internal note, the comment stays',
+  redact: 'Redact: remove it through the desk, then a masked note',
+  redact_and_offer_upload: 'Redact and offer the customer an upload link (the link needs the document exchange)',
+};
+
 /** Lists of words (one per line or comma-separated in the form). */
 export const LIST_FIELDS = [
   { path: 'supervisors', label: 'Supervisors (desk agent ids, one per line)' },
@@ -44,6 +54,8 @@ export interface PolicyDraft {
   /** '' = none. */
   fallbackMethod: VerificationMethod | '';
   deskPhoneAllowed: boolean;
+  /** Issue 12: what happens to a secret found in a new desk comment. */
+  commentRedaction: CommentRedactionMode;
   numbers: Record<NumberPath, string>;
   lists: Record<ListPath, string>;
 }
@@ -70,6 +82,7 @@ export function draftOf(policy: VerificationPolicy): PolicyDraft {
     methods: [...policy.methods],
     fallbackMethod: policy.fallbackMethod ?? '',
     deskPhoneAllowed: value('deskPhoneFallback.isAllowed') === true,
+    commentRedaction: COMMENT_REDACTION_MODES.find((m) => m === value('commentRedaction')) ?? DEFAULTS.commentRedaction,
     numbers: Object.fromEntries(NUMBER_FIELDS.map((f) => [f.path, String(value(f.path))])) as Record<NumberPath, string>,
     lists: Object.fromEntries(LIST_FIELDS.map((f) => [f.path, (value(f.path) as string[]).join('\n')])) as Record<ListPath, string>,
   };
@@ -108,6 +121,7 @@ export function policyOf(draft: PolicyDraft): PolicyCheck {
     fallbackMethod: draft.fallbackMethod === '' ? null : draft.fallbackMethod,
   };
   put(input, 'deskPhoneFallback.isAllowed', draft.deskPhoneAllowed);
+  input.commentRedaction = draft.commentRedaction;
   for (const { path } of NUMBER_FIELDS) {
     const raw = draft.numbers[path].trim();
     if (!/^\d+$/.test(raw)) errors[path] = 'must be a whole number';

@@ -12,6 +12,7 @@
  * Or mount `(await createDeskStandIns()).router` at '/' of another express app and call setBaseUrl().
  */
 export { DESK_ACCOUNTS } from './desk.accounts';
+export type { DeskWebhooks, LifecycleKind, SignOptions, WebhookDelivery, WebhookTarget } from './desk.webhooks';
 export type { DeskAdmin } from './desk.admin';
 export type { FaultOptions } from './desk.faults';
 export type { DeskKeyName, DeskKeys, DeskKeySet } from './desk.keys';

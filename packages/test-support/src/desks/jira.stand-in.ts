@@ -159,6 +159,52 @@ export function createJiraRouter(ctx: DeskContext, keys: DeskKeys): Router {
           jsdPublic: found.comment.isPublic,
         });
       });
+      // Jira platform REST v3 (issue 12): a comment's body is an Atlassian Document Format document. The stand-in keeps
+      // plain text, one paragraph per line; a PUT must send a `doc` (version 1) of paragraphs and text nodes.
+      const toAdf = (text: string) => ({
+        type: 'doc',
+        version: 1,
+        content: text.split('\n').map((line) => ({ type: 'paragraph', content: line ? [{ type: 'text', text: line }] : [] })),
+      });
+      const fromAdf = (doc: unknown): string | undefined => {
+        if (!isPlainObject(doc) || doc.type !== 'doc' || doc.version !== 1 || !Array.isArray(doc.content)) return undefined;
+        const lines: string[] = [];
+        for (const p of doc.content) {
+          if (!isPlainObject(p) || p.type !== 'paragraph') return undefined;
+          const parts = Array.isArray(p.content) ? p.content : [];
+          if (!parts.every((t) => isPlainObject(t) && t.type === 'text' && typeof t.text === 'string')) return undefined;
+          lines.push(parts.map((t) => String((t as { text: string }).text)).join(''));
+        }
+        return lines.join('\n');
+      };
+      const commentV3 = (found: { ticket: DeskTicket; comment: DeskComment }) => {
+        const author = state.person('jira', found.comment.authorId);
+        return {
+          self: `${site()}/rest/api/3/issue/${found.ticket.issueId}/comment/${found.comment.id}`,
+          id: found.comment.id,
+          author: author ? userDto(author) : null,
+          body: toAdf(found.comment.body),
+          created: found.comment.createdAt.toISOString().replace('Z', '+0000'),
+          updated: new Date().toISOString().replace('Z', '+0000'),
+          jsdPublic: found.comment.isPublic,
+        };
+      };
+      router.get('/rest/api/3/issue/:key/comment/:commentId', (req, res) => {
+        const found = platformComment(req, res);
+        if (found) reply(req, res, 200, commentV3(found));
+      });
+      router.put('/rest/api/3/issue/:key/comment/:commentId', (req, res) => {
+        const found = platformComment(req, res);
+        if (!found) return;
+        const body: unknown = req.body;
+        const text = isPlainObject(body) ? fromAdf(body.body) : undefined;
+        if (text === undefined || text.trim() === '') {
+          res.status(400).json(jiraErrors('Comment body is not valid!'));
+          return;
+        }
+        found.comment.body = text;
+        reply(req, res, 200, commentV3(found));
+      });
       router.delete('/rest/api/2/issue/:key/comment/:commentId', (req, res) => {
         const found = platformComment(req, res);
         if (!found) return;

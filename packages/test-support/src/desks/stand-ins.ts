@@ -11,6 +11,7 @@ import type { Desk } from './desk.types';
 import { createJiraRouter } from './jira.stand-in';
 import { createServiceNowRouter } from './servicenow.stand-in';
 import { createZendeskRouter } from './zendesk.stand-in';
+import { createDeskWebhooks, type DeskWebhooks } from './desk.webhooks';
 
 export interface DeskStandInOptions {
   /** false: no requesters or tickets, only agents and the integration users (add tickets with state.addTicket). */
@@ -42,6 +43,10 @@ export interface DeskStandIns {
   reset(): void;
   /** Edit or delete a note the way a desk admin would, over HTTP in the desk's wire format (receipt tests). */
   readonly admin: DeskAdmin;
+  /** Issue 12: the desks' signed webhooks (build, send, send again). */
+  readonly webhooks: DeskWebhooks;
+  /** Issue 12: adds a comment as the desk would and delivers its signed "comment created" webhook to `target`. */
+  emitCommentWebhook: DeskWebhooks['emitCommentWebhook'];
 }
 
 export interface StartedDeskStandIns extends DeskStandIns {
@@ -57,6 +62,7 @@ export async function createDeskStandIns(options: DeskStandInOptions = {}): Prom
   let baseUrl = options.baseUrl?.replace(/\/+$/, '');
   const ctx: DeskContext = { state, faults, baseUrl: () => baseUrl };
 
+  const webhooks = createDeskWebhooks(state);
   const router = express.Router();
   router.use('/zendesk', createZendeskRouter(ctx, keys));
   router.use('/servicenow', createServiceNowRouter(ctx));
@@ -68,6 +74,8 @@ export async function createDeskStandIns(options: DeskStandInOptions = {}): Prom
     keys,
     mint: createDeskMint(keys, state, () => baseUrl),
     admin: createDeskAdmin(state, () => baseUrl),
+    webhooks,
+    emitCommentWebhook: webhooks.emitCommentWebhook,
     tenants(url) {
       const target = url ?? baseUrl;
       if (!target) throw new Error('tenants() needs a base URL before the stand-ins listen');

@@ -148,6 +148,32 @@ export function createZendeskRouter(ctx: DeskContext, keys: DeskKeys): Router {
         comment.body = comment.body.split(text).join('\u2587'.repeat([...text].length));
         reply(req, res, 200, { comment: renderComment(comment) });
       });
+      // Redact Ticket Comment In Agent Workspace (issue 12): PUT /api/v2/comment_redactions/{ticket_comment_id} with
+      // {ticket_id, html_body}: the comment's html_body with the text to remove wrapped in <redact> tags; each redacted
+      // character becomes ▇ (Zendesk Ticket Comments API). Strict: the html without the tags must be the comment's
+      // current html_body (how Zendesk answers a mismatch is UNCONFIRMED; here 422).
+      router.put(['/api/v2/comment_redactions/:commentId', '/api/v2/comment_redactions/:commentId.json'], (req, res) => {
+        const body: unknown = req.body;
+        if (!isPlainObject(body) || typeof body.html_body !== 'string' || typeof body.ticket_id !== 'number') {
+          res.status(400).json({ error: 'ParameterMissing', description: 'param is missing or the value is empty: html_body, ticket_id' });
+          return;
+        }
+        const ticket = ctx.state.ticket('zendesk', String(body.ticket_id));
+        const comment = ticket?.comments.find((c) => c.id === String(req.params.commentId));
+        if (!ticket || !comment) {
+          res.status(404).json(ERRORS.notFound);
+          return;
+        }
+        const html = body.html_body;
+        if (html.replace(/<\/?redact>/g, '') !== renderComment(comment).html_body || !html.includes('<redact>')) {
+          res.status(422).json({ error: 'RecordInvalid', description: 'html_body does not match the comment' });
+          return;
+        }
+        const decode = (t: string) => t.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)));
+        const redactedHtml = html.replace(/<redact>([^<]*)<\/redact>/g, (_m, inner: string) => '\u2587'.repeat([...decode(inner)].length));
+        comment.body = decode(redactedHtml.replace(/<[^>]*>/g, ''));
+        reply(req, res, 200, { comment: renderComment(comment) });
+      });
       // Delete Ticket: 204; the ticket (and its comments) no longer answer.
       router.delete('/api/v2/tickets/:id.json', (req, res) => {
         const ticket = findTicket(req, res);

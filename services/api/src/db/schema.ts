@@ -323,6 +323,43 @@ export interface SiemCursorsTable {
   forwarded_at: Timestamp | null;
 }
 
+/** Issue 12: each tenant's desk webhook signing secret (an envelope; modules/desk-events/webhook-secrets.ts). */
+export interface DeskWebhookSecretsTable {
+  tenant_id: string;
+  format: number;
+  kid: string;
+  wrapped_key: Buffer;
+  ciphertext: Buffer;
+  updated_by: string;
+  updated_at: DefaultedTimestamp;
+}
+
+/** Issue 12: accepted desk deliveries, for replay refusal (kept a little longer than the timestamp window). */
+export interface DeskEventReceiptsTable {
+  tenant_id: string;
+  event_key: string;
+  received_at: DefaultedTimestamp;
+}
+
+/** Issue 12: secrets found in desk comments (masked facts only) and the redaction queue. */
+export interface CommentScansTable {
+  id: Generated<string>;
+  tenant_id: string;
+  desk: string;
+  ticket_id: string;
+  comment_id: string;
+  is_public: boolean;
+  mode: 'report' | 'redact' | 'redact_and_offer_upload';
+  facts: ColumnType<unknown, string, string>;
+  status: 'reported' | 'pending' | 'redacted' | 'already_clean' | 'not_redactable' | 'failed';
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: DefaultedTimestamp;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  created_at: DefaultedTimestamp;
+  finished_at: Timestamp | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   secrets: SecretsTable;
@@ -346,4 +383,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   note_receipts: NoteReceiptsTable;
   siem_cursors: SiemCursorsTable;
+  desk_webhook_secrets: DeskWebhookSecretsTable;
+  desk_event_receipts: DeskEventReceiptsTable;
+  comment_scans: CommentScansTable;
 }

@@ -59,6 +59,16 @@ export class HelpdeskError extends Error {
   }
 }
 
+/** Issue 12: a span of a comment's text to remove, and the masked placeholder for desks that let us choose one. */
+export interface CommentRedaction {
+  start: number;
+  end: number;
+  placeholder: string;
+}
+
+/** `redacted`: written back; `clean`: nothing found in the desk's current text (already redacted, or edited); `unsupported`: the desk offers no way. */
+export type RedactOutcome = 'redacted' | 'clean' | 'unsupported';
+
 /**
  * One interface per help desk (helpdesks/<desk>/). Ticket and requester are always looked up
  * here, server-side, never taken from the browser (S6).
@@ -97,4 +107,12 @@ export interface HelpdeskConnector {
    * verification links only, which are worthless without the requester's own IdP sign-in.
    */
   addPublicReply(ticketId: string, body: string): Promise<{ remoteId: string | null }>;
+  /**
+   * Issue 12: removes secrets from a comment through the desk's own API. The connector reads the comment as the desk
+   * holds it NOW, asks `find` for the spans of each piece of its text, and writes it back (Zendesk comment redaction,
+   * Jira comment edit); so a retry after a lost answer finds nothing and answers `clean`, never redacting twice, and
+   * Vouchsafe never keeps the text between attempts. Desks without a way answer `unsupported` (ServiceNow). Errors are
+   * HelpdeskError (`not_found`: the comment or ticket is gone) and never carry the text.
+   */
+  redactComment(ticketId: string, commentId: string, find: (text: string) => readonly CommentRedaction[]): Promise<RedactOutcome>;
 }

@@ -98,3 +98,28 @@ export function jsonBody(limit: string | number): RequestHandler {
 export function formBody(opts: { limit: string; parameterLimit: number }): RequestHandler {
   return inOrder([express.urlencoded({ extended: false, ...opts }), wellFormedBody]);
 }
+
+/**
+ * Issue 12: the body of a signed desk webhook, as bytes. Signatures are made over the exact bytes, so the receiver
+ * checks the signature first and only then parses with `parseSignedJson` (which applies the well-formed text rule,
+ * like jsonBody). Any media type is read (desks label their deliveries differently), bounded by `limit`.
+ */
+export function rawBody(limit: string | number): RequestHandler {
+  return express.raw({ type: () => true, limit });
+}
+
+/** JSON from a verified webhook body; 400 `bad_request` when it is not a JSON object or carries malformed text. */
+export function parseSignedJson(raw: Buffer): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new AppError('bad_request', 'The request is not valid: the body is not JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AppError('bad_request', 'The request is not valid: the body is not a JSON object.');
+  }
+  const malformed = checkParsed('body', value);
+  if (malformed) throw malformed;
+  return value as Record<string, unknown>;
+}

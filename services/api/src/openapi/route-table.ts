@@ -39,6 +39,7 @@ import {
   VerifyRecipientRequestSchema,
   VerifyRecipientResponseSchema,
   ZendeskSessionRequestSchema,
+  WebhookSecretRequestSchema,
   text,
 } from '@vouchsafe/contracts';
 import { API_TOKEN_SCOPES } from '../modules/api-tokens/api-tokens';
@@ -87,6 +88,8 @@ export const SCHEMAS = {
     DeclineOverrideRequest: DeclineOverrideRequestSchema,
     EndVerificationRequest: EndVerificationRequestSchema,
     AcknowledgeFraudFlagRequest: AcknowledgeFraudFlagRequestSchema,
+    // Issue 12: desk webhooks.
+    WebhookSecretRequest: WebhookSecretRequestSchema,
   },
   responses: {
     Health: z.object({ status: z.literal('ok') }),
@@ -126,6 +129,9 @@ export const SCHEMAS = {
     ChangeAccepted: ChangeAcceptedSchema,
     ChangeList: ChangeListSchema,
     PendingChange: PendingChangeSchema,
+    // Issue 12: modules/desk-events (webhook-secrets.ts isSet, desk-events.routes.ts answers).
+    WebhookSecretState: z.object({ isSet: z.boolean(), updatedAt: text().nullable(), updatedBy: text().nullable() }),
+    DeskEventAccepted: z.object({ status: z.enum(['accepted', 'duplicate']), events: z.number().int().optional() }),
   },
 } as const;
 
@@ -318,6 +324,43 @@ export const ROUTES: RouteSpec[] = [
     body: 'VerificationPolicy',
     ok: { 200: 'PolicySaved', 202: 'ChangeAccepted' },
   },
+  // Issue 12: the tenant's desk webhook signing secret, and the desks' webhook receivers (signed by that secret).
+  {
+    method: 'get',
+    path: '/api/v1/admin/tenants/{slug}/webhook-secret',
+    summary: 'Whether the tenant has a desk webhook signing secret (never the secret)',
+    tag: 'admin',
+    auth: 'admin',
+    ok: { 200: 'WebhookSecretState' },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/admin/tenants/{slug}/webhook-secret',
+    summary: 'Set or replace the desk webhook signing secret (envelope-encrypted; audited)',
+    tag: 'admin',
+    auth: 'admin',
+    body: 'WebhookSecretRequest',
+    ok: { 204: null },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/admin/tenants/{slug}/webhook-secret',
+    summary: 'Remove the desk webhook signing secret (every delivery is then refused)',
+    tag: 'admin',
+    auth: 'admin',
+    ok: { 204: null },
+    errors: [404],
+  },
+  ...(['zendesk', 'jira', 'servicenow'] as const).map((desk): RouteSpec => ({
+    method: 'post',
+    path: `/api/v1/desk-events/${desk}/{tenant}`,
+    summary: `${desk} webhook (signed with the tenant's webhook secret; 202 at once, the work happens after the answer)`,
+    tag: 'desk-events',
+    auth: 'none',
+    body: { type: 'application/json', description: "The desk's webhook payload, signed over the raw bytes (README, Desk webhooks)." },
+    ok: { 200: 'DeskEventAccepted', 202: 'DeskEventAccepted' },
+    errors: [400, 401, 404, 413],
+  })),
   {
     method: 'get',
     path: '/api/v1/admin/api-tokens',

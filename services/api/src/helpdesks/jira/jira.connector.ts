@@ -1,4 +1,5 @@
 import { commentNotes, createDeskHttp, field, idString, isRecord, malformed, textOrNull } from '../desk-http';
+import { redactAdf } from '../comment-redaction';
 import {
   HelpdeskError,
   type ConnectorOptions,
@@ -107,5 +108,21 @@ export function createJiraConnector(tenant: DeskTenant, opts: ConnectorOptions):
     // findNote / readNote (desk-http commentNotes): JSM request comments carry `body` as the text it was written with (wiki markup; that JSM answers it unchanged
     // is UNCONFIRMED — the stand-in does). Internal comments only.
     ...commentNotes(findComment),
+
+    // Issue 12: Jira platform REST v3, GET then PUT /rest/api/3/issue/{issueIdOrKey}/comment/{id} with the body as an
+    // Atlassian Document Format document: each secret in a text node becomes its masked placeholder. Only `body` is
+    // sent, so the comment's visibility and properties (JSM's internal flag) stay as they were (UNCONFIRMED for
+    // sd.public.comment; Jira documents that omitted fields are left unchanged on PUT).
+    async redactComment(ticketId, commentId, find) {
+      const key = checkKey(ticketId);
+      if (!/^\d{1,20}$/.test(commentId)) throw new HelpdeskError('rejected', 'Jira comment ids are numbers');
+      const path = `/rest/api/3/issue/${key}/comment/${commentId}`;
+      const comment = await http.json('read comment', 'GET', path, { isMissingOk: true });
+      if (comment === undefined) throw new HelpdeskError('not_found', 'The comment is not on the issue (any more)');
+      const redacted = redactAdf(field(comment, 'body'), find);
+      if (redacted === undefined) return 'clean';
+      await http.json('edit comment', 'PUT', path, { body: { body: redacted } });
+      return 'redacted';
+    },
   };
 }

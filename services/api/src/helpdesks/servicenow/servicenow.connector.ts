@@ -156,5 +156,12 @@ export function createServiceNowConnector(tenant: DeskTenant, opts: ConnectorOpt
       if (!found || typeof found.value !== 'string') return undefined;
       return { remoteId: idString(found.sys_id), text: found.value };
     },
+
+    // Issue 12: journal entries (sys_journal_field) are not editable through the Table API by default (the table's
+    // ACLs allow create and read; changing an entry needs an admin and an ACL change on the instance, which we do not
+    // ask banks to make). So ServiceNow is report-only: the note tells the agent which entry to remove by hand.
+    redactComment() {
+      return Promise.resolve('unsupported' as const);
+    },
   };
 }

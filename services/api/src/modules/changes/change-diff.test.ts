@@ -24,6 +24,10 @@ describe('policy change fields', () => {
     expect(weakening({}, { oidc: { requiredAmr: ['mfa', 'pwd'] } })).toEqual({ 'oidc.requiredAmr': true });
     expect(weakening({}, { oidc: { requiredAmr: [] } })).toEqual({ 'oidc.requiredAmr': true });
     expect(weakening({ oidc: { requiredAmr: ['mfa', 'pwd'] } }, { oidc: { requiredAmr: ['mfa'] } })).toEqual({ 'oidc.requiredAmr': false });
+    // Issue 12: scanning fewer desk comments weakens; redacting more does not.
+    expect(weakening({}, { commentRedaction: 'redact' })).toEqual({ commentRedaction: false });
+    expect(weakening({ commentRedaction: 'redact' }, { commentRedaction: 'report' })).toEqual({ commentRedaction: true });
+    expect(weakening({}, { commentRedaction: 'off' })).toEqual({ commentRedaction: true });
   });
 
   it('renders before and after as short strings and says what the change does', () => {

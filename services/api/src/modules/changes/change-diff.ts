@@ -44,6 +44,10 @@ function methodsWeaken(b: unknown, a: unknown): boolean {
   return !same(kept, list(a));
 }
 
+/** Issue 12: comment redaction modes from least to most protective; moving down the list weakens. */
+const REDACTION_RANK: Record<string, number> = { off: 0, report: 1, redact: 2, redact_and_offer_upload: 2 };
+const redactionLowered = (b: unknown, a: unknown) => (REDACTION_RANK[String(a)] ?? 0) < (REDACTION_RANK[String(b)] ?? 0);
+
 /** Per policy path: does this before → after make verification easier to pass? Unknown paths count as weakening. */
 const POLICY_RULES: Record<string, (before: unknown, after: unknown) => boolean> = {
   methods: methodsWeaken,
@@ -65,6 +69,7 @@ const POLICY_RULES: Record<string, (before: unknown, after: unknown) => boolean>
   'oidc.requiredAcrs': anyOfLoosened,
   'oidc.requiredAmr': anyOfLoosened,
   'oidc.requiredAcr': anyOfLoosened,
+  commentRedaction: redactionLowered,
 };
 
 /** Words for the summary of the commonest weakening fields. */
@@ -73,6 +78,7 @@ const PHRASES: Record<string, string> = {
   methods: 'change the verification methods',
   fallbackMethod: 'set a fallback method',
   supervisors: 'add supervisors',
+  commentRedaction: 'scan or redact fewer secrets in desk comments',
 };
 
 export function policyFields(before: VerificationPolicy, after: VerificationPolicy): ChangeField[] {

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database';
 import { changeBinding } from '../changes/change-payload';
 import { idpBinding } from '../idps/idp-config';
 import { credentialsBinding } from '../tenants/tenant-credentials';
+import { webhookSecretBinding } from '../desk-events/webhook-secrets';
 import { tenantKeyBinding, type TenantKeyPurpose } from './tenant-keys';
 import type { Keyring, PayloadBinding } from './keyring';
 
@@ -15,7 +16,7 @@ export interface RotationResult {
 
 /** One table of envelopes: its key columns (with their SQL types), the envelope columns, and the AAD binding of a row. */
 interface Envelopes {
-  table: 'secret_payloads' | 'tenants' | 'tenant_idps' | 'tenant_keys' | 'pending_changes';
+  table: 'secret_payloads' | 'tenants' | 'tenant_idps' | 'tenant_keys' | 'pending_changes' | 'desk_webhook_secrets';
   keys: readonly (readonly [column: string, type: 'uuid' | 'text'])[];
   format: string;
   kid: string;
@@ -81,6 +82,15 @@ const ENVELOPES: readonly Envelopes[] = [
     kid: 'payload_kid',
     wrapped: 'payload_wrapped_key',
     binding: (r) => changeBinding(r.tenant_id!, r.id!),
+  },
+  {
+    // Issue 12: desk webhook signing secrets (AAD: tenant + 'desk-webhook-secret').
+    table: 'desk_webhook_secrets',
+    keys: [['tenant_id', 'uuid']],
+    format: 'format',
+    kid: 'kid',
+    wrapped: 'wrapped_key',
+    binding: (r) => webhookSecretBinding(r.tenant_id!),
   },
 ];
 

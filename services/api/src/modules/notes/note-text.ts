@@ -7,6 +7,13 @@ import {
   type VerificationNoteAction,
   type VerificationNoteFacts,
 } from './verification-note-text';
+import {
+  REDACTION_NOTE_ACTIONS,
+  RedactionNoteFactsSchema,
+  renderRedactionNote,
+  type RedactionNoteAction,
+  type RedactionNoteFacts,
+} from './redaction-note-text';
 
 /**
  * The text of an internal note. Outbox rows hold structured, already-masked facts (written by SQL
@@ -99,7 +106,10 @@ export function renderNote(action: NoteAction, facts: NoteFacts, receipt: string
 }
 
 export type ParsedNote =
-  { action: NoteAction; facts: NoteFacts } | { action: VerificationNoteAction; facts: VerificationNoteFacts; isVerification: true };
+  | { action: NoteAction; facts: NoteFacts }
+  | { action: VerificationNoteAction; facts: VerificationNoteFacts; isVerification: true }
+  // Issue 12: a secret found in a desk comment (reported / redacted / not redacted).
+  | { action: RedactionNoteAction; facts: RedactionNoteFacts; isRedaction: true };
 
 /** Parses a stored row; undefined when it cannot be rendered (the row is then marked failed). */
 export function parseNote(action: string, note: unknown): ParsedNote | undefined {
@@ -107,6 +117,11 @@ export function parseNote(action: string, note: unknown): ParsedNote | undefined
   if (v) {
     const facts = VerificationNoteFactsSchema.safeParse(note);
     return facts.success ? { action: v, facts: facts.data, isVerification: true } : undefined;
+  }
+  const r = REDACTION_NOTE_ACTIONS.find((x) => x === action);
+  if (r) {
+    const facts = RedactionNoteFactsSchema.safeParse(note);
+    return facts.success ? { action: r, facts: facts.data, isRedaction: true } : undefined;
   }
   const a = NOTE_ACTIONS.find((x) => x === action);
   const facts = NoteFactsSchema.safeParse(note);
@@ -118,6 +133,7 @@ export function parseNote(action: string, note: unknown): ParsedNote | undefined
  * outside text cleaned and then escaped for the desk the note goes to.
  */
 export function renderParsedNote(parsed: ParsedNote, receipt: string, escape: NoteEscaper = asIs): string {
+  if ('isRedaction' in parsed) return renderRedactionNote(parsed.action, parsed.facts, receipt, formatUtc);
   if ('isVerification' in parsed) {
     return renderVerificationNote(parsed.action, parsed.facts, receipt, (s, max) => escape(cleanText(s, max)), formatUtc);
   }

@@ -165,7 +165,7 @@ export async function findActiveByVerification(db: Db, desk: Desk, key: string, 
 export const TENANT_REMOVED_CHANNEL = 'vouchsafe_tenant_removed';
 
 /**
- * Soft-deletes a help-desk tenant (never the default tenant), drops its credentials, writes
+ * Soft-deletes a help-desk tenant (never the default tenant), drops its credentials (and its desk webhook secret), writes
  * `tenant.removed` naming `actor` and NOTIFYs TENANT_REMOVED_CHANNEL, all in one statement (listeners hear it at
  * commit): every process then ends that tenant's live streams.
  */
@@ -177,6 +177,8 @@ export async function softDelete(db: Db, slug: string, actor: string): Promise<b
              credentials_wrapped_key = NULL, credentials_ciphertext = NULL
        WHERE slug = ${slug} AND desk IS NOT NULL AND deleted_at IS NULL
       RETURNING id, slug, desk, desk_account
+    ), webhook_secret AS (
+      DELETE FROM desk_webhook_secrets WHERE tenant_id IN (SELECT id FROM removed)
     ), event AS (
       INSERT INTO audit_events (tenant_id, type, data)
       SELECT id, 'tenant.removed', jsonb_build_object('slug', slug, 'desk', desk, 'account', desk_account, 'actor', ${actor}::text) FROM removed
