@@ -39,6 +39,8 @@ export interface JobsOptions {
   checkpointIntervalMs?: number;
   /** SIEM stream (issue 9): forwards sealed events and checkpoints; nudged whenever the seal job sealed something. */
   siem?: Pick<SiemForwarder, 'forwardDue' | 'nudge' | 'stop' | 'intervalMs'>;
+  /** Issue 12: the ticket-lifecycle reconciliation sweep (modules/lifecycle); off unless given. */
+  lifecycleSweep?: { run(): Promise<unknown>; intervalMs: number };
 }
 
 export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
@@ -118,6 +120,15 @@ export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
     cancels.push(
       loop('verifications', opts.verificationIntervalMs ?? 500, async () => {
         await poller.pollDue();
+      }),
+    );
+  }
+
+  const { lifecycleSweep } = opts;
+  if (lifecycleSweep) {
+    cancels.push(
+      loop('lifecycle-sweep', lifecycleSweep.intervalMs, async () => {
+        await lifecycleSweep.run();
       }),
     );
   }
