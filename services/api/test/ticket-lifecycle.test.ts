@@ -88,7 +88,7 @@ describe('a closed ticket', () => {
     expect(started.status, JSON.stringify(started.json)).toBe(201);
 
     w.desks.state.closeTicket('zendesk', a.ticketId);
-    const result = await lifecycle().onTicketLifecycle(event(a, 'ticket.closed'));
+    const result = await lifecycle().handle(event(a, 'ticket.closed'));
     expect(result).toMatchObject({ secretsWithdrawn: 2, verificationsCancelled: 1, isNoted: true });
 
     // Payloads gone, bindings revoked with the reason; the viewed secret is untouched.
@@ -148,7 +148,7 @@ describe('a closed ticket', () => {
     expect(note).not.toMatch(/@/);
 
     // Replays (the desk retries, the sweep repeats) do nothing: no event, no second note.
-    expect(await lifecycle().onTicketLifecycle(event(a, 'ticket.closed'))).toMatchObject({
+    expect(await lifecycle().handle(event(a, 'ticket.closed'))).toMatchObject({
       secretsWithdrawn: 0,
       verificationsCancelled: 0,
       isNoted: false,
@@ -167,7 +167,7 @@ describe('a merged ticket', () => {
     const own = await send(w, survivor);
 
     w.desks.state.mergeTicket('zendesk', merged.ticketId, survivor.ticketId);
-    const result = await lifecycle().onTicketLifecycle(event(merged, 'ticket.merged', { survivingTicketId: survivor.ticketId }));
+    const result = await lifecycle().handle(event(merged, 'ticket.merged', { survivingTicketId: survivor.ticketId }));
     expect(result).toMatchObject({ secretsWithdrawn: 1, secretsMoved: 1, isNoted: true });
 
     const listed = await sidebar(w, survivor, 'GET', '/secrets');
@@ -200,7 +200,7 @@ describe('a deleted ticket', () => {
     const a = await ticketWithAgent();
     const s = await send(w, a);
     w.desks.state.deleteTicket('zendesk', a.ticketId);
-    expect(await lifecycle().onTicketLifecycle(event(a, 'ticket.deleted'))).toMatchObject({ secretsWithdrawn: 1, isNoted: false });
+    expect(await lifecycle().handle(event(a, 'ticket.deleted'))).toMatchObject({ secretsWithdrawn: 1, isNoted: false });
     expect((await metadata('zendesk', s)).json.error.withdrawnReason).toBe('ticket_deleted');
     expect(await auditOf('ticket.deleted', a.ticketId)).toHaveLength(1);
     expect(await lifecycleNotes(a.ticketId)).toBe('0');

@@ -2,6 +2,7 @@ import type { Db } from '../../db/database';
 import type { DeskTenant, HelpdeskConnector } from '../../helpdesks/helpdesk.types';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
+import type { DeskEventHandlers } from '../desk-events/desk-event.types';
 import { createLifecycleSweep } from './lifecycle-sweep';
 import { createLifecycleMetrics } from './lifecycle.metrics';
 import { createTicketLifecycle, type TicketItemsOnLifecycle } from './ticket-lifecycle.service';
@@ -35,7 +36,17 @@ export function setupLifecycle(deps: {
     onTicketLifecycle: handler.onTicketLifecycle,
     maxTickets: deps.sweepMaxTickets,
   });
-  return { onTicketLifecycle: handler.onTicketLifecycle, sweep, metrics };
+  // The seam the desk webhook receivers call (modules/desk-events): this handler fits it as it is.
+  const onTicketLifecycle: Required<DeskEventHandlers>['onTicketLifecycle'] = async (event) => {
+    await handler.onTicketLifecycle(event);
+  };
+  return {
+    onTicketLifecycle,
+    /** The same handler with what it did (tests, the sweep's report). */
+    handle: handler.onTicketLifecycle,
+    sweep,
+    metrics,
+  };
 }
 
 export type Lifecycle = ReturnType<typeof setupLifecycle>;
