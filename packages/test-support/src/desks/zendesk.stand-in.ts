@@ -116,13 +116,11 @@ export function createZendeskRouter(ctx: DeskContext, keys: DeskKeys): Router {
         }
         // Zendesk: a closed ticket cannot be updated any more (issue 12; the exact error body is UNCONFIRMED).
         if (ticket.status === 'closed') {
-          res
-            .status(422)
-            .json({
-              error: 'RecordInvalid',
-              description: 'Record validation errors',
-              details: { status: [{ description: 'Status: closed prevents ticket update' }] },
-            });
+          res.status(422).json({
+            error: 'RecordInvalid',
+            description: 'Record validation errors',
+            details: { status: [{ description: 'Status: closed prevents ticket update' }] },
+          });
           return;
         }
         const comment = body.ticket.comment;
