@@ -54,6 +54,8 @@ function deskApiEnv(standInOrigin: string): Record<string, string> {
     VOUCHSAFE_NOTE_BACKOFF_MS: '250',
     VOUCHSAFE_NOTE_MAX_ATTEMPTS: '12',
     VOUCHSAFE_HELPDESK_TIMEOUT_MS: '3000',
+    // Issue 12: the ticket-lifecycle sweep asks the stand-ins often, so ticket-lifecycle.spec waits seconds, not 15 min.
+    VOUCHSAFE_LIFECYCLE_SWEEP_INTERVAL_MS: '2000',
   };
 }
 

@@ -12,6 +12,7 @@ import * as shortLinksOverrideDecline from './2026-12-03T16-16-00-short-links-ov
 import * as pendingChanges from './2026-12-03T17-00-00-pending-changes';
 import * as fraudFlags from './2026-12-03T17-10-00-fraud-flags';
 import * as deskEvents from './2026-12-03T20-10-00-desk-events';
+import * as ticketLifecycle from './2026-12-03T20-20-00-ticket-lifecycle';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T17-00-00-pending-changes': pendingChanges,
   '2026-12-03T17-10-00-fraud-flags': fraudFlags,
   '2026-12-03T20-10-00-desk-events': deskEvents,
+  '2026-12-03T20-20-00-ticket-lifecycle': ticketLifecycle,
 };

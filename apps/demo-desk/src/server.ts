@@ -467,6 +467,23 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
       if (!ticket) return void res.status(404).json({ error: 'no such ticket' });
       res.json(commentsView(ticket));
     });
+    // Issue 12 (ticket lifecycle): an agent solves / closes, deletes or merges a ticket at the desk.
+    control.post('/tickets/:desk/:id/close', (req, res) => {
+      const desk = deskOf(req.params.desk);
+      if (!state.ticket(desk, req.params.id)) return void res.status(404).json({ error: 'no such ticket' });
+      state.closeTicket(desk, req.params.id, req.body?.status === 'closed' ? 'closed' : 'solved');
+      res.status(204).end();
+    });
+    control.post('/tickets/:desk/:id/delete', (req, res) => {
+      res.status(state.deleteTicket(deskOf(req.params.desk), req.params.id) ? 204 : 404).end();
+    });
+    control.post('/tickets/:desk/:id/merge', (req, res) => {
+      const desk = deskOf(req.params.desk);
+      if (!state.ticket(desk, req.params.id) || !state.ticket(desk, String(req.body?.into ?? '')))
+        return void res.status(404).json({ error: 'no such ticket' });
+      state.mergeTicket(desk, req.params.id, String(req.body.into));
+      res.status(204).end();
+    });
     control.get('/requests', (req, res) => {
       const desk = req.query.desk === undefined ? undefined : deskOf(req.query.desk);
       res.json({ requests: state.requests(desk) });

@@ -9,6 +9,7 @@ export const HEADINGS = {
   revealedText: 'Your secret',
   revealedFile: 'Your file',
   gone: 'This secret is no longer available',
+  withdrawn: 'This secret was withdrawn',
   incomplete: 'This link is incomplete',
   wrongKey: 'This link does not match the secret',
   throttled: 'Too many attempts',
@@ -44,6 +45,16 @@ export const MESSAGES = {
     'You came back from signing in, but this browser tab no longer holds the key to the secret. Open the complete link from your message again, in this browser.',
   copied: 'Copied',
   copyFailed: 'Could not copy. Select the text and copy it yourself.',
+} as const;
+
+/** Issue 12: why a secret sent from a help-desk ticket was withdrawn with its ticket. */
+export const WITHDRAWN_MESSAGES = {
+  ticket_closed:
+    'This secret was withdrawn because the support ticket it was sent for was closed. Nothing can be opened any more. If you still need it, ask the sender for a new link.',
+  ticket_deleted:
+    'This secret was withdrawn because the support ticket it was sent for was deleted. Nothing can be opened any more. If you still need it, ask the sender for a new link.',
+  ticket_merged:
+    'This secret was withdrawn because the support ticket it was sent for was merged into another one. Nothing can be opened any more. If you still need it, ask the sender for a new link.',
 } as const;
 
 export function throttledMessage(retryAfterSeconds: number | undefined, waitText?: string, atText?: string): string {

@@ -10,6 +10,13 @@ export const HEADINGS = {
   gone: 'This secret is no longer available',
   incomplete: 'This link is incomplete',
   wrongKey: 'This link does not match the secret',
+  withdrawn: 'This secret was withdrawn',
+} as const;
+
+/** Issue 12: why a secret was withdrawn with its ticket (WITHDRAWN_MESSAGES in the portal). */
+export const WITHDRAWN_MESSAGES = {
+  ticket_closed:
+    'This secret was withdrawn because the support ticket it was sent for was closed. Nothing can be opened any more. If you still need it, ask the sender for a new link.',
 } as const;
 
 export const MESSAGES = {

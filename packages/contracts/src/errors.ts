@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   not_found: 404,
   secret_gone: 404,
+  /** Issue 12: a ticket-bound secret withdrawn because its ticket was closed, deleted or merged (`withdrawnReason`). */
+  secret_withdrawn: 410,
   wrong_link_key: 403,
   wrong_passphrase: 403,
   passphrase_required: 403,
@@ -41,5 +43,11 @@ export interface ErrorBody {
     requestId?: string;
     issues?: ErrorIssue[];
     retryAfterSeconds?: number;
+    /** Issue 12: with `secret_withdrawn`, what happened to the ticket the secret was sent from. */
+    withdrawnReason?: WithdrawnReason;
   };
 }
+
+/** Issue 12: why a ticket-bound secret was withdrawn with its ticket (the customer's link says so). */
+export const WITHDRAWN_REASONS = ['ticket_closed', 'ticket_deleted', 'ticket_merged'] as const;
+export type WithdrawnReason = (typeof WITHDRAWN_REASONS)[number];

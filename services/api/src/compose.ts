@@ -15,6 +15,7 @@ import { createChangesService } from './modules/changes/changes.service';
 import { createIdpsService } from './modules/idps/idps.service';
 import type { Keyring } from './modules/keys/keyring';
 import { createNoteDispatcher } from './modules/notes/note-delivery';
+import { setupLifecycle } from './modules/lifecycle/lifecycle.setup';
 import { setupOperators } from './modules/operators/operators.setup';
 import { createPolicyService } from './modules/policy/policy.service';
 import { createReviewService } from './modules/review/review.service';
@@ -68,6 +69,8 @@ export type AppConfig = Pick<
   | 'outboundAllow'
 > &
   Partial<Pick<Config, 'readyTimeoutMs' | 'databaseAcquireTimeoutMs' | 'operators'>> &
+  // Issue 12: the reconciliation sweep's bound per run (default 500 when absent, as in tests).
+  Partial<Pick<Config, 'lifecycleSweepMaxTickets'>> &
   // Audit checkpoints (issue 9): without a signing key no checkpoint job runs (tests that do not need one).
   Partial<Pick<Config, 'auditSigningKey' | 'auditPublicKeys' | 'auditCheckpointDir'>> &
   // SIEM stream (issue 9): every sink off unless its URL is set.
@@ -95,8 +98,8 @@ export interface ComposeInput {
   /** Push polling pace (tests poll faster than production's 1 s / 10 s long poll). */
   verificationPolling?: { intervalMs: number; maxWaitMs: number };
   /**
-   * Issue 12: the ticket-lifecycle handler of desk events (modules/lifecycle plugs in here; a no-op until then), and
-   * tests that watch what the receivers hand over. The comment (redaction) handler is built by setupDeskEvents.
+   * Issue 12: replaces the ticket-lifecycle handler the receivers call (default: modules/lifecycle's), for tests that
+   * watch what the receivers hand over. The comment (redaction) handler is built by setupDeskEvents.
    */
   deskEventHandlers?: Pick<DeskEventHandlers, 'onTicketLifecycle'>;
 }
@@ -155,6 +158,16 @@ export function compose(input: ComposeInput) {
       return startRecipientVerification(verification.deps, { ...start, callbackBase: `${origin}/verify/callback` });
     },
   });
+  // Issue 12: ticket lifecycle (close / delete / merge) — the handler desk webhook receivers call, and its sweep.
+  const lifecycle = setupLifecycle({
+    db,
+    logger,
+    metrics,
+    onNoteQueued: notes.nudge,
+    loadTenant: (id) => tenants.loadDeskTenant({ id }),
+    connectorFor,
+    sweepMaxTickets: config.lifecycleSweepMaxTickets ?? 500,
+  });
   const secretsDeps = { db, keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
   const limits = createRateLimits(db);
   // SIEM stream (issue 9): sealed audit events and checkpoints to syslog / Splunk HEC / webhook; undefined when off.
@@ -174,7 +187,7 @@ export function compose(input: ComposeInput) {
     backoffMs: config.noteBackoffMs,
     maxAttempts: config.noteMaxAttempts,
     timeoutMs: config.helpdeskTimeoutMs,
-    onTicketLifecycle: input.deskEventHandlers?.onTicketLifecycle ?? (() => Promise.resolve()),
+    onTicketLifecycle: input.deskEventHandlers?.onTicketLifecycle ?? lifecycle.onTicketLifecycle,
   });
   const live = input.databaseUrl
     ? createLiveHub({
@@ -195,6 +208,8 @@ export function compose(input: ComposeInput) {
     notes,
     verification,
     recipients,
+    /** Issue 12: `onTicketLifecycle` (DeskEventHandlers) and the sweep, started by server.ts with its interval. */
+    lifecycle,
     secrets: createSecretsService({ ...secretsDeps, recipientMethods: recipients.service.methodsFor }),
     ticketSecrets: createTicketSecretsService({ ...secretsDeps, recipients: recipients.lookups }),
     sessions: createSessionsService({

@@ -278,6 +278,11 @@ const SETTINGS = {
       .pipe(parsedWith((v): readonly AllowEntry[] => parseOutboundAllow(v)))
       .prefault(''),
   ],
+  // --- Ticket lifecycle (issue 12; modules/lifecycle/NOTES.md) ---
+  /** How often every process's reconciliation sweep asks the desks about tickets with outstanding items (default 15 min). */
+  lifecycleSweepIntervalMs: ['VOUCHSAFE_LIFECYCLE_SWEEP_INTERVAL_MS', timeMs(1_000, 24 * 3600 * 1000, 15 * 60 * 1000)],
+  /** Most tickets one sweep run asks about (least recently checked first; desks are asked in batches of 100). */
+  lifecycleSweepMaxTickets: ['VOUCHSAFE_LIFECYCLE_SWEEP_MAX_TICKETS', z.coerce.number().int().min(1).max(10_000).default(500)],
   // Retention (issue 9): operational rows purged by the jobs loop once older than this many days. Audit events,
   // checkpoints and note receipts are never purged (modules/audit/NOTES.md, modules/retention/NOTES.md).
   retentionIntervalMs: ['VOUCHSAFE_RETENTION_INTERVAL_MS', timeMs(1_000, 24 * 3600 * 1000, 3600 * 1000)],

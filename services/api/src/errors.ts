@@ -1,4 +1,4 @@
-import { ERROR_STATUS, type ErrorCode, type ErrorIssue } from '@vouchsafe/contracts';
+import { ERROR_STATUS, type ErrorCode, type ErrorIssue, type WithdrawnReason } from '@vouchsafe/contracts';
 
 /**
  * The one error type the API throws on purpose. `message` is public and written for the person
@@ -12,7 +12,13 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { detail?: string; cause?: unknown; issues?: ErrorIssue[]; retryAfterSeconds?: number } = {},
+    readonly extra: {
+      detail?: string;
+      cause?: unknown;
+      issues?: ErrorIssue[];
+      retryAfterSeconds?: number;
+      withdrawnReason?: WithdrawnReason;
+    } = {},
   ) {
     super(message, { cause: extra.cause });
     this.status = ERROR_STATUS[code];
@@ -25,5 +31,25 @@ export function secretGone(): AppError {
   return new AppError(
     'secret_gone',
     'This secret does not exist or is no longer available: it expired, was already viewed, or was revoked.',
+  );
+}
+
+const WITHDRAWN_BECAUSE: Record<WithdrawnReason, string> = {
+  ticket_closed: 'the ticket it was sent from was closed',
+  ticket_deleted: 'the ticket it was sent from was deleted',
+  ticket_merged: 'the ticket it was sent from was merged into another one',
+};
+
+/**
+ * Issue 12: a ticket-bound secret that was withdrawn with its ticket. Only the holder of the 128-bit link id learns
+ * this (and only while the revoked row is kept, until its expiry); everything else still answers `secretGone()`.
+ */
+export function secretWithdrawn(reason: WithdrawnReason): AppError {
+  return new AppError(
+    'secret_withdrawn',
+    `This secret was withdrawn because ${WITHDRAWN_BECAUSE[reason]}. Ask the sender for a new link.`,
+    {
+      withdrawnReason: reason,
+    },
   );
 }

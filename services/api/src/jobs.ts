@@ -41,6 +41,8 @@ export interface JobsOptions {
   siem?: Pick<SiemForwarder, 'forwardDue' | 'nudge' | 'stop' | 'intervalMs'>;
   /** Issue 12: comment redactions due (new ones go out on a nudge; retries and other processes' rows here). */
   commentRedactions?: { runDue(): Promise<number> };
+  /** Issue 12: the ticket-lifecycle reconciliation sweep (modules/lifecycle); off unless given. */
+  lifecycleSweep?: { run(): Promise<unknown>; intervalMs: number };
 }
 
 export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
@@ -129,6 +131,15 @@ export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
     cancels.push(
       loop('verifications', opts.verificationIntervalMs ?? 500, async () => {
         await poller.pollDue();
+      }),
+    );
+  }
+
+  const { lifecycleSweep } = opts;
+  if (lifecycleSweep) {
+    cancels.push(
+      loop('lifecycle-sweep', lifecycleSweep.intervalMs, async () => {
+        await lifecycleSweep.run();
       }),
     );
   }

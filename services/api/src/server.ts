@@ -153,6 +153,7 @@ export async function start(config: Readonly<Config>, logger: Logger): Promise<R
           },
         },
         checkpointIntervalMs: config.auditCheckpointIntervalMs,
+        lifecycleSweep: { run: graph.lifecycle.sweep.run, intervalMs: config.lifecycleSweepIntervalMs },
         ...graph.workers,
       })
     : undefined;

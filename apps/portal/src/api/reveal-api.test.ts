@@ -48,6 +48,8 @@ describe('createRevealApi', () => {
   it.each([
     [404, errorBody('not_found'), { kind: 'gone' }],
     [410, errorBody('secret_gone'), { kind: 'gone' }],
+    [410, errorBody('secret_withdrawn', { withdrawnReason: 'ticket_closed' }), { kind: 'withdrawn', reason: 'ticket_closed' }],
+    [410, errorBody('secret_withdrawn', { withdrawnReason: 'something_else' }), { kind: 'gone' }],
     [404, 'not json', { kind: 'gone' }],
     [403, errorBody('wrong_link_key'), { kind: 'wrong-key' }],
     [403, errorBody('wrong_passphrase'), { kind: 'wrong-passphrase' }],

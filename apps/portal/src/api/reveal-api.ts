@@ -1,4 +1,11 @@
-import { API_PATHS, type ErrorBody, type RevealRequest, type RevealResponse, type SecretMetadata } from '@vouchsafe/contracts';
+import {
+  API_PATHS,
+  type ErrorBody,
+  type RevealRequest,
+  type RevealResponse,
+  type SecretMetadata,
+  type WithdrawnReason,
+} from '@vouchsafe/contracts';
 
 /**
  * Everything that can go wrong, in the terms the page needs. 404 and 410 are one outcome on
@@ -6,6 +13,8 @@ import { API_PATHS, type ErrorBody, type RevealRequest, type RevealResponse, typ
  */
 export type ApiFailure =
   | { kind: 'gone' }
+  /** Issue 12: a ticket-bound secret withdrawn because its ticket was closed, deleted or merged (410 secret_withdrawn). */
+  | { kind: 'withdrawn'; reason: WithdrawnReason }
   | { kind: 'wrong-key' }
   | { kind: 'wrong-passphrase' }
   | { kind: 'passphrase-required' }
@@ -92,6 +101,9 @@ async function readJson(response: Response): Promise<unknown> {
 export function failureFor(response: Pick<Response, 'status' | 'headers'>, body: unknown): ApiFailure {
   const error = isErrorBody(body) ? body.error : undefined;
   const { status } = response;
+  if (status === 410 && error?.code === 'secret_withdrawn' && isWithdrawnReason(error.withdrawnReason)) {
+    return { kind: 'withdrawn', reason: error.withdrawnReason };
+  }
   if (status === 404 || status === 410) return { kind: 'gone' };
   if (status === 403) {
     switch (error?.code) {
@@ -120,6 +132,9 @@ function parseRetryAfter(value: string | null): number | undefined {
   if (value === null || !/^\d+$/.test(value.trim())) return undefined;
   return Number(value.trim());
 }
+
+// Spelled out rather than imported as a value: keeps contracts' runtime out of the customer page's bundle.
+const isWithdrawnReason = (v: unknown): v is WithdrawnReason => v === 'ticket_closed' || v === 'ticket_deleted' || v === 'ticket_merged';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isKind = (v: unknown): v is 'text' | 'file' => v === 'text' || v === 'file';

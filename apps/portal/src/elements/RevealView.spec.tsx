@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import type { SecretMetadata } from '@vouchsafe/contracts';
 import { DEFAULT_THEME, ThemeProvider } from '@zendeskgarden/react-theming';
 import { describe, expect, it, vi } from 'vitest';
-import { HEADINGS, MESSAGES } from '../messages';
+import { HEADINGS, MESSAGES, WITHDRAWN_MESSAGES } from '../messages';
 import type { RevealState } from '../reveal/reveal.reducer';
 import { RevealView } from './RevealView';
 
@@ -104,6 +104,8 @@ describe('RevealView', () => {
 
   it.each([
     [{ status: 'gone' } as const, 'gone', HEADINGS.gone, MESSAGES.gone],
+    [{ status: 'withdrawn', reason: 'ticket_closed' } as const, 'withdrawn', HEADINGS.withdrawn, WITHDRAWN_MESSAGES.ticket_closed],
+    [{ status: 'withdrawn', reason: 'ticket_merged' } as const, 'withdrawn', HEADINGS.withdrawn, WITHDRAWN_MESSAGES.ticket_merged],
     [{ status: 'incomplete' } as const, 'incomplete', HEADINGS.incomplete, MESSAGES.incomplete],
     [{ status: 'wrong-key' } as const, 'wrong-key', HEADINGS.wrongKey, MESSAGES.wrongKey],
     [{ status: 'error', reason: 'decrypt' } as const, 'error', HEADINGS.decrypt, MESSAGES.decrypt],

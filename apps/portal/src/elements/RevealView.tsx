@@ -3,7 +3,7 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Spinner } from '@zendeskgarden/react-loaders';
 import { Paragraph, XXL } from '@zendeskgarden/react-typography';
 import { formatAbsolute, formatWait } from '../format';
-import { HEADINGS, MESSAGES, throttledMessage, viewsRemainMessage } from '../messages';
+import { HEADINGS, MESSAGES, WITHDRAWN_MESSAGES, throttledMessage, viewsRemainMessage } from '../messages';
 import type { RevealState } from '../reveal/reveal.reducer';
 import { RevealedFile, type RevealedFileProps } from './RevealedFile';
 import { RevealedText, type RevealedTextProps } from './RevealedText';
@@ -110,6 +110,8 @@ function screenFor({
     }
     case 'gone':
       return { heading: HEADINGS.gone, notice: <StateNotice type="info">{MESSAGES.gone}</StateNotice> };
+    case 'withdrawn':
+      return { heading: HEADINGS.withdrawn, notice: <StateNotice type="info">{WITHDRAWN_MESSAGES[state.reason]}</StateNotice> };
     case 'wrong-key':
       return { heading: HEADINGS.wrongKey, notice: <StateNotice type="error">{MESSAGES.wrongKey}</StateNotice> };
     case 'error':

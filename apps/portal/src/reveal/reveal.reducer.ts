@@ -1,4 +1,4 @@
-import type { SecretMetadata } from '@vouchsafe/contracts';
+import type { SecretMetadata, WithdrawnReason } from '@vouchsafe/contracts';
 import type { SecretPayload } from '@vouchsafe/crypto';
 import type { ApiFailure } from '../api/reveal-api';
 
@@ -11,6 +11,7 @@ export type RevealStatus =
   | 'verify' // only the ticket's requester may open: "Verify it's you"
   | 'verifying' // on the way to the identity provider
   | 'gone'
+  | 'withdrawn' // issue 12: the ticket it was sent from was closed, deleted or merged
   | 'incomplete'
   | 'wrong-key'
   | 'wrong-passphrase'
@@ -40,6 +41,7 @@ export type RevealState =
   | { status: 'verify'; metadata: SecretMetadata; problem?: VerifyProblem }
   | { status: 'verifying'; metadata: SecretMetadata }
   | { status: 'gone' }
+  | { status: 'withdrawn'; reason: WithdrawnReason }
   | { status: 'wrong-key' }
   /** decrypt: the server released the secret but the link key could not open it. */
   | { status: 'error'; reason: 'decrypt' | 'unexpected' };
@@ -77,6 +79,8 @@ function fromFailure(failure: ApiFailure, at: number, metadata?: SecretMetadata)
   switch (failure.kind) {
     case 'gone':
       return { status: 'gone' };
+    case 'withdrawn':
+      return { status: 'withdrawn', reason: failure.reason };
     case 'wrong-key':
       return { status: 'wrong-key' };
     case 'verification-required':

@@ -261,6 +261,37 @@ export class DeskState {
     return true;
   }
 
+  /**
+   * Issue 12: an agent solves (default) or closes a ticket. Zendesk takes comments on a solved ticket but refuses any
+   * update of a closed one (the stand-in answers 422), as Zendesk documents for closed tickets.
+   */
+  closeTicket(desk: Desk, ticketId: string, status: 'solved' | 'closed' = 'solved'): DeskTicket {
+    const ticket = this.ticket(desk, ticketId);
+    if (!ticket) throw new Error(`no ${desk} ticket ${ticketId} in the stand-in`);
+    ticket.status = status;
+    return ticket;
+  }
+
+  /**
+   * Issue 12: merges `ticketId` into `survivorId` the way Zendesk does (POST /api/v2/tickets/{survivor}/merge): the
+   * source is closed and tagged `closed_by_merge`, both get a private comment naming the other.
+   */
+  mergeTicket(desk: Desk, ticketId: string, survivorId: string): DeskTicket {
+    const source = this.ticket(desk, ticketId);
+    const survivor = this.ticket(desk, survivorId);
+    if (!source || !survivor) throw new Error(`no ${desk} tickets ${ticketId} / ${survivorId} in the stand-in`);
+    this.addComment(
+      source,
+      `Request ${source.displayId} was closed and merged into request ${survivor.displayId}.`,
+      false,
+      this[desk].apiUser.id,
+    );
+    this.addComment(survivor, `Request ${source.displayId} was closed and merged into this request.`, false, this[desk].apiUser.id);
+    source.status = 'closed';
+    source.mergedInto = survivor.id;
+    return source;
+  }
+
   private makeTicket(desk: Desk, index: number, subject: string, requester: DeskPerson, table: string, createdAt: Date): DeskTicket {
     const first: DeskComment = { id: '', body: `${subject}. Thanks, ${requester.name}`, isPublic: true, createdAt, authorId: requester.id };
     if (desk === 'zendesk') {

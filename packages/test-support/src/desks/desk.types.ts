@@ -53,7 +53,16 @@ export interface DeskTicket {
   createdAt: Date;
   /** Oldest first. */
   comments: DeskComment[];
+  /**
+   * Issue 12 (ticket lifecycle): absent or 'open' while agents work on it; 'solved' / 'closed' once done (Zendesk
+   * statuses; ServiceNow answers state 6 / 7 with `active`, JSM the status category DONE). Deleted tickets are removed.
+   */
+  status?: DeskTicketStatus;
+  /** Issue 12: the ticket this one was merged into (Zendesk merge: the source is closed and tagged `closed_by_merge`). */
+  mergedInto?: string;
 }
+
+export type DeskTicketStatus = 'open' | 'solved' | 'closed';
 
 /** One request a stand-in answered (or dropped). Never holds bodies or headers. */
 export interface DeskRequest {

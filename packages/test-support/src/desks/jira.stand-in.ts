@@ -87,7 +87,15 @@ export function createJiraRouter(ctx: DeskContext, keys: DeskKeys): Router {
           createdDate: dateDto(ticket.createdAt),
           reporter: reporter ? userDto(reporter) : null,
           requestFieldValues: [{ fieldId: 'summary', label: 'Summary', value: ticket.subject }],
-          currentStatus: { status: 'Waiting for support', statusCategory: 'NEW', statusDate: dateDto(ticket.createdAt) },
+          // Issue 12: a resolved / closed request is in the status category DONE.
+          currentStatus:
+            ticket.status === 'solved' || ticket.status === 'closed'
+              ? {
+                  status: ticket.status === 'solved' ? 'Resolved' : 'Closed',
+                  statusCategory: 'DONE',
+                  statusDate: dateDto(ticket.createdAt),
+                }
+              : { status: 'Waiting for support', statusCategory: 'NEW', statusDate: dateDto(ticket.createdAt) },
           _links: {
             jiraRest: `${site()}/rest/api/2/issue/${ticket.issueId}`,
             web: `${site()}/servicedesk/customer/portal/1/${ticket.id}`,

@@ -67,8 +67,9 @@ export function createServiceNowRouter(ctx: DeskContext): Router {
     short_description: t.subject,
     caller_id: t.requesterId,
     opened_by: t.requesterId,
-    state: '2',
-    active: 'true',
+    // Issue 12: incident states 2 In Progress, 6 Resolved (still active), 7 Closed (inactive).
+    state: t.status === 'solved' ? '6' : t.status === 'closed' ? '7' : '2',
+    active: t.status === 'closed' ? 'false' : 'true',
     sys_class_name: t.table,
     sys_created_on: glideTime(t.createdAt),
     sys_updated_on: glideTime(t.comments.at(-1)?.createdAt ?? t.createdAt),

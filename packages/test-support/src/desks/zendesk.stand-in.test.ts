@@ -23,6 +23,22 @@ beforeEach(() => desks.reset());
 afterAll(() => desks.close());
 
 describe('zendesk stand-in', () => {
+  it('answers ticket states through show_many: solved, closed by merge (tagged), deleted tickets absent; a closed ticket refuses notes', async () => {
+    const [a, b, c] = desks.state.zendesk.tickets;
+    desks.state.closeTicket('zendesk', a!.id);
+    desks.state.mergeTicket('zendesk', b!.id, c!.id);
+    desks.state.deleteTicket('zendesk', c!.id);
+    const res = await call('GET', `/api/v2/tickets/show_many.json?ids=${a!.id},${b!.id},${c!.id}`);
+    expect(res.status).toBe(200);
+    expect(res.json.tickets.map((t: any) => [t.id, t.status, t.tags])).toEqual([
+      [Number(a!.id), 'solved', []],
+      [Number(b!.id), 'closed', ['closed_by_merge']],
+    ]);
+    expect((await call('GET', '/api/v2/tickets/show_many.json?ids=x')).status).toBe(400);
+    expect((await call('PUT', `/api/v2/tickets/${a!.id}.json`, { ticket: { comment: { body: 'n', public: false } } })).status).toBe(200);
+    expect((await call('PUT', `/api/v2/tickets/${b!.id}.json`, { ticket: { comment: { body: 'n', public: false } } })).status).toBe(422);
+  });
+
   it('serves seeded tickets and their requester', async () => {
     const seeded = desks.state.zendesk.tickets[0]!;
     const ticket = await call('GET', `/api/v2/tickets/${seeded.id}.json`);

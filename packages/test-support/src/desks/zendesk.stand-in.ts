@@ -35,7 +35,10 @@ export function createZendeskRouter(ctx: DeskContext, keys: DeskKeys): Router {
     subject: t.subject,
     raw_subject: t.subject,
     description: t.comments[0]?.body ?? '',
-    status: 'open',
+    status: t.status ?? 'open',
+    // Issue 12: Zendesk closes a merged source ticket and tags it `closed_by_merge` (seen in real accounts' tag lists;
+    // not in the API reference — UNCONFIRMED as a contract). The surviving id is only in the merge comment / audits.
+    tags: t.mergedInto ? ['closed_by_merge'] : [],
     requester_id: Number(t.requesterId),
     submitter_id: Number(t.requesterId),
     assignee_id: null,
@@ -71,6 +74,17 @@ export function createZendeskRouter(ctx: DeskContext, keys: DeskKeys): Router {
   return createDeskRouter('zendesk', ctx, ERRORS, {
     authorized: (req) => isAuthorized(req, [`${account.email}/token:${account.apiToken}`], [account.oauthToken]),
     mount(router) {
+      // Show Many Tickets (issue 12): `ids` is a comma list of at most 100 ids; tickets that do not exist (or were
+      // deleted) are simply absent from `tickets`.
+      router.get('/api/v2/tickets/show_many.json', (req, res) => {
+        const ids = (queryParam(req, 'ids') ?? '').split(',').filter(Boolean);
+        if (ids.length === 0 || ids.length > 100 || !ids.every((id) => /^\d+$/.test(id))) {
+          res.status(400).json(ERRORS.badRequest('ids: a comma-separated list of 1 to 100 ticket ids'));
+          return;
+        }
+        const tickets = ids.map((id) => ctx.state.ticket('zendesk', id)).filter((t): t is DeskTicket => t !== undefined);
+        reply(req, res, 200, { tickets: tickets.map(renderTicket), next_page: null, previous_page: null, count: tickets.length });
+      });
       router.get('/api/v2/tickets/:id.json', (req, res) => {
         const ticket = findTicket(req, res);
         if (ticket) reply(req, res, 200, { ticket: renderTicket(ticket) });
@@ -98,6 +112,15 @@ export function createZendeskRouter(ctx: DeskContext, keys: DeskKeys): Router {
         const body: unknown = req.body;
         if (!isPlainObject(body) || !isPlainObject(body.ticket)) {
           res.status(400).json({ error: 'ParameterMissing', description: 'param is missing or the value is empty: ticket' });
+          return;
+        }
+        // Zendesk: a closed ticket cannot be updated any more (issue 12; the exact error body is UNCONFIRMED).
+        if (ticket.status === 'closed') {
+          res.status(422).json({
+            error: 'RecordInvalid',
+            description: 'Record validation errors',
+            details: { status: [{ description: 'Status: closed prevents ticket update' }] },
+          });
           return;
         }
         const comment = body.ticket.comment;

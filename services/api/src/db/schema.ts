@@ -38,6 +38,19 @@ export interface TicketSecretsTable {
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
   requester_key: Buffer | null;
+  /** Issue 12: withdrawn because its ticket was closed, deleted or merged (status is then 'revoked'). */
+  withdrawn_reason: ColumnType<WithdrawnReasonColumn | null, WithdrawnReasonColumn | null | undefined, WithdrawnReasonColumn | null>;
+  /** Issue 12: re-pointed to the surviving ticket of a merge; the ticket it was sent from. */
+  merged_from_ticket_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export type WithdrawnReasonColumn = 'ticket_closed' | 'ticket_deleted' | 'ticket_merged';
+
+/** Issue 12: when the reconciliation sweep last asked the desk about a ticket with outstanding items. */
+export interface TicketLifecycleChecksTable {
+  tenant_id: string;
+  ticket_id: string;
+  checked_at: DefaultedTimestamp;
 }
 
 export interface NoteOutboxTable {
@@ -377,6 +390,7 @@ export interface Database {
   verifications: VerificationsTable;
   verification_overrides: VerificationOverridesTable;
   fraud_flags: FraudFlagsTable;
+  ticket_lifecycle_checks: TicketLifecycleChecksTable;
   push_attempts: PushAttemptsTable;
   reveal_grants: RevealGrantsTable;
   tenant_keys: TenantKeysTable;

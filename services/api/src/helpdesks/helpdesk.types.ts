@@ -38,6 +38,16 @@ export interface HelpdeskTicket {
   requesterId: string | null;
 }
 
+/**
+ * Issue 12: what a desk says about a ticket, for the reconciliation sweep. `merged` only where the desk marks a merged
+ * ticket as such (Zendesk); a survivor id only where the desk's answer names it (none does today: see each connector).
+ */
+export type DeskTicketState =
+  { state: 'open' } | { state: 'closed' } | { state: 'deleted' } | { state: 'merged'; survivingTicketId?: string };
+
+/** Issue 12: the most ids one `ticketStates` call takes (Zendesk's show_many limit). */
+export const TICKET_STATES_BATCH = 100;
+
 /** An internal note read back from the desk: its id there and its body as the desk returns it. */
 export interface DeskNote {
   remoteId: string | null;
@@ -115,4 +125,10 @@ export interface HelpdeskConnector {
    * HelpdeskError (`not_found`: the comment or ticket is gone) and never carry the text.
    */
   redactComment(ticketId: string, commentId: string, find: (text: string) => readonly CommentRedaction[]): Promise<RedactOutcome>;
+  /**
+   * Issue 12: the states of up to TICKET_STATES_BATCH tickets (the reconciliation sweep). Every id asked is in the
+   * answer; `deleted` only when the desk answered and the ticket is not there — desk trouble (outage, 5xx, 401/403,
+   * an unreadable answer) throws HelpdeskError, and the caller must never read that as deleted.
+   */
+  ticketStates(ticketIds: readonly string[]): Promise<Map<string, DeskTicketState>>;
 }

@@ -112,6 +112,7 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
       requestId: req.id,
       ...(appError.extra.issues ? { issues: appError.extra.issues } : {}),
       ...(appError.extra.retryAfterSeconds !== undefined ? { retryAfterSeconds: appError.extra.retryAfterSeconds } : {}),
+      ...(appError.extra.withdrawnReason ? { withdrawnReason: appError.extra.withdrawnReason } : {}),
     },
   };
   if (appError.extra.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(appError.extra.retryAfterSeconds));

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ERROR_STATUS, OPERATOR_CSRF_HEADER, REVOKE_TOKEN_HEADER, SESSION_HEADER, type ErrorCode } from '@vouchsafe/contracts';
+import {
+  ERROR_STATUS,
+  OPERATOR_CSRF_HEADER,
+  REVOKE_TOKEN_HEADER,
+  SESSION_HEADER,
+  WITHDRAWN_REASONS,
+  type ErrorCode,
+} from '@vouchsafe/contracts';
 import { API_TOKEN_SCOPES } from '../modules/api-tokens/api-tokens';
 import { ROUTES, SCHEMAS, type Media, type RouteSpec } from './route-table';
 
@@ -20,6 +27,8 @@ const ErrorBodySchema = z.object({
     requestId: z.string().optional(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     retryAfterSeconds: z.number().optional(),
+    /** Issue 12: with `secret_withdrawn`, why the secret was withdrawn with its ticket. */
+    withdrawnReason: z.enum(WITHDRAWN_REASONS).optional(),
   }),
 });
 

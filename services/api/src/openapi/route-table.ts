@@ -193,7 +193,8 @@ const secretRoutes = (prefix: (p: string) => string, tag: string): RouteSpec[] =
     tag,
     auth: 'none',
     ok: { 200: 'SecretMetadata' },
-    errors: [429],
+    // 410 secret_withdrawn: a ticket-bound secret withdrawn because its ticket was closed, deleted or merged (issue 12).
+    errors: [410, 429],
   },
   {
     method: 'post',
@@ -203,7 +204,7 @@ const secretRoutes = (prefix: (p: string) => string, tag: string): RouteSpec[] =
     auth: 'none',
     body: 'RevealRequest',
     ok: { 200: 'RevealResponse' },
-    errors: SECRET_ERRORS,
+    errors: [...SECRET_ERRORS, 410],
   },
   {
     method: 'post',

@@ -2,7 +2,9 @@ import { commentNotes, createDeskHttp, field, idString, isRecord, malformed, tex
 import { redactAdf } from '../comment-redaction';
 import {
   HelpdeskError,
+  TICKET_STATES_BATCH,
   type ConnectorOptions,
+  type DeskTicketState,
   type DeskTenant,
   type HelpdeskConnector,
   type HelpdeskPerson,
@@ -103,6 +105,24 @@ export function createJiraConnector(tenant: DeskTenant, opts: ConnectorOptions):
         body: { body: text, public: true },
       });
       return { remoteId: idString(field(body, 'id')) };
+    },
+
+    // Issue 12: one `GET /rest/servicedeskapi/request/{key}` per request (the JSM API has no batch read; a JQL search
+    // with `key in (…)` fails as a whole when one key no longer exists). `currentStatus.statusCategory` DONE = resolved
+    // or closed; 404 = deleted (or no longer visible to the integration account). Jira has no ticket merge.
+    async ticketStates(ticketIds) {
+      const states = new Map<string, DeskTicketState>();
+      for (const key of ticketIds.filter((id) => ISSUE_KEY.test(id)).slice(0, TICKET_STATES_BATCH)) {
+        const body = await http.json('read request state', 'GET', `/rest/servicedeskapi/request/${key}`, { isMissingOk: true });
+        if (body === undefined) {
+          states.set(key, { state: 'deleted' });
+          continue;
+        }
+        const category = field(field(body, 'currentStatus'), 'statusCategory');
+        if (typeof category !== 'string') throw malformed(tenant, 'read request state');
+        states.set(key, { state: category === 'DONE' ? 'closed' : 'open' });
+      }
+      return states;
     },
 
     // findNote / readNote (desk-http commentNotes): JSM request comments carry `body` as the text it was written with (wiki markup; that JSM answers it unchanged

@@ -1,7 +1,9 @@
 import { createDeskHttp, deskTime, field, idString, malformed, textOrNull } from '../desk-http';
 import {
   HelpdeskError,
+  TICKET_STATES_BATCH,
   type ConnectorOptions,
+  type DeskTicketState,
   type DeskTenant,
   type HelpdeskConnector,
   type HelpdeskPerson,
@@ -143,6 +145,38 @@ export function createServiceNowConnector(tenant: DeskTenant, opts: ConnectorOpt
         body: { comments: text },
       });
       return { remoteId: null };
+    },
+
+    // Issue 12: one Table API query per table, `sys_idIN<ids>` with sys_id,state,active. Done: `active=false` (any task
+    // table: closed, cancelled) or, on incident, state 6 Resolved / 7 Closed / 8 Canceled (Resolved incidents stay
+    // active until they close). A record missing from a 200 answer is deleted — or hidden from the integration user by
+    // an ACL (the Table API does not tell them apart; UNCONFIRMED which). ServiceNow has no ticket merge.
+    async ticketStates(ticketIds) {
+      const byTable = new Map<string, string[]>();
+      for (const id of ticketIds.slice(0, TICKET_STATES_BATCH)) {
+        const parsed = parseTicketId(id);
+        if (parsed) byTable.set(parsed.table, [...(byTable.get(parsed.table) ?? []), parsed.sysId]);
+      }
+      const states = new Map<string, DeskTicketState>();
+      for (const [table, sysIds] of byTable) {
+        const query = encodeURIComponent(`sys_idIN${sysIds.join(',')}`);
+        const body = await http.json(
+          'read record states',
+          'GET',
+          `/api/now/table/${table}?sysparm_query=${query}&sysparm_fields=sys_id,state,active&sysparm_limit=${sysIds.length}`,
+        );
+        const rows = field(body, 'result');
+        if (!Array.isArray(rows)) throw malformed(tenant, 'read record states');
+        for (const row of rows) {
+          const sysId = idString(field(row, 'sys_id'));
+          if (!sysId || !sysIds.includes(sysId)) continue;
+          const isDone =
+            String(field(row, 'active')) === 'false' || (table === 'incident' && ['6', '7', '8'].includes(String(field(row, 'state'))));
+          states.set(`${table}:${sysId}`, { state: isDone ? 'closed' : 'open' });
+        }
+        for (const sysId of sysIds) if (!states.has(`${table}:${sysId}`)) states.set(`${table}:${sysId}`, { state: 'deleted' });
+      }
+      return states;
     },
 
     async findNote(ticketId, receipt) {

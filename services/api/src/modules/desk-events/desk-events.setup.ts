@@ -24,7 +24,7 @@ export function setupDeskEvents(deps: {
   maxAttempts: number;
   backoffMs: number;
   timeoutMs: number;
-  /** The ticket-lifecycle handler (modules/lifecycle); a no-op until it lands. */
+  /** The ticket-lifecycle handler (modules/lifecycle: revoke, cancel, note). */
   onTicketLifecycle: NonNullable<DeskEventHandlers['onTicketLifecycle']>;
 }) {
   const secrets = createWebhookSecrets({ db: deps.db, keyring: deps.keyring });

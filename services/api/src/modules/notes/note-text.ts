@@ -14,6 +14,7 @@ import {
   type RedactionNoteAction,
   type RedactionNoteFacts,
 } from './redaction-note-text';
+import { LIFECYCLE_NOTE_ACTION, LifecycleNoteFactsSchema, renderLifecycleNote, type LifecycleNoteFacts } from './lifecycle-note-text';
 
 /**
  * The text of an internal note. Outbox rows hold structured, already-masked facts (written by SQL
@@ -109,10 +110,16 @@ export type ParsedNote =
   | { action: NoteAction; facts: NoteFacts }
   | { action: VerificationNoteAction; facts: VerificationNoteFacts; isVerification: true }
   // Issue 12: a secret found in a desk comment (reported / redacted / not redacted).
-  | { action: RedactionNoteAction; facts: RedactionNoteFacts; isRedaction: true };
+  | { action: RedactionNoteAction; facts: RedactionNoteFacts; isRedaction: true }
+  /** Issue 12: a ticket was closed or merged and its outstanding items ended. */
+  | { action: typeof LIFECYCLE_NOTE_ACTION; facts: LifecycleNoteFacts; isLifecycle: true };
 
 /** Parses a stored row; undefined when it cannot be rendered (the row is then marked failed). */
 export function parseNote(action: string, note: unknown): ParsedNote | undefined {
+  if (action === LIFECYCLE_NOTE_ACTION) {
+    const facts = LifecycleNoteFactsSchema.safeParse(note);
+    return facts.success ? { action: LIFECYCLE_NOTE_ACTION, facts: facts.data, isLifecycle: true } : undefined;
+  }
   const v = VERIFICATION_NOTE_ACTIONS.find((x) => x === action);
   if (v) {
     const facts = VerificationNoteFactsSchema.safeParse(note);
@@ -134,6 +141,7 @@ export function parseNote(action: string, note: unknown): ParsedNote | undefined
  */
 export function renderParsedNote(parsed: ParsedNote, receipt: string, escape: NoteEscaper = asIs): string {
   if ('isRedaction' in parsed) return renderRedactionNote(parsed.action, parsed.facts, receipt, formatUtc);
+  if ('isLifecycle' in parsed) return renderLifecycleNote(parsed.facts, receipt, (s) => escape(cleanText(s)), formatUtc);
   if ('isVerification' in parsed) {
     return renderVerificationNote(parsed.action, parsed.facts, receipt, (s, max) => escape(cleanText(s, max)), formatUtc);
   }

@@ -3,6 +3,7 @@ import { executePrepared, type Db } from '../../db/database';
 import { isoUtc } from '../../db/sql';
 import type { SealedPayload } from '../keys/keyring';
 import type { NoteAction } from '../notes/note-text';
+import type { WithdrawnReason } from '@vouchsafe/contracts';
 
 /**
  * A secret's life apart from its reveal: create, metadata, revoke, purge (the reveal itself is in
@@ -107,6 +108,22 @@ export async function findAvailable(db: Db, tenantId: string, id: string): Promi
       requiresVerification: row.requires_verification,
     }
   );
+}
+
+/**
+ * Issue 12: why a ticket-bound secret was withdrawn with its ticket, while its revoked row is kept (until its expiry);
+ * undefined for every other secret (unknown, expired, viewed, revoked by hand).
+ */
+export async function findWithdrawnReason(db: Db, tenantId: string, id: string): Promise<WithdrawnReason | undefined> {
+  const row = await db
+    .selectFrom('ticket_secrets as t')
+    .innerJoin('secrets as s', (j) => j.onRef('s.tenant_id', '=', 't.tenant_id').onRef('s.id', '=', 't.secret_id'))
+    .select('t.withdrawn_reason')
+    .where('t.tenant_id', '=', tenantId)
+    .where('t.secret_id', '=', id)
+    .where('s.revoked_at', 'is not', null)
+    .executeTakeFirst();
+  return row?.withdrawn_reason ?? undefined;
 }
 
 /** Revokes with the revoke token: content deleted and event written in one statement. */

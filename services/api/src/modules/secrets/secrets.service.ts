@@ -11,7 +11,7 @@ import {
 import { sizeLimitMessage } from './create-body';
 import type { Db } from '../../db/database';
 import { isRefusedBy, SQLSTATE } from '../../db/sql';
-import { AppError, secretGone } from '../../errors';
+import { AppError, secretGone, secretWithdrawn } from '../../errors';
 import { maskIdentifiers } from '../../lib/mask';
 import { newRevokeToken, newSecretId, sha256 } from '../../lib/ids';
 import type { Metrics } from '../../metrics';
@@ -101,7 +101,7 @@ export function createSecretsService(deps: SecretsDeps) {
 
   async function getMetadata(ctx: RequestContext, id: string): Promise<SecretMetadata> {
     const meta = await repo.findAvailable(db, ctx.tenantId, id);
-    if (!meta) throw secretGone();
+    if (!meta) throw await goneOrWithdrawn(ctx.tenantId, id);
     const verifyMethods = meta.requiresVerification ? ((await deps.recipientMethods?.(ctx.tenantId)) ?? []) : [];
     return {
       id,
@@ -114,6 +114,12 @@ export function createSecretsService(deps: SecretsDeps) {
       needsVerification: meta.requiresVerification,
       verifyMethods,
     };
+  }
+
+  /** Issue 12: a secret withdrawn with its ticket says so (and why); anything else gone answers the one gone body. */
+  async function goneOrWithdrawn(tenantId: string, id: string): Promise<AppError> {
+    const reason = await repo.findWithdrawnReason(db, tenantId, id);
+    return reason ? secretWithdrawn(reason) : secretGone();
   }
 
   function clientKey(ctx: RequestContext, id: string): Buffer {
@@ -147,7 +153,7 @@ export function createSecretsService(deps: SecretsDeps) {
     if (!why) throw secretGone();
     if (!why.isAvailable) {
       await recordGoneAttempt(db, input);
-      throw secretGone();
+      throw await goneOrWithdrawn(input.tenantId, input.id);
     }
     if (why.retryAfterSeconds !== null) {
       throw new AppError('too_many_attempts', `Too many wrong attempts for this secret. Try again in ${why.retryAfterSeconds} seconds.`, {
