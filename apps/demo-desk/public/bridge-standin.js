@@ -1,7 +1,7 @@
 // Stand-in for the Forge Custom UI bridge. @forge/bridge resolves globalThis.__bridge.callBridge when its
 // modules load, so this classic script runs before the app's module scripts. It answers the operations the
 // Vouchsafe Jira app uses: getContext, fetchRemote (requestRemote), invoke with invokeType ui-remote-fetch
-// (invokeRemote), and no-op on/emit. Remote calls go through the stand-in server, which adds a Forge
+// (invokeRemote), enableTheming (view.theme.enable), and no-op on/emit. Remote calls go through the stand-in server, which adds a Forge
 // Invocation Token signed by its test key, as Forge does. Anything else rejects.
 (function () {
   'use strict';
@@ -91,6 +91,14 @@
       return Promise.resolve();
     },
     emitReadyEvent: function () {
+      return Promise.resolve();
+    },
+    // Issue 14: view.theme.enable(). Jira then keeps <html data-theme data-color-mode> of the app's page in step with
+    // its theme (developer.atlassian.com/platform/forge/design-tokens-and-theming); here `?colorMode=dark` picks it.
+    enableTheming: function () {
+      var mode = params.get('colorMode') === 'dark' ? 'dark' : 'light';
+      document.documentElement.setAttribute('data-theme', 'dark:dark light:light');
+      document.documentElement.setAttribute('data-color-mode', mode);
       return Promise.resolve();
     },
     getFrameId: function () {

@@ -54,7 +54,14 @@ export const CORE_EVENTS = Object.freeze([
   'context.updated',
 ]);
 
-const DOCUMENTED_EVENTS = new Set([...TICKET_CHANGE_EVENTS, ...CORE_EVENTS]);
+/**
+ * Issue 14: the agent switching Zendesk Support between light and dark (the payload is the new scheme, 'light' or
+ * 'dark'), read as the `colorScheme` path. UNCONFIRMED: seen in apps built with Zendesk's App Builder, but in neither
+ * the SDK source nor the Core API pages we could read (packages/host/NOTES.md).
+ */
+export const COLOR_SCHEME_EVENTS = Object.freeze(['colorScheme.changed']);
+
+const DOCUMENTED_EVENTS = new Set([...TICKET_CHANGE_EVENTS, ...CORE_EVENTS, ...COLOR_SCHEME_EVENTS]);
 const REQUEST_KEY = /^request:(\d+)$/;
 /**
  * `api_notification.<event>`: what `POST /api/v2/apps/notify.json` delivers to an app's instances (issue 16; the

@@ -42,6 +42,13 @@ pollComments(
   'No comments yet.',
 );
 
+// Issue 14: the agent's colour scheme, as Zendesk Support's dark mode reports it to apps (`colorScheme` path,
+// `colorScheme.changed` event). `?colorScheme=dark` opens the page dark; the picker switches it at runtime.
+const schemePicker = document.getElementById('color-scheme');
+let colorScheme = new URLSearchParams(location.search).get('colorScheme') === 'dark' ? 'dark' : 'light';
+schemePicker.value = colorScheme;
+document.documentElement.dataset.colorScheme = colorScheme;
+
 const appGuid = crypto.randomUUID();
 const account = config.zendesk;
 const userOf = (person, role) => ({ id: Number(person.id), name: person.name, email: person.email, role });
@@ -62,6 +69,7 @@ const paths = {
   currentAccount: () => ({ subdomain: account.subdomain }),
   'currentAccount.subdomain': () => account.subdomain,
   'comment.text': () => reply.value,
+  colorScheme: () => colorScheme,
 };
 
 function resize(size) {
@@ -134,6 +142,12 @@ requesterPicker.addEventListener('change', async () => {
   if (ticket.requester.id !== before.id) zaf.fire('ticket.requester.id.changed', Number(ticket.requester.id));
   if (ticket.requester.email !== before.email) zaf.fire('ticket.requester.email.changed', ticket.requester.email);
   if (ticket.requester.name !== before.name) zaf.fire('ticket.requester.name.changed', ticket.requester.name);
+});
+
+schemePicker.addEventListener('change', () => {
+  colorScheme = schemePicker.value === 'dark' ? 'dark' : 'light';
+  document.documentElement.dataset.colorScheme = colorScheme;
+  zaf.fire('colorScheme.changed', colorScheme);
 });
 
 // App notifications (issue 16): what other agents' app instances sent with POST /api/v2/apps/notify.json reaches this

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Dots } from '@zendeskgarden/react-loaders';
 import { Paragraph } from '@zendeskgarden/react-typography';
-import { DEFAULT_THEME, ThemeProvider } from '@zendeskgarden/react-theming';
+import { ThemeRoot, usePreferredColorScheme } from '@vouchsafe/ui/theme';
 import type { OperatorMe } from '@vouchsafe/contracts';
 import { signInUrl, type OperatorClient } from './operator-client';
 import { failureText } from './failure-text';
@@ -60,6 +60,7 @@ export function OperatorGate({
 }: OperatorGateProps) {
   const go = navigate ?? ((url: string) => window.location.assign(url));
   const [page, setPage] = useState<Page>({ kind: 'loading' });
+  const scheme = usePreferredColorScheme();
 
   const load = useCallback(async () => {
     const me = await client.me();
@@ -82,7 +83,7 @@ export function OperatorGate({
   };
 
   return (
-    <ThemeProvider theme={DEFAULT_THEME}>
+    <ThemeRoot scheme={scheme}>
       {page.kind === 'console' ? (
         children({ me: page.me, signOut: () => void signOut(page.me), onSignedOut })
       ) : (
@@ -115,6 +116,6 @@ export function OperatorGate({
           {page.kind === 'failed' && <Button onClick={() => void load()}>Try again</Button>}
         </main>
       )}
-    </ThemeProvider>
+    </ThemeRoot>
   );
 }

@@ -277,4 +277,17 @@ export interface SidebarHost {
   notifyOverrideRequested?(): Promise<void>;
   /** Issue 16: calls back when another agent's sidebar announced an override request; returns the unsubscribe function. */
   onOverrideRequested?(callback: () => void): () => void;
+  /**
+   * Issue 14: the desk's colour scheme as last reported, or undefined where the desk reports none (the UI then
+   * follows `prefers-color-scheme`). Synchronous: adapters read it when they connect and keep it current.
+   */
+  colorScheme?(): ColorScheme | undefined;
+  /** Issue 14: calls back when the desk switches its colour scheme; returns the unsubscribe function. */
+  onColorSchemeChange?(callback: (scheme: ColorScheme) => void): () => void;
 }
+
+/** Issue 14: light or dark, as a desk reports it and as packages/ui themes itself (Garden's `colors.base`). */
+export type ColorScheme = 'light' | 'dark';
+
+/** A desk's report of its colour scheme as a ColorScheme; anything else (absent, 'auto', unknown) is undefined. */
+export const toColorScheme = (value: unknown): ColorScheme | undefined => (value === 'light' || value === 'dark' ? value : undefined);

@@ -1,14 +1,22 @@
 import type { CSSProperties } from 'react';
 import { DEFAULT_THEME } from '@zendeskgarden/react-theming';
+import { colorVar } from './theme';
 
 /**
- * Layout only (Garden styles the controls). Plain style objects built from Garden's theme tokens:
+ * Layout only (Garden styles the controls). Plain style objects built from Garden's theme tokens; colours are the
+ * scheme's CSS custom properties (theme.tsx), never literals:
  * the workspace has no styled-components type declarations, and a handful of flex rows does not
  * justify adding them.
  */
-const { space, fontSizes, fontWeights, borders, palette, fonts } = DEFAULT_THEME;
+const { space, fontSizes, fontWeights, borders, fonts } = DEFAULT_THEME;
 
-export const frame: CSSProperties = { boxSizing: 'border-box', padding: space.sm, fontFamily: fonts.system };
+export const frame: CSSProperties = {
+  boxSizing: 'border-box',
+  padding: space.sm,
+  fontFamily: fonts.system,
+  background: colorVar('background'),
+  color: colorVar('foreground'),
+};
 export const column: CSSProperties = { display: 'flex', flexDirection: 'column', alignItems: 'stretch', gap: space.sm };
 export const notice: CSSProperties = { ...column, alignItems: 'flex-start', padding: `${space.sm} 0` };
 export const row: CSSProperties = { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: space.xs, marginTop: space.xs };
@@ -25,9 +33,9 @@ export const summaryList: CSSProperties = {
 export const summaryTerm: CSSProperties = { fontWeight: fontWeights.semibold };
 export const summaryValue: CSSProperties = { margin: 0, overflowWrap: 'anywhere' };
 export const plainList: CSSProperties = { listStyle: 'none', margin: 0, padding: 0 };
-export const listItem: CSSProperties = { padding: `${space.xs} 0`, borderBottom: `${borders.sm} ${palette.grey?.[300] ?? '#d8dcde'}` };
-export const danger: CSSProperties = { color: palette.red?.[700] ?? '#cc3340' };
-export const muted: CSSProperties = { color: palette.grey?.[700] ?? '#5c6970' };
+export const listItem: CSSProperties = { padding: `${space.xs} 0`, borderBottom: `${borders.sm} ${colorVar('borderSubtle')}` };
+export const danger: CSSProperties = { color: colorVar('danger') };
+export const muted: CSSProperties = { color: colorVar('muted') };
 export const bigCode: CSSProperties = { fontSize: fontSizes.xxl, fontWeight: fontWeights.bold, letterSpacing: '0.1em' };
 export const grow: CSSProperties = { flex: '1 1 6rem', minWidth: 0 };
 export const wrapAnywhere: CSSProperties = { overflowWrap: 'anywhere' };

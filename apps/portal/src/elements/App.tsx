@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { DEFAULT_THEME, ThemeProvider } from '@zendeskgarden/react-theming';
+import { ThemeRoot, usePreferredColorScheme } from '@vouchsafe/ui/theme';
 import { createRevealApi, type RevealApi } from '../api/reveal-api';
 import { parseSecretLocation, type SecretLocation } from '../reveal/secret-location';
 import type { RevealTarget } from '../reveal/use-reveal';
@@ -55,6 +55,8 @@ export function App({ location, api, storage, history, navigate }: AppProps) {
     [parsed, grant],
   );
 
+  const scheme = usePreferredColorScheme();
+
   const returnedId = grant !== undefined || isKeyLost ? (parsed.kind === 'landing' ? undefined : parsed.id) : undefined;
   useEffect(() => {
     if (returnedId === undefined) return;
@@ -63,7 +65,7 @@ export function App({ location, api, storage, history, navigate }: AppProps) {
   }, [returnedId]);
 
   return (
-    <ThemeProvider theme={DEFAULT_THEME}>
+    <ThemeRoot scheme={scheme}>
       {parsed.kind === 'landing' ? (
         <LandingPage />
       ) : (
@@ -75,6 +77,6 @@ export function App({ location, api, storage, history, navigate }: AppProps) {
           {...(navigate ? { navigate } : {})}
         />
       )}
-    </ThemeProvider>
+    </ThemeRoot>
   );
 }

@@ -9,7 +9,14 @@ export interface ForgeContext {
 }
 
 export interface ForgeBridge {
-  view: { getContext(): Promise<ForgeContext> };
+  view: {
+    getContext(): Promise<ForgeContext>;
+    /**
+     * Issue 14: Forge's opt-in theming (`view.theme.enable()`, @forge/bridge 7.2.0 out/view/theme.js calls the
+     * bridge op `enableTheming`): Jira then keeps `data-color-mode` on this page's `<html>` in step with its theme.
+     */
+    theme?: { enable(): Promise<void> };
+  };
   events: { on(event: string, callback: (payload?: unknown) => unknown): Promise<{ unsubscribe(): void }> };
   requestRemote(
     remoteKey: string,

@@ -1,4 +1,4 @@
-import { JiraIssueKeySchema } from '@vouchsafe/contracts';
+import { JiraIssueKeySchema, toColorScheme, type ColorScheme } from '@vouchsafe/contracts';
 import { HostNotReadyError, withHostTimeout, type HostAdapter, type HostContext } from '../host-adapter.types';
 import { loadForgeBridge, type BridgeLoader, type ForgeBridge, type ForgeContext } from './forge-bridge.types';
 
@@ -9,6 +9,32 @@ export interface JiraAdapter extends HostAdapter {
 export interface ConnectJiraOptions {
   loadBridge?: BridgeLoader;
   readyTimeoutMs?: number;
+  document?: Document;
+}
+
+/**
+ * Issue 14: with theming enabled, Jira sets `<html data-theme="dark:dark light:light" data-color-mode="dark">` on the
+ * app's page and updates it when the user switches (developer.atlassian.com/platform/forge/design-tokens-and-theming).
+ */
+export const FORGE_COLOR_MODE_ATTRIBUTE = 'data-color-mode';
+
+/** The page's `data-color-mode` as the scheme: current on every call, changes observed while someone listens. */
+function colorModeOf(doc: Document): Pick<JiraAdapter, 'colorScheme' | 'onColorSchemeChange'> {
+  const read = (): ColorScheme | undefined => toColorScheme(doc.documentElement.getAttribute(FORGE_COLOR_MODE_ATTRIBUTE));
+  return {
+    colorScheme: read,
+    onColorSchemeChange(callback) {
+      let last = read();
+      const observer = new MutationObserver(() => {
+        const next = read();
+        if (next === undefined || next === last) return;
+        last = next;
+        callback(next);
+      });
+      observer.observe(doc.documentElement, { attributes: true, attributeFilter: [FORGE_COLOR_MODE_ATTRIBUTE] });
+      return () => observer.disconnect();
+    },
+  };
 }
 
 const NOT_IN_JIRA = 'Open this panel from a request in Jira Service Management.';
@@ -39,6 +65,10 @@ export async function connectJira(options: ConnectJiraOptions = {}): Promise<Jir
   }
   const read = async (): Promise<HostContext> => toHostContext(await bridge.view.getContext());
   await withHostTimeout(read(), options.readyTimeoutMs ?? 10_000, 'Forge view.getContext');
+  // Not awaited: Jira applies the theme when it can; the attribute observer picks it up. A refusal leaves the
+  // sidebar on prefers-color-scheme.
+  bridge.view.theme?.enable().catch(() => undefined);
+  const doc = options.document ?? (globalThis as { document?: Document }).document;
 
   return {
     desk: 'jira',
@@ -46,6 +76,7 @@ export async function connectJira(options: ConnectJiraOptions = {}): Promise<Jir
     getContext: read,
     insertIntoReply: () => Promise.reject(new Error('Jira offers no way to put text into the reply; copy the link instead.')),
     resize: () => undefined,
+    ...(doc && colorModeOf(doc)),
     onContextChange(callback) {
       let isActive = true;
       const subscription = bridge.events.on('JIRA_ISSUE_CHANGED', () => {

@@ -79,6 +79,32 @@ describe('connectZendesk', () => {
     expect(host.onOverrideRequested).toBeUndefined();
   });
 
+  it("reads the agent's colour scheme (colorScheme) and follows colorScheme.changed until unsubscribed", async () => {
+    const { zaf, client, handlers } = fakeZaf({ data: { colorScheme: 'dark', errors: {} } });
+    const host = await connectZendesk({ zaf });
+    expect(client.get).toHaveBeenCalledWith(['colorScheme']);
+    expect(host.colorScheme!()).toBe('dark');
+    const seen: string[] = [];
+    const stop = host.onColorSchemeChange!((scheme) => seen.push(scheme));
+    const change = (data: unknown) => handlers.get('colorScheme.changed')?.forEach((h) => h(data));
+    change('light');
+    change('light');
+    change({ colorScheme: 'dark' });
+    change('auto');
+    expect(seen).toEqual(['light', 'dark']);
+    expect(host.colorScheme!()).toBe('dark');
+    stop();
+    change('light');
+    expect(seen).toEqual(['light', 'dark']);
+    expect(host.colorScheme!()).toBe('light');
+  });
+
+  it('reports no colour scheme where Zendesk answers none or something unknown (the UI then follows the browser)', async () => {
+    expect((await connectZendesk({ zaf: fakeZaf().zaf })).colorScheme!()).toBeUndefined();
+    const odd = fakeZaf({ data: { colorScheme: 'system', errors: {} } });
+    expect((await connectZendesk({ zaf: odd.zaf })).colorScheme!()).toBeUndefined();
+  });
+
   it('is not ready without the SDK, or when ZAFClient.init() finds no origin/app_guid', async () => {
     await expect(connectZendesk()).rejects.toBeInstanceOf(HostNotReadyError);
     await expect(connectZendesk({ zaf: { init: () => false } })).rejects.toBeInstanceOf(HostNotReadyError);
@@ -139,7 +165,8 @@ describe('connectZendesk', () => {
     const seen: string[] = [];
     const off = host.onContextChange((context) => seen.push(context.ticketId));
     // Only events Zendesk documents (ticket sidebar events) or its SDK uses; `ticket.requester.changed` is neither.
-    expect([...handlers.keys()].sort()).toEqual(['context.updated', 'ticket.requester.id.changed']);
+    // `colorScheme.changed` (issue 14, UNCONFIRMED name) is subscribed at connect, for the life of the page.
+    expect([...handlers.keys()].sort()).toEqual(['colorScheme.changed', 'context.updated', 'ticket.requester.id.changed']);
     fire('ticket.requester.id.changed');
     await vi.waitFor(() => expect(seen).toEqual(['42']));
     fire('context.updated');

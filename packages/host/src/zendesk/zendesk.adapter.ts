@@ -1,3 +1,4 @@
+import { toColorScheme, type ColorScheme } from '@vouchsafe/contracts';
 import { HostNotReadyError, withHostTimeout, type HostAdapter, type HostContext } from '../host-adapter.types';
 import type { ZafClient, ZafClientStatic } from './zaf.types';
 
@@ -9,6 +10,28 @@ export const HOST_TOKEN_META = 'vouchsafe-host-token';
  * official SDK itself listens to (lib/client.js). `ticket.requester.changed` is not documented: never fired.
  */
 const ZENDESK_CONTEXT_EVENTS = ['ticket.requester.id.changed', 'context.updated'] as const;
+
+/**
+ * Issue 14: the agent's colour scheme (Zendesk Support's dark mode). `client.get('colorScheme')` answers
+ * `{ colorScheme: 'light' | 'dark' }` and `colorScheme.changed` delivers the new scheme, as apps built with Zendesk's
+ * App Builder use them. UNCONFIRMED: neither is in the SDK source (it passes any path/event through) nor in the
+ * Core API pages we could read; an account without it answers a path error, and the sidebar then follows
+ * `prefers-color-scheme`. See packages/host/NOTES.md.
+ */
+export const ZENDESK_COLOR_SCHEME_PATH = 'colorScheme';
+export const ZENDESK_COLOR_SCHEME_EVENT = 'colorScheme.changed';
+
+/** The event's payload is the scheme itself; an object `{ colorScheme }` is accepted too. */
+const schemeOf = (data: unknown): ColorScheme | undefined =>
+  toColorScheme(typeof data === 'object' && data !== null ? (data as { colorScheme?: unknown }).colorScheme : data);
+
+async function readColorScheme(client: ZafClient): Promise<ColorScheme | undefined> {
+  try {
+    return toColorScheme((await client.get([ZENDESK_COLOR_SCHEME_PATH]))[ZENDESK_COLOR_SCHEME_PATH]);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ZendeskAdapter extends HostAdapter {
   readonly desk: 'zendesk';
@@ -87,14 +110,30 @@ export async function connectZendesk(options: ConnectZendeskOptions = {}): Promi
   if (!client) throw new HostNotReadyError(NOT_IN_ZENDESK, 'ZAFClient.init() returned false: no origin/app_guid in the URL');
   const registered = await withHostTimeout(client.context(), options.readyTimeoutMs ?? 10_000, 'ZAF app.registered');
   const subdomain = registered.account?.subdomain ?? '';
-  const appId = (await client.metadata?.().catch(() => undefined))?.appId;
+  const [metadata, initialScheme] = await Promise.all([client.metadata?.().catch(() => undefined), readColorScheme(client)]);
+  const appId = metadata?.appId;
   const canNotify = typeof appId === 'number' && client.request !== undefined;
+
+  // Subscribed for the life of the page, so colorScheme() is current whenever the UI asks.
+  let scheme = initialScheme;
+  const schemeListeners = new Set<(scheme: ColorScheme) => void>();
+  client.on(ZENDESK_COLOR_SCHEME_EVENT, (data) => {
+    const next = schemeOf(data);
+    if (next === undefined || next === scheme) return;
+    scheme = next;
+    for (const listener of schemeListeners) listener(next);
+  });
 
   return {
     desk: 'zendesk',
     canInsertIntoReply: true,
     getHostToken: () => hostToken,
     getContext: () => readContext(client, subdomain),
+    colorScheme: () => scheme,
+    onColorSchemeChange(callback) {
+      schemeListeners.add(callback);
+      return () => schemeListeners.delete(callback);
+    },
     async insertIntoReply(text: string): Promise<void> {
       await client.invoke('ticket.comment.appendText', text);
     },

@@ -1,4 +1,5 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
+import type { ColorScheme } from '@vouchsafe/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeSidebarHost } from '../testing/fake-sidebar';
 import { sidebarRoot } from '../testing/render';
@@ -61,5 +62,29 @@ describe('SidebarFrame', () => {
       </SidebarFrame>,
     );
     expect(host.heights).toEqual([50, 80]);
+  });
+
+  it("themes itself in the desk's colour scheme and follows the desk when it switches", () => {
+    let scheme: ColorScheme = 'dark';
+    const listeners = new Set<(s: ColorScheme) => void>();
+    const host = {
+      resize: () => undefined,
+      colorScheme: () => scheme,
+      onColorSchemeChange: (cb: (s: ColorScheme) => void) => {
+        listeners.add(cb);
+        return () => listeners.delete(cb);
+      },
+    };
+    const { container } = render(
+      <SidebarFrame state="ready" host={host}>
+        x
+      </SidebarFrame>,
+    );
+    expect(sidebarRoot(container).dataset.colorScheme).toBe('dark');
+    expect(document.documentElement.dataset.colorScheme).toBe('dark');
+    scheme = 'light';
+    act(() => listeners.forEach((l) => l('light')));
+    expect(sidebarRoot(container).dataset.colorScheme).toBe('light');
+    expect(document.documentElement.dataset.colorScheme).toBe('light');
   });
 });

@@ -26,24 +26,31 @@ export type PageTone = 'success' | 'info' | 'warning' | 'error';
 
 const TONE_SYMBOL: Record<PageTone, string> = { success: '✓', info: 'i', warning: '!', error: '✕' };
 
-/** The portal's look (apps/portal/src/portal.css and Zendesk Garden's palette), for pages rendered without React. */
-export const PAGE_CSS = `*,*::before,*::after{box-sizing:border-box}
+/**
+ * The portal's look (apps/portal/src/portal.css and Zendesk Garden's palette), for pages rendered without React.
+ * Issue 14: colours are custom properties defined once per scheme — Garden's light values, and under
+ * `prefers-color-scheme: dark` Garden's dark ones (packages/ui/src/theme.tsx resolves the same tokens; the API does
+ * not import browser packages, so they are written out here). Both pass WCAG AA (page.test.ts).
+ */
+export const PAGE_CSS = `:root{color-scheme:light dark;--vs-page:#f8f9f9;--vs-surface:#fff;--vs-fg:#2f3941;--vs-muted:#5c6970;--vs-border:#d8dcde;--vs-brand:#03363d;--vs-info:#1f73b7;--vs-success:#038153;--vs-warning:#ad5918;--vs-error:#cc3340;--vs-on-tone:#fff;--vs-shadow:rgba(47,57,65,.08)}
+@media (prefers-color-scheme:dark){:root{--vs-page:#151a1e;--vs-surface:#1c2227;--vs-fg:#d8dcde;--vs-muted:#919ca5;--vs-border:#39434b;--vs-brand:#d8dcde;--vs-info:#2694d6;--vs-success:#94c1b0;--vs-warning:#fca347;--vs-error:#f2a1a8;--vs-on-tone:#151a1e;--vs-shadow:rgba(0,0,0,.4)}}
+*,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;min-height:100vh;background:#f8f9f9;color:#2f3941;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;font-size:16px;line-height:1.5}
-.vs-banner{background:#fff;border-bottom:1px solid #d8dcde}
-.vs-banner p{max-width:40rem;margin:0 auto;padding:.75rem 1.25rem;font-weight:600;letter-spacing:.01em;color:#03363d}
+body{margin:0;min-height:100vh;background:var(--vs-page);color:var(--vs-fg);font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;font-size:16px;line-height:1.5}
+.vs-banner{background:var(--vs-surface);border-bottom:1px solid var(--vs-border)}
+.vs-banner p{max-width:40rem;margin:0 auto;padding:.75rem 1.25rem;font-weight:600;letter-spacing:.01em;color:var(--vs-brand)}
 .vs-page{max-width:40rem;margin:0 auto;padding:2.5rem 1.25rem 4rem}
-.vs-card{background:#fff;border:1px solid #d8dcde;border-top:4px solid #1f73b7;border-radius:8px;padding:1.5rem 1.5rem 1.75rem;box-shadow:0 1px 3px rgba(47,57,65,.08)}
-.vs-card[data-tone=success]{border-top-color:#038153}
-.vs-card[data-tone=warning]{border-top-color:#ad5918}
-.vs-card[data-tone=error]{border-top-color:#cc3340}
+.vs-card{background:var(--vs-surface);border:1px solid var(--vs-border);border-top:4px solid var(--vs-info);border-radius:8px;padding:1.5rem 1.5rem 1.75rem;box-shadow:0 1px 3px var(--vs-shadow)}
+.vs-card[data-tone=success]{border-top-color:var(--vs-success)}
+.vs-card[data-tone=warning]{border-top-color:var(--vs-warning)}
+.vs-card[data-tone=error]{border-top-color:var(--vs-error)}
 .vs-card h1{display:flex;align-items:center;gap:.625rem;margin:0 0 .75rem;font-size:1.375rem;line-height:1.3;font-weight:600}
-.vs-symbol{flex:none;display:inline-flex;align-items:center;justify-content:center;width:1.75rem;height:1.75rem;border-radius:50%;background:#1f73b7;color:#fff;font-size:1rem;font-weight:700}
-.vs-card[data-tone=success] .vs-symbol{background:#038153}
-.vs-card[data-tone=warning] .vs-symbol{background:#ad5918}
-.vs-card[data-tone=error] .vs-symbol{background:#cc3340}
+.vs-symbol{flex:none;display:inline-flex;align-items:center;justify-content:center;width:1.75rem;height:1.75rem;border-radius:50%;background:var(--vs-info);color:var(--vs-on-tone);font-size:1rem;font-weight:700}
+.vs-card[data-tone=success] .vs-symbol{background:var(--vs-success)}
+.vs-card[data-tone=warning] .vs-symbol{background:var(--vs-warning)}
+.vs-card[data-tone=error] .vs-symbol{background:var(--vs-error)}
 .vs-card p{margin:0;overflow-wrap:anywhere}
-.vs-footer{margin-top:1.25rem;color:#68737d;font-size:.875rem}
+.vs-footer{margin-top:1.25rem;color:var(--vs-muted);font-size:.875rem}
 @media (max-width:480px){.vs-page{padding:1.25rem .75rem 2.5rem}.vs-card{padding:1.25rem 1rem 1.5rem}.vs-card h1{font-size:1.25rem}}
 `;
 
