@@ -323,6 +323,40 @@ export interface SiemCursorsTable {
   forwarded_at: Timestamp | null;
 }
 
+/** A chat workspace's tenant (issue 13, modules/chat): the bot token, envelope-encrypted. */
+export interface ChatWorkspacesTable {
+  tenant_id: string;
+  platform: 'slack';
+  workspace_id: string;
+  bot_user_id: string | null;
+  audit_channel: string | null;
+  token_format: number;
+  token_kid: string;
+  token_wrapped_key: Buffer;
+  token_ciphertext: Buffer;
+  created_at: DefaultedTimestamp;
+}
+
+/** An install an admin started: the OAuth state's SHA-256, consumed once. */
+export interface ChatInstallStatesTable {
+  state_sha256: Buffer;
+  platform: 'slack';
+  slug: string;
+  name: string;
+  audit_channel: string | null;
+  actor: string;
+  expires_at: Timestamp;
+}
+
+/** The chat message showing a verification (updated on each state change). */
+export interface ChatVerificationMessagesTable {
+  tenant_id: string;
+  verification_id: string;
+  channel: string;
+  message_ts: string;
+  created_at: DefaultedTimestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   secrets: SecretsTable;
@@ -346,4 +380,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   note_receipts: NoteReceiptsTable;
   siem_cursors: SiemCursorsTable;
+  chat_workspaces: ChatWorkspacesTable;
+  chat_install_states: ChatInstallStatesTable;
+  chat_verification_messages: ChatVerificationMessagesTable;
 }
