@@ -94,6 +94,20 @@ export function jsonBody(limit: string | number): RequestHandler {
   return inOrder([requireJson, express.json({ limit, strict: true }), wellFormedBody]);
 }
 
+/**
+ * The exact bytes of a request signed over its body (Slack's request signing, modules/chat/slack): the route checks
+ * the signature on these bytes, parses them itself and then runs `refuseMalformedBody` on what it parsed.
+ */
+export function rawBody(limit: string | number): RequestHandler {
+  return express.raw({ type: () => true, limit });
+}
+
+/** The text rule for a body a route parsed itself (after `rawBody`). */
+export function refuseMalformedBody(value: unknown): void {
+  const err = checkParsed('body', value);
+  if (err) throw err;
+}
+
 /** The only form parser (the Zendesk sidebar's signed-URL POST). */
 export function formBody(opts: { limit: string; parameterLimit: number }): RequestHandler {
   return inOrder([express.urlencoded({ extended: false, ...opts }), wellFormedBody]);

@@ -1,0 +1,134 @@
+import type { webApi } from '@slack/bolt';
+import { FINAL_STATES } from '@vouchsafe/contracts';
+import { AppError } from '../../../errors';
+import type { Logger } from '../../../logger';
+import type { ActingSession } from '../../sessions/session.types';
+import type { LiveHub } from '../../verification/live';
+import { methodContext } from '../../verification/method-options';
+import { startVerification } from '../../verification/start-verification';
+import type { VerificationDeps } from '../../verification/verification.deps';
+import * as repo from '../../verification/verification.repository';
+import { toView } from '../../verification/verification.types';
+import { chatTicketId, lookUpMember, type ChatTicket } from './slack.connector';
+import { renderVerification } from './slack-messages';
+import { rememberMessage, type SlackWorkspace } from './slack-workspaces.repository';
+import { asHelpdeskError } from './slack-web';
+
+/**
+ * "Verify this person" from Slack (slash command or message shortcut), after the request was verified and
+ * acknowledged. The agent is the Slack member who ran it — from Slack's signed request, nothing else; the person is
+ * the member named by the command or who wrote the message. Everything else is the verification module's, unchanged:
+ * requester looked up server-side (users.info through the Slack connector), the tenant's policy and IdPs, push and
+ * contact limits per person (keyed by the email, so across desks and chat), one reservation transaction, the IdP
+ * asked outside it, audit + masked note (→ the audit channel) per step.
+ *
+ * The thread message is updated from the verification's own NOTIFYs (the LiveHub's LISTEN connection): on each one
+ * the row is read and rendered again, updates to one message chained so they land in order. Rendering the current
+ * state once right after posting closes the gap between the start and the subscription.
+ */
+
+export interface SlackVerifyDeps {
+  verification: VerificationDeps;
+  live: LiveHub | undefined;
+  logger: Logger;
+  /** VOUCHSAFE_PUBLIC_URL: where link methods' callbacks and short links live. */
+  publicUrl: string | undefined;
+}
+
+export interface VerifyRequest {
+  workspace: SlackWorkspace;
+  client: webApi.WebClient;
+  agentUserId: string;
+  ticket: ChatTicket;
+}
+
+/** The first method the tenant's policy allows that is available for this person now (policy order). */
+async function chooseMethod(deps: VerificationDeps, session: ActingSession) {
+  const ctx = await methodContext(deps, session);
+  const option = ctx.options.find((o) => o.isAvailable);
+  if (!option) {
+    const reason = ctx.options.find((o) => o.reason)?.reason;
+    throw new AppError('conflict', reason ?? 'No verification method of your policy can be used for this person right now.');
+  }
+  return option.method;
+}
+
+async function tellAgent(r: VerifyRequest, text: string): Promise<void> {
+  await r.client.chat
+    .postEphemeral({ channel: r.ticket.channel, user: r.agentUserId, text, ...(r.ticket.threadTs ? { thread_ts: r.ticket.threadTs } : {}) })
+    .catch(() => undefined);
+}
+
+export async function verifyFromSlack(deps: SlackVerifyDeps, r: VerifyRequest): Promise<void> {
+  const { workspace: ws, client, ticket } = r;
+  const agent = await lookUpMember(client, ws.teamId, r.agentUserId).catch(() => undefined);
+  if (!agent) {
+    await tellAgent(r, 'Vouchsafe could not confirm who you are in this workspace, so nothing was started.');
+    return;
+  }
+  const session: ActingSession = {
+    tenantId: ws.tenantId,
+    ticketId: chatTicketId(ticket),
+    ticketDisplayId: `Slack ${ticket.channel}`,
+    agentId: r.agentUserId,
+    agentLabel: agent.name ?? r.agentUserId,
+  };
+  let messageTs: string | undefined;
+  let verificationId: string | undefined;
+  let chain = Promise.resolve();
+  let unsubscribe = (): void => undefined;
+  const refresh = () => {
+    chain = chain.then(async () => {
+      if (!messageTs || !verificationId) return;
+      const row = await repo.findById(deps.verification.db, ws.tenantId, verificationId);
+      if (!row) return;
+      const message = renderVerification(toView(row), ticket.userId);
+      try {
+        await client.chat.update({ channel: ticket.channel, ts: messageTs, text: message.text, blocks: message.blocks });
+      } catch (err) {
+        deps.logger.warn(
+          { kind: asHelpdeskError(err, 'chat.update').kind, verification: verificationId.slice(0, 8) },
+          'slack message not updated',
+        );
+      }
+      if (FINAL_STATES.includes(row.state)) unsubscribe();
+    });
+    return chain;
+  };
+  if (deps.live) {
+    unsubscribe = deps.live.subscribe({
+      tenantId: ws.tenantId,
+      ticketId: session.ticketId,
+      onChange: (c) => {
+        if (c.verificationId === verificationId) void refresh();
+      },
+      onResync: () => void refresh(),
+      onClose: () => undefined,
+    });
+  }
+  try {
+    const method = await chooseMethod(deps.verification, session);
+    const base = deps.publicUrl ?? '';
+    const row = await startVerification(deps.verification, session, { method, callbackBase: `${base}/verify/callback`, publicUrl: base });
+    verificationId = row.id;
+    const first = renderVerification(toView(row), ticket.userId);
+    const posted = await client.chat.postMessage({
+      channel: ticket.channel,
+      text: first.text,
+      blocks: first.blocks,
+      ...(ticket.threadTs ? { thread_ts: ticket.threadTs } : {}),
+    });
+    if (typeof posted.ts !== 'string') throw new Error('no ts');
+    messageTs = posted.ts;
+    await rememberMessage(deps.verification.db, ws.tenantId, row.id, ticket.channel, posted.ts);
+    await refresh();
+  } catch (err) {
+    unsubscribe();
+    if (err instanceof AppError && err.expose) {
+      await tellAgent(r, err.message);
+      return;
+    }
+    deps.logger.warn({ kind: err instanceof AppError ? err.code : 'internal' }, 'slack verification not started');
+    await tellAgent(r, 'Vouchsafe could not start the verification; try again in a moment.');
+  }
+}
