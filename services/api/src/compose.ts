@@ -171,6 +171,7 @@ export function compose(input: ComposeInput) {
         ...(config.databaseAcquireTimeoutMs ? { connectTimeoutMs: config.databaseAcquireTimeoutMs } : {}),
       })
     : undefined;
+  const verificationService = createVerificationService(verification.deps);
   const slack =
     config.slackClientId && config.slackClientSecret && config.slackSigningSecret
       ? setupSlack({
@@ -185,6 +186,7 @@ export function compose(input: ComposeInput) {
           keyring,
           logger,
           verification: verification.deps,
+          verificationService,
           live,
           publicUrl: config.publicUrl,
         })
@@ -235,7 +237,7 @@ export function compose(input: ComposeInput) {
     live,
     /** Issue 13: the Slack app (Bolt on a custom receiver); undefined unless VOUCHSAFE_SLACK_* are set. */
     slack,
-    verificationService: createVerificationService(verification.deps),
+    verificationService,
     /** Live status streams (SSE); undefined without a LISTEN connection (the endpoint then answers 503). */
     verificationEvents:
       live &&

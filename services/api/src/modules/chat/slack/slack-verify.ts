@@ -82,7 +82,7 @@ export async function verifyFromSlack(deps: SlackVerifyDeps, r: VerifyRequest): 
       if (!messageTs || !verificationId) return;
       const row = await repo.findById(deps.verification.db, ws.tenantId, verificationId);
       if (!row) return;
-      const message = renderVerification(toView(row), ticket.userId);
+      const message = renderVerification(toView(row), ticket.userId, session.ticketId);
       try {
         await client.chat.update({ channel: ticket.channel, ts: messageTs, text: message.text, blocks: message.blocks });
       } catch (err) {
@@ -111,7 +111,7 @@ export async function verifyFromSlack(deps: SlackVerifyDeps, r: VerifyRequest): 
     const base = deps.publicUrl ?? '';
     const row = await startVerification(deps.verification, session, { method, callbackBase: `${base}/verify/callback`, publicUrl: base });
     verificationId = row.id;
-    const first = renderVerification(toView(row), ticket.userId);
+    const first = renderVerification(toView(row), ticket.userId, session.ticketId);
     const posted = await client.chat.postMessage({
       channel: ticket.channel,
       text: first.text,

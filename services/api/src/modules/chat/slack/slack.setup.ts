@@ -18,6 +18,9 @@ import { ExpressSlackReceiver, type SlackRequestContext } from './slack.receiver
 import { SLACK_BOT_SCOPES, type SlackSettingKey } from './slack.settings';
 import { createSlackClient, platformError, SILENT_LOGGER, slackClientOptions, type SlackClientSettings } from './slack-web';
 import { verifyFromSlack } from './slack-verify';
+import { ACTIONS, parseButtonValue } from './slack-messages';
+import { decideOverride, openReasonModal } from './slack-override';
+import type { VerificationService } from '../../verification/verification.service';
 import {
   botTokenBinding,
   findWorkspace,
@@ -72,6 +75,7 @@ export interface SlackSetupDeps {
   keyring: Keyring;
   logger: Logger;
   verification: VerificationDeps;
+  verificationService: Pick<VerificationService, 'requestOverride' | 'approveOverride' | 'declineOverride'>;
   live: LiveHub | undefined;
   publicUrl: string | undefined;
 }
@@ -117,6 +121,49 @@ export function setupSlack(deps: SlackSetupDeps) {
     const threadTs = (shortcut.message as { thread_ts?: string }).thread_ts ?? shortcut.message.ts;
     const ticket: ChatTicket = { channel: shortcut.channel.id, threadTs, userId: target };
     await verifyFromSlack(verifyDeps, { workspace: workspaceOf(context), client, agentUserId: shortcut.user.id, ticket });
+  });
+
+  // Supervisor overrides (slack-override.ts): buttons on the thread message and on the request message.
+  const overrideDeps = { db, service: deps.verificationService, logger: deps.logger };
+  const buttonAct = (body: { user: { id: string }; actions: unknown[] }, context: Record<string, unknown>, client: never) => {
+    const action = body.actions[0] as { value?: unknown } | undefined;
+    const parsed = typeof action?.value === 'string' ? parseButtonValue(action.value) : undefined;
+    return parsed && { workspace: workspaceOf(context), client, userId: body.user.id, ...parsed };
+  };
+  app.action(ACTIONS.requestOverride, async ({ ack, body, context, client }) => {
+    await ack();
+    const act = body.type === 'block_actions' ? buttonAct(body, context, client as never) : undefined;
+    if (act && body.type === 'block_actions') await openReasonModal(act, body.trigger_id, 'request').catch(() => undefined);
+  });
+  app.action(ACTIONS.declineOverride, async ({ ack, body, context, client }) => {
+    await ack();
+    const act = body.type === 'block_actions' ? buttonAct(body, context, client as never) : undefined;
+    if (act && body.type === 'block_actions') await openReasonModal(act, body.trigger_id, 'decline').catch(() => undefined);
+  });
+  app.action(ACTIONS.approveOverride, async ({ ack, body, context, client }) => {
+    await ack();
+    const act = body.type === 'block_actions' ? buttonAct(body, context, client as never) : undefined;
+    if (act) await decideOverride(overrideDeps, act, { kind: 'approve' });
+  });
+  app.view(ACTIONS.reasonModal, async ({ ack, view, body, context, client }) => {
+    await ack();
+    let meta: { kind?: unknown; verificationId?: unknown; ticketId?: unknown };
+    try {
+      meta = JSON.parse(view.private_metadata) as typeof meta;
+    } catch {
+      return;
+    }
+    const reason = view.state.values.reason?.reason?.value ?? '';
+    if (typeof meta.verificationId !== 'string' || typeof meta.ticketId !== 'string' || reason.trim() === '') return;
+    const act = {
+      workspace: workspaceOf(context),
+      client,
+      userId: body.user.id,
+      verificationId: meta.verificationId,
+      ticketId: meta.ticketId,
+    };
+    if (meta.kind === 'request') await decideOverride(overrideDeps, act, { kind: 'request', reason });
+    if (meta.kind === 'decline') await decideOverride(overrideDeps, act, { kind: 'decline', reason });
   });
 
   /** POST {slug, name, auditChannel?} behind adminAccess: the URL the admin opens to approve the install. */
