@@ -2,7 +2,15 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { CHAT_PATHS } from '@vouchsafe/contracts';
-import { messageShortcut, sendSigned, slashCommand, startSlackStandIn, type StartedSlackStandIn } from '@vouchsafe/test-support/chat';
+import {
+  blockAction,
+  messageShortcut,
+  sendSigned,
+  slashCommand,
+  startSlackStandIn,
+  viewSubmission,
+  type StartedSlackStandIn,
+} from '@vouchsafe/test-support/chat';
 import { OKTA_TEST_API_TOKEN, startOktaStandIn, type StartedOktaStandIn } from '@vouchsafe/test-support/idps';
 import { startJobs, type Jobs } from '../src/jobs';
 import { createLogger } from '../src/logger';
@@ -99,7 +107,7 @@ describe('Slack app', () => {
       t.url,
       'PUT',
       '/api/v1/admin/tenants/acme-slack/policy',
-      { methods: ['okta_push'], recentFactorHours: 0 },
+      { methods: ['okta_push'], recentFactorHours: 0, supervisors: ['U0AGENT1', 'U0AGENT2'] },
       auth,
     );
     expect(policy.status).toBe(200);
@@ -107,6 +115,8 @@ describe('Slack app', () => {
 
   it('/verify @person: Okta push approved → the thread message is updated live → a masked audit line is posted', async () => {
     okta.state.setOutcome(PRIYA, { outcome: 'approve', afterPolls: 1 });
+    // Slack rate-limits the first update: the WebClient waits out Retry-After and the message still changes.
+    slack.rateLimit('chat.update', 1, 1);
     const res = await sendSigned(
       eventsUrl,
       slack.signingSecret,
@@ -128,6 +138,9 @@ describe('Slack app', () => {
     const { rows } = await sql<{ agent_id: string; state: string; ticket_id: string }>`
       SELECT agent_id, state, ticket_id FROM verifications`.execute(t.db);
     expect(rows).toEqual([{ agent_id: 'U0AGENT1', state: 'verified', ticket_id: `${HELP_CHANNEL}:-:U0PRIYA` }]);
+    expect(slack.calls.filter((c) => c.method === 'chat.update').length).toBeGreaterThan(
+      postedIn(HELP_CHANNEL).filter((p) => p.method === 'chat.update').length,
+    );
 
     const audit = await eventually(() => {
       const lines = postedIn(AUDIT_CHANNEL).map((p) => p.text);
@@ -137,6 +150,75 @@ describe('Slack app', () => {
     const everything = JSON.stringify(slack.posted);
     expect(everything).not.toContain(PRIYA);
     expect(audit.join('\n')).toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/); // the receipt
+  });
+
+  it('a denial says possible fraud; the agent asks for an override, self-approval is refused, a supervisor approves', async () => {
+    okta.state.setOutcome(PRIYA, 'deny');
+    const thread = { ts: '1700000050.000100', user: 'U0PRIYA', text: 'hi, I lost my phone, please reset my MFA' };
+    const sent = await sendSigned(
+      eventsUrl,
+      slack.signingSecret,
+      messageShortcut({ teamId: 'T0ACME', userId: 'U0AGENT1', channelId: HELP_CHANNEL, callbackId: VERIFY_SHORTCUT_ID, message: thread }),
+    );
+    expect(sent.status).toBe(200);
+    const denied = await eventually(() => {
+      const u = slack.posted.find((p) => p.method === 'chat.update' && p.threadTs === thread.ts && p.text.includes('possible fraud'));
+      if (!u) throw new Error('not denied yet');
+      return u;
+    }, 10_000);
+    const askButton = JSON.stringify(denied.blocks);
+    expect(askButton).toContain('vouchsafe_override_request');
+    const value = /"value":"([^"]+)"/.exec(askButton)![1]!;
+
+    const click = (userId: string, actionId: string, messageTs: string) =>
+      sendSigned(
+        eventsUrl,
+        slack.signingSecret,
+        blockAction({ teamId: 'T0ACME', userId, channelId: HELP_CHANNEL, messageTs, actionId, value }),
+      );
+    expect((await click('U0AGENT1', 'vouchsafe_override_request', denied.ts)).status).toBe(200);
+    const modal = await eventually(() => {
+      if (slack.views.length === 0) throw new Error('no modal yet');
+      return slack.views.at(-1)!.view;
+    });
+    const submitted = await sendSigned(
+      eventsUrl,
+      slack.signingSecret,
+      viewSubmission({
+        teamId: 'T0ACME',
+        userId: 'U0AGENT1',
+        view: modal,
+        values: { reason: { reason: 'Known caller, phone lost, manager on the line' } },
+      }),
+    );
+    expect(submitted.status).toBe(200);
+    const request = await eventually(() => {
+      const r = slack.posted.find((p) => p.method === 'chat.postMessage' && p.text.includes('asks a supervisor'));
+      if (!r) throw new Error('no request yet');
+      return r;
+    });
+    expect(JSON.stringify(request.blocks)).toContain('vouchsafe_override_approve');
+
+    // The requesting agent (a supervisor too) clicks Approve on their own request: refused, nothing changes.
+    await click('U0AGENT1', 'vouchsafe_override_approve', request.ts);
+    await eventually(() => {
+      if (
+        !slack.posted.some(
+          (p) => p.method === 'chat.postEphemeral' && p.user === 'U0AGENT1' && /cannot approve your own request/.test(p.text),
+        )
+      )
+        throw new Error('not refused yet');
+    });
+    await click('U0AGENT2', 'vouchsafe_override_approve', request.ts);
+    await eventually(async () => {
+      const { rows } = await sql<{
+        state: string;
+      }>`SELECT state FROM verifications WHERE agent_id = 'U0AGENT1' ORDER BY started_at DESC LIMIT 1`.execute(t.db);
+      expect(rows[0]!.state).toBe('overridden');
+      expect(slack.posted.some((p) => p.method === 'chat.update' && p.ts === denied.ts && p.text.includes('SUPERVISOR OVERRIDE'))).toBe(
+        true,
+      );
+    });
   });
 
   it('a message shortcut on a Slack Connect guest’s message is refused: their email is not this workspace’s', async () => {

@@ -1,10 +1,12 @@
 export {
+  blockAction,
   createSlackStandIn,
   messageShortcut,
   sendSigned,
   slackSignature,
   slashCommand,
   startSlackStandIn,
+  viewSubmission,
   type SignedSendOptions,
   type SlackMember,
   type SlackPosted,

@@ -7,7 +7,8 @@ import { serveOnLoopback } from '../ports';
  * - the Web API wire format (https://api.slack.com/web): `POST /api/<method>`, form or JSON bodies, the bot token as
  *   `Authorization: Bearer`, answers HTTP 200 `{ok: true, …}` or `{ok: false, error: "<name>"}`; a rate-limited call
  *   answers HTTP 429 with `Retry-After` (seconds), as Slack documents (https://api.slack.com/apis/rate-limits).
- *   Methods: oauth.v2.access, users.info, chat.postMessage, chat.update, chat.postEphemeral, conversations.open;
+ *   Methods: oauth.v2.access, users.info, chat.postMessage, chat.update, chat.postEphemeral, conversations.open,
+ *   views.open (a trigger id is needed: `trigger_expired` without one);
  *   anything else answers `unknown_method`.
  * - the signed requests Slack sends to an app's Request URL (https://api.slack.com/authentication/verifying-requests-from-slack):
  *   `X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:<ts>:<body>">` and `X-Slack-Request-Timestamp`; slash commands
@@ -61,6 +62,8 @@ export interface SlackStandIn {
   authorize(teamId: string): string;
   /** Every message posted or updated, oldest first. */
   readonly posted: SlackPosted[];
+  /** Modals opened with views.open (the view as sent), oldest first. */
+  readonly views: { triggerId: string; view: Record<string, unknown> }[];
   /** Web API calls (method and the token's team), oldest first. */
   readonly calls: { method: string; teamId: string | null }[];
   /** The next `count` calls of `method` answer 429 with `Retry-After: retryAfterSeconds`. */
@@ -131,6 +134,7 @@ export function createSlackStandIn(options: SlackStandInOptions = {}): SlackStan
   const codes = new Map<string, string>();
   const posted: SlackPosted[] = [];
   const calls: { method: string; teamId: string | null }[] = [];
+  const views: { triggerId: string; view: Record<string, unknown> }[] = [];
   const limits = new Map<string, { count: number; retryAfterSeconds: number }>();
   let tsCounter = 1_700_000_000;
   const nextTs = () => `${++tsCounter}.000100`;
@@ -217,6 +221,13 @@ export function createSlackStandIn(options: SlackStandInOptions = {}): SlackStan
       if (!m) return fail('user_not_found');
       return res.json({ ok: true, channel: { id: `D0${m.id.slice(1)}` } });
     }
+    if (method === 'views.open') {
+      if (!args.trigger_id) return fail('trigger_expired');
+      if (!args.view) return fail('invalid_arguments');
+      const view = JSON.parse(args.view) as Record<string, unknown>;
+      views.push({ triggerId: args.trigger_id, view });
+      return res.json({ ok: true, view: { id: `V0${randomBytes(4).toString('hex').toUpperCase()}`, ...view } });
+    }
     return fail('unknown_method');
   });
 
@@ -228,6 +239,7 @@ export function createSlackStandIn(options: SlackStandInOptions = {}): SlackStan
     workspaces,
     posted,
     calls,
+    views,
     authorize(teamId) {
       const code = randomBytes(12).toString('hex');
       codes.set(code, teamId);
@@ -320,5 +332,60 @@ export const messageShortcut = (p: {
     message_ts: p.message.ts,
     message: { type: 'message', ...p.message },
     response_url: 'https://hooks.slack.invalid/actions/T0/1/x',
+  }),
+});
+
+/** A button click (block_actions) as Slack sends it: one form field `payload` holding JSON. */
+export const blockAction = (p: {
+  teamId: string;
+  userId: string;
+  channelId: string;
+  messageTs: string;
+  actionId: string;
+  value: string;
+}) => ({
+  payload: JSON.stringify({
+    type: 'block_actions',
+    token: 'deprecated-verification-token',
+    team: { id: p.teamId, domain: 'acme' },
+    user: { id: p.userId, username: 'someone', team_id: p.teamId },
+    api_app_id: 'A0VOUCHSAFE',
+    container: { type: 'message', message_ts: p.messageTs, channel_id: p.channelId, is_ephemeral: false },
+    trigger_id: `${Date.now()}.1.${randomBytes(4).toString('hex')}`,
+    channel: { id: p.channelId, name: 'it-help' },
+    message: { type: 'message', ts: p.messageTs, text: '' },
+    response_url: 'https://hooks.slack.invalid/actions/T0/1/x',
+    actions: [{ type: 'button', action_id: p.actionId, block_id: 'b1', value: p.value, action_ts: `${Date.now() / 1000}` }],
+  }),
+});
+
+/** A modal submitted (view_submission) with one plain-text input `blockId.actionId` = value. */
+export const viewSubmission = (p: {
+  teamId: string;
+  userId: string;
+  view: Record<string, unknown>;
+  values: Record<string, Record<string, string>>;
+}) => ({
+  payload: JSON.stringify({
+    type: 'view_submission',
+    token: 'deprecated-verification-token',
+    team: { id: p.teamId, domain: 'acme' },
+    user: { id: p.userId, username: 'someone', team_id: p.teamId },
+    api_app_id: 'A0VOUCHSAFE',
+    trigger_id: `${Date.now()}.1.${randomBytes(4).toString('hex')}`,
+    view: {
+      id: 'V0SUBMIT',
+      team_id: p.teamId,
+      type: 'modal',
+      ...p.view,
+      state: {
+        values: Object.fromEntries(
+          Object.entries(p.values).map(([block, actions]) => [
+            block,
+            Object.fromEntries(Object.entries(actions).map(([action, value]) => [action, { type: 'plain_text_input', value }])),
+          ]),
+        ),
+      },
+    },
   }),
 });
