@@ -261,4 +261,17 @@ describe('Slack app', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect({ rows: await verificationRows(), posted: slack.posted.length, calls: slack.calls.length }).toEqual(before);
   });
+
+  it('removing the workspace tenant drops its bot token; its signed requests then answer 404', async () => {
+    expect((await api(t.url, 'DELETE', '/api/v1/admin/tenants/acme-slack', undefined, auth)).status).toBe(204);
+    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM chat_workspaces`.execute(t.db)).rows[0]!.n).toBe(0);
+    const command = slashCommand({
+      teamId: 'T0ACME',
+      userId: 'U0AGENT1',
+      channelId: HELP_CHANNEL,
+      command: '/verify',
+      text: '<@U0PRIYA|priya>',
+    });
+    expect((await sendSigned(eventsUrl, slack.signingSecret, command)).status).toBe(404);
+  });
 });
