@@ -60,6 +60,9 @@ describe('Slack: wire helpers', () => {
       isFraudSuspected: false,
       idpRef: null,
       override: null,
+      expiresAt: null,
+      validUntil: null,
+      receipt: null,
     };
     const denied = renderVerification({ ...base, state: 'denied' }, 'U1', 'C0HELP:-:U1');
     expect(denied.text).toContain('possible fraud');
