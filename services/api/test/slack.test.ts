@@ -221,7 +221,7 @@ describe('Slack app', () => {
     });
   });
 
-  it('a message shortcut on a Slack Connect guest’s message is refused: their email is not this workspace’s', async () => {
+  it('refuses to verify a Slack Connect guest (their email is not this workspace’s) and an agent verifying themselves', async () => {
     const before = await verificationRows();
     const res = await sendSigned(
       eventsUrl,
@@ -238,6 +238,18 @@ describe('Slack app', () => {
     await eventually(() => {
       if (!slack.posted.some((p) => p.method === 'chat.postEphemeral' && p.user === 'U0AGENT1' && /no requester/i.test(p.text)))
         throw new Error('agent not told yet');
+    });
+    expect(await verificationRows()).toBe(before);
+
+    // Nor can an agent "verify" themselves.
+    await sendSigned(
+      eventsUrl,
+      slack.signingSecret,
+      slashCommand({ teamId: 'T0ACME', userId: 'U0AGENT1', channelId: HELP_CHANNEL, command: '/verify', text: '<@U0AGENT1|sam>' }),
+    );
+    await eventually(() => {
+      if (!slack.posted.some((p) => p.method === 'chat.postEphemeral' && /cannot verify yourself/.test(p.text)))
+        throw new Error('not refused yet');
     });
     expect(await verificationRows()).toBe(before);
   });

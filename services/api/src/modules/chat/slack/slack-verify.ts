@@ -61,6 +61,11 @@ async function tellAgent(r: VerifyRequest, text: string): Promise<void> {
 
 export async function verifyFromSlack(deps: SlackVerifyDeps, r: VerifyRequest): Promise<void> {
   const { workspace: ws, client, ticket } = r;
+  if (ticket.userId === r.agentUserId) {
+    // Proving to yourself who you are proves nothing about the person asking for help.
+    await tellAgent(r, 'You cannot verify yourself: name the person who asked for help.');
+    return;
+  }
   const agent = await lookUpMember(client, ws.teamId, r.agentUserId).catch(() => undefined);
   if (!agent) {
     await tellAgent(r, 'Vouchsafe could not confirm who you are in this workspace, so nothing was started.');
