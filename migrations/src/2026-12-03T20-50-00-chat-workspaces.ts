@@ -44,6 +44,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('verification_id', 'uuid', (c) => c.notNull())
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('message_ts', 'text', (c) => c.notNull())
+    // The verification's audit event last rendered: the process that moves it renders (one per change, any process).
+    .addColumn('rendered_event_id', 'uuid')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('chat_verification_messages_pk', ['tenant_id', 'verification_id'])
     .execute();

@@ -290,6 +290,7 @@ export function compose(input: ComposeInput) {
     siem,
     /** Stops everything the graph started, in order (the HTTP server and the pool are the caller's). */
     async close(): Promise<void> {
+      slack?.stop();
       await live?.close();
       await verification.poller.stop();
       await notes.stop();

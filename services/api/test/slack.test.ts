@@ -221,6 +221,29 @@ describe('Slack app', () => {
     });
   });
 
+  it('the thread message follows its verification even when the process that started it is gone', async () => {
+    okta.state.setOutcome(PRIYA, 'manual');
+    const peer = await t.another();
+    const command = slashCommand({
+      teamId: 'T0ACME',
+      userId: 'U0AGENT1',
+      channelId: 'C0SECOND',
+      command: '/verify',
+      text: '<@U0PRIYA|priya>',
+    });
+    expect((await sendSigned(`${peer.url}${CHAT_PATHS.slackEvents}`, slack.signingSecret, command)).status).toBe(200);
+    await eventually(() => {
+      if (!postedIn('C0SECOND').some((p) => /choose \*\d+\*/.test(p.text))) throw new Error('not waiting yet');
+    }, 10_000);
+    await peer.close();
+    const tx = okta.state.lastTransaction(PRIYA)!;
+    okta.approve(tx.id, tx.correctAnswer ?? undefined);
+    await eventually(() => {
+      if (!postedIn('C0SECOND').some((p) => p.method === 'chat.update' && p.text.includes('was verified')))
+        throw new Error('not updated yet');
+    }, 10_000);
+  });
+
   it('refuses to verify a Slack Connect guest (their email is not this workspace’s) and an agent verifying themselves', async () => {
     const before = await verificationRows();
     const res = await sendSigned(

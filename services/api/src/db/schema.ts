@@ -354,6 +354,7 @@ export interface ChatVerificationMessagesTable {
   verification_id: string;
   channel: string;
   message_ts: string;
+  rendered_event_id: string | null;
   created_at: DefaultedTimestamp;
 }
 

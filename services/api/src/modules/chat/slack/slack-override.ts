@@ -5,7 +5,8 @@ import type { ActingSession } from '../../sessions/session.types';
 import type { VerificationService } from '../../verification/verification.service';
 import type { Db } from '../../../db/database';
 import { lookUpMember, parseChatTicketId } from './slack.connector';
-import { ACTIONS, renderOverrideRequest, renderVerification } from './slack-messages';
+import { ACTIONS, renderOverrideRequest } from './slack-messages';
+import type { SlackLive } from './slack-live';
 import { findMessage, type SlackWorkspace } from './slack-workspaces.repository';
 
 /**
@@ -18,6 +19,7 @@ import { findMessage, type SlackWorkspace } from './slack-workspaces.repository'
 export interface SlackOverrideDeps {
   db: Db;
   service: Pick<VerificationService, 'requestOverride' | 'approveOverride' | 'declineOverride'>;
+  live: Pick<SlackLive, 'render'>;
   logger: Logger;
 }
 
@@ -46,17 +48,6 @@ async function tell(a: OverrideAct, text: string): Promise<void> {
   if (!t) return;
   await a.client.chat
     .postEphemeral({ channel: t.channel, user: a.userId, text, ...(t.threadTs ? { thread_ts: t.threadTs } : {}) })
-    .catch(() => undefined);
-}
-
-/** Shows the verification's current state on its thread message (the NOTIFY subscription ended with the outcome). */
-async function updateMessage(deps: SlackOverrideDeps, a: OverrideAct, v: Awaited<ReturnType<VerificationService['approveOverride']>>) {
-  const t = parseChatTicketId(a.ticketId);
-  const message = await findMessage(deps.db, a.workspace.tenantId, a.verificationId);
-  if (!t || !message) return;
-  const rendered = renderVerification(v, t.userId, a.ticketId);
-  await a.client.chat
-    .update({ channel: message.channel, ts: message.ts, text: rendered.text, blocks: rendered.blocks })
     .catch(() => undefined);
 }
 
@@ -104,14 +95,14 @@ export async function decideOverride(
         blocks: message.blocks,
         ...(thread ? { thread_ts: thread } : {}),
       });
-      await updateMessage(deps, a, v);
+      await deps.live.render(a.workspace.tenantId, v.id);
       return;
     }
     const v =
       decision.kind === 'approve'
         ? await deps.service.approveOverride(session, a.verificationId)
         : await deps.service.declineOverride(session, a.verificationId, decision.reason);
-    await updateMessage(deps, a, v);
+    await deps.live.render(a.workspace.tenantId, v.id);
   } catch (err) {
     if (err instanceof AppError && err.expose) {
       await tell(a, err.message);

@@ -1,18 +1,15 @@
 import type { webApi } from '@slack/bolt';
-import { FINAL_STATES } from '@vouchsafe/contracts';
 import { AppError } from '../../../errors';
 import type { Logger } from '../../../logger';
 import type { ActingSession } from '../../sessions/session.types';
-import type { LiveHub } from '../../verification/live';
 import { methodContext } from '../../verification/method-options';
 import { startVerification } from '../../verification/start-verification';
 import type { VerificationDeps } from '../../verification/verification.deps';
-import * as repo from '../../verification/verification.repository';
 import { toView } from '../../verification/verification.types';
 import { chatTicketId, lookUpMember, type ChatTicket } from './slack.connector';
 import { renderVerification } from './slack-messages';
 import { rememberMessage, type SlackWorkspace } from './slack-workspaces.repository';
-import { asHelpdeskError } from './slack-web';
+import type { SlackLive } from './slack-live';
 
 /**
  * "Verify this person" from Slack (slash command or message shortcut), after the request was verified and
@@ -22,14 +19,13 @@ import { asHelpdeskError } from './slack-web';
  * contact limits per person (keyed by the email, so across desks and chat), one reservation transaction, the IdP
  * asked outside it, audit + masked note (→ the audit channel) per step.
  *
- * The thread message is updated from the verification's own NOTIFYs (the LiveHub's LISTEN connection): on each one
- * the row is read and rendered again, updates to one message chained so they land in order. Rendering the current
- * state once right after posting closes the gap between the start and the subscription.
+ * The thread message is kept equal to the verification's state by slack-live.ts, from the verification's own
+ * NOTIFYs heard by any process; rendering once right after posting closes the gap between the start and the post.
  */
 
 export interface SlackVerifyDeps {
   verification: VerificationDeps;
-  live: LiveHub | undefined;
+  live: Pick<SlackLive, 'render'>;
   logger: Logger;
   /** VOUCHSAFE_PUBLIC_URL: where link methods' callbacks and short links live. */
   publicUrl: string | undefined;
@@ -78,44 +74,10 @@ export async function verifyFromSlack(deps: SlackVerifyDeps, r: VerifyRequest): 
     agentId: r.agentUserId,
     agentLabel: agent.name ?? r.agentUserId,
   };
-  let messageTs: string | undefined;
-  let verificationId: string | undefined;
-  let chain = Promise.resolve();
-  let unsubscribe = (): void => undefined;
-  const refresh = () => {
-    chain = chain.then(async () => {
-      if (!messageTs || !verificationId) return;
-      const row = await repo.findById(deps.verification.db, ws.tenantId, verificationId);
-      if (!row) return;
-      const message = renderVerification(toView(row), ticket.userId, session.ticketId);
-      try {
-        await client.chat.update({ channel: ticket.channel, ts: messageTs, text: message.text, blocks: message.blocks });
-      } catch (err) {
-        deps.logger.warn(
-          { kind: asHelpdeskError(err, 'chat.update').kind, verification: verificationId.slice(0, 8) },
-          'slack message not updated',
-        );
-      }
-      if (FINAL_STATES.includes(row.state)) unsubscribe();
-    });
-    return chain;
-  };
-  if (deps.live) {
-    unsubscribe = deps.live.subscribe({
-      tenantId: ws.tenantId,
-      ticketId: session.ticketId,
-      onChange: (c) => {
-        if (c.verificationId === verificationId) void refresh();
-      },
-      onResync: () => void refresh(),
-      onClose: () => undefined,
-    });
-  }
   try {
     const method = await chooseMethod(deps.verification, session);
     const base = deps.publicUrl ?? '';
     const row = await startVerification(deps.verification, session, { method, callbackBase: `${base}/verify/callback`, publicUrl: base });
-    verificationId = row.id;
     const first = renderVerification(toView(row), ticket.userId, session.ticketId);
     const posted = await client.chat.postMessage({
       channel: ticket.channel,
@@ -124,11 +86,10 @@ export async function verifyFromSlack(deps: SlackVerifyDeps, r: VerifyRequest): 
       ...(ticket.threadTs ? { thread_ts: ticket.threadTs } : {}),
     });
     if (typeof posted.ts !== 'string') throw new Error('no ts');
-    messageTs = posted.ts;
     await rememberMessage(deps.verification.db, ws.tenantId, row.id, ticket.channel, posted.ts);
-    await refresh();
+    // Whatever happened since the start is rendered now; later changes by whichever process hears them first.
+    await deps.live.render(ws.tenantId, row.id);
   } catch (err) {
-    unsubscribe();
     if (err instanceof AppError && err.expose) {
       await tellAgent(r, err.message);
       return;

@@ -18,6 +18,7 @@ import { ExpressSlackReceiver, type SlackRequestContext } from './slack.receiver
 import { SLACK_BOT_SCOPES, type SlackSettingKey } from './slack.settings';
 import { createSlackClient, platformError, SILENT_LOGGER, slackClientOptions, type SlackClientSettings } from './slack-web';
 import { verifyFromSlack } from './slack-verify';
+import { createSlackLive } from './slack-live';
 import { ACTIONS, parseButtonValue } from './slack-messages';
 import { decideOverride, openReasonModal } from './slack-override';
 import type { VerificationService } from '../../verification/verification.service';
@@ -100,7 +101,10 @@ export function setupSlack(deps: SlackSetupDeps) {
     ignoreSelf: true,
   });
   const workspaceOf = (context: Record<string, unknown>) => (context.vouchsafe as SlackRequestContext<SlackWorkspace>).workspace;
-  const verifyDeps = { verification: deps.verification, live: deps.live, logger: deps.logger, publicUrl: deps.publicUrl };
+  // Thread messages follow their verification from any process (slack-live.ts).
+  const live = createSlackLive({ db, keyring, client: settings.client, logger: deps.logger });
+  const stopListening = deps.live?.subscribeAll((c) => void live.render(c.tenantId, c.verificationId)) ?? (() => undefined);
+  const verifyDeps = { verification: deps.verification, live, logger: deps.logger, publicUrl: deps.publicUrl };
 
   app.command(VERIFY_COMMAND, async ({ command, ack, client, context }) => {
     const target = mentionedUser(command.text);
@@ -124,7 +128,7 @@ export function setupSlack(deps: SlackSetupDeps) {
   });
 
   // Supervisor overrides (slack-override.ts): buttons on the thread message and on the request message.
-  const overrideDeps = { db, service: deps.verificationService, logger: deps.logger };
+  const overrideDeps = { db, service: deps.verificationService, live, logger: deps.logger };
   const buttonAct = (body: { user: { id: string }; actions: unknown[] }, context: Record<string, unknown>, client: never) => {
     const action = body.actions[0] as { value?: unknown } | undefined;
     const parsed = typeof action?.value === 'string' ? parseButtonValue(action.value) : undefined;
@@ -241,7 +245,7 @@ export function setupSlack(deps: SlackSetupDeps) {
     return router;
   }
 
-  return { app, events: receiver.router(), installRoutes: installRoutes(), oauthCallback: oauthCallback() };
+  return { app, events: receiver.router(), installRoutes: installRoutes(), oauthCallback: oauthCallback(), stop: stopListening };
 }
 
 export type SlackRuntime = ReturnType<typeof setupSlack>;
