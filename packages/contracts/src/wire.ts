@@ -56,5 +56,16 @@ export const API_PATHS = {
   adminApiToken: (name: string) => `${API_PREFIX}/admin/api-tokens/${enc(name)}`,
 } as const;
 
+/**
+ * Issue 13: the Slack app inside the API. One Request URL for slash commands, shortcuts and interactivity (signed by
+ * Slack: modules/chat/slack); the admin starts an install (admin scope) and Slack's OAuth v2 redirect comes back to a
+ * page outside the API prefix.
+ */
+export const CHAT_PATHS = {
+  slackEvents: `${API_PREFIX}/chat/slack/events`,
+  slackInstalls: `${API_PREFIX}/admin/chat/slack/installs`,
+  slackOAuthCallback: '/chat/slack/oauth/callback',
+} as const;
+
 /** The recipient's link path (before `#key`): `/s/{id}` for the default tenant, `/t/{slug}/s/{id}` for a desk's. */
 export const linkPath = (id: string, tenantSlug?: string) => `${tenantSlug === undefined ? '' : `/t/${enc(tenantSlug)}`}/s/${enc(id)}`;

@@ -10,6 +10,7 @@ import {
   API_PATHS,
   API_PREFIX,
   AUDIT_API_MOUNT,
+  CHAT_PATHS,
   DEFAULT_TENANT_ID,
   REVIEW_CONSOLE_PATH,
 } from '@vouchsafe/contracts';
@@ -162,6 +163,12 @@ export function createApp(graph: Graph): Express {
   app.use(shortLinkRoutes({ db, limit: limits.middleware(callbackLimit(config.rateLimitPerMinute)) }));
   // Operator sign-in (modules/operators): /auth/operator/*, /api/v1/operator/me.
   app.use(graph.operators.routes);
+  // Issue 13: the Slack app (modules/chat/slack): Slack's signed requests, the admin's install start, the OAuth return.
+  if (graph.slack) {
+    app.use(CHAT_PATHS.slackEvents, noStore, graph.slack.events);
+    app.use(CHAT_PATHS.slackInstalls, graph.slack.installRoutes);
+    app.use(CHAT_PATHS.slackOAuthCallback, graph.slack.oauthCallback);
+  }
   app.get(API_PATHS.openapi, openApiRoute());
   app.use('/api', (_req, _res, next) => next(new AppError('not_found', 'There is no such API endpoint.')));
 

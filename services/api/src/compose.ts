@@ -38,6 +38,8 @@ import { startRecipientVerification } from './modules/verification/start-verific
 import { setupVerification } from './modules/verification/verification.setup';
 import { createVerificationEvents } from './modules/verification/verification-events';
 import { createVerificationService } from './modules/verification/verification.service';
+import { createSlackConnectors, setupSlack } from './modules/chat/slack/slack.setup';
+import type { SlackSettingKey } from './modules/chat/slack/slack.settings';
 
 /**
  * The composition root: every service, connector, provider registry and background worker of one API process is
@@ -74,7 +76,9 @@ export type AppConfig = Pick<
   // Audit checkpoints (issue 9): without a signing key no checkpoint job runs (tests that do not need one).
   Partial<Pick<Config, 'auditSigningKey' | 'auditPublicKeys' | 'auditCheckpointDir'>> &
   // SIEM stream (issue 9): every sink off unless its URL is set.
-  Partial<Pick<Config, SiemSettingKey>> & {
+  Partial<Pick<Config, SiemSettingKey>> &
+  // The Slack app (issue 13): off unless its client id, secret and signing secret are set.
+  Partial<Pick<Config, SlackSettingKey>> & {
     /** Maker-checker (issue 10): resolved by server.ts (VOUCHSAFE_APPROVALS), set explicitly by every test harness. */
     approvals: ApprovalMode;
   };
@@ -120,12 +124,16 @@ export function compose(input: ComposeInput) {
   // The registered accounts' browser origins: frame-ancestors of each desk's sidebar page, CORS for Jira sites.
   const deskOrigins = createDeskOrigins({ db, logger });
   const tenants = createTenantsService({ db, keyring, outbound, onChanged: deskOrigins.invalidate });
+  // Issue 13: a Slack workspace is a tenant without a desk; its connector posts notes to the audit channel.
+  const slackClient = { slackApiUrl: config.slackApiUrl ?? 'https://slack.com/api/', timeoutMs: config.helpdeskTimeoutMs };
+  const chatConnectorFor = createSlackConnectors({ db, keyring, client: slackClient });
   const notes = createNoteDispatcher({
     db,
     logger,
     metrics,
     loadTenant: (id) => tenants.loadDeskTenant({ id }),
     connectorFor,
+    chatConnectorFor,
     maxAttempts: config.noteMaxAttempts,
     backoffMs: config.noteBackoffMs,
     timeoutMs: config.helpdeskTimeoutMs,
@@ -139,6 +147,7 @@ export function compose(input: ComposeInput) {
     outbound,
     tenants,
     connectorFor,
+    chatConnectorFor,
     onNoteQueued: notes.nudge,
     ...(input.providerConstructors ? { providerConstructors: input.providerConstructors } : {}),
     ...(input.verificationPolling
@@ -196,6 +205,26 @@ export function compose(input: ComposeInput) {
         ...(config.databaseAcquireTimeoutMs ? { connectTimeoutMs: config.databaseAcquireTimeoutMs } : {}),
       })
     : undefined;
+  const verificationService = createVerificationService(verification.deps);
+  const slack =
+    config.slackClientId && config.slackClientSecret && config.slackSigningSecret
+      ? setupSlack({
+          settings: {
+            clientId: config.slackClientId,
+            clientSecret: config.slackClientSecret,
+            signingSecret: config.slackSigningSecret,
+            authorizeUrl: config.slackAuthorizeUrl ?? 'https://slack.com/oauth/v2/authorize',
+            client: slackClient,
+          },
+          db,
+          keyring,
+          logger,
+          verification: verification.deps,
+          verificationService,
+          live,
+          publicUrl: config.publicUrl,
+        })
+      : undefined;
 
   return {
     config,
@@ -243,7 +272,9 @@ export function compose(input: ComposeInput) {
     }),
     live,
     deskEvents,
-    verificationService: createVerificationService(verification.deps),
+    /** Issue 13: the Slack app (Bolt on a custom receiver); undefined unless VOUCHSAFE_SLACK_* are set. */
+    slack,
+    verificationService,
     /** Live status streams (SSE); undefined without a LISTEN connection (the endpoint then answers 503). */
     verificationEvents:
       live &&
@@ -297,6 +328,7 @@ export function compose(input: ComposeInput) {
     siem,
     /** Stops everything the graph started, in order (the HTTP server and the pool are the caller's). */
     async close(): Promise<void> {
+      slack?.stop();
       await live?.close();
       await verification.poller.stop();
       await deskEvents.stop();

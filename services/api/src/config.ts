@@ -9,6 +9,7 @@ import { REPO_ROOT } from './paths';
 import { parseApiTokens, type ApiToken } from './modules/api-tokens/api-tokens';
 import { parseAuditPublicKeys, parseAuditSigningKey } from './modules/audit/checkpoints-keys';
 import { SIEM_SETTINGS, siemSettingsProblem } from './modules/siem/siem.settings';
+import { SLACK_SETTINGS, slackSettingsProblem } from './modules/chat/slack/slack.settings';
 import { operatorSettingsOf, operatorSettingsProblem, parseList, type OperatorSettings } from './modules/operators/operator-settings';
 
 /**
@@ -302,6 +303,8 @@ const SETTINGS = {
   readyTimeoutMs: ['VOUCHSAFE_READY_TIMEOUT_MS', timeMs(100, 30_000, 2_000)],
   // SIEM stream (issue 9): its slice is declared in modules/siem/siem.settings.ts.
   ...SIEM_SETTINGS,
+  // The Slack app (issue 13): its slice is declared in modules/chat/slack/slack.settings.ts.
+  ...SLACK_SETTINGS,
   // Operator sign-in to the consoles (/review; issue 9), modules/operators. Assembled into `operators` below.
   operatorIssuer: ['VOUCHSAFE_OPERATOR_ISSUER', z.string().url().max(500).optional()],
   operatorClientId: ['VOUCHSAFE_OPERATOR_CLIENT_ID', z.string().min(1).max(255).optional()],
@@ -412,6 +415,8 @@ function checkTogether(c: Settings, opts: LoadConfigOptions): void {
     );
   }
   // SIEM sinks: tokens with their URLs, and the same outbound rules (S12).
+  const slackProblem = slackSettingsProblem(c);
+  if (slackProblem !== undefined) throw invalid(slackProblem);
   const siemProblem = siemSettingsProblem(c, outboundPolicy(c));
   if (siemProblem !== undefined) throw invalid(siemProblem);
   const operatorProblem = operatorSettingsProblem(c, outboundPolicy(c));

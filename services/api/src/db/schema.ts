@@ -373,6 +373,41 @@ export interface CommentScansTable {
   finished_at: Timestamp | null;
 }
 
+/** A chat workspace's tenant (issue 13, modules/chat): the bot token, envelope-encrypted. */
+export interface ChatWorkspacesTable {
+  tenant_id: string;
+  platform: 'slack';
+  workspace_id: string;
+  bot_user_id: string | null;
+  audit_channel: string | null;
+  token_format: number;
+  token_kid: string;
+  token_wrapped_key: Buffer;
+  token_ciphertext: Buffer;
+  created_at: DefaultedTimestamp;
+}
+
+/** An install an admin started: the OAuth state's SHA-256, consumed once. */
+export interface ChatInstallStatesTable {
+  state_sha256: Buffer;
+  platform: 'slack';
+  slug: string;
+  name: string;
+  audit_channel: string | null;
+  actor: string;
+  expires_at: Timestamp;
+}
+
+/** The chat message showing a verification (updated on each state change). */
+export interface ChatVerificationMessagesTable {
+  tenant_id: string;
+  verification_id: string;
+  channel: string;
+  message_ts: string;
+  rendered_event_id: string | null;
+  created_at: DefaultedTimestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   secrets: SecretsTable;
@@ -400,4 +435,7 @@ export interface Database {
   desk_webhook_secrets: DeskWebhookSecretsTable;
   desk_event_receipts: DeskEventReceiptsTable;
   comment_scans: CommentScansTable;
+  chat_workspaces: ChatWorkspacesTable;
+  chat_install_states: ChatInstallStatesTable;
+  chat_verification_messages: ChatVerificationMessagesTable;
 }

@@ -84,7 +84,8 @@ export type RedactOutcome = 'redacted' | 'clean' | 'unsupported';
  * here, server-side, never taken from the browser (S6).
  */
 export interface HelpdeskConnector {
-  readonly desk: Desk;
+  /** A desk, or a chat platform whose workspace is seen as a desk (modules/chat/slack/slack.connector.ts). */
+  readonly desk: Desk | 'slack';
   /** undefined when the desk says the ticket does not exist (or this account cannot see it). */
   getTicket(ticketId: string): Promise<HelpdeskTicket | undefined>;
   getRequester(ticket: HelpdeskTicket): Promise<HelpdeskPerson | undefined>;

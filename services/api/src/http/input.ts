@@ -94,15 +94,22 @@ export function jsonBody(limit: string | number): RequestHandler {
   return inOrder([requireJson, express.json({ limit, strict: true }), wellFormedBody]);
 }
 
+/** The text rule for a body a route parsed itself (after `rawBody`). */
+export function refuseMalformedBody(value: unknown): void {
+  const err = checkParsed('body', value);
+  if (err) throw err;
+}
+
 /** The only form parser (the Zendesk sidebar's signed-URL POST). */
 export function formBody(opts: { limit: string; parameterLimit: number }): RequestHandler {
   return inOrder([express.urlencoded({ extended: false, ...opts }), wellFormedBody]);
 }
 
 /**
- * Issue 12: the body of a signed desk webhook, as bytes. Signatures are made over the exact bytes, so the receiver
- * checks the signature first and only then parses with `parseSignedJson` (which applies the well-formed text rule,
- * like jsonBody). Any media type is read (desks label their deliveries differently), bounded by `limit`.
+ * The exact bytes of a request signed over its body (desk webhooks, issue 12; Slack's request signing, issue 13).
+ * Signatures are made over the exact bytes, so the route checks the signature first and only then parses: desk
+ * receivers with `parseSignedJson`, Slack's receiver itself followed by `refuseMalformedBody` (both apply the
+ * well-formed text rule, like jsonBody). Any media type is read (senders label deliveries differently), bounded by `limit`.
  */
 export function rawBody(limit: string | number): RequestHandler {
   return express.raw({ type: () => true, limit });

@@ -1,4 +1,4 @@
-import type { IdpConfig, IdpKind, VerificationMethod } from '@vouchsafe/contracts';
+import { DEFAULT_TENANT_ID, type IdpConfig, type IdpKind, type VerificationMethod } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
 import { AppError } from '../../errors';
 import type { Outbound } from '../../lib/outbound';
@@ -22,10 +22,13 @@ export interface IdpSummary {
   updatedAt: string;
 }
 
-/** The help-desk tenant an admin path names; removed, unknown and the default tenant answer 404. */
+/**
+ * The help-desk or chat-workspace tenant an admin path names (issue 13: a Slack workspace's tenant has no desk but
+ * its own IdPs and policy); removed, unknown and the default tenant answer 404.
+ */
 export async function adminTenantBySlug(db: Db, slug: string): Promise<{ id: string; slug: string }> {
   const row = /^[a-z0-9][a-z0-9-]{1,39}$/.test(slug) ? await findActiveBySlug(db, slug) : undefined;
-  if (!row || row.desk === null) throw new AppError('not_found', `There is no help-desk tenant "${slug.slice(0, 40)}".`);
+  if (!row || row.id === DEFAULT_TENANT_ID) throw new AppError('not_found', `There is no help-desk tenant "${slug.slice(0, 40)}".`);
   return { id: row.id, slug: row.slug };
 }
 

@@ -1,3 +1,4 @@
+import { botTokenBinding } from '../chat/slack/slack-workspaces.repository';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database';
 import { changeBinding } from '../changes/change-payload';
@@ -16,7 +17,7 @@ export interface RotationResult {
 
 /** One table of envelopes: its key columns (with their SQL types), the envelope columns, and the AAD binding of a row. */
 interface Envelopes {
-  table: 'secret_payloads' | 'tenants' | 'tenant_idps' | 'tenant_keys' | 'pending_changes' | 'desk_webhook_secrets';
+  table: 'secret_payloads' | 'tenants' | 'tenant_idps' | 'tenant_keys' | 'pending_changes' | 'desk_webhook_secrets' | 'chat_workspaces';
   keys: readonly (readonly [column: string, type: 'uuid' | 'text'])[];
   format: string;
   kid: string;
@@ -70,6 +71,15 @@ const ENVELOPES: readonly Envelopes[] = [
     kid: 'kid',
     wrapped: 'wrapped_key',
     binding: (r) => tenantKeyBinding(r.tenant_id!, r.purpose as TenantKeyPurpose),
+  },
+  {
+    // Chat workspaces' bot tokens (issue 13, modules/chat/slack).
+    table: 'chat_workspaces',
+    keys: [['tenant_id', 'uuid']],
+    format: 'token_format',
+    kid: 'token_kid',
+    wrapped: 'token_wrapped_key',
+    binding: (r) => botTokenBinding(r.tenant_id!),
   },
   {
     // Maker-checker payloads (modules/changes): a pending IdP change carries the connection's secrets.

@@ -23,6 +23,8 @@ export interface NoteDeliveryDeps {
   /** The tenant with opened credentials; undefined once it is removed. */
   loadTenant(tenantId: string): Promise<DeskTenant | undefined>;
   connectorFor(tenant: DeskTenant): HelpdeskConnector;
+  /** A chat workspace tenant's connector (issue 13): its notes are masked audit lines in the audit channel. */
+  chatConnectorFor?(tenantId: string): Promise<HelpdeskConnector | undefined>;
   maxAttempts: number;
   backoffMs: number;
   /** Desk call timeout: the lease covers a find and a write with it. */
@@ -100,7 +102,7 @@ export function createNoteDelivery(deps: NoteDeliveryDeps) {
     const connectorOf = (tenantId: string) => {
       let c = connectors.get(tenantId);
       if (!c) {
-        c = deps.loadTenant(tenantId).then((t) => (t ? deps.connectorFor(t) : undefined));
+        c = deps.loadTenant(tenantId).then((t) => (t ? deps.connectorFor(t) : deps.chatConnectorFor?.(tenantId)));
         connectors.set(tenantId, c);
       }
       return c;

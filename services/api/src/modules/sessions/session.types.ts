@@ -16,6 +16,12 @@ export interface SidebarSession {
   expiresAt: Date;
 }
 
+/**
+ * Who acts on which ticket, without the sidebar's desk and expiry: what the verification module needs. A chat
+ * workspace's request (modules/chat) builds one from Slack's signed request; a sidebar session is one too.
+ */
+export type ActingSession = Omit<SidebarSession, 'desk' | 'expiresAt'>;
+
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own extension point
   namespace Express {

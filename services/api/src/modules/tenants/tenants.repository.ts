@@ -175,10 +175,14 @@ export async function softDelete(db: Db, slug: string, actor: string): Promise<b
       UPDATE tenants
          SET deleted_at = now(), credentials_format = NULL, credentials_kid = NULL,
              credentials_wrapped_key = NULL, credentials_ciphertext = NULL
-       WHERE slug = ${slug} AND desk IS NOT NULL AND deleted_at IS NULL
+       WHERE slug = ${slug} AND deleted_at IS NULL
+         AND (desk IS NOT NULL OR EXISTS (SELECT 1 FROM chat_workspaces w WHERE w.tenant_id = tenants.id))
       RETURNING id, slug, desk, desk_account
     ), webhook_secret AS (
       DELETE FROM desk_webhook_secrets WHERE tenant_id IN (SELECT id FROM removed)
+    ), chat AS (
+      -- A chat workspace's bot token goes with it (issue 13); its audit trail stays with the tenant.
+      DELETE FROM chat_workspaces WHERE tenant_id IN (SELECT id FROM removed)
     ), event AS (
       INSERT INTO audit_events (tenant_id, type, data)
       SELECT id, 'tenant.removed', jsonb_build_object('slug', slug, 'desk', desk, 'account', desk_account, 'actor', ${actor}::text) FROM removed

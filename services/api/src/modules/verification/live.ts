@@ -32,6 +32,11 @@ export interface LiveSubscriber {
 
 export interface LiveHub {
   subscribe(s: LiveSubscriber): () => void;
+  /**
+   * Every verification change of every tenant (issue 13: chat messages are rendered by whichever process hears the
+   * change first, not only by the one that started it). Returns the unsubscribe.
+   */
+  subscribeAll(onChange: (change: LiveChange) => void): () => void;
   /** Resolves once the LISTEN is active (tests and the bench wait for it). */
   ready(): Promise<void>;
   readonly subscriberCount: number;
@@ -67,6 +72,7 @@ export interface LiveHubOptions {
 export function createLiveHub(opts: LiveHubOptions): LiveHub {
   const log = opts.logger.child({ component: 'live' });
   const subscribers = new Map<string, Set<LiveSubscriber>>();
+  const everything = new Set<(change: LiveChange) => void>();
   let count = 0;
   let client: pg.Client | undefined;
   let isClosed = false;
@@ -92,6 +98,7 @@ export function createLiveHub(opts: LiveHubOptions): LiveHub {
     if (msg.channel !== NOTIFY_CHANNEL) return;
     const change = parsePayload(msg.payload);
     if (!change) return;
+    for (const all of everything) all(change);
     const set = subscribers.get(key(change.tenantId, change.ticketId));
     if (!set) return;
     for (const s of set) s.onChange(change);
@@ -150,6 +157,10 @@ export function createLiveHub(opts: LiveHubOptions): LiveHub {
   void connect();
 
   return {
+    subscribeAll(onChange) {
+      everything.add(onChange);
+      return () => everything.delete(onChange);
+    },
     subscribe(s) {
       const k = key(s.tenantId, s.ticketId);
       let set = subscribers.get(k);

@@ -12,7 +12,7 @@ import {
 import { IDP_DESCRIPTORS, IDP_OF_METHOD } from '../../providers/registry';
 import { evaluateMethods, type EvaluationContext, type MethodFacts } from '../policy/evaluate';
 import { checkContactLimit } from '../policy/contact-limit';
-import type { SidebarSession } from '../sessions/session.types';
+import type { ActingSession } from '../sessions/session.types';
 import type { VerificationDeps } from './verification.deps';
 
 /**
@@ -49,7 +49,7 @@ export interface RequesterLookup {
 }
 
 /** The ticket's requester as the desk has them on record. */
-export async function requesterOnRecord(deps: Pick<VerificationDeps, 'connectorFor'>, session: SidebarSession): Promise<RequesterLookup> {
+export async function requesterOnRecord(deps: Pick<VerificationDeps, 'connectorFor'>, session: ActingSession): Promise<RequesterLookup> {
   const connector = await deps.connectorFor(session.tenantId);
   if (!connector)
     throw new AppError('session_rejected', 'This sidebar session could not be verified. Reopen the ticket to start a new one.');
@@ -150,7 +150,7 @@ export async function phoneOnRecord(
   return { isUsable: true, phone: deskPhone, source: 'desk' };
 }
 
-export async function methodContext(deps: VerificationDeps, session: SidebarSession, now = new Date()): Promise<MethodContext> {
+export async function methodContext(deps: VerificationDeps, session: ActingSession, now = new Date()): Promise<MethodContext> {
   const lookup = await requesterOnRecord(deps, session);
   const { requester } = lookup;
   const keys = await deps.requesterKeys.keysFor(session.tenantId, { email: requester.email, phone: requester.phone });

@@ -7,7 +7,7 @@ import { ProviderError, type IdpUser, type StartResult, type VerificationProvide
 import { IDP_OF_METHOD } from '../../providers/registry';
 import { contactLimitSentence, pushLimitSentence } from '../policy/evaluate';
 import { channelOf, reserveContact, type CustomerKeys } from '../policy/contact-limit';
-import type { SidebarSession } from '../sessions/session.types';
+import type { ActingSession } from '../sessions/session.types';
 import { methodContext, type MethodContext } from './method-options';
 import type { RecipientStartInput } from './recipient-hook';
 import type { VerificationDeps } from './verification.deps';
@@ -194,7 +194,7 @@ async function accept(
   return true;
 }
 
-export async function startVerification(deps: VerificationDeps, session: SidebarSession, input: StartInput): Promise<VerificationRow> {
+export async function startVerification(deps: VerificationDeps, session: ActingSession, input: StartInput): Promise<VerificationRow> {
   const { method } = input;
   const ctx = await methodContext(deps, session);
   const id = randomUUID();
@@ -269,7 +269,7 @@ export async function startVerification(deps: VerificationDeps, session: Sidebar
  */
 async function sendLink(
   deps: VerificationDeps,
-  session: SidebarSession,
+  session: ActingSession,
   { id, method, publicUrl }: { id: string; method: VerificationMethod; publicUrl: string },
   started: StartResult,
   timeoutSeconds: number,

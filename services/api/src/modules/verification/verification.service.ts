@@ -10,7 +10,7 @@ import { AppError } from '../../errors';
 import { maskIdentifiers } from '../../lib/mask';
 import { ProviderError, type ProviderOutcome } from '../../providers/provider.types';
 import { IDP_OF_METHOD } from '../../providers/registry';
-import type { SidebarSession } from '../sessions/session.types';
+import type { ActingSession } from '../sessions/session.types';
 import { methodContext } from './method-options';
 import { providerFailureReason, startVerification, type StartInput } from './start-verification';
 import type { VerificationDeps } from './verification.deps';
@@ -34,20 +34,20 @@ const notFound = () => new AppError('not_found', 'There is no such verification 
 export function createVerificationService(deps: VerificationDeps) {
   const { db } = deps;
 
-  async function mine(session: SidebarSession, id: string): Promise<VerificationRow> {
+  async function mine(session: ActingSession, id: string): Promise<VerificationRow> {
     const row = await repo.findForTicket(db, session.tenantId, session.ticketId, id);
     if (!row) throw notFound();
     if (row.agentId !== session.agentId) throw new AppError('forbidden', 'Only the agent who started this verification can do that.');
     return row;
   }
 
-  async function view(session: SidebarSession, id: string): Promise<Verification> {
+  async function view(session: ActingSession, id: string): Promise<Verification> {
     const row = await repo.findById(db, session.tenantId, id);
     if (!row) throw notFound();
     return toView(row);
   }
 
-  async function overview(session: SidebarSession): Promise<VerificationOverview> {
+  async function overview(session: ActingSession): Promise<VerificationOverview> {
     const [current, { policy }, fraudFlag] = await Promise.all([
       repo.findCurrent(db, session.tenantId, session.ticketId, session.agentId),
       deps.loadPolicy(session.tenantId),
@@ -76,12 +76,12 @@ export function createVerificationService(deps: VerificationDeps) {
     };
   }
 
-  async function start(session: SidebarSession, input: StartInput): Promise<Verification> {
+  async function start(session: ActingSession, input: StartInput): Promise<Verification> {
     return toView(await startVerification(deps, session, input));
   }
 
   /** Ends an open verification early (issue 16: with the agent's reason, when given); the IdP is told after commit. */
-  async function cancel(session: SidebarSession, id: string, endReason?: EndReason): Promise<Verification> {
+  async function cancel(session: ActingSession, id: string, endReason?: EndReason): Promise<Verification> {
     const row = await mine(session, id);
     const recorded = await recordOutcome(db, session.tenantId, id, {
       state: 'cancelled',
@@ -106,7 +106,7 @@ export function createVerificationService(deps: VerificationDeps) {
     }
   }
 
-  async function submitCode(session: SidebarSession, id: string, code: string): Promise<Verification> {
+  async function submitCode(session: ActingSession, id: string, code: string): Promise<Verification> {
     const row = await mine(session, id);
     if (!isCodeMethod(row.method)) throw new AppError('conflict', 'This verification does not take a code.');
     const { policy } = await deps.loadPolicy(session.tenantId);
@@ -135,7 +135,7 @@ export function createVerificationService(deps: VerificationDeps) {
     return view(session, id);
   }
 
-  async function requestOverride(session: SidebarSession, id: string, reason: string): Promise<Verification> {
+  async function requestOverride(session: ActingSession, id: string, reason: string): Promise<Verification> {
     await mine(session, id);
     const isDone = await overrides.requestOverride(db, {
       tenantId: session.tenantId,
@@ -151,7 +151,7 @@ export function createVerificationService(deps: VerificationDeps) {
     return view(session, id);
   }
 
-  async function approveOverride(session: SidebarSession, id: string): Promise<Verification> {
+  async function approveOverride(session: ActingSession, id: string): Promise<Verification> {
     const row = await repo.findForTicket(db, session.tenantId, session.ticketId, id);
     if (!row) throw notFound();
     const { policy } = await deps.loadPolicy(session.tenantId);
@@ -187,7 +187,7 @@ export function createVerificationService(deps: VerificationDeps) {
    * Issue 16: a supervisor declines another agent's request, saying why. Same rules as approving (on this ticket,
    * a supervisor, never the requester); the verification stays not passed and the request is closed.
    */
-  async function declineOverride(session: SidebarSession, id: string, reason: string): Promise<Verification> {
+  async function declineOverride(session: ActingSession, id: string, reason: string): Promise<Verification> {
     const row = await repo.findForTicket(db, session.tenantId, session.ticketId, id);
     if (!row) throw notFound();
     const { policy } = await deps.loadPolicy(session.tenantId);
@@ -218,7 +218,7 @@ export function createVerificationService(deps: VerificationDeps) {
   }
 
   /** Issue 16: a supervisor's queue of the tenant's requests waiting for a decision, across tickets. */
-  async function pendingOverrides(session: SidebarSession): Promise<PendingOverrideList> {
+  async function pendingOverrides(session: ActingSession): Promise<PendingOverrideList> {
     const { policy } = await deps.loadPolicy(session.tenantId);
     if (!policy.supervisors.includes(session.agentId))
       throw new AppError('forbidden', 'Only a supervisor named in the verification policy can see the override queue.');
@@ -232,7 +232,7 @@ export function createVerificationService(deps: VerificationDeps) {
    * Issue 16: a supervisor acknowledges the ticket's fraud flags, with a reason (audited, a note). Not the agent whose
    * attempt raised a flag: like an override, clearing a fraud warning needs a second person.
    */
-  async function acknowledgeFraudFlag(session: SidebarSession, reason: string): Promise<VerificationOverview> {
+  async function acknowledgeFraudFlag(session: ActingSession, reason: string): Promise<VerificationOverview> {
     const { policy } = await deps.loadPolicy(session.tenantId);
     if (!policy.supervisors.includes(session.agentId))
       throw new AppError('forbidden', 'Only a supervisor named in the verification policy can acknowledge a fraud flag.');

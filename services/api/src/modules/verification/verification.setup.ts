@@ -34,6 +34,8 @@ export interface VerificationSetupDeps {
   tenants: Pick<TenantsService, 'loadDeskTenant'>;
   /** The process's desk connector factory (compose.ts). */
   connectorFor(tenant: DeskTenant): HelpdeskConnector;
+  /** A chat workspace tenant's connector (issue 13, modules/chat), for tenants without a desk. */
+  chatConnectorFor?(tenantId: string): Promise<HelpdeskConnector | undefined>;
   onNoteQueued(): void;
   /** Provider constructors by kind when not the built-in ones (tests with scripted providers; compose.ts). */
   providerConstructors?: Partial<ProviderConstructors>;
@@ -72,7 +74,7 @@ export function setupVerification(s: VerificationSetupDeps): VerificationRuntime
     providersFor,
     connectorFor: async (tenantId) => {
       const tenant = await s.tenants.loadDeskTenant({ id: tenantId });
-      return tenant && s.connectorFor(tenant);
+      return tenant ? s.connectorFor(tenant) : s.chatConnectorFor?.(tenantId);
     },
     loadPolicy: (tenantId) => loadPolicy(s.db, tenantId),
     onNoteQueued: s.onNoteQueued,

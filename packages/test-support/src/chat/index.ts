@@ -1,0 +1,16 @@
+export {
+  blockAction,
+  createSlackStandIn,
+  messageShortcut,
+  sendSigned,
+  slackSignature,
+  slashCommand,
+  startSlackStandIn,
+  viewSubmission,
+  type SignedSendOptions,
+  type SlackMember,
+  type SlackPosted,
+  type SlackStandIn,
+  type SlackStandInOptions,
+  type StartedSlackStandIn,
+} from './slack.stand-in';
