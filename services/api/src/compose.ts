@@ -29,6 +29,7 @@ import type { SiemSettingKey } from './modules/siem/siem.settings';
 import { createSessionTokens, sessionSigningKeys } from './modules/sessions/session-token';
 import { createSessionsService } from './modules/sessions/sessions.service';
 import { createDeskOrigins } from './modules/tenants/desk-origins';
+import { createDocumentsService } from './modules/documents/documents.service';
 import { createTenantsService } from './modules/tenants/tenants.service';
 import { createLiveHub } from './modules/verification/live';
 import { startRecipientVerification } from './modules/verification/start-verification';
@@ -69,7 +70,9 @@ export type AppConfig = Pick<
   // Audit checkpoints (issue 9): without a signing key no checkpoint job runs (tests that do not need one).
   Partial<Pick<Config, 'auditSigningKey' | 'auditPublicKeys' | 'auditCheckpointDir'>> &
   // SIEM stream (issue 9): every sink off unless its URL is set.
-  Partial<Pick<Config, SiemSettingKey>> & {
+  Partial<Pick<Config, SiemSettingKey>> &
+  // Document requests (issue 11): module defaults (25 MiB, 1 h) when a harness does not set them.
+  Partial<Pick<Config, 'documentMaxFileBytes' | 'documentAbandonSeconds'>> & {
     /** Maker-checker (issue 10): resolved by server.ts (VOUCHSAFE_APPROVALS), set explicitly by every test harness. */
     approvals: ApprovalMode;
   };
@@ -150,6 +153,14 @@ export function compose(input: ComposeInput) {
   });
   const secretsDeps = { db, keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
   const limits = createRateLimits(db);
+  // Issue 11: document requests (one-time uploads, encrypted in the customer's browser; modules/documents/NOTES.md).
+  const documents = createDocumentsService({
+    db,
+    keyring,
+    onNoteQueued: notes.nudge,
+    ...(config.documentMaxFileBytes ? { maxFileBytes: config.documentMaxFileBytes } : {}),
+    ...(config.documentAbandonSeconds ? { abandonSeconds: config.documentAbandonSeconds } : {}),
+  });
   // SIEM stream (issue 9): sealed audit events and checkpoints to syslog / Splunk HEC / webhook; undefined when off.
   const siem = setupSiem({ db, logger, metrics, outbound, settings: config });
   const idps = createIdpsService({ db, keyring, outbound });
@@ -176,6 +187,7 @@ export function compose(input: ComposeInput) {
     recipients,
     secrets: createSecretsService({ ...secretsDeps, recipientMethods: recipients.service.methodsFor }),
     ticketSecrets: createTicketSecretsService({ ...secretsDeps, recipients: recipients.lookups }),
+    documents,
     sessions: createSessionsService({
       tenants,
       connectorFor,
@@ -244,6 +256,7 @@ export function compose(input: ComposeInput) {
     /** What the jobs loop needs besides its intervals (server.ts; tests start it the same way). */
     workers: {
       notes,
+      documents,
       metrics,
       verificationPoller: verification.poller,
       ...(siem ? { siem } : {}),

@@ -98,3 +98,18 @@ export function jsonBody(limit: string | number): RequestHandler {
 export function formBody(opts: { limit: string; parameterLimit: number }): RequestHandler {
   return inOrder([express.urlencoded({ extended: false, ...opts }), wellFormedBody]);
 }
+
+/**
+ * The only binary body parser (issue 11: encrypted document chunks): application/octet-stream only, size-limited. The
+ * body is ciphertext, so the text rule does not apply; a chunk's exact length is checked by its route.
+ */
+export function binaryBody(limit: number): RequestHandler {
+  const parse = express.raw({ type: 'application/octet-stream', limit });
+  return (req, res, next) => {
+    if (!req.is('application/octet-stream')) {
+      next(new AppError('unsupported_media_type', 'Send the chunk as application/octet-stream.'));
+      return;
+    }
+    void parse(req, res, next);
+  };
+}

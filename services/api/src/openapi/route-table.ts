@@ -39,6 +39,16 @@ import {
   VerifyRecipientRequestSchema,
   VerifyRecipientResponseSchema,
   ZendeskSessionRequestSchema,
+  CreateDocumentRequestSchema,
+  CreateDocumentRequestResponseSchema,
+  DocumentFileStateSchema,
+  DocumentRequestListSchema,
+  DocumentReviewMaterialSchema,
+  FinishDocumentRequestResponseSchema,
+  PublicDocumentRequestSchema,
+  ReviewDocumentRequestSchema,
+  ReviewDocumentResponseSchema,
+  StartDocumentFileSchema,
   text,
 } from '@vouchsafe/contracts';
 import { API_TOKEN_SCOPES } from '../modules/api-tokens/api-tokens';
@@ -87,6 +97,9 @@ export const SCHEMAS = {
     DeclineOverrideRequest: DeclineOverrideRequestSchema,
     EndVerificationRequest: EndVerificationRequestSchema,
     AcknowledgeFraudFlagRequest: AcknowledgeFraudFlagRequestSchema,
+    CreateDocumentRequest: CreateDocumentRequestSchema,
+    StartDocumentFile: StartDocumentFileSchema,
+    ReviewDocumentRequest: ReviewDocumentRequestSchema,
   },
   responses: {
     Health: z.object({ status: z.literal('ok') }),
@@ -126,6 +139,13 @@ export const SCHEMAS = {
     ChangeAccepted: ChangeAcceptedSchema,
     ChangeList: ChangeListSchema,
     PendingChange: PendingChangeSchema,
+    CreateDocumentRequestResponse: CreateDocumentRequestResponseSchema,
+    PublicDocumentRequest: PublicDocumentRequestSchema,
+    DocumentFileState: DocumentFileStateSchema,
+    FinishDocumentRequestResponse: FinishDocumentRequestResponseSchema,
+    DocumentRequestList: DocumentRequestListSchema,
+    DocumentReviewMaterial: DocumentReviewMaterialSchema,
+    ReviewDocumentResponse: ReviewDocumentResponseSchema,
   },
 } as const;
 
@@ -220,6 +240,134 @@ const secretRoutes = (prefix: (p: string) => string, tag: string): RouteSpec[] =
   },
 ];
 
+const CHUNK_BODY: Media = { type: 'application/octet-stream', description: 'Client ciphertext of one chunk (or of the file name)' };
+const DOCUMENT_ERRORS = [409, 429];
+
+/** Issue 11: the customer's upload routes of a document request (the id is the capability), per tenant prefix. */
+const documentRoutes = (prefix: (p: string) => string, tag: string): RouteSpec[] => [
+  {
+    method: 'get',
+    path: prefix('/document-requests/{id}'),
+    summary: 'What the request asks for and its upload state (the customer page)',
+    tag,
+    auth: 'none',
+    ok: { 200: 'PublicDocumentRequest' },
+    errors: [429],
+  },
+  {
+    method: 'post',
+    path: prefix('/document-requests/{id}/files'),
+    summary: 'Start a file: media type, size, chunk layout, ephemeral public key',
+    tag,
+    auth: 'none',
+    body: 'StartDocumentFile',
+    ok: { 201: 'DocumentFileState' },
+    errors: DOCUMENT_ERRORS,
+  },
+  {
+    method: 'get',
+    path: prefix('/document-requests/{id}/files/{fileId}'),
+    summary: "A file's upload state (resume from the chunks missing)",
+    tag,
+    auth: 'none',
+    ok: { 200: 'DocumentFileState' },
+    errors: [429],
+  },
+  {
+    method: 'put',
+    path: prefix('/document-requests/{id}/files/{fileId}/chunks/{n}'),
+    summary: 'Store one encrypted chunk (idempotent: 200 when it was already stored)',
+    tag,
+    auth: 'none',
+    body: CHUNK_BODY,
+    ok: { 201: null, 200: null },
+    errors: [409, 413, 415, 422, 429],
+  },
+  {
+    method: 'put',
+    path: prefix('/document-requests/{id}/files/{fileId}/name'),
+    summary: "Store the file's encrypted name",
+    tag,
+    auth: 'none',
+    body: CHUNK_BODY,
+    ok: { 201: null, 200: null },
+    errors: [409, 413, 415, 422, 429],
+  },
+  {
+    method: 'post',
+    path: prefix('/document-requests/{id}/files/{fileId}/finish'),
+    summary: 'Finish a file once every chunk and its name are stored',
+    tag,
+    auth: 'none',
+    ok: { 200: 'DocumentFileState' },
+    errors: DOCUMENT_ERRORS,
+  },
+  {
+    method: 'post',
+    path: prefix('/document-requests/{id}/finish'),
+    summary: 'Done uploading: the request is fulfilled and takes no more files',
+    tag,
+    auth: 'none',
+    ok: { 200: 'FinishDocumentRequestResponse' },
+    errors: DOCUMENT_ERRORS,
+  },
+];
+
+const sidebarDocumentRoutes: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/api/v1/sidebar/document-requests',
+    summary: "Request documents from the ticket's requester (a note is posted after commit)",
+    tag: 'sidebar',
+    auth: 'session',
+    body: 'CreateDocumentRequest',
+    ok: { 201: 'CreateDocumentRequestResponse' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/sidebar/document-requests',
+    summary: "The ticket's document requests and their files",
+    tag: 'sidebar',
+    auth: 'session',
+    ok: { 200: 'DocumentRequestList' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/sidebar/document-requests/{id}/material',
+    summary: "The sealed request key and the files' layouts, to decrypt for review",
+    tag: 'sidebar',
+    auth: 'session',
+    ok: { 200: 'DocumentReviewMaterial' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/sidebar/document-requests/{id}/files/{fileId}/chunks/{n}',
+    summary: "One chunk's client ciphertext (n = -1: the encrypted name)",
+    tag: 'sidebar',
+    auth: 'session',
+    ok: { 200: { type: 'application/octet-stream', description: 'Client ciphertext' } },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/sidebar/document-requests/{id}/review',
+    summary: 'Mark reviewed (accepted / rejected): every uploaded byte is deleted, exactly once',
+    tag: 'sidebar',
+    auth: 'session',
+    body: 'ReviewDocumentRequest',
+    ok: { 200: 'ReviewDocumentResponse' },
+    errors: [409],
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/sidebar/document-requests/{id}',
+    summary: 'Withdraw a document request (uploads deleted)',
+    tag: 'sidebar',
+    auth: 'session',
+    ok: { 204: null },
+    errors: [409],
+  },
+];
+
 export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/healthz', summary: 'Liveness', tag: 'operations', auth: 'none', ok: { 200: 'Health' } },
   {
@@ -248,6 +396,9 @@ export const ROUTES: RouteSpec[] = [
   },
   ...secretRoutes((p) => `/api/v1${p}`, 'secrets'),
   ...secretRoutes(tenantPrefix, 'secrets (help-desk tenant)'),
+  ...documentRoutes((p) => `/api/v1${p}`, 'documents'),
+  ...documentRoutes(tenantPrefix, 'documents (help-desk tenant)'),
+  ...sidebarDocumentRoutes,
   {
     method: 'get',
     path: '/api/v1/admin/tenants',

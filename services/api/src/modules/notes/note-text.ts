@@ -7,6 +7,13 @@ import {
   type VerificationNoteAction,
   type VerificationNoteFacts,
 } from './verification-note-text';
+import {
+  DOCUMENT_NOTE_ACTIONS,
+  DocumentNoteFactsSchema,
+  renderDocumentNote,
+  type DocumentNoteAction,
+  type DocumentNoteFacts,
+} from './document-note-text';
 
 /**
  * The text of an internal note. Outbox rows hold structured, already-masked facts (written by SQL
@@ -99,7 +106,9 @@ export function renderNote(action: NoteAction, facts: NoteFacts, receipt: string
 }
 
 export type ParsedNote =
-  { action: NoteAction; facts: NoteFacts } | { action: VerificationNoteAction; facts: VerificationNoteFacts; isVerification: true };
+  | { action: NoteAction; facts: NoteFacts }
+  | { action: VerificationNoteAction; facts: VerificationNoteFacts; isVerification: true }
+  | { action: DocumentNoteAction; facts: DocumentNoteFacts; isDocument: true };
 
 /** Parses a stored row; undefined when it cannot be rendered (the row is then marked failed). */
 export function parseNote(action: string, note: unknown): ParsedNote | undefined {
@@ -107,6 +116,11 @@ export function parseNote(action: string, note: unknown): ParsedNote | undefined
   if (v) {
     const facts = VerificationNoteFactsSchema.safeParse(note);
     return facts.success ? { action: v, facts: facts.data, isVerification: true } : undefined;
+  }
+  const d = DOCUMENT_NOTE_ACTIONS.find((x) => x === action);
+  if (d) {
+    const facts = DocumentNoteFactsSchema.safeParse(note);
+    return facts.success ? { action: d, facts: facts.data, isDocument: true } : undefined;
   }
   const a = NOTE_ACTIONS.find((x) => x === action);
   const facts = NoteFactsSchema.safeParse(note);
@@ -120,6 +134,9 @@ export function parseNote(action: string, note: unknown): ParsedNote | undefined
 export function renderParsedNote(parsed: ParsedNote, receipt: string, escape: NoteEscaper = asIs): string {
   if ('isVerification' in parsed) {
     return renderVerificationNote(parsed.action, parsed.facts, receipt, (s, max) => escape(cleanText(s, max)), formatUtc);
+  }
+  if ('isDocument' in parsed) {
+    return renderDocumentNote(parsed.action, parsed.facts, receipt, (s) => escape(cleanText(s)), formatUtc);
   }
   return renderNote(parsed.action, parsed.facts, receipt, escape);
 }
