@@ -181,7 +181,8 @@ export function createApp(graph: Graph): Express {
     app.use('/assets', express.static(path.join(portalDir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
     // Opening a link only ever serves this static page: GET and HEAD never consume (S2).
     // `/t/:tenant/s/:id`: a help-desk tenant's link; the portal derives its API prefix from this path.
-    app.get(['/', '/s/:id', '/t/:tenant/s/:id'], noStore, (_req, res) => res.sendFile(index));
+    // Issue 11: `/d/:id` and `/t/:tenant/d/:id` are a document request's upload page (the same static portal, same CSP).
+    app.get(['/', '/s/:id', '/t/:tenant/s/:id', '/d/:id', '/t/:tenant/d/:id'], noStore, (_req, res) => res.sendFile(index));
     app.use(express.static(portalDir, { index: false }));
   }
 
