@@ -16,6 +16,10 @@ import {
   MIN_CHUNK_BYTES,
 } from '@vouchsafe/crypto';
 import { ensurePgDump } from '@vouchsafe/test-support';
+import { generateKeyEntry, Keyring } from '../src/modules/keys/keyring';
+import { parseKeyring } from '../src/config';
+import { rotateKeys } from '../src/modules/keys/rotate-keys';
+import { chunkBinding, requestKeyBinding } from '../src/modules/documents/document-bindings';
 import { api } from './harness';
 import { eventually, notesOn, openSidebar, sidebar, startSidebarWorld, type Agent, type SidebarWorld } from './sidebar-support';
 
@@ -26,10 +30,11 @@ import { eventually, notesOn, openSidebar, sidebar, startSidebarWorld, type Agen
 
 const execFileAsync = promisify(execFile);
 const CHUNK = MIN_CHUNK_BYTES;
+const K1 = generateKeyEntry('k1');
 let w: SidebarWorld;
 
 beforeAll(async () => {
-  w = await startSidebarWorld();
+  w = await startSidebarWorld({ keys: K1 });
 });
 afterAll(async () => {
   await w?.close();
@@ -300,5 +305,36 @@ describe('document requests', () => {
     expect(foreign.status).toBe(404);
     expect((await api(w.t.url, 'GET', DOCUMENT_PATHS.request(r.id))).status).toBe(404);
     expect((await api(w.t.url, 'GET', DOCUMENT_PATHS.request(r.id, r.slug))).status).toBe(200);
+  });
+
+  it('key rotation re-wraps document chunks and sealed request keys, so the old KEK can be removed before review', async () => {
+    const a = await openSidebar(w, 'servicenow', 1);
+    const r = await request(a);
+    await upload(r, canaryFile(CHUNK + 3, 'k'));
+    const K2 = generateKeyEntry('k2');
+    const result = await rotateKeys(w.t.db, new Keyring(parseKeyring(`${K2},${K1}`)));
+    expect(result.remaining).toBe(0);
+    const onlyNew = new Keyring(parseKeyring(K2));
+    const chunks = await sql<{
+      tenant_id: string;
+      file_id: string;
+      idx: number;
+      format: number;
+      kid: string;
+      wrapped_key: Buffer;
+      ciphertext: Buffer;
+    }>`
+      SELECT tenant_id, file_id, idx, format, kid, wrapped_key, ciphertext FROM document_chunks WHERE request_id = ${r.id}`.execute(w.t.db);
+    expect(chunks.rows).toHaveLength(3);
+    for (const c of chunks.rows) {
+      const sealed = { format: c.format, kid: c.kid, wrappedKey: c.wrapped_key, ciphertext: c.ciphertext };
+      expect(onlyNew.open(sealed, chunkBinding(c.tenant_id, c.file_id, c.idx)).length).toBeGreaterThan(16);
+    }
+    const key = (
+      await sql<{ tenant_id: string; key_format: number; key_kid: string; key_wrapped: Buffer; key_ciphertext: Buffer }>`
+        SELECT tenant_id, key_format, key_kid, key_wrapped, key_ciphertext FROM document_requests WHERE id = ${r.id}`.execute(w.t.db)
+    ).rows[0]!;
+    const sealedKey = { format: key.key_format, kid: key.key_kid, wrappedKey: key.key_wrapped, ciphertext: key.key_ciphertext };
+    expect(onlyNew.open(sealedKey, requestKeyBinding(key.tenant_id, r.id)).length).toBeGreaterThan(16);
   });
 });

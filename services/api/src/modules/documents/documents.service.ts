@@ -16,6 +16,7 @@ import { newSecretId, sha256 } from '../../lib/ids';
 import { maskIdentifiers } from '../../lib/mask';
 import type { Keyring } from '../keys/keyring';
 import type { SidebarSession } from '../sessions/session.types';
+import { chunkBinding, requestKeyBinding } from './document-bindings';
 import * as repo from './documents.repository';
 
 /** Defaults of the two settings (config.ts declares the environment variables; harnesses may leave them out). */
@@ -49,9 +50,6 @@ const closedBecause = (r: Pick<repo.RequestRow, 'status' | 'is_expired'>) =>
 
 /** First 8 hex characters of SHA-256 over a label and the id: names a request in notes without its id. */
 export const documentFingerprintOf = (id: string) => sha256(`vouchsafe:document-fingerprint:${id}`).toString('hex').slice(0, 8);
-/** The keyring binding of one stored chunk: tenant + file + index (a chunk moved to another row fails to open). */
-const chunkBinding = (tenantId: string, fileId: string, idx: number) => ({ tenantId, secretId: `document:${fileId}:${idx}` });
-const keyBinding = (tenantId: string, requestId: string) => ({ tenantId, secretId: `document-key:${requestId}` });
 const b64 = (buf: Buffer | Uint8Array) => Buffer.from(buf).toString('base64url');
 const firstName = (label: string) => label.trim().split(/\s+/)[0] ?? '';
 
@@ -80,7 +78,7 @@ export function createDocumentsService(deps: DocumentsDeps) {
       allowedTypes: body.allowedTypes,
       publicKey: Buffer.from(body.publicKey, 'base64url'),
       // The sidebar's sealed private key is opaque here (sealed under a review key we never see); seal it once more.
-      sealedKey: keyring.seal(Buffer.from(body.sealedPrivateKey, 'base64url'), keyBinding(session.tenantId, id)),
+      sealedKey: keyring.seal(Buffer.from(body.sealedPrivateKey, 'base64url'), requestKeyBinding(session.tenantId, id)),
       expiresAt,
     });
     onNoteQueued();
@@ -260,7 +258,7 @@ export function createDocumentsService(deps: DocumentsDeps) {
     return {
       id,
       publicKey: b64(found.public_key),
-      sealedPrivateKey: b64(keyring.open(found.sealed, keyBinding(session.tenantId, id))),
+      sealedPrivateKey: b64(keyring.open(found.sealed, requestKeyBinding(session.tenantId, id))),
       files: await Promise.all(
         files.map(async (f) => ({
           id: f.id,
