@@ -14,6 +14,7 @@ import * as fraudFlags from './2026-12-03T17-10-00-fraud-flags';
 import * as deskEvents from './2026-12-03T20-10-00-desk-events';
 import * as ticketLifecycle from './2026-12-03T20-20-00-ticket-lifecycle';
 import * as chatWorkspaces from './2026-12-03T20-50-00-chat-workspaces';
+import * as documentRequests from './2026-12-03T20-30-00-document-requests';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T20-10-00-desk-events': deskEvents,
   '2026-12-03T20-20-00-ticket-lifecycle': ticketLifecycle,
   '2026-12-03T20-50-00-chat-workspaces': chatWorkspaces,
+  '2026-12-03T20-30-00-document-requests': documentRequests,
 };

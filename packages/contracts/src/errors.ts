@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   session_rejected: 401,
   forbidden: 403,
   conflict: 409,
+  /** Issue 11: an upload or review of a document request that is fulfilled, reviewed, revoked or expired. */
+  document_request_closed: 409,
   not_found: 404,
   secret_gone: 404,
   /** Issue 12: a ticket-bound secret withdrawn because its ticket was closed, deleted or merged (`withdrawnReason`). */

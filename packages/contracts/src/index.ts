@@ -12,3 +12,4 @@ export * from './siem';
 export * from './admin';
 export * from './secret-input';
 export * from './desk-events';
+export * from './documents';

@@ -13,3 +13,23 @@ export {
 export { encodePayload, decodePayload, type SecretPayload } from './payload';
 export { sealSecret, openSecret, FORMAT_VERSION, type SealOptions, type SealedSecret } from './seal';
 export { buildSecretLink, parseSecretLink, type ParsedSecretLink } from './link';
+export {
+  generateRequestKeyPair,
+  generateReviewKey,
+  sealRequestPrivateKey,
+  openRequestPrivateKey,
+  createDocumentEncryptor,
+  createDocumentDecryptor,
+  chunkCountOf,
+  chunkPlainBytes,
+  DOCUMENT_FORMAT_VERSION,
+  MIN_CHUNK_BYTES,
+  MAX_CHUNK_BYTES,
+  MAX_NAME_BYTES,
+  P256_POINT_BYTES,
+  REVIEW_KEY_BYTES,
+  type RequestKeyPair,
+  type DocumentFileParams,
+  type DocumentEncryptor,
+  type DocumentDecryptor,
+} from './documents';

@@ -30,6 +30,7 @@ import { policyAdminRoutes } from './modules/policy/policy.routes';
 import { changeRoutes } from './modules/changes/changes.routes';
 import { reviewRoutes } from './modules/review/review.routes';
 import { sidebarRoutes } from './modules/sidebar/sidebar.routes';
+import { publicDocumentRoutes, sidebarDocumentRoutes } from './modules/documents/documents.routes';
 import { verificationCallbackRoutes } from './modules/verification/verification-callback.routes';
 import { verificationRoutes } from './modules/verification/verification.routes';
 import { callbackLimit, publicLimit } from './modules/rate-limits/rate-limits';
@@ -119,6 +120,10 @@ export function createApp(graph: Graph): Express {
   );
   app.use(API_PATHS.tenantMount, tenantFromPath(tenants), publicSecrets);
   app.use(API_PREFIX, publicSecrets);
+  // Issue 11: the customer's upload routes of document requests (the request id is the capability), same prefixes.
+  const publicDocuments = publicDocumentRoutes(graph.documents, { publicLimit: limits.middleware(publicLimit(config.rateLimitPerMinute)) });
+  app.use(API_PATHS.tenantMount, tenantFromPath(tenants), publicDocuments);
+  app.use(API_PREFIX, publicDocuments);
   // Everything under /api/v1/admin (tenants, IdP connections, policy, tokens) needs the `admin` scope or an operator
   // with the admin role (S13; issue 10, adminAccess in modules/operators; the actor comes from adminActor).
   // The change queue (maker-checker) also admits operators with the policy_approver role: they decide, never make.
@@ -145,6 +150,7 @@ export function createApp(graph: Graph): Express {
     API_PATHS.sidebar,
     requireSession({ sessions, metrics }),
     sidebarRoutes({ db, ticketSecrets: graph.ticketSecrets, publicUrl: config.publicUrl, maxFileBytes: config.maxFileBytes }),
+    sidebarDocumentRoutes({ db, documents: graph.documents, publicUrl: config.publicUrl }),
     verificationRoutes({
       service: graph.verificationService,
       events: graph.verificationEvents,
@@ -187,7 +193,8 @@ export function createApp(graph: Graph): Express {
     app.use('/assets', express.static(path.join(portalDir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
     // Opening a link only ever serves this static page: GET and HEAD never consume (S2).
     // `/t/:tenant/s/:id`: a help-desk tenant's link; the portal derives its API prefix from this path.
-    app.get(['/', '/s/:id', '/t/:tenant/s/:id'], noStore, (_req, res) => res.sendFile(index));
+    // Issue 11: `/d/:id` and `/t/:tenant/d/:id` are a document request's upload page (the same static portal, same CSP).
+    app.get(['/', '/s/:id', '/t/:tenant/s/:id', '/d/:id', '/t/:tenant/d/:id'], noStore, (_req, res) => res.sendFile(index));
     app.use(express.static(portalDir, { index: false }));
   }
 

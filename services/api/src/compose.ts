@@ -30,6 +30,8 @@ import type { SiemSettingKey } from './modules/siem/siem.settings';
 import { createSessionTokens, sessionSigningKeys } from './modules/sessions/session-token';
 import { createSessionsService } from './modules/sessions/sessions.service';
 import { createDeskOrigins } from './modules/tenants/desk-origins';
+import { createDocumentsService } from './modules/documents/documents.service';
+import { cancelTicketRequestsInTransaction } from './modules/documents/documents.repository';
 import { createTenantsService } from './modules/tenants/tenants.service';
 import type { DeskEventHandlers } from './modules/desk-events/desk-event.types';
 import { setupDeskEvents } from './modules/desk-events/desk-events.setup';
@@ -78,7 +80,9 @@ export type AppConfig = Pick<
   // SIEM stream (issue 9): every sink off unless its URL is set.
   Partial<Pick<Config, SiemSettingKey>> &
   // The Slack app (issue 13): off unless its client id, secret and signing secret are set.
-  Partial<Pick<Config, SlackSettingKey>> & {
+  Partial<Pick<Config, SlackSettingKey>> &
+  // Document requests (issue 11): module defaults (25 MiB, 1 h) when a harness does not set them.
+  Partial<Pick<Config, 'documentMaxFileBytes' | 'documentAbandonSeconds'>> & {
     /** Maker-checker (issue 10): resolved by server.ts (VOUCHSAFE_APPROVALS), set explicitly by every test harness. */
     approvals: ApprovalMode;
   };
@@ -176,9 +180,19 @@ export function compose(input: ComposeInput) {
     loadTenant: (id) => tenants.loadDeskTenant({ id }),
     connectorFor,
     sweepMaxTickets: config.lifecycleSweepMaxTickets ?? 500,
+    // Issue 11: a ticket's open document requests end with it, in the same transaction.
+    documentRequests: { cancelForTicket: (trx, change) => cancelTicketRequestsInTransaction(trx, change) },
   });
   const secretsDeps = { db, keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
   const limits = createRateLimits(db);
+  // Issue 11: document requests (one-time uploads, encrypted in the customer's browser; modules/documents/NOTES.md).
+  const documents = createDocumentsService({
+    db,
+    keyring,
+    onNoteQueued: notes.nudge,
+    ...(config.documentMaxFileBytes ? { maxFileBytes: config.documentMaxFileBytes } : {}),
+    ...(config.documentAbandonSeconds ? { abandonSeconds: config.documentAbandonSeconds } : {}),
+  });
   // SIEM stream (issue 9): sealed audit events and checkpoints to syslog / Splunk HEC / webhook; undefined when off.
   const siem = setupSiem({ db, logger, metrics, outbound, settings: config });
   const idps = createIdpsService({ db, keyring, outbound });
@@ -241,6 +255,7 @@ export function compose(input: ComposeInput) {
     lifecycle,
     secrets: createSecretsService({ ...secretsDeps, recipientMethods: recipients.service.methodsFor }),
     ticketSecrets: createTicketSecretsService({ ...secretsDeps, recipients: recipients.lookups }),
+    documents,
     sessions: createSessionsService({
       tenants,
       connectorFor,
@@ -312,6 +327,7 @@ export function compose(input: ComposeInput) {
     /** What the jobs loop needs besides its intervals (server.ts; tests start it the same way). */
     workers: {
       notes,
+      documents,
       metrics,
       verificationPoller: verification.poller,
       commentRedactions: deskEvents.redactions,

@@ -199,6 +199,19 @@ const SETTINGS = {
       .default(10 * 1024 * 1024),
   ],
   purgeIntervalMs: ['VOUCHSAFE_PURGE_INTERVAL_MS', timeMs(100, 30_000, 10_000)],
+  // --- Document requests (issue 11; modules/documents/NOTES.md) ---
+  /** Largest file a customer may upload to a document request (plaintext bytes). */
+  documentMaxFileBytes: [
+    'VOUCHSAFE_DOCUMENT_MAX_FILE_BYTES',
+    z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(100 * 1024 * 1024)
+      .default(25 * 1024 * 1024),
+  ],
+  /** An upload with no chunk for this long is abandoned: the purge loop deletes the file and its chunks. */
+  documentAbandonSeconds: ['VOUCHSAFE_DOCUMENT_ABANDON_SECONDS', z.coerce.number().int().min(60).max(86_400).default(3_600)],
   /** How often every process seals committed audit events onto the chain (modules/audit/NOTES.md: the unsealed window). */
   sealIntervalMs: ['VOUCHSAFE_SEAL_INTERVAL_MS', timeMs(50, 60_000, 200)],
   // --- Audit checkpoints (issue 9, S14; modules/audit/NOTES.md, docs/AUDIT-FORMAT.md) ---

@@ -10,6 +10,7 @@ import { purgeExpired as purgeExpiredLimits } from './modules/rate-limits/rate-l
 import type { VerificationPoller } from './modules/verification/verification.poller';
 import { purgeRetention, type RetentionPolicy } from './modules/retention/retention';
 import type { SiemForwarder } from './modules/siem/siem-forwarder';
+import type { DocumentsService } from './modules/documents/documents.service';
 
 const PURGE_BATCH = 500;
 const LIMITS_PURGE_BATCH = 5_000;
@@ -43,6 +44,8 @@ export interface JobsOptions {
   commentRedactions?: { runDue(): Promise<number> };
   /** Issue 12: the ticket-lifecycle reconciliation sweep (modules/lifecycle); off unless given. */
   lifecycleSweep?: { run(): Promise<unknown>; intervalMs: number };
+  /** Issue 11: expired document requests (payload deleted) and abandoned uploads, on the purge loop's pace. */
+  documents?: Pick<DocumentsService, 'purge'>;
 }
 
 export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
@@ -81,6 +84,8 @@ export function startJobs(db: Db, logger: Logger, opts: JobsOptions): Jobs {
         // Ticket-bound secrets that expired queued an "expired" note.
         opts.notes?.nudge();
       }
+      const documents = await opts.documents?.purge();
+      if (documents && documents.expired + documents.abandoned > 0) log.info(documents, 'document requests purged');
       // Rate-limit windows that have ended (modules/rate-limits): only ever deleted here, never all at once.
       for (;;) {
         const n = await purgeExpiredLimits(db, LIMITS_PURGE_BATCH);

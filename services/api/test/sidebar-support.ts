@@ -26,10 +26,11 @@ export interface SidebarWorld {
 }
 
 export async function startSidebarWorld(
-  opts: { maxAttempts?: number; backoffMs?: number; timeoutMs?: number } = {},
+  opts: { maxAttempts?: number; backoffMs?: number; timeoutMs?: number; keys?: string } = {},
 ): Promise<SidebarWorld> {
   const desks = await startDeskStandIns();
   const t = await startTestApp({
+    ...(opts.keys ? { keys: opts.keys } : {}),
     config: { noteMaxAttempts: opts.maxAttempts ?? 8, noteBackoffMs: opts.backoffMs ?? 100, helpdeskTimeoutMs: opts.timeoutMs ?? 2_000 },
   });
   const { notes, metrics } = t.graph;

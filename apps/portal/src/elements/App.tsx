@@ -6,6 +6,8 @@ import type { RevealTarget } from '../reveal/use-reveal';
 import { forgetVerifyReturn, readVerifyReturn, type KeyStorage } from '../reveal/verify-return';
 import { LandingPage } from './LandingPage';
 import { RevealPage } from './RevealPage';
+import { UploadPage } from './UploadPage';
+import { parseDocumentLocation } from '../upload/document-upload';
 
 export interface AppProps {
   /** `search` carries `?grant=…` on the way back from the identity provider. */
@@ -43,7 +45,23 @@ function resolve(location: AppProps['location'], storage: KeyStorage | undefined
   return restored.kind === 'secret' ? { parsed: restored, grant: back.grant, isKeyLost: false } : { parsed, isKeyLost: true };
 }
 
-export function App({ location, api, storage, history, navigate }: AppProps) {
+export function App(props: AppProps) {
+  // Issue 11: a document request's upload page (`/d/{id}`, `/t/{slug}/d/{id}`).
+  const upload = parseDocumentLocation(props.location.pathname);
+  if (upload) return <UploadApp id={upload.id} {...(upload.tenant ? { tenant: upload.tenant } : {})} />;
+  return <RevealApp {...props} />;
+}
+
+function UploadApp({ id, tenant }: { id: string; tenant?: string }) {
+  const scheme = usePreferredColorScheme();
+  return (
+    <ThemeRoot scheme={scheme}>
+      <UploadPage requestId={id} {...(tenant ? { tenant } : {})} />
+    </ThemeRoot>
+  );
+}
+
+function RevealApp({ location, api, storage, history, navigate }: AppProps) {
   const store = storage ?? browserStorage();
   // Read once: the stored key is deleted right after the first render (below).
   const [resolved] = useState(() => resolve(location, store));

@@ -130,3 +130,18 @@ export function parseSignedJson(raw: Buffer): Record<string, unknown> {
   if (malformed) throw malformed;
   return value as Record<string, unknown>;
 }
+
+/**
+ * The only binary body parser (issue 11: encrypted document chunks): application/octet-stream only, size-limited. The
+ * body is ciphertext, so the text rule does not apply; a chunk's exact length is checked by its route.
+ */
+export function binaryBody(limit: number): RequestHandler {
+  const parse = express.raw({ type: 'application/octet-stream', limit });
+  return (req, res, next) => {
+    if (!req.is('application/octet-stream')) {
+      next(new AppError('unsupported_media_type', 'Send the chunk as application/octet-stream.'));
+      return;
+    }
+    void parse(req, res, next);
+  };
+}

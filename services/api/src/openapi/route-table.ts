@@ -40,6 +40,16 @@ import {
   VerifyRecipientResponseSchema,
   ZendeskSessionRequestSchema,
   WebhookSecretRequestSchema,
+  CreateDocumentRequestSchema,
+  CreateDocumentRequestResponseSchema,
+  DocumentFileStateSchema,
+  DocumentRequestListSchema,
+  DocumentReviewMaterialSchema,
+  FinishDocumentRequestResponseSchema,
+  PublicDocumentRequestSchema,
+  ReviewDocumentRequestSchema,
+  ReviewDocumentResponseSchema,
+  StartDocumentFileSchema,
   text,
 } from '@vouchsafe/contracts';
 import { API_TOKEN_SCOPES } from '../modules/api-tokens/api-tokens';
@@ -90,6 +100,9 @@ export const SCHEMAS = {
     AcknowledgeFraudFlagRequest: AcknowledgeFraudFlagRequestSchema,
     // Issue 12: desk webhooks.
     WebhookSecretRequest: WebhookSecretRequestSchema,
+    CreateDocumentRequest: CreateDocumentRequestSchema,
+    StartDocumentFile: StartDocumentFileSchema,
+    ReviewDocumentRequest: ReviewDocumentRequestSchema,
   },
   responses: {
     Health: z.object({ status: z.literal('ok') }),
@@ -132,6 +145,13 @@ export const SCHEMAS = {
     // Issue 12: modules/desk-events (webhook-secrets.ts isSet, desk-events.routes.ts answers).
     WebhookSecretState: z.object({ isSet: z.boolean(), updatedAt: text().nullable(), updatedBy: text().nullable() }),
     DeskEventAccepted: z.object({ status: z.enum(['accepted', 'duplicate']), events: z.number().int().optional() }),
+    CreateDocumentRequestResponse: CreateDocumentRequestResponseSchema,
+    PublicDocumentRequest: PublicDocumentRequestSchema,
+    DocumentFileState: DocumentFileStateSchema,
+    FinishDocumentRequestResponse: FinishDocumentRequestResponseSchema,
+    DocumentRequestList: DocumentRequestListSchema,
+    DocumentReviewMaterial: DocumentReviewMaterialSchema,
+    ReviewDocumentResponse: ReviewDocumentResponseSchema,
   },
 } as const;
 
@@ -227,6 +247,134 @@ const secretRoutes = (prefix: (p: string) => string, tag: string): RouteSpec[] =
   },
 ];
 
+const CHUNK_BODY: Media = { type: 'application/octet-stream', description: 'Client ciphertext of one chunk (or of the file name)' };
+const DOCUMENT_ERRORS = [409, 429];
+
+/** Issue 11: the customer's upload routes of a document request (the id is the capability), per tenant prefix. */
+const documentRoutes = (prefix: (p: string) => string, tag: string): RouteSpec[] => [
+  {
+    method: 'get',
+    path: prefix('/document-requests/{id}'),
+    summary: 'What the request asks for and its upload state (the customer page)',
+    tag,
+    auth: 'none',
+    ok: { 200: 'PublicDocumentRequest' },
+    errors: [429],
+  },
+  {
+    method: 'post',
+    path: prefix('/document-requests/{id}/files'),
+    summary: 'Start a file: media type, size, chunk layout, ephemeral public key',
+    tag,
+    auth: 'none',
+    body: 'StartDocumentFile',
+    ok: { 201: 'DocumentFileState' },
+    errors: DOCUMENT_ERRORS,
+  },
+  {
+    method: 'get',
+    path: prefix('/document-requests/{id}/files/{fileId}'),
+    summary: "A file's upload state (resume from the chunks missing)",
+    tag,
+    auth: 'none',
+    ok: { 200: 'DocumentFileState' },
+    errors: [429],
+  },
+  {
+    method: 'put',
+    path: prefix('/document-requests/{id}/files/{fileId}/chunks/{n}'),
+    summary: 'Store one encrypted chunk (idempotent: 200 when it was already stored)',
+    tag,
+    auth: 'none',
+    body: CHUNK_BODY,
+    ok: { 201: null, 200: null },
+    errors: [409, 413, 415, 422, 429],
+  },
+  {
+    method: 'put',
+    path: prefix('/document-requests/{id}/files/{fileId}/name'),
+    summary: "Store the file's encrypted name",
+    tag,
+    auth: 'none',
+    body: CHUNK_BODY,
+    ok: { 201: null, 200: null },
+    errors: [409, 413, 415, 422, 429],
+  },
+  {
+    method: 'post',
+    path: prefix('/document-requests/{id}/files/{fileId}/finish'),
+    summary: 'Finish a file once every chunk and its name are stored',
+    tag,
+    auth: 'none',
+    ok: { 200: 'DocumentFileState' },
+    errors: DOCUMENT_ERRORS,
+  },
+  {
+    method: 'post',
+    path: prefix('/document-requests/{id}/finish'),
+    summary: 'Done uploading: the request is fulfilled and takes no more files',
+    tag,
+    auth: 'none',
+    ok: { 200: 'FinishDocumentRequestResponse' },
+    errors: DOCUMENT_ERRORS,
+  },
+];
+
+const sidebarDocumentRoutes: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/api/v1/sidebar/document-requests',
+    summary: "Request documents from the ticket's requester (a note is posted after commit)",
+    tag: 'sidebar',
+    auth: 'session',
+    body: 'CreateDocumentRequest',
+    ok: { 201: 'CreateDocumentRequestResponse' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/sidebar/document-requests',
+    summary: "The ticket's document requests and their files",
+    tag: 'sidebar',
+    auth: 'session',
+    ok: { 200: 'DocumentRequestList' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/sidebar/document-requests/{id}/material',
+    summary: "The sealed request key and the files' layouts, to decrypt for review",
+    tag: 'sidebar',
+    auth: 'session',
+    ok: { 200: 'DocumentReviewMaterial' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/sidebar/document-requests/{id}/files/{fileId}/chunks/{n}',
+    summary: "One chunk's client ciphertext (n = -1: the encrypted name)",
+    tag: 'sidebar',
+    auth: 'session',
+    ok: { 200: { type: 'application/octet-stream', description: 'Client ciphertext' } },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/sidebar/document-requests/{id}/review',
+    summary: 'Mark reviewed (accepted / rejected): every uploaded byte is deleted, exactly once',
+    tag: 'sidebar',
+    auth: 'session',
+    body: 'ReviewDocumentRequest',
+    ok: { 200: 'ReviewDocumentResponse' },
+    errors: [409],
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/sidebar/document-requests/{id}',
+    summary: 'Withdraw a document request (uploads deleted)',
+    tag: 'sidebar',
+    auth: 'session',
+    ok: { 204: null },
+    errors: [409],
+  },
+];
+
 export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/healthz', summary: 'Liveness', tag: 'operations', auth: 'none', ok: { 200: 'Health' } },
   {
@@ -255,6 +403,9 @@ export const ROUTES: RouteSpec[] = [
   },
   ...secretRoutes((p) => `/api/v1${p}`, 'secrets'),
   ...secretRoutes(tenantPrefix, 'secrets (help-desk tenant)'),
+  ...documentRoutes((p) => `/api/v1${p}`, 'documents'),
+  ...documentRoutes(tenantPrefix, 'documents (help-desk tenant)'),
+  ...sidebarDocumentRoutes,
   {
     method: 'get',
     path: '/api/v1/admin/tenants',
@@ -800,6 +951,24 @@ export const ROUTES: RouteSpec[] = [
     method: 'get',
     path: '/t/{tenant}/s/{id}',
     summary: "A help-desk tenant's link",
+    tag: 'pages',
+    auth: 'none',
+    ok: { 200: html('The portal') },
+    htmlErrors: true,
+  },
+  {
+    method: 'get',
+    path: '/d/{id}',
+    summary: "A document request's upload page (issue 11; the request id is the capability)",
+    tag: 'pages',
+    auth: 'none',
+    ok: { 200: html('The portal') },
+    htmlErrors: true,
+  },
+  {
+    method: 'get',
+    path: '/t/{tenant}/d/{id}',
+    summary: "A help-desk tenant's document request upload page",
     tag: 'pages',
     auth: 'none',
     ok: { 200: html('The portal') },

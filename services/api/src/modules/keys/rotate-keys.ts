@@ -5,6 +5,7 @@ import { changeBinding } from '../changes/change-payload';
 import { idpBinding } from '../idps/idp-config';
 import { credentialsBinding } from '../tenants/tenant-credentials';
 import { webhookSecretBinding } from '../desk-events/webhook-secrets';
+import { chunkBinding, requestKeyBinding } from '../documents/document-bindings';
 import { tenantKeyBinding, type TenantKeyPurpose } from './tenant-keys';
 import type { Keyring, PayloadBinding } from './keyring';
 
@@ -17,8 +18,17 @@ export interface RotationResult {
 
 /** One table of envelopes: its key columns (with their SQL types), the envelope columns, and the AAD binding of a row. */
 interface Envelopes {
-  table: 'secret_payloads' | 'tenants' | 'tenant_idps' | 'tenant_keys' | 'pending_changes' | 'desk_webhook_secrets' | 'chat_workspaces';
-  keys: readonly (readonly [column: string, type: 'uuid' | 'text'])[];
+  table:
+    | 'secret_payloads'
+    | 'tenants'
+    | 'tenant_idps'
+    | 'tenant_keys'
+    | 'pending_changes'
+    | 'desk_webhook_secrets'
+    | 'chat_workspaces'
+    | 'document_chunks'
+    | 'document_requests';
+  keys: readonly (readonly [column: string, type: 'uuid' | 'text' | 'int4'])[];
   format: string;
   kid: string;
   wrapped: string;
@@ -101,6 +111,31 @@ const ENVELOPES: readonly Envelopes[] = [
     kid: 'kid',
     wrapped: 'wrapped_key',
     binding: (r) => webhookSecretBinding(r.tenant_id!),
+  },
+  {
+    // Issue 11: uploaded document chunks (client ciphertext sealed again) and requests' sealed private keys (NULL
+    // once a request is closed, so never selected: `NULL <> kid` is not true).
+    table: 'document_chunks',
+    keys: [
+      ['tenant_id', 'uuid'],
+      ['file_id', 'text'],
+      ['idx', 'int4'],
+    ],
+    format: 'format',
+    kid: 'kid',
+    wrapped: 'wrapped_key',
+    binding: (r) => chunkBinding(r.tenant_id!, r.file_id!, Number(r.idx)),
+  },
+  {
+    table: 'document_requests',
+    keys: [
+      ['tenant_id', 'uuid'],
+      ['id', 'text'],
+    ],
+    format: 'key_format',
+    kid: 'key_kid',
+    wrapped: 'key_wrapped',
+    binding: (r) => requestKeyBinding(r.tenant_id!, r.id!),
   },
 ];
 

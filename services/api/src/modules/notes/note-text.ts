@@ -15,6 +15,13 @@ import {
   type RedactionNoteFacts,
 } from './redaction-note-text';
 import { LIFECYCLE_NOTE_ACTION, LifecycleNoteFactsSchema, renderLifecycleNote, type LifecycleNoteFacts } from './lifecycle-note-text';
+import {
+  DOCUMENT_NOTE_ACTIONS,
+  DocumentNoteFactsSchema,
+  renderDocumentNote,
+  type DocumentNoteAction,
+  type DocumentNoteFacts,
+} from './document-note-text';
 
 /**
  * The text of an internal note. Outbox rows hold structured, already-masked facts (written by SQL
@@ -112,7 +119,9 @@ export type ParsedNote =
   // Issue 12: a secret found in a desk comment (reported / redacted / not redacted).
   | { action: RedactionNoteAction; facts: RedactionNoteFacts; isRedaction: true }
   /** Issue 12: a ticket was closed or merged and its outstanding items ended. */
-  | { action: typeof LIFECYCLE_NOTE_ACTION; facts: LifecycleNoteFacts; isLifecycle: true };
+  | { action: typeof LIFECYCLE_NOTE_ACTION; facts: LifecycleNoteFacts; isLifecycle: true }
+  /** Issue 11: a document request's steps (requested, received, reviewed, revoked, expired, cancelled). */
+  | { action: DocumentNoteAction; facts: DocumentNoteFacts; isDocument: true };
 
 /** Parses a stored row; undefined when it cannot be rendered (the row is then marked failed). */
 export function parseNote(action: string, note: unknown): ParsedNote | undefined {
@@ -130,6 +139,11 @@ export function parseNote(action: string, note: unknown): ParsedNote | undefined
     const facts = RedactionNoteFactsSchema.safeParse(note);
     return facts.success ? { action: r, facts: facts.data, isRedaction: true } : undefined;
   }
+  const d = DOCUMENT_NOTE_ACTIONS.find((x) => x === action);
+  if (d) {
+    const facts = DocumentNoteFactsSchema.safeParse(note);
+    return facts.success ? { action: d, facts: facts.data, isDocument: true } : undefined;
+  }
   const a = NOTE_ACTIONS.find((x) => x === action);
   const facts = NoteFactsSchema.safeParse(note);
   return a && facts.success ? { action: a, facts: facts.data } : undefined;
@@ -144,6 +158,9 @@ export function renderParsedNote(parsed: ParsedNote, receipt: string, escape: No
   if ('isLifecycle' in parsed) return renderLifecycleNote(parsed.facts, receipt, (s) => escape(cleanText(s)), formatUtc);
   if ('isVerification' in parsed) {
     return renderVerificationNote(parsed.action, parsed.facts, receipt, (s, max) => escape(cleanText(s, max)), formatUtc);
+  }
+  if ('isDocument' in parsed) {
+    return renderDocumentNote(parsed.action, parsed.facts, receipt, (s) => escape(cleanText(s)), formatUtc);
   }
   return renderNote(parsed.action, parsed.facts, receipt, escape);
 }
