@@ -7,6 +7,13 @@ import {
   type VerificationNoteAction,
   type VerificationNoteFacts,
 } from './verification-note-text';
+import {
+  DRAFT_FINDINGS_NOTE_ACTION,
+  DraftFindingsNoteFactsSchema,
+  renderDraftFindingsNote,
+  type DraftFindingsNoteAction,
+  type DraftFindingsNoteFacts,
+} from './draft-findings-note-text';
 
 /**
  * The text of an internal note. Outbox rows hold structured, already-masked facts (written by SQL
@@ -99,10 +106,16 @@ export function renderNote(action: NoteAction, facts: NoteFacts, receipt: string
 }
 
 export type ParsedNote =
-  { action: NoteAction; facts: NoteFacts } | { action: VerificationNoteAction; facts: VerificationNoteFacts; isVerification: true };
+  | { action: NoteAction; facts: NoteFacts }
+  | { action: VerificationNoteAction; facts: VerificationNoteFacts; isVerification: true }
+  | { action: DraftFindingsNoteAction; facts: DraftFindingsNoteFacts; isDraftFindings: true };
 
 /** Parses a stored row; undefined when it cannot be rendered (the row is then marked failed). */
 export function parseNote(action: string, note: unknown): ParsedNote | undefined {
+  if (action === DRAFT_FINDINGS_NOTE_ACTION) {
+    const facts = DraftFindingsNoteFactsSchema.safeParse(note);
+    return facts.success ? { action: DRAFT_FINDINGS_NOTE_ACTION, facts: facts.data, isDraftFindings: true } : undefined;
+  }
   const v = VERIFICATION_NOTE_ACTIONS.find((x) => x === action);
   if (v) {
     const facts = VerificationNoteFactsSchema.safeParse(note);
@@ -118,6 +131,9 @@ export function parseNote(action: string, note: unknown): ParsedNote | undefined
  * outside text cleaned and then escaped for the desk the note goes to.
  */
 export function renderParsedNote(parsed: ParsedNote, receipt: string, escape: NoteEscaper = asIs): string {
+  if ('isDraftFindings' in parsed) {
+    return renderDraftFindingsNote(parsed.facts, receipt, (s, max) => escape(cleanText(s, max)), formatUtc);
+  }
   if ('isVerification' in parsed) {
     return renderVerificationNote(parsed.action, parsed.facts, receipt, (s, max) => escape(cleanText(s, max)), formatUtc);
   }
