@@ -29,5 +29,4 @@ export const draftMessages = {
   checkNoHook: (desk: string) =>
     `${desk} lets apps neither read nor hold the reply before it is sent, so Vouchsafe cannot check it for you there.`,
   checkResult: 'Reply to send (the sensitive lines replaced by the link):',
-  checkCopy: 'Copy reply',
 } as const;

@@ -86,3 +86,27 @@ describe('a reply held by the save hook', () => {
     expect((await save(hook)).isAllowed).toBe(false);
   });
 });
+
+describe('"check text before you send" where the desk has no save hook', () => {
+  it('checks pasted text locally and moves the sensitive line into a secret, giving the reply to copy', async () => {
+    const api = new FakeSidebarApi();
+    const user = userEvent.setup();
+    const view = render(<TicketSidebar api={api} host={new FakeSidebarHost()} pollIntervalMs={60_000} />);
+    await waitFor(() => expect(sidebarRoot(view.container).dataset.state).toBe('ready'));
+    await user.click(screen.getByRole('button', { name: draftMessages.checkHeading }));
+    expect(screen.getByText(draftMessages.checkNoHook('Zendesk'))).toBeTruthy();
+    const box = screen.getByRole('textbox', { name: draftMessages.checkLabel });
+    fireEvent.change(box, { target: { value: 'Hi Rita, all good.' } });
+    await user.click(screen.getByRole('button', { name: draftMessages.check }));
+    expect(await screen.findByText(draftMessages.checkClean)).toBeTruthy();
+    fireEvent.change(box, { target: { value: `Hi Rita,\nyour card: ${CARD}` } });
+    await user.click(screen.getByRole('button', { name: draftMessages.check }));
+    await user.click(await screen.findByRole('button', { name: draftMessages.moveToSecret }));
+    const reply = await screen.findByRole('textbox', { name: draftMessages.checkResult });
+    expect((reply as HTMLTextAreaElement).value).toMatch(
+      /^Hi Rita,\nHere is a one-time link \(expires .+\): https:\/\/vault\.example\/\S+$/,
+    );
+    expect(api.created).toHaveLength(1);
+    expect(api.draftFindings).toEqual([]);
+  });
+});

@@ -9,6 +9,7 @@ import { sendSecret, type SentSecret } from '../send/send-secret';
 import { isUnopened } from './ActivityItem';
 import { ActivityList } from './ActivityList';
 import { useDraftGuard } from '../draft/use-draft-guard';
+import { DraftCheckBox } from './DraftCheckBox';
 import { DraftFindingsPanel } from './DraftFindingsPanel';
 import { ErrorNotification } from './ErrorNotification';
 import { SendConfirmation } from './SendConfirmation';
@@ -174,6 +175,8 @@ function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadyS
         <div role="status">{sent && <SendConfirmation sent={sent} onDismiss={() => setSent(undefined)} />}</div>
         <SendSecretForm onSend={send} />
       </section>
+      {/* Issue 12: where the desk cannot hold a reply before it is sent, the agent can check it here. */}
+      {!host.draftHook && <DraftCheckBox host={host} api={api} onSent={onMoved} onError={fail} />}
       <Span hidden role="status" aria-live="polite">
         {announcement}
       </Span>
