@@ -10,6 +10,7 @@
 //                   JSON strings { id, request: get|set|invoke, params, appGuid, instanceGuid }
 //                   objects      { appGuid, key: 'iframe.reply:<event>', error? } (replies to needsReply events)
 //   parent → child  { key: 'zaf.app.registered', message: { context, metadata } } after 'iframe.handshake'
+//                   { key: 'zaf.ticket.save', needsReply: true } before a save (hook events, answered iframe.reply:)
 //                   { id, result } | { id, error }; { key: 'zaf.<event>', message } for subscribed events
 // Messages are accepted only from the app's own frame and origin, exactly as the SDK checks its parent.
 
@@ -61,7 +62,21 @@ export const CORE_EVENTS = Object.freeze([
  */
 export const COLOR_SCHEME_EVENTS = Object.freeze(['colorScheme.changed']);
 
-const DOCUMENTED_EVENTS = new Set([...TICKET_CHANGE_EVENTS, ...CORE_EVENTS, ...COLOR_SCHEME_EVENTS]);
+/**
+ * Ticket sidebar "Hook events" (issue 12): Zendesk asks the app before it saves, and waits for its answer. Sent as
+ * `{ key: 'zaf.ticket.save', needsReply: true }`; the SDK runs every handler (lib/utils.js `when`) and answers with
+ * an OBJECT `{ appGuid, key: 'iframe.reply:ticket.save' }`, plus `error: { msg }` when a handler returned false, a
+ * string or an Error, threw, or returned a promise that rejected (lib/client.js `postReplyWith`). An error cancels the
+ * save and Zendesk shows `msg` to the agent (a generic text when msg is not a string — its wording is UNCONFIRMED).
+ */
+export const HOOK_EVENTS = Object.freeze(['ticket.save']);
+/**
+ * How long this stand-in waits for a hook's answer. Zendesk's own limit is UNCONFIRMED; an app that has not answered
+ * by then is a protocol violation here (the save is cancelled), so an app that relies on a slow answer fails loudly.
+ */
+const HOOK_TIMEOUT_MS = 10_000;
+
+const DOCUMENTED_EVENTS = new Set([...TICKET_CHANGE_EVENTS, ...CORE_EVENTS, ...COLOR_SCHEME_EVENTS, ...HOOK_EVENTS]);
 const REQUEST_KEY = /^request:(\d+)$/;
 /**
  * `api_notification.<event>`: what `POST /api/v2/apps/notify.json` delivers to an app's instances (issue 16; the
@@ -112,6 +127,8 @@ export function createZafParent(options) {
     fired: [],
     /** client.request() calls answered: { n, url, outcome }. */
     requests: [],
+    /** Hook events asked and how the app answered: { name, outcome: 'allowed'|'cancelled'|'timed out', message? }. */
+    hooks: [],
     violations: [],
   };
 
@@ -125,8 +142,44 @@ export function createZafParent(options) {
     frame.contentWindow?.postMessage(JSON.stringify(message), appOrigin);
   }
 
+  /** Replies pending per hook event: one at a time, as Zendesk asks once per save. */
+  const pendingHooks = new Map();
+
+  /**
+   * Asks the app before an action (a hook event) and resolves with `{ isAllowed: true }` or `{ isAllowed: false,
+   * message }`. An app that did not subscribe is not asked (the action goes on).
+   */
+  function hook(name) {
+    if (!HOOK_EVENTS.includes(name)) throw new Error(`the stand-in asks documented hook events only, not ${name}`);
+    if (!(state.subscribers.get(name) > 0)) return Promise.resolve({ isAllowed: true });
+    if (pendingHooks.has(name)) return Promise.resolve({ isAllowed: false, message: 'A save is already in progress.' });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        pendingHooks.delete(name);
+        state.hooks.push({ name, outcome: 'timed out' });
+        violation(`no iframe.reply:${name} within ${HOOK_TIMEOUT_MS} ms`);
+        resolve({ isAllowed: false, message: 'The app did not answer.' });
+      }, HOOK_TIMEOUT_MS);
+      pendingHooks.set(name, (reply) => {
+        clearTimeout(timer);
+        pendingHooks.delete(name);
+        if (reply.error === undefined) {
+          state.hooks.push({ name, outcome: 'allowed' });
+          resolve({ isAllowed: true });
+          return;
+        }
+        const message = typeof reply.error?.msg === 'string' && reply.error.msg !== '' ? reply.error.msg : 'An app cancelled the save.';
+        state.hooks.push({ name, outcome: 'cancelled', message });
+        resolve({ isAllowed: false, message });
+      });
+      state.fired.push({ name, data: undefined });
+      send({ key: `zaf.${name}`, needsReply: true });
+    });
+  }
+
   /** Delivers `zaf.<name>` if the app subscribed to it (Zendesk binds an event only while it has subscribers). */
   function fire(name, data) {
+    if (HOOK_EVENTS.includes(name)) throw new Error(`${name} is a hook event: ask it with hook()`);
     if (!DOCUMENTED_EVENTS.has(name) && !APP_NOTIFICATION_EVENT.test(name))
       throw new Error(`the stand-in fires documented events only, not ${name}`);
     if (!(state.subscribers.get(name) > 0)) return false;
@@ -313,7 +366,9 @@ export function createZafParent(options) {
       return;
     }
     if (key.startsWith('iframe.reply:')) {
-      violation(`${key}, but no event asked for a reply`);
+      const answer = pendingHooks.get(key.slice('iframe.reply:'.length));
+      if (!answer) violation(`${key}, but no event asked for a reply`);
+      else answer(msg);
       return;
     }
     violation(`unknown message key "${key}" (${describe(message)})`);
@@ -354,5 +409,5 @@ export function createZafParent(options) {
   }
 
   window.addEventListener('message', onMessage);
-  return { state, fire, stop: () => window.removeEventListener('message', onMessage) };
+  return { state, fire, hook, stop: () => window.removeEventListener('message', onMessage) };
 }

@@ -128,6 +128,32 @@ const zaf = createZafParent({
 // For tests: what the app sent and what the desk delivered.
 window.zafStandIn = zaf;
 
+// Issue 12: Submit saves the reply as a public comment, after asking the app through the `ticket.save` hook like
+// Zendesk does. A cancelled save keeps the draft and shows the app's message; a saved one clears the draft.
+const submit = document.getElementById('submit');
+const saveNotice = document.getElementById('save-notice');
+submit.addEventListener('click', async () => {
+  submit.disabled = true;
+  saveNotice.textContent = '';
+  try {
+    const verdict = await zaf.hook('ticket.save');
+    if (!verdict.isAllowed) {
+      saveNotice.textContent = verdict.message;
+      return;
+    }
+    if (reply.value.trim() !== '') {
+      await postJson(`/zendesk/agent/api/tickets/${encodeURIComponent(ticketId)}/comments?agent=${agentIndex()}`, { body: reply.value });
+      reply.value = '';
+      reply.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    saveNotice.textContent = 'Ticket updated.';
+  } catch (error) {
+    fail(`Could not save the ticket: ${error.message}`);
+  } finally {
+    submit.disabled = false;
+  }
+});
+
 // An agent changes the requester: the desk saves it, then tells subscribed apps (documented change events).
 requesterPicker.addEventListener('change', async () => {
   const before = ticket.requester;

@@ -279,6 +279,16 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
         .map(({ seq, event, body }) => ({ seq, event, body })),
     );
   });
+  // Issue 12: the agent submits the reply (after the app's ticket.save hook let it through): a public comment by them.
+  app.post('/zendesk/agent/api/tickets/:id/comments', express.json({ limit: JSON_LIMIT }), (req, res) => {
+    noStore(res);
+    const ticket = state.ticket('zendesk', req.params.id);
+    if (!ticket) return void res.status(404).json({ error: 'no such ticket' });
+    const body: unknown = req.body?.body;
+    if (typeof body !== 'string' || body.trim() === '') return void res.status(422).json({ error: 'Comment: cannot be blank' });
+    const comment = state.addComment(ticket, body, true, agentOf('zendesk', req.query.agent).id);
+    res.status(201).json({ id: comment.id });
+  });
   app.get('/zendesk/agent/api/tickets/:id/comments', (req, res) => {
     noStore(res);
     const ticket = state.ticket('zendesk', req.params.id);

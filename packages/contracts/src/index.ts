@@ -13,3 +13,4 @@ export * from './admin';
 export * from './secret-input';
 export * from './desk-events';
 export * from './documents';
+export * from './draft-findings';

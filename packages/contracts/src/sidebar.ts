@@ -1,3 +1,4 @@
+import type { DraftFindingsRequest, DraftFindingsResponse } from './draft-findings';
 import { z } from 'zod';
 import { text } from './text';
 import { CreateSecretRequestSchema, SecretIdSchema } from './secrets';
@@ -158,6 +159,8 @@ export interface SidebarApi {
    * gone). Returns the unsubscribe function, which stops all network activity for it.
    */
   subscribeVerifications(onChange: (verification: Verification) => void, onError?: (error: SidebarApiError) => void): () => void;
+  /** Issue 12: the agent sends a reply with findings anyway; records kinds, counts and the reason (never the text). */
+  recordDraftFindings(request: DraftFindingsRequest): Promise<DraftFindingsResponse>;
 }
 
 /** Why a sidebar call failed, in the terms the sidebar shows. */
@@ -284,6 +287,28 @@ export interface SidebarHost {
   colorScheme?(): ColorScheme | undefined;
   /** Issue 14: calls back when the desk switches its colour scheme; returns the unsubscribe function. */
   onColorSchemeChange?(callback: (scheme: ColorScheme) => void): () => void;
+  /**
+   * Issue 12: the desk lets the sidebar look at the reply before it is saved and hold the save (Zendesk's ZAF
+   * `ticket.save` hook). Absent where the desk offers no such hook (ServiceNow workspace, Jira): the sidebar then
+   * offers a local "check text before you send" box instead. See packages/host/NOTES.md.
+   */
+  draftHook?: DraftHook;
+}
+
+/** What the desk's save hook decided: let the save go on, or cancel it with a short message the desk shows. */
+export type BeforeSaveVerdict = { isAllowed: true } | { isAllowed: false; message: string };
+
+/** Issue 12: the desk's reply draft and its save hook (capability-shaped: only desks that have one offer it). */
+export interface DraftHook {
+  /**
+   * Runs `check` with the reply about to be saved each time the agent saves; returns the unsubscribe function.
+   * The check must answer quickly (the desk waits for it); a check that throws lets the save go on.
+   */
+  onBeforeSave(check: (draft: string) => BeforeSaveVerdict): () => void;
+  /** The reply draft as it stands now. */
+  readDraft(): Promise<string>;
+  /** Replaces the whole reply draft. */
+  replaceDraft(text: string): Promise<void>;
 }
 
 /** Issue 14: light or dark, as a desk reports it and as packages/ui themes itself (Garden's `colors.base`). */

@@ -40,6 +40,8 @@ export const API_PATHS = {
   verificationEvents: `${API_PREFIX}/sidebar/verifications/events`,
   /** POST {reason}: a supervisor acknowledges the ticket's fraud flags (issue 16). */
   fraudFlagAcknowledge: `${API_PREFIX}/sidebar/verifications/fraud-flag/acknowledge`,
+  /** Issue 12: POST {ticketId, findings, reason}: the agent sends a reply with findings anyway (audited, noted). */
+  draftFindings: `${API_PREFIX}/sidebar/draft-findings`,
   /** Where link methods return from the IdP (not under the API prefix: it is a page people open). */
   verificationCallback: (kind: 'oidc' | 'duo') => `/verify/callback/${kind}`,
   /** Issue 16: the short sign-in link posted to the requester; 303 to the IdP while the attempt is open (a page). */

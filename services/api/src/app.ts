@@ -31,6 +31,7 @@ import { changeRoutes } from './modules/changes/changes.routes';
 import { reviewRoutes } from './modules/review/review.routes';
 import { sidebarRoutes } from './modules/sidebar/sidebar.routes';
 import { publicDocumentRoutes, sidebarDocumentRoutes } from './modules/documents/documents.routes';
+import { draftFindingsRoutes } from './modules/draft-findings/draft-findings.routes';
 import { verificationCallbackRoutes } from './modules/verification/verification-callback.routes';
 import { verificationRoutes } from './modules/verification/verification.routes';
 import { callbackLimit, publicLimit } from './modules/rate-limits/rate-limits';
@@ -156,6 +157,8 @@ export function createApp(graph: Graph): Express {
       events: graph.verificationEvents,
       publicUrl: config.publicUrl,
     }),
+    // Issue 12: a reply sent after the save hook's warning (kinds, counts, reason; never the text).
+    draftFindingsRoutes({ db, onNoteQueued: graph.notes.nudge }),
   );
   // Issue 16 item 5: the one stylesheet of the server-rendered pages (http/page.ts), from our own origin.
   app.get(PAGE_STYLESHEET_PATH, (_req, res) => sendPageStylesheet(res));

@@ -232,6 +232,12 @@ describe('real answers of every route match the document', () => {
     expect((await call('GET', '/api/v1/sidebar/secrets', { headers: session })).status).toBe(200);
     expect((await call('DELETE', '/api/v1/sidebar/secrets/{id}', { headers: session, params: { id: made.json.id } })).status).toBe(204);
     expect((await call('GET', '/api/v1/sidebar/verifications', { headers: session })).status).toBe(200);
+    const draftFindings = {
+      ticketId: desks.state.zendesk.tickets[0]!.id,
+      findings: [{ kind: 'card', tail: '4242', country: null }],
+      reason: 'Customer asked for it in writing',
+    };
+    expect((await call('POST', '/api/v1/sidebar/draft-findings', { headers: session, body: draftFindings })).status).toBe(201);
     expect((await call('GET', '/api/v1/sidebar/verifications/events', { headers: session })).status).toBe(200);
     // No IdP is connected to this tenant now: starting is refused (its error body is checked).
     await call('POST', '/api/v1/sidebar/verifications', { headers: session, body: { method: 'okta_push' } });

@@ -1,6 +1,7 @@
 import {
   API_PATHS,
   CreateTicketSecretResponseSchema,
+  DraftFindingsResponseSchema,
   PendingOverrideListSchema,
   SESSION_HEADER,
   SessionResponseSchema,
@@ -10,6 +11,8 @@ import {
   VerificationSchema,
   type CreateTicketSecretRequest,
   type CreateTicketSecretResponse,
+  type DraftFindingsRequest,
+  type DraftFindingsResponse,
   type PendingOverrideList,
   type EndReason,
   type SessionResponse,
@@ -248,6 +251,11 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
     async acknowledgeFraudFlag(reason: string): Promise<VerificationOverview> {
       const response = await authed('POST', API_PATHS.fraudFlagAcknowledge, { reason });
       return expect(response, 200, (body) => VerificationOverviewSchema.safeParse(body).data);
+    },
+
+    async recordDraftFindings(request: DraftFindingsRequest): Promise<DraftFindingsResponse> {
+      const response = await authed('POST', API_PATHS.draftFindings, request);
+      return expect(response, 201, (body) => DraftFindingsResponseSchema.safeParse(body).data);
     },
 
     subscribeVerifications(onChange, onError = () => undefined): () => void {

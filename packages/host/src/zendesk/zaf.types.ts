@@ -12,9 +12,17 @@ export interface ZafContext {
 export interface ZafClient {
   /** Array form: answers `{ [path]: value, errors: { [path]: {...} } }` and never throws for a path. */
   get(paths: string[]): Promise<Record<string, unknown>>;
+  /** Object form: answers `{ [path]: value, errors: { [path]: {...} } }`. */
+  set(values: Record<string, unknown>): Promise<Record<string, unknown>>;
   invoke(name: string, ...args: unknown[]): Promise<unknown>;
-  on(name: string, handler: (data?: unknown) => void): void;
-  off(name: string, handler: (data?: unknown) => void): void;
+  /**
+   * A handler's return value matters only for hook events (`ticket.save`): the SDK (lib/utils.js `when`) cancels the
+   * save when it returns false, a string or an Error, throws, or returns a promise that rejects (the rejection's
+   * message is posted back as `iframe.reply:ticket.save` `{error: {msg}}`). A promise that RESOLVES lets the save go
+   * on, whatever value it resolves with (even false).
+   */
+  on(name: string, handler: (data?: unknown) => unknown): void;
+  off(name: string, handler: (data?: unknown) => unknown): void;
   /** Resolves once the desk registered the app (`app.registered`), with its context. */
   context(): Promise<ZafContext>;
   /** The app's metadata (`appId`, `installationId`, settings …), from the same `app.registered`. */

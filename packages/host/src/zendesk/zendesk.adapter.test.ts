@@ -6,7 +6,8 @@ import type { ZafClient, ZafClientStatic } from './zaf.types';
 
 /** A minimal stand-in for the SDK client: records calls and lets the test fire desk events. */
 function fakeZaf(options: { isRegistered?: boolean; data?: Record<string, unknown>; appId?: number } = {}) {
-  const handlers = new Map<string, Set<(data?: unknown) => void>>();
+  const handlers = new Map<string, Set<(data?: unknown) => unknown>>();
+  const sets: Array<Record<string, unknown>> = [];
   const invokes: unknown[][] = [];
   const requests: unknown[] = [];
   const data = options.data ?? {
@@ -17,6 +18,11 @@ function fakeZaf(options: { isRegistered?: boolean; data?: Record<string, unknow
   };
   const client: ZafClient = {
     get: vi.fn(async (paths: string[]) => Object.fromEntries(paths.map((p) => [p, data[p]]).concat([['errors', {}]]))),
+    set: vi.fn(async (values: Record<string, unknown>) => {
+      sets.push(values);
+      Object.assign(data, values);
+      return { ...values, errors: {} };
+    }),
     invoke: vi.fn(async (...args: unknown[]) => {
       invokes.push(args);
       return { errors: {} };
@@ -37,7 +43,7 @@ function fakeZaf(options: { isRegistered?: boolean; data?: Record<string, unknow
   };
   const zaf: ZafClientStatic = { init: () => client };
   const fire = (name: string) => handlers.get(name)?.forEach((h) => h());
-  return { zaf, client, invokes, fire, handlers, requests };
+  return { zaf, client, invokes, fire, handlers, requests, sets, data };
 }
 
 function putToken(token: string): void {
@@ -192,5 +198,51 @@ describe('zendesk session exchange', () => {
     const { api } = await connectZendeskSidebar({ zaf: fakeZaf().zaf, transport });
     await expect(api.start()).rejects.toMatchObject({ failure: 'session_rejected' });
     expect(transport).not.toHaveBeenCalled();
+  });
+});
+
+describe('the ZAF save hook (issue 12)', () => {
+  /** Runs the registered ticket.save handlers as the SDK does (lib/utils.js `when`): settles like the reply it posts. */
+  async function save(handlers: Map<string, Set<(data?: unknown) => unknown>>): Promise<{ ok: true } | { ok: false; msg: unknown }> {
+    try {
+      await Promise.all([...(handlers.get('ticket.save') ?? [])].map((h) => h()));
+      return { ok: true };
+    } catch (reason) {
+      return { ok: false, msg: reason instanceof Error ? reason.message : reason };
+    }
+  }
+
+  it("reads comment.text, cancels the save with the check's message, lets an allowed one go on, and unsubscribes", async () => {
+    const fake = fakeZaf({ data: { 'ticket.id': 42, currentUser: { id: 7, name: 'A' }, 'comment.text': 'card 4111 1111 1111 1111' } });
+    const host = await connectZendesk({ zaf: fake.zaf });
+    const seen: string[] = [];
+    let isAllowed = false;
+    const stop = host.draftHook!.onBeforeSave((draft) => {
+      seen.push(draft);
+      return isAllowed ? { isAllowed: true } : { isAllowed: false, message: 'Held by Vouchsafe: see the sidebar.' };
+    });
+    expect(await save(fake.handlers)).toEqual({ ok: false, msg: 'Held by Vouchsafe: see the sidebar.' });
+    isAllowed = true;
+    expect(await save(fake.handlers)).toEqual({ ok: true });
+    expect(seen).toEqual(['card 4111 1111 1111 1111', 'card 4111 1111 1111 1111']);
+    stop();
+    expect(fake.handlers.get('ticket.save')?.size).toBe(0);
+  });
+
+  it('lets the save go on when the draft cannot be read or the check throws (fail open; the after-save scan is the second line)', async () => {
+    const fake = fakeZaf();
+    const host = await connectZendesk({ zaf: fake.zaf });
+    host.draftHook!.onBeforeSave(() => {
+      throw new Error('detector failed to load');
+    });
+    expect(await save(fake.handlers)).toEqual({ ok: true });
+  });
+
+  it('replaces the whole draft through comment.text and reads it back', async () => {
+    const fake = fakeZaf({ data: { 'ticket.id': 42, 'comment.text': 'old' } });
+    const host = await connectZendesk({ zaf: fake.zaf });
+    await host.draftHook!.replaceDraft('new text');
+    expect(fake.sets).toEqual([{ 'comment.text': 'new text' }]);
+    expect(await host.draftHook!.readDraft()).toBe('new text');
   });
 });

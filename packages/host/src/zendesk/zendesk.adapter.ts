@@ -1,4 +1,4 @@
-import { toColorScheme, type ColorScheme } from '@vouchsafe/contracts';
+import { toColorScheme, type BeforeSaveVerdict, type ColorScheme, type DraftHook } from '@vouchsafe/contracts';
 import { HostNotReadyError, withHostTimeout, type HostAdapter, type HostContext } from '../host-adapter.types';
 import type { ZafClient, ZafClientStatic } from './zaf.types';
 
@@ -97,6 +97,50 @@ async function readContext(client: ZafClient, subdomain: string): Promise<HostCo
   };
 }
 
+/** The ZAF hook event fired when the agent submits the ticket (Ticket sidebar "Hook events"). */
+export const SAVE_HOOK_EVENT = 'ticket.save';
+/** The reply draft (Comment object: `comment.text`, get and set). */
+const DRAFT_PATH = 'comment.text';
+
+/**
+ * Issue 12: the ZAF save hook. ZAF calls the `ticket.save` handler with no argument and waits for it; the handler
+ * reads the draft (`comment.text`), runs the sidebar's check and answers: a resolved promise lets the save go on, a
+ * promise rejected (with a string or an Error, whose message the SDK posts) cancels it and Zendesk shows the text to the agent (lib/client.js
+ * `postReplyWith`). The check never waits for the agent: a held reply is cancelled at once and the agent saves again
+ * after choosing (how long Zendesk itself would wait for a pending hook is UNCONFIRMED, so nothing relies on it).
+ * A draft that cannot be read, or a check that throws, lets the save go on: the after-save scan (desk webhooks)
+ * is the second line, and a sidebar fault must not stop an agent from answering (packages/host/NOTES.md).
+ */
+export function zendeskDraftHook(client: Pick<ZafClient, 'get' | 'set' | 'on' | 'off'>): DraftHook {
+  const readDraft = async (): Promise<string> => {
+    const data = await client.get([DRAFT_PATH]);
+    const value = data[DRAFT_PATH];
+    return typeof value === 'string' ? value : '';
+  };
+  return {
+    readDraft,
+    async replaceDraft(text: string): Promise<void> {
+      const answer = await client.set({ [DRAFT_PATH]: text });
+      const errors = (answer as { errors?: Record<string, unknown> }).errors;
+      if (errors && Object.keys(errors).length > 0) throw new Error('Zendesk did not accept the new reply text.');
+    },
+    onBeforeSave(check: (draft: string) => BeforeSaveVerdict): () => void {
+      const handler = async (): Promise<void> => {
+        let verdict: BeforeSaveVerdict;
+        try {
+          verdict = check(await readDraft());
+        } catch {
+          return; // fail open, see above
+        }
+        // The SDK posts a rejection's `message` back ({error: {msg}}): the save is cancelled and Zendesk shows it.
+        if (!verdict.isAllowed) throw new Error(verdict.message);
+      };
+      client.on(SAVE_HOOK_EVENT, handler);
+      return () => client.off(SAVE_HOOK_EVENT, handler);
+    },
+  };
+}
+
 /**
  * Connects to the Zendesk agent workspace through ZAF. Rejects with HostNotReadyError when the
  * SDK is missing, the URL lacks ZAF's origin/app_guid, or the desk never registers the app.
@@ -128,6 +172,7 @@ export async function connectZendesk(options: ConnectZendeskOptions = {}): Promi
     desk: 'zendesk',
     canInsertIntoReply: true,
     getHostToken: () => hostToken,
+    draftHook: zendeskDraftHook(client),
     getContext: () => readContext(client, subdomain),
     colorScheme: () => scheme,
     onColorSchemeChange(callback) {

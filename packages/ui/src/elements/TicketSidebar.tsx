@@ -8,6 +8,9 @@ import type { SecretDraft } from '../send/secret-draft';
 import { sendSecret, type SentSecret } from '../send/send-secret';
 import { isUnopened } from './ActivityItem';
 import { ActivityList } from './ActivityList';
+import { useDraftGuard } from '../draft/use-draft-guard';
+import { DraftCheckBox } from './DraftCheckBox';
+import { DraftFindingsPanel } from './DraftFindingsPanel';
 import { ErrorNotification } from './ErrorNotification';
 import { SendConfirmation } from './SendConfirmation';
 import { SendSecretForm } from './SendSecretForm';
@@ -99,6 +102,17 @@ function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadyS
   const failQuietly = useCallback((err: unknown) => fail(err, true), [fail]);
   const activity = useActivity(api, failQuietly, setAnnouncement, pollIntervalMs);
 
+  // Issue 12: the desk's save hook (where it has one) holds replies with findings; a moved secret is listed like a sent one.
+  const refreshActivity = activity.refresh;
+  const onMoved = useCallback(
+    (secret: { id: string; link: string }) => {
+      setLinks((m) => new Map(m).set(secret.id, secret.link));
+      void refreshActivity();
+    },
+    [refreshActivity],
+  );
+  const guard = useDraftGuard({ host, api, ticketId: context.ticket.id, onSent: onMoved, onError: fail });
+
   const send = async (draft: SecretDraft): Promise<boolean> => {
     setError(undefined);
     setSent(undefined);
@@ -145,6 +159,7 @@ function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadyS
     <>
       <TicketSummary context={context} />
       {error !== undefined && <ErrorNotification message={error} onDismiss={() => setError(undefined)} />}
+      <DraftFindingsPanel guard={guard} />
       <VerifyCaller api={api} onError={fail} announce={setAnnouncement} host={host} />
       {/* Activity before the form: in desks with a fixed-height frame (Jira, ServiceNow) it was out of sight below it. */}
       <section style={styles.section} aria-labelledby="vouchsafe-activity-heading">
@@ -160,6 +175,8 @@ function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadyS
         <div role="status">{sent && <SendConfirmation sent={sent} onDismiss={() => setSent(undefined)} />}</div>
         <SendSecretForm onSend={send} />
       </section>
+      {/* Issue 12: where the desk cannot hold a reply before it is sent, the agent can check it here. */}
+      {!host.draftHook && <DraftCheckBox host={host} api={api} onSent={onMoved} onError={fail} />}
       <Span hidden role="status" aria-live="polite">
         {announcement}
       </Span>

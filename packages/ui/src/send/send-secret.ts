@@ -18,17 +18,23 @@ export interface SentSecret {
   link: string;
 }
 
-/** Seal, store, build the link, hand it to the desk's reply draft when the desk allows it. */
-export async function sendSecret(api: SidebarApi, host: SidebarHost, draft: SecretDraft): Promise<SentSecret> {
+/** Seal in the browser, store (ticket-bound), build the link. The link's key exists only in the returned link. */
+export async function storeSecret(api: SidebarApi, draft: SecretDraft): Promise<Omit<SentSecret, 'delivery'>> {
   const { request, linkKey } = await sealDraft(draft);
   const created = await api.createSecret(request);
   const link = buildSecretLink(created.linkBase, created.id, linkKey);
-  const base = { id: created.id, fingerprint: created.fingerprint, expiresAt: created.expiresAt, views: created.views, link };
+  return { id: created.id, fingerprint: created.fingerprint, expiresAt: created.expiresAt, views: created.views, link };
+}
+
+/** Seal, store, build the link, hand it to the desk's reply draft when the desk allows it. */
+export async function sendSecret(api: SidebarApi, host: SidebarHost, draft: SecretDraft): Promise<SentSecret> {
+  const base = await storeSecret(api, draft);
+  const { link } = base;
   if (!host.canInsertIntoReply) return { ...base, delivery: 'copy' };
   const text = messages.replyText(
     link,
-    formatExpiry(created.expiresAt),
-    created.views,
+    formatExpiry(base.expiresAt),
+    base.views,
     draft.passphrase !== '',
     draft.requiresVerification === true,
   );

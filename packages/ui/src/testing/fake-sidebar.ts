@@ -4,6 +4,10 @@ import {
   type EndReason,
   type CreateTicketSecretRequest,
   type CreateTicketSecretResponse,
+  type BeforeSaveVerdict,
+  type DraftFindingsRequest,
+  type DraftFindingsResponse,
+  type DraftHook,
   type MethodOption,
   type PendingOverrideList,
   type SidebarApi,
@@ -225,6 +229,16 @@ export class FakeSidebarApi implements SidebarApi {
     return { secrets: this.secrets.map((s) => ({ ...s })) };
   }
 
+  /** Issue 12: what "send anyway" recorded. */
+  readonly draftFindings: DraftFindingsRequest[] = [];
+
+  async recordDraftFindings(request: DraftFindingsRequest): Promise<DraftFindingsResponse> {
+    this.draftFindings.push(request);
+    const counts: Record<string, number> = {};
+    for (const f of request.findings) counts[f.kind] = (counts[f.kind] ?? 0) + 1;
+    return { receipt: '00000000-0000-4000-8000-00000000d001', counts };
+  }
+
   async revokeSecret(id: string): Promise<void> {
     if (this.failRevoke) throw this.failRevoke;
     this.revoked.push(id);
@@ -246,6 +260,37 @@ export class FakeSidebarHost implements SidebarHost {
 
   resize(heightPx: number): void {
     this.heights.push(heightPx);
+  }
+}
+
+/** Issue 12: a desk with a save hook (Zendesk's `ticket.save`): the spec types a draft and saves. */
+export class FakeDraftHook implements DraftHook {
+  draft = '';
+  readonly checks = new Set<(draft: string) => BeforeSaveVerdict>();
+  /** Drafts the desk saved (the hook let them through). */
+  readonly saved: string[] = [];
+
+  onBeforeSave(check: (draft: string) => BeforeSaveVerdict): () => void {
+    this.checks.add(check);
+    return () => this.checks.delete(check);
+  }
+
+  async readDraft(): Promise<string> {
+    return this.draft;
+  }
+
+  async replaceDraft(text: string): Promise<void> {
+    this.draft = text;
+  }
+
+  /** The agent clicks Submit: every hook runs; the first refusal cancels the save. */
+  save(): BeforeSaveVerdict {
+    for (const check of this.checks) {
+      const verdict = check(this.draft);
+      if (!verdict.isAllowed) return verdict;
+    }
+    this.saved.push(this.draft);
+    return { isAllowed: true };
   }
 }
 

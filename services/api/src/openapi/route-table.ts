@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   AcknowledgeFraudFlagRequestSchema,
+  DraftFindingsRequestSchema,
+  DraftFindingsResponseSchema,
   ApproveChangeRequestSchema,
   AuditExportQuerySchema,
   ChangeAcceptedSchema,
@@ -103,6 +105,7 @@ export const SCHEMAS = {
     CreateDocumentRequest: CreateDocumentRequestSchema,
     StartDocumentFile: StartDocumentFileSchema,
     ReviewDocumentRequest: ReviewDocumentRequestSchema,
+    DraftFindingsRequest: DraftFindingsRequestSchema,
   },
   responses: {
     Health: z.object({ status: z.literal('ok') }),
@@ -134,6 +137,7 @@ export const SCHEMAS = {
     ReceiptCheck: ReceiptCheckSchema,
     SessionResponse: SessionResponseSchema,
     CreateTicketSecretResponse: CreateTicketSecretResponseSchema,
+    DraftFindingsResponse: DraftFindingsResponseSchema,
     TicketSecretList: TicketSecretListSchema,
     VerificationOverview: VerificationOverviewSchema,
     Verification: VerificationSchema,
@@ -737,6 +741,16 @@ export const ROUTES: RouteSpec[] = [
     auth: 'session',
     ok: { 200: 'Verification' },
     errors: [403, 409, 502],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/sidebar/draft-findings',
+    summary: 'The agent sends a reply with findings anyway (issue 12): kinds, counts and a reason, never the text',
+    tag: 'sidebar',
+    auth: 'session',
+    body: 'DraftFindingsRequest',
+    ok: { 201: 'DraftFindingsResponse' },
+    errors: [404],
   },
   {
     method: 'post',

@@ -22,6 +22,13 @@ import {
   type DocumentNoteAction,
   type DocumentNoteFacts,
 } from './document-note-text';
+import {
+  DRAFT_FINDINGS_NOTE_ACTION,
+  DraftFindingsNoteFactsSchema,
+  renderDraftFindingsNote,
+  type DraftFindingsNoteAction,
+  type DraftFindingsNoteFacts,
+} from './draft-findings-note-text';
 
 /**
  * The text of an internal note. Outbox rows hold structured, already-masked facts (written by SQL
@@ -121,10 +128,16 @@ export type ParsedNote =
   /** Issue 12: a ticket was closed or merged and its outstanding items ended. */
   | { action: typeof LIFECYCLE_NOTE_ACTION; facts: LifecycleNoteFacts; isLifecycle: true }
   /** Issue 11: a document request's steps (requested, received, reviewed, revoked, expired, cancelled). */
-  | { action: DocumentNoteAction; facts: DocumentNoteFacts; isDocument: true };
+  | { action: DocumentNoteAction; facts: DocumentNoteFacts; isDocument: true }
+  /** Issue 12: a reply sent after the save hook's warning. */
+  | { action: DraftFindingsNoteAction; facts: DraftFindingsNoteFacts; isDraftFindings: true };
 
 /** Parses a stored row; undefined when it cannot be rendered (the row is then marked failed). */
 export function parseNote(action: string, note: unknown): ParsedNote | undefined {
+  if (action === DRAFT_FINDINGS_NOTE_ACTION) {
+    const facts = DraftFindingsNoteFactsSchema.safeParse(note);
+    return facts.success ? { action: DRAFT_FINDINGS_NOTE_ACTION, facts: facts.data, isDraftFindings: true } : undefined;
+  }
   if (action === LIFECYCLE_NOTE_ACTION) {
     const facts = LifecycleNoteFactsSchema.safeParse(note);
     return facts.success ? { action: LIFECYCLE_NOTE_ACTION, facts: facts.data, isLifecycle: true } : undefined;
@@ -154,6 +167,9 @@ export function parseNote(action: string, note: unknown): ParsedNote | undefined
  * outside text cleaned and then escaped for the desk the note goes to.
  */
 export function renderParsedNote(parsed: ParsedNote, receipt: string, escape: NoteEscaper = asIs): string {
+  if ('isDraftFindings' in parsed) {
+    return renderDraftFindingsNote(parsed.facts, receipt, (s, max) => escape(cleanText(s, max)), formatUtc);
+  }
   if ('isRedaction' in parsed) return renderRedactionNote(parsed.action, parsed.facts, receipt, formatUtc);
   if ('isLifecycle' in parsed) return renderLifecycleNote(parsed.facts, receipt, (s) => escape(cleanText(s)), formatUtc);
   if ('isVerification' in parsed) {

@@ -25,6 +25,7 @@ describe('SIEM severity', () => {
     ['verification.denied', { method: 'oidc_link', isFraudSuspected: false }, 'medium'],
     ['verification.failed', {}, 'medium'],
     ['verification.timed_out', {}, 'medium'],
+    ['draft.sent_with_findings', { counts: { card: 1 } }, 'medium'],
     ['secret.reveal_failed', { outcome: 'wrong_passphrase' }, 'medium'],
     ['policy.changed', {}, 'medium'],
     ['idp.configured', {}, 'medium'],

@@ -10,6 +10,7 @@ import type { SiemSeverity } from '@vouchsafe/contracts';
  *          authentication, and the approval of a maker-checker change that weakens verification
  *          (`admin.change_approved` with `weakens`).
  * medium — other failures a reviewer should see: denied / failed / timed-out verifications, declined overrides, failed reveals,
+ *          replies sent with sensitive data after a warning (issue 12),
  *          changes that alter who verifies callers or how (policy, IdP, tenant added or removed), and every step of
  *          the change queue (requested, approved, rejected, withdrawn, superseded).
  * low    — everything else (routine: created, revealed, started, succeeded, expired, revoked, checkpoints, review reads).
@@ -35,6 +36,8 @@ const HIGH_ACTIONS = new Set([
 
 const MEDIUM_ACTIONS = new Set([
   'override_declined',
+  // Issue 12: an agent sent a reply with sensitive data after the sidebar's warning (draft.sent_with_findings).
+  'sent_with_findings',
   'denied',
   'failed',
   'timed_out',
