@@ -11,6 +11,7 @@ import * as apiTokens from './2026-12-03T08-00-00-api-tokens';
 import * as shortLinksOverrideDecline from './2026-12-03T16-16-00-short-links-override-decline';
 import * as pendingChanges from './2026-12-03T17-00-00-pending-changes';
 import * as fraudFlags from './2026-12-03T17-10-00-fraud-flags';
+import * as tenantBranding from './2026-12-03T20-40-00-tenant-branding';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T16-16-00-short-links-override-decline': shortLinksOverrideDecline,
   '2026-12-03T17-00-00-pending-changes': pendingChanges,
   '2026-12-03T17-10-00-fraud-flags': fraudFlags,
+  '2026-12-03T20-40-00-tenant-branding': tenantBranding,
 };
