@@ -11,3 +11,4 @@ export * from './wire';
 export * from './siem';
 export * from './admin';
 export * from './secret-input';
+export * from './branding';

@@ -38,6 +38,7 @@ import { operatorConsole } from './modules/operators/operator-console';
 import { openApiRoute } from './openapi/openapi.routes';
 import { PAGE_STYLESHEET_PATH, sendPageStylesheet } from './http/page';
 import { shortLinkRoutes } from './modules/verification/short-link.routes';
+import { brandingAdminRoutes, brandingPublicRoutes, linkCheckLimit } from './modules/branding/branding.routes';
 
 function trustProxyValue(v: string): boolean | number | string {
   if (v === 'true') return true;
@@ -114,8 +115,14 @@ export function createApp(graph: Graph): Express {
     },
     recipients.service,
   );
-  app.use(API_PATHS.tenantMount, tenantFromPath(tenants), publicSecrets);
-  app.use(API_PREFIX, publicSecrets);
+  // Issue 14: the bank's branding, who sent a link and its phrase, and the check page's question (modules/branding).
+  const brandingPublic = brandingPublicRoutes(graph.branding, {
+    publicLimit: limits.middleware(publicLimit(config.rateLimitPerMinute)),
+    checkLimit: limits.middleware(linkCheckLimit()),
+    publicUrl: config.publicUrl,
+  });
+  app.use(API_PATHS.tenantMount, tenantFromPath(tenants), publicSecrets, brandingPublic);
+  app.use(API_PREFIX, publicSecrets, brandingPublic);
   // Everything under /api/v1/admin (tenants, IdP connections, policy, tokens) needs the `admin` scope or an operator
   // with the admin role (S13; issue 10, adminAccess in modules/operators; the actor comes from adminActor).
   // The change queue (maker-checker) also admits operators with the policy_approver role: they decide, never make.
@@ -124,6 +131,7 @@ export function createApp(graph: Graph): Express {
   app.use(API_PATHS.adminTenants, tenantAdminRoutes(tenants));
   app.use(`${API_PATHS.adminTenants}/:slug/idp`, idpAdminRoutes(graph.idps, graph.changes));
   app.use(`${API_PATHS.adminTenants}/:slug/policy`, policyAdminRoutes(graph.policy, graph.changes));
+  app.use(`${API_PATHS.adminTenants}/:slug/branding`, brandingAdminRoutes(graph.branding));
   app.use(API_PATHS.adminApiTokens, apiTokenAdminRoutes(graph.apiTokens));
   // Issue 9: everything under /api/v1/audit (reviewer queries, receipts, export) takes an API token with the `auditor`
   // scope (S13) or an operator signed in with the auditor role (`auditorAccess`; the actor comes from reviewActor).
@@ -138,7 +146,13 @@ export function createApp(graph: Graph): Express {
   app.use(
     API_PATHS.sidebar,
     requireSession({ sessions, metrics }),
-    sidebarRoutes({ db, ticketSecrets: graph.ticketSecrets, publicUrl: config.publicUrl, maxFileBytes: config.maxFileBytes }),
+    sidebarRoutes({
+      db,
+      ticketSecrets: graph.ticketSecrets,
+      publicUrl: config.publicUrl,
+      maxFileBytes: config.maxFileBytes,
+      branding: graph.branding,
+    }),
     verificationRoutes({
       service: graph.verificationService,
       events: graph.verificationEvents,
@@ -175,7 +189,8 @@ export function createApp(graph: Graph): Express {
     app.use('/assets', express.static(path.join(portalDir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
     // Opening a link only ever serves this static page: GET and HEAD never consume (S2).
     // `/t/:tenant/s/:id`: a help-desk tenant's link; the portal derives its API prefix from this path.
-    app.get(['/', '/s/:id', '/t/:tenant/s/:id'], noStore, (_req, res) => res.sendFile(index));
+    // `/check`, `/t/:tenant/check`: the page a bank publishes for customers to check a link (issue 14).
+    app.get(['/', '/s/:id', '/t/:tenant/s/:id', '/check', '/t/:tenant/check'], noStore, (_req, res) => res.sendFile(index));
     app.use(express.static(portalDir, { index: false }));
   }
 

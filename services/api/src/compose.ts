@@ -24,6 +24,8 @@ import { createRateLimits } from './modules/rate-limits/rate-limits';
 import { setupRecipients } from './modules/secrets/recipients.setup';
 import { createSecretsService } from './modules/secrets/secrets.service';
 import { createTicketSecretsService } from './modules/secrets/ticket-secrets.service';
+import { createBrandingService } from './modules/branding/branding.service';
+import { createTenantKeys } from './modules/keys/tenant-keys';
 import { setupSiem } from './modules/siem/siem.setup';
 import type { SiemSettingKey } from './modules/siem/siem.settings';
 import { createSessionTokens, sessionSigningKeys } from './modules/sessions/session-token';
@@ -149,6 +151,7 @@ export function compose(input: ComposeInput) {
     },
   });
   const secretsDeps = { db, keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
+  const secrets = createSecretsService({ ...secretsDeps, recipientMethods: recipients.service.methodsFor });
   const limits = createRateLimits(db);
   // SIEM stream (issue 9): sealed audit events and checkpoints to syslog / Splunk HEC / webhook; undefined when off.
   const siem = setupSiem({ db, logger, metrics, outbound, settings: config });
@@ -174,7 +177,9 @@ export function compose(input: ComposeInput) {
     notes,
     verification,
     recipients,
-    secrets: createSecretsService({ ...secretsDeps, recipientMethods: recipients.service.methodsFor }),
+    secrets,
+    // Issue 14: tenant branding, the link phrase and the check page (modules/branding/NOTES.md).
+    branding: createBrandingService({ db, tenantKeys: createTenantKeys(db, keyring), secrets }),
     ticketSecrets: createTicketSecretsService({ ...secretsDeps, recipients: recipients.lookups }),
     sessions: createSessionsService({
       tenants,
