@@ -1,6 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
-import { DEFAULT_THEME, ThemeProvider } from '@zendeskgarden/react-theming';
+import { ThemeProvider } from '@zendeskgarden/react-theming';
 import { createRevealApi, type RevealApi } from '../api/reveal-api';
+import { createTrustApi, type TrustApi } from '../api/trust-api';
+import { brandTheme } from '../trust/brand-theme';
+import { parseCheckLocation } from '../trust/check-location';
+import { useBranding } from '../trust/use-branding';
+import { BrandHeader } from './BrandHeader';
+import { CheckPage } from './CheckPage';
 import { parseSecretLocation, type SecretLocation } from '../reveal/secret-location';
 import type { RevealTarget } from '../reveal/use-reveal';
 import { forgetVerifyReturn, readVerifyReturn, type KeyStorage } from '../reveal/verify-return';
@@ -11,6 +17,8 @@ export interface AppProps {
   /** `search` carries `?grant=…` on the way back from the identity provider. */
   location: Pick<Location, 'pathname' | 'hash'> & Partial<Pick<Location, 'search'>>;
   api?: RevealApi;
+  /** Branding, who sent the link and the check page (issue 14); tests pass their own. */
+  trustApi?: TrustApi;
   /** Browser defaults: sessionStorage, history, location.assign. Tests pass their own. */
   storage?: KeyStorage;
   history?: Pick<History, 'replaceState' | 'state'>;
@@ -43,13 +51,16 @@ function resolve(location: AppProps['location'], storage: KeyStorage | undefined
   return restored.kind === 'secret' ? { parsed: restored, grant: back.grant, isKeyLost: false } : { parsed, isKeyLost: true };
 }
 
-export function App({ location, api, storage, history, navigate }: AppProps) {
+export function App({ location, api, trustApi, storage, history, navigate }: AppProps) {
   const store = storage ?? browserStorage();
   // Read once: the stored key is deleted right after the first render (below).
   const [resolved] = useState(() => resolve(location, store));
   const { parsed, grant, isKeyLost } = resolved;
-  const tenant = parsed.kind === 'landing' ? undefined : parsed.tenant;
+  const [check] = useState(() => parseCheckLocation(location.pathname));
+  const tenant = check ? check.tenant : parsed.kind === 'landing' ? undefined : parsed.tenant;
   const client = useMemo(() => api ?? createRevealApi(undefined, '', tenant), [api, tenant]);
+  const trustClient = useMemo(() => trustApi ?? createTrustApi(undefined, '', tenant), [trustApi, tenant]);
+  const branding = useBranding(trustClient);
   const target = useMemo<RevealTarget | undefined>(
     () => (parsed.kind === 'secret' ? { id: parsed.id, linkKey: parsed.linkKey, ...(grant ? { grant } : {}) } : undefined),
     [parsed, grant],
@@ -63,13 +74,17 @@ export function App({ location, api, storage, history, navigate }: AppProps) {
   }, [returnedId]);
 
   return (
-    <ThemeProvider theme={DEFAULT_THEME}>
-      {parsed.kind === 'landing' ? (
+    <ThemeProvider theme={brandTheme(branding)}>
+      <BrandHeader branding={branding} />
+      {check ? (
+        <CheckPage api={trustClient} branding={branding} />
+      ) : parsed.kind === 'landing' ? (
         <LandingPage />
       ) : (
         <RevealPage
           target={target}
           api={client}
+          trustApi={trustClient}
           isKeyLost={isKeyLost}
           {...(store ? { storage: store } : {})}
           {...(navigate ? { navigate } : {})}
