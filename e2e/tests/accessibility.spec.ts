@@ -1,7 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
+import { BRANDING_PATHS } from '@vouchsafe/contracts';
+import { TEST_API_TOKEN } from '@vouchsafe/test-support';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { expect, test } from './support/browser-checks';
-import { newTicket, sidebarOf } from './support/desks';
+import { apiUrl, newTicket, sidebarOf } from './support/desks';
 import { LINK, openTicket, waitForSendForm } from './support/sidebar-flow';
 import { SIDEBAR } from './support/sidebar-text';
 import { VERIFY, enrol, expectView, oktaPushOn, openPhone, readOut, startMethod } from './support/verify';
@@ -11,6 +13,8 @@ import { VERIFY, enrol, expectView, oktaPushOn, openPhone, readOut, startMethod 
 // one ticket, one journey, to keep the suite's wall time small.
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+// A 1 × 1 PNG.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
 /** Runs axe over `page` (or only the sidebar iframe) and fails with the rule ids and targets of serious/critical findings. */
 async function expectAccessible(page: Page, state: string, scope?: string): Promise<void> {
@@ -75,6 +79,14 @@ test('axe finds no serious or critical violation on the sidebar and customer pag
   await sidebarScan(page, 'sent link');
   const link = (await page.getByLabel('Reply draft').inputValue()).match(LINK)![0];
 
+  // The bank brands its customer pages (no custom link domain here: other specs use this tenant's links).
+  const slug = new URL(link).pathname.split('/')[2]!;
+  const branded = await request.put(`${apiUrl()}${BRANDING_PATHS.admin(slug)}`, {
+    headers: { authorization: `Bearer ${TEST_API_TOKEN}` },
+    data: { displayName: 'Acme Bank', brandColor: '#0b5394', logoPngBase64: PNG, supportPhone: '+44 20 7946 0000' },
+  });
+  expect(branded.status(), await branded.text()).toBe(200);
+
   // Verification states: waiting for the push, denied (with the fraud flag), then verified.
   await startMethod(page, 'okta_push');
   await readOut(page);
@@ -97,6 +109,11 @@ test('axe finds no serious or critical violation on the sidebar and customer pag
   await customer.goto(link);
   await expect(customer.locator('main')).toHaveAttribute('data-state', 'ready');
   await expect(customer.getByTestId('page-phrase')).toHaveText(phrase);
+  await expect(customer.getByRole('banner')).toHaveText('Acme Bank');
+  await expect(customer.getByRole('banner').locator('img')).toHaveAttribute('src', new RegExp(`^/api/v1/t/${slug}/branding/logo\\.png`));
+  await expect(customer.getByTestId('sender-notice')).toContainText(
+    `Sent by ${ticket.agent.name.split(' ')[0]!} at Acme Bank, about your request ${ticket.displayId}.`,
+  );
   await expectAccessible(customer, 'reveal page, before');
   await tabTo(customer, customer.getByRole('button', { name: 'Reveal', exact: true }));
   await customer.keyboard.press('Enter');
