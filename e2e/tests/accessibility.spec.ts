@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { BRANDING_PATHS } from '@vouchsafe/contracts';
 import { TEST_API_TOKEN } from '@vouchsafe/test-support';
-import type { Browser, Locator, Page } from '@playwright/test';
+import type { Browser, Frame, Locator, Page } from '@playwright/test';
 import { expect, test } from './support/browser-checks';
 import { apiUrl, newTicket, sidebarOf } from './support/desks';
 import { LINK, openTicket, waitForSendForm } from './support/sidebar-flow';
@@ -45,6 +45,18 @@ async function tabTo(page: Page, target: Locator, max = 40): Promise<void> {
     };
   });
   expect(ring, 'a visible focus indicator').toEqual({ isFocusVisible: true, hasRing: true });
+}
+
+/** With reduced motion asked for, nothing in `frame` animates for longer than the stilled 0.01 ms. */
+async function expectStill(frame: Frame): Promise<number> {
+  const durations = await frame.evaluate(() =>
+    [...document.querySelectorAll('*')]
+      .map((el) => getComputedStyle(el))
+      .filter((style) => style.animationName !== 'none')
+      .map((style) => parseFloat(style.animationDuration)),
+  );
+  for (const seconds of durations) expect(seconds).toBeLessThanOrEqual(0.00001);
+  return durations.length;
 }
 
 async function customerPage(browser: Browser): Promise<Page> {
@@ -91,6 +103,7 @@ test('axe finds no serious or critical violation on the sidebar and customer pag
   await startMethod(page, 'okta_push');
   await readOut(page);
   await sidebarScan(page, 'verification waiting');
+  await expectStill(page.frame({ url: /\/apps\/zendesk/ })!);
   const phone = await openPhone(context);
   await oktaPushOn(phone, ticket).getByRole('button', { name: 'Deny', exact: true }).click();
   await expectView(page, 'denied');
