@@ -13,8 +13,9 @@ import * as pendingChanges from './2026-12-03T17-00-00-pending-changes';
 import * as fraudFlags from './2026-12-03T17-10-00-fraud-flags';
 import * as deskEvents from './2026-12-03T20-10-00-desk-events';
 import * as ticketLifecycle from './2026-12-03T20-20-00-ticket-lifecycle';
-import * as chatWorkspaces from './2026-12-03T20-50-00-chat-workspaces';
 import * as documentRequests from './2026-12-03T20-30-00-document-requests';
+import * as tenantBranding from './2026-12-03T20-40-00-tenant-branding';
+import * as chatWorkspaces from './2026-12-03T20-50-00-chat-workspaces';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T17-10-00-fraud-flags': fraudFlags,
   '2026-12-03T20-10-00-desk-events': deskEvents,
   '2026-12-03T20-20-00-ticket-lifecycle': ticketLifecycle,
-  '2026-12-03T20-50-00-chat-workspaces': chatWorkspaces,
   '2026-12-03T20-30-00-document-requests': documentRequests,
+  '2026-12-03T20-40-00-tenant-branding': tenantBranding,
+  '2026-12-03T20-50-00-chat-workspaces': chatWorkspaces,
 };

@@ -14,3 +14,4 @@ export * from './secret-input';
 export * from './desk-events';
 export * from './documents';
 export * from './draft-findings';
+export * from './branding';

@@ -121,6 +121,8 @@ export const CreateTicketSecretResponseSchema = z.object({
   views: z.number().int(),
   /** Pass to buildSecretLink(linkBase, id, key): the tenant is part of the path, the key goes in the fragment. */
   linkBase: text(),
+  /** Issue 14: the link phrase (three words) the agent may read out; the customer's page shows the same. */
+  phrase: text().optional(),
 });
 export type CreateTicketSecretResponse = z.infer<typeof CreateTicketSecretResponseSchema>;
 

@@ -67,6 +67,8 @@ export const messages = {
     'Copy link works until the secret is opened, revoked or expires, and only in this sidebar: the link is kept in its memory, never stored, and a reload forgets it.',
   copyFailed: 'Could not copy. The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.',
   dismissConfirmation: 'Done',
+  phraseLabel: 'Link phrase',
+  phraseHint: 'If the customer asks, read these words out: their page shows the same ones. Never ask them to read it to you.',
   sentSummary: (fingerprint: string, expiry: string, views: number): string =>
     `Fingerprint ${fingerprint} · expires ${expiry} · ${viewsText(views)}`,
   replyText: (link: string, expiry: string, views: number, hasPassphrase: boolean, isVerifiedOnly = false): string =>

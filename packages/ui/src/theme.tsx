@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useSyncExternalStore, type ReactNode } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import { DEFAULT_THEME, ThemeProvider, getColor, type IGardenTheme } from '@zendeskgarden/react-theming';
 import type { ColorScheme, SidebarHost } from '@vouchsafe/contracts';
 
@@ -124,11 +124,21 @@ function useSchemeOnDocument(scheme: ColorScheme): void {
 
 export interface ThemeRootProps {
   scheme: ColorScheme;
+  /**
+   * Issue 14: a tenant's brand colour as Garden's primary hue (customer pages only). The caller passes only a value
+   * the server validated and contrast-checked (`#rrggbb`); it reaches the page through Garden's theme, never as CSS.
+   */
+  primaryHue?: string | undefined;
   children: ReactNode;
 }
 
 /** The root of every page: Garden's theme in `scheme` plus the `--vs-color-*` properties on `<html>`. */
-export function ThemeRoot({ scheme, children }: ThemeRootProps) {
+export function ThemeRoot({ scheme, primaryHue, children }: ThemeRootProps) {
   useSchemeOnDocument(scheme);
-  return <ThemeProvider theme={themeFor(scheme)}>{children}</ThemeProvider>;
+  // One object per scheme and hue: getColor memoises by the theme's identity.
+  const theme = useMemo(() => {
+    const base = themeFor(scheme);
+    return primaryHue ? { ...base, colors: { ...base.colors, primaryHue } } : base;
+  }, [scheme, primaryHue]);
+  return <ThemeProvider theme={theme}>{children}</ThemeProvider>;
 }

@@ -43,6 +43,7 @@ import { PAGE_STYLESHEET_PATH, sendPageStylesheet } from './http/page';
 import { shortLinkRoutes } from './modules/verification/short-link.routes';
 import { DESK_EVENTS_MOUNT, deskEventRoutes } from './modules/desk-events/desk-events.routes';
 import { webhookSecretAdminRoutes } from './modules/desk-events/webhook-secrets.routes';
+import { brandingAdminRoutes, brandingPublicRoutes, linkCheckLimit } from './modules/branding/branding.routes';
 
 function trustProxyValue(v: string): boolean | number | string {
   if (v === 'true') return true;
@@ -119,8 +120,14 @@ export function createApp(graph: Graph): Express {
     },
     recipients.service,
   );
-  app.use(API_PATHS.tenantMount, tenantFromPath(tenants), publicSecrets);
-  app.use(API_PREFIX, publicSecrets);
+  // Issue 14: the bank's branding, who sent a link and its phrase, and the check page's question (modules/branding).
+  const brandingPublic = brandingPublicRoutes(graph.branding, {
+    publicLimit: limits.middleware(publicLimit(config.rateLimitPerMinute)),
+    checkLimit: limits.middleware(linkCheckLimit()),
+    publicUrl: config.publicUrl,
+  });
+  app.use(API_PATHS.tenantMount, tenantFromPath(tenants), publicSecrets, brandingPublic);
+  app.use(API_PREFIX, publicSecrets, brandingPublic);
   // Issue 11: the customer's upload routes of document requests (the request id is the capability), same prefixes.
   const publicDocuments = publicDocumentRoutes(graph.documents, { publicLimit: limits.middleware(publicLimit(config.rateLimitPerMinute)) });
   app.use(API_PATHS.tenantMount, tenantFromPath(tenants), publicDocuments);
@@ -133,6 +140,7 @@ export function createApp(graph: Graph): Express {
   app.use(API_PATHS.adminTenants, tenantAdminRoutes(tenants));
   app.use(`${API_PATHS.adminTenants}/:slug/idp`, idpAdminRoutes(graph.idps, graph.changes));
   app.use(`${API_PATHS.adminTenants}/:slug/policy`, policyAdminRoutes(graph.policy, graph.changes));
+  app.use(`${API_PATHS.adminTenants}/:slug/branding`, brandingAdminRoutes(graph.branding));
   app.use(API_PATHS.adminApiTokens, apiTokenAdminRoutes(graph.apiTokens));
   // Issue 12: the tenant's desk webhook secret (admin), and the desks' signed webhooks (no token: the signature).
   app.use(`${API_PATHS.adminTenants}/:slug/webhook-secret`, webhookSecretAdminRoutes(graph.deskEvents.secrets));
@@ -150,7 +158,13 @@ export function createApp(graph: Graph): Express {
   app.use(
     API_PATHS.sidebar,
     requireSession({ sessions, metrics }),
-    sidebarRoutes({ db, ticketSecrets: graph.ticketSecrets, publicUrl: config.publicUrl, maxFileBytes: config.maxFileBytes }),
+    sidebarRoutes({
+      db,
+      ticketSecrets: graph.ticketSecrets,
+      publicUrl: config.publicUrl,
+      maxFileBytes: config.maxFileBytes,
+      branding: graph.branding,
+    }),
     sidebarDocumentRoutes({ db, documents: graph.documents, publicUrl: config.publicUrl }),
     verificationRoutes({
       service: graph.verificationService,
@@ -197,7 +211,10 @@ export function createApp(graph: Graph): Express {
     // Opening a link only ever serves this static page: GET and HEAD never consume (S2).
     // `/t/:tenant/s/:id`: a help-desk tenant's link; the portal derives its API prefix from this path.
     // Issue 11: `/d/:id` and `/t/:tenant/d/:id` are a document request's upload page (the same static portal, same CSP).
-    app.get(['/', '/s/:id', '/t/:tenant/s/:id', '/d/:id', '/t/:tenant/d/:id'], noStore, (_req, res) => res.sendFile(index));
+    // `/check`, `/t/:tenant/check`: the page a bank publishes for customers to check a link (issue 14).
+    app.get(['/', '/s/:id', '/t/:tenant/s/:id', '/d/:id', '/t/:tenant/d/:id', '/check', '/t/:tenant/check'], noStore, (_req, res) =>
+      res.sendFile(index),
+    );
     app.use(express.static(portalDir, { index: false }));
   }
 

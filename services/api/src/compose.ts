@@ -25,6 +25,8 @@ import { createRateLimits } from './modules/rate-limits/rate-limits';
 import { setupRecipients } from './modules/secrets/recipients.setup';
 import { createSecretsService } from './modules/secrets/secrets.service';
 import { createTicketSecretsService } from './modules/secrets/ticket-secrets.service';
+import { createBrandingService } from './modules/branding/branding.service';
+import { createTenantKeys } from './modules/keys/tenant-keys';
 import { setupSiem } from './modules/siem/siem.setup';
 import type { SiemSettingKey } from './modules/siem/siem.settings';
 import { createSessionTokens, sessionSigningKeys } from './modules/sessions/session-token';
@@ -184,6 +186,7 @@ export function compose(input: ComposeInput) {
     documentRequests: { cancelForTicket: (trx, change) => cancelTicketRequestsInTransaction(trx, change) },
   });
   const secretsDeps = { db, keyring, maxFileBytes: config.maxFileBytes, metrics, onNoteQueued: notes.nudge };
+  const secrets = createSecretsService({ ...secretsDeps, recipientMethods: recipients.service.methodsFor });
   const limits = createRateLimits(db);
   // Issue 11: document requests (one-time uploads, encrypted in the customer's browser; modules/documents/NOTES.md).
   const documents = createDocumentsService({
@@ -253,7 +256,9 @@ export function compose(input: ComposeInput) {
     recipients,
     /** Issue 12: `onTicketLifecycle` (DeskEventHandlers) and the sweep, started by server.ts with its interval. */
     lifecycle,
-    secrets: createSecretsService({ ...secretsDeps, recipientMethods: recipients.service.methodsFor }),
+    secrets,
+    // Issue 14: tenant branding, the link phrase and the check page (modules/branding/NOTES.md).
+    branding: createBrandingService({ db, tenantKeys: createTenantKeys(db, keyring), secrets }),
     ticketSecrets: createTicketSecretsService({ ...secretsDeps, recipients: recipients.lookups }),
     documents,
     sessions: createSessionsService({

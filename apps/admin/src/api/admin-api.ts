@@ -1,5 +1,9 @@
 import {
   ADMIN_CHANGE_PATHS,
+  BRANDING_PATHS,
+  BrandingAdminViewSchema,
+  type BrandingAdminView,
+  type BrandingUpdate,
   API_PATHS,
   CHANGE_REASON_HEADER,
   ChangeAcceptedSchema,
@@ -60,6 +64,9 @@ export interface AdminApi {
   tokens(): Promise<ApiResult<TokenView[]>>;
   createToken(csrf: string, body: { name: string; scopes: ApiTokenScope[]; expiresInDays: number }): Promise<ApiResult<CreatedToken>>;
   revokeToken(csrf: string, name: string): Promise<ApiResult<void>>;
+  /** Issue 14: the tenant's branding (404 `not-found` while it has none); set applies at once (audited). */
+  branding(slug: string): Promise<ApiResult<BrandingAdminView>>;
+  setBranding(csrf: string, slug: string, body: BrandingUpdate): Promise<ApiResult<BrandingAdminView>>;
 }
 
 const none = z.unknown().transform(() => undefined);
@@ -123,5 +130,8 @@ export function createAdminApi(fetchImpl?: FetchLike): AdminApi {
     },
     createToken: (csrf, body) => client.call(API_PATHS.adminApiTokens, CreatedTokenSchema, { method: 'POST', csrfToken: csrf, body }),
     revokeToken: (csrf, name) => client.call(API_PATHS.adminApiToken(name), none, { method: 'DELETE', csrfToken: csrf }),
+    branding: (slug) => client.call(BRANDING_PATHS.admin(slug), BrandingAdminViewSchema),
+    setBranding: (csrf, slug, body) =>
+      client.call(BRANDING_PATHS.admin(slug), BrandingAdminViewSchema, { method: 'PUT', csrfToken: csrf, body }),
   };
 }

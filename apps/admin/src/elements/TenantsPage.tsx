@@ -4,6 +4,7 @@ import { Dots } from '@zendeskgarden/react-loaders';
 import { failureText, Notice, useLoadable } from '@vouchsafe/console';
 import type { TenantSummary } from '@vouchsafe/contracts';
 import type { AdminApi } from '../api/admin-api';
+import { BrandingSection } from './BrandingSection';
 import { IdpSection } from './IdpSection';
 import { PolicyEditor } from './PolicyEditor';
 import { TenantForm } from './TenantForm';
@@ -45,6 +46,7 @@ export function TenantsPage({ api, csrf, onSignedOut, onOpenChange }: TenantsPag
         </dl>
         <PolicyEditor api={api} csrf={csrf} slug={open.slug} onSignedOut={onSignedOut} onOpenChange={onOpenChange} />
         <IdpSection api={api} csrf={csrf} slug={open.slug} onSignedOut={onSignedOut} onOpenChange={onOpenChange} />
+        <BrandingSection api={api} csrf={csrf} slug={open.slug} onSignedOut={onSignedOut} />
       </section>
     );
   }

@@ -63,6 +63,17 @@ export function fakeAdminApi(overrides: Partial<AdminApi> = {}): AdminApi {
     me: () => ok(ADMIN_ME),
     signOut: () => ok(undefined),
     tenants: () => ok([TENANT]),
+    branding: () => Promise.resolve({ ok: false as const, failure: { kind: 'not-found' as const, message: 'No branding yet.' } }),
+    setBranding: (_csrf, _slug, body) =>
+      ok({
+        displayName: body.displayName,
+        brandColor: body.brandColor ?? null,
+        hasLogo: typeof body.logoPngBase64 === 'string',
+        supportPhone: body.supportPhone ?? null,
+        supportUrl: body.supportUrl ?? null,
+        linkDomain: body.linkDomain ?? null,
+        updatedAt: '2026-12-03T20:00:00.000Z',
+      }),
     createTenant: () => ok(TENANT),
     idps: () =>
       ok([{ kind: 'okta', settings: { orgUrl: 'https://acme.okta.com', auth: 'api token' }, updatedAt: '2026-12-01T10:00:00.000Z' }]),

@@ -1,6 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ThemeRoot, usePreferredColorScheme } from '@vouchsafe/ui/theme';
 import { createRevealApi, type RevealApi } from '../api/reveal-api';
+import { createTrustApi, type TrustApi } from '../api/trust-api';
+import { brandHue } from '../trust/brand-theme';
+import { parseCheckLocation } from '../trust/check-location';
+import { useBranding } from '../trust/use-branding';
+import { BrandHeader } from './BrandHeader';
+import { CheckPage } from './CheckPage';
 import { parseSecretLocation, type SecretLocation } from '../reveal/secret-location';
 import type { RevealTarget } from '../reveal/use-reveal';
 import { forgetVerifyReturn, readVerifyReturn, type KeyStorage } from '../reveal/verify-return';
@@ -13,6 +19,8 @@ export interface AppProps {
   /** `search` carries `?grant=…` on the way back from the identity provider. */
   location: Pick<Location, 'pathname' | 'hash'> & Partial<Pick<Location, 'search'>>;
   api?: RevealApi;
+  /** Branding, who sent the link and the check page (issue 14); tests pass their own. */
+  trustApi?: TrustApi;
   /** Browser defaults: sessionStorage, history, location.assign. Tests pass their own. */
   storage?: KeyStorage;
   history?: Pick<History, 'replaceState' | 'state'>;
@@ -61,13 +69,16 @@ function UploadApp({ id, tenant }: { id: string; tenant?: string }) {
   );
 }
 
-function RevealApp({ location, api, storage, history, navigate }: AppProps) {
+function RevealApp({ location, api, trustApi, storage, history, navigate }: AppProps) {
   const store = storage ?? browserStorage();
   // Read once: the stored key is deleted right after the first render (below).
   const [resolved] = useState(() => resolve(location, store));
   const { parsed, grant, isKeyLost } = resolved;
-  const tenant = parsed.kind === 'landing' ? undefined : parsed.tenant;
+  const [check] = useState(() => parseCheckLocation(location.pathname));
+  const tenant = check ? check.tenant : parsed.kind === 'landing' ? undefined : parsed.tenant;
   const client = useMemo(() => api ?? createRevealApi(undefined, '', tenant), [api, tenant]);
+  const trustClient = useMemo(() => trustApi ?? createTrustApi(undefined, '', tenant), [trustApi, tenant]);
+  const branding = useBranding(trustClient);
   const target = useMemo<RevealTarget | undefined>(
     () => (parsed.kind === 'secret' ? { id: parsed.id, linkKey: parsed.linkKey, ...(grant ? { grant } : {}) } : undefined),
     [parsed, grant],
@@ -83,13 +94,17 @@ function RevealApp({ location, api, storage, history, navigate }: AppProps) {
   }, [returnedId]);
 
   return (
-    <ThemeRoot scheme={scheme}>
-      {parsed.kind === 'landing' ? (
+    <ThemeRoot scheme={scheme} primaryHue={brandHue(branding)}>
+      <BrandHeader branding={branding} />
+      {check ? (
+        <CheckPage api={trustClient} branding={branding} />
+      ) : parsed.kind === 'landing' ? (
         <LandingPage />
       ) : (
         <RevealPage
           target={target}
           api={client}
+          trustApi={trustClient}
           isKeyLost={isKeyLost}
           {...(store ? { storage: store } : {})}
           {...(navigate ? { navigate } : {})}

@@ -10,6 +10,8 @@ import { RevealedText, type RevealedTextProps } from './RevealedText';
 import { RevealForm } from './RevealForm';
 import { SecretSummary } from './SecretSummary';
 import { StateNotice } from './StateNotice';
+import { SenderNotice } from './SenderNotice';
+import type { LinkTrust } from '@vouchsafe/contracts';
 import { VerifyPrompt } from './VerifyPrompt';
 import type { RecipientVerifyMethod } from '../api/reveal-api';
 import type { VerifyProblem } from '../reveal/reveal.reducer';
@@ -24,6 +26,8 @@ export interface RevealViewProps {
   now?: () => Date;
   writeClipboard?: RevealedTextProps['writeClipboard'];
   saveFile?: RevealedFileProps['saveFile'];
+  /** Who sent this link and its phrase, from the server (issue 14). */
+  trust?: LinkTrust;
 }
 
 interface Screen {
@@ -57,6 +61,7 @@ export function RevealView(props: RevealViewProps) {
       <div role="status" aria-live="polite" aria-atomic="true" className="vs-live">
         {screen.notice}
       </div>
+      {props.trust && <SenderNotice trust={props.trust} />}
       {screen.body}
     </main>
   );

@@ -18,6 +18,13 @@ describe('SendConfirmation', () => {
     expect(document.body.textContent).not.toContain('https://');
   });
 
+  it('shows the link phrase for the agent to read out (issue 14)', () => {
+    renderThemed(<SendConfirmation sent={{ ...base, delivery: 'inserted', phrase: 'maple river comet' }} onDismiss={() => undefined} />);
+    const group = screen.getByRole('group', { name: messages.phraseLabel });
+    expect(group.textContent).toContain('maple river comet');
+    expect(group.textContent).toContain(messages.phraseHint);
+  });
+
   it('copies the link in one click', async () => {
     const write = vi.fn(async () => undefined);
     renderThemed(<SendConfirmation sent={{ ...base, delivery: 'copy', link: LINK }} onDismiss={() => undefined} writeClipboard={write} />);

@@ -27,6 +27,14 @@ export function SendConfirmation({ sent, onDismiss, writeClipboard }: SendConfir
     <Well isRecessed style={styles.confirmation}>
       <MD isBold>{headline}</MD>
       <SM>{messages.sentSummary(sent.fingerprint, formatExpiry(sent.expiresAt), sent.views)}</SM>
+      {sent.phrase && (
+        <div role="group" aria-label={messages.phraseLabel}>
+          <SM isBold>
+            {messages.phraseLabel}: <span data-testid="link-phrase">{sent.phrase}</span>
+          </SM>
+          <SM>{messages.phraseHint}</SM>
+        </div>
+      )}
       {sent.delivery !== 'inserted' && <CopyLink link={sent.link} isLinkShown writeClipboard={writeClipboard} />}
       <div style={styles.row}>
         <Button size="small" isBasic onClick={onDismiss}>

@@ -16,6 +16,14 @@ describe('SidebarFrame', () => {
     expect(sidebarRoot(container).getAttribute('aria-busy')).toBeNull();
   });
 
+  it('stills animations and transitions for people who asked for reduced motion (issue 14)', () => {
+    const { container } = render(<SidebarFrame state="ready">x</SidebarFrame>);
+    const css = container.querySelector('style')?.textContent ?? '';
+    expect(css).toMatch(/^@media \(prefers-reduced-motion: reduce\)\{/);
+    expect(css).toContain('animation-duration:0.01ms!important');
+    expect(css).toContain('transition-duration:0.01ms!important');
+  });
+
   it('reports the body height to the host when content resizes', () => {
     let onResize: () => void = () => undefined;
     vi.stubGlobal(

@@ -16,6 +16,8 @@ export interface SentSecret {
    * sidebar's memory so it can be copied again while the secret is unopened (never stored, never sent).
    */
   link: string;
+  /** Issue 14: the link phrase the agent may read out; the customer's page shows the same three words. */
+  phrase?: string;
 }
 
 /** Seal in the browser, store (ticket-bound), build the link. The link's key exists only in the returned link. */
@@ -23,7 +25,14 @@ export async function storeSecret(api: SidebarApi, draft: SecretDraft): Promise<
   const { request, linkKey } = await sealDraft(draft);
   const created = await api.createSecret(request);
   const link = buildSecretLink(created.linkBase, created.id, linkKey);
-  return { id: created.id, fingerprint: created.fingerprint, expiresAt: created.expiresAt, views: created.views, link };
+  return {
+    id: created.id,
+    fingerprint: created.fingerprint,
+    expiresAt: created.expiresAt,
+    views: created.views,
+    link,
+    ...(created.phrase ? { phrase: created.phrase } : {}),
+  };
 }
 
 /** Seal, store, build the link, hand it to the desk's reply draft when the desk allows it. */

@@ -25,6 +25,8 @@ export interface TicketSecretsTable {
   ticket_id: string;
   agent_id: string;
   agent_label: string;
+  /** Issue 14: the ticket number as the desk shows it; null on rows written before. */
+  ticket_display_id: ColumnType<string | null, string | null | undefined, string | null>;
   fingerprint: string;
   kind: 'text' | 'file';
   views_total: number;
@@ -242,7 +244,7 @@ export interface PushAttemptsTable {
 /** Per-tenant keys that are not KEKs (sealed under the keyring; see lib/tenant-keys.ts). */
 export interface TenantKeysTable {
   tenant_id: string;
-  purpose: 'requester-key';
+  purpose: 'requester-key' | 'link-phrase';
   format: number;
   kid: string;
   wrapped_key: Buffer;
@@ -408,6 +410,18 @@ export interface ChatVerificationMessagesTable {
   created_at: DefaultedTimestamp;
 }
 
+/** Issue 14: what every customer page of the tenant shows (modules/branding). */
+export interface TenantBrandingTable {
+  tenant_id: string;
+  display_name: string;
+  logo_png: Buffer | null;
+  brand_color: string | null;
+  support_phone: string | null;
+  support_url: string | null;
+  link_domain: string | null;
+  updated_at: DefaultedTimestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   secrets: SecretsTable;
@@ -429,6 +443,7 @@ export interface Database {
   push_attempts: PushAttemptsTable;
   reveal_grants: RevealGrantsTable;
   tenant_keys: TenantKeysTable;
+  tenant_branding: TenantBrandingTable;
   rate_limits: RateLimitsTable;
   note_receipts: NoteReceiptsTable;
   siem_cursors: SiemCursorsTable;

@@ -3,6 +3,13 @@ import {
   AcknowledgeFraudFlagRequestSchema,
   DraftFindingsRequestSchema,
   DraftFindingsResponseSchema,
+  BrandingAdminViewSchema,
+  BrandingUpdateSchema,
+  LinkCheckRequestSchema,
+  LinkCheckResultSchema,
+  LinkTrustRequestSchema,
+  LinkTrustSchema,
+  PublicBrandingSchema,
   ApproveChangeRequestSchema,
   AuditExportQuerySchema,
   ChangeAcceptedSchema,
@@ -106,6 +113,9 @@ export const SCHEMAS = {
     StartDocumentFile: StartDocumentFileSchema,
     ReviewDocumentRequest: ReviewDocumentRequestSchema,
     DraftFindingsRequest: DraftFindingsRequestSchema,
+    BrandingUpdate: BrandingUpdateSchema,
+    LinkTrustRequest: LinkTrustRequestSchema,
+    LinkCheckRequest: LinkCheckRequestSchema,
   },
   responses: {
     Health: z.object({ status: z.literal('ok') }),
@@ -156,6 +166,10 @@ export const SCHEMAS = {
     DocumentRequestList: DocumentRequestListSchema,
     DocumentReviewMaterial: DocumentReviewMaterialSchema,
     ReviewDocumentResponse: ReviewDocumentResponseSchema,
+    BrandingAdminView: BrandingAdminViewSchema,
+    PublicBranding: PublicBrandingSchema,
+    LinkTrust: LinkTrustSchema,
+    LinkCheckResult: LinkCheckResultSchema,
   },
 } as const;
 
@@ -379,6 +393,48 @@ const sidebarDocumentRoutes: RouteSpec[] = [
   },
 ];
 
+/** Issue 14 (modules/branding): the bank's branding, who sent a link and its phrase, the check page's question. */
+const brandingRoutes = (prefix: (p: string) => string, tag: string): RouteSpec[] => [
+  {
+    method: 'get',
+    path: prefix('/branding'),
+    summary: "The bank's name, colour, logo URL and support contact (nothing about any link)",
+    tag,
+    auth: 'none',
+    ok: { 200: 'PublicBranding' },
+    errors: [429],
+  },
+  {
+    method: 'get',
+    path: prefix('/branding/logo.png'),
+    summary: "The bank's logo (PNG, from our own origin)",
+    tag,
+    auth: 'none',
+    ok: { 200: { type: 'image/png', description: 'The logo' } },
+    errors: [404, 429],
+  },
+  {
+    method: 'post',
+    path: prefix('/secrets/{id}/trust'),
+    summary: 'Who sent this link (bank, ticket, agent first name) and its phrase; only with the link key check',
+    tag,
+    auth: 'none',
+    body: 'LinkTrustRequest',
+    ok: { 200: 'LinkTrust' },
+    errors: SECRET_ERRORS,
+  },
+  {
+    method: 'post',
+    path: prefix('/link-check'),
+    summary: 'Did this bank issue the link, is it still active (one answer shape; rate-limited per network)',
+    tag,
+    auth: 'none',
+    body: 'LinkCheckRequest',
+    ok: { 200: 'LinkCheckResult' },
+    errors: [429],
+  },
+];
+
 export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/healthz', summary: 'Liveness', tag: 'operations', auth: 'none', ok: { 200: 'Health' } },
   {
@@ -410,6 +466,8 @@ export const ROUTES: RouteSpec[] = [
   ...documentRoutes((p) => `/api/v1${p}`, 'documents'),
   ...documentRoutes(tenantPrefix, 'documents (help-desk tenant)'),
   ...sidebarDocumentRoutes,
+  ...brandingRoutes((p) => `/api/v1${p}`, 'branding'),
+  ...brandingRoutes(tenantPrefix, 'branding (help-desk tenant)'),
   {
     method: 'get',
     path: '/api/v1/admin/tenants',
@@ -517,6 +575,32 @@ export const ROUTES: RouteSpec[] = [
     ok: { 200: 'DeskEventAccepted', 202: 'DeskEventAccepted' },
     errors: [400, 401, 404, 413],
   })),
+  {
+    method: 'get',
+    path: '/api/v1/admin/tenants/{slug}/branding',
+    summary: "The tenant's branding (the logo only as whether there is one)",
+    tag: 'admin',
+    auth: 'admin',
+    ok: { 200: 'BrandingAdminView' },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/admin/tenants/{slug}/branding',
+    summary: 'Set the branding customer pages show (applied at once, audited)',
+    tag: 'admin',
+    auth: 'admin',
+    body: 'BrandingUpdate',
+    ok: { 200: 'BrandingAdminView' },
+    errors: [409],
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/admin/tenants/{slug}/branding',
+    summary: 'Remove the branding (pages show the tenant name)',
+    tag: 'admin',
+    auth: 'admin',
+    ok: { 204: null },
+  },
   {
     method: 'get',
     path: '/api/v1/admin/api-tokens',
@@ -981,8 +1065,26 @@ export const ROUTES: RouteSpec[] = [
   },
   {
     method: 'get',
+    path: '/check',
+    summary: 'The check page a bank publishes: is this link from us, is it still active (issue 14)',
+    tag: 'pages',
+    auth: 'none',
+    ok: { 200: html('The portal') },
+    htmlErrors: true,
+  },
+  {
+    method: 'get',
     path: '/t/{tenant}/d/{id}',
     summary: "A help-desk tenant's document request upload page",
+    tag: 'pages',
+    auth: 'none',
+    ok: { 200: html('The portal') },
+    htmlErrors: true,
+  },
+  {
+    method: 'get',
+    path: '/t/{tenant}/check',
+    summary: "A help-desk tenant's check page",
     tag: 'pages',
     auth: 'none',
     ok: { 200: html('The portal') },

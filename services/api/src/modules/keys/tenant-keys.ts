@@ -10,7 +10,7 @@ import type { Keyring, PayloadBinding } from './keyring';
  * Opened keys are cached per process: they never change once created.
  */
 
-export type TenantKeyPurpose = 'requester-key';
+export type TenantKeyPurpose = 'requester-key' | 'link-phrase';
 
 export const tenantKeyBinding = (tenantId: string, purpose: TenantKeyPurpose): PayloadBinding => ({
   tenantId,

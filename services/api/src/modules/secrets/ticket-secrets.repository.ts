@@ -8,6 +8,8 @@ import { createdEventData, ticketNote, type NewSecret } from './secrets.reposito
 export interface TicketBinding {
   desk: string;
   ticketId: string;
+  /** Issue 14: the number the desk shows, for the customer's "sent by" line (modules/branding). */
+  ticketDisplayId?: string;
   agentId: string;
   /** Already masked. */
   agentLabel: string;
@@ -49,9 +51,9 @@ export async function insertTicketSecret(db: Db, s: NewSecret, b: TicketBinding)
       RETURNING id, occurred_at
     ), t AS (
       INSERT INTO ticket_secrets (tenant_id, secret_id, ticket_id, agent_id, agent_label, fingerprint, kind, views_total, expires_at,
-                                  requester_key)
+                                  requester_key, ticket_display_id)
       SELECT tenant_id, id, ${b.ticketId}, ${b.agentId}, ${b.agentLabel}, ${b.fingerprint}, kind, views_total, expires_at,
-             ${b.requesterKey} FROM c
+             ${b.requesterKey}, ${b.ticketDisplayId?.slice(0, 64) ?? null} FROM c
       RETURNING *
     )
     ${ticketNote('sent', sql`t.agent_label`)}

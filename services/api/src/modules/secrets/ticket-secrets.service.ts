@@ -56,6 +56,7 @@ export function createTicketSecretsService(deps: TicketSecretsDeps) {
     await insertTicketSecret(db, secret, {
       desk: session.desk,
       ticketId: session.ticketId,
+      ticketDisplayId: session.ticketDisplayId,
       agentId: session.agentId,
       agentLabel: maskIdentifiers(session.agentLabel),
       fingerprint,

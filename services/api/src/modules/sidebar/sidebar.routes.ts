@@ -1,6 +1,5 @@
 import { Router, type Request } from 'express';
 import { CreateTicketSecretRequestSchema, SecretIdSchema, type CreateTicketSecretResponse } from '@vouchsafe/contracts';
-import { DEFAULT_TENANT_ID } from '@vouchsafe/contracts';
 import type { Db } from '../../db/database';
 import { AppError, secretGone } from '../../errors';
 import { createSecretBody } from '../secrets/create-body';
@@ -9,7 +8,7 @@ import { clientNetwork } from '../../lib/client-ip';
 import { shortId } from '../../lib/ids';
 import type { TicketSecretsService } from '../secrets/ticket-secrets.service';
 import type { SidebarSession } from '../sessions/session.types';
-import { linkBaseFor } from '../tenants/link-base';
+import type { BrandingService } from '../branding/branding.service';
 import { findActiveById } from '../tenants/tenants.repository';
 
 export interface SidebarRoutesDeps {
@@ -18,6 +17,8 @@ export interface SidebarRoutesDeps {
   /** Public base URL of the portal; the request's own origin when unset (as the vault routes do). */
   publicUrl: string | undefined;
   maxFileBytes: number;
+  /** Issue 14: links on the tenant's custom link domain, and the phrase the agent reads out. */
+  branding: Pick<BrandingService, 'linkBase' | 'phraseFor'>;
 }
 
 /** Mounted behind requireSession(): without a session these routes never run. */
@@ -47,7 +48,8 @@ export function sidebarRoutes(deps: SidebarRoutesDeps): Router {
     const publicUrl = deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const answer: CreateTicketSecretResponse = {
       ...created,
-      linkBase: linkBaseFor(publicUrl, tenant.slug, tenant.id === DEFAULT_TENANT_ID),
+      linkBase: await deps.branding.linkBase(tenant.id, tenant.slug, publicUrl),
+      phrase: await deps.branding.phraseFor(tenant.id, created.id),
     };
     req.log.info(
       { secret: shortId(created.id), kind: body.kind, views: body.views, requiresVerification: body.requiresVerification },
