@@ -160,6 +160,7 @@ export function createDeskWebhooks(state: DeskState) {
             : kind === 'merged'
               ? 'zen:event-type:ticket.merged'
               : 'zen:event-type:ticket.soft_deleted';
+        // `current` upper-case like the API's parser expects (SOLVED / CLOSED; the value casing is UNCONFIRMED).
         const event =
           kind === 'closed'
             ? { current: status.toUpperCase(), previous: 'OPEN' }
