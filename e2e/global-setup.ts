@@ -73,6 +73,8 @@ function policies(supervisors: (desk: Desk) => string[]): Record<Desk, Verificat
       supervisors: supervisors('zendesk'),
       pushLimit: { count: 3, windowSeconds: 600, cooldownSeconds: 900 },
       oidc: { maxAuthAgeSeconds: 120, requiredAmr: ['mfa'] },
+      // Issue 12: secrets in customer comments are redacted (desk-webhooks.spec); no other spec sends comment webhooks.
+      commentRedaction: 'redact',
     },
     servicenow: {
       methods: ['oidc', 'okta_push', 'callback_sms'],
@@ -176,6 +178,8 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
       serviceNowReply: 'postmessage',
     });
     const tenants = await hosts.register('replace');
+    // Issue 12: the Zendesk page's customer comments and Solve button send signed webhooks to the API.
+    await hosts.connectWebhooks(tenants);
     const agentIds = (desk: Desk) => hosts.desks.state.data(desk).agents.map((a) => a.id);
     await idps.configure({ apiUrl: api.url, apiToken: TEST_API_TOKEN, tenants, policies: policies(agentIds) });
     adminApi = await adminStart;

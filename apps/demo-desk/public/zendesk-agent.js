@@ -9,6 +9,7 @@ const frame = document.getElementById('sidebar');
 const reply = document.getElementById('reply');
 const errorBox = document.getElementById('error');
 const requesterPicker = document.getElementById('requester');
+const solve = document.getElementById('solve');
 
 function fail(message) {
   errorBox.textContent = errorBox.hidden ? message : `${errorBox.textContent}\n${message}`;
@@ -30,7 +31,9 @@ function showTicket() {
   renderFacts(document.getElementById('facts'), [
     ['Requester', `${ticket.requester.name} <${ticket.requester.email}>`],
     ['Assignee', ticket.agent.name],
+    ['Status', ticket.status],
   ]);
+  solve.disabled = ticket.status !== 'open';
   requesterPicker.replaceChildren(
     ...ticket.requesters.map((p) => el('option', { value: p.id, ...(p.id === ticket.requester.id ? { selected: '' } : {}) }, p.name)),
   );
@@ -151,6 +154,47 @@ submit.addEventListener('click', async () => {
     fail(`Could not save the ticket: ${error.message}`);
   } finally {
     submit.disabled = false;
+  }
+});
+
+// Issue 12: the customer comments (their email reaching the ticket) and the agent solves the ticket; the desk then
+// sends its webhook (comment_added, status_changed) to Vouchsafe. The notice says what the receiver answered.
+const customerComment = document.getElementById('customer-comment');
+const addCustomerComment = document.getElementById('add-customer-comment');
+const webhookNotice = document.getElementById('webhook-notice');
+const webhookText = (webhook) =>
+  webhook === null
+    ? 'No webhook sent (webhooks are not connected).'
+    : webhook === 0
+      ? 'Webhook not delivered: Vouchsafe did not answer.'
+      : `Webhook delivered to Vouchsafe (HTTP ${webhook}).`;
+addCustomerComment.addEventListener('click', async () => {
+  if (customerComment.value.trim() === '') return;
+  addCustomerComment.disabled = true;
+  webhookNotice.textContent = '';
+  try {
+    const { webhook } = await postJson(`/zendesk/agent/api/tickets/${encodeURIComponent(ticketId)}/customer-comment`, {
+      body: customerComment.value,
+    });
+    customerComment.value = '';
+    webhookNotice.textContent = `Customer comment added. ${webhookText(webhook)}`;
+  } catch (error) {
+    fail(`Could not add the customer comment: ${error.message}`);
+  } finally {
+    addCustomerComment.disabled = false;
+  }
+});
+solve.addEventListener('click', async () => {
+  solve.disabled = true;
+  webhookNotice.textContent = '';
+  try {
+    const { webhook } = await postJson(`/zendesk/agent/api/tickets/${encodeURIComponent(ticketId)}/status`, { status: 'solved' });
+    ticket = await getJson(ticketUrl);
+    showTicket();
+    webhookNotice.textContent = `Ticket solved. ${webhookText(webhook)}`;
+  } catch (error) {
+    solve.disabled = false;
+    fail(`Could not solve the ticket: ${error.message}`);
   }
 });
 

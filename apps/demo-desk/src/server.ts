@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -14,6 +15,7 @@ import {
   type DeskStandIns,
   type DeskTicket,
   type TokenOverrides,
+  type WebhookTarget,
 } from '@vouchsafe/test-support/desks';
 import type { IdpStandIns, PhoneLink } from './idps';
 import { registerTenants, type RegisteredTenant } from './register';
@@ -24,6 +26,8 @@ const ZENDESK_MANIFEST = path.join(REPO_ROOT, 'apps', 'zendesk', 'package', 'man
 /** The built Forge Custom UI (apps/jira's Vite output; Forge hosts it in production). */
 export const JIRA_APP_DIR = path.join(REPO_ROOT, 'apps', 'jira', 'static', 'sidebar', 'build');
 const JSON_LIMIT = '64kb';
+/** Issue 12: the desks whose agent pages emit webhooks (comments by the customer, solve / close). */
+const WEBHOOK_DESKS: readonly Desk[] = ['zendesk'];
 
 export interface HostStandInsOptions {
   /** The Vouchsafe API the sidebars talk to, e.g. http://127.0.0.1:41234 */
@@ -65,6 +69,12 @@ export interface HostStandIns {
   tenants(): TenantCreateRequest[];
   /** POSTs `tenants()` to the API's admin endpoint. */
   register(onConflict?: 'keep' | 'replace'): Promise<RegisteredTenant[]>;
+  /**
+   * Issue 12: gives each registered desk tenant whose agent page emits webhooks (Zendesk) a fresh webhook signing
+   * secret (`PUT /api/v1/admin/tenants/:slug/webhook-secret`) and from then on delivers that desk's signed webhooks
+   * to the API's receiver. Before this (or for other desks) the pages change the ticket and send nothing.
+   */
+  connectWebhooks(tenants: readonly RegisteredTenant[]): Promise<void>;
   /** Agent page URLs, for tests and the index page. */
   pages: {
     zendesk(ticketId: string): string;
@@ -159,6 +169,8 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
   const desks = await createDeskStandIns(opts.keys ? { keys: opts.keys } : {});
   const { state } = desks;
   let baseUrl = '';
+  /** Issue 12: the API receiver (and signing secret) per desk, once `connectWebhooks` set them. */
+  const webhookTargets = new Map<Desk, WebhookTarget>();
 
   /** `?agent=1` on an agent page (and its API calls) plays the desk's second agent: a supervisor in the override tests. */
   const agentOf = (desk: 'zendesk' | 'servicenow' | 'jira', index: unknown = 0) => {
@@ -227,6 +239,7 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
       requester: personView('zendesk', ticket.requesterId),
       agent: { id: agent.id, name: agent.name, email: agent.email ?? '' },
       requesters: requesters.map((p) => ({ id: p.id, name: p.name })),
+      status: ticket.status ?? 'open',
     });
   });
   // The agent edits the ticket's requester (the page then fires ZAF's documented change events).
@@ -288,6 +301,44 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
     if (typeof body !== 'string' || body.trim() === '') return void res.status(422).json({ error: 'Comment: cannot be blank' });
     const comment = state.addComment(ticket, body, true, agentOf('zendesk', req.query.agent).id);
     res.status(201).json({ id: comment.id });
+  });
+  // Issue 12: the customer writes on the ticket (the page's "Customer comment" box plays their email) and the agent
+  // solves or closes it. Each is followed by the Zendesk webhook (comment_added, status_changed), signed as Zendesk
+  // signs it, once `connectWebhooks` gave the tenant a secret. The answer says what the receiver answered (`webhook`:
+  // its HTTP status, 0 when it could not be reached, null when webhooks are not connected).
+  app.post('/zendesk/agent/api/tickets/:id/customer-comment', express.json({ limit: JSON_LIMIT }), async (req, res) => {
+    noStore(res);
+    const ticket = state.ticket('zendesk', req.params.id);
+    if (!ticket) return void res.status(404).json({ error: 'no such ticket' });
+    const body: unknown = req.body?.body;
+    if (typeof body !== 'string' || body.trim() === '') return void res.status(422).json({ error: 'Comment: cannot be blank' });
+    const target = webhookTargets.get('zendesk');
+    if (!target) {
+      const comment = state.addComment(ticket, body, true, ticket.requesterId);
+      return void res.status(201).json({ id: comment.id, webhook: null });
+    }
+    const before = ticket.comments.length;
+    const webhook = await deliver(
+      async () => (await desks.webhooks.emitCommentWebhook('zendesk', target, { ticketId: ticket.id, body })).response,
+    );
+    res.status(201).json({ id: ticket.comments[before]?.id ?? null, webhook });
+  });
+  app.post('/zendesk/agent/api/tickets/:id/status', express.json({ limit: JSON_LIMIT }), async (req, res) => {
+    noStore(res);
+    const ticket = state.ticket('zendesk', req.params.id);
+    if (!ticket) return void res.status(404).json({ error: 'no such ticket' });
+    const status: unknown = req.body?.status;
+    if (status !== 'solved' && status !== 'closed') return void res.status(422).json({ error: 'status must be solved or closed' });
+    if (ticket.status === 'closed') return void res.status(422).json({ error: 'Status: closed prevents ticket update' });
+    state.closeTicket('zendesk', ticket.id, status);
+    const target = webhookTargets.get('zendesk');
+    const webhook = target
+      ? await deliver(
+          async () =>
+            (await desks.webhooks.emitLifecycleWebhook('zendesk', target, { ticketId: ticket.id, kind: 'closed', status })).response,
+        )
+      : null;
+    res.json({ status, webhook });
   });
   app.get('/zendesk/agent/api/tickets/:id/comments', (req, res) => {
     noStore(res);
@@ -454,6 +505,35 @@ export async function startHostStandIns(opts: HostStandInsOptions): Promise<Host
   // The desks' REST APIs (what the API's connectors call) and the Forge JWKS.
   app.use(desks.router);
 
+  /** Sends one webhook delivery; answers the receiver's status, 0 when it could not be reached (never the body). */
+  async function deliver(send: () => Promise<globalThis.Response>): Promise<number> {
+    try {
+      const answer = await send();
+      await answer.body?.cancel();
+      return answer.status;
+    } catch {
+      return 0;
+    }
+  }
+
+  async function connectWebhooks(tenants: readonly RegisteredTenant[]): Promise<void> {
+    for (const tenant of tenants) {
+      if (!WEBHOOK_DESKS.includes(tenant.desk)) continue;
+      const slug = encodeURIComponent(tenant.slug);
+      // A fresh secret on every start, held only in this process: like Zendesk, which shows a webhook's signing secret to
+      // the admin who pastes it into Vouchsafe.
+      const secret = randomBytes(32).toString('base64url');
+      const res = await fetch(`${apiUrl}/api/v1/admin/tenants/${slug}/webhook-secret`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${opts.apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ secret }),
+      });
+      await res.body?.cancel();
+      if (res.status !== 204) throw new Error(`setting the ${tenant.desk} tenant's webhook secret answered ${res.status}`);
+      webhookTargets.set(tenant.desk, { url: `${apiUrl}/api/v1/desk-events/${tenant.desk}/${slug}`, secret });
+    }
+  }
+
   function controlRouter(): express.Router {
     const control = express.Router();
     control.use(express.json({ limit: JSON_LIMIT }));
@@ -609,6 +689,7 @@ and sign-in links for the ticket's requester arrive there, and you approve or de
     tenants: () => Object.values(desks.tenants(baseUrl)),
     register: (onConflict = 'replace') =>
       registerTenants({ apiUrl, apiToken: opts.apiToken, tenants: Object.values(desks.tenants(baseUrl)), onConflict }),
+    connectWebhooks,
     pages,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -11,4 +11,9 @@ export const DESK_PAGE = {
   serviceNowCompose: 'Compose',
   jiraReply: 'Reply to customer',
   internalNote: 'Internal note',
+  // Issue 12: the Zendesk stand-in page plays the customer and the desk (apps/demo-desk/public/zendesk.html).
+  zendeskCustomerComment: 'Customer comment',
+  zendeskAddCustomerComment: 'Add customer comment',
+  zendeskSolve: 'Solve ticket',
+  publicReply: 'Public reply',
 } as const;

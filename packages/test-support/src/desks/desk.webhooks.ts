@@ -149,6 +149,7 @@ export function createDeskWebhooks(state: DeskState) {
     kind: LifecycleKind,
     at: Date,
     survivingTicketId?: string,
+    status: 'solved' | 'closed' = 'solved',
   ): Record<string, unknown> {
     const t = ticketOf(desk, ticketId);
     switch (desk) {
@@ -159,8 +160,13 @@ export function createDeskWebhooks(state: DeskState) {
             : kind === 'merged'
               ? 'zen:event-type:ticket.merged'
               : 'zen:event-type:ticket.soft_deleted';
+        // `current` upper-case like the API's parser expects (SOLVED / CLOSED; the value casing is UNCONFIRMED).
         const event =
-          kind === 'closed' ? { current: 'SOLVED', previous: 'OPEN' } : kind === 'merged' ? { target_ticket_id: survivingTicketId } : {};
+          kind === 'closed'
+            ? { current: status.toUpperCase(), previous: 'OPEN' }
+            : kind === 'merged'
+              ? { target_ticket_id: survivingTicketId }
+              : {};
         return {
           account_id: 9242270,
           detail: { id: t.id },
@@ -223,14 +229,18 @@ export function createDeskWebhooks(state: DeskState) {
       const delivery = sign(desk, commentPayload(desk, opts.ticketId, comment, at), target.secret, at);
       return { comment, delivery, response: await send(target, delivery) };
     },
-    /** Delivers the desk's signed webhook for a ticket solved/closed, deleted or merged (into `survivingTicketId`). */
+    /**
+     * Delivers the desk's signed webhook for a ticket solved/closed (Zendesk: `status`, default solved), deleted or
+     * merged (into `survivingTicketId`).
+     */
     async emitLifecycleWebhook(
       desk: Desk,
       target: WebhookTarget,
-      opts: { ticketId: string; kind: LifecycleKind; survivingTicketId?: string } & SignOptions,
+      opts: { ticketId: string; kind: LifecycleKind; survivingTicketId?: string; status?: 'solved' | 'closed' } & SignOptions,
     ): Promise<{ delivery: WebhookDelivery; response: Response }> {
       const at = opts.at ?? new Date();
-      const delivery = sign(desk, lifecyclePayload(desk, opts.ticketId, opts.kind, at, opts.survivingTicketId), target.secret, at);
+      const payload = lifecyclePayload(desk, opts.ticketId, opts.kind, at, opts.survivingTicketId, opts.status);
+      const delivery = sign(desk, payload, target.secret, at);
       return { delivery, response: await send(target, delivery) };
     },
   };
