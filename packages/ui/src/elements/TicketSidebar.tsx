@@ -9,6 +9,7 @@ import { sendSecret, type SentSecret } from '../send/send-secret';
 import { isUnopened } from './ActivityItem';
 import { ActivityList } from './ActivityList';
 import { useDraftGuard } from '../draft/use-draft-guard';
+import { DocumentRequests } from './DocumentRequests';
 import { DraftCheckBox } from './DraftCheckBox';
 import { DraftFindingsPanel } from './DraftFindingsPanel';
 import { ErrorNotification } from './ErrorNotification';
@@ -175,6 +176,14 @@ function ReadySidebar({ host, api, context, onRejected, pollIntervalMs }: ReadyS
         <div role="status">{sent && <SendConfirmation sent={sent} onDismiss={() => setSent(undefined)} />}</div>
         <SendSecretForm onSend={send} />
       </section>
+      {/* Issue 11: document requests (request, received files, view in place, review). */}
+      <DocumentRequests
+        api={api}
+        host={host}
+        onError={fail}
+        onPollError={failQuietly}
+        {...(pollIntervalMs === undefined ? {} : { pollIntervalMs })}
+      />
       {/* Issue 12: where the desk cannot hold a reply before it is sent, the agent can check it here. */}
       {!host.draftHook && <DraftCheckBox host={host} api={api} onSent={onMoved} onError={fail} />}
       <Span hidden role="status" aria-live="polite">
