@@ -10,7 +10,7 @@ export const documentMessages = {
   maxFilesLabel: 'Up to how many files',
   typesLegend: 'Allowed types',
   typeLabel: { 'image/jpeg': 'JPEG photo', 'image/png': 'PNG image', 'application/pdf': 'PDF' } satisfies Record<DocumentType, string>,
-  expiryLabel: 'Link expires after (hours)',
+  expiryLabel: 'Upload link valid for (hours)',
   submit: 'Request documents',
   submitting: 'Creating the request…',
   needSomething: 'Choose a document or say what is needed.',
