@@ -4,6 +4,13 @@ import { text } from './text';
 import { CreateSecretRequestSchema, SecretIdSchema } from './secrets';
 import type { ErrorCode } from './errors';
 import type { EndReason, PendingOverrideList, Verification, VerificationMethod, VerificationOverview } from './verification';
+import type {
+  CreateDocumentRequest,
+  CreateDocumentRequestResponse,
+  DocumentRequestList,
+  DocumentReviewMaterial,
+  ReviewDocumentRequest,
+} from './documents';
 
 /**
  * Sidebar (agent-facing) API: sessions exchanged from host-signed tokens, and the ticket's secrets.
@@ -163,6 +170,19 @@ export interface SidebarApi {
   subscribeVerifications(onChange: (verification: Verification) => void, onError?: (error: SidebarApiError) => void): () => void;
   /** Issue 12: the agent sends a reply with findings anyway; records kinds, counts and the reason (never the text). */
   recordDraftFindings(request: DraftFindingsRequest): Promise<DraftFindingsResponse>;
+
+  /*
+   * Issue 11, document requests (services/api/src/modules/documents/NOTES.md). The review key never goes through
+   * these: the sidebar seals the request's private key itself and sends only the sealed form.
+   */
+  createDocumentRequest(request: CreateDocumentRequest): Promise<CreateDocumentRequestResponse>;
+  listDocumentRequests(): Promise<DocumentRequestList>;
+  getDocumentReviewMaterial(id: string): Promise<DocumentReviewMaterial>;
+  /** One encrypted chunk (ciphertext + tag), as the customer's browser uploaded it. */
+  getDocumentChunk(id: string, fileId: string, index: number): Promise<Uint8Array>;
+  /** Marks the request reviewed: the API deletes every chunk in the same statement. */
+  reviewDocumentRequest(id: string, review: ReviewDocumentRequest): Promise<void>;
+  revokeDocumentRequest(id: string): Promise<void>;
 }
 
 /** Why a sidebar call failed, in the terms the sidebar shows. */

@@ -30,6 +30,20 @@ describe('fetchTransport', () => {
     await expect(html({ method: 'GET', path: '/x', headers: {} })).resolves.toEqual({ status: 502, body: undefined });
   });
 
+  it('hands a 2xx binary answer back as bytes when asked (a document chunk), and an error answer as JSON', async () => {
+    const chunk = fetchTransport('', async () => new Response(Uint8Array.of(0, 1, 255), { status: 200 }));
+    await expect(chunk({ method: 'GET', path: '/x', headers: {}, expectsBytes: true })).resolves.toEqual({
+      status: 200,
+      body: undefined,
+      bytes: Uint8Array.of(0, 1, 255),
+    });
+    const gone = fetchTransport('', async () => new Response('{"error":{"code":"not_found"}}', { status: 404 }));
+    await expect(gone({ method: 'GET', path: '/x', headers: {}, expectsBytes: true })).resolves.toEqual({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    });
+  });
+
   it('opens an event stream as a GET asking for text/event-stream, and hands back the body unread', async () => {
     const fetchImpl = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response('data: 1\n\n', { status: 200 }));
     const stream = fetchStreamTransport('', fetchImpl);

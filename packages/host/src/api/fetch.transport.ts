@@ -1,4 +1,4 @@
-import { jsonRequestInit, readJsonBody, type StreamTransport, type Transport } from './transport.types';
+import { jsonRequestInit, readResponse, type StreamTransport, type Transport } from './transport.types';
 
 type FetchLike = typeof fetch;
 const defaultFetch: FetchLike = (input, init) => fetch(input, init);
@@ -24,7 +24,7 @@ export function fetchTransport(baseUrl = '', fetchImpl: FetchLike = defaultFetch
       body,
       signal: request.signal,
     });
-    return { status: response.status, body: await readJsonBody(response) };
+    return readResponse(request, response);
   };
 }
 

@@ -76,6 +76,30 @@ describe('createSidebarApi', () => {
     api.stop();
   });
 
+  it('issue 11: document calls go to the sidebar document paths with the session; a chunk comes back as bytes', async () => {
+    const base = `/api/v1/sidebar/document-requests/${SECRET_ID}`;
+    const { transport, requests } = fakeApi({
+      'POST /api/v1/sessions/zendesk': () => ({ status: 200, body: sessionBody('session-1') }),
+      'GET /api/v1/sidebar/document-requests': () => ({ status: 200, body: { requests: [] } }),
+      [`GET ${base}/files/${SECRET_ID}/chunks/0`]: (r) => ({
+        status: 200,
+        body: undefined,
+        bytes: r.expectsBytes ? Uint8Array.of(7) : undefined,
+      }),
+      [`POST ${base}/review`]: () => ({ status: 200, body: { status: 'reviewed', outcome: 'accepted' } }),
+      [`DELETE ${base}`]: () => ({ status: 204, body: undefined }),
+    });
+    const api = createSidebarApi({ transport, exchange });
+    await api.start();
+    await expect(api.listDocumentRequests()).resolves.toEqual({ requests: [] });
+    await expect(api.getDocumentChunk(SECRET_ID, SECRET_ID, 0)).resolves.toEqual(Uint8Array.of(7));
+    await api.reviewDocumentRequest(SECRET_ID, { outcome: 'accepted' });
+    await api.revokeDocumentRequest(SECRET_ID);
+    expect(requests.slice(1).map((r) => r.headers[SESSION_HEADER])).toEqual(['session-1', 'session-1', 'session-1', 'session-1']);
+    expect(requests[3]?.body).toEqual({ outcome: 'accepted' });
+    api.stop();
+  });
+
   it('runs one exchange when start() is called twice at once (React strict mode)', async () => {
     const { transport, requests } = fakeApi({ 'POST /api/v1/sessions/zendesk': () => ({ status: 200, body: sessionBody('session-1') }) });
     const api = createSidebarApi({ transport, exchange });

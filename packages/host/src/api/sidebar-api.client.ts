@@ -1,5 +1,10 @@
 import {
   API_PATHS,
+  CreateDocumentRequestResponseSchema,
+  DOCUMENT_PATHS,
+  DocumentRequestListSchema,
+  DocumentReviewMaterialSchema,
+  ReviewDocumentResponseSchema,
   CreateTicketSecretResponseSchema,
   DraftFindingsResponseSchema,
   PendingOverrideListSchema,
@@ -9,6 +14,11 @@ import {
   TicketSecretListSchema,
   VerificationOverviewSchema,
   VerificationSchema,
+  type CreateDocumentRequest,
+  type CreateDocumentRequestResponse,
+  type DocumentRequestList,
+  type DocumentReviewMaterial,
+  type ReviewDocumentRequest,
   type CreateTicketSecretRequest,
   type CreateTicketSecretResponse,
   type DraftFindingsRequest,
@@ -149,12 +159,17 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
   }
 
   /** A sidebar call with the session header; renews first when due, and once after a 401. */
-  async function authed(method: TransportRequest['method'], path: string, body?: unknown): Promise<TransportResponse> {
+  async function authed(
+    method: TransportRequest['method'],
+    path: string,
+    body?: unknown,
+    expectsBytes?: boolean,
+  ): Promise<TransportResponse> {
     if (starting) await starting.catch(() => undefined);
     if (session && Date.now() >= session.renewAtMs) await renew().catch(() => undefined);
     const attempt = async (): Promise<TransportResponse> => {
       if (!session) throw new SidebarApiError('session_rejected', SESSION_REJECTED_MESSAGE);
-      return send({ method, path, headers: { [SESSION_HEADER]: session.token }, body });
+      return send({ method, path, headers: { [SESSION_HEADER]: session.token }, body, ...(expectsBytes === true ? { expectsBytes } : {}) });
     };
     const first = await attempt();
     if (first.status !== 401 || !session) return first;
@@ -256,6 +271,31 @@ export function createSidebarApi(options: SidebarApiOptions): SidebarApiClient {
     async recordDraftFindings(request: DraftFindingsRequest): Promise<DraftFindingsResponse> {
       const response = await authed('POST', API_PATHS.draftFindings, request);
       return expect(response, 201, (body) => DraftFindingsResponseSchema.safeParse(body).data);
+    },
+
+    async createDocumentRequest(request: CreateDocumentRequest): Promise<CreateDocumentRequestResponse> {
+      const response = await authed('POST', DOCUMENT_PATHS.sidebarRequests, request);
+      return expect(response, 201, (body) => CreateDocumentRequestResponseSchema.safeParse(body).data);
+    },
+    async listDocumentRequests(): Promise<DocumentRequestList> {
+      const response = await authed('GET', DOCUMENT_PATHS.sidebarRequests);
+      return expect(response, 200, (body) => DocumentRequestListSchema.safeParse(body).data);
+    },
+    async getDocumentReviewMaterial(id: string): Promise<DocumentReviewMaterial> {
+      const response = await authed('GET', DOCUMENT_PATHS.sidebarReviewMaterial(id));
+      return expect(response, 200, (body) => DocumentReviewMaterialSchema.safeParse(body).data);
+    },
+    async getDocumentChunk(id: string, fileId: string, index: number): Promise<Uint8Array> {
+      const response = await authed('GET', DOCUMENT_PATHS.sidebarChunk(id, fileId, index), undefined, true);
+      return expect(response, 200, () => response.bytes);
+    },
+    async reviewDocumentRequest(id: string, review: ReviewDocumentRequest): Promise<void> {
+      const response = await authed('POST', DOCUMENT_PATHS.sidebarReview(id), review);
+      expect(response, 200, (body) => ReviewDocumentResponseSchema.safeParse(body).data);
+    },
+    async revokeDocumentRequest(id: string): Promise<void> {
+      const response = await authed('DELETE', DOCUMENT_PATHS.sidebarRequest(id));
+      expect(response, 204, () => true);
     },
 
     subscribeVerifications(onChange, onError = () => undefined): () => void {

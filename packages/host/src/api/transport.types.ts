@@ -8,12 +8,24 @@ export interface TransportRequest {
   body?: unknown;
   /** Aborts the call on timeout where the transport supports it. */
   signal?: AbortSignal;
+  /** The answer is binary (a document chunk): a 2xx body is returned in `bytes`, not parsed as JSON. */
+  expectsBytes?: boolean;
 }
 
 export interface TransportResponse {
   status: number;
   /** The parsed JSON body, or undefined when there is none (204) or it is not JSON. */
   body: unknown;
+  /** The raw body of a 2xx answer to a request with `expectsBytes`. */
+  bytes?: Uint8Array;
+}
+
+/** Reads a Response (fetch, or Forge's Response-like answer) as the request asked: bytes for a 2xx binary answer, else JSON. */
+export async function readResponse(request: TransportRequest, response: Response): Promise<TransportResponse> {
+  if (request.expectsBytes === true && response.status >= 200 && response.status < 300) {
+    return { status: response.status, body: undefined, bytes: new Uint8Array(await response.arrayBuffer()) };
+  }
+  return { status: response.status, body: await readJsonBody(response) };
 }
 
 /** Resolves with any HTTP status; rejects only when no answer arrived (network error, abort). */
@@ -31,7 +43,10 @@ export async function readJsonBody(response: Response): Promise<unknown> {
 }
 
 export function jsonRequestInit(request: TransportRequest): { headers: Record<string, string>; body?: string } {
-  const headers = { accept: 'application/json', ...request.headers };
+  const headers = {
+    accept: request.expectsBytes === true ? 'application/octet-stream, application/json' : 'application/json',
+    ...request.headers,
+  };
   if (request.body === undefined) return { headers };
   return { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(request.body) };
 }

@@ -1,4 +1,4 @@
-import { jsonRequestInit, readJsonBody, type Transport } from '../api/transport.types';
+import { jsonRequestInit, readResponse, type Transport } from '../api/transport.types';
 import { loadForgeBridge, type BridgeLoader } from './forge-bridge.types';
 
 /**
@@ -11,6 +11,6 @@ export function forgeTransport(remoteKey: string, loadBridge: BridgeLoader = loa
     const bridge = await loadBridge();
     const { headers, body } = jsonRequestInit(request);
     const response = await bridge.requestRemote(remoteKey, { path: request.path, method: request.method, headers, body });
-    return { status: response.status, body: await readJsonBody(response) };
+    return readResponse(request, response);
   };
 }

@@ -11,6 +11,9 @@ export interface CopyLinkProps {
   buttonName?: string;
   /** Show the link in a read-only field from the start (the agent must copy it); otherwise only when the clipboard refuses. */
   isLinkShown?: boolean;
+  /** The field's label and the button's text, where what is copied is not a secret link (issue 11: upload link, review key). */
+  fieldLabel?: string;
+  buttonText?: string;
   /** Injected for tests; defaults to the async clipboard API. */
   writeClipboard?: (text: string) => Promise<void>;
 }
@@ -23,7 +26,14 @@ function defaultWriteClipboard(text: string): Promise<void> {
 }
 
 /** A Copy button for a secret link; where the desk's iframe refuses the clipboard, the link is shown selected for Ctrl+C. */
-export function CopyLink({ link, buttonName, isLinkShown = false, writeClipboard = defaultWriteClipboard }: CopyLinkProps) {
+export function CopyLink({
+  link,
+  buttonName,
+  isLinkShown = false,
+  fieldLabel = messages.linkLabel,
+  buttonText = messages.copyButton,
+  writeClipboard = defaultWriteClipboard,
+}: CopyLinkProps) {
   const [copyState, setCopyState] = useState<CopyState>('idle');
   const linkRef = useRef<HTMLInputElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -50,7 +60,7 @@ export function CopyLink({ link, buttonName, isLinkShown = false, writeClipboard
     <>
       {(isLinkShown || copyState === 'failed') && (
         <Field style={styles.column}>
-          <Field.Label>{messages.linkLabel}</Field.Label>
+          <Field.Label>{fieldLabel}</Field.Label>
           <Input
             ref={linkRef}
             readOnly
@@ -64,7 +74,7 @@ export function CopyLink({ link, buttonName, isLinkShown = false, writeClipboard
       )}
       <div style={styles.row}>
         <Button size="small" isPrimary aria-label={buttonName} onClick={() => void copy()}>
-          {messages.copyButton}
+          {buttonText}
         </Button>
         <SM role="status">{copyState === 'copied' ? messages.copied : copyState === 'failed' ? messages.copyFailed : ''}</SM>
       </div>

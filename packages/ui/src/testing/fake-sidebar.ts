@@ -1,5 +1,13 @@
+import { createDocumentEncryptor, fromBase64Url, toBase64Url } from '@vouchsafe/crypto';
 import {
   SidebarApiError,
+  type CreateDocumentRequest,
+  type CreateDocumentRequestResponse,
+  type DocumentRequestList,
+  type DocumentRequestView,
+  type DocumentReviewMaterial,
+  type DocumentType,
+  type ReviewDocumentRequest,
   VERIFICATION_METHOD_LABELS,
   type EndReason,
   type CreateTicketSecretRequest,
@@ -243,6 +251,115 @@ export class FakeSidebarApi implements SidebarApi {
     if (this.failRevoke) throw this.failRevoke;
     this.revoked.push(id);
     this.secrets = this.secrets.map((s) => (s.id === id ? { ...s, status: 'revoked' } : s));
+  }
+
+  /** Issue 11: what the sidebar sent (the spec checks no review key is among it) and what the "server" holds. */
+  readonly documentRequestsCreated: CreateDocumentRequest[] = [];
+  readonly documentCalls: string[] = [];
+  documentRequests: DocumentRequestView[] = [];
+  readonly documentMaterial = new Map<string, DocumentReviewMaterial>();
+  readonly documentChunks = new Map<string, Uint8Array>();
+
+  async createDocumentRequest(request: CreateDocumentRequest): Promise<CreateDocumentRequestResponse> {
+    this.documentRequestsCreated.push(request);
+    const id = `docreq${String(this.documentRequestsCreated.length).padStart(16, '0')}`;
+    const expiresAt = new Date(Date.parse('2026-11-25T16:20:00.000Z') + (request.ttlSeconds ?? 72 * 3600) * 1000).toISOString();
+    this.documentRequests = [
+      {
+        id,
+        status: 'open',
+        presets: request.presets ?? [],
+        note: request.note ?? null,
+        maxFiles: request.maxFiles ?? 3,
+        agentLabel: 'Jane Doe',
+        createdAt: '2026-11-25T16:20:00.000Z',
+        expiresAt,
+        outcome: null,
+        files: [],
+      },
+      ...this.documentRequests,
+    ];
+    this.documentMaterial.set(id, { id, publicKey: request.publicKey, sealedPrivateKey: request.sealedPrivateKey, files: [] });
+    return { id, expiresAt, link: `https://vault.example/d/${id}` };
+  }
+
+  /** The customer's browser: encrypts a file to the request's public key (the real crypto) and "uploads" it whole. */
+  async uploadDocument(requestId: string, file: { name: string; mediaType: DocumentType; bytes: Uint8Array }): Promise<void> {
+    const material = this.documentMaterial.get(requestId);
+    if (!material) throw new Error('no such request');
+    const fileId = `file${String(material.files.length + 1).padStart(18, '0')}`;
+    const params = { requestId, fileId, mediaType: file.mediaType, sizeBytes: file.bytes.length, chunkBytes: 64 * 1024 };
+    const enc = await createDocumentEncryptor(fromBase64Url(material.publicKey), params);
+    for (let i = 0; i < enc.chunkCount; i++) {
+      const start = i * params.chunkBytes;
+      this.documentChunks.set(`${fileId}/${i}`, await enc.encryptChunk(i, file.bytes.subarray(start, start + params.chunkBytes)));
+    }
+    material.files.push({
+      id: fileId,
+      mediaType: file.mediaType,
+      sizeBytes: file.bytes.length,
+      chunkBytes: params.chunkBytes,
+      chunkCount: enc.chunkCount,
+      ephemeralPublicKey: toBase64Url(enc.ephemeralPublicKey),
+      encryptedName: toBase64Url(await enc.encryptName(file.name)),
+    });
+    this.documentRequests = this.documentRequests.map((r) =>
+      r.id === requestId
+        ? {
+            ...r,
+            status: 'fulfilled',
+            files: [
+              ...r.files,
+              {
+                id: fileId,
+                mediaType: file.mediaType,
+                sizeBytes: file.bytes.length,
+                status: 'complete',
+                receivedAt: '2026-11-25T16:30:00.000Z',
+              },
+            ],
+          }
+        : r,
+    );
+  }
+
+  async listDocumentRequests(): Promise<DocumentRequestList> {
+    this.documentCalls.push('list');
+    return { requests: structuredClone(this.documentRequests) };
+  }
+
+  async getDocumentReviewMaterial(id: string): Promise<DocumentReviewMaterial> {
+    this.documentCalls.push(`material ${id}`);
+    const material = this.documentMaterial.get(id);
+    if (!material) throw new SidebarApiError('not_found', 'Document request was not found.', 404, 'not_found');
+    return structuredClone(material);
+  }
+
+  async getDocumentChunk(id: string, fileId: string, index: number): Promise<Uint8Array> {
+    this.documentCalls.push(`chunk ${id} ${fileId} ${index}`);
+    const chunk = this.documentChunks.get(`${fileId}/${index}`);
+    if (!chunk) throw new SidebarApiError('not_found', 'Chunk was not found.', 404, 'not_found');
+    return chunk.slice();
+  }
+
+  private closeDocumentRequest(id: string, status: 'reviewed' | 'revoked', outcome: 'accepted' | 'rejected' | null): void {
+    const material = this.documentMaterial.get(id);
+    for (const f of material?.files ?? [])
+      for (const key of [...this.documentChunks.keys()]) if (key.startsWith(`${f.id}/`)) this.documentChunks.delete(key);
+    this.documentMaterial.delete(id);
+    this.documentRequests = this.documentRequests.map((r) =>
+      r.id === id ? { ...r, status, outcome, files: r.files.map((f) => ({ ...f, status: 'deleted' as const })) } : r,
+    );
+  }
+
+  async reviewDocumentRequest(id: string, review: ReviewDocumentRequest): Promise<void> {
+    this.documentCalls.push(`review ${id} ${review.outcome}${review.reason ? ` ${review.reason}` : ''}`);
+    this.closeDocumentRequest(id, 'reviewed', review.outcome);
+  }
+
+  async revokeDocumentRequest(id: string): Promise<void> {
+    this.documentCalls.push(`revoke ${id}`);
+    this.closeDocumentRequest(id, 'revoked', null);
   }
 }
 
