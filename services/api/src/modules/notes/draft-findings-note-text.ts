@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { describeFinding, KINDS } from '@vouchsafe/detector';
+import { describeFinding } from '@vouchsafe/detector';
+import { FindingFactsSchema, joinPhrases } from './finding-facts';
 
 /**
  * Issue 12: the note for a reply the agent sent although the sidebar found something in it
@@ -16,22 +17,7 @@ const Iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'is not a tim
 export const DraftFindingsNoteFactsSchema = z.object({
   agent: z.string(),
   at: Iso,
-  findings: z
-    .array(
-      z.object({
-        kind: z.enum(KINDS),
-        tail: z
-          .string()
-          .regex(/^[0-9A-Za-z]{4}$/)
-          .nullable(),
-        country: z
-          .string()
-          .regex(/^[A-Z]{2}$/)
-          .nullable(),
-      }),
-    )
-    .min(1)
-    .max(50),
+  findings: FindingFactsSchema,
   reason: z.string(),
 });
 export type DraftFindingsNoteFacts = z.infer<typeof DraftFindingsNoteFactsSchema>;
@@ -44,7 +30,7 @@ export function describeFindings(findings: DraftFindingsNoteFacts['findings']): 
     phrases.set(phrase, (phrases.get(phrase) ?? 0) + 1);
   }
   const parts = [...phrases].map(([phrase, n]) => (n === 1 ? phrase : `${phrase} (${n} times)`));
-  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)!}`;
+  return joinPhrases(parts);
 }
 
 export function renderDraftFindingsNote(

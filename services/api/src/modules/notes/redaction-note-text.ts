@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { KINDS, describeFinding } from '@vouchsafe/detector';
+import { describeFinding } from '@vouchsafe/detector';
+import { FindingFactsSchema, joinPhrases } from './finding-facts';
 
 /**
  * Issue 12: the internal note for a secret found in a desk comment. Facts are masked at the source (the detector's
@@ -13,22 +14,7 @@ export const RedactionNoteFactsSchema = z.object({
   at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'is not a time'),
   commentId: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/),
   isPublic: z.boolean(),
-  findings: z
-    .array(
-      z.object({
-        kind: z.enum(KINDS),
-        tail: z
-          .string()
-          .regex(/^[A-Za-z0-9]{1,4}$/)
-          .nullable(),
-        country: z
-          .string()
-          .regex(/^[A-Z]{2}$/)
-          .nullable(),
-      }),
-    )
-    .min(1)
-    .max(50),
+  findings: FindingFactsSchema,
   /** Why a found secret stayed: the desk has no API for it (ServiceNow), or the desk refused / kept failing. */
   why: z.enum(['unsupported', 'failed', 'gone']).nullish(),
   /** Policy `redact_and_offer_upload`: the upload offer waits for the document exchange (issue 11). */
@@ -41,7 +27,7 @@ export function describeFindings(findings: RedactionNoteFacts['findings']): stri
   const named = findings.slice(0, 5).map(describeFinding);
   const rest = findings.length - named.length;
   const list = rest > 0 ? [...named, `${rest} more`] : named;
-  return list.length === 1 ? list[0]! : `${list.slice(0, -1).join(', ')} and ${list.at(-1)!}`;
+  return joinPhrases(list);
 }
 
 export function renderRedactionNote(
