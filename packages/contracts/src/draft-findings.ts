@@ -42,6 +42,6 @@ export const DraftFindingsResponseSchema = z.object({
   /** The audit event's id: the receipt the internal note ends with. */
   receipt: text(),
   /** Kind → count, as recorded. */
-  counts: z.record(z.string(), z.number().int().min(1)),
+  counts: z.record(text(), z.number().int().min(1)),
 });
 export type DraftFindingsResponse = z.infer<typeof DraftFindingsResponseSchema>;
